@@ -1,0 +1,19 @@
+# Consent service image: build with the .NET 10 SDK, run on the ASP.NET Core runtime.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/Consent.Web -c Release -o /app --nologo
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app .
+COPY workflows /app/repo/workflows
+COPY templates /app/repo/templates
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    CONSENT_REPOSITORY_ROOT=/app/repo \
+    CONSENT_DATA_DIR=/data
+VOLUME /data
+EXPOSE 8080
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Consent.Web.dll"]

@@ -1,0 +1,72 @@
+# Shared by scripts/run.sh and scripts/test.sh: install what is missing, run a local PostgreSQL.
+# shellcheck shell=bash
+
+log() { printf '%s\n' "$*" >&2; }
+
+# apt_ensure CMD PACKAGE [CMD PACKAGE ...]: installs each Debian package whose command is missing.
+apt_ensure() {
+  local missing=()
+  while [ $# -gt 1 ]; do
+    if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then missing+=("$2"); fi
+    shift 2
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "Installing: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ ! -f /var/lib/apt/periodic/consent-updated ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
+    $sudo apt-get update -qq >&2
+    $sudo mkdir -p /var/lib/apt/periodic && $sudo touch /var/lib/apt/periodic/consent-updated
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+pg_bindir() {
+  local dir
+  dir="$(pg_config --bindir 2>/dev/null || true)"
+  if [ -z "$dir" ] || [ ! -x "$dir/initdb" ]; then
+    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  fi
+  printf '%s' "$dir"
+}
+
+ensure_postgres_installed() {
+  if [ -z "$(pg_bindir)" ] || [ ! -x "$(pg_bindir)/initdb" ]; then
+    apt_ensure /usr/lib/postgresql/15/bin/initdb postgresql
+  fi
+  command -v psql >/dev/null 2>&1 || apt_ensure psql postgresql-client
+}
+
+# As root, PostgreSQL runs as the 'postgres' user (it refuses to run as root).
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_start DIR PORT: initialise DIR once (trust auth on loopback, superuser 'consent') and start it.
+pg_start() {
+  local dir="$1" port="$2" bin
+  bin="$(pg_bindir)"
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$dir"
+    chmod 700 "$dir"
+    if ! runuser -u postgres -- test -x "$dir"; then
+      log "PostgreSQL's user cannot reach $dir: make its parent folders traversable (chmod o+x)."
+      return 1
+    fi
+  fi
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    as_pg "$bin/initdb" -D "$dir" -U consent --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    return 0
+  fi
+  as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+}
+
+pg_stop() {
+  local dir="$1"
+  [ -f "$dir/postmaster.pid" ] || return 0
+  as_pg "$(pg_bindir)/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs Consent locally: installs what is missing, starts PostgreSQL under .data/ (unless
+# ConnectionStrings__Consent is set), applies migrations, seeds the demo staff accounts and the
+# shipped workflows, and serves on http://127.0.0.1:${CONSENT_PORT:-5080}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+# shellcheck source=scripts/lib/common.sh
+. scripts/lib/common.sh
+
+PORT="${CONSENT_PORT:-5080}"
+PG_PORT="${CONSENT_PG_PORT:-5433}"
+DATA="$ROOT/.data"
+mkdir -p "$DATA"
+chmod 755 "$DATA"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  log "The .NET 10 SDK is needed (dotnet on PATH); see https://dot.net."
+  exit 1
+fi
+
+if [ -z "${ConnectionStrings__Consent:-}" ]; then
+  ensure_postgres_installed
+  pg_start "$DATA/pg" "$PG_PORT"
+  if ! psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='consent'" | grep -q 1; then
+    psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE consent" >/dev/null
+  fi
+  export ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=consent;Username=consent"
+  log "PostgreSQL: 127.0.0.1:$PG_PORT, data in .data/pg"
+fi
+
+# Demo accounts (Development only): the password is CONSENT_DEMO_PASSWORD, else one generated
+# on the first run and kept in .data/demo-password.
+if [ -z "${CONSENT_DEMO_PASSWORD:-}" ]; then
+  if [ ! -s "$DATA/demo-password" ]; then
+    (umask 077; printf 'demo-%s' "$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 14)" > "$DATA/demo-password")
+  fi
+  CONSENT_DEMO_PASSWORD="$(cat "$DATA/demo-password")"
+fi
+export CONSENT_DEMO_PASSWORD
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export CONSENT_DATA_DIR="$DATA"
+export CONSENT_REPOSITORY_ROOT="$ROOT"
+
+dotnet build src/Consent.Web -c Release -nologo -v quiet >&2
+
+cat <<MSG
+Consent is starting on http://127.0.0.1:$PORT  (API reference: http://127.0.0.1:$PORT/scalar)
+Demo staff accounts (development only), password: $CONSENT_DEMO_PASSWORD
+  clinician@example.org   auditor@example.org   reviewer@example.org   admin@example.org
+Stop with Ctrl+C; the data stays in .data/ for the next run.
+MSG
+
+exec dotnet src/Consent.Web/bin/Release/net10.0/Consent.Web.dll --urls "http://127.0.0.1:$PORT" --contentRoot "$ROOT/src/Consent.Web"

@@ -1,0 +1,15 @@
+using Consent.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Consent.Web.Data.Configurations;
+
+internal sealed class WorkflowReviewConfiguration : IEntityTypeConfiguration<WorkflowReview>
+{
+    public void Configure(EntityTypeBuilder<WorkflowReview> builder)
+    {
+        builder.ToTable("workflow_reviews");
+        builder.Property(r => r.Decision).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Comment).HasMaxLength(2000);
+    }
+}

@@ -1,0 +1,34 @@
+using Consent.Web.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Data;
+
+/// <summary>The one database context: staff identity, workflows, sessions, the event log, records, outbox.</summary>
+public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
+    : IdentityDbContext<StaffUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+{
+    public DbSet<WorkflowVersionEntry> WorkflowVersions => Set<WorkflowVersionEntry>();
+
+    public DbSet<WorkflowReview> WorkflowReviews => Set<WorkflowReview>();
+
+    public DbSet<ConsentSession> Sessions => Set<ConsentSession>();
+
+    public DbSet<ConsentEvent> Events => Set<ConsentEvent>();
+
+    public DbSet<IdempotencyEntry> IdempotencyEntries => Set<IdempotencyEntry>();
+
+    public DbSet<StoredRecord> Records => Set<StoredRecord>();
+
+    public DbSet<OutboxJob> OutboxJobs => Set<OutboxJob>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ConsentDbContext).Assembly);
+    }
+}

@@ -1,0 +1,31 @@
+namespace Consent.Web.Data.Entities;
+
+/// <summary>One append-only, hash-chained entry in a session's audit trail.</summary>
+public sealed class ConsentEvent
+{
+    public long Id { get; set; }
+
+    public Guid SessionId { get; set; }
+
+    public long Seq { get; set; }
+
+    public string Type { get; set; } = "";
+
+    public string? StepId { get; set; }
+
+    public string Payload { get; set; } = "{}";
+
+    public string? ContentHash { get; set; }
+
+    public string Actor { get; set; } = "";
+
+    public string? Ip { get; set; }
+
+    public string? UserAgent { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public string PrevHash { get; set; } = "";
+
+    public string Hash { get; set; } = "";
+}

@@ -1,0 +1,29 @@
+namespace Consent.Web.Hosting;
+
+/// <summary>
+/// Every setting the service reads, by configuration key (environment variables use <c>__</c> for
+/// <c>:</c>). The README's configuration table and the Docker Compose test are held to this list.
+/// </summary>
+public static class ConfigurationKeys
+{
+    public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ConnectionStrings:Consent"] = "Npgsql connection string of the PostgreSQL database (required).",
+        ["Database:MigrateOnStartup"] = "Apply pending migrations at start-up (default true).",
+        ["ASPNETCORE_ENVIRONMENT"] = "Development seeds demo accounts and relaxes two-factor; anything else is production.",
+        ["ASPNETCORE_URLS"] = "Addresses to listen on, e.g. http://0.0.0.0:8080.",
+        ["ASPNETCORE_HTTP_PORTS"] = "Port(s) to listen on, on all addresses.",
+        ["CONSENT_DEMO_PASSWORD"] = "Development only: the demo staff accounts' password.",
+        ["CONSENT_REPOSITORY_ROOT"] = "Folder that holds workflows/ and templates/ (default: the current folder).",
+        ["CONSENT_DATA_DIR"] = "Folder for local data: development certificate, development mail (default .data).",
+        ["Consent:PublicBaseUrl"] = "Base URL used in patient links and emails (default: the request's own).",
+        ["Consent:ClinicName"] = "Clinic name printed on records.",
+        ["Signing:CertificatePath"] = "PKCS#12 file of the record-signing certificate (Development creates one).",
+        ["Signing:CertificatePassword"] = "Password of that PKCS#12 file.",
+        ["Smtp:Host"] = "SMTP server for invitations and copies (Development writes .eml files instead).",
+        ["Smtp:Port"] = "SMTP port (default 587).",
+        ["Smtp:From"] = "Sender address of patient mail.",
+        ["Smtp:UserName"] = "SMTP user name, if the server needs one.",
+        ["Smtp:Password"] = "SMTP password, if the server needs one.",
+    };
+}

@@ -1,0 +1,32 @@
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Hosting;
+
+/// <summary>Applies migrations and seeds roles (always) and the demo accounts (Development only).</summary>
+public static class DatabaseStartup
+{
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        using var scope = app.Services.CreateScope();
+        var services = scope.ServiceProvider;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Consent.Startup");
+        if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+        {
+            await services.GetRequiredService<ConsentDbContext>().Database.MigrateAsync();
+        }
+
+        await DemoAccounts.EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
+
+        var demoPassword = app.Configuration["CONSENT_DEMO_PASSWORD"];
+        if (app.Environment.IsDevelopment() && !string.IsNullOrEmpty(demoPassword))
+        {
+            await DemoAccounts.EnsureDemoAccountsAsync(
+                services.GetRequiredService<UserManager<StaffUser>>(), demoPassword, services.GetRequiredService<TimeProvider>());
+            logger.LogInformation("Demo staff accounts are ready (Development only).");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Consent.Web.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+
+namespace Consent.Web.Identity;
+
+/// <summary>Creates the roles and, in Development, the four demo staff accounts of DESIGN.md.</summary>
+public static class DemoAccounts
+{
+    public static readonly IReadOnlyList<(string Email, string Name, string Role)> Accounts =
+    [
+        ("clinician@example.org", "Dr. Demo Clinician", StaffRoles.Clinician),
+        ("auditor@example.org", "Demo Auditor", StaffRoles.Auditor),
+        ("reviewer@example.org", "Demo Ethics Reviewer", StaffRoles.EthicsReviewer),
+        ("admin@example.org", "Demo Admin", StaffRoles.Admin),
+    ];
+
+    public static async Task EnsureRolesAsync(RoleManager<IdentityRole<Guid>> roles)
+    {
+        foreach (var role in StaffRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Check(await roles.CreateAsync(new IdentityRole<Guid>(role)), role);
+            }
+        }
+    }
+
+    /// <remarks>
+    /// Development only. The password is reset to the configured one on every start so that the
+    /// value scripts/run.sh prints always works.
+    /// </remarks>
+    public static async Task EnsureDemoAccountsAsync(UserManager<StaffUser> users, string password, TimeProvider clock)
+    {
+        foreach (var (email, name, role) in Accounts)
+        {
+            var user = await users.FindByEmailAsync(email);
+            if (user is null)
+            {
+                user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = clock.GetUtcNow() };
+                Check(await users.CreateAsync(user, password), email);
+            }
+            else
+            {
+                var token = await users.GeneratePasswordResetTokenAsync(user);
+                Check(await users.ResetPasswordAsync(user, token, password), email);
+                await users.SetLockoutEndDateAsync(user, null);
+                await users.ResetAccessFailedCountAsync(user);
+            }
+
+            if (!await users.IsInRoleAsync(user, role))
+            {
+                Check(await users.AddToRoleAsync(user, role), email);
+            }
+        }
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"Could not set up demo account or role '{what}': {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+}

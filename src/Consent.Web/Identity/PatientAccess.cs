@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Consent.Web.Identity;
+
+/// <summary>
+/// The patient's access after a date-of-birth check: a short-lived, data-protected ticket bound to
+/// one session and one link, sent as a bearer token by API clients or as an HttpOnly cookie by pages.
+/// </summary>
+/// <remarks>
+/// The ticket names the link's hash and generation, so reissuing a link (after a lockout) revokes
+/// every ticket issued for the old one. It is not an Identity login: patients have no account.
+/// </remarks>
+public static class PatientAccess
+{
+    public const string Scheme = "PatientAccess";
+    public const string SessionClaim = "consent:session";
+    public const string LinkClaim = "consent:link";
+    public const string CookieName = "consent_patient";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(4);
+    private const string Purpose = "Consent.PatientAccess.v1";
+
+    public static string Issue(IDataProtectionProvider provider, Guid sessionId, string linkHash, DateTimeOffset now)
+    {
+        var protector = provider.CreateProtector(Purpose).ToTimeLimitedDataProtector();
+        var payload = string.Join('|', sessionId.ToString("N"), linkHash);
+        return protector.Protect(payload, now.Add(Lifetime));
+    }
+
+    public static (Guid SessionId, string LinkHash)? Read(IDataProtectionProvider provider, string ticket)
+    {
+        try
+        {
+            var protector = provider.CreateProtector(Purpose).ToTimeLimitedDataProtector();
+            var parts = protector.Unprotect(ticket).Split('|');
+            return parts.Length == 2 && Guid.TryParseExact(parts[0], "N", out var id) ? (id, parts[1]) : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Authenticates a patient ticket from the Authorization header or the patient cookie.</summary>
+public sealed class PatientAccessHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IDataProtectionProvider dataProtection)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? ticket = null;
+        var header = Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            ticket = header["Bearer ".Length..].Trim();
+        }
+        else if (Request.Cookies.TryGetValue(PatientAccess.CookieName, out var cookie))
+        {
+            ticket = cookie;
+        }
+
+        if (string.IsNullOrEmpty(ticket))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        var access = PatientAccess.Read(dataProtection, ticket);
+        if (access is null)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The patient access ticket is not valid."));
+        }
+
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(PatientAccess.SessionClaim, access.Value.SessionId.ToString("D", CultureInfo.InvariantCulture)),
+                new Claim(PatientAccess.LinkClaim, access.Value.LinkHash),
+            ],
+            PatientAccess.Scheme);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), PatientAccess.Scheme)));
+    }
+}

@@ -1,0 +1,12 @@
+namespace Consent.Web.Identity;
+
+/// <summary>The staff roles of DESIGN.md; a user may hold several.</summary>
+public static class StaffRoles
+{
+    public const string Clinician = "Clinician";
+    public const string Auditor = "Auditor";
+    public const string EthicsReviewer = "EthicsReviewer";
+    public const string Admin = "Admin";
+
+    public static readonly IReadOnlyList<string> All = [Clinician, Auditor, EthicsReviewer, Admin];
+}

@@ -1,0 +1,23 @@
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Consent.Web.Pages.Account;
+
+/// <summary>Ends the staff cookie session (POST only, with antiforgery).</summary>
+[Authorize(Policy = Policies.Staff)]
+public sealed class LogoutModel(SignInManager<StaffUser> signIn) : PageModel
+{
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await signIn.SignOutAsync();
+        return RedirectToPage("/Index");
+    }
+}
