@@ -1,0 +1,115 @@
+namespace Consent.Workflows.Loading;
+
+/// <summary>Checks of meaning the schema cannot express: order, uniqueness, conditions, reviews.</summary>
+internal sealed partial class DefinitionBuilder
+{
+    private void CheckStructure(List<StepDefinition> steps)
+    {
+        var stepIds = new HashSet<string>(StringComparer.Ordinal);
+        var questionIds = new HashSet<string>(StringComparer.Ordinal);
+        var answersSoFar = new Dictionary<string, QuestionKind>(StringComparer.Ordinal);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var pointer = $"/steps/{i}";
+            if (!stepIds.Add(step.Id))
+            {
+                Error(pointer + "/id", $"step id '{step.Id}' is used by an earlier step");
+            }
+            if (step.When is { } when)
+            {
+                foreach (var problem in when.Validate(answersSoFar))
+                {
+                    Error(pointer + "/when", problem);
+                }
+            }
+            CheckPlacement(steps, i, pointer);
+            switch (step)
+            {
+                case QuestionsStep questions:
+                    for (var q = 0; q < questions.Questions.Length; q++)
+                    {
+                        CheckQuestionId(questionIds, questions.Questions[q].Id, $"{pointer}/questions/{q}/id");
+                    }
+                    foreach (var question in questions.Questions)
+                    {
+                        answersSoFar[question.Id] = question.Kind;
+                    }
+                    break;
+                case ComprehensionStep quiz:
+                    CheckQuiz(steps, i, quiz, pointer, questionIds);
+                    break;
+                default:
+                    break;
+            }
+        }
+        CheckCounts(steps);
+    }
+
+    private void CheckQuiz(List<StepDefinition> steps, int index, ComprehensionStep quiz, string pointer, HashSet<string> questionIds)
+    {
+        if (quiz.PassMark > quiz.Questions.Length)
+        {
+            Error(pointer + "/passMark", $"passMark {quiz.PassMark} is more than the {quiz.Questions.Length} questions");
+        }
+        for (var q = 0; q < quiz.Questions.Length; q++)
+        {
+            var question = quiz.Questions[q];
+            CheckQuestionId(questionIds, question.Id, $"{pointer}/questions/{q}/id");
+            if (question.Review is { } review && !steps.Take(index).Any(s => s.Id == review && s is DisclosureStep))
+            {
+                Error($"{pointer}/questions/{q}/review", $"review '{review}' must name an earlier disclosure step");
+            }
+        }
+    }
+
+    private void CheckQuestionId(HashSet<string> questionIds, string id, string pointer)
+    {
+        if (!questionIds.Add(id))
+        {
+            Error(pointer, $"question id '{id}' is used by an earlier question (question ids are unique in a workflow)");
+        }
+    }
+
+    private void CheckPlacement(List<StepDefinition> steps, int index, string pointer)
+    {
+        var step = steps[index];
+        if (index == 0 && step is not IdentityStep)
+        {
+            Error(pointer, "the first step must be the identity step");
+        }
+        if (index > 0 && step is IdentityStep)
+        {
+            Error(pointer, "the identity step must be the first step, and there is only one");
+        }
+        if (step is CountersignStep && index != steps.Count - 1)
+        {
+            Error(pointer, "the countersign step must be the last step");
+        }
+        if (step is SignatureStep && steps.Skip(index + 1).Any(s => s is not CountersignStep))
+        {
+            Error(pointer, "only the countersign step may follow the signature step");
+        }
+        if (step.When is not null && step is IdentityStep or SignatureStep or CountersignStep)
+        {
+            Error(pointer + "/when", $"a {StepTypeNames.Of(step.Type)} step cannot be conditional: every session needs it");
+        }
+    }
+
+    private void CheckCounts(List<StepDefinition> steps)
+    {
+        var last = $"/steps/{steps.Count - 1}";
+        var signatures = steps.Count(s => s is SignatureStep);
+        if (signatures != 1)
+        {
+            Error(signatures == 0 ? last : $"/steps/{steps.FindLastIndex(s => s is SignatureStep)}",
+                $"a workflow has exactly one signature step (found {signatures})");
+        }
+        var countersigns = steps.Count(s => s is CountersignStep);
+        if (countersigns != 1)
+        {
+            Error(countersigns == 0 ? last : $"/steps/{steps.FindLastIndex(s => s is CountersignStep)}",
+                $"a workflow has exactly one countersign step, the last (found {countersigns})");
+        }
+    }
+}
