@@ -1,0 +1,218 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Consent.Workflows;
+
+/// <summary>Decisions on what the patient does: identity, answers, acknowledgments, quizzes, questions.</summary>
+internal sealed partial record DecisionContext
+{
+    public const int MaxQuestionLength = 2000;
+    public const int MaxQuestions = 50;
+
+    public Decision VerifyIdentity(VerifyIdentity c)
+    {
+        if (PatientGate(requireVerified: false, allowAwaiting: true) is { } refused)
+        {
+            return refused;
+        }
+        var identity = Definition.Steps.OfType<IdentityStep>().First();
+        if (c.Matches)
+        {
+            if (State.Status == SessionStatus.Invited && !SessionLifecycle.CanFire(State.Status, LifecycleTrigger.VerifyIdentity))
+            {
+                return Refuse(RefusalKind.Conflict, "the session cannot start now");
+            }
+            var verified = new NewEvent(EventTypes.IdentityVerified, identity.Id, new JsonObject { ["method"] = "date-of-birth" }, HashOf(identity));
+            return State.Status == SessionStatus.InProgress || State.Status == SessionStatus.Invited
+                ? AdvanceAfter(Decision.Accept(verified))
+                : Decision.Accept(verified);
+        }
+        var failures = State.Identity.Failures + 1;
+        var left = Math.Max(0, identity.MaxAttempts - failures);
+        var failed = new NewEvent(EventTypes.IdentityCheckFailed, identity.Id,
+            new JsonObject { ["failures"] = failures, ["attemptsLeft"] = left }, null);
+        return left > 0
+            ? Decision.Accept(failed)
+            : Decision.Accept(failed, new NewEvent(EventTypes.LinkLocked, identity.Id, new JsonObject { ["failures"] = failures }, null));
+    }
+
+    public Decision SubmitAnswers(SubmitAnswers c) => OnCurrentStep<QuestionsStep>(c.StepId, step =>
+    {
+        if (c.Answers is null)
+        {
+            return Refuse(RefusalKind.Invalid, "no answers were sent");
+        }
+        var unknown = c.Answers.Keys.FirstOrDefault(id => !step.Questions.Any(q => q.Id == id));
+        if (unknown is not null)
+        {
+            return Refuse(RefusalKind.Invalid, $"'{unknown}' is not a question of this step");
+        }
+        var recorded = new JsonObject();
+        foreach (var question in step.Questions)
+        {
+            c.Answers.TryGetValue(question.Id, out var given);
+            var (value, problem) = Checked(question, given);
+            if (problem is not null)
+            {
+                return Refuse(RefusalKind.Invalid, problem);
+            }
+            if (value is not null)
+            {
+                recorded[question.Id] = value;
+            }
+        }
+        return Decision.Accept(new NewEvent(EventTypes.AnswersRecorded, step.Id, new JsonObject { ["answers"] = recorded }, HashOf(step)));
+    });
+
+    private static (JsonNode? Value, string? Problem) Checked(Question question, JsonNode? given)
+    {
+        var kind = given?.GetValueKind() ?? JsonValueKind.Null;
+        var text = kind == JsonValueKind.String ? given!.GetValue<string>().Trim() : null;
+        if (kind == JsonValueKind.Null || text?.Length == 0)
+        {
+            return (null, question.Required ? $"please answer '{question.Id}'" : null);
+        }
+        switch (question.Kind)
+        {
+            case QuestionKind.YesNo when kind is JsonValueKind.True or JsonValueKind.False:
+                return (JsonValue.Create(kind == JsonValueKind.True), null);
+            case QuestionKind.YesNo:
+                return (null, $"'{question.Id}' is answered yes (true) or no (false)");
+            case QuestionKind.SingleChoice when text is not null && question.Options.Any(o => o.Value == text):
+                return (JsonValue.Create(text), null);
+            case QuestionKind.SingleChoice:
+                return (null, $"'{question.Id}' must be one of: {string.Join(", ", question.Options.Select(o => o.Value))}");
+            case QuestionKind.ShortText when text is not null && text.Length <= Question.MaxShortTextLength:
+                return (JsonValue.Create(text), null);
+            case QuestionKind.ShortText:
+                return (null, $"'{question.Id}' is a text of at most {Question.MaxShortTextLength} characters");
+        }
+        return (null, $"'{question.Id}' cannot be answered");
+    }
+
+    public Decision AcknowledgeDisclosure(AcknowledgeDisclosure c) => OnCurrentStep<DisclosureStep>(c.StepId, step =>
+    {
+        var hash = HashOf(step);
+        if (!string.Equals(c.ContentHash, hash, StringComparison.Ordinal))
+        {
+            return Refuse(RefusalKind.Conflict, "the text has changed since it was shown; please read it again");
+        }
+        var payload = new JsonObject { ["method"] = step.Acknowledge == AcknowledgeMethod.Initials ? "initials" : "checkbox" };
+        if (step.Acknowledge == AcknowledgeMethod.Initials)
+        {
+            var initials = Clean(c.Initials);
+            if (initials is null || initials.Length > 10 || !initials.Any(char.IsLetter)
+                || !initials.All(ch => char.IsLetter(ch) || ch is '.' or '-' or ' ' or '\''))
+            {
+                return Refuse(RefusalKind.Invalid, "please type your initials (letters only)");
+            }
+            payload["initials"] = initials;
+        }
+        return Decision.Accept(new NewEvent(EventTypes.DisclosureAcknowledged, step.Id, payload, hash));
+    });
+
+    public Decision SubmitQuiz(SubmitQuiz c) => OnCurrentStep<ComprehensionStep>(c.StepId, step =>
+    {
+        if (c.Answers is null)
+        {
+            return Refuse(RefusalKind.Invalid, "no answers were sent");
+        }
+        var unknown = c.Answers.Keys.FirstOrDefault(id => !step.Questions.Any(q => q.Id == id));
+        if (unknown is not null)
+        {
+            return Refuse(RefusalKind.Invalid, $"'{unknown}' is not a question of this quiz");
+        }
+        var answers = new JsonObject();
+        var correct = 0;
+        var review = new List<string>();
+        foreach (var question in step.Questions)
+        {
+            if (!c.Answers.TryGetValue(question.Id, out var answer) || answer is null || !question.Options.Any(o => o.Value == answer))
+            {
+                return Refuse(RefusalKind.Invalid, $"please choose one of the options for '{question.Id}'");
+            }
+            answers[question.Id] = answer;
+            if (answer == question.Answer)
+            {
+                correct++;
+            }
+            else if (question.Review is { } again && !review.Contains(again))
+            {
+                review.Add(again);
+            }
+        }
+        var attempt = State.QuizAttempts.GetValueOrDefault(step.Id, []).Count + 1;
+        var passed = correct >= step.PassMark;
+        var left = Math.Max(0, step.MaxAttempts - attempt);
+        var attempted = new NewEvent(EventTypes.ComprehensionAttempted, step.Id, new JsonObject
+        {
+            ["attempt"] = attempt,
+            ["answers"] = answers,
+            ["correct"] = correct,
+            ["total"] = step.Questions.Length,
+            ["passed"] = passed,
+            ["attemptsLeft"] = passed ? 0 : left,
+            ["review"] = new JsonArray([.. review.Select(r => (JsonNode)JsonValue.Create(r))]),
+        }, HashOf(step));
+        if (passed || left > 0)
+        {
+            return Decision.Accept(attempted);
+        }
+        var holdId = $"comprehension:{step.Id}";
+        return Decision.Accept(attempted, new NewEvent(EventTypes.HoldOpened, step.Id,
+            new JsonObject { ["holdId"] = holdId, ["kind"] = "comprehension" }, null));
+    });
+
+    public Decision AskQuestion(AskQuestion c)
+    {
+        if (PatientGate() is { } refused)
+        {
+            return refused;
+        }
+        if (State.Status != SessionStatus.InProgress)
+        {
+            return Refuse(RefusalKind.Conflict, "questions can be asked while the session is in progress");
+        }
+        if (c.StepId is not null && Definition.FindStep(c.StepId) is null)
+        {
+            return Refuse(RefusalKind.NotFound, $"there is no step '{c.StepId}'");
+        }
+        var text = Clean(c.Text);
+        if (text is null || text.Length > MaxQuestionLength)
+        {
+            return Refuse(RefusalKind.Invalid, $"a question is 1 to {MaxQuestionLength} characters");
+        }
+        if (State.Questions.Count >= MaxQuestions)
+        {
+            return Refuse(RefusalKind.Conflict, "you have asked many questions; please talk with the clinician");
+        }
+        var id = $"q{State.Questions.Count + 1}";
+        return Decision.Accept(new NewEvent(EventTypes.QuestionAsked, c.StepId, new JsonObject { ["questionId"] = id, ["text"] = text }, null));
+    }
+
+    public Decision FinishAsking(FinishAsking c) => OnCurrentStep<AskStep>(c.StepId, step =>
+        Decision.Accept(new NewEvent(EventTypes.AskCompleted, step.Id, [], HashOf(step))));
+
+    public Decision Decline(Decline c)
+    {
+        if (PatientGate(allowAwaiting: true) is { } refused)
+        {
+            return refused;
+        }
+        if (!SessionLifecycle.CanFire(State.Status, LifecycleTrigger.Decline))
+        {
+            return Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot be declined");
+        }
+        var reason = Clean(c.Reason);
+        if (reason?.Length > 1000)
+        {
+            return Refuse(RefusalKind.Invalid, "the reason is at most 1000 characters");
+        }
+        var payload = new JsonObject();
+        if (reason is not null)
+        {
+            payload["reason"] = reason;
+        }
+        return Decision.Accept(new NewEvent(EventTypes.Declined, State.CurrentStep?.Id, payload, null));
+    }
+}

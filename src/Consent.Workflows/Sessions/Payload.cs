@@ -1,0 +1,28 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Consent.Workflows;
+
+/// <summary>Reads event payload fields leniently (a missing field reads as the default).</summary>
+internal static class Payload
+{
+    public static string? Text(JsonObject payload, string name) =>
+        payload[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    public static int Int(JsonObject payload, string name) =>
+        payload[name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number ? value.GetValue<int>() : 0;
+
+    public static bool Bool(JsonObject payload, string name) =>
+        payload[name] is JsonValue value && value.GetValueKind() == JsonValueKind.True;
+
+    public static DateTimeOffset? Time(JsonObject payload, string name) =>
+        Text(payload, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            ? time
+            : null;
+
+    public static IEnumerable<string> Texts(JsonObject payload, string name) =>
+        payload[name] is JsonArray array ? array.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>() : [];
+
+    public static string Iso(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+
+namespace Consent.Workflows;
+
+/// <summary>Something a patient, clinician or the system asks to do in a session.</summary>
+public abstract record SessionCommand;
+
+/// <summary>A clinician starts a session. <paramref name="PatientDigest"/> identifies the patient without personal data.</summary>
+public sealed record CreateSession(string Language, DateTimeOffset ExpiresAt, string PatientDigest, string CreatedBy) : SessionCommand;
+
+/// <summary>The patient entered a date of birth; the host compared it and says whether it matched.</summary>
+public sealed record VerifyIdentity(bool Matches) : SessionCommand;
+
+/// <summary>The patient answers a <c>questions</c> step (yes-no as JSON booleans, others as strings).</summary>
+public sealed record SubmitAnswers(string StepId, IReadOnlyDictionary<string, JsonNode?> Answers) : SessionCommand;
+
+/// <summary>The patient acknowledges a disclosure whose text had <paramref name="ContentHash"/>.</summary>
+public sealed record AcknowledgeDisclosure(string StepId, string ContentHash, string? Initials) : SessionCommand;
+
+/// <summary>The patient answers a comprehension quiz: question id to option value.</summary>
+public sealed record SubmitQuiz(string StepId, IReadOnlyDictionary<string, string?> Answers) : SessionCommand;
+
+/// <summary>The patient sends a question to the clinician, from any step while in progress.</summary>
+public sealed record AskQuestion(string? StepId, string Text) : SessionCommand;
+
+/// <summary>The patient has no (more) questions at an <c>ask</c> step.</summary>
+public sealed record FinishAsking(string StepId) : SessionCommand;
+
+/// <summary>The patient signs. <paramref name="RegisteredName"/> is the name the clinic entered, for comparison only.</summary>
+public sealed record SignAsPatient(
+    string StepId,
+    string FullName,
+    bool Certify,
+    IReadOnlyList<IReadOnlyList<(double X, double Y)>> Strokes,
+    string RegisteredName) : SessionCommand;
+
+/// <summary>The patient declines to consent.</summary>
+public sealed record Decline(string? Reason) : SessionCommand;
+
+/// <summary>A clinician answers a patient's question.</summary>
+public sealed record AnswerQuestion(string QuestionId, string Answer, string StaffId) : SessionCommand;
+
+/// <summary>A clinician records a discussion with the patient; this resolves every open hold.</summary>
+public sealed record RecordDiscussion(string Note, string StaffId) : SessionCommand;
+
+/// <summary>A clinician countersigns (the host has already checked the password).</summary>
+public sealed record Countersign(string StaffId, bool StatementAccepted) : SessionCommand;
+
+/// <summary>Staff void a session that has not completed (named so it does not clash with <see cref="System.Void"/>).</summary>
+public sealed record VoidSession(string Reason, string StaffId) : SessionCommand;
+
+/// <summary>The patient withdraws a completed consent (<paramref name="RecordedBy"/>: <c>patient</c> or a staff id).</summary>
+public sealed record Withdraw(string Reason, string RecordedBy) : SessionCommand;
+
+/// <summary>The system expires a session whose link has run out.</summary>
+public sealed record Expire : SessionCommand;
+
+/// <summary>A clinician gives the patient link a new expiry and unlocks it.</summary>
+public sealed record ReissueLink(DateTimeOffset NewExpiresAt, string StaffId) : SessionCommand;
+
+/// <summary>The system issued a record (PDF) with this SHA-256.</summary>
+public sealed record IssueRecord(string Sha256, string Kind) : SessionCommand;

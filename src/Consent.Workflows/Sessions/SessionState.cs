@@ -1,0 +1,125 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+
+namespace Consent.Workflows;
+
+/// <summary>Everything known about a session, rebuilt from its events by <see cref="ConsentInterpreter.Replay"/>.</summary>
+/// <remarks>The <see cref="JsonNode"/> answers are owned by the state: copy them before changing them.</remarks>
+public sealed record SessionState
+{
+    private static readonly StringComparer Ordinal = StringComparer.Ordinal;
+
+    /// <summary>The state of a session with no events.</summary>
+    public static SessionState Empty { get; } = new();
+
+    /// <summary>False until <see cref="EventTypes.SessionCreated"/> has been applied.</summary>
+    public bool Exists { get; init; }
+
+    public SessionStatus Status { get; init; } = SessionStatus.Invited;
+
+    public string Language { get; init; } = "";
+
+    public string PatientDigest { get; init; } = "";
+
+    public string CreatedBy { get; init; } = "";
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the patient link stops working (moved by <see cref="EventTypes.LinkReissued"/>).</summary>
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    public IdentityCheck Identity { get; init; } = new(false, 0, false, null);
+
+    /// <summary>Screening answers: question id to <c>true</c>/<c>false</c> or a string.</summary>
+    public ImmutableSortedDictionary<string, JsonNode> Answers { get; init; } = ImmutableSortedDictionary.Create<string, JsonNode>(Ordinal);
+
+    /// <summary>Acknowledgments by disclosure step id.</summary>
+    public ImmutableSortedDictionary<string, Acknowledgment> Acknowledgments { get; init; } = ImmutableSortedDictionary.Create<string, Acknowledgment>(Ordinal);
+
+    /// <summary>Quiz attempts by comprehension step id, oldest first.</summary>
+    public ImmutableSortedDictionary<string, ImmutableList<QuizAttempt>> QuizAttempts { get; init; } =
+        ImmutableSortedDictionary.Create<string, ImmutableList<QuizAttempt>>(Ordinal);
+
+    public ImmutableList<Hold> Holds { get; init; } = [];
+
+    /// <summary>Questions the patient sent to the clinician (ids q1, q2, ...).</summary>
+    public ImmutableList<PatientQuestion> Questions { get; init; } = [];
+
+    public PatientSignature? PatientSignature { get; init; }
+
+    public Countersignature? Countersignature { get; init; }
+
+    /// <summary>Ids of steps done, in the order they were done (skipped steps are never listed).</summary>
+    public ImmutableList<string> CompletedSteps { get; init; } = [];
+
+    /// <summary>The next step the patient must do, or null when nothing is left for the patient.</summary>
+    public StepDefinition? CurrentStep { get; init; }
+
+    public SessionProgress Progress { get; init; } = new(0, 0);
+
+    /// <summary>How the session ended (declined, referred, expired, voided, withdrawn); null otherwise.</summary>
+    public SessionEnding? Ending { get; init; }
+
+    public ImmutableList<IssuedRecord> Records { get; init; } = [];
+
+    /// <summary>Sequence number of the last event applied.</summary>
+    public long LastSeq { get; init; }
+
+    public IEnumerable<Hold> OpenHolds => Holds.Where(h => h.IsOpen);
+
+    public IEnumerable<PatientQuestion> UnansweredQuestions => Questions.Where(q => q.Answer is null);
+
+    public bool IsCompleted(string stepId) => CompletedSteps.Contains(stepId);
+}
+
+/// <summary>The identity check: verified or not, failed tries since the last success or reissue, locked.</summary>
+public sealed record IdentityCheck(bool Verified, int Failures, bool Locked, DateTimeOffset? VerifiedAt);
+
+/// <summary>A patient's acknowledgment of one disclosure, with the hash of the text shown.</summary>
+public sealed record Acknowledgment(string StepId, DateTimeOffset At, AcknowledgeMethod Method, string? Initials, string ContentHash);
+
+/// <summary>One try at a comprehension quiz.</summary>
+/// <param name="Review">Disclosure step ids explaining the questions missed.</param>
+public sealed record QuizAttempt(int Number, ImmutableSortedDictionary<string, string> Answers, int Correct, bool Passed, ImmutableArray<string> Review, DateTimeOffset At);
+
+/// <summary>Why a hold was opened.</summary>
+public enum HoldKind
+{
+    /// <summary>A <c>discussion</c> step was reached.</summary>
+    Discussion,
+
+    /// <summary>A comprehension quiz was failed on every attempt.</summary>
+    Comprehension,
+}
+
+/// <summary>
+/// Something a clinician must discuss with the patient before the patient can sign. Id: the discussion
+/// step id, or <c>comprehension:&lt;stepId&gt;</c>.
+/// </summary>
+public sealed record Hold(string Id, HoldKind Kind, string StepId, LocalizedText? Reason, DateTimeOffset OpenedAt,
+    string? ResolvedBy = null, DateTimeOffset? ResolvedAt = null, string? Note = null)
+{
+    public bool IsOpen => ResolvedAt is null;
+}
+
+/// <summary>A question the patient sent, and the clinician's answer once given.</summary>
+public sealed record PatientQuestion(string Id, string Text, string? StepId, DateTimeOffset AskedAt,
+    string? Answer = null, string? AnsweredBy = null, DateTimeOffset? AnsweredAt = null);
+
+/// <summary>The patient's signature: typed name and drawn strokes (empty when the typed name is the signature).</summary>
+public sealed record PatientSignature(string StepId, string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, string? ContentHash, DateTimeOffset At);
+
+/// <summary>The clinician's countersignature.</summary>
+public sealed record Countersignature(string StepId, string StaffId, string? ContentHash, DateTimeOffset At);
+
+/// <summary>How far the patient is: <see cref="Index"/> of the <see cref="Total"/> applicable patient steps are done.</summary>
+public sealed record SessionProgress(int Index, int Total);
+
+/// <summary>How a session ended.</summary>
+/// <param name="Outcome">For a stop step: its outcome (<c>referred</c>).</param>
+/// <param name="Message">For a stop step: the message shown.</param>
+/// <param name="By">Staff id, <c>patient</c> or <c>system</c>.</param>
+public sealed record SessionEnding(SessionStatus Status, string? StepId, string? Outcome, LocalizedText? Message, string? Reason, string By, DateTimeOffset At);
+
+/// <summary>A record (PDF) issued for the session.</summary>
+public sealed record IssuedRecord(string Sha256, string Kind, DateTimeOffset At);

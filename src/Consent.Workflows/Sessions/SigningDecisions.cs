@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+
+namespace Consent.Workflows;
+
+/// <summary>Decisions on the patient's signature and the clinician's countersignature.</summary>
+internal sealed partial record DecisionContext
+{
+    public const int MaxStrokes = 200;
+    public const int MaxPoints = 20_000;
+
+    public Decision SignAsPatient(SignAsPatient c) => OnCurrentStep<SignatureStep>(c.StepId, step =>
+    {
+        if (State.OpenHolds.Any())
+        {
+            return Refuse(RefusalKind.Conflict, "a clinician needs to talk with you before you can sign");
+        }
+        if (State.UnansweredQuestions.Any())
+        {
+            return Refuse(RefusalKind.Conflict, "please wait until the clinician has answered your questions");
+        }
+        if (!c.Certify)
+        {
+            return Refuse(RefusalKind.Invalid, "please tick the certification statement");
+        }
+        var name = Clean(c.FullName) is { } typed ? string.Join(' ', typed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) : null;
+        if (name is null || name.Length > 200)
+        {
+            return Refuse(RefusalKind.Invalid, "please type your full name");
+        }
+        if (!PersonNames.Match(name, c.RegisteredName))
+        {
+            return Refuse(RefusalKind.Invalid, "the name does not match the name the clinic registered");
+        }
+        var strokes = c.Strokes ?? [];
+        if (strokes.Count > MaxStrokes || strokes.Any(s => s is null || s.Count == 0) || strokes.Sum(s => s.Count) > MaxPoints
+            || strokes.Any(s => s.Any(p => !double.IsFinite(p.X) || !double.IsFinite(p.Y))))
+        {
+            return Refuse(RefusalKind.Invalid, "the drawn signature could not be read; please draw it again or clear it");
+        }
+        if (!SessionLifecycle.CanFire(State.Status, LifecycleTrigger.PatientSign))
+        {
+            return Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot be signed");
+        }
+        var drawn = new JsonArray([.. strokes.Select(s => (JsonNode)new JsonArray([.. s.Select(p => (JsonNode)new JsonArray(p.X, p.Y))]))]);
+        return Decision.Accept(new NewEvent(EventTypes.PatientSigned, step.Id, new JsonObject
+        {
+            ["fullName"] = name,
+            ["method"] = strokes.Count > 0 ? "drawn" : "typed",
+            ["certified"] = true,
+            ["strokes"] = drawn,
+        }, HashOf(step)));
+    });
+
+    public Decision Countersign(Countersign c)
+    {
+        if (State.Status != SessionStatus.AwaitingCountersign || !SessionLifecycle.CanFire(State.Status, LifecycleTrigger.Countersign))
+        {
+            return Refuse(RefusalKind.Conflict, $"only a session awaiting countersignature can be countersigned (this one is {State.Status})");
+        }
+        if (!c.StatementAccepted)
+        {
+            return Refuse(RefusalKind.Invalid, "please accept the attestation statement");
+        }
+        if (Clean(c.StaffId) is not { } staff)
+        {
+            return Refuse(RefusalKind.Invalid, "the clinician is unknown");
+        }
+        var step = Definition.Steps.OfType<CountersignStep>().First();
+        return Decision.Accept(new NewEvent(EventTypes.ClinicianCountersigned, step.Id,
+            new JsonObject { ["staffId"] = staff, ["statementAccepted"] = true }, HashOf(step)));
+    }
+}

@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Consent.Workflows;
+
+/// <summary>Decisions on what staff and the system do: answers, discussions, voiding, withdrawal, expiry, links, records.</summary>
+internal sealed partial record DecisionContext
+{
+    public const int MaxNoteLength = 4000;
+
+    public Decision AnswerQuestion(AnswerQuestion c)
+    {
+        if (SessionLifecycle.IsEnded(State.Status))
+        {
+            return Refuse(RefusalKind.Conflict, $"the session is {State.Status}");
+        }
+        var question = State.Questions.FirstOrDefault(q => q.Id == c.QuestionId);
+        if (question is null)
+        {
+            return Refuse(RefusalKind.NotFound, $"there is no question '{c.QuestionId}'");
+        }
+        if (question.Answer is not null)
+        {
+            return Refuse(RefusalKind.Conflict, $"question '{c.QuestionId}' is already answered");
+        }
+        var answer = Clean(c.Answer);
+        if (answer is null || answer.Length > MaxNoteLength)
+        {
+            return Refuse(RefusalKind.Invalid, $"an answer is 1 to {MaxNoteLength} characters");
+        }
+        if (Clean(c.StaffId) is not { } staff)
+        {
+            return Refuse(RefusalKind.Invalid, "the clinician is unknown");
+        }
+        return Decision.Accept(new NewEvent(EventTypes.QuestionAnswered, question.StepId,
+            new JsonObject { ["questionId"] = question.Id, ["answer"] = answer, ["staffId"] = staff }, null));
+    }
+
+    public Decision RecordDiscussion(RecordDiscussion c)
+    {
+        if (SessionLifecycle.IsEnded(State.Status))
+        {
+            return Refuse(RefusalKind.Conflict, $"the session is {State.Status}");
+        }
+        var open = State.OpenHolds.Select(h => h.Id).ToList();
+        if (open.Count == 0)
+        {
+            return Refuse(RefusalKind.Conflict, "no discussion is needed in this session now");
+        }
+        var note = Clean(c.Note);
+        if (note is null || note.Length > MaxNoteLength)
+        {
+            return Refuse(RefusalKind.Invalid, $"a discussion note is 1 to {MaxNoteLength} characters");
+        }
+        if (Clean(c.StaffId) is not { } staff)
+        {
+            return Refuse(RefusalKind.Invalid, "the clinician is unknown");
+        }
+        return Decision.Accept(new NewEvent(EventTypes.DiscussionRecorded, null, new JsonObject
+        {
+            ["note"] = note,
+            ["staffId"] = staff,
+            ["resolvedHolds"] = new JsonArray([.. open.Select(id => (JsonNode)JsonValue.Create(id))]),
+        }, null));
+    }
+
+    public Decision Void(VoidSession c)
+    {
+        if (!SessionLifecycle.CanFire(State.Status, LifecycleTrigger.Void))
+        {
+            return Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot be voided");
+        }
+        var reason = Clean(c.Reason);
+        if (reason is null || reason.Length > MaxNoteLength)
+        {
+            return Refuse(RefusalKind.Invalid, "please give the reason for voiding");
+        }
+        if (Clean(c.StaffId) is not { } staff)
+        {
+            return Refuse(RefusalKind.Invalid, "the staff member is unknown");
+        }
+        return Decision.Accept(new NewEvent(EventTypes.Voided, null, new JsonObject { ["reason"] = reason, ["staffId"] = staff }, null));
+    }
+
+    public Decision Withdraw(Withdraw c)
+    {
+        if (!SessionLifecycle.CanFire(State.Status, LifecycleTrigger.Withdraw))
+        {
+            return Refuse(RefusalKind.Conflict, "only a completed consent can be withdrawn");
+        }
+        var reason = Clean(c.Reason) ?? "";
+        if (reason.Length > MaxNoteLength)
+        {
+            return Refuse(RefusalKind.Invalid, $"the reason is at most {MaxNoteLength} characters");
+        }
+        if (Clean(c.RecordedBy) is not { } by)
+        {
+            return Refuse(RefusalKind.Invalid, "say who records the withdrawal");
+        }
+        return Decision.Accept(new NewEvent(EventTypes.Withdrawn, null, new JsonObject { ["reason"] = reason, ["recordedBy"] = by }, null));
+    }
+
+    public Decision Expire()
+    {
+        if (State.Status is not (SessionStatus.Invited or SessionStatus.InProgress) || !SessionLifecycle.CanFire(State.Status, LifecycleTrigger.Expire))
+        {
+            return Refuse(RefusalKind.Conflict, $"a {State.Status} session does not expire");
+        }
+        if (Now <= State.ExpiresAt)
+        {
+            return Refuse(RefusalKind.Conflict, "the link has not expired yet");
+        }
+        return Decision.Accept(new NewEvent(EventTypes.Expired, null, new JsonObject { ["expiresAt"] = Payload.Iso(State.ExpiresAt) }, null));
+    }
+
+    public Decision ReissueLink(ReissueLink c)
+    {
+        if (State.Status is not (SessionStatus.Invited or SessionStatus.InProgress))
+        {
+            return Refuse(RefusalKind.Conflict, $"the link of a {State.Status} session cannot be reissued");
+        }
+        if (c.NewExpiresAt <= Now)
+        {
+            return Refuse(RefusalKind.Invalid, "the new link must expire in the future");
+        }
+        if (Clean(c.StaffId) is not { } staff)
+        {
+            return Refuse(RefusalKind.Invalid, "the staff member is unknown");
+        }
+        return Decision.Accept(new NewEvent(EventTypes.LinkReissued, null,
+            new JsonObject { ["expiresAt"] = Payload.Iso(c.NewExpiresAt), ["staffId"] = staff }, null));
+    }
+
+    public Decision IssueRecord(IssueRecord c)
+    {
+        if (!SessionLifecycle.IsEnded(State.Status))
+        {
+            return Refuse(RefusalKind.Conflict, "a record is issued once the session has ended");
+        }
+        if (c.Sha256 is null || !Sha256Pattern().IsMatch(c.Sha256))
+        {
+            return Refuse(RefusalKind.Invalid, "sha256 must be 64 lower-case hex digits");
+        }
+        if (c.Kind is null || !KindPattern().IsMatch(c.Kind))
+        {
+            return Refuse(RefusalKind.Invalid, "kind must be lower-case letters, digits and dashes");
+        }
+        return Decision.Accept(new NewEvent(EventTypes.RecordIssued, null, new JsonObject { ["sha256"] = c.Sha256, ["kind"] = c.Kind }, null));
+    }
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Pattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
+    private static partial Regex KindPattern();
+}

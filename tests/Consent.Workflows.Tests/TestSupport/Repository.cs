@@ -1,0 +1,83 @@
+namespace Consent.Workflows.Tests;
+
+/// <summary>Paths of the repository and of the test fixtures, and scratch copies of the fixture repository.</summary>
+internal static class Repository
+{
+    private static readonly Lazy<string> RootPath = new(() =>
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Consent.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException("Consent.sln not found above " + AppContext.BaseDirectory);
+    });
+
+    private static readonly Lazy<LoadedWorkflow> FixtureWorkflow = new(() =>
+    {
+        var load = WorkflowCatalog.Load(FixtureRoot);
+        Assert.True(load.Succeeded, string.Join("\n", load.Errors));
+        return load.Catalog!.Find("test-consent", 1)!;
+    });
+
+    /// <summary>The repository root (the folder with Consent.sln).</summary>
+    public static string Root => RootPath.Value;
+
+    /// <summary>A small repository (workflows/ + templates/) used by the tests.</summary>
+    public static string FixtureRoot => Path.Combine(Root, "tests", "Consent.Workflows.Tests", "Fixtures", "repo");
+
+    public static string FixturePath(params string[] parts) => Path.Combine([Root, "tests", "Consent.Workflows.Tests", "Fixtures", .. parts]);
+
+    /// <summary>The fixture workflow <c>test-consent</c> v1.</summary>
+    public static LoadedWorkflow TestConsent => FixtureWorkflow.Value;
+}
+
+/// <summary>A scratch copy of the fixture repository, deleted on dispose.</summary>
+internal sealed class ScratchRepository : IDisposable
+{
+    public ScratchRepository()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "consent-workflows-" + Guid.NewGuid().ToString("N"));
+        Copy(Repository.FixtureRoot, Root);
+    }
+
+    public string Root { get; }
+
+    public string DefinitionPath => Path.Combine(Root, "workflows", "test-consent", "v1.yaml");
+
+    public string Definition
+    {
+        get => File.ReadAllText(DefinitionPath);
+        set => File.WriteAllText(DefinitionPath, value);
+    }
+
+    /// <summary>Replaces the first occurrence of <paramref name="old"/> in the definition.</summary>
+    public void Edit(string old, string replacement)
+    {
+        var text = Definition;
+        var at = text.IndexOf(old, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"fixture text not found: {old}");
+        Definition = text[..at] + replacement + text[(at + old.Length)..];
+    }
+
+    public string PathOf(string relative) => Path.Combine(Root, relative);
+
+    public IReadOnlyList<WorkflowError> Validate() => WorkflowValidator.ValidateRepository(Root);
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+        foreach (var directory in Directory.GetDirectories(from))
+        {
+            Copy(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
+    }
+}
