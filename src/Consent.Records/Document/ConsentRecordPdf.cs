@@ -1,0 +1,54 @@
+using Consent.Records.Document;
+using Consent.Records.Layout;
+using Consent.Records.Signing;
+using PdfSharp.Pdf;
+
+namespace Consent.Records;
+
+/// <summary>Renders a <see cref="ConsentRecord"/> as a PDF clinical document, unsigned or signed (PAdES B-B).</summary>
+public static class ConsentRecordPdf
+{
+    /// <summary>The record as an unsigned PDF whose streams are all standard zlib (checks clean with qpdf).</summary>
+    public static byte[] Render(ConsentRecord record, RecordRenderOptions? options = null) =>
+        PdfStreams.Normalize(RenderDraft(record, options ?? RecordRenderOptions.Default));
+
+    /// <summary>The record as a signed PDF: rendered, then signed by <paramref name="signer"/> at <see cref="ConsentRecord.IssuedAt"/>.</summary>
+    public static byte[] RenderSigned(ConsentRecord record, RecordSigner signer, RecordRenderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(signer);
+        var labels = (options ?? RecordRenderOptions.Default).Labels ?? RecordLabels.For(record.Workflow.Language);
+        return signer.Sign(RenderDraft(record, options ?? RecordRenderOptions.Default), record.IssuedAt, $"{labels.DocumentTitle}: {RecordComposer.KindTitle(record.Kind, labels)}", record.Clinic.Name);
+    }
+
+    /// <summary>The page count the record will have, for tests and previews.</summary>
+    internal static int CountPages(ConsentRecord record, RecordRenderOptions? options = null) =>
+        Layout(record, options ?? RecordRenderOptions.Default, new PdfTextMeasure()).Pages.Count;
+
+    /// <summary>Lays out and paints the record with no stream compression; the signer compresses with proper zlib.</summary>
+    internal static byte[] RenderDraft(ConsentRecord record, RecordRenderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var measure = new PdfTextMeasure();
+        var (pages, geometry, labels) = Layout(record, options, measure);
+        using var document = new PdfDocument();
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        RecordInfo.Write(document, record, labels);
+        var furniture = new PageFurniture(record, labels, geometry, measure);
+        PagePainter.Paint(document, pages, geometry, measure, furniture.For);
+        using var output = new MemoryStream();
+        document.Save(output, closeStream: false);
+        return output.ToArray();
+    }
+
+    static (List<LaidOutPage> Pages, PageGeometry Geometry, RecordLabels Labels) Layout(ConsentRecord record, RecordRenderOptions options, PdfTextMeasure measure)
+    {
+        var labels = options.Labels ?? RecordLabels.For(record.Workflow.Language);
+        var geometry = PageGeometry.For(options.Paper);
+        var blocks = new RecordComposer(record, labels).Compose();
+        var layout = new BlockLayout(measure, geometry.BodyWidth, geometry.BodyHeight - 40);
+        layout.Add(blocks);
+        return (Paginator.Paginate(layout.Units, geometry.Left, geometry.Top, geometry.BodyHeight), geometry, labels);
+    }
+}

@@ -1,0 +1,89 @@
+using Consent.Records.Layout;
+using static Consent.Records.Document.RecordText;
+
+namespace Consent.Records.Document;
+
+/// <summary>Turns a consent record into the blocks of the document, section by section, in the session language.</summary>
+sealed class RecordComposer(ConsentRecord record, RecordLabels labels)
+{
+    readonly List<Block> _blocks = [];
+
+    public List<Block> Compose()
+    {
+        TitleBlock();
+        Summary();
+        RecordSections.Outcome(record, labels, _blocks);
+        RecordSections.Identity(record, labels, _blocks);
+        RecordSections.Screening(record, labels, _blocks);
+        DisclosureSections.Add(record, labels, _blocks);
+        RecordSections.Comprehension(record, labels, _blocks);
+        RecordSections.Questions(record, labels, _blocks);
+        RecordSections.Discussions(record, labels, _blocks);
+        SignatureSections.Add(record, labels, _blocks);
+        AuditSection.Add(record, labels, _blocks);
+        return _blocks;
+    }
+
+    public static string KindTitle(RecordKind kind, RecordLabels labels) => kind switch
+    {
+        RecordKind.Consent => labels.KindConsent,
+        RecordKind.Withdrawal => labels.KindWithdrawal,
+        RecordKind.DeclinedSummary => labels.KindDeclined,
+        RecordKind.ReferredSummary => labels.KindReferred,
+    };
+
+    string Status => record.Kind switch
+    {
+        RecordKind.Consent => labels.StatusConsent,
+        RecordKind.Withdrawal => labels.StatusWithdrawal,
+        RecordKind.DeclinedSummary => labels.StatusDeclined,
+        RecordKind.ReferredSummary => labels.StatusReferred,
+    };
+
+    void TitleBlock()
+    {
+        var clinic = record.Clinic;
+        var address = string.Join("\n", clinic.AddressLines.Concat(clinic.Phone is null ? [] : [clinic.Phone]));
+        if (clinic.Logo is { } logo && ImageSize.Of(logo) is { } size)
+        {
+            var height = 36.0;
+            _blocks.Add(new ImageBlock(logo, size.Width * height / size.Height, height) { SpaceAfter = 6 });
+        }
+
+        _blocks.Add(new ParagraphBlock([new Run(clinic.Name, Theme.Heading(2) with { Size = 11.5, Color = Theme.Accent })]));
+        if (address.Length > 0)
+        {
+            _blocks.Add(new ParagraphBlock([new Run(address, Theme.Small)]) { SpaceAfter = 12 });
+        }
+
+        _blocks.Add(new ParagraphBlock([new Run(labels.DocumentTitle, Theme.Title)]) { KeepWithNext = true });
+        _blocks.Add(new ParagraphBlock([new Run(KindTitle(record.Kind, labels), Theme.Subtitle)]) { SpaceAfter = 6, KeepWithNext = true });
+        _blocks.Add(new RuleBlock(Theme.Accent, 1.2) { SpaceAfter = 10 });
+    }
+
+    void Summary()
+    {
+        var w = record.Workflow;
+        var pairs = new List<(string, string)>
+        {
+            (labels.Patient, record.Patient.Name),
+            (labels.DateOfBirth, RecordTime.Format(record.Patient.DateOfBirth)),
+            (labels.MedicalRecordNumber, record.Patient.MedicalRecordNumber ?? labels.NotRecorded),
+            (labels.Status, Status),
+            (labels.Workflow, w.Title),
+            (labels.WorkflowVersion, $"{w.Id}, {labels.Version} {w.Version}"),
+            (labels.SessionLanguage, LanguageName(w.Language, labels)),
+            (labels.WorkflowHash, w.Hash),
+            (labels.Session, record.SessionId.ToString()),
+            (labels.Started, Time(record.StartedAt, record)),
+        };
+        if (record.EndedAt is { } ended)
+        {
+            pairs.Add((labels.Ended, Time(ended, record)));
+        }
+
+        pairs.Add((labels.Issued, Time(record.IssuedAt, record)));
+        _blocks.Add(new HeadingBlock(labels.Summary, 1));
+        _blocks.Add(KeyValues(pairs));
+    }
+}

@@ -1,0 +1,135 @@
+using Consent.Records.Layout;
+using static Consent.Records.Document.RecordText;
+
+namespace Consent.Records.Document;
+
+/// <summary>The record's smaller sections: outcome, identity, screening, quiz, questions, discussions.</summary>
+static class RecordSections
+{
+    public static void Outcome(ConsentRecord record, RecordLabels labels, List<Block> blocks)
+    {
+        if (record.Kind == RecordKind.Withdrawal && record.Withdrawn is { } withdrawn)
+        {
+            blocks.Add(new HeadingBlock(labels.WithdrawnRecord, 1));
+            blocks.Add(KeyValues(
+            [
+                (labels.OriginalSession, withdrawn.SessionId.ToString()),
+                (labels.OriginalRecordHash, withdrawn.RecordSha256),
+            ]));
+        }
+
+        if (record.Outcome is not { } outcome)
+        {
+            return;
+        }
+
+        blocks.Add(new HeadingBlock(labels.Outcome, 1));
+        blocks.AddRange(MarkdownBlocks.Convert(outcome.Text, Theme.Body));
+        var runs = new List<Run>();
+        if (!string.IsNullOrWhiteSpace(outcome.Reason))
+        {
+            runs.Add(Bold($"{labels.Reason}: "));
+            runs.Add(Text($"{outcome.Reason}\n"));
+        }
+
+        runs.Add(SmallText($"{labels.OutcomeAt}: {Time(outcome.At, record)}"));
+        blocks.Add(Panel(runs, Theme.AlertFill, Theme.AlertBar));
+    }
+
+    public static void Identity(ConsentRecord record, RecordLabels labels, List<Block> blocks)
+    {
+        if (record.IdentityCheck is not { } check)
+        {
+            return;
+        }
+
+        blocks.Add(new HeadingBlock(labels.IdentityCheck, 1));
+        blocks.Add(KeyValues(
+        [
+            (labels.VerifiedAt, Time(check.VerifiedAt, record)),
+            (labels.Method, check.Method),
+            (labels.FailedAttempts, check.FailedAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ]));
+    }
+
+    public static void Screening(ConsentRecord record, RecordLabels labels, List<Block> blocks)
+    {
+        if (record.ScreeningAnswers.Count == 0)
+        {
+            return;
+        }
+
+        blocks.Add(new HeadingBlock(labels.Screening, 1));
+        blocks.Add(new TableBlock(
+            [0.58, 0.17, 0.25],
+            [HeaderCell(labels.Question), HeaderCell(labels.Answer), HeaderCell(labels.AnsweredAt)],
+            [.. record.ScreeningAnswers.Select(a => (IReadOnlyList<TableCell>)[Cell(a.Question), Cell(a.Answer), Cell(Time(a.At, record))])])
+        {
+            SpaceAfter = 10,
+        });
+    }
+
+    public static void Comprehension(ConsentRecord record, RecordLabels labels, List<Block> blocks)
+    {
+        if (record.Comprehension is not { } quiz)
+        {
+            return;
+        }
+
+        blocks.Add(new HeadingBlock(labels.Comprehension, 1));
+        foreach (var attempt in quiz.Attempts)
+        {
+            var passed = attempt.Answers.All(a => a.Correct);
+            blocks.Add(new HeadingBlock($"{labels.Attempt} {attempt.Number} \u2013 {Time(attempt.At, record)}", 3));
+            blocks.Add(new TableBlock(
+                [0.55, 0.3, 0.15],
+                [HeaderCell(labels.Question), HeaderCell(labels.ChosenAnswer), HeaderCell(labels.Result)],
+                [.. attempt.Answers.Select(a => (IReadOnlyList<TableCell>)[Cell(a.Question), Cell(a.ChosenLabel), ResultCell(a.Correct, labels)])])
+            {
+                SpaceAfter = 6,
+            });
+        }
+
+        var result = quiz.Passed ? labels.Passed : quiz.ResolvedByClinician ? labels.ResolvedByClinician : labels.NotPassed;
+        blocks.Add(new ParagraphBlock([new Run($"{labels.Result}: ", Theme.Body.WithBold()), Text(result)]) { SpaceAfter = 10 });
+    }
+
+    static TableCell ResultCell(bool correct, RecordLabels labels) =>
+        new([new Run(correct ? labels.Correct : labels.Incorrect, Theme.TableText with { Bold = !correct, Color = correct ? Theme.AcknowledgedBar : Theme.AlertBar })]);
+
+    public static void Questions(ConsentRecord record, RecordLabels labels, List<Block> blocks)
+    {
+        if (record.Questions.Count == 0)
+        {
+            return;
+        }
+
+        blocks.Add(new HeadingBlock(labels.QuestionsAndAnswers, 1));
+        foreach (var q in record.Questions)
+        {
+            var answeredBy = q.AnsweredBy is null ? labels.NotRecorded
+                : q.AnsweredAt is { } at ? $"{q.AnsweredBy}, {Time(at, record)}" : q.AnsweredBy;
+            blocks.Add(KeyValues(
+            [
+                (labels.Question, q.Question),
+                (labels.Asked, Time(q.AskedAt, record)),
+                (labels.Answer, q.Answer ?? labels.NotAnswered),
+                (labels.AnsweredBy, q.Answer is null ? "\u2013" : answeredBy),
+            ]));
+        }
+    }
+
+    public static void Discussions(ConsentRecord record, RecordLabels labels, List<Block> blocks)
+    {
+        if (record.Discussions.Count == 0)
+        {
+            return;
+        }
+
+        blocks.Add(new HeadingBlock(labels.Discussions, 1));
+        foreach (var d in record.Discussions)
+        {
+            blocks.Add(Panel([Text(d.Note), SmallText($"\n{labels.NotedBy}: {d.By}, {Time(d.At, record)}")], Theme.PanelFill, Theme.Accent));
+        }
+    }
+}

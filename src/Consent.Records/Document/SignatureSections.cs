@@ -1,0 +1,56 @@
+using Consent.Records.Layout;
+using static Consent.Records.Document.RecordText;
+
+namespace Consent.Records.Document;
+
+/// <summary>Certification, attestation, one block per signer, and how to withdraw.</summary>
+static class SignatureSections
+{
+    public static void Add(ConsentRecord record, RecordLabels labels, List<Block> blocks)
+    {
+        if (!string.IsNullOrWhiteSpace(record.CertificationStatement))
+        {
+            blocks.Add(new HeadingBlock(labels.Certification, 1));
+            blocks.AddRange(MarkdownBlocks.Convert(record.CertificationStatement, Theme.Body));
+        }
+
+        if (!string.IsNullOrWhiteSpace(record.ClinicianAttestation))
+        {
+            blocks.Add(new HeadingBlock(labels.ClinicianAttestation, 1));
+            blocks.AddRange(MarkdownBlocks.Convert(record.ClinicianAttestation, Theme.Body));
+        }
+
+        if (record.Signatures.Count > 0)
+        {
+            blocks.Add(new HeadingBlock(labels.Signatures, 1));
+            foreach (var signer in record.Signatures)
+            {
+                var role = signer.Role switch
+                {
+                    SignerRole.Patient => labels.RolePatient,
+                    SignerRole.Clinician => labels.RoleClinician,
+                };
+                blocks.Add(new SignatureBlock(
+                    [.. signer.Strokes.Select(s => (IReadOnlyList<(double, double)>)[.. s.Select(p => (p.X, p.Y))])],
+                    labels.TypedSignature,
+                    [new Run(signer.PrintedName, Theme.Body.WithBold()), new Run($"\n{role}", Theme.Small)],
+                    [
+                        (labels.SignedAt, Time(signer.SignedAt, record)),
+                        (labels.Meaning, signer.Meaning),
+                        (labels.Method, signer.Method),
+                    ])
+                {
+                    SpaceAfter = 8,
+                });
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(record.HowToWithdraw))
+        {
+            blocks.Add(new HeadingBlock(labels.HowToWithdraw, 1));
+            blocks.AddRange(MarkdownBlocks.Convert(record.HowToWithdraw, Theme.Body));
+        }
+
+        blocks.Add(new ParagraphBlock([SmallText(labels.SignatureNote)]) { SpaceBefore = 6 });
+    }
+}

@@ -1,0 +1,37 @@
+namespace Consent.Records.Layout;
+
+/// <summary>One thing to draw, in points, y growing downwards.</summary>
+abstract record DrawOp
+{
+    public abstract DrawOp Offset(double dx, double dy);
+}
+
+/// <summary>Text drawn with its baseline at <see cref="Baseline"/>.</summary>
+sealed record TextOp(double X, double Baseline, string Text, TextStyle Style) : DrawOp
+{
+    public override DrawOp Offset(double dx, double dy) => this with { X = X + dx, Baseline = Baseline + dy };
+}
+
+/// <summary>A straight line.</summary>
+sealed record LineOp(double X1, double Y1, double X2, double Y2, double Width, Rgb Color) : DrawOp
+{
+    public override DrawOp Offset(double dx, double dy) => this with { X1 = X1 + dx, Y1 = Y1 + dy, X2 = X2 + dx, Y2 = Y2 + dy };
+}
+
+/// <summary>A rectangle, filled and/or stroked.</summary>
+sealed record RectOp(double X, double Y, double Width, double Height, Rgb? Fill, Rgb? Stroke = null, double StrokeWidth = 0.5) : DrawOp
+{
+    public override DrawOp Offset(double dx, double dy) => this with { X = X + dx, Y = Y + dy };
+}
+
+/// <summary>Connected line segments, drawn with round caps and joins (a signature stroke).</summary>
+sealed record PolylineOp(IReadOnlyList<(double X, double Y)> Points, double Width, Rgb Color) : DrawOp
+{
+    public override DrawOp Offset(double dx, double dy) => this with { Points = [.. Points.Select(p => (p.X + dx, p.Y + dy))] };
+}
+
+/// <summary>An image (PNG or JPEG bytes) scaled into a box.</summary>
+sealed record ImageOp(double X, double Y, double Width, double Height, byte[] Image) : DrawOp
+{
+    public override DrawOp Offset(double dx, double dy) => this with { X = X + dx, Y = Y + dy };
+}

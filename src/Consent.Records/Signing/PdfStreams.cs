@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using PdfSharp.Pdf;
+
+namespace Consent.Records.Signing;
+
+/// <summary>
+/// Gives every stream of a document standard zlib (RFC 1950) compression, Adler-32 trailer
+/// included: unfiltered streams are compressed, and Flate streams whose trailer is missing (as
+/// PDFsharp 6.2.4 writes them) are re-encoded.
+/// </summary>
+static class PdfStreams
+{
+    public static void Compress(PdfDocument document)
+    {
+        foreach (var item in document.Internals.GetAllObjects())
+        {
+            if (item is not PdfDictionary { Stream: { } stream } dictionary)
+            {
+                continue;
+            }
+
+            var filter = dictionary.Elements["/Filter"];
+            if (filter is null)
+            {
+                stream.Value = ZLib(stream.Value);
+                dictionary.Elements["/Filter"] = new PdfName("/FlateDecode");
+            }
+            else if (filter is PdfName { Value: "/FlateDecode" } && !HasAdler32(stream.Value, out var inflated))
+            {
+                stream.Value = ZLib(inflated);
+            }
+        }
+    }
+
+    /// <summary>Opens a PDF, normalizes its streams and saves it again.</summary>
+    public static byte[] Normalize(byte[] pdf)
+    {
+        using var input = new MemoryStream(pdf, writable: false);
+        using var document = PdfSharp.Pdf.IO.PdfReader.Open(input, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Modify);
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        Compress(document);
+        using var output = new MemoryStream();
+        document.Save(output, closeStream: false);
+        return output.ToArray();
+    }
+
+    static byte[] ZLib(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>True when the zlib data ends in the Adler-32 of its content; the content is returned either way.</summary>
+    static bool HasAdler32(byte[] data, out byte[] inflated)
+    {
+        using var input = new MemoryStream(data, 2, Math.Max(0, data.Length - 2), writable: false);
+        using var deflate = new DeflateStream(input, CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        deflate.CopyTo(output);
+        inflated = output.ToArray();
+        return data.Length >= 6 && BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(data.Length - 4)) == Adler32(inflated);
+    }
+
+    internal static uint Adler32(ReadOnlySpan<byte> data)
+    {
+        const uint Mod = 65521;
+        uint a = 1, b = 0;
+        foreach (var x in data)
+        {
+            a = (a + x) % Mod;
+            b = (b + a) % Mod;
+        }
+
+        return (b << 16) | a;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Consent.Records.Signing;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.IO;
+using PdfSharp.Pdf.Signatures;
+
+namespace Consent.Records;
+
+/// <summary>
+/// Signs record PDFs as PAdES baseline B-B (/SubFilter /ETSI.CAdES.detached, CMS with SHA-256 and
+/// signing-certificate-v2) with the service's certificate. Thread-safe; one instance can serve a process.
+/// </summary>
+public sealed class RecordSigner
+{
+    /// <summary>A signer for a certificate that carries its ECDSA (P-256 by default) or RSA private key.</summary>
+    public RecordSigner(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (!certificate.HasPrivateKey)
+        {
+            throw new ArgumentException("The signing certificate has no private key.", nameof(certificate));
+        }
+
+        if (certificate.GetECDsaPublicKey() is null && certificate.GetRSAPublicKey() is null)
+        {
+            throw new ArgumentException("The signing certificate must have an ECDSA or RSA key.", nameof(certificate));
+        }
+
+        Certificate = certificate;
+    }
+
+    /// <summary>The certificate signatures are made with.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>
+    /// Signs a PDF (invisible signature on the last page) and returns the signed file. Streams are
+    /// re-encoded as standard zlib first, so the signature covers the final, qpdf-clean bytes.
+    /// </summary>
+    public byte[] Sign(ReadOnlyMemory<byte> pdf, DateTimeOffset signingTime, string? reason = null, string? location = null)
+    {
+        using var input = new MemoryStream(pdf.ToArray(), writable: false);
+        using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
+        // PDFsharp's own Flate output lacks the zlib Adler-32 trailer: it must compress nothing.
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        PdfStreams.Compress(document);
+
+        using var output = new MemoryStream();
+        var signer = new CadesDetachedSigner(Certificate, output, signingTime);
+        DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
+        {
+            Reason = reason ?? "",
+            Location = location ?? "",
+            AppName = "Consent",
+            PageIndex = document.PageCount - 1,
+            Rectangle = new XRect(0, 0, 0, 0),
+        });
+        document.Save(output, closeStream: false);
+        return output.ToArray();
+    }
+}

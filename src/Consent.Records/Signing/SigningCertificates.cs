@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Consent.Records;
+
+/// <summary>Loads the service's signing certificate, or makes a self-signed one for development.</summary>
+public static class SigningCertificates
+{
+    /// <summary>Loads a PKCS#12 (.pfx/.p12) file with its private key.</summary>
+    public static X509Certificate2 Load(string pkcs12Path, string? password)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pkcs12Path);
+        return X509CertificateLoader.LoadPkcs12FromFile(pkcs12Path, password, X509KeyStorageFlags.EphemeralKeySet);
+    }
+
+    /// <summary>Loads PKCS#12 bytes with their private key.</summary>
+    public static X509Certificate2 Load(ReadOnlySpan<byte> pkcs12, string? password) =>
+        X509CertificateLoader.LoadPkcs12(pkcs12, password, X509KeyStorageFlags.EphemeralKeySet);
+
+    /// <summary>
+    /// A self-signed ECDSA P-256 certificate (key usage digitalSignature and nonRepudiation, valid
+    /// five years from now) as PKCS#12 bytes, protected by <paramref name="password"/> if given.
+    /// </summary>
+    /// <remarks>
+    /// The key usage also carries keyCertSign, which a self-signed certificate asserts for its own
+    /// signature: without it NSS (pdfsig, Firefox, Thunderbird) will not accept the certificate as
+    /// its own trust anchor and reports "issuer unknown" even after an auditor trusts it.
+    /// </remarks>
+    public static byte[] CreateDevelopmentCertificate(string subjectName, string? password = null, TimeProvider? clock = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subjectName);
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = subjectName.Contains('=', StringComparison.Ordinal) ? subjectName : $"CN={subjectName}";
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation | X509KeyUsageFlags.KeyCertSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(5));
+        return certificate.Export(X509ContentType.Pkcs12, password);
+    }
+
+    /// <summary>The public certificate as PEM, for auditors to trust.</summary>
+    public static string ExportPublicPem(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return certificate.ExportCertificatePem() + "\n";
+    }
+}

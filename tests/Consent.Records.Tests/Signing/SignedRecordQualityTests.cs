@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using Consent.Records.Layout;
+using Consent.Records.Tests.Support;
+
+namespace Consent.Records.Tests.Signing;
+
+/// <summary>Full records checked by third-party tools: qpdf, pdfsig (with and without trust), pdftotext.</summary>
+public sealed partial class SignedRecordQualityTests
+{
+    static readonly Lazy<byte[]> EnglishPdf = new(() => ConsentRecordPdf.RenderSigned(SampleRecords.Full("en"), new RecordSigner(Certificates.Ecdsa)));
+    static readonly Lazy<byte[]> SpanishPdf = new(() => ConsentRecordPdf.RenderSigned(SampleRecords.Full("es"), new RecordSigner(Certificates.Ecdsa)));
+
+    public static TheoryData<string> Languages => ["en", "es"];
+
+    static byte[] Pdf(string language) => language == "es" ? SpanishPdf.Value : EnglishPdf.Value;
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void Qpdf_check_passes_without_warnings(string language)
+    {
+        var path = ExternalTool.TempFile(Pdf(language));
+        var result = ExternalTool.Run("qpdf", "--check", path);
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.DoesNotContain("WARNING", result.All, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("No syntax or stream encoding errors found", result.All, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void Pdfsig_reports_a_valid_pades_signature(string language)
+    {
+        var path = ExternalTool.TempFile(Pdf(language));
+        var result = ExternalTool.Run("pdfsig", path);
+        Assert.Contains("Signature is Valid.", result.All, StringComparison.Ordinal);
+        Assert.Contains("ETSI.CAdES.detached", result.All, StringComparison.Ordinal);
+        Assert.Contains("Total document signed", result.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pdfsig_trusts_the_certificate_once_it_is_in_an_nss_database()
+    {
+        var path = ExternalTool.TempFile(EnglishPdf.Value);
+        var db = Path.Combine(Path.GetTempPath(), "consent-records-tests", "nss-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(db);
+        var pem = ExternalTool.TempFile(System.Text.Encoding.ASCII.GetBytes(SigningCertificates.ExportPublicPem(Certificates.Ecdsa)), ".pem");
+        Assert.Equal(0, ExternalTool.Run("certutil", "-N", "-d", "sql:" + db, "--empty-password").ExitCode);
+        var add = ExternalTool.Run("certutil", "-A", "-d", "sql:" + db, "-n", "consent", "-t", "CT,C,C", "-a", "-i", pem);
+        Assert.True(add.ExitCode == 0, add.All);
+
+        var result = ExternalTool.Run("pdfsig", "-nssdir", "sql:" + db, path);
+        Assert.Contains("Signature is Valid.", result.All, StringComparison.Ordinal);
+        Assert.Contains("Certificate is Trusted.", result.All, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void Pdftotext_gives_back_every_disclosure_text(string language)
+    {
+        var path = ExternalTool.TempFile(Pdf(language));
+        var result = ExternalTool.Run("pdftotext", "-enc", "UTF-8", path, "-");
+        Assert.Equal(0, result.ExitCode);
+        var text = Normalize(result.Output);
+        var record = SampleRecords.Full(language);
+        foreach (var disclosure in record.Disclosures)
+        {
+            Assert.Contains(Normalize(disclosure.Title), text, StringComparison.Ordinal);
+            foreach (var paragraph in MarkdownBlocks.VisibleParagraphs(disclosure.Body))
+            {
+                Assert.Contains(Normalize(paragraph), text, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Contains(record.Patient.Name, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Spanish_record_keeps_accents_and_symbols()
+    {
+        var path = ExternalTool.TempFile(SpanishPdf.Value);
+        var text = ExternalTool.Run("pdftotext", "-enc", "UTF-8", path, "-").Output;
+        foreach (var word in new[] { "María José García Núñez", "Registro de consentimiento informado", "¿Puede", "Página 1 de", "−05:00" })
+        {
+            Assert.Contains(word, text, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Collapses whitespace and rejoins words broken after a hyphen or dash at a line end.</summary>
+    internal static string Normalize(string text)
+    {
+        var joined = LineEndBreak().Replace(text, "$1");
+        return Whitespace().Replace(joined, " ").Trim();
+    }
+
+    [GeneratedRegex(@"([\-\u2010\u2013\u2014/])[ \t]*\r?\n\s*")]
+    private static partial Regex LineEndBreak();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Consent.Records.Tests.Support;
+
+/// <summary>Realistic records: every one of the 18 disclosures of CONTENT.md, in English or Spanish, with a full audit trail.</summary>
+static class SampleRecords
+{
+    public static readonly string[] DisclosureNames =
+    [
+        "off-label", "dissociation", "perception", "sedation", "breathing", "blood-pressure", "nausea", "misuse",
+        "misuse-with-history", "cognition", "driving", "monitoring", "bladder", "mood", "pregnancy", "long-term",
+        "alternatives", "rights",
+    ];
+
+    public static readonly Guid SessionId = Guid.Parse("6f1c2a4e-8b3d-4c7a-9e21-5d0b7f3a91c4");
+
+    static readonly DateTimeOffset Start = new(2026, 11, 27, 19, 3, 0, TimeSpan.Zero);
+
+    public static TimeZoneInfo NewYork { get; } = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+
+    public static ConsentRecord Full(string language = "en", RecordKind kind = RecordKind.Consent)
+    {
+        var es = language == "es";
+        var t = Start;
+        DateTimeOffset Next(int minutes = 1) => t = t.AddMinutes(minutes);
+        var disclosures = DisclosureNames.Select((name, i) =>
+        {
+            var body = RepositoryFiles.Read($"templates/disclosures/{language}/{name}.md");
+            var title = body.Split('\n')[0].TrimStart('#', ' ').Trim();
+            return new DisclosureAcknowledgment(
+                title, body, Sha256(body), Next(), i % 4 == 3 ? AcknowledgmentMethod.Initials : AcknowledgmentMethod.Checkbox, i % 4 == 3 ? "MJG" : null);
+        }).ToList();
+
+        var events = new List<AuditEvent>();
+        string previous = new('0', 64);
+        void Event(string type, string actor, DateTimeOffset at)
+        {
+            previous = Sha256(previous + type + at.ToUnixTimeMilliseconds());
+            var patient = actor == "patient";
+            events.Add(new AuditEvent(events.Count + 1, type, at, actor,
+                patient ? "203.0.113.47" : "10.20.0.15",
+                patient ? "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+                        : "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                previous));
+        }
+
+        Event("SessionCreated", "clinician:dr.okafor", Start);
+        Event("IdentityVerified", "patient", Start.AddMinutes(1));
+        Event("AnswersRecorded", "patient", Start.AddMinutes(2));
+        foreach (var d in disclosures)
+        {
+            Event("DisclosureAcknowledged", "patient", d.AcknowledgedAt);
+        }
+
+        Event("ComprehensionAttempted", "patient", Next());
+        Event("ComprehensionAttempted", "patient", Next());
+        Event("QuestionAsked", "patient", Next());
+        Event("QuestionAnswered", "clinician:dr.okafor", Next(3));
+        Event("DiscussionRecorded", "clinician:dr.okafor", Next());
+        Event("PatientSigned", "patient", Next(2));
+        Event("ClinicianCountersigned", "clinician:dr.okafor", Next(4));
+        var issued = Next();
+
+        return new ConsentRecord
+        {
+            Kind = kind,
+            Clinic = new ClinicDetails("Riverside Interventional Psychiatry", ["1200 Harbor Street, Suite 4", "Portland, ME 04101"], "+1 207 555 0142"),
+            SessionId = SessionId,
+            Patient = new PatientDetails(es ? "María José García Núñez" : "Margaret J. O'Brien-Whitfield", new DateOnly(1984, 3, 9), "MRN-0048213"),
+            Workflow = new WorkflowReference("ketamine-iv-depression", 3,
+                es ? "Ketamina intravenosa para la depresión" : "Intravenous ketamine for depression", language,
+                "9c1d0f5e2b7a48c3a6e1d4f7b2c5a8e0d3f6b9c2e5a8d1f4b7c0e3a6d9f2b5c8"),
+            TimeZone = NewYork,
+            StartedAt = Start,
+            EndedAt = issued,
+            IssuedAt = issued,
+            IdentityCheck = new IdentityCheck(Start.AddMinutes(1), es ? "fecha de nacimiento" : "date of birth", 1),
+            ScreeningAnswers =
+            [
+                new(RepositoryFiles.Read($"templates/questions/{language}/substance-use.md").Trim(), es ? "Sí" : "Yes", Start.AddMinutes(2)),
+                new(RepositoryFiles.Read($"templates/questions/{language}/pregnant.md").Trim(), "No", Start.AddMinutes(2)),
+                new(RepositoryFiles.Read($"templates/questions/{language}/sedating-medicines.md").Trim(), "No", Start.AddMinutes(2)),
+                new(RepositoryFiles.Read($"templates/questions/{language}/ride-home.md").Trim(), es ? "Sí" : "Yes", Start.AddMinutes(2)),
+            ],
+            Disclosures = disclosures,
+            Comprehension = new ComprehensionCheck(
+            [
+                new(1, Start.AddMinutes(22), [
+                    new(es ? "¿Puede conducir a casa después de una sesión?" : "Can you drive yourself home after a session?", es ? "Sí" : "Yes", false),
+                    new(es ? "¿Cuánto tiempo se quedará en la clínica después de una dosis?" : "How long will you stay in the clinic after a dose?", es ? "Al menos dos horas" : "At least two hours", true),
+                ]),
+                new(2, Start.AddMinutes(23), [
+                    new(es ? "¿Puede conducir a casa después de una sesión?" : "Can you drive yourself home after a session?", "No", true),
+                    new(es ? "¿Cuánto tiempo se quedará en la clínica después de una dosis?" : "How long will you stay in the clinic after a dose?", es ? "Al menos dos horas" : "At least two hours", true),
+                    new(es ? "¿Puede dejar el tratamiento cuando quiera?" : "Can you stop treatment whenever you want?", es ? "Sí" : "Yes", true),
+                ]),
+            ], Passed: true),
+            Questions =
+            [
+                new(es ? "¿Puedo tomar mi medicina para la presión la mañana del tratamiento? ¿Y si olvido tomarla?" : "Can I take my blood pressure pill on the morning of treatment? What if I forget it?",
+                    Start.AddMinutes(24),
+                    es ? "Sí, tómela como siempre. Si la olvida, avísenos al llegar; mediremos su presión antes de empezar." : "Yes, take it as usual. If you forget, tell us when you arrive; we check your blood pressure before we start.",
+                    "Dr. Adaeze Okafor, MD", Start.AddMinutes(27)),
+            ],
+            Discussions =
+            [
+                new(es ? "Hablamos de su consumo de alcohol en el pasado (sin consumo en 3 años), del riesgo de uso indebido y de que las dosis solo se dan en la clínica." : "Discussed past alcohol use (none in 3 years), the risk of misuse, and that doses are given only in the clinic. Patient understands and wishes to proceed.",
+                    "Dr. Adaeze Okafor, MD", Start.AddMinutes(28)),
+            ],
+            Signatures =
+            [
+                new RecordSignature(SignerRole.Patient, es ? "María José García Núñez" : "Margaret J. O'Brien-Whitfield", Start.AddMinutes(30),
+                    es ? "Doy mi consentimiento informado para el tratamiento descrito." : "I give my informed consent to the treatment described.",
+                    es ? "nombre escrito y firma dibujada" : "typed name and drawn signature")
+                { Strokes = Signature() },
+                new RecordSignature(SignerRole.Clinician, "Dr. Adaeze Okafor, MD", Start.AddMinutes(34),
+                    es ? "Declaro que la paciente fue informada y consintió voluntariamente." : "I attest that the patient was informed and consented voluntarily.",
+                    es ? "nombre escrito y nueva introducción de la contraseña" : "typed name and password re-entry"),
+            ],
+            CertificationStatement = RepositoryFiles.Read($"templates/statements/{language}/patient-certification.md"),
+            ClinicianAttestation = RepositoryFiles.Read($"templates/statements/{language}/clinician-attestation.md"),
+            HowToWithdraw = RepositoryFiles.Read($"templates/statements/{language}/how-to-withdraw.md"),
+            Outcome = kind switch
+            {
+                RecordKind.Consent => null,
+                RecordKind.Withdrawal => new RecordOutcome(es ? "La paciente retiró su consentimiento." : "The patient withdrew consent.", es ? "Prefiere probar la psicoterapia primero." : "Prefers to try psychotherapy first.", issued),
+                RecordKind.DeclinedSummary => new RecordOutcome(es ? "La paciente rechazó el tratamiento." : "The patient declined treatment.", null, issued),
+                RecordKind.ReferredSummary => new RecordOutcome(RepositoryFiles.Read($"templates/messages/{language}/pregnancy-referral.md"), null, issued),
+            },
+            Withdrawn = kind == RecordKind.Withdrawal ? new WithdrawnRecord(SessionId, Sha256("original")) : null,
+            Audit = new AuditTrail(events, previous),
+        };
+    }
+
+    /// <summary>A cursive-looking signature: two strokes in canvas pixels (y down).</summary>
+    public static IReadOnlyList<IReadOnlyList<SignaturePoint>> Signature()
+    {
+        var first = new List<SignaturePoint>();
+        for (var i = 0; i <= 120; i++)
+        {
+            var x = i * 3.0;
+            var y = 60 + 28 * Math.Sin(i / 6.0) * Math.Exp(-i / 140.0) - i * 0.15;
+            first.Add(new(x, y));
+        }
+
+        var second = new List<SignaturePoint>();
+        for (var i = 0; i <= 40; i++)
+        {
+            second.Add(new(120 + i * 4.5, 95 - i * 0.4 + 3 * Math.Sin(i / 3.0)));
+        }
+
+        return [first, second];
+    }
+
+    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
