@@ -13,25 +13,13 @@ internal static class SchemaCheck
     public static IReadOnlyList<(string Pointer, string Message)> Check(JsonNode definition)
     {
         var instance = JsonSerializer.SerializeToElement(definition);
-        var results = Schema.Value.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var results = Schema.Value.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
         if (results.IsValid)
         {
             return [];
         }
         var problems = new List<(string, string)>();
-        foreach (var detail in (results.Details ?? []).Prepend(results))
-        {
-            // Failures inside an "if" only choose a branch; they are not errors.
-            if (detail.Errors is null || detail.IsValid || detail.EvaluationPath.ToString().Contains("/if", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            var pointer = detail.InstanceLocation.ToString();
-            foreach (var (keyword, message) in detail.Errors)
-            {
-                problems.Add((pointer, Describe(pointer, detail.EvaluationPath.ToString(), keyword, message)));
-            }
-        }
+        Collect(results, problems);
         if (problems.Count == 0)
         {
             problems.Add(("", "the definition does not match workflows/schema.json"));
@@ -39,14 +27,41 @@ internal static class SchemaCheck
         return problems.Distinct().ToList();
     }
 
+    // Only failing nodes under failing parents are errors: a failed "if" or a failed branch of a
+    // passing "anyOf" just chose a way through the schema.
+    private static void Collect(EvaluationResults node, List<(string, string)> problems)
+    {
+        if (node.IsValid)
+        {
+            return;
+        }
+        var pointer = node.InstanceLocation.ToString();
+        var path = node.EvaluationPath.ToString();
+        if (path.EndsWith("/anyOf", StringComparison.Ordinal))
+        {
+            problems.Add((pointer, $"'{NameOf(pointer)}' must be a template reference (templates/<folder>/<name>, only a-z, 0-9, '-' and '/') or a text per language ({{ en: ..., es: ... }})"));
+            return;
+        }
+        foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
+        {
+            problems.Add((pointer, Describe(pointer, path, keyword, message)));
+        }
+        foreach (var child in node.Details ?? [])
+        {
+            Collect(child, problems);
+        }
+    }
+
+    private static string NameOf(string pointer) => pointer.Length == 0 ? "the definition" : pointer[(pointer.LastIndexOf('/') + 1)..];
+
     private static string Describe(string pointer, string evaluationPath, string keyword, string message)
     {
-        var name = pointer.Length == 0 ? "the definition" : pointer[(pointer.LastIndexOf('/') + 1)..];
+        var name = NameOf(pointer);
         if (evaluationPath.EndsWith("/additionalProperties", StringComparison.Ordinal))
         {
             return $"unknown field '{name}' here";
         }
-        if (evaluationPath.EndsWith("/type/enum", StringComparison.Ordinal) && pointer.EndsWith("/type", StringComparison.Ordinal))
+        if (keyword == "enum" && pointer.StartsWith("/steps/", StringComparison.Ordinal) && pointer.EndsWith("/type", StringComparison.Ordinal))
         {
             return "unknown step type (expected identity, questions, disclosure, comprehension, discussion, ask, signature, countersign or stop)";
         }
