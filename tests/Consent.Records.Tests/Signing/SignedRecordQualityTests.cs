@@ -7,12 +7,9 @@ namespace Consent.Records.Tests.Signing;
 /// <summary>Full records checked by third-party tools: qpdf, pdfsig (with and without trust), pdftotext.</summary>
 public sealed partial class SignedRecordQualityTests
 {
-    static readonly Lazy<byte[]> EnglishPdf = new(() => ConsentRecordPdf.RenderSigned(SampleRecords.Full("en"), new RecordSigner(Certificates.Ecdsa)));
-    static readonly Lazy<byte[]> SpanishPdf = new(() => ConsentRecordPdf.RenderSigned(SampleRecords.Full("es"), new RecordSigner(Certificates.Ecdsa)));
-
     public static TheoryData<string> Languages => ["en", "es"];
 
-    static byte[] Pdf(string language) => language == "es" ? SpanishPdf.Value : EnglishPdf.Value;
+    static byte[] Pdf(string language) => SignedSamples.Pdf(language);
 
     [Theory]
     [MemberData(nameof(Languages))]
@@ -39,7 +36,7 @@ public sealed partial class SignedRecordQualityTests
     [Fact]
     public void Pdfsig_trusts_the_certificate_once_it_is_in_an_nss_database()
     {
-        var path = ExternalTool.TempFile(EnglishPdf.Value);
+        var path = ExternalTool.TempFile(SignedSamples.Pdf("en"));
         var db = Path.Combine(Path.GetTempPath(), "consent-records-tests", "nss-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(db);
         var pem = ExternalTool.TempFile(System.Text.Encoding.ASCII.GetBytes(SigningCertificates.ExportPublicPem(Certificates.Ecdsa)), ".pem");
@@ -76,7 +73,7 @@ public sealed partial class SignedRecordQualityTests
     [Fact]
     public void Spanish_record_keeps_accents_and_symbols()
     {
-        var path = ExternalTool.TempFile(SpanishPdf.Value);
+        var path = ExternalTool.TempFile(SignedSamples.Pdf("es"));
         var text = ExternalTool.Run("pdftotext", "-enc", "UTF-8", path, "-").Output;
         foreach (var word in new[] { "María José García Núñez", "Registro de consentimiento informado", "¿Puede", "Página 1 de", "−05:00" })
         {

@@ -1,0 +1,63 @@
+namespace Consent.Records;
+
+/// <summary>What <see cref="RecordVerifier"/> found out about a PDF: each check, what it names, and problems in plain language.</summary>
+public sealed record RecordVerification
+{
+    /// <summary>The file starts like a PDF.</summary>
+    public bool IsPdf { get; init; }
+
+    /// <summary>The file carries a signature (a /ByteRange and /Contents pair).</summary>
+    public bool HasSignature { get; init; }
+
+    /// <summary>The signature's /SubFilter, e.g. <c>ETSI.CAdES.detached</c>.</summary>
+    public string? SubFilter { get; init; }
+
+    /// <summary>The signed byte ranges cover the whole file except the signature value itself.</summary>
+    public bool CoversWholeFile { get; init; }
+
+    /// <summary>The digest of the signed bytes matches the one inside the signature.</summary>
+    public bool DigestMatches { get; init; }
+
+    /// <summary>The CMS signature verifies with the signer certificate's public key.</summary>
+    public bool SignatureValid { get; init; }
+
+    /// <summary>The certificate that made the signature, when it could be read.</summary>
+    public SignerCertificate? Certificate { get; init; }
+
+    /// <summary>The signer certificate is the certificate the caller trusts.</summary>
+    public bool Trusted { get; init; }
+
+    /// <summary>The signing time written in the signature dictionary (/M).</summary>
+    public DateTimeOffset? SigningTime { get; init; }
+
+    /// <summary>The session the record says it belongs to (document information /ConsentSessionId).</summary>
+    public Guid? SessionId { get; init; }
+
+    /// <summary>The record kind the document says it is (/ConsentRecordKind).</summary>
+    public RecordKind? Kind { get; init; }
+
+    /// <summary>The workflow id the record names (/ConsentWorkflowId).</summary>
+    public string? WorkflowId { get; init; }
+
+    /// <summary>The workflow version the record names (/ConsentWorkflowVersion).</summary>
+    public int? WorkflowVersion { get; init; }
+
+    /// <summary>SHA-256 (lowercase hex) of the whole file as given.</summary>
+    public required string FileSha256 { get; init; }
+
+    /// <summary>Everything that is wrong, in plain language; empty when the record is intact and trusted.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>Signed, unchanged since signing, and signed correctly (whoever signed it).</summary>
+    public bool IsIntact => IsPdf && HasSignature && CoversWholeFile && DigestMatches && SignatureValid;
+
+    /// <summary>Intact and signed by the trusted certificate, with nothing else wrong.</summary>
+    public bool IsValid => IsIntact && Trusted && Problems.Count == 0;
+}
+
+/// <summary>The signer's certificate as a verifier reports it.</summary>
+/// <param name="Subject">Distinguished name of the subject.</param>
+/// <param name="ThumbprintSha256">SHA-256 of the DER certificate, uppercase hex.</param>
+/// <param name="NotBefore">Start of validity.</param>
+/// <param name="NotAfter">End of validity.</param>
+public sealed record SignerCertificate(string Subject, string ThumbprintSha256, DateTimeOffset NotBefore, DateTimeOffset NotAfter);

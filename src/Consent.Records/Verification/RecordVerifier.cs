@@ -1,0 +1,224 @@
+using System.Formats.Asn1;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using Consent.Records.Document;
+using Consent.Records.Signing;
+using Consent.Records.Verification;
+
+namespace Consent.Records;
+
+/// <summary>
+/// Checks a record PDF without trusting it: signature, integrity, signer certificate, and which
+/// session it claims to belong to. Never throws on bad input; every failure is a result.
+/// </summary>
+public static class RecordVerifier
+{
+    /// <summary>Files larger than this are refused (records are well under a megabyte).</summary>
+    public const int MaxBytes = 64 * 1024 * 1024;
+
+    /// <summary>The SubFilter of a PAdES baseline signature.</summary>
+    public const string PadesSubFilter = "ETSI.CAdES.detached";
+
+    /// <summary>Verifies <paramref name="pdf"/>; trusted only when signed by <paramref name="trustedCertificate"/>.</summary>
+    public static RecordVerification Verify(ReadOnlyMemory<byte> pdf, X509Certificate2? trustedCertificate)
+    {
+        var fileSha256 = Convert.ToHexStringLower(SHA256.HashData(pdf.Span));
+        if (pdf.Length > MaxBytes)
+        {
+            return new RecordVerification
+            {
+                FileSha256 = fileSha256,
+                Problems = [$"The file is {pdf.Length / (1024 * 1024)} MiB; a consent record is never larger than {MaxBytes / (1024 * 1024)} MiB."],
+            };
+        }
+
+        try
+        {
+            return Check(pdf.ToArray(), trustedCertificate, fileSha256);
+        }
+#pragma warning disable CA1031 // A verifier reports, it never throws: anything unexpected becomes a problem in the result.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return new RecordVerification { FileSha256 = fileSha256, Problems = [$"The file could not be checked ({e.GetType().Name})."] };
+        }
+    }
+
+    static RecordVerification Check(byte[] pdf, X509Certificate2? trusted, string fileSha256)
+    {
+        var problems = new List<string>();
+        var isPdf = pdf.AsSpan(0, Math.Min(pdf.Length, 1024)).IndexOf("%PDF-"u8) >= 0;
+        if (!isPdf)
+        {
+            return new RecordVerification { FileSha256 = fileSha256, Problems = ["The file is not a PDF."] };
+        }
+
+        var info = ReadInfo(pdf, problems);
+        var scan = new PdfSignatureScan(pdf);
+        problems.AddRange(scan.Problems);
+        var result = info with { IsPdf = true, FileSha256 = fileSha256, SubFilter = scan.SubFilter, SigningTime = scan.SigningTime };
+        if (scan.ByteRange is null)
+        {
+            problems.Add(scan.Problems.Count == 0 ? "The file is not signed." : "The signature cannot be read.");
+            return result with { Problems = problems };
+        }
+
+        result = result with { HasSignature = true };
+        if (scan.SubFilter != PadesSubFilter)
+        {
+            problems.Add($"The signature is not a PAdES signature (SubFilter {scan.SubFilter ?? "missing"}, expected {PadesSubFilter}).");
+        }
+
+        var range = scan.ByteRange;
+        var covers = scan.ContentsHole is { } hole && range[0] == 0 && range[1] == hole.Start && range[2] == hole.End
+            && range[2] + range[3] == pdf.Length;
+        if (!covers)
+        {
+            problems.Add(range[2] + range[3] < pdf.Length
+                ? "The file was changed after it was signed (data was appended after the signed part)."
+                : "The signature does not cover the whole file.");
+        }
+
+        result = result with { CoversWholeFile = covers };
+        if (scan.Contents is null || scan.ContentsHole is null || !InFile(range, pdf.Length))
+        {
+            return result with { Problems = problems };
+        }
+
+        var signed = new byte[range[1] + range[3]];
+        pdf.AsSpan(0, (int)range[1]).CopyTo(signed);
+        pdf.AsSpan((int)range[2], (int)range[3]).CopyTo(signed.AsSpan((int)range[1]));
+        return CheckCms(result, signed, scan.Contents, trusted, problems);
+    }
+
+    static bool InFile(long[] range, int length) =>
+        range[0] == 0 && range[1] >= 0 && range[2] >= range[1] && range[3] >= 0 && range[2] + range[3] <= length;
+
+    static RecordVerification CheckCms(RecordVerification result, byte[] signed, byte[] contents, X509Certificate2? trusted, List<string> problems)
+    {
+        SignedCms cms;
+        try
+        {
+            // The hex string is padded with zeros after the DER object; decode exactly one object.
+            AsnDecoder.ReadEncodedValue(contents, AsnEncodingRules.BER, out _, out _, out var length);
+            cms = new SignedCms(new ContentInfo(signed), detached: true);
+            cms.Decode(contents.AsSpan(0, length));
+        }
+        catch (Exception e) when (e is CryptographicException or AsnContentException or ArgumentException)
+        {
+            problems.Add("The signature value is not a readable CMS signature.");
+            return result with { Problems = problems };
+        }
+
+        if (cms.SignerInfos.Count != 1)
+        {
+            problems.Add($"The signature has {cms.SignerInfos.Count} signers; a record has exactly one.");
+            return result with { Problems = problems };
+        }
+
+        var signer = cms.SignerInfos[0];
+        var certificate = signer.Certificate;
+        var digestMatches = DigestMatches(signer, signed);
+        if (!digestMatches)
+        {
+            problems.Add("The file's content does not match the signed digest: it was changed after signing.");
+        }
+
+        var valid = false;
+        if (certificate is null)
+        {
+            problems.Add("The signature does not include the signer's certificate.");
+        }
+        else
+        {
+            try
+            {
+                signer.CheckSignature(new X509Certificate2Collection(), verifySignatureOnly: true);
+                valid = true;
+            }
+            catch (CryptographicException)
+            {
+                problems.Add("The signature does not verify with the signer's certificate.");
+            }
+
+            if (!SigningCertificateMatches(signer, certificate))
+            {
+                problems.Add("The signature lacks a signing-certificate-v2 attribute naming its certificate (required by PAdES).");
+            }
+        }
+
+        var trustedMatch = certificate is not null && trusted is not null && certificate.RawData.AsSpan().SequenceEqual(trusted.RawData);
+        if (trusted is null)
+        {
+            problems.Add("No trusted certificate was given, so who signed the record cannot be confirmed.");
+        }
+        else if (certificate is not null && !trustedMatch)
+        {
+            problems.Add($"The record was signed by a different certificate ({certificate.Subject}) than the trusted one.");
+        }
+
+        return result with
+        {
+            DigestMatches = digestMatches,
+            SignatureValid = valid && digestMatches,
+            Certificate = certificate is null ? null : new SignerCertificate(
+                certificate.Subject,
+                certificate.GetCertHashString(HashAlgorithmName.SHA256),
+                new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+                new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero)),
+            Trusted = trustedMatch,
+            Problems = problems,
+        };
+    }
+
+    static bool DigestMatches(SignerInfo signer, byte[] signed)
+    {
+        var expected = signer.SignedAttributes.Cast<CryptographicAttributeObject>()
+            .Where(a => a.Oid.Value == "1.2.840.113549.1.9.4")
+            .SelectMany(a => a.Values.Cast<AsnEncodedData>())
+            .Select(v => AsnDecoder.ReadOctetString(v.RawData, AsnEncodingRules.DER, out _))
+            .FirstOrDefault();
+        byte[]? actual = signer.DigestAlgorithm.Value switch
+        {
+            "2.16.840.1.101.3.4.2.1" => SHA256.HashData(signed),
+            "2.16.840.1.101.3.4.2.2" => SHA384.HashData(signed),
+            "2.16.840.1.101.3.4.2.3" => SHA512.HashData(signed),
+            _ => null,
+        };
+        return expected is not null && actual is not null && expected.AsSpan().SequenceEqual(actual);
+    }
+
+    static bool SigningCertificateMatches(SignerInfo signer, X509Certificate2 certificate)
+    {
+        var hash = SHA256.HashData(certificate.RawData);
+        return signer.SignedAttributes.Cast<CryptographicAttributeObject>()
+            .Where(a => a.Oid.Value == SigningCertificateV2.Oid)
+            .SelectMany(a => a.Values.Cast<AsnEncodedData>())
+            .Any(v => SigningCertificateV2.ReadCertificateHashes(v.RawData).Any(h => h.AsSpan().SequenceEqual(hash)));
+    }
+
+    static RecordVerification ReadInfo(byte[] pdf, List<string> problems)
+    {
+        var span = pdf.AsSpan();
+        var session = PdfInfoStrings.ReadString(span, Key(RecordInfo.SessionIdKey));
+        var kind = PdfInfoStrings.ReadString(span, Key(RecordInfo.RecordKindKey));
+        var version = PdfInfoStrings.ReadString(span, Key(RecordInfo.WorkflowVersionKey));
+        if (session is null)
+        {
+            problems.Add("The file does not name a consent session; it may not be a record from this service.");
+        }
+
+        return new RecordVerification
+        {
+            FileSha256 = "",
+            SessionId = Guid.TryParse(session, out var id) ? id : null,
+            Kind = Enum.TryParse<RecordKind>(kind, ignoreCase: false, out var k) && Enum.IsDefined(k) ? k : null,
+            WorkflowId = PdfInfoStrings.ReadString(span, Key(RecordInfo.WorkflowIdKey)),
+            WorkflowVersion = int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null,
+        };
+    }
+
+    static byte[] Key(string key) => System.Text.Encoding.ASCII.GetBytes(key);
+}
