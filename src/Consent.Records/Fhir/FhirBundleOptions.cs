@@ -1,0 +1,20 @@
+namespace Consent.Records;
+
+/// <summary>Identifiers the FHIR export uses; defaults are URNs so bundles stand on their own.</summary>
+public sealed record FhirBundleOptions
+{
+    /// <summary>Defaults.</summary>
+    public static FhirBundleOptions Default { get; } = new();
+
+    /// <summary>The identifier system of the clinic's medical record numbers.</summary>
+    public string MedicalRecordNumberSystem { get; init; } = "urn:consent:mrn";
+
+    /// <summary>The identifier system of consent session ids.</summary>
+    public string SessionIdSystem { get; init; } = "urn:consent:session";
+
+    /// <summary>
+    /// Base of the policy URI naming the workflow version; the bundle uses
+    /// <c>{base}{id}/v{version}#sha256={hash}</c>.
+    /// </summary>
+    public string WorkflowPolicyBase { get; init; } = "urn:consent:workflow:";
+}
