@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+
+namespace Consent.Workflows;
+
+/// <summary>Renders what the patient sees now, in their language; the only way step content reaches the patient API.</summary>
+/// <remarks>
+/// Quiz answers and review targets are never rendered: they stay in the definition. Short texts
+/// (titles, questions, labels) are trimmed for display; the content hash is always of the exact text.
+/// </remarks>
+public static class PatientView
+{
+    private static readonly ImmutableDictionary<string, (string Holds, string Questions)> WaitingTexts =
+        new Dictionary<string, (string, string)>
+        {
+            ["en"] = ("A clinician needs to talk with you before you can sign.", "Please wait until the clinician has answered your questions."),
+            ["es"] = ("Un profesional clínico necesita hablar con usted antes de que pueda firmar.", "Espere a que el profesional clínico responda sus preguntas."),
+        }.ToImmutableDictionary();
+
+    /// <summary>The current step and progress for <paramref name="state"/>; <paramref name="language"/> falls back to the session's.</summary>
+    public static PatientCurrentView Render(LoadedWorkflow workflow, SessionState state, string language)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        ArgumentNullException.ThrowIfNull(state);
+        var lang = language is not null && workflow.Definition.Languages.Contains(language) ? language : state.Language;
+        var step = state.CurrentStep ?? (state.Status == SessionStatus.Referred ? workflow.Definition.FindStep(state.Ending?.StepId) : null);
+        return new PatientCurrentView(
+            state.Status.ToString(),
+            step is null ? null : Step(step, state, lang),
+            new PatientProgressView(state.Progress.Index, state.Progress.Total));
+    }
+
+    private static PatientStepView Step(StepDefinition step, SessionState state, string language)
+    {
+        var view = new PatientStepView(step.Id, StepTypeNames.Of(step.Type), step.Title?.For(language).Trim(), null, ContentHashes.For(step, language));
+        return step switch
+        {
+            DisclosureStep disclosure => view with
+            {
+                Body = disclosure.Body.For(language),
+                Acknowledge = disclosure.Acknowledge == AcknowledgeMethod.Initials ? "initials" : "checkbox",
+            },
+            QuestionsStep questions => view with
+            {
+                Questions = [.. questions.Questions.Select(q => new PatientQuestionView(q.Id, Question.KindName(q.Kind), q.Text.For(language).Trim(),
+                    q.Kind == QuestionKind.SingleChoice ? Options(q.Options, language) : null))],
+            },
+            ComprehensionStep quiz => view with
+            {
+                Questions = [.. quiz.Questions.Select(q => new PatientQuestionView(q.Id, Question.KindName(QuestionKind.SingleChoice),
+                    q.Text.For(language).Trim(), Options(q.Options, language)))],
+            },
+            AskStep ask => view with { Body = ask.Text.For(language) },
+            SignatureStep signature => view with { Statement = signature.Statement.For(language), WaitingFor = WaitingFor(state, language) },
+            StopStep stop => view with { Body = stop.Message.For(language) },
+            _ => view,
+        };
+    }
+
+    private static ImmutableArray<PatientOptionView> Options(IEnumerable<ChoiceOption> options, string language) =>
+        [.. options.Select(o => new PatientOptionView(o.Value, o.Label.For(language).Trim()))];
+
+    private static string? WaitingFor(SessionState state, string language)
+    {
+        var texts = WaitingTexts.GetValueOrDefault(language.Split('-')[0], WaitingTexts["en"]);
+        var reasons = new List<string>();
+        if (state.OpenHolds.Any())
+        {
+            reasons.Add(texts.Holds);
+        }
+        if (state.UnansweredQuestions.Any())
+        {
+            reasons.Add(texts.Questions);
+        }
+        return reasons.Count == 0 ? null : string.Join(" ", reasons);
+    }
+}

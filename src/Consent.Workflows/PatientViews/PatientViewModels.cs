@@ -1,0 +1,33 @@
+namespace Consent.Workflows;
+
+/// <summary>The answer of <c>GET /api/v1/patient/{token}/current</c> (serialized camelCase by the web).</summary>
+/// <param name="SessionStatus">The lifecycle status name (<c>InProgress</c>, <c>Referred</c>, ...).</param>
+/// <param name="Step">The step to show, or null when nothing is left for the patient.</param>
+public sealed record PatientCurrentView(string SessionStatus, PatientStepView? Step, PatientProgressView Progress);
+
+/// <summary>One step rendered in the session language. Never carries quiz answers.</summary>
+/// <param name="Type">The step type as written in YAML (<c>disclosure</c>, ...).</param>
+/// <param name="Body">Markdown: a disclosure without its heading, the ask text, or a stop message.</param>
+/// <param name="ContentHash">What the patient echoes back when acknowledging (see <see cref="ContentHashes"/>).</param>
+/// <param name="Acknowledge">For disclosures: <c>checkbox</c> or <c>initials</c>.</param>
+/// <param name="Statement">For the signature step: the certification statement.</param>
+/// <param name="WaitingFor">For the signature step: why signing must wait (open holds, unanswered questions); null when it need not.</param>
+public sealed record PatientStepView(
+    string Id,
+    string Type,
+    string? Title,
+    string? Body,
+    string ContentHash,
+    string? Acknowledge = null,
+    IReadOnlyList<PatientQuestionView>? Questions = null,
+    string? Statement = null,
+    string? WaitingFor = null);
+
+/// <summary>A screening or quiz question as shown (<c>kind</c>: yes-no, single-choice, short-text).</summary>
+public sealed record PatientQuestionView(string Id, string Kind, string Text, IReadOnlyList<PatientOptionView>? Options);
+
+/// <summary>One choice of a question.</summary>
+public sealed record PatientOptionView(string Value, string Label);
+
+/// <summary><see cref="Index"/> of <see cref="Total"/> applicable patient steps are done.</summary>
+public sealed record PatientProgressView(int Index, int Total);
