@@ -23,9 +23,10 @@ internal static partial class WorkflowLoader
         }
         var full = Path.Combine(repositoryRoot, relativePath);
         var info = new FileInfo(full);
-        if (info.LinkTarget is not null)
+        var workflowsRoot = FileSystemPaths.RealPath(Path.Combine(repositoryRoot, "workflows"));
+        if (info.LinkTarget is not null || !FileSystemPaths.RealPath(full).StartsWith(workflowsRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            errors = [new WorkflowError(relativePath, 1, null, "a definition must be a regular file, not a symbolic link")];
+            errors = [new WorkflowError(relativePath, 1, null, "a definition must be a regular file inside workflows/, not a symbolic link")];
             return null;
         }
         if (info.Length > MaxFileBytes)

@@ -143,7 +143,7 @@ internal sealed partial record DecisionContext
         }
         if (c.Kind is null || !KindPattern().IsMatch(c.Kind))
         {
-            return Refuse(RefusalKind.Invalid, "kind must be lower-case letters, digits and dashes");
+            return Refuse(RefusalKind.Invalid, "kind must be 1 to 40 letters, digits and dashes, starting with a letter");
         }
         return Decision.Accept(new NewEvent(EventTypes.RecordIssued, null, new JsonObject { ["sha256"] = c.Sha256, ["kind"] = c.Kind }, null));
     }
@@ -151,6 +151,6 @@ internal sealed partial record DecisionContext
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Pattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{0,39}$")]
     private static partial Regex KindPattern();
 }

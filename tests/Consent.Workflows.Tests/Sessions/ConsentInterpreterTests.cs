@@ -312,9 +312,11 @@ public sealed class ConsentInterpreterTests
         session.Accept(new Countersign("staff-1", true), "staff-1");
         Assert.Equal(RefusalKind.Invalid, session.Refuse(new IssueRecord("ABC", "signed-record")).Kind);
 
-        session.Accept(new IssueRecord(new string('a', 64), "signed-record"), "system");
+        Assert.Equal(RefusalKind.Invalid, session.Refuse(new IssueRecord(new string('a', 64), "a kind with spaces")).Kind);
 
-        Assert.Equal("signed-record", Assert.Single(session.State.Records).Kind);
+        session.Accept(new IssueRecord(new string('a', 64), "Consent"), "system");
+
+        Assert.Equal("Consent", Assert.Single(session.State.Records).Kind);
     }
 
     [Fact]
