@@ -17,7 +17,7 @@ static class AuditSection
         TableCell C(string text) => new([new Run(text, small)]);
         TableCell H(string text) => new([new Run(text, header)]);
         blocks.Add(new TableBlock(
-            [0.045, 0.175, 0.16, 0.12, 0.11, 0.27, 0.12],
+            [0.035, 0.15, 0.2, 0.14, 0.1, 0.255, 0.12],
             [H(labels.Sequence), H(labels.Time), H(labels.Event), H(labels.Actor), H(labels.IpAddress), H(labels.UserAgent), H(labels.Hash)],
             [.. record.Audit.Events.Select(e => (IReadOnlyList<TableCell>)
             [
@@ -26,7 +26,7 @@ static class AuditSection
                 C(e.Type),
                 C(e.Actor),
                 C(e.IpAddress ?? "\u2013"),
-                C(e.UserAgent ?? "\u2013"),
+                new TableCell([new Run(e.UserAgent ?? "\u2013", small with { Size = 7 })]),
                 C(Short(e.Hash)),
             ])])
         {
@@ -37,5 +37,5 @@ static class AuditSection
         blocks.Add(new ParagraphBlock([new Run(record.Audit.LastHash, Theme.Body with { Size = 9 })]));
     }
 
-    static string Short(string hash) => hash.Length > 16 ? hash[..16] + "\u2026" : hash;
+    static string Short(string hash) => hash.Length > 10 ? hash[..10] + "\u2026" : hash;
 }

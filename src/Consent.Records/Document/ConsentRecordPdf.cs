@@ -10,7 +10,7 @@ public static class ConsentRecordPdf
 {
     /// <summary>The record as an unsigned PDF whose streams are all standard zlib (checks clean with qpdf).</summary>
     public static byte[] Render(ConsentRecord record, RecordRenderOptions? options = null) =>
-        PdfStreams.Normalize(RenderDraft(record, options ?? RecordRenderOptions.Default));
+        PdfStreams.Normalize(RenderDraft(record, options ?? RecordRenderOptions.Default), record.IssuedAt, Seed(record));
 
     /// <summary>The record as a signed PDF: rendered, then signed by <paramref name="signer"/> at <see cref="ConsentRecord.IssuedAt"/>.</summary>
     public static byte[] RenderSigned(ConsentRecord record, RecordSigner signer, RecordRenderOptions? options = null)
@@ -18,8 +18,13 @@ public static class ConsentRecordPdf
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(signer);
         var labels = (options ?? RecordRenderOptions.Default).Labels ?? RecordLabels.For(record.Workflow.Language);
-        return signer.Sign(RenderDraft(record, options ?? RecordRenderOptions.Default), record.IssuedAt, $"{labels.DocumentTitle}: {RecordComposer.KindTitle(record.Kind, labels)}", record.Clinic.Name);
+        var draft = RenderDraft(record, options ?? RecordRenderOptions.Default);
+        return signer.Sign(draft, record.IssuedAt, $"{labels.DocumentTitle}: {RecordComposer.KindTitle(record.Kind, labels)}", record.Clinic.Name, Seed(record));
     }
+
+    /// <summary>What the document ids are derived from: one record, one set of ids.</summary>
+    static byte[] Seed(ConsentRecord record) =>
+        System.Text.Encoding.UTF8.GetBytes($"{record.SessionId}/{record.Kind}/{record.IssuedAt.UtcTicks}");
 
     /// <summary>The page count the record will have, for tests and previews.</summary>
     internal static int CountPages(ConsentRecord record, RecordRenderOptions? options = null) =>

@@ -15,7 +15,7 @@ namespace Consent.Records.Signing;
 /// (see <see cref="SignatureDictionaryPatch"/>): at that moment the whole file is written but not
 /// yet digested, so the patched bytes are the ones the signature covers.
 /// </remarks>
-sealed class CadesDetachedSigner(X509Certificate2 certificate, MemoryStream output, DateTimeOffset signingTime) : IDigitalSigner
+sealed class CadesDetachedSigner(X509Certificate2 certificate, MemoryStream output, DateTimeOffset signingTime, byte[]? seed = null) : IDigitalSigner
 {
     int? _size;
 
@@ -31,6 +31,7 @@ sealed class CadesDetachedSigner(X509Certificate2 certificate, MemoryStream outp
     public Task<byte[]> GetSignatureAsync(Stream stream)
     {
         SignatureDictionaryPatch.Apply(output, signingTime);
+        ReproducibleOutput.Apply(output.GetBuffer().AsSpan(0, (int)output.Length), seed ?? [], signingTime);
         // PDFsharp's RangedStream reads correctly only when asked for everything in one call
         // (it cannot seek, and piecewise reads start at the writer's current position).
         var ranges = new byte[stream.Length];

@@ -20,6 +20,12 @@ static class PdfStreams
                 continue;
             }
 
+            // XMP metadata stays plain text, as PDF/A asks, so that any tool can read it.
+            if (dictionary.Elements["/Type"] is PdfName { Value: "/Metadata" })
+            {
+                continue;
+            }
+
             var filter = dictionary.Elements["/Filter"];
             if (filter is null)
             {
@@ -33,17 +39,20 @@ static class PdfStreams
         }
     }
 
-    /// <summary>Opens a PDF, normalizes its streams and saves it again.</summary>
-    public static byte[] Normalize(byte[] pdf)
+    /// <summary>Opens a PDF, normalizes its streams and ids and saves it again, modified at <paramref name="modified"/>.</summary>
+    public static byte[] Normalize(byte[] pdf, DateTimeOffset modified, byte[] seed)
     {
         using var input = new MemoryStream(pdf, writable: false);
         using var document = PdfSharp.Pdf.IO.PdfReader.Open(input, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Modify);
         document.Options.NoCompression = true;
         document.Options.CompressContentStreams = false;
+        ReproducibleOutput.Prepare(document);
         Compress(document);
         using var output = new MemoryStream();
         document.Save(output, closeStream: false);
-        return output.ToArray();
+        var bytes = output.ToArray();
+        ReproducibleOutput.Apply(bytes, seed, modified);
+        return bytes;
     }
 
     static byte[] ZLib(byte[] data)

@@ -38,17 +38,23 @@ public sealed class RecordSigner
     /// Signs a PDF (invisible signature on the last page) and returns the signed file. Streams are
     /// re-encoded as standard zlib first, so the signature covers the final, qpdf-clean bytes.
     /// </summary>
-    public byte[] Sign(ReadOnlyMemory<byte> pdf, DateTimeOffset signingTime, string? reason = null, string? location = null)
+    public byte[] Sign(ReadOnlyMemory<byte> pdf, DateTimeOffset signingTime, string? reason = null, string? location = null) =>
+        Sign(pdf, signingTime, reason, location, seed: null);
+
+    /// <summary>Signs; document ids are derived from <paramref name="seed"/> (default: the input bytes) so output is reproducible.</summary>
+    internal byte[] Sign(ReadOnlyMemory<byte> pdf, DateTimeOffset signingTime, string? reason, string? location, byte[]? seed)
     {
-        using var input = new MemoryStream(pdf.ToArray(), writable: false);
+        var original = pdf.ToArray();
+        using var input = new MemoryStream(original, writable: false);
         using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
         // PDFsharp's own Flate output lacks the zlib Adler-32 trailer: it must compress nothing.
         document.Options.NoCompression = true;
         document.Options.CompressContentStreams = false;
+        ReproducibleOutput.Prepare(document);
         PdfStreams.Compress(document);
 
         using var output = new MemoryStream();
-        var signer = new CadesDetachedSigner(Certificate, output, signingTime);
+        var signer = new CadesDetachedSigner(Certificate, output, signingTime, seed ?? original);
         DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
         {
             Reason = reason ?? "",

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Consent.Records.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Consent.Records.Tests.Document;
+
+/// <summary>The record document as a whole: page numbering, paper, metadata, every kind, and how long it takes.</summary>
+public sealed class RecordDocumentTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Every_page_has_the_footer_with_page_x_of_y_workflow_and_patient()
+    {
+        var record = SampleRecords.Full("en");
+        var path = ExternalTool.TempFile(SignedSamples.Pdf());
+        var count = ConsentRecordPdf.CountPages(record);
+        Assert.True(count >= 4);
+        for (var page = 1; page <= count; page++)
+        {
+            var text = ExternalTool.Run("pdftotext", "-f", page.ToString(System.Globalization.CultureInfo.InvariantCulture), "-l",
+                page.ToString(System.Globalization.CultureInfo.InvariantCulture), "-enc", "UTF-8", path, "-").Output;
+            Assert.Contains($"Page {page} of {count}", text, StringComparison.Ordinal);
+            Assert.Contains("ketamine-iv-depression version 3", text, StringComparison.Ordinal);
+            Assert.Contains(record.Patient.Name, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_last_page_is_the_audit_trail_with_the_full_last_hash()
+    {
+        var record = SampleRecords.Full("en");
+        var count = ConsentRecordPdf.CountPages(record);
+        var path = ExternalTool.TempFile(SignedSamples.Pdf());
+        var last = ExternalTool.Run("pdftotext", "-f", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-enc", "UTF-8", path, "-").Output;
+        Assert.Contains(record.Audit.LastHash, last, StringComparison.Ordinal);
+        var all = ExternalTool.Run("pdftotext", "-enc", "UTF-8", path, "-").Output;
+        Assert.Contains("Audit trail", all, StringComparison.Ordinal);
+        Assert.Contains("ClinicianCountersigned", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A4_paper_is_supported()
+    {
+        var pdf = ConsentRecordPdf.Render(SampleRecords.Full("en"), new RecordRenderOptions { Paper = PaperSize.A4 });
+        var info = ExternalTool.Run("pdfinfo", ExternalTool.TempFile(pdf)).Output;
+        Assert.Contains("595.28 x 841.89 pts (A4)", info, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(RecordKind.Withdrawal, "Withdrawal of consent")]
+    [InlineData(RecordKind.DeclinedSummary, "Summary of a declined consent session")]
+    [InlineData(RecordKind.ReferredSummary, "Summary of a session ended by referral")]
+    public void Other_record_kinds_render_sign_and_say_what_they_are(RecordKind kind, string subtitle)
+    {
+        var pdf = ConsentRecordPdf.RenderSigned(SampleRecords.Full("en", kind), new RecordSigner(Certificates.Ecdsa));
+        var path = ExternalTool.TempFile(pdf);
+        Assert.Contains(subtitle, ExternalTool.Run("pdftotext", "-enc", "UTF-8", path, "-").Output, StringComparison.Ordinal);
+        Assert.Contains("Signature is Valid.", ExternalTool.Run("pdfsig", path).All, StringComparison.Ordinal);
+        Assert.Equal(0, ExternalTool.Run("qpdf", "--check", path).ExitCode);
+        Assert.Equal(kind, RecordVerifier.Verify(pdf, Certificates.Ecdsa).Kind);
+    }
+
+    [Fact]
+    public void The_info_dictionary_names_session_kind_and_workflow()
+    {
+        var info = ExternalTool.Run("pdfinfo", "-custom", ExternalTool.TempFile(SignedSamples.Pdf())).Output;
+        Assert.Contains(SampleRecords.SessionId.ToString(), info, StringComparison.Ordinal);
+        Assert.Contains("ConsentRecordKind", info, StringComparison.Ordinal);
+        Assert.Contains("ConsentWorkflowHash", info, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rendering_is_deterministic_apart_from_the_given_times()
+    {
+        var record = SampleRecords.Full("en");
+        Assert.Equal(ConsentRecordPdf.Render(record), ConsentRecordPdf.Render(record));
+    }
+
+    [Fact]
+    public void Measure_render_and_sign_time_of_a_typical_record()
+    {
+        // Not a timed assertion: the figure is written to the test log for the issue report.
+        var record = SampleRecords.Full("en") with { Disclosures = SampleRecords.Full("en").Disclosures.Take(8).ToList() };
+        var signer = new RecordSigner(Certificates.Ecdsa);
+        ConsentRecordPdf.RenderSigned(record, signer);
+        var pages = ConsentRecordPdf.CountPages(record);
+        const int runs = 20;
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < runs; i++)
+        {
+            ConsentRecordPdf.RenderSigned(record, signer);
+        }
+
+        output.WriteLine($"render+sign, {pages} pages, ECDSA P-256: {watch.Elapsed.TotalMilliseconds / runs:F1} ms per record (mean of {runs})");
+    }
+}
