@@ -23,6 +23,7 @@ static class RecordText
             Zebra = false,
             CellPadding = 3.5,
             SpaceAfter = 8,
+            KeepTogether = true,
         };
 
     public static ParagraphBlock Panel(IReadOnlyList<Run> runs, Rgb fill, Rgb? bar = null) =>

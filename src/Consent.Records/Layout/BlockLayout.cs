@@ -162,9 +162,10 @@ sealed class BlockLayout(ITextMeasure measure, double width, double maxUnitHeigh
         for (var r = 0; r < t.Rows.Count; r++)
         {
             Rgb? fill = t.Zebra && r % 2 == 1 ? Theme.ZebraFill : null;
+            var last = r == t.Rows.Count - 1;
             foreach (var unit in TableRows.Build(t.Rows[r], widths, t, measure, x, fill, maxUnitHeight, "table-row"))
             {
-                Units.Add(unit with { RepeatHeader = header });
+                Units.Add(unit with { RepeatHeader = header, KeepWithNext = unit.KeepWithNext || (t.KeepTogether && !last) });
             }
         }
     }

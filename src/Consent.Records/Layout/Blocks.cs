@@ -41,6 +41,9 @@ sealed record TableBlock(IReadOnlyList<double> ColumnWeights, IReadOnlyList<Tabl
     public bool Borders { get; init; } = true;
 
     public double CellPadding { get; init; } = 4;
+
+    /// <summary>Never split between rows (for short tables such as one question and its answer).</summary>
+    public bool KeepTogether { get; init; }
 }
 
 /// <summary>An image scaled to a width (height follows the aspect ratio given).</summary>

@@ -17,7 +17,17 @@ static class MarkdownBlocks
     public static IReadOnlyList<Block> Convert(string markdown, TextStyle body)
     {
         var document = Markdown.Parse(markdown, Pipeline);
-        return [.. Blocks(document, body)];
+        var blocks = Blocks(document, body).ToList();
+        // A paragraph that introduces a list ("To withdraw, do one of these:") stays with it.
+        for (var i = 0; i + 1 < blocks.Count; i++)
+        {
+            if (blocks[i] is ParagraphBlock && blocks[i + 1] is ListBlock)
+            {
+                blocks[i] = blocks[i] with { KeepWithNext = true };
+            }
+        }
+
+        return blocks;
     }
 
     static IEnumerable<Block> Blocks(ContainerBlock container, TextStyle body)
@@ -39,7 +49,10 @@ static class MarkdownBlocks
                     break;
                 case Md.ListBlock list:
                     var start = int.TryParse(list.OrderedStart, out var s) ? s : 1;
-                    var items = list.OfType<ListItemBlock>().Select(item => (IReadOnlyList<Block>)[.. Blocks(item, body)]).ToList();
+                    // Tight lists (no blank lines between items) keep their items close together.
+                    var items = list.OfType<ListItemBlock>()
+                        .Select(item => (IReadOnlyList<Block>)[.. Blocks(item, body).Select(b => list.IsLoose ? b : b with { SpaceAfter = 0 })])
+                        .ToList();
                     yield return new ListBlock(items, list.IsOrdered, start) { SpaceAfter = 4 };
                     break;
                 case QuoteBlock quote:

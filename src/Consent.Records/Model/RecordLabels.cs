@@ -245,6 +245,9 @@ public sealed record RecordLabels
     /// <summary>Column: user agent.</summary>
     public string UserAgent { get; init; } = "User agent";
 
+    /// <summary>Heading of the list of user agents under the audit table.</summary>
+    public string UserAgents { get; init; } = "User agents";
+
     /// <summary>Column: event hash.</summary>
     public string Hash { get; init; } = "Hash";
 

@@ -80,6 +80,7 @@ static class RecordLabelsSpanish
         Actor = "Actor",
         IpAddress = "Dirección IP",
         UserAgent = "Agente de usuario",
+        UserAgents = "Agentes de usuario",
         Hash = "Hash",
         ChainHead = "Último hash de la cadena de eventos",
         SignatureNote = "Este documento está firmado digitalmente por la clínica. Cualquier cambio invalida la firma.",
