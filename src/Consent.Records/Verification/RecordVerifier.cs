@@ -22,8 +22,13 @@ public static class RecordVerifier
     public const string PadesSubFilter = "ETSI.CAdES.detached";
 
     /// <summary>Verifies <paramref name="pdf"/>; trusted only when signed by <paramref name="trustedCertificate"/>.</summary>
-    public static RecordVerification Verify(ReadOnlyMemory<byte> pdf, X509Certificate2? trustedCertificate)
+    public static RecordVerification Verify(ReadOnlyMemory<byte> pdf, X509Certificate2? trustedCertificate) =>
+        VerifyWithAny(pdf, trustedCertificate is null ? [] : [trustedCertificate]);
+
+    /// <summary>Verifies <paramref name="pdf"/>; trusted when signed by any of <paramref name="trustedCertificates"/> (e.g. the current and earlier service certificates).</summary>
+    public static RecordVerification VerifyWithAny(ReadOnlyMemory<byte> pdf, IReadOnlyCollection<X509Certificate2> trustedCertificates)
     {
+        ArgumentNullException.ThrowIfNull(trustedCertificates);
         var fileSha256 = Convert.ToHexStringLower(SHA256.HashData(pdf.Span));
         if (pdf.Length > MaxBytes)
         {
@@ -36,7 +41,7 @@ public static class RecordVerifier
 
         try
         {
-            return Check(pdf.ToArray(), trustedCertificate, fileSha256);
+            return Check(pdf.ToArray(), trustedCertificates, fileSha256);
         }
 #pragma warning disable CA1031 // A verifier reports, it never throws: anything unexpected becomes a problem in the result.
         catch (Exception e)
@@ -46,7 +51,7 @@ public static class RecordVerifier
         }
     }
 
-    static RecordVerification Check(byte[] pdf, X509Certificate2? trusted, string fileSha256)
+    static RecordVerification Check(byte[] pdf, IReadOnlyCollection<X509Certificate2> trusted, string fileSha256)
     {
         var problems = new List<string>();
         var isPdf = pdf.AsSpan(0, Math.Min(pdf.Length, 1024)).IndexOf("%PDF-"u8) >= 0;
@@ -96,7 +101,7 @@ public static class RecordVerifier
     static bool InFile(long[] range, int length) =>
         range[0] == 0 && range[1] >= 0 && range[2] >= range[1] && range[3] >= 0 && range[2] + range[3] <= length;
 
-    static RecordVerification CheckCms(RecordVerification result, byte[] signed, byte[] contents, X509Certificate2? trusted, List<string> problems)
+    static RecordVerification CheckCms(RecordVerification result, byte[] signed, byte[] contents, IReadOnlyCollection<X509Certificate2> trusted, List<string> problems)
     {
         SignedCms cms;
         try
@@ -149,14 +154,20 @@ public static class RecordVerifier
             }
         }
 
-        var trustedMatch = certificate is not null && trusted is not null && certificate.RawData.AsSpan().SequenceEqual(trusted.RawData);
-        if (trusted is null)
+        var trustedMatch = certificate is not null && trusted.Any(t => certificate.RawData.AsSpan().SequenceEqual(t.RawData));
+        if (trusted.Count == 0)
         {
             problems.Add("No trusted certificate was given, so who signed the record cannot be confirmed.");
         }
         else if (certificate is not null && !trustedMatch)
         {
             problems.Add($"The record was signed by a different certificate ({certificate.Subject}) than the trusted one.");
+        }
+
+        if (certificate is not null && result.SigningTime is { } at
+            && (at.UtcDateTime < certificate.NotBefore.ToUniversalTime() || at.UtcDateTime > certificate.NotAfter.ToUniversalTime()))
+        {
+            problems.Add("The signing time lies outside the signer certificate's validity period.");
         }
 
         return result with

@@ -74,9 +74,4 @@ public sealed class RecordSignerTests
         using var publicOnly = X509CertificateLoader.LoadCertificate(Certificates.Ecdsa.RawData);
         Assert.Throws<ArgumentException>(() => new RecordSigner(publicOnly));
     }
-
-    sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

@@ -106,6 +106,25 @@ public sealed class RecordVerifierTests
         Assert.Contains(result.Problems, p => p.Contains("MiB", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Any_of_several_trusted_certificates_may_have_signed()
+    {
+        var result = RecordVerifier.VerifyWithAny(SignedSamples.Pdf(), [Certificates.Other, Certificates.Ecdsa]);
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+    }
+
+    [Fact]
+    public void A_signing_time_outside_the_certificate_validity_is_a_problem()
+    {
+        var record = SampleRecords.Full("en") with { IssuedAt = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero) };
+        var pdf = ConsentRecordPdf.RenderSigned(record, new RecordSigner(Certificates.Ecdsa));
+        var result = RecordVerifier.Verify(pdf, Certificates.Ecdsa);
+
+        Assert.True(result.IsIntact);
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Contains("validity", StringComparison.Ordinal));
+    }
+
     static byte[] RandomBytes(int length)
     {
         var bytes = new byte[length];
