@@ -69,6 +69,19 @@ public sealed class RecordDocumentTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_clinic_logo_is_placed_and_the_file_stays_clean()
+    {
+        var record = SampleRecords.Full("en");
+        record = record with { Clinic = record.Clinic with { Logo = TinyPng.Logo() } };
+        var path = ExternalTool.TempFile(ConsentRecordPdf.RenderSigned(record, new RecordSigner(Certificates.Ecdsa)));
+
+        var check = ExternalTool.Run("qpdf", "--check", path);
+        Assert.True(check.ExitCode == 0 && !check.All.Contains("WARNING", StringComparison.Ordinal), check.All);
+        Assert.Contains("Signature is Valid.", ExternalTool.Run("pdfsig", path).All, StringComparison.Ordinal);
+        Assert.Contains("image", ExternalTool.Run("pdfimages", "-list", "-f", "1", "-l", "1", path).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rendering_is_deterministic_apart_from_the_given_times()
     {
         var record = SampleRecords.Full("en");

@@ -78,10 +78,10 @@ static class SampleRecords
             IdentityCheck = new IdentityCheck(Start.AddMinutes(1), es ? "fecha de nacimiento" : "date of birth", 1),
             ScreeningAnswers =
             [
-                new(RepositoryFiles.Read($"templates/questions/{language}/substance-use.md").Trim(), es ? "Sí" : "Yes", Start.AddMinutes(2)),
-                new(RepositoryFiles.Read($"templates/questions/{language}/pregnant.md").Trim(), "No", Start.AddMinutes(2)),
-                new(RepositoryFiles.Read($"templates/questions/{language}/sedating-medicines.md").Trim(), "No", Start.AddMinutes(2)),
-                new(RepositoryFiles.Read($"templates/questions/{language}/ride-home.md").Trim(), es ? "Sí" : "Yes", Start.AddMinutes(2)),
+                new(es ? "¿Tiene, o ha tenido alguna vez, un problema con el alcohol o las drogas?" : "Do you have, or have you ever had, a problem with alcohol or drug use?", es ? "Sí" : "Yes", Start.AddMinutes(2)),
+                new(es ? "¿Está embarazada, podría estarlo o está amamantando?" : "Are you pregnant, might you be pregnant, or are you breastfeeding?", "No", Start.AddMinutes(2)),
+                new(es ? "¿Toma algún medicamento que le dé sueño o haga más lenta su respiración (benzodiacepinas, opioides, pastillas para dormir)?" : "Do you take any medicine that makes you sleepy or slows your breathing (such as benzodiazepines, opioid pain medicines or sleep medicines)?", "No", Start.AddMinutes(2)),
+                new(es ? "¿Alguien podrá llevarle a casa después de cada sesión?" : "Will someone be able to take you home after each treatment session?", es ? "Sí" : "Yes", Start.AddMinutes(2)),
             ],
             Disclosures = disclosures,
             Comprehension = new ComprehensionCheck(
@@ -118,15 +118,15 @@ static class SampleRecords
                     es ? "Declaro que la paciente fue informada y consintió voluntariamente." : "I attest that the patient was informed and consented voluntarily.",
                     es ? "nombre escrito y nueva introducción de la contraseña" : "typed name and password re-entry"),
             ],
-            CertificationStatement = RepositoryFiles.Read($"templates/statements/{language}/patient-certification.md"),
-            ClinicianAttestation = RepositoryFiles.Read($"templates/statements/{language}/clinician-attestation.md"),
-            HowToWithdraw = RepositoryFiles.Read($"templates/statements/{language}/how-to-withdraw.md"),
+            CertificationStatement = es ? Statements.CertificationEs : Statements.CertificationEn,
+            ClinicianAttestation = es ? Statements.AttestationEs : Statements.AttestationEn,
+            HowToWithdraw = es ? Statements.WithdrawEs : Statements.WithdrawEn,
             Outcome = kind switch
             {
                 RecordKind.Consent => null,
                 RecordKind.Withdrawal => new RecordOutcome(es ? "La paciente retiró su consentimiento." : "The patient withdrew consent.", es ? "Prefiere probar la psicoterapia primero." : "Prefers to try psychotherapy first.", issued),
                 RecordKind.DeclinedSummary => new RecordOutcome(es ? "La paciente rechazó el tratamiento." : "The patient declined treatment.", null, issued),
-                RecordKind.ReferredSummary => new RecordOutcome(RepositoryFiles.Read($"templates/messages/{language}/pregnancy-referral.md"), null, issued),
+                RecordKind.ReferredSummary => new RecordOutcome(es ? Statements.ReferralEs : Statements.ReferralEn, null, issued),
             },
             Withdrawn = kind == RecordKind.Withdrawal ? new WithdrawnRecord(SessionId, Sha256("original")) : null,
             Audit = new AuditTrail(events, previous),
