@@ -25,7 +25,7 @@ static class DisclosureSections
             var how = d.Method switch
             {
                 AcknowledgmentMethod.Checkbox => labels.ByCheckbox,
-                AcknowledgmentMethod.Initials => $"{labels.ByInitials} ({d.Initials})",
+                AcknowledgmentMethod.Initials => string.IsNullOrWhiteSpace(d.Initials) ? labels.ByInitials : $"{labels.ByInitials} ({d.Initials})",
             };
             blocks.Add(Panel(
                 [
