@@ -84,6 +84,12 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels)
 
         pairs.Add((labels.Issued, Time(record.IssuedAt, record)));
         _blocks.Add(new HeadingBlock(labels.Summary, 1));
-        _blocks.Add(KeyValues(pairs));
+        var table = KeyValues(pairs);
+        // The status is what a reader looks for first: green for consent given, amber otherwise.
+        var statusColor = record.Kind == RecordKind.Consent ? Theme.AcknowledgedBar : Theme.AlertBar;
+        var rows = table.Rows.Select((row, i) => i == 3
+            ? (IReadOnlyList<TableCell>)[row[0], new TableCell([new Run(Status, Theme.TableText with { Bold = true, Color = statusColor })])]
+            : row).ToList();
+        _blocks.Add(table with { Rows = rows });
     }
 }

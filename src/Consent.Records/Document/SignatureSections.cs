@@ -23,8 +23,9 @@ static class SignatureSections
         if (record.Signatures.Count > 0)
         {
             blocks.Add(new HeadingBlock(labels.Signatures, 1));
-            foreach (var signer in record.Signatures)
+            for (var i = 0; i < record.Signatures.Count; i++)
             {
+                var signer = record.Signatures[i];
                 var role = signer.Role switch
                 {
                     SignerRole.Patient => labels.RolePatient,
@@ -41,6 +42,8 @@ static class SignatureSections
                     ])
                 {
                     SpaceAfter = 8,
+                    // The signature blocks read as one: they stay on one page together.
+                    KeepWithNext = i < record.Signatures.Count - 1,
                 });
             }
         }
