@@ -42,12 +42,36 @@ for project in "${projects[@]}"; do
     --results-directory "$RESULTS" || true
 done
 
-extra_failed=0
-if [ -x scripts/fault-tests.sh ]; then :; fi
+# Script-level checks (each counts as one test): the outside client's contract smoke against the
+# real service process, for each shipped workflow.
+SCRIPT_RESULTS="$RESULTS/script-checks.txt"
+: > "$SCRIPT_RESULTS"
+record() { printf '%s %s\n' "$1" "$2" >> "$SCRIPT_RESULTS"; }
 
-python3 - "$RESULTS" "${#projects[@]}" <<'PY'
+SMOKE_PORT="${CONSENT_TEST_SMOKE_PORT:-55480}"
+psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE consent_smoke" >/dev/null
+export CONSENT_DEMO_PASSWORD="smoke-test-password-1"
+ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=consent_smoke;Username=consent" \
+  ASPNETCORE_ENVIRONMENT=Development CONSENT_DATA_DIR="$WORK/data" \
+  dotnet src/Consent.Web/bin/Release/net10.0/Consent.Web.dll --urls "http://127.0.0.1:$SMOKE_PORT" \
+  --contentRoot "$ROOT/src/Consent.Web" > "$RESULTS/smoke-service.log" 2>&1 &
+SMOKE_PID=$!
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$SMOKE_PORT/health/ready" >/dev/null 2>&1 && break
+  sleep 1
+done
+for workflow in ketamine-iv-depression esketamine-nasal-trd ketamine-chronic-pain; do
+  if WORKFLOW="$workflow" python3 ../shared/contract-smoke.py "http://127.0.0.1:$SMOKE_PORT" 2>&1; then
+    record pass "contract-smoke $workflow"
+  else
+    record fail "contract-smoke $workflow"
+  fi
+done
+kill "$SMOKE_PID" 2>/dev/null; wait "$SMOKE_PID" 2>/dev/null
+
+python3 - "$RESULTS" "${#projects[@]}" "$SCRIPT_RESULTS" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
-results, expected = sys.argv[1], int(sys.argv[2])
+results, expected, scripts = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
 files = sorted(glob.glob(f"{results}/*.trx"))
@@ -56,6 +80,13 @@ for f in files:
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     skipped += int(c.get("notExecuted", 0))
+for line in open(scripts, encoding="utf-8"):
+    status, name = line.split(" ", 1)
+    if status == "pass":
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAILED: {name.strip()}", file=sys.stderr)
 missing = expected - len(files)
 if missing > 0:
     print(f"{missing} test project(s) produced no results (crashed or did not run)", file=sys.stderr)

@@ -2,8 +2,20 @@ using Consent.Web.Api;
 using Consent.Web.Hosting;
 using Scalar.AspNetCore;
 
+if (Commands.TryRun(args, out var exitCode))
+{
+    return exitCode;
+}
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
+if (builder.Environment.IsDevelopment())
+{
+    builder.Logging.ClearProviders().AddSimpleConsole(options => options.SingleLine = true);
+}
+else
+{
+    builder.Logging.ClearProviders().AddJsonConsole(options => options.IncludeScopes = true);
+}
 
 builder.Services
     .AddConsentDatabase()
@@ -11,6 +23,7 @@ builder.Services
     .AddConsentApi()
     .AddConsentHealthChecks()
     .AddRazorPages();
+builder.Services.AddConsentSessions();
 
 var app = builder.Build();
 
@@ -37,10 +50,24 @@ if (app.Environment.IsDevelopment())
 app.MapAuthApi();
 app.MapAccountApi();
 app.MapAdminApi();
+app.MapWorkflowsApi();
+app.MapSessionsApi();
+app.MapPatientApi();
 app.MapRazorPages();
 
-await app.PrepareDatabaseAsync();
+try
+{
+    await app.PrepareDatabaseAsync();
+}
+catch (StartupProblemException problem)
+{
+    // An operator error, not a crash: say what to fix, without a stack trace.
+    Console.Error.WriteLine(problem.Message);
+    return 1;
+}
+
 await app.RunAsync();
+return 0;
 
 /// <summary>The web host's entry point, public so integration tests can host it.</summary>
 public partial class Program;

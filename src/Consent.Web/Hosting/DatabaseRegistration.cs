@@ -18,7 +18,7 @@ public static class DatabaseRegistration
     {
         var connectionString = configuration.GetConnectionString("Consent");
         return string.IsNullOrWhiteSpace(connectionString)
-            ? throw new InvalidOperationException(
+            ? throw new StartupProblemException(
                 "No database configured: set ConnectionStrings__Consent (scripts/run.sh does this for a local PostgreSQL).")
             : connectionString;
     }

@@ -21,6 +21,12 @@ public static class DatabaseStartup
 
         await DemoAccounts.EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
 
+        await Workflows.WorkflowSync.SyncAsync(
+            services.GetRequiredService<ConsentDbContext>(),
+            services.GetRequiredService<Workflows.WorkflowRegistry>(),
+            services.GetRequiredService<TimeProvider>(),
+            approveNewVersions: app.Environment.IsDevelopment() && app.Configuration.GetValue("Workflows:ApproveInDevelopment", true));
+
         var demoPassword = app.Configuration["CONSENT_DEMO_PASSWORD"];
         if (app.Environment.IsDevelopment() && !string.IsNullOrEmpty(demoPassword))
         {

@@ -22,11 +22,13 @@ public static class PatientView
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(state);
         var lang = language is not null && workflow.Definition.Languages.Contains(language) ? language : state.Language;
-        var step = state.CurrentStep ?? (state.Status == SessionStatus.Referred ? workflow.Definition.FindStep(state.Ending?.StepId) : null);
+        var step = SessionLifecycle.IsEnded(state.Status) ? null : state.CurrentStep;
+        var stop = state.Ending?.StepId is { } stopId ? workflow.Definition.FindStep(stopId) as StopStep : null;
         return new PatientCurrentView(
             state.Status.ToString(),
             step is null ? null : Step(step, state, lang),
-            new PatientProgressView(state.Progress.Index, state.Progress.Total));
+            new PatientProgressView(state.Progress.Index, state.Progress.Total),
+            stop?.Message.For(lang));
     }
 
     private static PatientStepView Step(StepDefinition step, SessionState state, string language)

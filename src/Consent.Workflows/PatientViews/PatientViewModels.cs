@@ -3,7 +3,8 @@ namespace Consent.Workflows;
 /// <summary>The answer of <c>GET /api/v1/patient/{token}/current</c> (serialized camelCase by the web).</summary>
 /// <param name="SessionStatus">The lifecycle status name (<c>InProgress</c>, <c>Referred</c>, ...).</param>
 /// <param name="Step">The step to show, or null when nothing is left for the patient.</param>
-public sealed record PatientCurrentView(string SessionStatus, PatientStepView? Step, PatientProgressView Progress);
+/// <param name="Message">When a stop step ended the session (<c>Referred</c>): its message, in Markdown.</param>
+public sealed record PatientCurrentView(string SessionStatus, PatientStepView? Step, PatientProgressView Progress, string? Message = null);
 
 /// <summary>One step rendered in the session language. Never carries quiz answers.</summary>
 /// <param name="Type">The step type as written in YAML (<c>disclosure</c>, ...).</param>

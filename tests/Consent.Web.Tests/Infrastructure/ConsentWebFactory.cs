@@ -36,12 +36,15 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual string EnvironmentName => "Development";
 
+    /// <summary>Where the service reads workflows/ and templates/ from; the repository unless a test copies them.</summary>
+    public virtual string RepositoryRootPath => RepositoryRoot.Path;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Consent", ConnectionString);
         builder.UseSetting("CONSENT_DEMO_PASSWORD", DemoPassword);
-        builder.UseSetting("CONSENT_REPOSITORY_ROOT", RepositoryRoot.Path);
+        builder.UseSetting("CONSENT_REPOSITORY_ROOT", RepositoryRootPath);
     }
 
     public async Task InitializeAsync()

@@ -93,8 +93,8 @@ public sealed class PatientViewTests
         var view = PatientView.Render(session.Workflow, session.State, "en");
 
         Assert.Equal("Referred", view.SessionStatus);
-        Assert.Equal("stop", view.Step?.Type);
-        Assert.StartsWith("Ketamine is not used in pregnancy", view.Step?.Body, StringComparison.Ordinal);
+        Assert.Null(view.Step);
+        Assert.StartsWith("Ketamine is not used in pregnancy", view.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ internal sealed class IdempotencyEntryConfiguration : IEntityTypeConfiguration<I
         builder.HasKey(i => new { i.SessionId, i.Key });
         builder.Property(i => i.Key).HasMaxLength(100);
         builder.Property(i => i.RequestHash).HasMaxLength(64);
-        builder.Property(i => i.ResponseBody).HasColumnType("jsonb");
+        // text, not jsonb: a replayed answer must be byte-for-byte the first one.
+        builder.Property(i => i.ResponseBody).HasColumnType("text");
     }
 }

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Consent.Web.Sessions;
+using Consent.Workflows;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Api;
+
+/// <summary>The patient's side of a session, reached with the link token plus the date-of-birth check.</summary>
+public static class PatientApi
+{
+    public static void MapPatientApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/patient/{token}").WithTags("Patient");
+        group.MapPost("/verify", VerifyAsync).AllowAnonymous();
+        group.MapGet("/current", CurrentAsync).RequireAuthorization(Policies.Patient);
+        group.MapPost("/steps/{stepId}", SubmitStepAsync).RequireAuthorization(Policies.Patient);
+        group.MapPost("/decline", DeclineAsync).RequireAuthorization(Policies.Patient);
+        group.MapPost("/questions", AskAsync).RequireAuthorization(Policies.Patient);
+    }
+
+    /// <summary>The date of birth the patient types, as YYYY-MM-DD.</summary>
+    public sealed record VerifyInput(string? DateOfBirth);
+
+    /// <summary>Patient access for this session (also set as an HttpOnly cookie).</summary>
+    public sealed record PatientAccessGranted(string AccessToken, int ExpiresIn, string SessionStatus);
+
+    /// <summary>Why the patient declines (optional).</summary>
+    public sealed record DeclineInput(string? Reason);
+
+    /// <summary>A question for the clinician, from any step.</summary>
+    public sealed record QuestionInput(string? Question);
+
+    internal static async Task<IResult> VerifyAsync(
+        string token, VerifyInput body, HttpContext http, ConsentDbContext db, SessionWriter writer,
+        IDataProtectionProvider protection, TimeProvider clock, IHostEnvironment environment, CancellationToken ct)
+    {
+        if (await FindAsync(db, token, ct) is not { } found)
+        {
+            return LinkNotValid();
+        }
+
+        if (!DateOnly.TryParseExact(body.DateOfBirth ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var dob))
+        {
+            return SessionResults.Invalid("dateOfBirth", "Enter the date of birth as YYYY-MM-DD.");
+        }
+
+        var write = await writer.ApplyAsync(found.Id, (session, _) => new VerifyIdentity(session.PatientDateOfBirth == dob),
+            Actor.From(http, Actor.Patient), null, (_, state, events) => SessionResults.StepAnswer(state, events), ct);
+        if (write is not SessionWrite.Applied applied)
+        {
+            return SessionResults.ToHttp(write);
+        }
+
+        if (!applied.Events.Any(e => e.Type == EventTypes.IdentityVerified))
+        {
+            var left = Math.Max(0, MaxAttempts(writer.Workflow(applied.Session)) - applied.State.Identity.Failures);
+            return applied.State.Identity.Locked
+                ? TypedResults.Problem(title: "Link locked",
+                    detail: "The date of birth did not match too many times. Please contact your clinic for a new link.",
+                    statusCode: StatusCodes.Status423Locked)
+                : TypedResults.Problem(title: "Date of birth does not match",
+                    detail: $"That date of birth does not match our records. Attempts left: {left}.",
+                    statusCode: StatusCodes.Status400BadRequest, extensions: new Dictionary<string, object?> { ["attemptsLeft"] = left });
+        }
+
+        var ticket = PatientAccess.Issue(protection, applied.Session.Id, applied.Session.LinkTokenHash, clock.GetUtcNow());
+        http.Response.Cookies.Append(PatientAccess.CookieName, ticket, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = !environment.IsDevelopment() || http.Request.IsHttps,
+            Path = "/",
+            MaxAge = PatientAccess.Lifetime,
+        });
+        return TypedResults.Ok(new PatientAccessGranted(ticket, (int)PatientAccess.Lifetime.TotalSeconds, applied.State.Status.ToString()));
+    }
+
+    internal static async Task<IResult> CurrentAsync(string token, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+    {
+        if (await AuthorizedAsync(db, token, user, ct) is not { } session)
+        {
+            return AccessDenied();
+        }
+
+        var workflow = writer.Workflow(session);
+        var state = await writer.ReplayAsync(workflow, session.Id, ct);
+        return TypedResults.Ok(PatientView.Render(workflow, state, session.Language));
+    }
+
+    internal static async Task<IResult> SubmitStepAsync(
+        string token, string stepId, JsonObject body, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+    {
+        if (await AuthorizedAsync(db, token, user, ct) is not { } session)
+        {
+            return AccessDenied();
+        }
+
+        var step = writer.Workflow(session).Definition.FindStep(stepId);
+        if (step is null)
+        {
+            return TypedResults.Problem(title: "Not found", detail: $"This workflow has no step '{Shorten(stepId)}'.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var (command, error) = StepSubmissions.Read(step, body, session.PatientName);
+        if (command is null)
+        {
+            return SessionResults.Invalid(error!);
+        }
+
+        var key = IdempotencyFor(http, body);
+        if (key is { Key.Length: > 100 })
+        {
+            return SessionResults.Invalid("The Idempotency-Key header is longer than 100 characters.");
+        }
+
+        return SessionResults.ToHttp(await writer.ApplyAsync(session.Id, (_, _) => command, Actor.From(http, Actor.Patient), key,
+            (_, state, events) => SessionResults.StepAnswer(state, events), ct));
+    }
+
+    internal static async Task<IResult> DeclineAsync(
+        string token, DeclineInput? body, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+    {
+        if (await AuthorizedAsync(db, token, user, ct) is not { } session)
+        {
+            return AccessDenied();
+        }
+
+        var (reason, error) = TextInput.Clean(body?.Reason, "reason", 2000, required: false, multiline: true);
+        return error is not null
+            ? SessionResults.Invalid("reason", error)
+            : SessionResults.ToHttp(await writer.ApplyAsync(session.Id, (_, _) => new Decline(reason), Actor.From(http, Actor.Patient),
+                IdempotencyFor(http, new JsonObject { ["decline"] = reason }), (_, state, events) => SessionResults.StepAnswer(state, events), ct));
+    }
+
+    internal static async Task<IResult> AskAsync(
+        string token, QuestionInput body, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+    {
+        if (await AuthorizedAsync(db, token, user, ct) is not { } session)
+        {
+            return AccessDenied();
+        }
+
+        var (question, error) = TextInput.Clean(body.Question, "question", 2000, multiline: true);
+        if (error is not null)
+        {
+            return SessionResults.Invalid("question", error);
+        }
+
+        return SessionResults.ToHttp(await writer.ApplyAsync(session.Id,
+            (_, state) => new AskQuestion(state.CurrentStep?.Id, question!), Actor.From(http, Actor.Patient),
+            IdempotencyFor(http, new JsonObject { ["question"] = question }), (_, state, events) => SessionResults.StepAnswer(state, events), ct));
+    }
+
+    /// <summary>The session behind a link token, if the token is well formed and known.</summary>
+    internal static async Task<ConsentSession?> FindAsync(ConsentDbContext db, string token, CancellationToken ct)
+    {
+        if (!LinkTokens.LooksValid(token))
+        {
+            return null;
+        }
+
+        var hash = LinkTokens.Hash(token);
+        return await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.LinkTokenHash == hash, ct);
+    }
+
+    /// <remarks>
+    /// The ticket must name this very session and this very link: a ticket for session A never
+    /// opens session B, and a reissued link revokes tickets of the old one.
+    /// </remarks>
+    internal static async Task<ConsentSession?> AuthorizedAsync(ConsentDbContext db, string token, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var session = await FindAsync(db, token, ct);
+        return session is not null
+            && user.FindFirstValue(PatientAccess.SessionClaim) == session.Id.ToString("D")
+            && user.FindFirstValue(PatientAccess.LinkClaim) == session.LinkTokenHash
+                ? session
+                : null;
+    }
+
+    private static Idempotency? IdempotencyFor(HttpContext http, JsonObject body)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+
+        var request = http.Request.Method + " " + http.Request.Path + "\n" + ChainJson.Serialize(body);
+        return new Idempotency(key, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request))));
+    }
+
+    private static int MaxAttempts(LoadedWorkflow workflow) =>
+        workflow.Definition.Steps.OfType<IdentityStep>().FirstOrDefault()?.MaxAttempts ?? 5;
+
+    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult LinkNotValid() => TypedResults.Problem(
+        title: "Link not valid", detail: "This link is not valid. Please use the latest link from your clinic.", statusCode: StatusCodes.Status404NotFound);
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult AccessDenied() => TypedResults.Problem(
+        title: "Verify again", detail: "Please open your link and confirm your date of birth again.", statusCode: StatusCodes.Status403Forbidden);
+}

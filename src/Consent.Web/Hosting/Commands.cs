@@ -1,0 +1,50 @@
+using Consent.Workflows;
+
+namespace Consent.Web.Hosting;
+
+/// <summary>
+/// Command-line verbs of the service binary, for operators and CI:
+/// <c>validate-workflows</c> checks every definition and template and exits non-zero on any error.
+/// </summary>
+public static class Commands
+{
+    public static bool TryRun(string[] args, out int exitCode)
+    {
+        exitCode = 0;
+        if (args.Length == 0)
+        {
+            return false;
+        }
+
+        switch (args[0])
+        {
+            case "validate-workflows":
+                exitCode = ValidateWorkflows(args.Length > 1 ? args[1] : Environment.GetEnvironmentVariable("CONSENT_REPOSITORY_ROOT") ?? Directory.GetCurrentDirectory());
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static int ValidateWorkflows(string root)
+    {
+        var load = WorkflowCatalog.Load(Path.GetFullPath(root));
+        foreach (var error in load.Errors)
+        {
+            Console.Error.WriteLine(error.ToString());
+        }
+
+        if (!load.Succeeded)
+        {
+            Console.Error.WriteLine($"{load.Errors.Length} problem(s) in the workflow definitions.");
+            return 1;
+        }
+
+        foreach (var workflow in load.Catalog!.Workflows)
+        {
+            Console.WriteLine($"ok  {workflow.SourcePath}  {workflow.Definition.Steps.Length} steps  sha256 {workflow.Hash}");
+        }
+
+        return 0;
+    }
+}

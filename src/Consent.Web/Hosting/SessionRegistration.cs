@@ -1,0 +1,21 @@
+using Consent.Web.Outbox;
+using Consent.Web.Sessions;
+using Consent.Web.Workflows;
+
+namespace Consent.Web.Hosting;
+
+/// <summary>Workflows loaded at start-up and the services that run sessions on them.</summary>
+public static class SessionRegistration
+{
+    public static IServiceCollection AddConsentSessions(this IServiceCollection services)
+    {
+        services.AddSingleton<WorkflowRegistry>();
+        services.AddSingleton<PatientLinks>();
+        services.AddScoped<SessionWriter>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IOutboxHandler, ExpireSessionHandler>();
+        services.AddSingleton<OutboxWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<OutboxWorker>());
+        return services;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Text.Json.Nodes;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Workflows;
+using Consent.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Sessions;
+
+/// <summary>Who did something: <c>patient</c>, a staff user id, or <c>system</c>; and from where.</summary>
+public sealed record Actor(string Id, string? Ip, string? UserAgent)
+{
+    public const string Patient = "patient";
+    public const string System = "system";
+
+    public static Actor From(HttpContext context, string id) => new(
+        id,
+        context.Connection.RemoteIpAddress?.ToString(),
+        context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null);
+}
+
+/// <summary>An Idempotency-Key and the SHA-256 of the request it came with.</summary>
+public sealed record Idempotency(string Key, string RequestHash);
+
+/// <summary>
+/// Applies one command to one session: locks the session row, replays its events, asks the
+/// interpreter, seals the new events onto the hash chain and updates the session, all in one
+/// transaction. A retried Idempotency-Key gets the first answer back and records nothing.
+/// </summary>
+/// <remarks>
+/// <c>SELECT … FOR UPDATE</c> on the session row serializes writers to one session across every
+/// node sharing the database; the unique (session_id, seq) index backs it up.
+/// </remarks>
+public sealed class SessionWriter(ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue)
+{
+    public async Task<SessionWrite> ApplyAsync(
+        Guid sessionId,
+        Func<ConsentSession, SessionState, SessionCommand> commandFor,
+        Actor actor,
+        Idempotency? idempotency,
+        Func<ConsentSession, SessionState, IReadOnlyList<ConsentEvent>, JsonObject> respond,
+        CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var session = await db.Sessions
+            .FromSqlInterpolated($"SELECT *, xmin FROM consent_sessions WHERE id = {sessionId} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        if (session is null)
+        {
+            return new SessionWrite.NotFound();
+        }
+
+        if (idempotency is not null)
+        {
+            var prior = await db.IdempotencyEntries.AsNoTracking()
+                .SingleOrDefaultAsync(i => i.SessionId == sessionId && i.Key == idempotency.Key, ct);
+            if (prior is not null)
+            {
+                return string.Equals(prior.RequestHash, idempotency.RequestHash, StringComparison.Ordinal)
+                    ? new SessionWrite.Replayed(prior.StatusCode, prior.ResponseBody)
+                    : new SessionWrite.KeyReused();
+            }
+        }
+
+        var workflow = Workflow(session);
+        var state = await ReplayAsync(workflow, sessionId, ct);
+        var now = EventChain.Truncate(clock.GetUtcNow());
+        var decision = ConsentInterpreter.Decide(workflow, state, commandFor(session, state), now);
+        if (decision is Decision.Refused refused)
+        {
+            return new SessionWrite.Refused(refused.Kind, refused.Reason);
+        }
+
+        var rows = Append(session, ((Decision.Accepted)decision).Events, actor, now);
+        foreach (var row in rows)
+        {
+            state = ConsentInterpreter.Apply(workflow, state, ToRecorded(row));
+        }
+
+        session.Status = state.Status.ToString();
+        session.UpdatedAt = now;
+        if (state.Status == SessionStatus.Completed && session.CompletedAt is null)
+        {
+            session.CompletedAt = now;
+        }
+
+        if (state.ExpiresAt != default)
+        {
+            session.ExpiresAt = state.ExpiresAt;
+        }
+
+        var jobs = Outbox.SessionJobs.Enqueue(db, session, rows, state, now);
+        var body = respond(session, state, rows);
+        if (idempotency is not null)
+        {
+            db.IdempotencyEntries.Add(new IdempotencyEntry
+            {
+                SessionId = sessionId,
+                Key = idempotency.Key,
+                RequestHash = idempotency.RequestHash,
+                StatusCode = StatusCodes.Status200OK,
+                ResponseBody = body.ToJsonString(),
+                CreatedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        if (jobs > 0)
+        {
+            queue.Wake();
+        }
+
+        return new SessionWrite.Applied(session, state, rows, body);
+    }
+
+    /// <summary>Creates a session row and its first event in one transaction.</summary>
+    public async Task<(ConsentSession Session, SessionState State)> CreateAsync(ConsentSession session, LoadedWorkflow workflow, string patientDigest, Actor actor, CancellationToken ct)
+    {
+        var now = EventChain.Truncate(clock.GetUtcNow());
+        session.CreatedAt = now;
+        session.UpdatedAt = now;
+        session.ExpiresAt = now.Add(workflow.Definition.InvitationValidFor);
+        var decision = ConsentInterpreter.Decide(workflow, SessionState.Empty,
+            new CreateSession(session.Language, session.ExpiresAt, patientDigest, actor.Id), now);
+        if (decision is not Decision.Accepted accepted)
+        {
+            throw new InvalidOperationException("The interpreter refused to create a session: " + ((Decision.Refused)decision).Reason);
+        }
+
+        session.LastHash = EventChain.Genesis;
+        var rows = Append(session, accepted.Events, actor, now);
+        var state = SessionState.Empty;
+        foreach (var row in rows)
+        {
+            state = ConsentInterpreter.Apply(workflow, state, ToRecorded(row));
+        }
+
+        session.Status = state.Status.ToString();
+        db.Sessions.Add(session);
+        Outbox.SessionJobs.Enqueue(db, session, rows, state, now);
+        await db.SaveChangesAsync(ct);
+        return (session, state);
+    }
+
+    public async Task<SessionState> ReplayAsync(LoadedWorkflow workflow, Guid sessionId, CancellationToken ct)
+    {
+        var events = await db.Events.AsNoTracking().Where(e => e.SessionId == sessionId).OrderBy(e => e.Seq).ToListAsync(ct);
+        return ConsentInterpreter.Replay(workflow, [.. events.Select(ToRecorded)]);
+    }
+
+    public LoadedWorkflow Workflow(ConsentSession session) =>
+        workflows.Find(session.WorkflowId, session.WorkflowVersion)
+        ?? throw new InvalidOperationException($"Workflow {session.WorkflowId} v{session.WorkflowVersion} is not loaded.");
+
+    public static RecordedEvent ToRecorded(ConsentEvent e) =>
+        new(e.Seq, e.Type, e.StepId, JsonNode.Parse(e.Payload)?.AsObject() ?? [], e.ContentHash, e.Actor, e.At);
+
+    private List<ConsentEvent> Append(ConsentSession session, IReadOnlyList<NewEvent> events, Actor actor, DateTimeOffset now)
+    {
+        var rows = new List<ConsentEvent>(events.Count);
+        var previous = string.IsNullOrEmpty(session.LastHash) ? EventChain.Genesis : session.LastHash;
+        foreach (var e in events)
+        {
+            var row = new ConsentEvent
+            {
+                SessionId = session.Id,
+                Seq = session.LastSeq + rows.Count + 1,
+                Type = e.Type,
+                StepId = e.StepId,
+                Payload = e.Payload.ToJsonString(),
+                ContentHash = e.ContentHash,
+                Actor = actor.Id,
+                Ip = actor.Ip,
+                UserAgent = actor.UserAgent,
+                At = now,
+            };
+            EventChain.Seal(row, previous);
+            previous = row.Hash;
+            rows.Add(row);
+        }
+
+        session.LastSeq += rows.Count;
+        session.LastHash = previous;
+        db.Events.AddRange(rows);
+        return rows;
+    }
+}
+
+/// <summary>What became of one write to a session.</summary>
+public abstract record SessionWrite
+{
+    public sealed record Applied(ConsentSession Session, SessionState State, IReadOnlyList<ConsentEvent> Events, JsonObject Body) : SessionWrite;
+
+    public sealed record Replayed(int StatusCode, string Body) : SessionWrite;
+
+    public sealed record Refused(RefusalKind Kind, string Reason) : SessionWrite;
+
+    public sealed record NotFound : SessionWrite;
+
+    public sealed record KeyReused : SessionWrite;
+}

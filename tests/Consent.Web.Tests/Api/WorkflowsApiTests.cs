@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Consent.Web.Tests.Infrastructure;
+
+namespace Consent.Web.Tests.Api;
+
+public sealed class WorkflowsApiTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+{
+    [Fact]
+    public async Task Staff_SeeTheThreeShippedWorkflows_WithLanguagesAndHash()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var list = (await clinician.GetFromJsonAsync<JsonArray>("/api/v1/workflows"))!;
+        Assert.Equal(["esketamine-nasal-trd", "ketamine-chronic-pain", "ketamine-iv-depression"],
+            list.Select(w => w!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray());
+        Assert.All(list, w =>
+        {
+            Assert.Equal(64, w!["hash"]!.GetValue<string>().Length);
+            Assert.Equal(["en", "es"], w["languages"]!.AsArray().Select(l => l!.GetValue<string>()).ToArray());
+            Assert.False(string.IsNullOrEmpty(w["title"]!["es"]!.GetValue<string>()));
+        });
+    }
+
+    [Fact]
+    public async Task Reviewer_SeesTextsPerLanguage_TheDiagram_AndReadingLevels()
+    {
+        using var reviewer = await factory.ClientForAsync(Staff.Reviewer);
+        var review = (await reviewer.GetFromJsonAsync<JsonObject>("/api/v1/workflows/ketamine-iv-depression/versions/1"))!;
+        Assert.StartsWith("flowchart", review["diagram"]!.GetValue<string>(), StringComparison.Ordinal);
+        var steps = review["steps"]!.AsArray();
+        var dissociation = steps.Single(s => s!["id"]!.GetValue<string>() == "dissociation")!;
+        Assert.False(string.IsNullOrWhiteSpace(dissociation["texts"]!["en"]!.GetValue<string>()));
+        Assert.False(string.IsNullOrWhiteSpace(dissociation["texts"]!["es"]!.GetValue<string>()));
+        var english = dissociation["readingLevel"]!["en"]!["value"]!.GetValue<double>();
+        Assert.InRange(english, 0, 8);
+        Assert.All(steps.Where(s => s!["type"]!.GetValue<string>() == "disclosure"), s => Assert.True(s!["readingLevel"]!["en"]!["value"]!.GetValue<double>() <= 8.0, s["id"] + " reads above grade 8"));
+    }
+
+    [Fact]
+    public async Task RetiredVersion_CannotStartSessions_AndStaysRetired()
+    {
+        using var reviewer = await factory.ClientForAsync(Staff.Reviewer);
+        var retired = await reviewer.PostAsJsonAsync("/api/v1/workflows/ketamine-chronic-pain/versions/1/retire", new { comment = "Replaced after the pain service review." });
+        Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
+
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var list = (await clinician.GetFromJsonAsync<JsonArray>("/api/v1/workflows"))!;
+        Assert.DoesNotContain(list, w => w!["id"]!.GetValue<string>() == "ketamine-chronic-pain");
+        var start = await clinician.PostAsJsonAsync("/api/v1/sessions", new
+        {
+            workflowId = "ketamine-chronic-pain", language = "en", patient = new { name = "Pat Doe", dateOfBirth = "1970-01-01" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, start.StatusCode);
+
+        var again = await reviewer.PostAsJsonAsync("/api/v1/workflows/ketamine-chronic-pain/versions/1/approve", new { comment = "Oops" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var review = (await reviewer.GetFromJsonAsync<JsonObject>("/api/v1/workflows/ketamine-chronic-pain/versions/1"))!;
+        Assert.Equal("Retired", review["approval"]!.GetValue<string>());
+        Assert.Contains(review["decisions"]!.AsArray(), d => d!["comment"]!.GetValue<string>().Contains("pain service", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApproveWithoutComment_Is400()
+    {
+        using var reviewer = await factory.ClientForAsync(Staff.Reviewer);
+        var response = await reviewer.PostAsJsonAsync("/api/v1/workflows/esketamine-nasal-trd/versions/1/retire", new { comment = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}
