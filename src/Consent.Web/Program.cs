@@ -22,8 +22,9 @@ builder.Services
     .AddConsentIdentity(builder.Environment)
     .AddConsentApi()
     .AddConsentHealthChecks()
-    .AddRazorPages();
-builder.Services.AddConsentSessions();
+    .AddConsentSessions()
+    .AddConsentRecords(builder.Configuration, builder.Environment)
+    .AddConsentPages();
 
 var app = builder.Build();
 
@@ -53,7 +54,8 @@ app.MapAdminApi();
 app.MapWorkflowsApi();
 app.MapSessionsApi();
 app.MapPatientApi();
-app.MapRazorPages();
+app.MapConsentRecords();
+app.MapConsentPages();
 
 try
 {
