@@ -59,6 +59,7 @@ app.MapConsentPages();
 
 try
 {
+    app.CheckRecordsConfiguration();
     await app.PrepareDatabaseAsync();
 }
 catch (StartupProblemException problem)

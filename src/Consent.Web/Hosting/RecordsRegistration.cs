@@ -1,3 +1,7 @@
+using Consent.Web.Api;
+using Consent.Web.Outbox;
+using Consent.Web.Records;
+
 namespace Consent.Web.Hosting;
 
 /// <summary>Signed records: issuing through the outbox, downloads, verification, FHIR and bulk export.</summary>
@@ -5,13 +9,26 @@ public static class RecordsRegistration
 {
     public static IServiceCollection AddConsentRecords(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        _ = configuration;
-        _ = environment;
+        services.AddSingleton(_ => RecordSigning.Load(configuration, environment));
+        services.AddSingleton(_ => ClinicSettings.From(configuration));
+        services.AddScoped<RecordIssuer>();
+        services.AddScoped<RecordCheck>();
+        services.AddSingleton<IOutboxHandler, IssueRecordHandler>();
         return services;
     }
 
     public static void MapConsentRecords(this WebApplication app)
     {
-        _ = app;
+        app.MapRecordsApi();
+    }
+
+    /// <summary>Loads the signing certificate and clinic settings now, so a configuration mistake stops start-up with a clear message.</summary>
+    /// <exception cref="StartupProblemException">What the operator must fix.</exception>
+    public static void CheckRecordsConfiguration(this WebApplication app)
+    {
+        var signing = app.Services.GetRequiredService<RecordSigning>();
+        _ = app.Services.GetRequiredService<ClinicSettings>();
+        app.Logger.LogInformation("Records are signed with {Subject} (SHA-256 thumbprint {Thumbprint}) from {Source}.",
+            signing.Certificate.Subject, signing.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), signing.Source);
     }
 }
