@@ -10,7 +10,12 @@ namespace Consent.Web.Tests.Records;
 public static class RecordSessions
 {
     /// <summary>Walks a whole consent and countersigns it.</summary>
-    public static async Task<StartedSession> CompleteAsync(PatientDriver driver, string language = "en", string workflowId = "ketamine-iv-depression")
+    public static async Task<StartedSession> CompleteAsync(PatientDriver driver, string language = "en", string workflowId = "ketamine-iv-depression") =>
+        (await CompleteWithPatientAsync(driver, language, workflowId)).Session;
+
+    /// <summary>Walks a whole consent and countersigns it; also gives the patient's client (its ticket still valid).</summary>
+    public static async Task<(StartedSession Session, HttpClient Patient)> CompleteWithPatientAsync(
+        PatientDriver driver, string language = "en", string workflowId = "ketamine-iv-depression")
     {
         var session = await driver.StartAsync(workflowId, language, mrn: "MRN-0042");
         var patient = await driver.VerifyAsync(session);
@@ -19,7 +24,7 @@ public static class RecordSessions
         var countersign = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign",
             new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
         Assert.Equal(HttpStatusCode.OK, countersign.StatusCode);
-        return session;
+        return (session, patient);
     }
 
     /// <summary>The record once issued (polls for up to 30 s: the outbox worker issues it in the background).</summary>
