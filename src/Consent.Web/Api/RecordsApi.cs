@@ -21,8 +21,9 @@ public static class RecordsApi
         var records = app.MapGroup("/api/v1/records").WithTags("Records");
         // Anyone who holds a record must be able to check whom it was signed by.
         records.MapGet("/certificate", Certificate).AllowAnonymous();
+        // No Accepts metadata: it would filter by content type during routing, answering 415 before authorization.
         records.MapPost("/verify", VerifyAsync).RequireAuthorization(Policies.Auditor).DisableAntiforgery()
-            .Accepts<IFormFile>("multipart/form-data").Accepts<byte[]>("application/pdf");
+            .WithDescription("Upload a record PDF as multipart/form-data (one file) or as an application/pdf body, at most 20 MB.");
 
         var sessions = app.MapGroup("/api/v1/sessions").WithTags("Records");
         sessions.MapGet("/{id:guid}/record.pdf", SessionRecordAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
@@ -97,6 +98,16 @@ public static class RecordsApi
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = MaxUploadBytes + 64 * 1024;
+        }
+
+        var type = http.Request.ContentType;
+        if (!http.Request.HasFormContentType && type is not null
+            && !type.StartsWith("application/pdf", StringComparison.OrdinalIgnoreCase)
+            && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(title: "Unsupported upload",
+                detail: "Send the PDF as multipart/form-data (one file) or as an application/pdf request body.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
         byte[]? pdf;
