@@ -13,6 +13,7 @@ public static class RecordsRegistration
         services.AddSingleton(_ => ClinicSettings.From(configuration));
         services.AddScoped<RecordIssuer>();
         services.AddScoped<RecordCheck>();
+        services.AddScoped<RecordExport>();
         services.AddSingleton<IOutboxHandler, IssueRecordHandler>();
         return services;
     }
@@ -20,6 +21,7 @@ public static class RecordsRegistration
     public static void MapConsentRecords(this WebApplication app)
     {
         app.MapRecordsApi();
+        app.MapExportsApi();
     }
 
     /// <summary>Loads the signing certificate and clinic settings now, so a configuration mistake stops start-up with a clear message.</summary>
