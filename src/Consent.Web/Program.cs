@@ -22,6 +22,7 @@ builder.Services
     .AddConsentIdentity(builder.Environment)
     .AddConsentApi()
     .AddConsentHealthChecks()
+    .AddConsentRateLimits(builder.Configuration)
     .AddConsentSessions()
     .AddConsentRecords(builder.Configuration, builder.Environment)
     .AddConsentPages();
@@ -39,6 +40,7 @@ app.UseConsentSecurityHeaders();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseConsentLogScope();
 
 app.MapConsentHealth();
