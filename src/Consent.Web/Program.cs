@@ -70,6 +70,11 @@ catch (StartupProblemException problem)
     return 1;
 }
 
+if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
+{
+    return commandExit;
+}
+
 await app.RunAsync();
 return 0;
 
