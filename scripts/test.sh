@@ -69,6 +69,21 @@ for workflow in ketamine-iv-depression esketamine-nasal-trd ketamine-chronic-pai
 done
 kill "$SMOKE_PID" 2>/dev/null; wait "$SMOKE_PID" 2>/dev/null
 
+# Backup and restore: dump the smoke database, restore it into a fresh one, and check that every
+# chain and record in the copy verifies and nothing is missing.
+SMOKE_DB="Host=127.0.0.1;Port=$PG_PORT;Database=consent_smoke;Username=consent"
+if ConnectionStrings__Consent="$SMOKE_DB" scripts/backup.sh "$WORK/smoke.dump" > "$RESULTS/backup.log" 2>&1 \
+  && ConnectionStrings__Consent="$SMOKE_DB" scripts/restore.sh "$WORK/smoke.dump" consent_restored > "$RESULTS/restore.log" 2>&1 \
+  && grep -q "Every chain and record verifies." "$RESULTS/restore.log" \
+  && [ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d consent_smoke -tAc 'SELECT count(*) FROM consent_events')" \
+     = "$(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d consent_restored -tAc 'SELECT count(*) FROM consent_events')" ]; then
+  record pass "backup and restore"
+  grep -h "Audit at" "$RESULTS/restore.log"
+else
+  record fail "backup and restore"
+  tail -20 "$RESULTS/backup.log" "$RESULTS/restore.log" >&2
+fi
+
 python3 - "$RESULTS" "${#projects[@]}" "$SCRIPT_RESULTS" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 results, expected, scripts = sys.argv[1], int(sys.argv[2]), sys.argv[3]

@@ -59,6 +59,12 @@ app.MapPatientApi();
 app.MapConsentRecords();
 app.MapConsentPages();
 
+// Verbs that read the database run before start-up work, so they never change what they check.
+if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
+{
+    return commandExit;
+}
+
 try
 {
     await app.PrepareDatabaseAsync();
@@ -68,11 +74,6 @@ catch (StartupProblemException problem)
     // An operator error, not a crash: say what to fix, without a stack trace.
     Console.Error.WriteLine(problem.Message);
     return 1;
-}
-
-if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
-{
-    return commandExit;
 }
 
 await app.RunAsync();
