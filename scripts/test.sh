@@ -84,6 +84,17 @@ else
   tail -20 "$RESULTS/backup.log" "$RESULTS/restore.log" >&2
 fi
 
+# Fault tests (issue 6): kill -9 under load, database away, two nodes. One check per scenario.
+CONSENT_FAULT_OUT="$RESULTS/fault" scripts/fault-tests.sh > "$RESULTS/fault-tests.txt" 2>&1
+cat "$RESULTS/fault-tests.txt"
+for scenario in a b c; do
+  if grep -q "^PASS fault scenario $scenario" "$RESULTS/fault-tests.txt"; then
+    record pass "fault scenario $scenario"
+  else
+    record fail "fault scenario $scenario"
+  fi
+done
+
 python3 - "$RESULTS" "${#projects[@]}" "$SCRIPT_RESULTS" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 results, expected, scripts = sys.argv[1], int(sys.argv[2]), sys.argv[3]
