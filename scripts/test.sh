@@ -84,6 +84,14 @@ else
   tail -20 "$RESULTS/backup.log" "$RESULTS/restore.log" >&2
 fi
 
+# The workflow validator over the shipped workflows, as an author runs it.
+if dotnet src/Consent.Web/bin/Release/net10.0/Consent.Web.dll validate-workflows "$ROOT" > "$RESULTS/validate-workflows.txt" 2>&1; then
+  record pass "validate-workflows"
+else
+  record fail "validate-workflows"
+  cat "$RESULTS/validate-workflows.txt" >&2
+fi
+
 # Fault tests (issue 6): kill -9 under load, database away, two nodes. One check per scenario.
 CONSENT_FAULT_OUT="$RESULTS/fault" scripts/fault-tests.sh > "$RESULTS/fault-tests.txt" 2>&1
 cat "$RESULTS/fault-tests.txt"

@@ -10,11 +10,11 @@ if (Commands.TryRun(args, out var exitCode))
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Environment.IsDevelopment())
 {
-    builder.Logging.ClearProviders().AddSimpleConsole(options => options.SingleLine = true);
+    builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
 }
 else
 {
-    builder.Logging.ClearProviders().AddJsonConsole(options => options.IncludeScopes = true);
+    builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
 }
 
 builder.Services
