@@ -11,46 +11,29 @@ using Npgsql;
 namespace Consent.Web.Records;
 
 /// <summary>
-/// Issues a session's signed record: builds it from the events, renders and signs it, stores the PDF
-/// with its SHA-256, and logs <c>RecordIssued</c> on the session's chain. Safe to run again at any point.
+/// Issues a session's signed record: builds it from the events, renders and signs it, and stores the
+/// PDF with its SHA-256 in the same transaction that logs <c>RecordIssued</c> on the session's chain.
+/// Safe to run again at any point.
 /// </summary>
 /// <remarks>
-/// A record already stored for (session, kind) is never rendered again, so its bytes and hash stay
-/// the ones first issued; the unique (session_id, kind) index settles a race between two nodes; and
-/// the interpreter refuses a second <c>RecordIssued</c> of the same kind under the session lock.
+/// The record row and its event commit together (under the session lock <see cref="SessionWriter"/>
+/// takes), so a record never exists without its event or the other way round, even if the process
+/// dies mid-job. A record already stored for (session, kind) is never rendered again; the interpreter
+/// refuses a second <c>RecordIssued</c> of a kind, and the unique (session_id, kind) index backs it up.
 /// </remarks>
 public sealed class RecordIssuer(
     ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock, ILogger<RecordIssuer> logger)
 {
+    private static readonly Actor System = new(Actor.System, null, null);
+
     /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>
     public async Task<StoredRecord?> IssueAsync(Guid sessionId, RecordKind kind, CancellationToken ct)
     {
-        var stored = await FindAsync(sessionId, kind, ct) ?? await RenderAndStoreAsync(sessionId, kind, ct);
-        if (stored is not null)
+        if (await FindAsync(sessionId, kind, ct) is { } stored)
         {
-            await LogIssueAsync(stored, ct);
+            return stored;
         }
 
-        return stored;
-    }
-
-    /// <summary>The record model behind a stored record, rebuilt from the same events (for the FHIR export).</summary>
-    public async Task<ConsentRecord?> DescribeAsync(ConsentSession session, StoredRecord stored, CancellationToken ct)
-    {
-        if (!Enum.TryParse<RecordKind>(stored.Kind, out var kind))
-        {
-            return null;
-        }
-
-        var withdrawn = kind == RecordKind.Withdrawal ? (await FindAsync(session.Id, RecordKind.Consent, ct))?.Sha256 : null;
-        return await BuildAsync(session, kind, stored.IssuedAt, withdrawn, ct);
-    }
-
-    public Task<StoredRecord?> FindAsync(Guid sessionId, RecordKind kind, CancellationToken ct) =>
-        db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == sessionId && r.Kind == kind.ToString(), ct);
-
-    private async Task<StoredRecord?> RenderAndStoreAsync(Guid sessionId, RecordKind kind, CancellationToken ct)
-    {
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, ct);
         if (session is null)
         {
@@ -87,42 +70,47 @@ public sealed class RecordIssuer(
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(pdf)),
             IssuedAt = issuedAt,
         };
+
+        // Added now, saved by the writer's SaveChanges in its transaction, together with the RecordIssued event.
         db.Records.Add(row);
+        SessionWrite? write = null;
         try
         {
-            await db.SaveChangesAsync(ct);
+            write = await writer.ApplyAsync(sessionId, (_, _) => new IssueRecord(row.Sha256, row.Kind), System, null, (_, _, _) => [], ct);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // Another node stored it first; theirs is the record.
-            db.Entry(row).State = EntityState.Detached;
-            return await FindAsync(sessionId, kind, ct);
+            // Another node stored one first; theirs is the record.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
         }
 
-        db.Entry(row).State = EntityState.Detached;
-        logger.LogInformation("Issued {Kind} record for session {SessionId} ({Bytes} bytes, sha256 {Sha256}).", row.Kind, sessionId, pdf.Length, row.Sha256);
-        return row;
+        if (write is SessionWrite.Applied)
+        {
+            logger.LogInformation("Issued {Kind} record for session {SessionId} ({Bytes} bytes, sha256 {Sha256}).", row.Kind, sessionId, pdf.Length, row.Sha256);
+            return row;
+        }
+
+        return await FindAsync(sessionId, kind, ct) ?? throw new InvalidOperationException(
+            $"The {kind} record of session {sessionId} could not be issued: {(write is SessionWrite.Refused refused ? refused.Reason : "it was refused")}.");
     }
 
-    private async Task LogIssueAsync(StoredRecord stored, CancellationToken ct)
+    /// <summary>The record model behind a stored record, rebuilt from the same events (for the FHIR export).</summary>
+    public async Task<ConsentRecord?> DescribeAsync(ConsentSession session, StoredRecord stored, CancellationToken ct)
     {
-        var write = await writer.ApplyAsync(stored.SessionId, (_, _) => new IssueRecord(stored.Sha256, stored.Kind),
-            new Actor(Actor.System, null, null), null, (_, _, _) => [], ct);
-        if (write is SessionWrite.Applied or SessionWrite.NotFound)
+        if (!Enum.TryParse<RecordKind>(stored.Kind, out var kind))
         {
-            return;
+            return null;
         }
 
-        var session = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == stored.SessionId, ct);
-        var state = await writer.ReplayAsync(writer.Workflow(session), session.Id, ct);
-        var logged = state.Records.FirstOrDefault(r => r.Kind == stored.Kind);
-        if (logged is null || logged.Sha256 != stored.Sha256)
-        {
-            var reason = write is SessionWrite.Refused refused ? refused.Reason : write.GetType().Name;
-            throw new InvalidOperationException(
-                $"The {stored.Kind} record of session {stored.SessionId} is stored but its issue could not be logged ({reason}).");
-        }
+        var withdrawn = kind == RecordKind.Withdrawal ? (await FindAsync(session.Id, RecordKind.Consent, ct))?.Sha256 : null;
+        return await BuildAsync(session, kind, stored.IssuedAt, withdrawn, ct);
     }
+
+    public Task<StoredRecord?> FindAsync(Guid sessionId, RecordKind kind, CancellationToken ct) =>
+        db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == sessionId && r.Kind == kind.ToString(), ct);
 
     private async Task<ConsentRecord?> BuildAsync(ConsentSession session, RecordKind kind, DateTimeOffset issuedAt, string? withdrawn, CancellationToken ct)
     {

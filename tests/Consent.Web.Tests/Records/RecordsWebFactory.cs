@@ -1,5 +1,4 @@
 using Consent.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 
 namespace Consent.Web.Tests.Records;
 
@@ -10,15 +9,14 @@ public class RecordsWebFactory : ConsentWebFactory
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "consent-web-tests", Guid.NewGuid().ToString("N"));
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
     {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("CONSENT_DATA_DIR", DataDirectory);
-        builder.UseSetting("Consent:ClinicName", ClinicName);
-        builder.UseSetting("Consent:ClinicAddress", "12 Harbor Street; Portland, ME 04101");
-        builder.UseSetting("Consent:ClinicPhone", "+1 207 555 0142");
-        builder.UseSetting("Consent:TimeZone", "America/New_York");
-    }
+        ["CONSENT_DATA_DIR"] = DataDirectory,
+        ["Consent:ClinicName"] = ClinicName,
+        ["Consent:ClinicAddress"] = "12 Harbor Street; Portland, ME 04101",
+        ["Consent:ClinicPhone"] = "+1 207 555 0142",
+        ["Consent:TimeZone"] = "America/New_York",
+    };
 
     public override async ValueTask DisposeAsync()
     {
