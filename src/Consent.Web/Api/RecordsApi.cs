@@ -168,11 +168,14 @@ public static class RecordsApi
         return stored is null ? (null, NotIssued(session, kind)) : (stored, null);
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotIssued(ConsentSession session, string? kind) => TypedResults.Problem(
-        title: "No record yet",
-        detail: $"No {kind ?? "signed"} record has been issued for this session (status {session.Status}). "
-            + "Records are issued shortly after a session is completed, declined, referred or withdrawn.",
-        statusCode: StatusCodes.Status404NotFound);
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotIssued(ConsentSession session, string? kind) =>
+        Enum.TryParse<Consent.Workflows.SessionStatus>(session.Status, out var status) && status is Consent.Workflows.SessionStatus.Voided or Consent.Workflows.SessionStatus.Expired
+            ? TypedResults.Problem(title: "No record", detail: $"A {status} session has no signed record.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Problem(
+                title: "No record yet",
+                detail: $"No {kind ?? "signed"} record has been issued for this session (status {session.Status}). "
+                    + "Records are issued shortly after a session is completed, declined, referred or withdrawn.",
+                statusCode: StatusCodes.Status404NotFound);
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge() => TypedResults.Problem(
         title: "File too large",
