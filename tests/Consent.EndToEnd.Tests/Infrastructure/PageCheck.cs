@@ -16,6 +16,7 @@ public sealed class PageCheck
     private readonly string prefix;
     private readonly bool axe;
     private readonly List<string> consoleErrors = [];
+    private readonly HashSet<string> axeChecked = new(StringComparer.Ordinal);
     private int count;
 
     public PageCheck(IPage page, string prefix, bool axe)
@@ -44,11 +45,15 @@ public sealed class PageCheck
 
     public List<string> AxeFindings { get; } = [];
 
-    public async Task CaptureAsync(IPage page, string name)
+    /// <summary>
+    /// Saves a screenshot named <paramref name="name"/>; runs axe once per <paramref name="kind"/> of page
+    /// (pages of one kind share their markup and differ only in the workflow's text), or on every page when no kind is given.
+    /// </summary>
+    public async Task CaptureAsync(IPage page, string name, string? kind = null)
     {
         var file = Path.Combine(ScreenshotFolder, $"{prefix}-{++count:00}-{name}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-        if (axe)
+        if (axe && axeChecked.Add(kind ?? name))
         {
             var result = await page.RunAxe();
             foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))

@@ -82,7 +82,7 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
     public async Task OpenAsync(string path)
     {
         await page.GotoAsync(path);
-        await check.CaptureAsync(page, "link");
+        await check.CaptureAsync(page, "link", "link");
     }
 
     public async Task VerifyAsync(DateOnly? dateOfBirth = null)
@@ -102,7 +102,7 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
             var kind = await KindAsync();
             Seen.Add(kind);
             var stepId = await Has("input[name=stepId]") ? await page.Locator("input[name=stepId]").First.GetAttributeAsync("value") : null;
-            await check.CaptureAsync(page, Name(kind, stepId));
+            await check.CaptureAsync(page, Name(kind, stepId), await AxeKindAsync(kind));
             if (stopAt.Contains(kind) || kind is Kind.Waiting or Kind.Ending or Kind.DateOfBirth)
             {
                 return kind;
@@ -192,7 +192,7 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
 
             await page.Mouse.UpAsync();
             Assert.NotEqual("", await page.InputValueAsync("#strokes"));
-            await check.CaptureAsync(page, "signed-drawn");
+            await check.CaptureAsync(page, "signed-drawn", "sign");
         }
 
         await SubmitAsync("form.sign-form button[type=submit]");
@@ -205,6 +205,14 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
         await page.Locator(selector).First.ClickAsync();
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
+
+    /// <summary>Pages of one kind share their markup; waiting and ending pages differ by what they say.</summary>
+    private async Task<string> AxeKindAsync(Kind kind) => kind switch
+    {
+        Kind.Waiting or Kind.Ending => kind + ":" + await page.Locator("h1").First.InnerTextAsync(),
+        Kind.Quiz when await Has(".review-passage") => "quiz-review",
+        _ => kind.ToString(),
+    };
 
     private async Task<bool> Has(string selector) => await page.Locator(selector).CountAsync() > 0;
 
