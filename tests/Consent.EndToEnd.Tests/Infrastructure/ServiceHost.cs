@@ -106,9 +106,14 @@ public sealed class ServiceHost : IAsyncLifetime
         Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl.ToString(),
-            ViewportSize = screen == Screen.Phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
-            IsMobile = screen == Screen.Phone,
-            HasTouch = screen == Screen.Phone,
+            ViewportSize = screen switch
+            {
+                Screen.Phone => new ViewportSize { Width = 390, Height = 844 },
+                Screen.Narrow => new ViewportSize { Width = 320, Height = 640 },
+                _ => new ViewportSize { Width = 1280, Height = 900 },
+            },
+            IsMobile = screen != Screen.Desktop,
+            HasTouch = screen != Screen.Desktop,
             JavaScriptEnabled = javaScript,
             Locale = "en-US",
             AcceptDownloads = true,
@@ -179,10 +184,11 @@ public sealed class ServiceHost : IAsyncLifetime
     }
 }
 
-/// <summary>The two window sizes every flow is tried at.</summary>
+/// <summary>Window sizes: a common phone (390 px), the narrowest supported phone (320 px), a desktop.</summary>
 public enum Screen
 {
     Phone,
+    Narrow,
     Desktop,
 }
 
