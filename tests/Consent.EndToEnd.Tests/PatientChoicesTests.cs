@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Consent.EndToEnd.Tests.Infrastructure;
@@ -138,6 +137,14 @@ public sealed class PatientChoicesTests(ServiceHost host)
         }));
         Assert.All(taps, response => Assert.Equal(302, response.Status));
 
+        // A form without its antiforgery token records nothing and leads back to the link's front page.
+        var forged = context.APIRequest.CreateFormData();
+        forged.Set("stepId", fields["stepId"]);
+        forged.Set("IdempotencyKey", Guid.NewGuid().ToString("N"));
+        var refused = await context.APIRequest.PostAsync(action!, new() { Form = forged, MaxRedirects = 0 });
+        Assert.Equal(302, refused.Status);
+        Assert.Equal(session.PatientPath, refused.Headers["location"]);
+
         await page.ReloadAsync();
         Assert.Equal(Kind.Sign, await walker.WalkAsync(Kind.Sign));
         Assert.False(await page.Locator(".signature-pad").IsVisibleAsync(), "without script there is no drawing pad");
@@ -166,12 +173,5 @@ public sealed class PatientChoicesTests(ServiceHost host)
         return [.. chain.GetProperty("events").EnumerateArray()];
     }
 
-    private async Task<HttpClient> ClinicianAsync()
-    {
-        var http = new HttpClient { BaseAddress = host.BaseUrl };
-        var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { email = StaffApi.Clinician, password = ServiceHost.DemoPassword });
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http;
-    }
+    private Task<HttpClient> ClinicianAsync() => StaffApi.ClinicianClientAsync(host);
 }

@@ -36,6 +36,8 @@ public static class PagesRegistration
             options.Cookie.IsEssential = true;
             options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<IConfiguration>(PageRateLimits.AddPolicies);
         services.AddSingleton<QrCodes>();
         return services;
     }

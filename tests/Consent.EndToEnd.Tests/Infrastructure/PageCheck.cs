@@ -16,13 +16,22 @@ public sealed class PageCheck
     private readonly string prefix;
     private readonly bool axe;
     private readonly List<string> consoleErrors = [];
+    /// <summary>Page kinds already checked by axe, per scope, across tests (see <see cref="PageCheck(IPage, string, bool, string?)"/>).</summary>
+    private static readonly HashSet<string> SharedChecked = new(StringComparer.Ordinal);
+
     private readonly HashSet<string> axeChecked = new(StringComparer.Ordinal);
+    private readonly string? axeScope;
     private int count;
 
-    public PageCheck(IPage page, string prefix, bool axe)
+    /// <param name="axeScope">
+    /// When set, a page kind is checked by axe once in this scope across all tests (say, once per
+    /// language for the four runs of the whole consent), rather than once per test.
+    /// </param>
+    public PageCheck(IPage page, string prefix, bool axe, string? axeScope = null)
     {
         this.prefix = prefix;
         this.axe = axe;
+        this.axeScope = axeScope;
         Directory.CreateDirectory(ScreenshotFolder);
         page.Console += (_, message) =>
         {
@@ -53,7 +62,7 @@ public sealed class PageCheck
     {
         var file = Path.Combine(ScreenshotFolder, $"{prefix}-{++count:00}-{name}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-        if (axe && axeChecked.Add(kind ?? name))
+        if (axe && axeChecked.Add(kind ?? name) && FirstInScope(kind ?? name))
         {
             var result = await page.RunAxe();
             foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
@@ -61,6 +70,19 @@ public sealed class PageCheck
                 AxeFindings.Add($"{name} ({page.Url}): {violation.Id} [{violation.Impact}] {violation.Help}: "
                     + string.Join(" | ", violation.Nodes.Take(3).Select(n => n.Html)));
             }
+        }
+    }
+
+    private bool FirstInScope(string kind)
+    {
+        if (axeScope is null)
+        {
+            return true;
+        }
+
+        lock (SharedChecked)
+        {
+            return SharedChecked.Add(axeScope + ":" + kind);
         }
     }
 

@@ -12,14 +12,28 @@ public static class StaffApi
     public const string Reviewer = "reviewer@example.org";
     public const string Admin = "admin@example.org";
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, string> Tokens = new();
+
+    /// <summary>An API client signed in as the demo clinician; the bearer token (valid an hour) is reused, as sign-ins are rate-limited.</summary>
+    public static async Task<HttpClient> ClinicianClientAsync(ServiceHost host)
+    {
+        var http = new HttpClient { BaseAddress = host.BaseUrl };
+        if (!Tokens.TryGetValue(host.BaseUrl, out var token))
+        {
+            var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { email = Clinician, password = ServiceHost.DemoPassword });
+            login.EnsureSuccessStatusCode();
+            token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+            Tokens[host.BaseUrl] = token;
+        }
+
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
     public static async Task<StartedSession> StartAsync(
         ServiceHost host, Patient patient, string language, string workflowId = "ketamine-iv-depression", string? mrn = null)
     {
-        using var http = new HttpClient { BaseAddress = host.BaseUrl };
-        var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { email = Clinician, password = ServiceHost.DemoPassword });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var http = await ClinicianClientAsync(host);
         var response = await http.PostAsJsonAsync("/api/v1/sessions", new
         {
             workflowId, language, patient = new { name = patient.Name, dateOfBirth = patient.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), mrn },

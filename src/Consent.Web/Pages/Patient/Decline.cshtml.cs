@@ -5,11 +5,13 @@ using Consent.Web.Ui;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
 /// <summary>"I do not consent": a calm confirmation, an optional reason, then the session ends as declined.</summary>
 [AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class DeclineModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
 {
     [BindProperty]

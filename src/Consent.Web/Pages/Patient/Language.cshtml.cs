@@ -5,6 +5,7 @@ using Consent.Web.Sessions;
 using Consent.Web.Ui;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consent.Web.Pages.Patient;
@@ -16,6 +17,7 @@ namespace Consent.Web.Pages.Patient;
 /// does not carry one patient's choice into the next patient's link.
 /// </remarks>
 [AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.Patient)]
 public sealed partial class LanguageModel(ConsentDbContext db, SessionWriter writer, IHostEnvironment environment) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(string token, string lang, string? to, CancellationToken ct)

@@ -4,11 +4,13 @@ using Consent.Web.Ui;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
 /// <summary>Rereads a step already done, with what was recorded for it; nothing here changes the record.</summary>
 [AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class ReviewModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
 {
     [BindProperty(SupportsGet = true)]

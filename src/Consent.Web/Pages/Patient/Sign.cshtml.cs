@@ -6,6 +6,7 @@ using Consent.Web.Ui;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
@@ -14,6 +15,7 @@ namespace Consent.Web.Pages.Patient;
 /// can draw, a drawn signature. Without script (or without drawing) the typed name is the signature.
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class SignModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
 {
     public PatientStepView View { get; private set; } = null!;

@@ -6,6 +6,7 @@ using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consent.Web.Pages.Patient;
@@ -15,6 +16,7 @@ namespace Consent.Web.Pages.Patient;
 /// (completed, declined, referred, expired, voided, withdrawn) and what to do next.
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.DateOfBirth)]
 public sealed class StartModel(
     ConsentDbContext db, SessionWriter writer, TimeProvider clock, IDataProtectionProvider protection, IHostEnvironment environment)
     : PatientPageModel(db, writer, clock)

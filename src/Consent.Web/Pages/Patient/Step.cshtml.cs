@@ -5,6 +5,7 @@ using Consent.Web.Ui;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
@@ -15,6 +16,7 @@ namespace Consent.Web.Pages.Patient;
 /// as <c>POST /api/v1/patient/{token}/steps/{stepId}</c> does, then redirects (post/redirect/get).
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class StepModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
 {
     /// <summary>What the page shows.</summary>

@@ -5,6 +5,7 @@ using Consent.Web.Ui;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
@@ -13,6 +14,7 @@ namespace Consent.Web.Pages.Patient;
 /// form"), with a confirmation; the withdrawal is recorded by the patient and gets its own record.
 /// </summary>
 [AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class WithdrawModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
 {
     [BindProperty]
