@@ -102,6 +102,18 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
         await auditCheck.CaptureAsync(auditor, "timeline");
 
         await DownloadRecordIfServedAsync(auditor, auditorContext);
+
+        // Later the patient withdraws from their own link, after a confirmation.
+        await patientPage.GotoAsync(new Uri(patientUrl).AbsolutePath);
+        await walker.SubmitAsync("a[href$='/withdraw']");
+        await check.CaptureAsync(patientPage, "withdraw-confirm", "withdraw");
+        await patientPage.FillAsync("#withdraw-reason", "I decided on therapy instead.");
+        await walker.SubmitAsync("form button.button-danger");
+        Assert.Equal("You withdrew your consent", await patientPage.InnerTextAsync("h1"));
+        await check.CaptureAsync(patientPage, "withdrawn", "withdrawn");
+        await clinician.GotoAsync(sessionPath);
+        Assert.Equal("Withdrawn", await clinician.Locator(".status").First.InnerTextAsync());
+
         staffCheck.AssertClean();
         check.AssertClean();
         auditCheck.AssertClean();

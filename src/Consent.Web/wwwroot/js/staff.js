@@ -94,7 +94,19 @@
     });
   }
 
+  // A double click sends a form once (a second answer or countersignature would only be refused).
+  function submitOnce() {
+    document.querySelectorAll("main form[method=post]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.getAttribute("data-sending") === "true") { event.preventDefault(); return; }
+        form.setAttribute("data-sending", "true");
+        window.setTimeout(function () { form.removeAttribute("data-sending"); }, 4000);
+      });
+    });
+  }
+
   ready(function () {
+    submitOnce();
     pollSessionList();
     pollSession();
     copyButtons();
