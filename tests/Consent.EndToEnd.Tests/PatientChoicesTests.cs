@@ -69,6 +69,7 @@ public sealed class PatientChoicesTests(ServiceHost host)
         await walker.OpenAsync(session.PatientPath);
         await walker.VerifyAsync();
         await walker.WalkAsync(Kind.Disclosure);
+        Assert.True(await page.Locator("button.read-aloud").IsVisibleAsync(), "with script, disclosures can be read aloud");
         await walker.AnswerAsync(Kind.Disclosure, null);
         var secondTitle = await page.InnerTextAsync("h1");
 
@@ -114,6 +115,7 @@ public sealed class PatientChoicesTests(ServiceHost host)
         await walker.OpenAsync(session.PatientPath);
         await walker.VerifyAsync();
         await walker.WalkAsync(Kind.Disclosure);
+        Assert.False(await page.Locator("button.read-aloud").IsVisibleAsync(), "without script there is no read-aloud button");
 
         // The same form sent twice (a double tap, a resent page) records one acknowledgment.
         var form = page.Locator("form[action*='handler=Acknowledge']");
