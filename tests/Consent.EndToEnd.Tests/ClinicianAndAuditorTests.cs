@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Consent.EndToEnd.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Consent.EndToEnd.Tests.Infrastructure.PatientWalker;
@@ -101,7 +100,23 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
         Assert.Contains("Clinician countersigned", await auditor.InnerTextAsync("table.timeline"), StringComparison.Ordinal);
         await auditCheck.CaptureAsync(auditor, "timeline");
 
-        await DownloadRecordIfServedAsync(auditor, auditorContext);
+        var record = await DownloadRecordAsync(auditor, auditorContext, "a[href$='/record.pdf']");
+
+        // The auditor checks the downloaded file on the verify page, and starts an export.
+        await auditor.GotoAsync("/audit/verify");
+        await auditor.SetInputFilesAsync("#upload", record);
+        await auditor.ClickAndLoadAsync("main form button[type=submit]");
+        Assert.StartsWith("✓ Genuine", await auditor.InnerTextAsync("#result-heading"), StringComparison.Ordinal);
+        await auditCheck.CaptureAsync(auditor, "verify");
+        await auditor.GotoAsync("/audit/export");
+        await auditCheck.CaptureAsync(auditor, "export");
+        var export = await auditor.RunAndWaitForDownloadAsync(() => auditor.Locator("main form button[type=submit]").ClickAsync());
+        Assert.EndsWith(".zip", export.SuggestedFilename, StringComparison.OrdinalIgnoreCase);
+
+        // The patient's own copy, from the completion page's link.
+        var copy = await patientContext.APIRequest.GetAsync((await patientPage.GetAttributeAsync("a[href$='/record.pdf']", "href"))!);
+        Assert.True(copy.Ok, $"patient copy: {copy.Status}");
+        Assert.Equal("application/pdf", copy.Headers["content-type"]);
 
         // Later the patient withdraws from their own link, after a confirmation.
         await patientPage.GotoAsync(new Uri(patientUrl).AbsolutePath);
@@ -120,36 +135,24 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
     }
 
     /// <summary>
-    /// The record download link on the timeline page gives the signed PDF once the records module
-    /// issues it (asynchronously, from the outbox). Before that module is part of the build, the
-    /// route does not exist in the OpenAPI document and there is nothing to download yet.
+    /// The signed record is issued in the background (outbox) shortly after the session ends: wait
+    /// for it, then download it from the page's link as the auditor would.
     /// </summary>
-    private static async Task DownloadRecordIfServedAsync(IPage auditor, IBrowserContext context)
+    private static async Task<string> DownloadRecordAsync(IPage page, IBrowserContext context, string selector)
     {
-        var openApi = await context.APIRequest.GetAsync("/openapi/v1.json");
-        var paths = JsonDocument.Parse(await openApi.TextAsync()).RootElement.GetProperty("paths");
-        if (!paths.TryGetProperty("/api/v1/sessions/{id}/record.pdf", out _))
-        {
-            return;
-        }
-
-        var href = await auditor.GetAttributeAsync("a[href$='/record.pdf']", "href");
+        var href = await page.GetAttributeAsync(selector, "href");
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        while (!(await context.APIRequest.GetAsync(href!)).Ok)
         {
-            var response = await context.APIRequest.GetAsync(href!);
-            if (response.Ok)
-            {
-                var body = await response.BodyAsync();
-                Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(body, 0, 5), StringComparison.Ordinal);
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No record after 30 s: {response.Status}");
+            Assert.True(DateTime.UtcNow < deadline, "No signed record 30 s after the session ended.");
             await Task.Delay(500);
         }
 
-        var download = await auditor.RunAndWaitForDownloadAsync(() => auditor.Locator("a[href$='/record.pdf']").ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator(selector).First.ClickAsync());
         Assert.EndsWith(".pdf", download.SuggestedFilename, StringComparison.OrdinalIgnoreCase);
+        var path = Path.Combine(PageCheck.ScreenshotFolder, "..", download.SuggestedFilename);
+        await download.SaveAsAsync(path);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(path), 0, 5), StringComparison.Ordinal);
+        return path;
     }
 }

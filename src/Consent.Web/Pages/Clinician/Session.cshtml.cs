@@ -3,6 +3,7 @@ using Consent.Web.Api;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
+using Consent.Web.Mail;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
 using Consent.Workflows;
@@ -21,7 +22,7 @@ namespace Consent.Web.Pages.Clinician;
 /// </summary>
 [Authorize(Policy = Policies.Clinician)]
 public sealed class SessionModel(
-    ConsentDbContext db, SessionWriter writer, PatientLinks links, TimeProvider clock, QrCodes qr,
+    ConsentDbContext db, SessionWriter writer, PatientLinks links, PatientMail mail, TimeProvider clock, QrCodes qr,
     UserManager<StaffUser> users, SignInManager<StaffUser> signIn) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -88,7 +89,7 @@ public sealed class SessionModel(
 
     public async Task<IActionResult> OnPostReissueAsync(CancellationToken ct)
     {
-        var outcome = ApiOutcome.From(await SessionsApi.ReissueLinkAsync(Id, User, HttpContext, db, writer, links, clock, ct));
+        var outcome = ApiOutcome.From(await SessionsApi.ReissueLinkAsync(Id, User, HttpContext, db, writer, links, mail, clock, ct));
         if (outcome.Succeeded && outcome.Value is JsonObject body && body["patientUrl"]?.GetValue<string>() is { } url)
         {
             TempData[NewLinkKey(Id)] = url;

@@ -3,6 +3,7 @@ using Consent.Web.Api;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
+using Consent.Web.Mail;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
 using Consent.Web.Workflows;
@@ -15,7 +16,7 @@ namespace Consent.Web.Pages.Clinician;
 
 /// <summary>Starts a consent session on an approved workflow version, through the same handler as <c>POST /api/v1/sessions</c>.</summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, PatientLinks links) : PageModel
+public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, PatientLinks links, PatientMail mail) : PageModel
 {
     [BindProperty]
     public StartInput Input { get; set; } = new();
@@ -33,7 +34,7 @@ public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, 
         var result = await SessionsApi.StartAsync(
             new SessionsApi.StartSession(id, version, Input.Language,
                 new SessionsApi.PatientInput(Input.PatientName, Input.DateOfBirth, Input.Mrn, Input.Email)),
-            User, HttpContext, db, workflows, writer, links, ct);
+            User, HttpContext, db, workflows, writer, links, mail, ct);
         Outcome = ApiOutcome.From(result);
         if (!Outcome.Succeeded || Outcome.Value is not SessionsApi.StartedSession started)
         {
