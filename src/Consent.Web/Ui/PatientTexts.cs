@@ -54,6 +54,7 @@ public sealed record PatientTexts
     public required string SignedCopy { get; init; }
     public required string SignedCopyHelp { get; init; }
     public required string HowToWithdraw { get; init; }
+    public required string CopyLater { get; init; }
     public required string SignedTitle { get; init; }
     public required string SignedText { get; init; }
     public required string ChangedMind { get; init; }
@@ -208,6 +209,7 @@ public sealed record PatientTexts
         SignedCopy = "Download your signed form (PDF)",
         SignedCopyHelp = "Keep it for your records. If it is not ready yet, please try again in a minute.",
         HowToWithdraw = "How to withdraw your consent",
+        CopyLater = "To keep your information private, the download works only for a few hours after you confirm your date of birth. Your clinic can give you a copy at any time, and sends one by email if they have your address.",
         SignedTitle = "Thank you. You have signed.",
         SignedText = "Your clinician will now check the form and sign it too. After that, your signed copy will be ready on this page.",
         ChangedMind = "If you change your mind before your clinician signs, you can still say no.",
@@ -329,6 +331,7 @@ public sealed record PatientTexts
         SignedCopy = "Descargar su formulario firmado (PDF)",
         SignedCopyHelp = "Guárdelo. Si todavía no está listo, inténtelo de nuevo en un minuto.",
         HowToWithdraw = "Cómo retirar su consentimiento",
+        CopyLater = "Para proteger su información, la descarga funciona solo unas horas después de confirmar su fecha de nacimiento. Su clínica puede darle una copia en cualquier momento, y le envía una por correo electrónico si tiene su dirección.",
         SignedTitle = "Gracias. Usted ha firmado.",
         SignedText = "Ahora su profesional clínico revisará el formulario y también lo firmará. Después, su copia firmada estará lista en esta página.",
         ChangedMind = "Si cambia de opinión antes de que firme su profesional clínico, todavía puede decir que no.",
