@@ -12,7 +12,7 @@ namespace Consent.EndToEnd.Tests;
 [Collection(BrowserTests.Name)]
 public sealed class ClinicianAndAuditorTests(ServiceHost host)
 {
-    private static readonly TimeSpan Live = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Live = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task QuestionAnsweredOnTheClinicianPage_ThenSignedCountersignedAndAudited()
@@ -173,10 +173,10 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
     private static async Task<string> DownloadRecordAsync(IPage page, IBrowserContext context, string selector)
     {
         var href = await page.GetAttributeAsync(selector, "href");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (!(await context.APIRequest.GetAsync(href!)).Ok)
         {
-            Assert.True(DateTime.UtcNow < deadline, "No signed record 30 s after the session ended.");
+            Assert.True(DateTime.UtcNow < deadline, "No signed record 90 s after the session ended.");
             await Task.Delay(500);
         }
 
