@@ -105,13 +105,13 @@ public sealed class PatientChoicesTests(ServiceHost host)
     }
 
     [Fact]
-    public async Task WithoutJavaScript_TheWholeConsentWorks_WithTheTypedNameAsSignature_AndADoubleTapRecordsOnce()
+    public async Task WithoutJavaScript_TheWholeConsentWorks_WaitingForADiscussion_WithTheTypedNameAsSignature_AndADoubleTapRecordsOnce()
     {
         var session = await StaffApi.StartAsync(host, Patient.English, "en");
         await using var context = await host.NewContextAsync(Screen.Phone, javaScript: false);
         var page = await context.NewPageAsync();
         var check = new PageCheck(page, "nojs-en-phone", axe: false);
-        var walker = new PatientWalker(page, check, Patient.English) { Draw = false };
+        var walker = new PatientWalker(page, check, Patient.English) { Draw = false, SaysYes = id => id == "substance_use" };
         await walker.OpenAsync(session.PatientPath);
         await walker.VerifyAsync();
         await walker.WalkAsync(Kind.Disclosure);
@@ -148,6 +148,20 @@ public sealed class PatientChoicesTests(ServiceHost host)
         Assert.Equal(session.PatientPath, refused.Headers["location"]);
 
         await page.ReloadAsync();
+
+        // A past substance problem: extra text with initials, then a wait for the clinician's discussion.
+        Assert.Equal(Kind.Waiting, await walker.WalkAsync());
+        Assert.Contains("misuse-history", string.Join(" ", Directory.GetFiles(PageCheck.ScreenshotFolder, "nojs-*")), StringComparison.Ordinal);
+        await using (var clinicianContext = await host.NewContextAsync(Screen.Desktop))
+        {
+            var clinician = await StaffBrowser.SignInAsync(host, clinicianContext, StaffApi.Clinician);
+            await clinician.GotoAsync($"/clinician/sessions/{session.Id}");
+            await clinician.FillAsync("#discussion-note", "Talked about past alcohol use; sober for 3 years; plan agreed.");
+            await clinician.ClickAndLoadAsync("form[action*='handler=Discussion'] button[type=submit]");
+            Assert.Contains("The discussion was recorded", await clinician.InnerTextAsync("main"), StringComparison.Ordinal);
+        }
+
+        await walker.SubmitAsync("a.button-secondary[href$='/step']");
         Assert.Equal(Kind.Sign, await walker.WalkAsync(Kind.Sign));
         Assert.False(await page.Locator(".signature-pad").IsVisibleAsync(), "without script there is no drawing pad");
         await walker.SignAsync();
@@ -158,6 +172,7 @@ public sealed class PatientChoicesTests(ServiceHost host)
             && e.GetProperty("stepId").GetString() == fields["stepId"]));
         var signed = events.Single(e => e.GetProperty("type").GetString() == "PatientSigned");
         Assert.Equal("typed", signed.GetProperty("payload").GetProperty("method").GetString());
+        Assert.Contains(events, e => e.GetProperty("type").GetString() == "DiscussionRecorded");
         Assert.Equal("AwaitingCountersign", await StatusAsync(session));
     }
 

@@ -102,8 +102,10 @@ public sealed class ServiceHost : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (its own cookies) at a phone or desktop size, with or without JavaScript.</summary>
-    public Task<IBrowserContext> NewContextAsync(Screen screen, bool javaScript = true) =>
-        Browser.NewContextAsync(new BrowserNewContextOptions
+    /// <remarks>Timeouts are generous: the test machine is shared and can be very busy; a real failure still fails.</remarks>
+    public async Task<IBrowserContext> NewContextAsync(Screen screen, bool javaScript = true)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl.ToString(),
             ViewportSize = screen switch
@@ -118,6 +120,10 @@ public sealed class ServiceHost : IAsyncLifetime
             Locale = "en-US",
             AcceptDownloads = true,
         });
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
+        return context;
+    }
 
     private async Task<IBrowser> LaunchBrowserAsync()
     {

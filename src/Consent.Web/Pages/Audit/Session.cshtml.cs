@@ -29,6 +29,9 @@ public sealed class SessionModel(ConsentDbContext db) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
+        // One snapshot for the session row, its events and records: an event appended between two
+        // separate reads (a record being issued) would otherwise look like a broken chain.
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == Id, ct);
         if (session is null || !StaffAccess.CanRead(User, session))
         {
@@ -40,6 +43,7 @@ public sealed class SessionModel(ConsentDbContext db) : PageModel
         Chain = EventChain.Verify(Events, session.LastSeq, session.LastHash);
         Records = await db.Records.AsNoTracking().Where(r => r.SessionId == Id).OrderBy(r => r.IssuedAt)
             .Select(r => new StoredRecord { Id = r.Id, Kind = r.Kind, Sha256 = r.Sha256, IssuedAt = r.IssuedAt }).ToListAsync(ct);
+        await snapshot.CommitAsync(ct);
         var staffIds = Events.Select(e => e.Actor).Where(a => Guid.TryParse(a, out _)).Select(Guid.Parse).Distinct().ToList();
         StaffNames = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id.ToString(), u => u.DisplayName, ct);
