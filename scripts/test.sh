@@ -67,6 +67,10 @@ for workflow in ketamine-iv-depression esketamine-nasal-trd ketamine-chronic-pai
     record fail "contract-smoke $workflow"
   fi
 done
+# A body over the service's request limit is refused with 413 by the real server (Kestrel).
+oversized=$(head -c 6000000 /dev/zero | tr '\0' 'a' | curl -s -o "$RESULTS/oversized.json" -w "%{http_code}" \
+  -H "Content-Type: application/json" --data-binary @- "http://127.0.0.1:$SMOKE_PORT/api/v1/auth/login")
+if [ "$oversized" = "413" ]; then record pass "oversized request refused"; else record fail "oversized request refused ($oversized)"; fi
 kill "$SMOKE_PID" 2>/dev/null; wait "$SMOKE_PID" 2>/dev/null
 
 # Backup and restore: dump the smoke database, restore it into a fresh one, and check that every

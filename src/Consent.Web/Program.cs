@@ -8,6 +8,9 @@ if (Commands.TryRun(args, out var exitCode))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+
+// No request needs more than a few MB; the record upload raises its own limit (RecordsApi).
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
 if (builder.Environment.IsDevelopment())
 {
     builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
