@@ -36,6 +36,9 @@ ensure_postgres_installed
 pg_start "$WORK/pg" "$PG_PORT" || exit 1
 
 start_node() { # start_node PORT DATABASE LOG -> echoes pid
+  if ss -ltn "sport = :$1" 2>/dev/null | grep -q LISTEN; then
+    echo "port $1 is already in use; a leftover service would answer instead" >&2
+  fi
   ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=$2;Username=consent" \
     ASPNETCORE_ENVIRONMENT=Development CONSENT_DEMO_PASSWORD="$PASSWORD" CONSENT_DATA_DIR="$WORK/data" \
     CONSENT_REPOSITORY_ROOT="$ROOT" RateLimits__PatientRequestsPerMinute=100000 RateLimits__LoginPerMinute=100000 \
@@ -50,6 +53,16 @@ wait_ready() { # wait_ready PORT SECONDS
     sleep 0.2
   done
   return 1
+}
+
+stop_node() { # stop_node PID PORT: stop a node and wait until its port is free again
+  kill "$1" 2>/dev/null
+  for _ in $(seq 1 50); do
+    ss -ltn "sport = :$2" 2>/dev/null | grep -q LISTEN || return 0
+    sleep 0.2
+  done
+  kill -9 "$1" 2>/dev/null
+  sleep 0.5
 }
 
 new_database() {
@@ -81,6 +94,7 @@ scenario_a() {
   wait_ready "$PORT_A" 60
   wait "$load"
   sleep 3 # let the outbox finish what the restart picked up
+  stop_node "$pid" "$PORT_A"
   python3 scripts/fault/check.py "$OUT/a-summary.json" "$PG_PORT" fault_a "(a) kill -9 under load" && audit fault_a
 }
 
@@ -100,7 +114,7 @@ scenario_b() {
     -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
   local up; up=$(date +%s.%N)
   wait "$load"
-  kill "$pid"
+  stop_node "$pid" "$PORT_A"
   python3 scripts/fault/check.py "$OUT/b-summary.json" "$PG_PORT" fault_b "(b) database away 10 s" --outage "$down" "$up" && audit fault_b
 }
 
@@ -119,7 +133,8 @@ scenario_c() {
      && grep -q "issue-record" "$ROOT/src/Consent.Web/Records/"*.cs 2>/dev/null; then
     records=(--records)
   fi
-  kill "$a" "$b"
+  stop_node "$a" "$PORT_A"
+  stop_node "$b" "$PORT_B"
   python3 scripts/fault/check.py "$OUT/c-summary.json" "$PG_PORT" fault_c "(c) two nodes, alternating" "${records[@]}" && audit fault_c
 }
 

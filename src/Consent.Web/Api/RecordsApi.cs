@@ -29,7 +29,7 @@ public static class RecordsApi
         sessions.MapGet("/{id:guid}/record.pdf", SessionRecordAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
         sessions.MapGet("/{id:guid}/fhir", FhirAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
 
-        app.MapGroup("/api/v1/patient/{token}").WithTags("Patient")
+        app.MapGroup("/api/v1/patient/{token}").WithTags("Patient").RequireRateLimiting(Hosting.RateLimits.Patient)
             .MapGet("/record.pdf", PatientRecordAsync).RequireAuthorization(Policies.Patient);
     }
 
@@ -117,7 +117,9 @@ public static class RecordsApi
         }
         catch (Exception e) when (e is BadHttpRequestException or InvalidDataException or IOException)
         {
-            return e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } || e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+            // Kestrel's body size limit, or the multipart reader's ("Multipart body length limit ... exceeded").
+            return e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                || (e is InvalidDataException && e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
                 ? TooLarge()
                 : TypedResults.Problem(title: "Upload not readable", detail: "The upload could not be read: send the PDF as multipart/form-data or as an application/pdf body.",
                     statusCode: StatusCodes.Status400BadRequest);
@@ -166,11 +168,14 @@ public static class RecordsApi
         return stored is null ? (null, NotIssued(session, kind)) : (stored, null);
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotIssued(ConsentSession session, string? kind) => TypedResults.Problem(
-        title: "No record yet",
-        detail: $"No {kind ?? "signed"} record has been issued for this session (status {session.Status}). "
-            + "Records are issued shortly after a session is completed, declined, referred or withdrawn.",
-        statusCode: StatusCodes.Status404NotFound);
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotIssued(ConsentSession session, string? kind) =>
+        Enum.TryParse<Consent.Workflows.SessionStatus>(session.Status, out var status) && status is Consent.Workflows.SessionStatus.Voided or Consent.Workflows.SessionStatus.Expired
+            ? TypedResults.Problem(title: "No record", detail: $"A {status} session has no signed record.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Problem(
+                title: "No record yet",
+                detail: $"No {kind ?? "signed"} record has been issued for this session (status {session.Status}). "
+                    + "Records are issued shortly after a session is completed, declined, referred or withdrawn.",
+                statusCode: StatusCodes.Status404NotFound);
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge() => TypedResults.Problem(
         title: "File too large",

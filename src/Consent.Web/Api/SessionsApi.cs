@@ -200,14 +200,14 @@ public static class SessionsApi
         Guid id, CountersignInput body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer,
         UserManager<StaffUser> users, SignInManager<StaffUser> signIn, CancellationToken ct)
     {
-        if (body.StatementAccepted is not true)
-        {
-            return SessionResults.Invalid("statementAccepted", "The attestation must be accepted to countersign.");
-        }
-
         if (await OwnedAsync(db, user, id, ct) is not { } session)
         {
             return SessionResults.NotFound();
+        }
+
+        if (body.StatementAccepted is not true)
+        {
+            return SessionResults.Invalid("statementAccepted", "The attestation must be accepted to countersign.");
         }
 
         // 21 CFR 11.200: the signature is executed with both components, the identity and the password.
@@ -264,14 +264,20 @@ public static class SessionsApi
     }
 
     /// <summary>A clinician's action that carries one free text (answer, note, reason): checked, then applied.</summary>
-    private static Task<IResult> ActWithTextAsync(
+    /// <remarks>Ownership is checked before the text, so a session that is not yours is a 404 whatever you send.</remarks>
+    private static async Task<IResult> ActWithTextAsync(
         string? text, string field, int maxLength, Guid id, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer,
         Func<string, string, SessionCommand> command, CancellationToken ct)
     {
+        if (await OwnedAsync(db, user, id, ct) is null)
+        {
+            return SessionResults.NotFound();
+        }
+
         var (clean, error) = TextInput.Clean(text, field, maxLength, multiline: true);
         return error is not null
-            ? Task.FromResult(SessionResults.Invalid(field, error))
-            : ActAsync(id, user, http, db, writer, staffId => command(clean!, staffId), ct);
+            ? SessionResults.Invalid(field, error)
+            : await ActAsync(id, user, http, db, writer, staffId => command(clean!, staffId), ct);
     }
 
     private static async Task<IResult> ActAsync(

@@ -26,6 +26,8 @@ public static class ConfigurationKeys
         ["RateLimits:LoginPerMinute"] = "Staff sign-ins per client address per minute (default 20).",
         ["RateLimits:PatientVerifyPerMinute"] = "Date-of-birth checks per client address per minute (default 30).",
         ["RateLimits:PatientRequestsPerMinute"] = "Patient requests per link per minute (default 120).",
+        ["Audit:IntervalMinutes"] = "How often the service re-checks every chain and record (default 15; 0 turns it off).",
+        ["Audit:FirstRunAfterSeconds"] = "Delay before the first audit after start-up (default 20).",
         ["Workflows:ApproveInDevelopment"] = "Development: approve newly loaded workflow versions automatically (default true).",
         ["Smtp:Host"] = "SMTP server for invitations and copies (Development writes .eml files instead).",
         ["Smtp:Port"] = "SMTP port (default 587).",

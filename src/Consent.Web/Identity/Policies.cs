@@ -19,15 +19,17 @@ public static class Policies
 
     public static void AddConsentPolicies(this AuthorizationBuilder auth, bool requireTwoFactorForPrivileged)
     {
-        string[] staffSchemes = [IdentityConstants.ApplicationScheme, IdentityConstants.BearerScheme];
-        auth.AddPolicy(Staff, p => p.AddAuthenticationSchemes(staffSchemes).RequireRole(StaffRoles.All));
-        auth.AddPolicy(Clinician, p => p.AddAuthenticationSchemes(staffSchemes).RequireRole(StaffRoles.Clinician));
-        auth.AddPolicy(EthicsReviewer, p => p.AddAuthenticationSchemes(staffSchemes).RequireRole(StaffRoles.EthicsReviewer));
-        auth.AddPolicy(Auditor, p => Privileged(p.AddAuthenticationSchemes(staffSchemes).RequireRole(StaffRoles.Auditor), requireTwoFactorForPrivileged));
-        auth.AddPolicy(ClinicianOrAuditor, p => p.AddAuthenticationSchemes(staffSchemes)
+        // Staff policies use the default scheme, which picks ONE scheme per request (bearer token when
+        // the request carries one, else the cookie), so a page challenge is a redirect to sign-in and
+        // an API challenge a 401 — never both at once.
+        auth.AddPolicy(Staff, p => p.RequireRole(StaffRoles.All));
+        auth.AddPolicy(Clinician, p => p.RequireRole(StaffRoles.Clinician));
+        auth.AddPolicy(EthicsReviewer, p => p.RequireRole(StaffRoles.EthicsReviewer));
+        auth.AddPolicy(Auditor, p => Privileged(p.RequireRole(StaffRoles.Auditor), requireTwoFactorForPrivileged));
+        auth.AddPolicy(ClinicianOrAuditor, p => p
             .RequireAssertion(c => c.User.IsInRole(StaffRoles.Clinician)
                 || (c.User.IsInRole(StaffRoles.Auditor) && (!requireTwoFactorForPrivileged || c.User.HasClaim(TwoFactorClaim, "true")))));
-        auth.AddPolicy(Admin, p => Privileged(p.AddAuthenticationSchemes(staffSchemes).RequireRole(StaffRoles.Admin), requireTwoFactorForPrivileged));
+        auth.AddPolicy(Admin, p => Privileged(p.RequireRole(StaffRoles.Admin), requireTwoFactorForPrivileged));
         auth.AddPolicy(Patient, p => p.AddAuthenticationSchemes(PatientAccess.Scheme).RequireClaim(PatientAccess.SessionClaim));
     }
 

@@ -62,5 +62,5 @@ public sealed record PatientMailTexts(
 
     /// <summary>The texts for a session language; English for languages without a translation.</summary>
     public static PatientMailTexts For(string language) =>
-        language.Split('-', '_')[0].Equals("es", StringComparison.OrdinalIgnoreCase) ? Spanish : English;
+        Consent.Records.RecordLabels.For(language).Language == "es" ? Spanish : English;
 }

@@ -42,7 +42,19 @@ public sealed class SendMailHandler(ILogger<SendMailHandler> logger) : IOutboxHa
                     return; // sent already; the link was removed afterwards
                 }
 
-                var sent = await SendAsync(delivery, mail.ComposeInvitation(session, link, job.Id), job, ct);
+                MimeKit.MimeMessage invitation;
+                try
+                {
+                    invitation = mail.ComposeInvitation(session, link, job.Id);
+                }
+                catch (System.Security.Cryptography.CryptographicException)
+                {
+                    // The Data Protection key that sealed the link is gone; retrying cannot help. The clinician can reissue the link.
+                    logger.LogWarning("Outbox job {JobId}: the invitation link can no longer be decrypted; nothing sent.", job.Id);
+                    return;
+                }
+
+                var sent = await SendAsync(delivery, invitation, job, ct);
                 // The link is a bearer secret: keep no copy once it is delivered (or cannot be, with no mail configured).
                 var done = new JsonObject { ["what"] = PatientMail.Invitation, ["sent"] = sent }.ToJsonString();
                 await db.OutboxJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(j => j.SetProperty(x => x.Payload, done), ct);

@@ -24,7 +24,7 @@ namespace Consent.Web.Records;
 public sealed class RecordIssuer(
     ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock, ILogger<RecordIssuer> logger)
 {
-    private static readonly Actor System = new(Actor.System, null, null);
+    private static readonly Actor Issuer = new(Actor.System, null, null);
 
     /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>
     public async Task<StoredRecord?> IssueAsync(Guid sessionId, RecordKind kind, CancellationToken ct)
@@ -76,7 +76,7 @@ public sealed class RecordIssuer(
         SessionWrite? write = null;
         try
         {
-            write = await writer.ApplyAsync(sessionId, (_, _) => new IssueRecord(row.Sha256, row.Kind), System, null, (_, _, _) => [], ct);
+            write = await writer.ApplyAsync(sessionId, (_, _) => new IssueRecord(row.Sha256, row.Kind), Issuer, null, (_, _, _) => [], ct);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {

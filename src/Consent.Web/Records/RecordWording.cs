@@ -36,5 +36,5 @@ public sealed record RecordWording(
 
     /// <summary>The wording for a session language; English for languages without a translation.</summary>
     public static RecordWording For(string language) =>
-        language.Split('-', '_')[0].Equals("es", StringComparison.OrdinalIgnoreCase) ? Spanish : English;
+        Consent.Records.RecordLabels.For(language).Language == "es" ? Spanish : English;
 }

@@ -46,7 +46,7 @@ public sealed class PatientMailTests(MailWebFactory factory) : IClassFixture<Mai
         await using var reader = await query.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.DoesNotContain(token, reader.GetString(0), StringComparison.Ordinal);
-        await WaitUntilAsync(async () =>
+        await RecordSessions.WaitUntilAsync(async () =>
         {
             await using var again = new NpgsqlCommand("SELECT payload::text FROM outbox_jobs WHERE session_id = @s AND kind = 'send-mail'", await factory.OpenDatabaseAsync());
             again.Parameters.AddWithValue("s", id);
@@ -125,15 +125,5 @@ public sealed class PatientMailTests(MailWebFactory factory) : IClassFixture<Mai
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (body.GetProperty("id").GetGuid(), body.GetProperty("patientUrl").GetString()!);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
-            await Task.Delay(100);
-        }
     }
 }

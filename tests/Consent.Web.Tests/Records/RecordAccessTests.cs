@@ -31,6 +31,19 @@ public sealed class RecordAccessTests(RecordsWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task AVoidedSession_NeverGetsARecord_AndThe404SaysSo()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/void", new { reason = "Wrong patient." })).StatusCode);
+
+        var response = await driver.Clinician.GetAsync($"/api/v1/sessions/{session.Id}/record.pdf");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("A Voided session has no signed record.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheOwningClinicianAndAuditors_GetTheSameFile_OtherCliniciansGet404()
     {
         var driver = await PatientDriver.CreateAsync(factory);

@@ -110,7 +110,7 @@ public sealed class RecordIssuingTests(RecordsWebFactory factory) : IClassFixtur
             insert.Parameters.AddWithValue("s", session.Id);
             var job = (long)(await insert.ExecuteScalarAsync())!;
             factory.Services.GetRequiredService<OutboxSignal>().Wake();
-            await WaitUntilAsync(async () =>
+            await RecordSessions.WaitUntilAsync(async () =>
             {
                 await using var done = new NpgsqlCommand("SELECT completed_at IS NOT NULL FROM outbox_jobs WHERE id = @id", db);
                 done.Parameters.AddWithValue("id", job);
@@ -201,15 +201,5 @@ public sealed class RecordIssuingTests(RecordsWebFactory factory) : IClassFixtur
         var (verified, issued) = await RecordSessions.IssuedEventsAsync(driver.Clinician, session.Id);
         Assert.True(verified);
         Assert.Equal(["Consent", "Withdrawal"], issued.Select(e => e["payload"]!["kind"]!.GetValue<string>()));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
-            await Task.Delay(100);
-        }
     }
 }

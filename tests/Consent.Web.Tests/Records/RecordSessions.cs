@@ -54,6 +54,17 @@ public static class RecordSessions
         return (chain["verified"]!.GetValue<bool>(), issued);
     }
 
+    /// <summary>Polls until <paramref name="condition"/> holds, for up to 30 s.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
+            await Task.Delay(100);
+        }
+    }
+
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>The text of a PDF as pdftotext reads it, whitespace collapsed.</summary>
