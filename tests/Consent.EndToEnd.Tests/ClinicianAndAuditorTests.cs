@@ -126,6 +126,14 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
         await walker.SubmitAsync("form button.button-danger");
         Assert.Equal("You withdrew your consent", await patientPage.InnerTextAsync("h1"));
         await check.CaptureAsync(patientPage, "withdrawn", "withdrawn");
+        var withdrawal = (await patientPage.GetAttributeAsync("a[href$='kind=Withdrawal']", "href"))!;
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (!(await patientContext.APIRequest.GetAsync(withdrawal)).Ok)
+        {
+            Assert.True(DateTime.UtcNow < until, "No withdrawal record 90 s after the withdrawal.");
+            await Task.Delay(500);
+        }
+
         await clinician.GotoAsync(sessionPath);
         Assert.Equal("Withdrawn", await clinician.Locator(".status").First.InnerTextAsync());
 

@@ -52,6 +52,7 @@ public sealed record PatientTexts
     public required string CompletedTitle { get; init; }
     public required string CompletedText { get; init; }
     public required string SignedCopy { get; init; }
+    public required string WithdrawalCopy { get; init; }
     public required string SignedCopyHelp { get; init; }
     public required string HowToWithdraw { get; init; }
     public required string CopyLater { get; init; }
@@ -207,6 +208,7 @@ public sealed record PatientTexts
         CompletedTitle = "Your consent is complete",
         CompletedText = "You and your clinician have both signed. Thank you.",
         SignedCopy = "Download your signed form (PDF)",
+        WithdrawalCopy = "Download the record of your withdrawal (PDF)",
         SignedCopyHelp = "Keep it for your records. If it is not ready yet, please try again in a minute.",
         HowToWithdraw = "How to withdraw your consent",
         CopyLater = "To keep your information private, the download works only for a few hours after you confirm your date of birth. Your clinic can give you a copy at any time, and sends one by email if they have your address.",
@@ -329,6 +331,7 @@ public sealed record PatientTexts
         CompletedTitle = "Su consentimiento está completo",
         CompletedText = "Usted y su profesional clínico firmaron. Gracias.",
         SignedCopy = "Descargar su formulario firmado (PDF)",
+        WithdrawalCopy = "Descargar el registro de su retiro (PDF)",
         SignedCopyHelp = "Guárdelo. Si todavía no está listo, inténtelo de nuevo en un minuto.",
         HowToWithdraw = "Cómo retirar su consentimiento",
         CopyLater = "Para proteger su información, la descarga funciona solo unas horas después de confirmar su fecha de nacimiento. Su clínica puede darle una copia en cualquier momento, y le envía una por correo electrónico si tiene su dirección.",
