@@ -10,11 +10,11 @@ if (Commands.TryRun(args, out var exitCode))
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Environment.IsDevelopment())
 {
-    builder.Logging.ClearProviders().AddSimpleConsole(options => options.SingleLine = true);
+    builder.Logging.AddSimpleConsole(options => options.SingleLine = true);
 }
 else
 {
-    builder.Logging.ClearProviders().AddJsonConsole(options => options.IncludeScopes = true);
+    builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
 }
 
 builder.Services
@@ -22,6 +22,7 @@ builder.Services
     .AddConsentIdentity(builder.Environment)
     .AddConsentApi()
     .AddConsentHealthChecks()
+    .AddConsentRateLimits(builder.Configuration)
     .AddConsentSessions()
     .AddConsentRecords(builder.Configuration, builder.Environment)
     .AddConsentPages();
@@ -39,6 +40,7 @@ app.UseConsentSecurityHeaders();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseConsentLogScope();
 
 app.MapConsentHealth();
@@ -56,6 +58,12 @@ app.MapSessionsApi();
 app.MapPatientApi();
 app.MapConsentRecords();
 app.MapConsentPages();
+
+// Verbs that read the database run before start-up work, so they never change what they check.
+if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
+{
+    return commandExit;
+}
 
 try
 {

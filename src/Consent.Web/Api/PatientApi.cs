@@ -18,8 +18,8 @@ public static class PatientApi
 {
     public static void MapPatientApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/patient/{token}").WithTags("Patient");
-        group.MapPost("/verify", VerifyAsync).AllowAnonymous();
+        var group = app.MapGroup("/api/v1/patient/{token}").WithTags("Patient").RequireRateLimiting(Hosting.RateLimits.Patient);
+        group.MapPost("/verify", VerifyAsync).AllowAnonymous().RequireRateLimiting(Hosting.RateLimits.PatientVerify);
         group.MapGet("/current", CurrentAsync).RequireAuthorization(Policies.Patient);
         group.MapPost("/steps/{stepId}", SubmitStepAsync).RequireAuthorization(Policies.Patient);
         group.MapPost("/decline", DeclineAsync).RequireAuthorization(Policies.Patient);
@@ -96,11 +96,19 @@ public static class PatientApi
     }
 
     internal static async Task<IResult> SubmitStepAsync(
-        string token, string stepId, JsonObject body, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+        string token, string stepId, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
     {
         if (await AuthorizedAsync(db, token, user, ct) is not { } session)
         {
             return AccessDenied();
+        }
+
+        var (body, bodyError) = await JsonBody.ReadObjectAsync(http.Request, ct);
+        if (body is null)
+        {
+            return bodyError!.StartsWith("Send the body", StringComparison.Ordinal)
+                ? TypedResults.Problem(title: "Unsupported media type", detail: bodyError, statusCode: StatusCodes.Status415UnsupportedMediaType)
+                : SessionResults.Invalid(bodyError);
         }
 
         var step = writer.Workflow(session).Definition.FindStep(stepId);
@@ -126,14 +134,14 @@ public static class PatientApi
     }
 
     internal static async Task<IResult> DeclineAsync(
-        string token, DeclineInput? body, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+        string token, DeclineInput body, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
     {
         if (await AuthorizedAsync(db, token, user, ct) is not { } session)
         {
             return AccessDenied();
         }
 
-        var (reason, error) = TextInput.Clean(body?.Reason, "reason", 2000, required: false, multiline: true);
+        var (reason, error) = TextInput.Clean(body.Reason, "reason", 2000, required: false, multiline: true);
         return error is not null
             ? SessionResults.Invalid("reason", error)
             : SessionResults.ToHttp(await writer.ApplyAsync(session.Id, (_, _) => new Decline(reason), Actor.From(http, Actor.Patient),

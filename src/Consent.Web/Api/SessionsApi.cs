@@ -221,40 +221,20 @@ public static class SessionsApi
     }
 
     internal static Task<IResult> AnswerQuestionAsync(
-        Guid id, string questionId, AnswerInput body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
-    {
-        var (answer, error) = TextInput.Clean(body.Answer, "answer", 4000, multiline: true);
-        return error is not null
-            ? Task.FromResult(SessionResults.Invalid("answer", error))
-            : ActAsync(id, user, http, db, writer, staffId => new AnswerQuestion(questionId, answer!, staffId), ct);
-    }
+        Guid id, string questionId, AnswerInput body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, CancellationToken ct) =>
+        ActWithTextAsync(body.Answer, "answer", 4000, id, user, http, db, writer, (answer, staffId) => new AnswerQuestion(questionId, answer, staffId), ct);
 
     internal static Task<IResult> RecordDiscussionAsync(
-        Guid id, DiscussionInput body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
-    {
-        var (note, error) = TextInput.Clean(body.Note, "note", 4000, multiline: true);
-        return error is not null
-            ? Task.FromResult(SessionResults.Invalid("note", error))
-            : ActAsync(id, user, http, db, writer, staffId => new RecordDiscussion(note!, staffId), ct);
-    }
+        Guid id, DiscussionInput body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, CancellationToken ct) =>
+        ActWithTextAsync(body.Note, "note", 4000, id, user, http, db, writer, (note, staffId) => new RecordDiscussion(note, staffId), ct);
 
     internal static Task<IResult> VoidAsync(
-        Guid id, ReasonInput body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
-    {
-        var (reason, error) = TextInput.Clean(body.Reason, "reason", 1000, multiline: true);
-        return error is not null
-            ? Task.FromResult(SessionResults.Invalid("reason", error))
-            : ActAsync(id, user, http, db, writer, staffId => new VoidSession(reason!, staffId), ct);
-    }
+        Guid id, ReasonInput body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, CancellationToken ct) =>
+        ActWithTextAsync(body.Reason, "reason", 1000, id, user, http, db, writer, (reason, staffId) => new VoidSession(reason, staffId), ct);
 
     internal static Task<IResult> WithdrawAsync(
-        Guid id, ReasonInput body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
-    {
-        var (reason, error) = TextInput.Clean(body.Reason, "reason", 1000, multiline: true);
-        return error is not null
-            ? Task.FromResult(SessionResults.Invalid("reason", error))
-            : ActAsync(id, user, http, db, writer, staffId => new Withdraw(reason!, staffId), ct);
-    }
+        Guid id, ReasonInput body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, CancellationToken ct) =>
+        ActWithTextAsync(body.Reason, "reason", 1000, id, user, http, db, writer, (reason, staffId) => new Withdraw(reason, staffId), ct);
 
     internal static async Task<IResult> ReissueLinkAsync(
         Guid id, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, PatientLinks links, TimeProvider clock, CancellationToken ct)
@@ -276,6 +256,17 @@ public static class SessionsApi
             (session, _, _) => new JsonObject { ["patientUrl"] = links.PatientUrl(http, token), ["expiresAt"] = session.ExpiresAt },
             ct);
         return SessionResults.ToHttp(write);
+    }
+
+    /// <summary>A clinician's action that carries one free text (answer, note, reason): checked, then applied.</summary>
+    private static Task<IResult> ActWithTextAsync(
+        string? text, string field, int maxLength, Guid id, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer,
+        Func<string, string, SessionCommand> command, CancellationToken ct)
+    {
+        var (clean, error) = TextInput.Clean(text, field, maxLength, multiline: true);
+        return error is not null
+            ? Task.FromResult(SessionResults.Invalid(field, error))
+            : ActAsync(id, user, http, db, writer, staffId => command(clean!, staffId), ct);
     }
 
     private static async Task<IResult> ActAsync(

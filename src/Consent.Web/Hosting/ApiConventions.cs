@@ -16,6 +16,7 @@ public static class ApiConventions
         });
         // Bad JSON or a missing body is the caller's mistake: a 400 problem, never an exception page.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddSingleton(TimeProvider.System);
         return services;

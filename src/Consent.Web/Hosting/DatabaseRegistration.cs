@@ -17,9 +17,20 @@ public static class DatabaseRegistration
     public static string ConnectionString(IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Consent");
-        return string.IsNullOrWhiteSpace(connectionString)
-            ? throw new StartupProblemException(
-                "No database configured: set ConnectionStrings__Consent (scripts/run.sh does this for a local PostgreSQL).")
-            : connectionString;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new StartupProblemException(
+                "No database configured: set ConnectionStrings__Consent (scripts/run.sh does this for a local PostgreSQL).");
+        }
+
+        // Fail fast while the database is away (the caller gets a 503 with Retry-After) instead of
+        // holding requests for Npgsql's default 15 s; explicit settings in the string win.
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Timeout = 3;
+        }
+
+        return builder.ConnectionString;
     }
 }

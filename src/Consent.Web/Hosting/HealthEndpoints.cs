@@ -9,7 +9,12 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddConsentHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<Audit.AuditHealthCheck>("audit-trail", tags: [ReadyTag]);
+        services.AddSingleton<Audit.AuditStatus>();
+        services.AddScoped<Audit.AuditService>();
+        services.AddHostedService<Audit.AuditMonitor>();
         return services;
     }
 

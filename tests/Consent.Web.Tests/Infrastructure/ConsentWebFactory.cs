@@ -36,6 +36,14 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual string EnvironmentName => "Development";
 
+    /// <summary>Extra settings; by default abuse limits high enough that tests measure behaviour, not throttling.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["RateLimits:LoginPerMinute"] = "100000",
+        ["RateLimits:PatientVerifyPerMinute"] = "100000",
+        ["RateLimits:PatientRequestsPerMinute"] = "100000",
+    };
+
     /// <summary>Where the service reads workflows/ and templates/ from; the repository unless a test copies them.</summary>
     public virtual string RepositoryRootPath => RepositoryRoot.Path;
 
@@ -45,6 +53,10 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Consent", ConnectionString);
         builder.UseSetting("CONSENT_DEMO_PASSWORD", DemoPassword);
         builder.UseSetting("CONSENT_REPOSITORY_ROOT", RepositoryRootPath);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public async Task InitializeAsync()

@@ -34,4 +34,28 @@ public sealed class ExpiryTests(TimeTravelFactory factory) : IClassFixture<TimeT
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task UnfinishedSession_IsExpiredByTheBackgroundJob_WithAnEventInTheChain()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync();
+        await driver.WalkAsync(await driver.VerifyAsync(session), session, stopAt: "dissociation");
+        factory.Clock.Advance(TimeSpan.FromDays(8));
+
+        var worker = factory.Services.GetRequiredService<Consent.Web.Outbox.OutboxWorker>();
+        for (var i = 0; i < 20 && await worker.RunOneAsync(CancellationToken.None); i++)
+        {
+        }
+
+        using var auditor = factory.CreateClient();
+        auditor.DefaultRequestHeaders.Authorization = new("Bearer", await factory.LoginAsync(Staff.Auditor));
+        var detail = await auditor.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/sessions/{session.Id}");
+        Assert.Equal("Expired", detail!["status"]!.GetValue<string>());
+        var chain = await auditor.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/sessions/{session.Id}/events");
+        Assert.True(chain!["verified"]!.GetValue<bool>());
+        var last = chain["events"]!.AsArray()[^1]!;
+        Assert.Equal("Expired", last["type"]!.GetValue<string>());
+        Assert.Equal("system", last["actor"]!.GetValue<string>());
+    }
 }

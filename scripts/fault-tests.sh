@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Fault tests: real service processes, a real PostgreSQL, real failures. Prints one line of
+# figures per scenario and exits non-zero if anything acknowledged was lost or answered wrongly.
+#   (a) kill -9 the service during a load of patient submissions, restart it
+#   (b) stop PostgreSQL for 10 s during load: 503 + Retry-After, recovery within 5 s
+#   (c) two service processes on one database, clients alternating between them
+# Run by scripts/test.sh; by hand: scripts/fault-tests.sh [scenario...]   (default: a b c)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+. scripts/lib/common.sh
+
+SCENARIOS=("${@:-a b c}")
+read -r -a SCENARIOS <<< "${SCENARIOS[*]}"
+PG_PORT="${CONSENT_FAULT_PG_PORT:-55490}"
+PORT_A="${CONSENT_FAULT_PORT_A:-55491}"
+PORT_B="${CONSENT_FAULT_PORT_B:-55492}"
+SECONDS_OF_LOAD="${CONSENT_FAULT_SECONDS:-20}"
+PASSWORD="fault-test-password-1"
+WORK="$(mktemp -d /tmp/consent-fault.XXXXXX)"
+chmod 755 "$WORK"
+OUT="${CONSENT_FAULT_OUT:-$ROOT/tests/test-output/fault}"
+mkdir -p "$OUT"
+DLL="$ROOT/src/Consent.Web/bin/Release/net10.0/Consent.Web.dll"
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  pg_stop "$WORK/pg"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ensure_postgres_installed
+[ -f "$DLL" ] || dotnet build src/Consent.Web -c Release -nologo -v quiet
+pg_start "$WORK/pg" "$PG_PORT" || exit 1
+
+start_node() { # start_node PORT DATABASE LOG -> echoes pid
+  ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=$2;Username=consent" \
+    ASPNETCORE_ENVIRONMENT=Development CONSENT_DEMO_PASSWORD="$PASSWORD" CONSENT_DATA_DIR="$WORK/data" \
+    CONSENT_REPOSITORY_ROOT="$ROOT" RateLimits__PatientRequestsPerMinute=100000 RateLimits__LoginPerMinute=100000 \
+    RateLimits__PatientVerifyPerMinute=100000 Audit__IntervalMinutes=0 \
+    nohup dotnet "$DLL" --urls "http://127.0.0.1:$1" --contentRoot "$ROOT/src/Consent.Web" >> "$3" 2>&1 &
+  echo $!
+}
+
+wait_ready() { # wait_ready PORT SECONDS
+  for _ in $(seq 1 $(( $2 * 5 ))); do
+    curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+new_database() {
+  psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE $1" >/dev/null
+}
+
+audit() { # audit DATABASE
+  ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=$1;Username=consent" ASPNETCORE_ENVIRONMENT=Development \
+    CONSENT_REPOSITORY_ROOT="$ROOT" CONSENT_DATA_DIR="$WORK/data" dotnet "$DLL" audit --contentRoot "$ROOT/src/Consent.Web" | grep -v "^info:"
+}
+
+failures=0
+result() { # result NAME STATUS
+  if [ "$2" -eq 0 ]; then echo "PASS $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi
+}
+
+scenario_a() {
+  new_database fault_a
+  local pid; pid=$(start_node "$PORT_A" fault_a "$OUT/a-service.log"); PIDS+=("$pid")
+  wait_ready "$PORT_A" 60 || { echo "node did not start"; return 1; }
+  python3 scripts/fault/load.py --nodes "http://127.0.0.1:$PORT_A" --password "$PASSWORD" \
+    --seconds "$SECONDS_OF_LOAD" --workers 6 --out "$OUT/a-summary.json" > "$OUT/a-load.txt" &
+  local load=$!
+  sleep $(( SECONDS_OF_LOAD / 3 ))
+  kill -9 "$pid"
+  echo "  killed the service (kill -9) under load; restarting" >&2
+  sleep 1
+  pid=$(start_node "$PORT_A" fault_a "$OUT/a-service.log"); PIDS+=("$pid")
+  wait_ready "$PORT_A" 60
+  wait "$load"
+  sleep 3 # let the outbox finish what the restart picked up
+  python3 scripts/fault/check.py "$OUT/a-summary.json" "$PG_PORT" fault_a "(a) kill -9 under load" && audit fault_a
+}
+
+scenario_b() {
+  new_database fault_b
+  local pid; pid=$(start_node "$PORT_A" fault_b "$OUT/b-service.log"); PIDS+=("$pid")
+  wait_ready "$PORT_A" 60 || { echo "node did not start"; return 1; }
+  python3 scripts/fault/load.py --nodes "http://127.0.0.1:$PORT_A" --password "$PASSWORD" \
+    --seconds "$SECONDS_OF_LOAD" --workers 6 --out "$OUT/b-summary.json" > "$OUT/b-load.txt" &
+  local load=$!
+  sleep $(( SECONDS_OF_LOAD / 4 ))
+  local down; down=$(date +%s.%N)
+  as_pg "$(pg_bindir)/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null
+  echo "  stopped PostgreSQL under load for 10 s" >&2
+  sleep 10
+  as_pg "$(pg_bindir)/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w \
+    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  local up; up=$(date +%s.%N)
+  wait "$load"
+  kill "$pid"
+  python3 scripts/fault/check.py "$OUT/b-summary.json" "$PG_PORT" fault_b "(b) database away 10 s" --outage "$down" "$up" && audit fault_b
+}
+
+scenario_c() {
+  new_database fault_c
+  local a b
+  a=$(start_node "$PORT_A" fault_c "$OUT/c-node-a.log"); PIDS+=("$a")
+  wait_ready "$PORT_A" 60 || { echo "node A did not start"; return 1; }
+  b=$(start_node "$PORT_B" fault_c "$OUT/c-node-b.log"); PIDS+=("$b")
+  wait_ready "$PORT_B" 60 || { echo "node B did not start"; return 1; }
+  python3 scripts/fault/load.py --nodes "http://127.0.0.1:$PORT_A,http://127.0.0.1:$PORT_B" --password "$PASSWORD" \
+    --seconds "$SECONDS_OF_LOAD" --workers 6 --out "$OUT/c-summary.json" > "$OUT/c-load.txt"
+  sleep 5 # both nodes' outbox workers drain the record jobs
+  local records=()
+  if psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d fault_c -tAc "SELECT count(*) FROM outbox_jobs WHERE kind = 'issue-record'" | grep -qv '^0$' \
+     && grep -q "issue-record" "$ROOT/src/Consent.Web/Records/"*.cs 2>/dev/null; then
+    records=(--records)
+  fi
+  kill "$a" "$b"
+  python3 scripts/fault/check.py "$OUT/c-summary.json" "$PG_PORT" fault_c "(c) two nodes, alternating" "${records[@]}" && audit fault_c
+}
+
+for s in "${SCENARIOS[@]}"; do
+  echo "Scenario $s" >&2
+  "scenario_$s" > "$OUT/$s-result.txt" 2>&1
+  status=$?
+  cat "$OUT/$s-result.txt"
+  result "fault scenario $s" "$status"
+done
+
+echo "fault tests: $(( ${#SCENARIOS[@]} - failures )) passed, $failures failed"
+[ "$failures" -eq 0 ]

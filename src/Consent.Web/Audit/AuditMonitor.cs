@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Consent.Web.Audit;
+
+/// <summary>The last audit this node ran, read by the readiness check.</summary>
+public sealed class AuditStatus
+{
+    private AuditReport? last;
+
+    public AuditReport? Last => Volatile.Read(ref last);
+
+    public void Set(AuditReport report) => Volatile.Write(ref last, report);
+}
+
+/// <summary>
+/// Re-checks the audit trail periodically (<c>Audit:IntervalMinutes</c>, default 15; 0 turns it
+/// off) and raises an alert in the log when a chain or record stops verifying.
+/// </summary>
+public sealed class AuditMonitor(IServiceScopeFactory scopes, AuditStatus status, IConfiguration configuration, ILogger<AuditMonitor> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromMinutes(configuration.GetValue("Audit:IntervalMinutes", 15.0));
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var delay = TimeSpan.FromSeconds(configuration.GetValue("Audit:FirstRunAfterSeconds", 20.0));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(delay, stoppingToken);
+                using var scope = scopes.CreateScope();
+                var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(stoppingToken);
+                status.Set(report);
+                foreach (var finding in report.Findings.Take(20))
+                {
+                    logger.LogCritical("AUDIT ALERT: session {SessionId}: {What} (sequence {Seq})", finding.SessionId, finding.What, finding.BrokenAtSeq);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                logger.LogWarning("Audit check could not run ({Error}); it will try again.", ex.GetType().Name);
+            }
+
+            delay = interval;
+        }
+    }
+}
+
+/// <summary>Ready but degraded while the last audit found a broken chain or record.</summary>
+public sealed class AuditHealthCheck(AuditStatus status) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var last = status.Last;
+        return Task.FromResult(last is null || last.Clean
+            ? HealthCheckResult.Healthy(last is null ? "No audit has run yet." : $"Audit clean at {last.CheckedAt:O}.")
+            : HealthCheckResult.Degraded($"Audit found {last.Findings.Count} problem(s) at {last.CheckedAt:O}."));
+    }
+}

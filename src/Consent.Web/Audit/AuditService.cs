@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Consent.Records;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Sessions;
+using Consent.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Audit;
+
+/// <summary>
+/// Checks the whole audit trail: every session's hash chain (the same routine as the API) and every
+/// stored record — its bytes hash to the stored SHA-256, its signature verifies and covers the
+/// whole file, it names its session, and the chain has a RecordIssued event for exactly those bytes.
+/// </summary>
+public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
+{
+    private const int Batch = 200;
+
+    public async Task<AuditReport> RunAsync(CancellationToken ct)
+    {
+        var findings = new List<AuditFinding>();
+        var sessions = 0;
+        var events = 0;
+        var records = 0;
+        var issued = new Dictionary<(Guid, string), string>();
+        Guid? after = null;
+        while (true)
+        {
+            var page = await db.Sessions.AsNoTracking()
+                .Where(s => after == null || s.Id.CompareTo(after.Value) > 0)
+                .OrderBy(s => s.Id).Take(Batch)
+                .Select(s => new { s.Id, s.LastSeq, s.LastHash })
+                .ToListAsync(ct);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            var ids = page.Select(p => p.Id).ToList();
+            var rows = await db.Events.AsNoTracking().Where(e => ids.Contains(e.SessionId)).OrderBy(e => e.SessionId).ThenBy(e => e.Seq).ToListAsync(ct);
+            var bySession = rows.GroupBy(e => e.SessionId).ToDictionary(g => g.Key, g => g.ToList());
+            foreach (var session in page)
+            {
+                var chain = bySession.GetValueOrDefault(session.Id) ?? [];
+                var check = EventChain.Verify(chain, session.LastSeq, session.LastHash);
+                if (!check.Verified)
+                {
+                    findings.Add(new AuditFinding(session.Id, check.Problem ?? "the event chain does not verify", check.BrokenAtSeq));
+                }
+
+                foreach (var e in chain.Where(e => e.Type == EventTypes.RecordIssued))
+                {
+                    if (JsonNode.Parse(e.Payload) is JsonObject payload && payload["kind"]?.GetValue<string>() is { } kind && payload["sha256"]?.GetValue<string>() is { } sha)
+                    {
+                        issued[(session.Id, kind)] = sha;
+                    }
+                }
+
+                sessions++;
+                events += chain.Count;
+            }
+
+            after = page[^1].Id;
+        }
+
+        var recordIds = await db.Records.AsNoTracking().OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
+        foreach (var id in recordIds)
+        {
+            var record = await db.Records.AsNoTracking().SingleAsync(r => r.Id == id, ct);
+            records++;
+            findings.AddRange(CheckRecord(record, issued));
+        }
+
+        return new AuditReport(clock.GetUtcNow(), sessions, events, records, findings);
+    }
+
+    private static IEnumerable<AuditFinding> CheckRecord(StoredRecord record, Dictionary<(Guid, string), string> issued)
+    {
+        var sha = Convert.ToHexStringLower(SHA256.HashData(record.Pdf));
+        if (!string.Equals(sha, record.Sha256, StringComparison.Ordinal))
+        {
+            yield return new AuditFinding(record.SessionId, $"record {record.Kind}: its bytes no longer hash to the stored SHA-256", RecordId: record.Id);
+        }
+
+        var verification = RecordVerifier.Verify(record.Pdf, null);
+        if (!verification.IsIntact)
+        {
+            yield return new AuditFinding(record.SessionId,
+                $"record {record.Kind}: signature does not verify ({string.Join("; ", verification.Problems)})", RecordId: record.Id);
+        }
+
+        if (verification.SessionId is { } named && named != record.SessionId)
+        {
+            yield return new AuditFinding(record.SessionId, $"record {record.Kind}: the PDF names another session ({named})", RecordId: record.Id);
+        }
+
+        if (!issued.TryGetValue((record.SessionId, record.Kind), out var chained) || !string.Equals(chained, record.Sha256, StringComparison.Ordinal))
+        {
+            yield return new AuditFinding(record.SessionId, $"record {record.Kind}: no RecordIssued event in the chain names these bytes", RecordId: record.Id);
+        }
+    }
+}

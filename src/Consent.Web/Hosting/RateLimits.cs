@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Consent.Web.Hosting;
+
+/// <summary>
+/// Abuse limits: staff sign-ins and date-of-birth checks per client address, patient requests per
+/// link. A refused request gets a 429 problem with Retry-After. Limits come from <c>RateLimits:*</c>.
+/// </summary>
+/// <remarks>
+/// These slow down password spraying and link guessing across accounts; per-account lockout
+/// (Identity) and per-link lockout (5 date-of-birth attempts) stop guessing against one target.
+/// </remarks>
+public static class RateLimits
+{
+    public const string Login = "login";
+    public const string PatientVerify = "patient-verify";
+    public const string Patient = "patient";
+
+    public static IServiceCollection AddConsentRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var login = configuration.GetValue("RateLimits:LoginPerMinute", 20);
+        var verify = configuration.GetValue("RateLimits:PatientVerifyPerMinute", 30);
+        var patient = configuration.GetValue("RateLimits:PatientRequestsPerMinute", 120);
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                await TypedResults.Problem(
+                    title: "Too many requests",
+                    detail: $"Please wait {retryAfter} seconds and try again.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+            };
+            options.AddPolicy(Login, http => PerMinute(ClientAddress(http), login));
+            options.AddPolicy(PatientVerify, http => PerMinute(ClientAddress(http), verify));
+            options.AddPolicy(Patient, http => PerMinute("link:" + (http.Request.RouteValues["token"] as string ?? ""), patient));
+        });
+        return services;
+    }
+
+    private static RateLimitPartition<string> PerMinute(string key, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, permits),
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        });
+
+    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}

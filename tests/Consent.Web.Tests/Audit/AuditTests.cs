@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Consent.Web.Audit;
+using Consent.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Consent.Web.Tests.Audit;
+
+public sealed class AuditTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+{
+    [Fact]
+    public async Task Audit_FindsNothingOnHonestSessions_ThenNamesTheTamperedEvent_AndReadinessTurnsDegraded()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var honest = await driver.StartAsync();
+        var patient = await driver.VerifyAsync(honest);
+        await driver.WalkAsync(patient, honest);
+        await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{honest.Id}/countersign", new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
+        var victim = await driver.StartAsync();
+        await driver.WalkAsync(await driver.VerifyAsync(victim), victim, stopAt: "perception");
+
+        var clean = await RunAuditAsync();
+        Assert.DoesNotContain(clean.Findings, f => f.SessionId == honest.Id || f.SessionId == victim.Id);
+        Assert.True(clean.SessionsChecked >= 2);
+        Assert.True(clean.EventsChecked >= 20);
+
+        await TamperAsync(victim.Id, seq: 4);
+        var report = await RunAuditAsync();
+        var finding = Assert.Single(report.Findings, f => f.SessionId == victim.Id);
+        Assert.Equal(4, finding.BrokenAtSeq);
+        Assert.DoesNotContain(report.Findings, f => f.SessionId == honest.Id);
+
+        factory.Services.GetRequiredService<AuditStatus>().Set(report);
+        using var client = factory.CreateClient();
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
+
+        var (exitCode, output) = await RunAuditCommandAsync();
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"session {victim.Id} at event 4", output, StringComparison.Ordinal);
+    }
+
+    private async Task<AuditReport> RunAuditAsync()
+    {
+        using var scope = factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
+    }
+
+    private async Task TamperAsync(Guid sessionId, long seq)
+    {
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var tamper = new NpgsqlCommand("""
+            ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_update_or_delete;
+            UPDATE consent_events SET at = at + interval '1 second' WHERE session_id = @s AND seq = @seq;
+            ALTER TABLE consent_events ENABLE TRIGGER consent_events_no_update_or_delete;
+            """, db);
+        tamper.Parameters.AddWithValue("s", sessionId);
+        tamper.Parameters.AddWithValue("seq", seq);
+        await tamper.ExecuteNonQueryAsync();
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAuditCommandAsync()
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Consent.Web.dll"), "audit"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ConnectionStrings__Consent"] = factory.ConnectionString;
+        start.Environment["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

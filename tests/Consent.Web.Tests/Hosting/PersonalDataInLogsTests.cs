@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using Consent.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Consent.Web.Tests.Hosting;
+
+/// <summary>A factory that keeps every log line (message and scopes) the service writes.</summary>
+public sealed class CapturingLogsFactory : ConsentWebFactory
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    /// <summary>Everything at Trace, framework and EF Core included: the strictest version of the check.</summary>
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
+    {
+        ["Logging:LogLevel:Default"] = "Trace",
+        ["Logging:LogLevel:Microsoft"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Trace",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingProvider(Lines)));
+    }
+
+    private sealed class CapturingProvider(ConcurrentQueue<string> lines) : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
+
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(lines, () => scopes);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CapturingLogger(ConcurrentQueue<string> lines, Func<IExternalScopeProvider> scopes) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => scopes().Push(state);
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var scopeText = new System.Text.StringBuilder();
+            scopes().ForEachScope((scope, text) => text.Append(' ').Append(scope is IEnumerable<KeyValuePair<string, object?>> pairs
+                ? string.Join(",", pairs.Select(p => $"{p.Key}={p.Value}")) : scope?.ToString()), scopeText);
+            lines.Enqueue($"{logLevel} {formatter(state, exception)} {exception}{scopeText}");
+        }
+    }
+}
+
+public sealed class PersonalDataInLogsTests(CapturingLogsFactory factory) : IClassFixture<CapturingLogsFactory>
+{
+    [Fact]
+    public async Task AWholeConsent_LeavesNoPatientNameDateOfBirthMrnOrEmailInTheLogs()
+    {
+        var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var started = await clinician.PostAsJsonAsync("/api/v1/sessions", new
+        {
+            workflowId = "ketamine-iv-depression", language = "en",
+            patient = new { name = "Zebulon Quartermaine", dateOfBirth = "1961-02-17", mrn = "MRN-PRIVATE-93121", email = "zebulon.q@patient.example" },
+        });
+        started.EnsureSuccessStatusCode();
+        var driver = new PatientDriver(factory, clinician);
+        var body = await started.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var url = body.GetProperty("patientUrl").GetString()!;
+        var session = new StartedSession(body.GetProperty("id").GetGuid(), url[(url.LastIndexOf('/') + 1)..], url);
+        using var patientClient = factory.CreateClient();
+        var verified = await patientClient.PostAsJsonAsync($"/api/v1/patient/{session.Token}/verify", new { dateOfBirth = "1961-02-17" });
+        verified.EnsureSuccessStatusCode();
+        patientClient.DefaultRequestHeaders.Authorization = new("Bearer",
+            (await verified.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("accessToken").GetString());
+        await driver.WalkAsync(patientClient, session, step =>
+        {
+            var answer = driver.DefaultAnswer(step);
+            if (answer["fullName"] is not null)
+            {
+                answer["fullName"] = "Zebulon Quartermaine";
+            }
+
+            return answer;
+        });
+        await patientClient.PostAsJsonAsync($"/api/v1/patient/{session.Token}/verify", new { dateOfBirth = "1961-02-18" });
+
+        Assert.True(factory.Lines.Count > 500, $"expected the service to have logged a lot at Trace, got {factory.Lines.Count} lines");
+        var all = string.Join("\n", factory.Lines);
+        foreach (var secret in new[] { "Zebulon", "Quartermaine", "1961-02-17", "1961-02-18", "MRN-PRIVATE-93121", "zebulon.q@patient.example" })
+        {
+            Assert.DoesNotContain(secret, all, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}
