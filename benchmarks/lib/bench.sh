@@ -28,14 +28,15 @@ bench_pg_start() {
 }
 
 # service_start LOG PORT CONNECTION [extra env assignments...]: starts the Release build in the
-# Development environment (demo accounts, workflows approved) and sets SERVICE_PID.
+# Development environment (demo accounts, workflows approved) and sets SERVICE_PID. SERVICE_DLL
+# runs another build of the service (benchmarks/startup/run.sh uses it for a ReadyToRun publish).
 service_start() {
   local log="$1" port="$2" connection="$3"
   shift 3
   env ConnectionStrings__Consent="$connection" ASPNETCORE_ENVIRONMENT=Development \
-    CONSENT_DEMO_PASSWORD="${CONSENT_DEMO_PASSWORD:?}" CONSENT_DATA_DIR="${CONSENT_DATA_DIR:?}" \
+    CONSENT_DEMO_PASSWORD="${CONSENT_DEMO_PASSWORD-}" CONSENT_DATA_DIR="${CONSENT_DATA_DIR:?}" \
     CONSENT_REPOSITORY_ROOT="$BENCH_ROOT" "$@" \
-    dotnet "$BENCH_ROOT/src/Consent.Web/bin/Release/net10.0/Consent.Web.dll" \
+    dotnet "${SERVICE_DLL:-$BENCH_ROOT/src/Consent.Web/bin/Release/net10.0/Consent.Web.dll}" \
     --urls "http://127.0.0.1:$port" --contentRoot "$BENCH_ROOT/src/Consent.Web" >"$log" 2>&1 &
   SERVICE_PID=$!
 }
