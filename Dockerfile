@@ -13,6 +13,8 @@ COPY templates /app/repo/templates
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     CONSENT_REPOSITORY_ROOT=/app/repo \
     CONSENT_DATA_DIR=/data
+# The service (not root) writes the signing certificate and development mail here.
+RUN mkdir -p /data && chown "$APP_UID" /data
 VOLUME /data
 EXPOSE 8080
 USER $APP_UID

@@ -67,6 +67,7 @@ if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
 
 try
 {
+    app.CheckRecordsConfiguration();
     await app.PrepareDatabaseAsync();
 }
 catch (StartupProblemException problem)

@@ -59,7 +59,7 @@ public static class SessionsApi
 
     internal static async Task<IResult> StartAsync(
         StartSession body, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, WorkflowRegistry workflows,
-        SessionWriter writer, PatientLinks links, CancellationToken ct)
+        SessionWriter writer, PatientLinks links, Mail.PatientMail mail, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var (name, nameError) = TextInput.Clean(body.Patient?.Name, "patient.name", 200);
@@ -121,7 +121,9 @@ public static class SessionsApi
             LinkTokenHash = LinkTokens.Hash(token),
             CreatedBy = StaffAccess.UserId(user)!.Value,
         };
+        mail.EnqueueInvitation(db, session, links.PatientUrl(http, token)); // saved with the session, or not at all
         var (created, state) = await writer.CreateAsync(session, workflow, PatientDigest(session), Actor.From(http, session.CreatedBy.ToString()), ct);
+        mail.Wake();
         return TypedResults.Created($"/api/v1/sessions/{created.Id}",
             new StartedSession(created.Id, state.Status.ToString(), links.PatientUrl(http, token), created.ExpiresAt));
     }
@@ -237,7 +239,8 @@ public static class SessionsApi
         ActWithTextAsync(body.Reason, "reason", 1000, id, user, http, db, writer, (reason, staffId) => new Withdraw(reason, staffId), ct);
 
     internal static async Task<IResult> ReissueLinkAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, PatientLinks links, TimeProvider clock, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, HttpContext http, ConsentDbContext db, SessionWriter writer, PatientLinks links, Mail.PatientMail mail,
+        TimeProvider clock, CancellationToken ct)
     {
         if (await OwnedAsync(db, user, id, ct) is not { } owned)
         {
@@ -250,11 +253,13 @@ public static class SessionsApi
             (session, _) =>
             {
                 session.LinkTokenHash = LinkTokens.Hash(token);
+                mail.EnqueueInvitation(db, session, links.PatientUrl(http, token)); // saved only if the reissue is accepted
                 return new ReissueLink(clock.GetUtcNow().Add(writer.Workflow(session).Definition.InvitationValidFor), staffId);
             },
             Actor.From(http, staffId), null,
             (session, _, _) => new JsonObject { ["patientUrl"] = links.PatientUrl(http, token), ["expiresAt"] = session.ExpiresAt },
             ct);
+        mail.Wake();
         return SessionResults.ToHttp(write);
     }
 

@@ -3,8 +3,10 @@ using Consent.Workflows;
 namespace Consent.Web.Hosting;
 
 /// <summary>
-/// Command-line verbs of the service binary, for operators and CI:
-/// <c>validate-workflows</c> checks every definition and template and exits non-zero on any error.
+/// Command-line verbs of the service binary, for operators, auditors and CI:
+/// <c>validate-workflows</c> checks every definition and template and exits non-zero on any error;
+/// <c>verify-record FILE.pdf [--certificate cert.pem]</c> checks a record offline (exit 0 only when valid);
+/// <c>create-signing-certificate FILE.pfx [--subject NAME]</c> makes a self-signed record-signing certificate.
 /// </summary>
 public static class Commands
 {
@@ -20,6 +22,12 @@ public static class Commands
         {
             case "validate-workflows":
                 exitCode = ValidateWorkflows(args.Length > 1 ? args[1] : Environment.GetEnvironmentVariable("CONSENT_REPOSITORY_ROOT") ?? Directory.GetCurrentDirectory());
+                return true;
+            case "verify-record":
+                exitCode = Records.RecordCommands.VerifyRecord(args[1..], Console.Out, Console.Error);
+                return true;
+            case "create-signing-certificate":
+                exitCode = Records.RecordCommands.CreateSigningCertificate(args[1..], Console.Out, Console.Error);
                 return true;
             default:
                 return false;

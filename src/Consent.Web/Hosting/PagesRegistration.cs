@@ -1,13 +1,70 @@
+using Consent.Web.Ui;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+
 namespace Consent.Web.Hosting;
 
 /// <summary>The Razor Pages UI for patients, clinicians, auditors, reviewers and admins.</summary>
+/// <remarks>
+/// Every form posts with an antiforgery token (Razor Pages validate it on every POST). The
+/// antiforgery and TempData cookies are HttpOnly, SameSite=Strict and Secure outside Development,
+/// like the staff and patient cookies; the Content-Security-Policy (Hosting/SecurityHeaders.cs)
+/// allows no inline script or style, so pages load their small scripts from wwwroot/js.
+/// </remarks>
 public static class PagesRegistration
 {
     public static IServiceCollection AddConsentPages(this IServiceCollection services)
     {
-        services.AddRazorPages();
+        services.AddRazorPages()
+            .AddMvcOptions(options => options.Filters.Add<AntiforgeryFailureRedirect>());
+        services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((options, environment) =>
+        {
+            options.Cookie.Name = "consent_af";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            options.FormFieldName = "__RequestVerificationToken";
+        });
+        services.AddOptions<CookieTempDataProviderOptions>().Configure<IHostEnvironment>((options, environment) =>
+        {
+            options.Cookie.Name = "consent_notice";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.IsEssential = true;
+            options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<IConfiguration>(PageRateLimits.AddPolicies);
+        services.AddSingleton<QrCodes>();
         return services;
     }
 
     public static void MapConsentPages(this WebApplication app) => app.MapRazorPages();
+}
+
+/// <summary>
+/// A form whose antiforgery check fails (a patient ticket that expired while the page stood open,
+/// a staff sign-in that ended) gets the page again by GET instead of a bare 400, so the person can
+/// carry on; nothing is recorded from the refused form.
+/// </summary>
+internal sealed class AntiforgeryFailureRedirect : IAlwaysRunResultFilter
+{
+    public void OnResultExecuting(ResultExecutingContext context)
+    {
+        if (context.Result is not IAntiforgeryValidationFailedResult)
+        {
+            return;
+        }
+
+        var path = context.HttpContext.Request.Path;
+        var segments = path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        context.Result = new RedirectResult(segments is ["p", var token, ..] ? $"/p/{token}" : path.Value ?? "/");
+    }
+
+    public void OnResultExecuted(ResultExecutedContext context)
+    {
+    }
 }

@@ -31,6 +31,19 @@ public static class SessionJobs
             }
         }
 
+        if (!string.IsNullOrEmpty(session.PatientEmail))
+        {
+            // The patient's copy of each record, by mail.
+            foreach (var e in events.Where(e => e.Type == EventTypes.RecordIssued))
+            {
+                if (JsonNode.Parse(e.Payload)?["kind"]?.GetValue<string>() is { } issuedKind)
+                {
+                    OutboxSignal.Enqueue(db, OutboxKinds.SendMail, session.Id, Mail.PatientMail.RecordCopyJob(issuedKind), now);
+                    count++;
+                }
+            }
+        }
+
         var endedNow = events.Any(e => e.Type is EventTypes.ClinicianCountersigned or EventTypes.Declined or EventTypes.StopReached or EventTypes.Withdrawn);
         if (endedNow && RecordKindFor(state.Status) is { } kind)
         {

@@ -145,6 +145,11 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "kind must be 1 to 40 letters, digits and dashes, starting with a letter");
         }
+        // One record of each kind per session: a retried issuing job must not log the issue twice.
+        if (State.Records.Any(r => string.Equals(r.Kind, c.Kind, StringComparison.Ordinal)))
+        {
+            return Refuse(RefusalKind.Conflict, $"a {c.Kind} record was already issued for this session");
+        }
         return Decision.Accept(new NewEvent(EventTypes.RecordIssued, null, new JsonObject { ["sha256"] = c.Sha256, ["kind"] = c.Kind }, null));
     }
 

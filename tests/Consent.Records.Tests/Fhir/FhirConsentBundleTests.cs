@@ -7,9 +7,8 @@ using Hl7.Fhir.Serialization;
 namespace Consent.Records.Tests.Fhir;
 
 /// <summary>
-/// The FHIR R4 export, serialized by the SDK and parsed back by it. (Profile validation with
-/// Firely.Fhir.Validation.R4 needs the R4 specification data package, which is not in our
-/// pinned set; these tests check the required elements and the invariants we rely on instead.)
+/// The FHIR R4 export, serialized by the SDK and parsed back by it: the elements and invariants we
+/// rely on. Validation against the specification is in <see cref="FhirValidationTests"/>.
 /// </summary>
 public sealed class FhirConsentBundleTests
 {

@@ -13,6 +13,12 @@ namespace Consent.Web.Tests.Identity;
 public sealed class ProductionFactory : ConsentWebFactory
 {
     protected override string EnvironmentName => "Production";
+
+    /// <summary>Outside Development the service will not start without a record-signing certificate.</summary>
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
+    {
+        ["Signing:CertificatePath"] = Records.TestSigningCertificate.Path,
+    };
 }
 
 public sealed class TwoFactorTests(ProductionFactory factory) : IClassFixture<ProductionFactory>

@@ -317,6 +317,7 @@ public sealed class ConsentInterpreterTests
         session.Accept(new IssueRecord(new string('a', 64), "Consent"), "system");
 
         Assert.Equal("Consent", Assert.Single(session.State.Records).Kind);
+        Assert.Equal(RefusalKind.Conflict, session.Refuse(new IssueRecord(new string('b', 64), "Consent")).Kind);
     }
 
     [Fact]

@@ -2,15 +2,18 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
+using Consent.Web.Ui;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Account;
 
 /// <summary>Cookie sign-in for staff, with the authenticator code when two-factor is on.</summary>
 [AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.SignIn)]
 public sealed class LoginModel(UserManager<StaffUser> users, SignInManager<StaffUser> signIn) : PageModel
 {
     [BindProperty]

@@ -1,0 +1,33 @@
+using Consent.Web.Identity;
+using Consent.Web.Records;
+
+namespace Consent.Web.Api;
+
+/// <summary>Bulk exports for auditors: every signed record in a period as one streamed ZIP.</summary>
+public static class ExportsApi
+{
+    public static void MapExportsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/exports").WithTags("Exports");
+        group.MapGet("/records.zip", RecordsZip).RequireAuthorization(Policies.Auditor)
+            .WithDescription("Signed records issued in [from, to) (ISO 8601), optionally of one workflow: manifest.csv, records/*.pdf, certificate.pem.");
+    }
+
+    internal static IResult RecordsZip(DateTimeOffset? from, DateTimeOffset? to, string? workflowId, HttpContext http, RecordExport export, TimeProvider clock)
+    {
+        if (from is not null && to is not null && from >= to)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["to must be later than from."] });
+        }
+
+        if (workflowId is { Length: > 100 })
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["workflowId"] = ["No workflow id is that long."] });
+        }
+
+        http.Response.Headers.CacheControl = "no-store";
+        var name = $"consent-records-{clock.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}.zip";
+        return TypedResults.Stream(body => export.WriteAsync(body, new RecordExportFilter(from, to, workflowId), http.RequestAborted),
+            "application/zip", name);
+    }
+}

@@ -1,0 +1,221 @@
+using System.Security.Claims;
+using Consent.Records;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Consent.Web.Records;
+using Consent.Web.Sessions;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Api;
+
+/// <summary>Signed records: the signing certificate, downloads for staff and patients, the FHIR export and verification of an upload.</summary>
+public static class RecordsApi
+{
+    /// <summary>Largest upload <c>POST /api/v1/records/verify</c> reads (records are well under a megabyte).</summary>
+    public const int MaxUploadBytes = 20 * 1024 * 1024;
+
+    public static void MapRecordsApi(this IEndpointRouteBuilder app)
+    {
+        var records = app.MapGroup("/api/v1/records").WithTags("Records");
+        // Anyone who holds a record must be able to check whom it was signed by.
+        records.MapGet("/certificate", Certificate).AllowAnonymous();
+        // No Accepts metadata: it would filter by content type during routing, answering 415 before authorization.
+        records.MapPost("/verify", VerifyAsync).RequireAuthorization(Policies.Auditor).DisableAntiforgery()
+            .WithDescription("Upload a record PDF as multipart/form-data (one file) or as an application/pdf body, at most 20 MB.");
+
+        var sessions = app.MapGroup("/api/v1/sessions").WithTags("Records");
+        sessions.MapGet("/{id:guid}/record.pdf", SessionRecordAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        sessions.MapGet("/{id:guid}/fhir", FhirAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+
+        app.MapGroup("/api/v1/patient/{token}").WithTags("Patient").RequireRateLimiting(Hosting.RateLimits.Patient)
+            .MapGet("/record.pdf", PatientRecordAsync).RequireAuthorization(Policies.Patient);
+    }
+
+    internal static IResult Certificate(RecordSigning signing) =>
+        TypedResults.Text(signing.PublicPem, "application/x-pem-file");
+
+    internal static async Task<IResult> SessionRecordAsync(Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (session is null || !StaffAccess.CanRead(user, session))
+        {
+            return SessionResults.NotFound();
+        }
+
+        return await DownloadAsync(db, session, kind, http, ct);
+    }
+
+    internal static async Task<IResult> PatientRecordAsync(string token, string? kind, ClaimsPrincipal user, ConsentDbContext db, HttpContext http, CancellationToken ct)
+    {
+        if (await PatientApi.AuthorizedAsync(db, token, user, ct) is not { } session)
+        {
+            return TypedResults.Problem(title: "Verify again", detail: "Please open your link and confirm your date of birth again.",
+                statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        return await DownloadAsync(db, session, kind, http, ct);
+    }
+
+    internal static async Task<IResult> FhirAsync(Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, RecordIssuer issuer, CancellationToken ct)
+    {
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (session is null || !StaffAccess.CanRead(user, session))
+        {
+            return SessionResults.NotFound();
+        }
+
+        var (stored, problem) = await FindAsync(db, session, kind, ct);
+        if (stored is null)
+        {
+            return problem!;
+        }
+
+        var record = await issuer.DescribeAsync(session, stored, ct);
+        if (record is null)
+        {
+            return NotIssued(session, kind);
+        }
+
+        var json = FhirConsentBundle.ToJson(FhirConsentBundle.Build(record, stored.Pdf));
+        return TypedResults.Text(json, "application/fhir+json", System.Text.Encoding.UTF8);
+    }
+
+    /// <remarks>
+    /// Reads at most <see cref="MaxUploadBytes"/>: a larger body is a 413 problem, and whatever the bytes
+    /// are the answer is a report, never a server error (the verifier does not throw on bad input).
+    /// Antiforgery is off because the endpoint changes nothing; a forged request could only make an
+    /// auditor's browser check a file.
+    /// </remarks>
+    internal static async Task<IResult> VerifyAsync(HttpContext http, RecordCheck check, CancellationToken ct)
+    {
+        if (http.Request.ContentLength > MaxUploadBytes + 64 * 1024)
+        {
+            return TooLarge();
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxUploadBytes + 64 * 1024;
+        }
+
+        var type = http.Request.ContentType;
+        if (!http.Request.HasFormContentType && type is not null
+            && !type.StartsWith("application/pdf", StringComparison.OrdinalIgnoreCase)
+            && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(title: "Unsupported upload",
+                detail: "Send the PDF as multipart/form-data (one file) or as an application/pdf request body.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        byte[]? pdf;
+        try
+        {
+            pdf = http.Request.HasFormContentType ? await ReadFormFileAsync(http.Request, ct) : await ReadBodyAsync(http.Request.Body, ct);
+        }
+        catch (Exception e) when (e is BadHttpRequestException or InvalidDataException or IOException)
+        {
+            // Kestrel's body size limit, or the multipart reader's ("Multipart body length limit ... exceeded").
+            return e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                || (e is InvalidDataException && e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+                ? TooLarge()
+                : TypedResults.Problem(title: "Upload not readable", detail: "The upload could not be read: send the PDF as multipart/form-data or as an application/pdf body.",
+                    statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (pdf is null)
+        {
+            return TooLarge();
+        }
+
+        if (pdf.Length == 0)
+        {
+            return SessionResults.Invalid("file", "Upload a PDF: as multipart/form-data (one file) or as an application/pdf request body.");
+        }
+
+        return TypedResults.Ok(await check.CheckAsync(pdf, ct));
+    }
+
+    private static async Task<IResult> DownloadAsync(ConsentDbContext db, ConsentSession session, string? kind, HttpContext http, CancellationToken ct)
+    {
+        var (stored, problem) = await FindAsync(db, session, kind, ct);
+        if (stored is null)
+        {
+            return problem!;
+        }
+
+        // Personal health information: never kept by shared caches; the ETag lets a client see it has the same file.
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.File(stored.Pdf, "application/pdf", RecordFiles.FileName(stored.SessionId, stored.Kind),
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{stored.Sha256}\""));
+    }
+
+    /// <summary>The stored record of this kind (default: the latest issued), or the problem to answer.</summary>
+    private static async Task<(StoredRecord? Record, IResult? Problem)> FindAsync(ConsentDbContext db, ConsentSession session, string? kind, CancellationToken ct)
+    {
+        if (kind is not null && !RecordFiles.TryParseKind(kind, out _))
+        {
+            return (null, SessionResults.Invalid("kind", $"kind is one of: {string.Join(", ", Enum.GetNames<RecordKind>())}."));
+        }
+
+        var normalized = kind is null ? null : RecordFiles.TryParseKind(kind, out var k) ? k.ToString() : null;
+        var stored = await db.Records.AsNoTracking()
+            .Where(r => r.SessionId == session.Id && (normalized == null || r.Kind == normalized))
+            .OrderByDescending(r => r.IssuedAt).ThenByDescending(r => r.Id)
+            .FirstOrDefaultAsync(ct);
+        return stored is null ? (null, NotIssued(session, kind)) : (stored, null);
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotIssued(ConsentSession session, string? kind) =>
+        Enum.TryParse<Consent.Workflows.SessionStatus>(session.Status, out var status) && status is Consent.Workflows.SessionStatus.Voided or Consent.Workflows.SessionStatus.Expired
+            ? TypedResults.Problem(title: "No record", detail: $"A {status} session has no signed record.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Problem(
+                title: "No record yet",
+                detail: $"No {kind ?? "signed"} record has been issued for this session (status {session.Status}). "
+                    + "Records are issued shortly after a session is completed, declined, referred or withdrawn.",
+                statusCode: StatusCodes.Status404NotFound);
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge() => TypedResults.Problem(
+        title: "File too large",
+        detail: $"A consent record is never larger than {MaxUploadBytes / (1024 * 1024)} MB; this upload is.",
+        statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    private static async Task<byte[]?> ReadFormFileAsync(HttpRequest request, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = MaxUploadBytes, ValueCountLimit = 16 }, ct);
+        var file = form.Files.Count > 0 ? form.Files[0] : null;
+        if (file is null)
+        {
+            return [];
+        }
+
+        if (file.Length > MaxUploadBytes)
+        {
+            return null;
+        }
+
+        await using var stream = file.OpenReadStream();
+        return await ReadBodyAsync(stream, ct);
+    }
+
+    /// <summary>The whole stream, or null when it is longer than <see cref="MaxUploadBytes"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxUploadBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,39 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Consent.Web.Mail;
+
+/// <summary>Sends a message by SMTP (MailKit), or writes it as an <c>.eml</c> file in Development.</summary>
+public sealed class MailDelivery(MailSettings settings)
+{
+    /// <summary>False when mail is not configured (nothing was sent); throws when the server fails, so the outbox retries.</summary>
+    public async Task<bool> SendAsync(MimeMessage message, CancellationToken ct)
+    {
+        if (settings.Host is { } host)
+        {
+            using var smtp = new SmtpClient();
+            await smtp.ConnectAsync(host, settings.Port, SecureSocketOptions.Auto, ct);
+            if (settings.UserName is { } user)
+            {
+                await smtp.AuthenticateAsync(user, settings.Password ?? "", ct);
+            }
+
+            await smtp.SendAsync(message, ct);
+            await smtp.DisconnectAsync(quit: true, ct);
+            return true;
+        }
+
+        if (settings.DropFolder is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+            var name = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{string.Concat((message.MessageId ?? Guid.NewGuid().ToString("N")).Where(char.IsAsciiLetterOrDigit))}.eml";
+            var temporary = Path.Combine(folder, name + ".tmp");
+            await message.WriteToAsync(temporary, ct);
+            File.Move(temporary, Path.Combine(folder, name), overwrite: true);
+            return true;
+        }
+
+        return false;
+    }
+}

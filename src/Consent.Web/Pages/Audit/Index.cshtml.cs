@@ -1,0 +1,64 @@
+using System.Globalization;
+using Consent.Web.Api;
+using Consent.Web.Data;
+using Consent.Web.Identity;
+using Consent.Web.Sessions;
+using Consent.Web.Ui;
+using Consent.Workflows;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Pages.Audit;
+
+/// <summary>
+/// Search sessions by date, workflow, status and MRN, with the same query as <c>GET /api/v1/sessions</c>.
+/// The search is posted, not put in the address: an MRN is patient data and must not end up in URLs or logs.
+/// </summary>
+[Authorize(Policy = Policies.Auditor)]
+public sealed class IndexModel(ConsentDbContext db) : PageModel
+{
+    [BindProperty]
+    public SearchInput Search { get; set; } = new();
+
+    public IReadOnlyList<string> WorkflowIds { get; private set; } = [];
+
+    public IReadOnlyList<SessionSummary>? Results { get; private set; }
+
+    public static IReadOnlyList<string> Statuses => Enum.GetNames<SessionStatus>();
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadChoicesAsync(ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        await LoadChoicesAsync(ct);
+        var result = await SessionsApi.ListAsync(User, db, Day(Search.From), Day(Search.To)?.AddDays(1), Blank(Search.WorkflowId),
+            Blank(Search.Status), Blank(Search.Mrn?.Trim()), 200, ct);
+        Results = ApiOutcome.From(result).Value as IReadOnlyList<SessionSummary> ?? [];
+        return Page();
+    }
+
+    private async Task LoadChoicesAsync(CancellationToken ct) =>
+        WorkflowIds = await db.WorkflowVersions.AsNoTracking().Select(w => w.WorkflowId).Distinct().OrderBy(w => w).ToListAsync(ct);
+
+    private static DateTimeOffset? Day(string? value) =>
+        DateOnly.TryParseExact(value ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>The search form; every field is optional.</summary>
+    public sealed class SearchInput
+    {
+        public string? From { get; set; }
+
+        public string? To { get; set; }
+
+        public string? WorkflowId { get; set; }
+
+        public string? Status { get; set; }
+
+        public string? Mrn { get; set; }
+    }
+}

@@ -1,0 +1,72 @@
+using Consent.Web.Data;
+using Consent.Web.Identity;
+using Consent.Web.Sessions;
+using Consent.Web.Ui;
+using Consent.Web.Workflows;
+using Consent.Workflows;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Pages.Clinician;
+
+/// <summary>The clinician's sessions with live status: the page polls a small JSON handler; without script, a refresh link.</summary>
+[Authorize(Policy = Policies.Clinician)]
+public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, WorkflowRegistry workflows) : PageModel
+{
+    public IReadOnlyList<Row> Rows { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => Rows = await LoadAsync(ct);
+
+    public async Task<IActionResult> OnGetStatusAsync(CancellationToken ct) =>
+        new JsonResult((await LoadAsync(ct)).Select(r => new
+        {
+            id = r.Id,
+            status = r.Status,
+            statusLabel = StaffLabels.Status(r.Status),
+            progress = r.ProgressText,
+            attention = r.Attention,
+            updated = StaffLabels.Time(r.UpdatedAt),
+        }));
+
+    private async Task<IReadOnlyList<Row>> LoadAsync(CancellationToken ct)
+    {
+        var me = StaffAccess.UserId(User);
+        var sessions = await db.Sessions.AsNoTracking().Where(s => s.CreatedBy == me)
+            .OrderByDescending(s => s.UpdatedAt).Take(50).ToListAsync(ct);
+        var rows = new List<Row>(sessions.Count);
+        foreach (var s in sessions)
+        {
+            var workflow = workflows.Find(s.WorkflowId, s.WorkflowVersion);
+            var title = workflow?.Definition.Title.For("en") ?? s.WorkflowId;
+            var state = workflow is null ? null : await writer.ReplayAsync(workflow, s.Id, ct);
+            var attention = new List<string>();
+            if (state is not null)
+            {
+                if (state.UnansweredQuestions.Count() is var open and > 0)
+                {
+                    attention.Add(open == 1 ? "1 question to answer" : $"{open} questions to answer");
+                }
+
+                if (state.OpenHolds.Any())
+                {
+                    attention.Add("discussion needed");
+                }
+
+                if (state.Status == SessionStatus.AwaitingCountersign)
+                {
+                    attention.Add("ready to countersign");
+                }
+            }
+
+            rows.Add(new Row(s.Id, s.PatientName, s.PatientMrn, $"{title} (v{s.WorkflowVersion})", s.Language, state?.Status.ToString() ?? s.Status,
+                state is null ? "" : $"{state.Progress.Index} of {state.Progress.Total}", string.Join(", ", attention), s.UpdatedAt));
+        }
+
+        return rows;
+    }
+
+    /// <summary>One session in the list.</summary>
+    public sealed record Row(Guid Id, string Patient, string? Mrn, string Workflow, string Language, string Status, string ProgressText, string Attention, DateTimeOffset UpdatedAt);
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using Consent.Web.Data;
+using Consent.Web.Sessions;
+using Consent.Web.Ui;
+using Consent.Workflows;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Consent.Web.Pages.Patient;
+
+/// <summary>"I have a question", from any step: send a question to the clinician and see the answers so far.</summary>
+[AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.Patient)]
+public sealed class QuestionModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+{
+    [BindProperty]
+    public string? Question { get; set; }
+
+    public string? Error { get; private set; }
+
+    public bool Sent { get; private set; }
+
+    /// <summary>Questions can be sent while the session is in progress (the interpreter's rule).</summary>
+    public bool CanAsk => State.Status == SessionStatus.InProgress;
+
+    public async Task<IActionResult> OnGetAsync(bool sent, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || MustGoHome)
+        {
+            return Redirect(Home);
+        }
+
+        Sent = sent;
+        ViewData["Return"] = "question";
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? idempotencyKey, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || MustGoHome)
+        {
+            return Redirect(Home);
+        }
+
+        ViewData["Return"] = "question";
+        var (question, error) = TextInput.Clean(Question, "question", 2000, multiline: true);
+        if (error is not null)
+        {
+            Error = T.QuestionEmpty;
+            return Page();
+        }
+
+        var write = await ApplyAsync(state => new AskQuestion(state.CurrentStep?.Id, question!),
+            new JsonObject { ["question"] = question }, idempotencyKey, ct);
+        if (write is SessionWrite.Refused { Kind: RefusalKind.Invalid })
+        {
+            Error = T.SomethingWrong;
+            return Page();
+        }
+
+        return Redirect($"{Home}/question?sent=true");
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Consent.Web.Data;
+using Consent.Web.Sessions;
+using Consent.Web.Ui;
+using Consent.Workflows;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Consent.Web.Pages.Patient;
+
+/// <summary>
+/// The patient signs: the certification statement, a tick, the typed full name and, where a pointer
+/// can draw, a drawn signature. Without script (or without drawing) the typed name is the signature.
+/// </summary>
+[AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.Patient)]
+public sealed class SignModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+{
+    public PatientStepView View { get; private set; } = null!;
+
+    public PatientStepView Recorded { get; private set; } = null!;
+
+    public PatientProgressView Progress { get; private set; } = new(0, 0);
+
+    [BindProperty]
+    public string? FullName { get; set; }
+
+    [BindProperty]
+    public bool Certify { get; set; }
+
+    [BindProperty]
+    public string? Strokes { get; set; }
+
+    public string? Problem { get; private set; }
+
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
+        await LoadAsync(ct) && !MustGoHome && Prepare() ? Page() : Redirect($"{Home}/step");
+
+    public async Task<IActionResult> OnPostAsync(string? idempotencyKey, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || MustGoHome)
+        {
+            return Redirect(Home);
+        }
+
+        if (!Prepare())
+        {
+            return Redirect($"{Home}/step");
+        }
+
+        if (!Certify)
+        {
+            Errors["certify"] = T.CertifyNeeded;
+        }
+
+        if (string.IsNullOrWhiteSpace(FullName))
+        {
+            Errors["fullName"] = T.NameNeeded;
+        }
+        else if (!PersonNames.Match(FullName, Session.PatientName))
+        {
+            Errors["fullName"] = T.NameMismatch;
+        }
+
+        var strokes = ReadStrokes();
+        if (Errors.Count > 0 || strokes is null)
+        {
+            Problem = strokes is null ? T.SomethingWrong : T.FixBelow;
+            return Page();
+        }
+
+        var body = new JsonObject { ["fullName"] = FullName, ["certify"] = true, ["strokes"] = strokes };
+        var (command, _) = StepSubmissions.Read(State.CurrentStep!, body, Session.PatientName);
+        if (command is null)
+        {
+            Problem = T.SomethingWrong;
+            return Page();
+        }
+
+        var write = await ApplyAsync(_ => command, body, idempotencyKey, ct);
+        if (write is SessionWrite.Refused { Kind: RefusalKind.Invalid })
+        {
+            Problem = T.SomethingWrong;
+            return Page();
+        }
+
+        return Redirect($"{Home}/step");
+    }
+
+    /// <summary>The drawn strokes as sent by the pad's script; an empty list when nothing was drawn; null when unreadable.</summary>
+    private JsonArray? ReadStrokes()
+    {
+        if (string.IsNullOrWhiteSpace(Strokes))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonNode.Parse(Strokes, documentOptions: new JsonDocumentOptions { MaxDepth = 8 }) as JsonArray;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>False when signing is not what the patient should do now (another step, or waiting).</summary>
+    private bool Prepare()
+    {
+        var view = PatientView.Render(Workflow, State, Lang);
+        if (view.Step is not { Type: "signature", WaitingFor: null } step)
+        {
+            return false;
+        }
+
+        View = step;
+        Recorded = PatientView.Render(Workflow, State, Session.Language).Step!;
+        Progress = view.Progress;
+        ViewData["Return"] = "sign";
+        return true;
+    }
+}

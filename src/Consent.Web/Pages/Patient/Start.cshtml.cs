@@ -1,0 +1,121 @@
+using Consent.Web.Data;
+using Consent.Web.Identity;
+using Consent.Web.Sessions;
+using Consent.Web.Ui;
+using Consent.Workflows;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Consent.Web.Pages.Patient;
+
+/// <summary>
+/// The link's front page: language choice and the date-of-birth check, or how the session ended
+/// (completed, declined, referred, expired, voided, withdrawn) and what to do next.
+/// </summary>
+[AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.DateOfBirth)]
+public sealed class StartModel(
+    ConsentDbContext db, SessionWriter writer, TimeProvider clock, IDataProtectionProvider protection, IHostEnvironment environment)
+    : PatientPageModel(db, writer, clock)
+{
+    /// <summary>What the front page shows.</summary>
+    public enum View
+    {
+        NotValid,
+        Welcome,
+        Locked,
+        Expired,
+        Ended,
+    }
+
+    public View Showing { get; private set; }
+
+    [BindProperty]
+    public string? Day { get; set; }
+
+    [BindProperty]
+    public string? Month { get; set; }
+
+    [BindProperty]
+    public string? Year { get; set; }
+
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct))
+        {
+            return NotValid();
+        }
+
+        Decide();
+        return Showing == View.Welcome && HasAccess ? Redirect($"{Home}/step") : Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct))
+        {
+            return NotValid();
+        }
+
+        Decide();
+        if (Showing != View.Welcome)
+        {
+            return Page();
+        }
+
+        if (!TryReadDate(out var dob))
+        {
+            Error = T.DobInvalid;
+            return Page();
+        }
+
+        var write = await Writer.ApplyAsync(Session.Id, (session, _) => new VerifyIdentity(session.PatientDateOfBirth == dob),
+            Actor.From(HttpContext, Actor.Patient), null, (_, state, events) => SessionResults.StepAnswer(state, events), ct);
+        if (write is not SessionWrite.Applied applied)
+        {
+            return Redirect(Home);
+        }
+
+        if (!applied.Events.Any(e => e.Type == EventTypes.IdentityVerified))
+        {
+            if (applied.State.Identity.Locked)
+            {
+                return Redirect(Home);
+            }
+
+            var max = Workflow.Definition.Steps.OfType<IdentityStep>().FirstOrDefault()?.MaxAttempts ?? 5;
+            Error = T.Format(T.DobWrong, Math.Max(0, max - applied.State.Identity.Failures));
+            return Page();
+        }
+
+        PatientTicketCookie.Append(HttpContext, PatientAccess.Issue(protection, applied.Session.Id, applied.Session.LinkTokenHash, Now), environment);
+        return Redirect($"{Home}/step");
+    }
+
+    private PageResult NotValid()
+    {
+        Showing = View.NotValid;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+
+    private void Decide() => Showing =
+        State.Status == SessionStatus.Expired || IsPastExpiry ? View.Expired
+        : SessionLifecycle.IsEnded(State.Status) ? View.Ended
+        : State.Identity.Locked ? View.Locked
+        : View.Welcome;
+
+    /// <remarks>Three plain number fields work on every phone; a date picker does not on old ones.</remarks>
+    private bool TryReadDate(out DateOnly date)
+    {
+        date = default;
+        return int.TryParse(Day?.Trim(), out var d) && int.TryParse(Month?.Trim(), out var m) && int.TryParse(Year?.Trim(), out var y)
+            && y is >= 1900 and <= 2100 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m)
+            && (date = new DateOnly(y, m, d)) != default;
+    }
+}

@@ -1,0 +1,246 @@
+using System.Text.Json.Nodes;
+using Consent.Web.Data;
+using Consent.Web.Sessions;
+using Consent.Web.Ui;
+using Consent.Workflows;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Consent.Web.Pages.Patient;
+
+/// <summary>
+/// The patient's current step, one per page: screening questions, a disclosure, the teach-back
+/// quiz, questions for the clinician, the certification screen before signing, or a waiting state.
+/// Every answer goes through <see cref="StepSubmissions"/> and <see cref="SessionWriter"/>, exactly
+/// as <c>POST /api/v1/patient/{token}/steps/{stepId}</c> does, then redirects (post/redirect/get).
+/// </summary>
+[AllowAnonymous]
+[EnableRateLimiting(PageRateLimits.Patient)]
+public sealed class StepModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+{
+    /// <summary>What the page shows.</summary>
+    public enum Phase
+    {
+        Step,
+        Certification,
+        Waiting,
+        AwaitingCountersign,
+    }
+
+    public Phase Showing { get; private set; }
+
+    /// <summary>The step as the patient reads it (their language).</summary>
+    public PatientStepView? View { get; private set; }
+
+    /// <summary>The step in the session's language: the text whose hash is recorded.</summary>
+    public PatientStepView? Recorded { get; private set; }
+
+    public PatientProgressView Progress { get; private set; } = new(0, 0);
+
+    /// <summary>The last failed quiz attempt of the current comprehension step, to show what to read again.</summary>
+    public QuizAttempt? FailedAttempt { get; private set; }
+
+    /// <summary>A message for the whole form (shown at the top, announced).</summary>
+    public string? Problem { get; private set; }
+
+    /// <summary>Messages by field, shown beside the field.</summary>
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>What the patient sent, to fill the form again after a mistake.</summary>
+    public IFormCollection? Posted { get; private set; }
+
+    public bool QuestionSent { get; private set; }
+
+    public string Here => $"{Home}/step";
+
+    public async Task<IActionResult> OnGetAsync(bool sent, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || MustGoHome)
+        {
+            return Redirect(Home);
+        }
+
+        QuestionSent = sent;
+        Prepare();
+        return Page();
+    }
+
+    /// <summary>A small JSON answer the waiting pages poll: reload when the session has moved on.</summary>
+    public async Task<IActionResult> OnGetStatusAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || !HasAccess)
+        {
+            return new JsonResult(new { status = "unknown", seq = -1 }) { StatusCode = StatusCodes.Status403Forbidden };
+        }
+
+        return new JsonResult(new { status = State.Status.ToString(), seq = State.LastSeq });
+    }
+
+    public Task<IActionResult> OnPostAnswersAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
+        SubmitAsync(stepId, idempotencyKey, step =>
+        {
+            var answers = new JsonObject();
+            foreach (var question in ((QuestionsStep)step).Questions)
+            {
+                var raw = Request.Form["a_" + question.Id].ToString().Trim();
+                JsonNode? value = question.Kind switch
+                {
+                    QuestionKind.YesNo => raw switch { "yes" => JsonValue.Create(true), "no" => JsonValue.Create(false), _ => null },
+                    QuestionKind.SingleChoice or QuestionKind.ShortText => raw.Length > 0 ? JsonValue.Create(raw) : null,
+                };
+                if (value is null)
+                {
+                    if (question.Required)
+                    {
+                        Errors["a_" + question.Id] = T.AnswerEvery;
+                    }
+
+                    continue;
+                }
+
+                answers[question.Id] = value;
+            }
+
+            return new JsonObject { ["answers"] = answers };
+        }, ct);
+
+    public Task<IActionResult> OnPostAcknowledgeAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
+        SubmitAsync(stepId, idempotencyKey, step =>
+        {
+            var disclosure = (DisclosureStep)step;
+            var body = new JsonObject { ["contentHash"] = Request.Form["contentHash"].ToString() };
+            if (disclosure.Acknowledge == AcknowledgeMethod.Initials)
+            {
+                var initials = Request.Form["initials"].ToString().Trim();
+                if (initials.Length == 0 || initials.Length > 10 || !initials.Any(char.IsLetter)
+                    || !initials.All(c => char.IsLetter(c) || c is '.' or '-' or ' ' or '\''))
+                {
+                    Errors["initials"] = T.InitialsNeeded;
+                }
+
+                body["acknowledged"] = true;
+                body["initials"] = initials;
+            }
+            else if (Request.Form["acknowledged"] == "true")
+            {
+                body["acknowledged"] = true;
+            }
+            else
+            {
+                Errors["acknowledged"] = T.TickToContinue;
+            }
+
+            return body;
+        }, ct);
+
+    public Task<IActionResult> OnPostQuizAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
+        SubmitAsync(stepId, idempotencyKey, step =>
+        {
+            var answers = new JsonObject();
+            foreach (var question in ((ComprehensionStep)step).Questions)
+            {
+                var raw = Request.Form["q_" + question.Id].ToString();
+                if (raw.Length == 0)
+                {
+                    Errors["q_" + question.Id] = T.ChooseEvery;
+                    continue;
+                }
+
+                answers[question.Id] = raw;
+            }
+
+            return new JsonObject { ["answers"] = answers };
+        }, ct);
+
+    public Task<IActionResult> OnPostAskAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
+        SubmitAsync(stepId, idempotencyKey, _ =>
+        {
+            var question = Request.Form["question"].ToString();
+            if (string.IsNullOrWhiteSpace(question))
+            {
+                Errors["question"] = T.QuestionEmpty;
+            }
+
+            return new JsonObject { ["question"] = question };
+        }, ct, sentQuestion: true);
+
+    public Task<IActionResult> OnPostAskDoneAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
+        SubmitAsync(stepId, idempotencyKey, _ => new JsonObject { ["done"] = true }, ct);
+
+    private async Task<IActionResult> SubmitAsync(
+        string stepId, string? idempotencyKey, Func<StepDefinition, JsonObject> read, CancellationToken ct, bool sentQuestion = false)
+    {
+        if (!await LoadAsync(ct) || MustGoHome)
+        {
+            return Redirect(Home);
+        }
+
+        // A form for a step that is no longer current (a second tab, the browser's back button): show where things are now.
+        if (Workflow.Definition.FindStep(stepId) is not { } step || (State.CurrentStep?.Id != stepId))
+        {
+            return Redirect(Here);
+        }
+
+        Posted = Request.Form;
+        var body = read(step);
+        if (Errors.Count > 0)
+        {
+            Problem = T.FixBelow;
+            Prepare();
+            return Page();
+        }
+
+        var (command, _) = StepSubmissions.Read(step, body, Session.PatientName);
+        if (command is null)
+        {
+            Problem = T.SomethingWrong;
+            Prepare();
+            return Page();
+        }
+
+        var write = await ApplyAsync(_ => command, body, idempotencyKey, ct);
+        switch (write)
+        {
+            case SessionWrite.Applied applied when SessionLifecycle.IsEnded(applied.State.Status):
+                return Redirect(Home);
+            case SessionWrite.Refused { Kind: RefusalKind.Gone or RefusalKind.Locked or RefusalKind.NotFound }:
+                return Redirect(Home);
+            case SessionWrite.Refused { Kind: RefusalKind.Invalid }:
+                Problem = T.SomethingWrong;
+                Prepare();
+                return Page();
+            default:
+                return Redirect(sentQuestion ? Here + "?sent=true" : Here);
+        }
+    }
+
+    private void Prepare()
+    {
+        var view = PatientView.Render(Workflow, State, Lang);
+        View = view.Step;
+        Recorded = PatientView.Render(Workflow, State, Session.Language).Step;
+        Progress = view.Progress;
+        Showing = State.Status == SessionStatus.AwaitingCountersign ? Phase.AwaitingCountersign
+            : View is null ? Phase.Waiting
+            : View.Type == "signature" && View.WaitingFor is not null ? Phase.Waiting
+            : View.Type == "signature" ? Phase.Certification
+            : Phase.Step;
+        if (State.CurrentStep is ComprehensionStep quiz
+            && State.QuizAttempts.TryGetValue(quiz.Id, out var attempts) && attempts.LastOrDefault() is { Passed: false } last)
+        {
+            FailedAttempt = last;
+        }
+
+        ViewData["Return"] = "step";
+    }
+
+    /// <summary>The value sent for a field after a mistake, for filling the form again.</summary>
+    public string PostedValue(string field) => Posted?[field].ToString() ?? "";
+
+    /// <summary>The disclosure step to reread for a missed quiz question.</summary>
+    public DisclosureStep? ReviewStep(string stepId) => Workflow.Definition.FindStep(stepId) as DisclosureStep;
+
+    /// <summary>Where "Back" goes: the last step done, reread without changing anything.</summary>
+    public string? BackHref => DoneSteps.Count > 0 ? $"{Home}/review/{DoneSteps[^1].Id}" : null;
+}

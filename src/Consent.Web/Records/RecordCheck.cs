@@ -1,0 +1,104 @@
+using Consent.Records;
+using Consent.Web.Data;
+using Consent.Web.Sessions;
+using Consent.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Records;
+
+/// <summary>
+/// What an uploaded record turned out to be: the PDF signature checks, and whether it is a record this
+/// service stored, for which session, and whether that session's event chain still verifies.
+/// </summary>
+/// <param name="Valid">Signature valid and trusted, file intact, identical to the stored record, chain verified, record logged in the chain.</param>
+public sealed record RecordCheckReport(
+    bool Valid,
+    string FileSha256,
+    long FileBytes,
+    SignatureReport Signature,
+    CertificateReport? Certificate,
+    SessionReport? Session,
+    StoredRecordReport StoredRecord,
+    ChainReport? Chain,
+    IReadOnlyList<string> Problems);
+
+/// <summary>The PDF signature: present, PAdES, covering the whole file, digest and CMS signature valid.</summary>
+public sealed record SignatureReport(bool Present, string? SubFilter, bool CoversWholeFile, bool DigestMatches, bool Valid, bool Intact, DateTimeOffset? SigningTime);
+
+/// <summary>The signer's certificate and whether it is this service's.</summary>
+public sealed record CertificateReport(string Subject, string ThumbprintSha256, DateTimeOffset NotBefore, DateTimeOffset NotAfter, bool Trusted);
+
+/// <summary>The session the record names, and whether this service knows it.</summary>
+public sealed record SessionReport(Guid Id, string? Kind, string? WorkflowId, int? WorkflowVersion, bool Found, string? Status);
+
+/// <summary>Whether the upload is byte for byte the record stored for that session.</summary>
+public sealed record StoredRecordReport(bool Matches, string? Kind, string? StoredSha256, DateTimeOffset? IssuedAt);
+
+/// <summary>The session's event chain: verified or where it breaks, and whether a <c>RecordIssued</c> event names this file.</summary>
+public sealed record ChainReport(bool Verified, long? BrokenAtSeq, string? Problem, string? LastHash, bool RecordIssuedLogged);
+
+/// <summary>Checks an uploaded record against the service certificate, the stored records and the event chains.</summary>
+public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
+{
+    public async Task<RecordCheckReport> CheckAsync(ReadOnlyMemory<byte> pdf, CancellationToken ct)
+    {
+        var v = RecordVerifier.Verify(pdf, signing.Certificate);
+        var problems = new List<string>(v.Problems);
+        var signature = new SignatureReport(v.HasSignature, v.SubFilter, v.CoversWholeFile, v.DigestMatches, v.SignatureValid, v.IsIntact, v.SigningTime);
+        var certificate = v.Certificate is { } c ? new CertificateReport(c.Subject, c.ThumbprintSha256, c.NotBefore, c.NotAfter, v.Trusted) : null;
+
+        // A file we stored is found by its hash even if its document information were unreadable.
+        var stored = await db.Records.AsNoTracking().Where(r => r.Sha256 == v.FileSha256)
+            .Select(r => new { r.SessionId, r.Kind, r.Sha256, r.IssuedAt }).FirstOrDefaultAsync(ct);
+        var sessionId = v.SessionId ?? stored?.SessionId;
+        if (sessionId is null)
+        {
+            problems.Add("The file does not name a consent session, and no stored record has its SHA-256.");
+            return new RecordCheckReport(false, v.FileSha256, pdf.Length, signature, certificate, null,
+                new StoredRecordReport(false, null, null, null), null, problems);
+        }
+
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, ct);
+        var sessionReport = new SessionReport(sessionId.Value, v.Kind?.ToString() ?? stored?.Kind, v.WorkflowId, v.WorkflowVersion, session is not null, session?.Status);
+        if (session is null)
+        {
+            problems.Add($"Session {sessionId} is not known to this service.");
+            return new RecordCheckReport(false, v.FileSha256, pdf.Length, signature, certificate, sessionReport,
+                new StoredRecordReport(false, null, null, null), null, problems);
+        }
+
+        StoredRecordReport storedReport;
+        if (stored is not null && stored.SessionId == session.Id)
+        {
+            storedReport = new StoredRecordReport(true, stored.Kind, stored.Sha256, stored.IssuedAt);
+        }
+        else
+        {
+            var kind = v.Kind?.ToString();
+            var expected = await db.Records.AsNoTracking().Where(r => r.SessionId == session.Id && (kind == null || r.Kind == kind))
+                .OrderByDescending(r => r.IssuedAt).Select(r => new { r.Kind, r.Sha256, r.IssuedAt }).FirstOrDefaultAsync(ct);
+            storedReport = new StoredRecordReport(false, expected?.Kind, expected?.Sha256, expected?.IssuedAt);
+            problems.Add(expected is null
+                ? $"No {kind ?? "record"} is stored for session {session.Id}."
+                : $"The file is not the {expected.Kind} record stored for session {session.Id}: its SHA-256 differs.");
+        }
+
+        var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
+        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash);
+        var logged = events.Where(e => e.Type == EventTypes.RecordIssued)
+            .Any(e => SessionWriter.ToRecorded(e).Payload["sha256"]?.ToString() == v.FileSha256);
+        if (!chain.Verified)
+        {
+            problems.Add($"The session's event chain does not verify: {chain.Problem} (at event {chain.BrokenAtSeq}).");
+        }
+
+        if (storedReport.Matches && !logged)
+        {
+            problems.Add("The session's event chain has no RecordIssued event naming this file's SHA-256.");
+        }
+
+        var valid = v.IsValid && storedReport.Matches && chain.Verified && logged && problems.Count == 0;
+        return new RecordCheckReport(valid, v.FileSha256, pdf.Length, signature, certificate, sessionReport, storedReport,
+            new ChainReport(chain.Verified, chain.BrokenAtSeq, chain.Problem, chain.LastHash, logged), problems);
+    }
+}

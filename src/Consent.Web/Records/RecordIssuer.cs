@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Consent.Records;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Sessions;
+using Consent.Workflows;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Consent.Web.Records;
+
+/// <summary>
+/// Issues a session's signed record: builds it from the events, renders and signs it, and stores the
+/// PDF with its SHA-256 in the same transaction that logs <c>RecordIssued</c> on the session's chain.
+/// Safe to run again at any point.
+/// </summary>
+/// <remarks>
+/// The record row and its event commit together (under the session lock <see cref="SessionWriter"/>
+/// takes), so a record never exists without its event or the other way round, even if the process
+/// dies mid-job. A record already stored for (session, kind) is never rendered again; the interpreter
+/// refuses a second <c>RecordIssued</c> of a kind, and the unique (session_id, kind) index backs it up.
+/// </remarks>
+public sealed class RecordIssuer(
+    ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock, ILogger<RecordIssuer> logger)
+{
+    private static readonly Actor Issuer = new(Actor.System, null, null);
+
+    /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>
+    public async Task<StoredRecord?> IssueAsync(Guid sessionId, RecordKind kind, CancellationToken ct)
+    {
+        if (await FindAsync(sessionId, kind, ct) is { } stored)
+        {
+            return stored;
+        }
+
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null)
+        {
+            return null;
+        }
+
+        string? withdrawn = null;
+        if (kind == RecordKind.Withdrawal)
+        {
+            // The withdrawal names the consent record it withdraws, so that one must exist first.
+            withdrawn = (await IssueAsync(sessionId, RecordKind.Consent, ct))?.Sha256;
+            if (withdrawn is null)
+            {
+                return null;
+            }
+        }
+
+        // Whole seconds: the PDF's signing time has no finer precision, and the FHIR export rebuilds the record at this time.
+        var now = clock.GetUtcNow();
+        var issuedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        var record = await BuildAsync(session, kind, issuedAt, withdrawn, ct);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var pdf = ConsentRecordPdf.RenderSigned(record, signing.Signer);
+        var row = new StoredRecord
+        {
+            Id = Guid.CreateVersion7(),
+            SessionId = sessionId,
+            Kind = kind.ToString(),
+            Pdf = pdf,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(pdf)),
+            IssuedAt = issuedAt,
+        };
+
+        // Added now, saved by the writer's SaveChanges in its transaction, together with the RecordIssued event.
+        db.Records.Add(row);
+        SessionWrite? write = null;
+        try
+        {
+            write = await writer.ApplyAsync(sessionId, (_, _) => new IssueRecord(row.Sha256, row.Kind), Issuer, null, (_, _, _) => [], ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Another node stored one first; theirs is the record.
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        if (write is SessionWrite.Applied)
+        {
+            logger.LogInformation("Issued {Kind} record for session {SessionId} ({Bytes} bytes, sha256 {Sha256}).", row.Kind, sessionId, pdf.Length, row.Sha256);
+            return row;
+        }
+
+        return await FindAsync(sessionId, kind, ct) ?? throw new InvalidOperationException(
+            $"The {kind} record of session {sessionId} could not be issued: {(write is SessionWrite.Refused refused ? refused.Reason : "it was refused")}.");
+    }
+
+    /// <summary>The record model behind a stored record, rebuilt from the same events (for the FHIR export).</summary>
+    public async Task<ConsentRecord?> DescribeAsync(ConsentSession session, StoredRecord stored, CancellationToken ct)
+    {
+        if (!Enum.TryParse<RecordKind>(stored.Kind, out var kind))
+        {
+            return null;
+        }
+
+        var withdrawn = kind == RecordKind.Withdrawal ? (await FindAsync(session.Id, RecordKind.Consent, ct))?.Sha256 : null;
+        return await BuildAsync(session, kind, stored.IssuedAt, withdrawn, ct);
+    }
+
+    public Task<StoredRecord?> FindAsync(Guid sessionId, RecordKind kind, CancellationToken ct) =>
+        db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == sessionId && r.Kind == kind.ToString(), ct);
+
+    private async Task<ConsentRecord?> BuildAsync(ConsentSession session, RecordKind kind, DateTimeOffset issuedAt, string? withdrawn, CancellationToken ct)
+    {
+        var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
+        var staffIds = events.Select(e => e.Actor)
+            .Concat(events.Select(e => JsonNode.Parse(e.Payload) is JsonObject p && p["staffId"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null))
+            .Select(id => Guid.TryParse(id, out var g) ? g : (Guid?)null)
+            .OfType<Guid>()
+            .Distinct()
+            .ToList();
+        var names = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName, u.Email })
+            .ToDictionaryAsync(u => u.Id.ToString(), u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email ?? u.Id.ToString() : u.DisplayName, ct);
+        return ConsentRecordBuilder.Build(new RecordSource(session, writer.Workflow(session), events, kind, issuedAt, clinic, names, withdrawn));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Consent.Records;
+using Consent.Web.Hosting;
+
+namespace Consent.Web.Records;
+
+/// <summary>The service's record-signing certificate, its signer and its public PEM; one per process.</summary>
+/// <remarks>
+/// Production must name a PKCS#12 file: a certificate made up on the spot would change whenever the
+/// data folder is lost, and records signed with it could no longer be trusted. Development makes a
+/// self-signed one on first run and keeps it under <c>CONSENT_DATA_DIR</c>, so records stay
+/// verifiable across restarts.
+/// </remarks>
+public sealed class RecordSigning : IDisposable
+{
+    public const string DevelopmentFileName = "records-signing.pfx";
+
+    private RecordSigning(X509Certificate2 certificate, string source)
+    {
+        Certificate = certificate;
+        Signer = new RecordSigner(certificate);
+        PublicPem = SigningCertificates.ExportPublicPem(certificate);
+        Source = source;
+    }
+
+    public X509Certificate2 Certificate { get; }
+
+    public RecordSigner Signer { get; }
+
+    /// <summary>The public certificate as PEM, for auditors and verifiers.</summary>
+    public string PublicPem { get; }
+
+    /// <summary>The file the certificate came from.</summary>
+    public string Source { get; }
+
+    /// <summary>Loads the configured certificate, or in Development the one kept in the data folder (made on first run).</summary>
+    /// <exception cref="StartupProblemException">The certificate is missing or unusable; the message says what to fix.</exception>
+    public static RecordSigning Load(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var path = configuration["Signing:CertificatePath"];
+        var password = configuration["Signing:CertificatePassword"];
+        if (!string.IsNullOrWhiteSpace(path))
+        {
+            return FromFile(Path.GetFullPath(path), string.IsNullOrEmpty(password) ? null : password, "Signing:CertificatePath");
+        }
+
+        if (!environment.IsDevelopment())
+        {
+            throw new StartupProblemException(
+                "No record-signing certificate is configured. Set Signing:CertificatePath (environment variable "
+                + "Signing__CertificatePath) to a PKCS#12 file with an ECDSA or RSA private key, and Signing:CertificatePassword "
+                + "to its password. To make a self-signed one: dotnet Consent.Web.dll create-signing-certificate /data/records-signing.pfx");
+        }
+
+        var file = Path.Combine(DataDirectory(configuration), DevelopmentFileName);
+        if (!File.Exists(file))
+        {
+            var clinic = configuration["Consent:ClinicName"] is { Length: > 0 } name ? name : "Consent";
+            CreateFile(file, $"{clinic} records (development)", null);
+        }
+
+        return FromFile(file, null, "the development certificate");
+    }
+
+    /// <summary>The folder for local data: <c>CONSENT_DATA_DIR</c>, default <c>.data</c>.</summary>
+    public static string DataDirectory(IConfiguration configuration) =>
+        Path.GetFullPath(configuration["CONSENT_DATA_DIR"] is { Length: > 0 } dir ? dir : ".data");
+
+    /// <summary>Writes a new self-signed signing certificate; never replaces an existing file (another process may have won the race).</summary>
+    public static void CreateFile(string file, string subject, string? password)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        var temporary = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        File.WriteAllBytes(temporary, SigningCertificates.CreateDevelopmentCertificate(subject, password));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        try
+        {
+            File.Move(temporary, file, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static RecordSigning FromFile(string file, string? password, string what)
+    {
+        if (!File.Exists(file))
+        {
+            throw new StartupProblemException($"The record-signing certificate ({what}) {file} does not exist.");
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = SigningCertificates.Load(file, password);
+        }
+        catch (CryptographicException e)
+        {
+            throw new StartupProblemException(
+                $"The record-signing certificate {file} could not be read as PKCS#12 ({e.Message.TrimEnd('.')}). Check Signing:CertificatePassword.");
+        }
+
+        try
+        {
+            return new RecordSigning(certificate, file);
+        }
+        catch (ArgumentException e)
+        {
+            certificate.Dispose();
+            throw new StartupProblemException($"The record-signing certificate {file} cannot sign records: {e.Message}");
+        }
+    }
+
+    public void Dispose() => Certificate.Dispose();
+}

@@ -1,0 +1,40 @@
+namespace Consent.Web.Records;
+
+/// <summary>The sentences a record needs beyond the renderer's labels (signature meanings, methods, outcomes), in English and Spanish.</summary>
+public sealed record RecordWording(
+    string IdentityMethod,
+    string PatientMeaning,
+    string ClinicianMeaning,
+    string DrawnSignature,
+    string TypedSignature,
+    string PasswordReentry,
+    string Declined,
+    string Referred,
+    string Withdrawn)
+{
+    public static RecordWording English { get; } = new(
+        IdentityMethod: "date of birth",
+        PatientMeaning: "I give my informed consent to the treatment described.",
+        ClinicianMeaning: "I attest that the patient was informed, had their questions answered and consented voluntarily.",
+        DrawnSignature: "typed name and drawn signature",
+        TypedSignature: "typed name",
+        PasswordReentry: "password re-entry",
+        Declined: "The patient declined to give consent.",
+        Referred: "The session ended with a referral.",
+        Withdrawn: "The patient withdrew the consent given earlier.");
+
+    public static RecordWording Spanish { get; } = new(
+        IdentityMethod: "fecha de nacimiento",
+        PatientMeaning: "Doy mi consentimiento informado para el tratamiento descrito.",
+        ClinicianMeaning: "Declaro que el paciente fue informado, recibió respuesta a sus preguntas y dio su consentimiento de forma voluntaria.",
+        DrawnSignature: "nombre escrito y firma dibujada",
+        TypedSignature: "nombre escrito",
+        PasswordReentry: "nueva introducción de la contraseña",
+        Declined: "El paciente no dio su consentimiento.",
+        Referred: "La sesión terminó con una derivación.",
+        Withdrawn: "El paciente retiró el consentimiento que había dado.");
+
+    /// <summary>The wording for a session language; English for languages without a translation.</summary>
+    public static RecordWording For(string language) =>
+        language.Split('-', '_')[0].Equals("es", StringComparison.OrdinalIgnoreCase) ? Spanish : English;
+}

@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using Consent.Web.Api;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Sessions;
+using Consent.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Consent.Web.Ui;
+
+/// <summary>
+/// What every patient page shares: the session behind the link token, its replayed state, whether
+/// this browser holds a ticket for it, and the language the patient reads in.
+/// </summary>
+/// <remarks>
+/// Patient pages are <c>[AllowAnonymous]</c> at the framework level because a missing ticket must
+/// lead to the date-of-birth page, not to a bare 401. The real check is
+/// <see cref="PatientApi.AuthorizedAsync"/>, the same one the patient API uses: the ticket must name
+/// this very session and this very link, so a ticket for one session never opens another.
+/// </remarks>
+public abstract class PatientPageModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PageModel
+{
+    public const string LanguageCookie = "consent_lang";
+
+    [BindProperty(SupportsGet = true)]
+    public string Token { get; set; } = "";
+
+    public ConsentSession Session { get; private set; } = null!;
+
+    public LoadedWorkflow Workflow { get; private set; } = null!;
+
+    public SessionState State { get; private set; } = null!;
+
+    /// <summary>True when this browser's ticket opens this session.</summary>
+    public bool HasAccess { get; private set; }
+
+    /// <summary>The language the patient reads in: their choice, else the session's.</summary>
+    public string Lang { get; private set; } = "en";
+
+    public PatientTexts T { get; private set; } = PatientTexts.English;
+
+    /// <summary>A fresh key for each form on the page (see <see cref="PageIdempotency"/>).</summary>
+    public string IdempotencyKey { get; } = PageIdempotency.NewKey();
+
+    /// <summary>The languages the workflow is written in, for the language switch.</summary>
+    public IReadOnlyList<string> Languages => Workflow?.Definition.Languages ?? ["en"];
+
+    public string Home => $"/p/{Token}";
+
+    protected ConsentDbContext Db => db;
+
+    protected SessionWriter Writer => writer;
+
+    protected DateTimeOffset Now => clock.GetUtcNow();
+
+    /// <summary>True when the patient reads in another language than the one the session records.</summary>
+    public bool IsTranslated => Lang != Session.Language;
+
+    /// <summary>Loads the session; false when the token names none (the caller shows "link not valid").</summary>
+    protected async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        SetLanguage(PatientTexts.English.Code);
+        if (await PatientApi.FindAsync(db, Token, ct) is not { } session)
+        {
+            return false;
+        }
+
+        Session = session;
+        Workflow = writer.Workflow(session);
+        ViewData["Token"] = Token;
+        ViewData["Languages"] = Workflow.Definition.Languages.ToList();
+        State = await writer.ReplayAsync(Workflow, session.Id, ct);
+        HasAccess = await PatientApi.AuthorizedAsync(db, Token, User, ct) is not null;
+        var chosen = Request.Cookies[LanguageCookie];
+        SetLanguage(chosen is not null && Workflow.Definition.Languages.Contains(chosen) ? chosen : session.Language);
+        return true;
+    }
+
+    /// <summary>Where a patient without a ticket, or on an ended session, belongs: the link's front page.</summary>
+    protected bool MustGoHome =>
+        !HasAccess || SessionLifecycle.IsEnded(State.Status) || State.Identity.Locked || IsPastExpiry;
+
+    /// <summary>The link ran out even if the background job has not marked the session expired yet.</summary>
+    public bool IsPastExpiry =>
+        State.Status is SessionStatus.Invited or SessionStatus.InProgress && Now > State.ExpiresAt;
+
+    /// <summary>Patient steps already done (identity left out), in workflow order, for rereading.</summary>
+    public IReadOnlyList<StepDefinition> DoneSteps =>
+        [.. Workflow.Definition.Steps.Where(s => s.IsPatientStep && s.Type != StepType.Identity && State.IsCompleted(s.Id))];
+
+    /// <summary>Runs a patient command through the same writer as the API, as the patient.</summary>
+    protected Task<SessionWrite> ApplyAsync(Func<SessionState, SessionCommand> command, JsonObject body, string? idempotencyKey, CancellationToken ct) =>
+        writer.ApplyAsync(Session.Id, (_, state) => command(state), Actor.From(HttpContext, Actor.Patient),
+            PageIdempotency.For(HttpContext, idempotencyKey, body), (_, state, events) => SessionResults.StepAnswer(state, events), ct);
+
+    /// <summary>Texts of the workflow (Markdown) in the reading language.</summary>
+    public string Text(LocalizedText? text) => text?.For(Lang) ?? "";
+
+    private void SetLanguage(string language)
+    {
+        Lang = language;
+        T = PatientTexts.For(language);
+        ViewData["Lang"] = language;
+        ViewData["PatientTexts"] = T;
+    }
+}

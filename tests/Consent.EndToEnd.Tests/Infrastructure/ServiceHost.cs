@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Playwright;
+using Npgsql;
+
+namespace Consent.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The real service as a child process (the built Consent.Web.dll) on a free port, against its own
+/// fresh PostgreSQL database, plus one headless Debian chromium shared by the tests of a collection.
+/// </summary>
+public sealed class ServiceHost : IAsyncLifetime
+{
+    public const string DemoPassword = "e2e-demo-password-1";
+
+    private readonly string serverConnection;
+    private readonly string database = "consent_e2e_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly System.Text.StringBuilder log = new();
+    private Process? service;
+    private IPlaywright? playwright;
+
+    public ServiceHost()
+    {
+        serverConnection = Environment.GetEnvironmentVariable("CONSENT_TEST_CONNECTION") is { Length: > 0 } connection
+            ? connection
+            : throw new InvalidOperationException(
+                "CONSENT_TEST_CONNECTION is not set: run the tests with scripts/test.sh, which starts a throwaway PostgreSQL.");
+    }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string Log
+    {
+        get
+        {
+            lock (log)
+            {
+                return log.ToString();
+            }
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        await using (var connection = new NpgsqlConnection(serverConnection))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var port = FreePort();
+        BaseUrl = new Uri($"http://127.0.0.1:{port}");
+        var dataDir = Directory.CreateTempSubdirectory("consent-e2e-data-").FullName;
+        var start = new ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "Consent.Web.dll"), "--urls", BaseUrl.ToString().TrimEnd('/'),
+                "--contentRoot", Path.Combine(RepositoryRoot.Path, "src", "Consent.Web")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ConnectionStrings__Consent"] = new NpgsqlConnectionStringBuilder(serverConnection) { Database = database }.ConnectionString;
+        start.Environment["CONSENT_DEMO_PASSWORD"] = DemoPassword;
+        start.Environment["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path;
+        start.Environment["CONSENT_DATA_DIR"] = dataDir;
+        service = Process.Start(start)!;
+        service.OutputDataReceived += Collect;
+        service.ErrorDataReceived += Collect;
+        service.BeginOutputReadLine();
+        service.BeginErrorReadLine();
+
+        var launch = LaunchBrowserAsync();
+        await WaitUntilReadyAsync();
+        Browser = await launch;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        playwright?.Dispose();
+        if (service is { HasExited: false })
+        {
+            service.Kill(entireProcessTree: true);
+            await service.WaitForExitAsync();
+        }
+
+        service?.Dispose();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(serverConnection);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A fresh browser context (its own cookies) at a phone or desktop size, with or without JavaScript.</summary>
+    public Task<IBrowserContext> NewContextAsync(Screen screen, bool javaScript = true) =>
+        Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = screen switch
+            {
+                Screen.Phone => new ViewportSize { Width = 390, Height = 844 },
+                Screen.Narrow => new ViewportSize { Width = 320, Height = 640 },
+                _ => new ViewportSize { Width = 1280, Height = 900 },
+            },
+            IsMobile = screen != Screen.Desktop,
+            HasTouch = screen != Screen.Desktop,
+            JavaScriptEnabled = javaScript,
+            Locale = "en-US",
+            AcceptDownloads = true,
+        });
+
+    private async Task<IBrowser> LaunchBrowserAsync()
+    {
+        playwright = await Playwright.CreateAsync();
+        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        });
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (service!.HasExited)
+            {
+                throw new InvalidOperationException($"The service exited with {service.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"The service did not become ready in 90 s:\n{Log}");
+    }
+
+    private void Collect(object sender, DataReceivedEventArgs e)
+    {
+        if (e.Data is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.AppendLine(e.Data);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Window sizes: a common phone (390 px), the narrowest supported phone (320 px), a desktop.</summary>
+public enum Screen
+{
+    Phone,
+    Narrow,
+    Desktop,
+}
+
+/// <summary>The tests sharing one service and browser; they run one after the other.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserTests : ICollectionFixture<ServiceHost>
+{
+    public const string Name = "browser";
+}

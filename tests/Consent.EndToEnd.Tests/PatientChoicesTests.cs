@@ -1,0 +1,179 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Consent.EndToEnd.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Consent.EndToEnd.Tests.Infrastructure.PatientWalker;
+
+namespace Consent.EndToEnd.Tests;
+
+/// <summary>Declining, being referred, rereading, switching language, resuming, a missed teach-back, and a page without JavaScript.</summary>
+[Collection(BrowserTests.Name)]
+public sealed class PatientChoicesTests(ServiceHost host)
+{
+    [Fact]
+    public async Task PatientDeclines_AfterAConfirmation_AndSeesAKindEnding()
+    {
+        var session = await StaffApi.StartAsync(host, Patient.Spanish, "es");
+        await using var context = await host.NewContextAsync(Screen.Phone);
+        var page = await context.NewPageAsync();
+        var check = new PageCheck(page, "decline-es-phone", axe: true);
+        var walker = new PatientWalker(page, check, Patient.Spanish);
+        await walker.OpenAsync(session.PatientPath);
+
+        await walker.VerifyAsync(new DateOnly(1975, 1, 1));
+        Assert.Contains("Intentos restantes: 4", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+        await check.CaptureAsync(page, "wrong-date", "wrong-date");
+        await walker.VerifyAsync();
+        await walker.WalkAsync(Kind.Disclosure);
+
+        await walker.SubmitAsync("a.action-decline");
+        Assert.EndsWith("/decline", page.Url, StringComparison.Ordinal);
+        await check.CaptureAsync(page, "confirm", "confirm");
+        await walker.SubmitAsync("a.button-secondary[href$='/step']");
+        Assert.Equal(Kind.Disclosure, await walker.KindAsync());
+
+        await walker.SubmitAsync("a.action-decline");
+        await page.FillAsync("#decline-reason", "Prefiero pensarlo más.");
+        await walker.SubmitAsync("form button.button-danger");
+        Assert.Equal("Usted no dio su consentimiento", await page.InnerTextAsync("h1"));
+        await check.CaptureAsync(page, "declined", "declined");
+        Assert.Equal("Declined", await StatusAsync(session));
+        check.AssertClean();
+    }
+
+    [Fact]
+    public async Task ScreeningAnswer_RefersThePatient_WithTheWorkflowsMessage()
+    {
+        var session = await StaffApi.StartAsync(host, Patient.English, "en");
+        await using var context = await host.NewContextAsync(Screen.Phone);
+        var page = await context.NewPageAsync();
+        var check = new PageCheck(page, "referral-en-phone", axe: true);
+        var walker = new PatientWalker(page, check, Patient.English) { SaysYes = id => id == "psychosis" };
+        await walker.OpenAsync(session.PatientPath);
+        await walker.VerifyAsync();
+
+        Assert.Equal(Kind.Ending, await walker.WalkAsync());
+        Assert.Contains("psychosis", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal("Referred", await StatusAsync(session));
+        check.AssertClean();
+    }
+
+    [Fact]
+    public async Task PatientGoesBack_SwitchesLanguage_ResumesElsewhere_AndRereadsAfterAMissedQuiz()
+    {
+        var session = await StaffApi.StartAsync(host, Patient.English, "en");
+        await using var first = await host.NewContextAsync(Screen.Phone);
+        var page = await first.NewPageAsync();
+        var check = new PageCheck(page, "reread-en-phone", axe: true);
+        var walker = new PatientWalker(page, check, Patient.English);
+        await walker.OpenAsync(session.PatientPath);
+        await walker.VerifyAsync();
+        await walker.WalkAsync(Kind.Disclosure);
+        Assert.True(await page.Locator("button.read-aloud").IsVisibleAsync(), "with script, disclosures can be read aloud");
+        await walker.AnswerAsync(Kind.Disclosure, null);
+        var secondTitle = await page.InnerTextAsync("h1");
+
+        await walker.SubmitAsync("a.action-back");
+        Assert.Contains("/review/", page.Url, StringComparison.Ordinal);
+        Assert.Contains("You accepted this on", await page.InnerTextAsync(".recorded"), StringComparison.Ordinal);
+        await check.CaptureAsync(page, "review", "review");
+        await walker.SubmitAsync("a.button[href$='/step']");
+        Assert.Equal(secondTitle, await page.InnerTextAsync("h1"));
+
+        await walker.SubmitAsync(".lang-switch a[lang=es]");
+        Assert.Equal("es", await page.GetAttributeAsync("html", "lang"));
+        Assert.Contains("Usted está leyendo esto en español", await page.InnerTextAsync(".translation-note"), StringComparison.Ordinal);
+        await check.CaptureAsync(page, "translated", "translated");
+        await walker.AnswerAsync(Kind.Disclosure, null);
+        Assert.Equal(Kind.Disclosure, await walker.KindAsync());
+        Assert.StartsWith("Paso 5", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+
+        // Later, on another device: the same link, the date of birth again, and on from where they stopped.
+        await using var second = await host.NewContextAsync(Screen.Desktop);
+        var later = await second.NewPageAsync();
+        var laterCheck = new PageCheck(later, "resume-en-desktop", axe: true);
+        var resumed = new PatientWalker(later, laterCheck, Patient.English) { MissQuizOnce = true };
+        await resumed.OpenAsync(session.PatientPath);
+        await resumed.VerifyAsync();
+        Assert.StartsWith("Step 5", await later.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+        Assert.Equal(Kind.Quiz, await resumed.WalkAsync(Kind.Quiz));
+        await resumed.AnswerAsync(Kind.Quiz, "understanding");
+        Assert.True(await later.Locator(".review-passage").CountAsync() > 0, "a missed question shows its passage again");
+        Assert.Equal(Kind.Waiting, await resumed.WalkAsync());
+        check.AssertClean();
+        laterCheck.AssertClean();
+    }
+
+    [Fact]
+    public async Task WithoutJavaScript_TheWholeConsentWorks_WithTheTypedNameAsSignature_AndADoubleTapRecordsOnce()
+    {
+        var session = await StaffApi.StartAsync(host, Patient.English, "en");
+        await using var context = await host.NewContextAsync(Screen.Phone, javaScript: false);
+        var page = await context.NewPageAsync();
+        var check = new PageCheck(page, "nojs-en-phone", axe: false);
+        var walker = new PatientWalker(page, check, Patient.English) { Draw = false };
+        await walker.OpenAsync(session.PatientPath);
+        await walker.VerifyAsync();
+        await walker.WalkAsync(Kind.Disclosure);
+        Assert.False(await page.Locator("button.read-aloud").IsVisibleAsync(), "without script there is no read-aloud button");
+
+        // The same form sent twice (a double tap, a resent page) records one acknowledgment.
+        var form = page.Locator("form[action*='handler=Acknowledge']");
+        var fields = new Dictionary<string, string>();
+        foreach (var input in await form.Locator("input[type=hidden]").AllAsync())
+        {
+            fields[(await input.GetAttributeAsync("name"))!] = (await input.GetAttributeAsync("value"))!;
+        }
+
+        fields["acknowledged"] = "true";
+        var action = await form.GetAttributeAsync("action");
+        var taps = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+        {
+            var data = context.APIRequest.CreateFormData();
+            foreach (var (name, value) in fields)
+            {
+                data.Set(name, value);
+            }
+
+            return context.APIRequest.PostAsync(action!, new() { Form = data, MaxRedirects = 0 });
+        }));
+        Assert.All(taps, response => Assert.Equal(302, response.Status));
+
+        // A form without its antiforgery token records nothing and leads back to the link's front page.
+        var forged = context.APIRequest.CreateFormData();
+        forged.Set("stepId", fields["stepId"]);
+        forged.Set("IdempotencyKey", Guid.NewGuid().ToString("N"));
+        var refused = await context.APIRequest.PostAsync(action!, new() { Form = forged, MaxRedirects = 0 });
+        Assert.Equal(302, refused.Status);
+        Assert.Equal(session.PatientPath, refused.Headers["location"]);
+
+        await page.ReloadAsync();
+        Assert.Equal(Kind.Sign, await walker.WalkAsync(Kind.Sign));
+        Assert.False(await page.Locator(".signature-pad").IsVisibleAsync(), "without script there is no drawing pad");
+        await walker.SignAsync();
+        Assert.Equal(Kind.Waiting, await walker.WalkAsync());
+
+        var events = await EventsAsync(session);
+        Assert.Equal(1, events.Count(e => e.GetProperty("type").GetString() == "DisclosureAcknowledged"
+            && e.GetProperty("stepId").GetString() == fields["stepId"]));
+        var signed = events.Single(e => e.GetProperty("type").GetString() == "PatientSigned");
+        Assert.Equal("typed", signed.GetProperty("payload").GetProperty("method").GetString());
+        Assert.Equal("AwaitingCountersign", await StatusAsync(session));
+    }
+
+    private async Task<string> StatusAsync(StartedSession session)
+    {
+        using var http = await ClinicianAsync();
+        return (await http.GetFromJsonAsync<JsonElement>($"/api/v1/sessions/{session.Id}")).GetProperty("status").GetString()!;
+    }
+
+    private async Task<IReadOnlyList<JsonElement>> EventsAsync(StartedSession session)
+    {
+        using var http = await ClinicianAsync();
+        var chain = await http.GetFromJsonAsync<JsonElement>($"/api/v1/sessions/{session.Id}/events");
+        Assert.True(chain.GetProperty("verified").GetBoolean());
+        return [.. chain.GetProperty("events").EnumerateArray()];
+    }
+
+    private Task<HttpClient> ClinicianAsync() => StaffApi.ClinicianClientAsync(host);
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Consent.Web.Tests.Infrastructure;
+using Consent.Web.Tests.Records;
+using MimeKit;
+using Npgsql;
+
+namespace Consent.Web.Tests.Mail;
+
+/// <summary>Patient mail by SMTP: the invitation link, then a copy of each record; nothing about the patient in a subject.</summary>
+public sealed class PatientMailTests(MailWebFactory factory) : IClassFixture<MailWebFactory>
+{
+    [Fact]
+    public async Task AnEmailAddress_GetsTheInvitationLink_WithNoPatientDataInTheSubject()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var email = Address();
+
+        var (id, url) = await StartAsync(clinician, email, "en");
+
+        var message = Assert.Single(await factory.MailForAsync(email));
+        Assert.Equal("Your consent form is ready", message.Subject);
+        Assert.Equal(MailboxAddress.Parse(MailWebFactory.From), message.From.Mailboxes.Single());
+        Assert.Contains(url, message.TextBody, StringComparison.Ordinal);
+        Assert.Contains(RecordsWebFactory.ClinicName, message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("date of birth", message.TextBody, StringComparison.Ordinal);
+        AssertNothingAboutThePatient(message.Subject!, email);
+        Assert.DoesNotContain(PatientDriver.PatientName, message.TextBody, StringComparison.Ordinal);
+        Assert.Contains(id.ToString("N"), message.MessageId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheInvitationLink_IsNeverStoredInClear_AndIsRemovedOnceSent()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var email = Address();
+        await using var db = await factory.OpenDatabaseAsync();
+
+        var (id, url) = await StartAsync(clinician, email, "en");
+        var token = url[(url.LastIndexOf('/') + 1)..];
+        await factory.MailForAsync(email);
+
+        await using var query = new NpgsqlCommand("SELECT payload::text, completed_at IS NOT NULL FROM outbox_jobs WHERE session_id = @s AND kind = 'send-mail'", db);
+        query.Parameters.AddWithValue("s", id);
+        await using var reader = await query.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.DoesNotContain(token, reader.GetString(0), StringComparison.Ordinal);
+        await WaitUntilAsync(async () =>
+        {
+            await using var again = new NpgsqlCommand("SELECT payload::text FROM outbox_jobs WHERE session_id = @s AND kind = 'send-mail'", await factory.OpenDatabaseAsync());
+            again.Parameters.AddWithValue("s", id);
+            var payload = (string)(await again.ExecuteScalarAsync())!;
+            return !payload.Contains("link", StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task ASpanishSession_GetsSpanishMail()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var email = Address();
+
+        await StartAsync(clinician, email, "es");
+
+        var message = Assert.Single(await factory.MailForAsync(email));
+        Assert.Equal("Su formulario de consentimiento está listo", message.Subject);
+        Assert.Contains("fecha de nacimiento", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoEmailAddress_NoMailJob()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var (id, _) = await StartAsync(clinician, null, "en");
+
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM outbox_jobs WHERE session_id = @s AND kind = 'send-mail'", await factory.OpenDatabaseAsync());
+        count.Parameters.AddWithValue("s", id);
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task AfterSigning_ThePatientGetsTheirCopy_ThePdfAttached()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var email = Address();
+        var (id, url) = await StartAsync(driver.Clinician, email, "en");
+        var session = new StartedSession(id, url[(url.LastIndexOf('/') + 1)..], url);
+        var patient = await driver.VerifyAsync(session);
+        await driver.WalkAsync(patient, session);
+        var countersign = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{id}/countersign",
+            new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
+        Assert.Equal(HttpStatusCode.OK, countersign.StatusCode);
+        var pdf = await RecordSessions.WaitForRecordAsync(driver.Clinician, id);
+
+        var copy = (await factory.MailForAsync(email, 2)).Single(m => m.Attachments.Any());
+
+        Assert.Equal("Your copy of your signed consent", copy.Subject);
+        AssertNothingAboutThePatient(copy.Subject!, email);
+        var attachment = Assert.IsType<MimePart>(Assert.Single(copy.Attachments));
+        Assert.Equal("application/pdf", attachment.ContentType.MimeType);
+        Assert.Equal($"consent-record-{id}-consent.pdf", attachment.FileName);
+        using var content = new MemoryStream();
+        await attachment.Content!.DecodeToAsync(content);
+        Assert.Equal(pdf, content.ToArray());
+    }
+
+    private static string Address() => $"patient-{Guid.NewGuid():N}@example.net";
+
+    private static void AssertNothingAboutThePatient(string subject, string email)
+    {
+        foreach (var personal in new[] { PatientDriver.PatientName, "María", "Pérez", PatientDriver.DateOfBirth, "1975", "MRN", email, "ketamine", "ketamina" })
+        {
+            Assert.DoesNotContain(personal, subject, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    private static async Task<(Guid Id, string PatientUrl)> StartAsync(HttpClient clinician, string? email, string language)
+    {
+        var response = await clinician.PostAsJsonAsync("/api/v1/sessions", new
+        {
+            workflowId = "ketamine-iv-depression", language,
+            patient = new { name = PatientDriver.PatientName, dateOfBirth = PatientDriver.DateOfBirth, mrn = "MRN-7", email },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (body.GetProperty("id").GetGuid(), body.GetProperty("patientUrl").GetString()!);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
+            await Task.Delay(100);
+        }
+    }
+}
