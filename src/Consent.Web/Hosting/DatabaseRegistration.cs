@@ -31,6 +31,13 @@ public static class DatabaseRegistration
             builder.Timeout = 3;
         }
 
+        // Prepare the few statements a submission repeats on each pooled connection instead of
+        // parsing and planning them per request (docs/PERFORMANCE.md, P2).
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
         return builder.ConnectionString;
     }
 }

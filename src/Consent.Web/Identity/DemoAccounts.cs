@@ -26,8 +26,8 @@ public static class DemoAccounts
     }
 
     /// <remarks>
-    /// Development only. The password is reset to the configured one on every start so that the
-    /// value scripts/run.sh prints always works.
+    /// Development only. The password is reset to the configured one whenever it differs, so that
+    /// the value scripts/run.sh prints always works.
     /// </remarks>
     public static async Task EnsureDemoAccountsAsync(UserManager<StaffUser> users, string password, TimeProvider clock)
     {
@@ -39,10 +39,16 @@ public static class DemoAccounts
                 user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = clock.GetUtcNow() };
                 Check(await users.CreateAsync(user, password), email);
             }
-            else
+            else if (!await users.CheckPasswordAsync(user, password))
             {
                 var token = await users.GeneratePasswordResetTokenAsync(user);
                 Check(await users.ResetPasswordAsync(user, token, password), email);
+                await users.SetLockoutEndDateAsync(user, null);
+                await users.ResetAccessFailedCountAsync(user);
+            }
+
+            if (await users.IsLockedOutAsync(user))
+            {
                 await users.SetLockoutEndDateAsync(user, null);
                 await users.ResetAccessFailedCountAsync(user);
             }

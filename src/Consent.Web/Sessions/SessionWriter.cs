@@ -42,6 +42,9 @@ public sealed class SessionWriter(ConsentDbContext db, WorkflowRegistry workflow
         CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Any failure abandons the whole transaction, so EF's savepoint around SaveChanges protects
+        // nothing and costs two statements per submission (docs/PERFORMANCE.md, P1).
+        db.Database.AutoSavepointsEnabled = false;
         var session = await db.Sessions
             .FromSqlInterpolated($"SELECT *, xmin FROM consent_sessions WHERE id = {sessionId} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
