@@ -55,7 +55,19 @@ public sealed class PatientChoicesTests(ServiceHost host)
         Assert.Equal(Kind.Ending, await walker.WalkAsync());
         Assert.Contains("psychosis", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         Assert.Equal("Referred", await StatusAsync(session));
+
+        // Someone else holding the link learns nothing without the date of birth; the patient can come back.
+        await using var other = await host.NewContextAsync(Screen.Desktop);
+        var later = await other.NewPageAsync();
+        var laterCheck = new PageCheck(later, "referral-later-desktop", axe: true);
+        var again = new PatientWalker(later, laterCheck, Patient.English);
+        await again.OpenAsync(session.PatientPath);
+        Assert.DoesNotContain("psychosis", await later.InnerTextAsync("main"), StringComparison.Ordinal);
+        await again.VerifyAsync();
+        Assert.Contains("psychosis", await later.InnerTextAsync("main"), StringComparison.Ordinal);
+        await laterCheck.CaptureAsync(later, "outcome");
         check.AssertClean();
+        laterCheck.AssertClean();
     }
 
     [Fact]

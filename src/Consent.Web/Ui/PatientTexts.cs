@@ -26,6 +26,7 @@ public sealed record PatientTexts
     public required string WelcomeTitle { get; init; }
     public required string WelcomeIntro { get; init; }
     public required string WelcomeResume { get; init; }
+    public required string WelcomeBack { get; init; }
     public required string DobLegend { get; init; }
     public required string DobHelp { get; init; }
     public required string Day { get; init; }
@@ -183,6 +184,7 @@ public sealed record PatientTexts
         WelcomeTitle = "Your consent form",
         WelcomeIntro = "Your clinic asked you to read about {0} and decide if you agree to it. It takes about 15 to 20 minutes.",
         WelcomeResume = "You can stop at any time and come back later with the same link. What you have done is saved.",
+        WelcomeBack = "This is your form about {0}. Confirm your date of birth to see where things stand and to download your copy.",
         DobLegend = "Your date of birth",
         DobHelp = "To keep your information private, first confirm it is you. For example, for June 30, 1975: month 6, day 30, year 1975.",
         Day = "Day",
@@ -211,7 +213,7 @@ public sealed record PatientTexts
         WithdrawalCopy = "Download the record of your withdrawal (PDF)",
         SignedCopyHelp = "Keep it for your records. If it is not ready yet, please try again in a minute.",
         HowToWithdraw = "How to withdraw your consent",
-        CopyLater = "To keep your information private, the download works only for a few hours after you confirm your date of birth. Your clinic can give you a copy at any time, and sends one by email if they have your address.",
+        CopyLater = "To download your copy, open this link again and confirm your date of birth. Your clinic can also give you a copy at any time, and sends one by email if they have your address.",
         SignedTitle = "Thank you. You have signed.",
         SignedText = "Your clinician will now check the form and sign it too. After that, your signed copy will be ready on this page.",
         ChangedMind = "If you change your mind before your clinician signs, you can still say no.",
@@ -306,6 +308,7 @@ public sealed record PatientTexts
         WelcomeTitle = "Su formulario de consentimiento",
         WelcomeIntro = "Su clínica le pidió que lea sobre {0} y decida si está de acuerdo. Toma unos 15 a 20 minutos.",
         WelcomeResume = "Puede parar en cualquier momento y volver más tarde con el mismo enlace. Lo que ya hizo queda guardado.",
+        WelcomeBack = "Este es su formulario sobre {0}. Confirme su fecha de nacimiento para ver en qué quedó y descargar su copia.",
         DobLegend = "Su fecha de nacimiento",
         DobHelp = "Para proteger su información, primero confirme que es usted. Por ejemplo, para el 30 de junio de 1975: día 30, mes 6, año 1975.",
         Day = "Día",
@@ -334,7 +337,7 @@ public sealed record PatientTexts
         WithdrawalCopy = "Descargar el registro de su retiro (PDF)",
         SignedCopyHelp = "Guárdelo. Si todavía no está listo, inténtelo de nuevo en un minuto.",
         HowToWithdraw = "Cómo retirar su consentimiento",
-        CopyLater = "Para proteger su información, la descarga funciona solo unas horas después de confirmar su fecha de nacimiento. Su clínica puede darle una copia en cualquier momento, y le envía una por correo electrónico si tiene su dirección.",
+        CopyLater = "Para descargar su copia, abra este enlace otra vez y confirme su fecha de nacimiento. Su clínica también puede darle una copia en cualquier momento, y le envía una por correo electrónico si tiene su dirección.",
         SignedTitle = "Gracias. Usted ha firmado.",
         SignedText = "Ahora su profesional clínico revisará el formulario y también lo firmará. Después, su copia firmada estará lista en esta página.",
         ChangedMind = "Si cambia de opinión antes de que firme su profesional clínico, todavía puede decir que no.",

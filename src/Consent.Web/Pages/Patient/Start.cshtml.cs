@@ -52,7 +52,7 @@ public sealed class StartModel(
         }
 
         Decide();
-        return Showing == View.Welcome && HasAccess ? Redirect($"{Home}/step") : Page();
+        return Showing == View.Welcome && HasAccess && !HasEnded ? Redirect($"{Home}/step") : Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
@@ -94,8 +94,11 @@ public sealed class StartModel(
         }
 
         PatientTicketCookie.Append(HttpContext, PatientAccess.Issue(protection, applied.Session.Id, applied.Session.LinkTokenHash, Now), environment);
-        return Redirect($"{Home}/step");
+        return Redirect(HasEnded ? Home : $"{Home}/step");
     }
+
+    /// <summary>The session ended in a way the patient may come back to read (and download a copy of).</summary>
+    public bool HasEnded => State.Status is SessionStatus.Completed or SessionStatus.Declined or SessionStatus.Referred or SessionStatus.Withdrawn;
 
     private PageResult NotValid()
     {
@@ -104,10 +107,16 @@ public sealed class StartModel(
         return Page();
     }
 
+    /// <remarks>
+    /// How a session ended is the patient's own business (a referral message names the condition that
+    /// led to it), so it is shown only to a browser holding the patient's ticket; anyone else who has
+    /// the link gets the date-of-birth check first. A voided session says only that it is void.
+    /// </remarks>
     private void Decide() => Showing =
         State.Status == SessionStatus.Expired || IsPastExpiry ? View.Expired
-        : SessionLifecycle.IsEnded(State.Status) ? View.Ended
+        : State.Status == SessionStatus.Voided ? View.Ended
         : State.Identity.Locked ? View.Locked
+        : HasEnded && HasAccess ? View.Ended
         : View.Welcome;
 
     /// <remarks>Three plain number fields work on every phone; a date picker does not on old ones.</remarks>
