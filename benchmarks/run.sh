@@ -34,6 +34,7 @@ done
 RUNS="${CHROMIUM_RUNS:-7}"
 WORK="$(mktemp -d /tmp/consent-chromium.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM HUP PIPE
 "$BIN" record-html "$WORK/record.html" 10
 "$BIN" time-render 50 "$WORK/ours.pdf" 10 | tee "$WORK/ours.txt"
 ours_ms="$(sed -E 's/.*median ([0-9.]+) ms.*/\1/' "$WORK/ours.txt")"

@@ -18,6 +18,8 @@ WORK="$(mktemp -d /tmp/consent-export.XXXXXX)"
 chmod 755 "$WORK"
 cleanup() { service_stop; pg_stop "$WORK/pg"; rm -rf "$WORK"; }
 trap cleanup EXIT
+# A signal (Ctrl+C, a closed pipe) becomes a normal exit, so the EXIT trap stops what was started.
+trap 'exit 130' INT TERM HUP PIPE
 command -v unzip >/dev/null 2>&1 || apt_ensure unzip unzip
 
 machine_line

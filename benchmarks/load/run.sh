@@ -31,6 +31,8 @@ WORK="$(mktemp -d /tmp/consent-load.XXXXXX)"
 chmod 755 "$WORK"
 cleanup() { service_stop; pg_stop "$WORK/pg"; [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"; }
 trap cleanup EXIT
+# A signal (Ctrl+C, a closed pipe) becomes a normal exit, so the EXIT trap stops what was started.
+trap 'exit 130' INT TERM HUP PIPE
 
 machine_line
 dotnet build src/Consent.Web -c Release -nologo -v quiet >&2
