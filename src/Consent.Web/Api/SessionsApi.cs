@@ -185,6 +185,9 @@ public static class SessionsApi
 
     internal static async Task<IResult> EventsAsync(Guid id, ClaimsPrincipal user, ConsentDbContext db, CancellationToken ct)
     {
+        // One snapshot for the session row and its events: an event appended between two separate
+        // reads (a record being issued) would otherwise make an honest chain look broken.
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
         if (session is null || !StaffAccess.CanRead(user, session))
         {

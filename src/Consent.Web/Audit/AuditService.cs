@@ -39,12 +39,17 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
             }
 
             var ids = page.Select(p => p.Id).ToList();
+            // Re-read the page's chain heads in the same snapshot as their events, so a session
+            // written meanwhile is never reported as broken.
+            await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            var heads = await db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => (s.LastSeq, s.LastHash), ct);
             var rows = await db.Events.AsNoTracking().Where(e => ids.Contains(e.SessionId)).OrderBy(e => e.SessionId).ThenBy(e => e.Seq).ToListAsync(ct);
             var bySession = rows.GroupBy(e => e.SessionId).ToDictionary(g => g.Key, g => g.ToList());
             foreach (var session in page)
             {
                 var chain = bySession.GetValueOrDefault(session.Id) ?? [];
-                var check = EventChain.Verify(chain, session.LastSeq, session.LastHash);
+                var (lastSeq, lastHash) = heads.GetValueOrDefault(session.Id, (session.LastSeq, session.LastHash));
+                var check = EventChain.Verify(chain, lastSeq, lastHash);
                 if (!check.Verified)
                 {
                     findings.Add(new AuditFinding(session.Id, check.Problem ?? "the event chain does not verify", check.BrokenAtSeq));
@@ -62,6 +67,7 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
                 events += chain.Count;
             }
 
+            await snapshot.CommitAsync(ct);
             after = page[^1].Id;
         }
 

@@ -14,15 +14,22 @@ public static class DatabaseStartup
         using var scope = app.Services.CreateScope();
         var services = scope.ServiceProvider;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Consent.Startup");
+        var db = services.GetRequiredService<ConsentDbContext>();
+
+        // Nodes starting together take turns: migrations, roles, workflow versions and demo accounts
+        // are each set up once, never raced into a duplicate key. The lock lives on this scope's
+        // connection, which every service below shares, and ends with it.
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7406020261127)");
         if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
         {
-            await services.GetRequiredService<ConsentDbContext>().Database.MigrateAsync();
+            await db.Database.MigrateAsync();
         }
 
         await DemoAccounts.EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
 
         await Workflows.WorkflowSync.SyncAsync(
-            services.GetRequiredService<ConsentDbContext>(),
+            db,
             services.GetRequiredService<Workflows.WorkflowRegistry>(),
             services.GetRequiredService<TimeProvider>(),
             approveNewVersions: app.Environment.IsDevelopment() && app.Configuration.GetValue("Workflows:ApproveInDevelopment", true));
