@@ -91,81 +91,95 @@ public static class PatientApi
         }
 
         var workflow = writer.Workflow(session);
-        var state = await writer.ReplayAsync(workflow, session.Id, ct);
+        var state = await writer.StateAsync(workflow, session, ct);
         return TypedResults.Ok(PatientView.Render(workflow, state, session.Language));
     }
 
+    /// <remarks>
+    /// The ticket is checked against the link in memory, and against the session's current link
+    /// in the same statement that locks the session: one round trip for both (docs/PERFORMANCE.md, P3).
+    /// What the patient sent is checked after that, so a stranger learns nothing from a 400.
+    /// </remarks>
     internal static async Task<IResult> SubmitStepAsync(
-        string token, string stepId, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+        string token, string stepId, HttpContext http, ClaimsPrincipal user, SessionWriter writer, CancellationToken ct)
     {
-        if (await AuthorizedAsync(db, token, user, ct) is not { } session)
+        if (Ticket(token, user) is not { } ticket)
         {
             return AccessDenied();
         }
 
         var (body, bodyError) = await JsonBody.ReadObjectAsync(http.Request, ct);
-        if (body is null)
+        var key = body is null ? null : IdempotencyFor(http, body);
+        SessionCommand? command = null;
+        IResult? Check(ConsentSession session)
         {
-            return bodyError!.StartsWith("Send the body", StringComparison.Ordinal)
-                ? TypedResults.Problem(title: "Unsupported media type", detail: bodyError, statusCode: StatusCodes.Status415UnsupportedMediaType)
-                : SessionResults.Invalid(bodyError);
+            if (body is null)
+            {
+                return bodyError!.StartsWith("Send the body", StringComparison.Ordinal)
+                    ? TypedResults.Problem(title: "Unsupported media type", detail: bodyError, statusCode: StatusCodes.Status415UnsupportedMediaType)
+                    : SessionResults.Invalid(bodyError);
+            }
+
+            if (writer.Workflow(session).Definition.FindStep(stepId) is not { } step)
+            {
+                return TypedResults.Problem(title: "Not found", detail: $"This workflow has no step '{Shorten(stepId)}'.", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            (command, var error) = StepSubmissions.Read(step, body, session.PatientName);
+            return command is null ? SessionResults.Invalid(error!)
+                : key is { Key.Length: > MaxKeyLength } ? SessionResults.Invalid($"The Idempotency-Key header is longer than {MaxKeyLength} characters.")
+                : null;
         }
 
-        var step = writer.Workflow(session).Definition.FindStep(stepId);
-        if (step is null)
-        {
-            return TypedResults.Problem(title: "Not found", detail: $"This workflow has no step '{Shorten(stepId)}'.", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        var (command, error) = StepSubmissions.Read(step, body, session.PatientName);
-        if (command is null)
-        {
-            return SessionResults.Invalid(error!);
-        }
-
-        var key = IdempotencyFor(http, body);
-        if (key is { Key.Length: > 100 })
-        {
-            return SessionResults.Invalid("The Idempotency-Key header is longer than 100 characters.");
-        }
-
-        return SessionResults.ToHttp(await writer.ApplyAsync(session.Id, (_, _) => command, Actor.From(http, Actor.Patient), key,
-            (_, state, events) => SessionResults.StepAnswer(state, events), ct));
+        return PatientAnswer(await writer.ApplyAsync(ticket.SessionId, ticket.LinkHash, Check, (_, _) => command!, Actor.From(http, Actor.Patient),
+            key is { Key.Length: > MaxKeyLength } ? null : key, (_, state, events) => SessionResults.StepAnswer(state, events), ct));
     }
 
     internal static async Task<IResult> DeclineAsync(
-        string token, DeclineInput body, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+        string token, DeclineInput body, HttpContext http, ClaimsPrincipal user, SessionWriter writer, CancellationToken ct)
     {
-        if (await AuthorizedAsync(db, token, user, ct) is not { } session)
+        if (Ticket(token, user) is not { } ticket)
         {
             return AccessDenied();
         }
 
         var (reason, error) = TextInput.Clean(body.Reason, "reason", 2000, required: false, multiline: true);
-        return error is not null
-            ? SessionResults.Invalid("reason", error)
-            : SessionResults.ToHttp(await writer.ApplyAsync(session.Id, (_, _) => new Decline(reason), Actor.From(http, Actor.Patient),
-                IdempotencyFor(http, new JsonObject { ["decline"] = reason }), (_, state, events) => SessionResults.StepAnswer(state, events), ct));
+        return PatientAnswer(await writer.ApplyAsync(ticket.SessionId, ticket.LinkHash, _ => error is null ? null : SessionResults.Invalid("reason", error),
+            (_, _) => new Decline(reason), Actor.From(http, Actor.Patient),
+            IdempotencyFor(http, new JsonObject { ["decline"] = reason }), (_, state, events) => SessionResults.StepAnswer(state, events), ct));
     }
 
     internal static async Task<IResult> AskAsync(
-        string token, QuestionInput body, HttpContext http, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+        string token, QuestionInput body, HttpContext http, ClaimsPrincipal user, SessionWriter writer, CancellationToken ct)
     {
-        if (await AuthorizedAsync(db, token, user, ct) is not { } session)
+        if (Ticket(token, user) is not { } ticket)
         {
             return AccessDenied();
         }
 
         var (question, error) = TextInput.Clean(body.Question, "question", 2000, multiline: true);
-        if (error is not null)
-        {
-            return SessionResults.Invalid("question", error);
-        }
-
-        return SessionResults.ToHttp(await writer.ApplyAsync(session.Id,
+        return PatientAnswer(await writer.ApplyAsync(ticket.SessionId, ticket.LinkHash, _ => error is null ? null : SessionResults.Invalid("question", error),
             (_, state) => new AskQuestion(state.CurrentStep?.Id, question!), Actor.From(http, Actor.Patient),
             IdempotencyFor(http, new JsonObject { ["question"] = question }), (_, state, events) => SessionResults.StepAnswer(state, events), ct));
     }
+
+    /// <summary>The session and link a patient's ticket names, when that link is the one in the address.</summary>
+    /// <remarks>Whether the link is still the session's current one is checked by the database, when the session is read or locked.</remarks>
+    internal static (Guid SessionId, string LinkHash)? Ticket(string token, ClaimsPrincipal user) =>
+        LinkTokens.LooksValid(token)
+        && Guid.TryParse(user.FindFirstValue(PatientAccess.SessionClaim), out var sessionId)
+        && user.FindFirstValue(PatientAccess.LinkClaim) is { } link
+        && string.Equals(link, LinkTokens.Hash(token), StringComparison.Ordinal)
+            ? (sessionId, link)
+            : null;
+
+    /// <summary>A patient write's answer; a session the ticket no longer opens (link reissued) asks the patient to verify again.</summary>
+    private static IResult PatientAnswer(SessionWrite write) => write switch
+    {
+        SessionWrite.NotFound => AccessDenied(),
+        SessionWrite.Rejected rejected => rejected.Result,
+        _ => SessionResults.ToHttp(write),
+    };
 
     /// <summary>The session behind a link token, if the token is well formed and known.</summary>
     internal static async Task<ConsentSession?> FindAsync(ConsentDbContext db, string token, CancellationToken ct)
@@ -183,15 +197,13 @@ public static class PatientApi
     /// The ticket must name this very session and this very link: a ticket for session A never
     /// opens session B, and a reissued link revokes tickets of the old one.
     /// </remarks>
-    internal static async Task<ConsentSession?> AuthorizedAsync(ConsentDbContext db, string token, ClaimsPrincipal user, CancellationToken ct)
-    {
-        var session = await FindAsync(db, token, ct);
-        return session is not null
-            && user.FindFirstValue(PatientAccess.SessionClaim) == session.Id.ToString("D")
-            && user.FindFirstValue(PatientAccess.LinkClaim) == session.LinkTokenHash
-                ? session
-                : null;
-    }
+    internal static async Task<ConsentSession?> AuthorizedAsync(ConsentDbContext db, string token, ClaimsPrincipal user, CancellationToken ct) =>
+        await FindAsync(db, token, ct) is { } session && Opens(user, session) ? session : null;
+
+    /// <summary>True when the patient's ticket names this very session and its current link.</summary>
+    internal static bool Opens(ClaimsPrincipal user, ConsentSession session) =>
+        user.FindFirstValue(PatientAccess.SessionClaim) == session.Id.ToString("D")
+        && user.FindFirstValue(PatientAccess.LinkClaim) == session.LinkTokenHash;
 
     private static Idempotency? IdempotencyFor(HttpContext http, JsonObject body)
     {
@@ -204,6 +216,8 @@ public static class PatientApi
         var request = http.Request.Method + " " + http.Request.Path + "\n" + ChainJson.Serialize(body);
         return new Idempotency(key, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request))));
     }
+
+    private const int MaxKeyLength = 100;
 
     private static int MaxAttempts(LoadedWorkflow workflow) =>
         workflow.Definition.Steps.OfType<IdentityStep>().FirstOrDefault()?.MaxAttempts ?? 5;

@@ -179,7 +179,7 @@ public static class SessionsApi
             return SessionResults.NotFound();
         }
 
-        var state = await writer.ReplayAsync(writer.Workflow(session), id, ct);
+        var state = await writer.StateAsync(writer.Workflow(session), session, ct);
         return TypedResults.Ok(SessionDetail.From(session, state));
     }
 

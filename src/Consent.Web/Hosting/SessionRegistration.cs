@@ -11,6 +11,7 @@ public static class SessionRegistration
     {
         services.AddSingleton<WorkflowRegistry>();
         services.AddSingleton<PatientLinks>();
+        services.AddSingleton<SessionStateCache>();
         services.AddScoped<SessionWriter>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IOutboxHandler, ExpireSessionHandler>();

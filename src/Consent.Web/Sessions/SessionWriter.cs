@@ -4,6 +4,7 @@ using Consent.Web.Data.Entities;
 using Consent.Web.Workflows;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Consent.Web.Sessions;
 
@@ -31,10 +32,33 @@ public sealed record Idempotency(string Key, string RequestHash);
 /// <c>SELECT … FOR UPDATE</c> on the session row serializes writers to one session across every
 /// node sharing the database; the unique (session_id, seq) index backs it up.
 /// </remarks>
-public sealed class SessionWriter(ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue)
+public sealed class SessionWriter(
+    ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states)
 {
+    /// <summary>Applies a command to the session with this id (staff and system writers).</summary>
+    public Task<SessionWrite> ApplyAsync(
+        Guid sessionId,
+        Func<ConsentSession, SessionState, SessionCommand> commandFor,
+        Actor actor,
+        Idempotency? idempotency,
+        Func<ConsentSession, SessionState, IReadOnlyList<ConsentEvent>, JsonObject> respond,
+        CancellationToken ct) =>
+        ApplyAsync(sessionId, null, null, commandFor, actor, idempotency, respond, ct);
+
+    /// <summary>
+    /// Applies a command to a session. With <paramref name="linkHash"/>, only while that is still the
+    /// session's link (a patient's ticket); otherwise the answer is <see cref="SessionWrite.NotFound"/>.
+    /// <paramref name="check"/> sees the locked session first and may turn the request away with an
+    /// answer of its own (<see cref="SessionWrite.Rejected"/>), before any replay or write.
+    /// </summary>
+    /// <remarks>
+    /// Three round trips when the session's state is cached (docs/PERFORMANCE.md, P3 and P4): the
+    /// row lock together with the idempotency lookup, the writes together, and the commit.
+    /// </remarks>
     public async Task<SessionWrite> ApplyAsync(
         Guid sessionId,
+        string? linkHash,
+        Func<ConsentSession, IResult?>? check,
         Func<ConsentSession, SessionState, SessionCommand> commandFor,
         Actor actor,
         Idempotency? idempotency,
@@ -43,30 +67,29 @@ public sealed class SessionWriter(ConsentDbContext db, WorkflowRegistry workflow
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Any failure abandons the whole transaction, so EF's savepoint around SaveChanges protects
-        // nothing and costs two statements per submission (docs/PERFORMANCE.md, P1).
+        // nothing and costs two statements (docs/PERFORMANCE.md, P1).
         db.Database.AutoSavepointsEnabled = false;
-        var session = await db.Sessions
-            .FromSqlInterpolated($"SELECT *, xmin FROM consent_sessions WHERE id = {sessionId} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var (session, prior) = await SessionSql.LockAsync(connection, sessionId, linkHash, idempotency?.Key, ct);
         if (session is null)
         {
             return new SessionWrite.NotFound();
         }
 
-        if (idempotency is not null)
+        if (check?.Invoke(session) is { } rejection)
         {
-            var prior = await db.IdempotencyEntries.AsNoTracking()
-                .SingleOrDefaultAsync(i => i.SessionId == sessionId && i.Key == idempotency.Key, ct);
-            if (prior is not null)
-            {
-                return string.Equals(prior.RequestHash, idempotency.RequestHash, StringComparison.Ordinal)
-                    ? new SessionWrite.Replayed(prior.StatusCode, prior.ResponseBody)
-                    : new SessionWrite.KeyReused();
-            }
+            return new SessionWrite.Rejected(rejection);
+        }
+
+        if (prior is not null)
+        {
+            return string.Equals(prior.RequestHash, idempotency!.RequestHash, StringComparison.Ordinal)
+                ? new SessionWrite.Replayed(prior.StatusCode, prior.ResponseBody)
+                : new SessionWrite.KeyReused();
         }
 
         var workflow = Workflow(session);
-        var state = await ReplayAsync(workflow, sessionId, ct);
+        var state = await StateAsync(workflow, session, ct);
         var now = EventChain.Truncate(clock.GetUtcNow());
         var decision = ConsentInterpreter.Decide(workflow, state, commandFor(session, state), now);
         if (decision is Decision.Refused refused)
@@ -94,21 +117,24 @@ public sealed class SessionWriter(ConsentDbContext db, WorkflowRegistry workflow
 
         var jobs = Outbox.SessionJobs.Enqueue(db, session, rows, state, now);
         var body = respond(session, state, rows);
-        if (idempotency is not null)
+        var remembered = idempotency is null ? null : new IdempotencyEntry
         {
-            db.IdempotencyEntries.Add(new IdempotencyEntry
-            {
-                SessionId = sessionId,
-                Key = idempotency.Key,
-                RequestHash = idempotency.RequestHash,
-                StatusCode = StatusCodes.Status200OK,
-                ResponseBody = body.ToJsonString(),
-                CreatedAt = now,
-            });
+            SessionId = sessionId,
+            Key = idempotency.Key,
+            RequestHash = idempotency.RequestHash,
+            StatusCode = StatusCodes.Status200OK,
+            ResponseBody = body.ToJsonString(),
+            CreatedAt = now,
+        };
+        await SessionSql.WriteAsync(connection, session, rows, remembered, ct);
+        if (db.ChangeTracker.HasChanges())
+        {
+            // Outbox jobs and whatever the caller added (a record, an invitation) join the same transaction.
+            await db.SaveChangesAsync(ct);
         }
 
-        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        states.Remember(workflow, session.Id, session.LastSeq, session.LastHash, state);
         if (jobs > 0)
         {
             queue.Wake();
@@ -141,15 +167,23 @@ public sealed class SessionWriter(ConsentDbContext db, WorkflowRegistry workflow
 
         session.Status = state.Status.ToString();
         db.Sessions.Add(session);
+        db.Events.AddRange(rows);
         Outbox.SessionJobs.Enqueue(db, session, rows, state, now);
         await db.SaveChangesAsync(ct);
         return (session, state);
     }
 
-    public async Task<SessionState> ReplayAsync(LoadedWorkflow workflow, Guid sessionId, CancellationToken ct)
+    /// <summary>The state of a session as its row names it now: from the cache, else replayed from its events.</summary>
+    public async Task<SessionState> StateAsync(LoadedWorkflow workflow, ConsentSession session, CancellationToken ct)
     {
-        var events = await db.Events.AsNoTracking().Where(e => e.SessionId == sessionId).OrderBy(e => e.Seq).ToListAsync(ct);
-        return ConsentInterpreter.Replay(workflow, [.. events.Select(ToRecorded)]);
+        if (states.Find(workflow, session.Id, session.LastSeq, session.LastHash) is { } cached)
+        {
+            return cached;
+        }
+
+        var (state, lastSeq, lastHash) = await SessionSql.ReplayAsync((NpgsqlConnection)db.Database.GetDbConnection(), workflow, session.Id, ct);
+        states.Remember(workflow, session.Id, lastSeq, lastHash, state);
+        return state;
     }
 
     public LoadedWorkflow Workflow(ConsentSession session) =>
@@ -159,7 +193,7 @@ public sealed class SessionWriter(ConsentDbContext db, WorkflowRegistry workflow
     public static RecordedEvent ToRecorded(ConsentEvent e) =>
         new(e.Seq, e.Type, e.StepId, JsonNode.Parse(e.Payload)?.AsObject() ?? [], e.ContentHash, e.Actor, e.At);
 
-    private List<ConsentEvent> Append(ConsentSession session, IReadOnlyList<NewEvent> events, Actor actor, DateTimeOffset now)
+    private static List<ConsentEvent> Append(ConsentSession session, IReadOnlyList<NewEvent> events, Actor actor, DateTimeOffset now)
     {
         var rows = new List<ConsentEvent>(events.Count);
         var previous = string.IsNullOrEmpty(session.LastHash) ? EventChain.Genesis : session.LastHash;
@@ -185,7 +219,6 @@ public sealed class SessionWriter(ConsentDbContext db, WorkflowRegistry workflow
 
         session.LastSeq += rows.Count;
         session.LastHash = previous;
-        db.Events.AddRange(rows);
         return rows;
     }
 }
@@ -202,4 +235,7 @@ public abstract record SessionWrite
     public sealed record NotFound : SessionWrite;
 
     public sealed record KeyReused : SessionWrite;
+
+    /// <summary>The caller's check turned the request away with this answer; nothing was written.</summary>
+    public sealed record Rejected(IResult Result) : SessionWrite;
 }

@@ -16,7 +16,7 @@ namespace Consent.Web.Ui;
 /// <remarks>
 /// Patient pages are <c>[AllowAnonymous]</c> at the framework level because a missing ticket must
 /// lead to the date-of-birth page, not to a bare 401. The real check is
-/// <see cref="PatientApi.AuthorizedAsync"/>, the same one the patient API uses: the ticket must name
+/// <see cref="PatientApi.Opens"/>, the same one the patient API uses: the ticket must name
 /// this very session and this very link, so a ticket for one session never opens another.
 /// </remarks>
 public abstract class PatientPageModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PageModel
@@ -70,8 +70,8 @@ public abstract class PatientPageModel(ConsentDbContext db, SessionWriter writer
         Workflow = writer.Workflow(session);
         ViewData["Token"] = Token;
         ViewData["Languages"] = Workflow.Definition.Languages.ToList();
-        State = await writer.ReplayAsync(Workflow, session.Id, ct);
-        HasAccess = await PatientApi.AuthorizedAsync(db, Token, User, ct) is not null;
+        State = await writer.StateAsync(Workflow, session, ct);
+        HasAccess = PatientApi.Opens(User, session);
         var chosen = Request.Cookies[LanguageCookie];
         SetLanguage(chosen is not null && Workflow.Definition.Languages.Contains(chosen) ? chosen : session.Language);
         return true;

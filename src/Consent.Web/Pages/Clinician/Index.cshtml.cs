@@ -40,7 +40,7 @@ public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, Workfl
         {
             var workflow = workflows.Find(s.WorkflowId, s.WorkflowVersion);
             var title = workflow?.Definition.Title.For("en") ?? s.WorkflowId;
-            var state = workflow is null ? null : await writer.ReplayAsync(workflow, s.Id, ct);
+            var state = workflow is null ? null : await writer.StateAsync(workflow, s, ct);
             var attention = new List<string>();
             if (state is not null)
             {

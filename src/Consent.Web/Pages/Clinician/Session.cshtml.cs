@@ -133,7 +133,7 @@ public sealed class SessionModel(
 
         Session = session;
         Workflow = writer.Workflow(session);
-        State = await writer.ReplayAsync(Workflow, Id, ct);
+        State = await writer.StateAsync(Workflow, session, ct);
         RecentEvents = await db.Events.AsNoTracking().Where(e => e.SessionId == Id).OrderByDescending(e => e.Seq).Take(12).ToListAsync(ct);
         return true;
     }
