@@ -30,8 +30,11 @@ public static class ConsentRecordPdf
     internal static int CountPages(ConsentRecord record, RecordRenderOptions? options = null) =>
         Layout(record, options ?? RecordRenderOptions.Default, new PdfTextMeasure()).Pages.Count;
 
-    /// <summary>Lays out and paints the record with no stream compression; the signer compresses with proper zlib.</summary>
-    internal static byte[] RenderDraft(ConsentRecord record, RecordRenderOptions options)
+    /// <summary>
+    /// Lays out and paints the record with no stream compression; the signer compresses with proper
+    /// zlib. The bytes live in this thread's scratch buffer: use them before the next render.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> RenderDraft(ConsentRecord record, RecordRenderOptions options)
     {
         ArgumentNullException.ThrowIfNull(record);
         using var measure = new PdfTextMeasure();
@@ -42,9 +45,9 @@ public static class ConsentRecordPdf
         RecordInfo.Write(document, record, labels);
         var furniture = new PageFurniture(record, labels, geometry, measure);
         PagePainter.Paint(document, pages, geometry, measure, furniture.For);
-        using var output = new MemoryStream();
+        var output = ScratchStreams.Draft();
         document.Save(output, closeStream: false);
-        return output.ToArray();
+        return output.GetBuffer().AsMemory(0, (int)output.Length);
     }
 
     static (List<LaidOutPage> Pages, PageGeometry Geometry, RecordLabels Labels) Layout(ConsentRecord record, RecordRenderOptions options, PdfTextMeasure measure)

@@ -19,8 +19,14 @@ static class LineBreaker
 {
     public static IReadOnlyList<TextLine> Break(IReadOnlyList<Run> runs, double maxWidth, ITextMeasure measure)
     {
-        var text = new StringBuilder();
-        var styles = new List<TextStyle>();
+        var length = 0;
+        foreach (var run in runs)
+        {
+            length += run.Text.Length;
+        }
+
+        var text = new StringBuilder(length);
+        var styles = new List<TextStyle>(length);
         foreach (var run in runs)
         {
             foreach (var c in run.Text)

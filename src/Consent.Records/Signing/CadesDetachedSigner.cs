@@ -15,16 +15,19 @@ namespace Consent.Records.Signing;
 /// (see <see cref="SignatureDictionaryPatch"/>): at that moment the whole file is written but not
 /// yet digested, so the patched bytes are the ones the signature covers.
 /// </remarks>
-sealed class CadesDetachedSigner(X509Certificate2 certificate, MemoryStream output, DateTimeOffset signingTime, byte[]? seed = null) : IDigitalSigner
+sealed class CadesDetachedSigner(X509Certificate2 certificate, MemoryStream output, DateTimeOffset signingTime, byte[]? seed = null, int? size = null) : IDigitalSigner
 {
-    int? _size;
+    int? _size = size;
 
     public string CertificateName => certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
 
+    /// <summary>The room a signature by <paramref name="certificate"/> needs: a dummy's size, plus a margin as ECDSA signatures vary by a few bytes.</summary>
+    public static int MeasureSignatureSize(X509Certificate2 certificate) =>
+        new CadesDetachedSigner(certificate, new MemoryStream(), default).Sign([0]).Length + 64;
+
     public Task<int> GetSignatureSizeAsync()
     {
-        // Sign a dummy once to learn the real size; ECDSA signatures vary by a few bytes, hence the margin.
-        _size ??= Sign([0]).Length + 64;
+        _size ??= MeasureSignatureSize(certificate);
         return Task.FromResult(_size.Value);
     }
 

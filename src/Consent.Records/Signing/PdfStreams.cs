@@ -40,24 +40,30 @@ static class PdfStreams
     }
 
     /// <summary>Opens a PDF, normalizes its streams and ids and saves it again, modified at <paramref name="modified"/>.</summary>
-    public static byte[] Normalize(byte[] pdf, DateTimeOffset modified, byte[] seed)
+    public static byte[] Normalize(ReadOnlyMemory<byte> pdf, DateTimeOffset modified, byte[] seed)
     {
-        using var input = new MemoryStream(pdf, writable: false);
+        using var input = ReadOnly(pdf);
         using var document = PdfSharp.Pdf.IO.PdfReader.Open(input, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Modify);
         document.Options.NoCompression = true;
         document.Options.CompressContentStreams = false;
         ReproducibleOutput.Prepare(document);
         Compress(document);
-        using var output = new MemoryStream();
+        var output = ScratchStreams.Output();
         document.Save(output, closeStream: false);
         var bytes = output.ToArray();
         ReproducibleOutput.Apply(bytes, seed, modified);
         return bytes;
     }
 
+    /// <summary>A read-only stream over the bytes, without copying them when they are an array's.</summary>
+    internal static MemoryStream ReadOnly(ReadOnlyMemory<byte> bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false);
+
     static byte[] ZLib(byte[] data)
     {
-        using var output = new MemoryStream();
+        var output = ScratchStreams.Deflate();
         using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
             zlib.Write(data);

@@ -34,6 +34,24 @@ public sealed class RecordSigner
     /// <summary>The certificate signatures are made with.</summary>
     public X509Certificate2 Certificate { get; }
 
+    /// <summary>The room reserved for the signature value, learnt once per certificate by signing a dummy.</summary>
+    int SignatureSize
+    {
+        get
+        {
+            var size = Volatile.Read(ref _signatureSize);
+            if (size == 0)
+            {
+                size = CadesDetachedSigner.MeasureSignatureSize(Certificate);
+                Volatile.Write(ref _signatureSize, size);
+            }
+
+            return size;
+        }
+    }
+
+    int _signatureSize;
+
     /// <summary>
     /// Signs a PDF (invisible signature on the last page) and returns the signed file. Streams are
     /// re-encoded as standard zlib first, so the signature covers the final, qpdf-clean bytes.
@@ -44,8 +62,7 @@ public sealed class RecordSigner
     /// <summary>Signs; document ids are derived from <paramref name="seed"/> (default: the input bytes) so output is reproducible.</summary>
     internal byte[] Sign(ReadOnlyMemory<byte> pdf, DateTimeOffset signingTime, string? reason, string? location, byte[]? seed)
     {
-        var original = pdf.ToArray();
-        using var input = new MemoryStream(original, writable: false);
+        using var input = PdfStreams.ReadOnly(pdf);
         using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
         // PDFsharp's own Flate output lacks the zlib Adler-32 trailer: it must compress nothing.
         document.Options.NoCompression = true;
@@ -53,8 +70,8 @@ public sealed class RecordSigner
         ReproducibleOutput.Prepare(document);
         PdfStreams.Compress(document);
 
-        using var output = new MemoryStream();
-        var signer = new CadesDetachedSigner(Certificate, output, signingTime, seed ?? original);
+        var output = ScratchStreams.Output();
+        var signer = new CadesDetachedSigner(Certificate, output, signingTime, seed ?? pdf.ToArray(), SignatureSize);
         DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
         {
             Reason = reason ?? "",

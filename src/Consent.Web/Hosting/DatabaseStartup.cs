@@ -18,9 +18,29 @@ public static class DatabaseStartup
 
         // Nodes starting together take turns: migrations, roles, workflow versions and demo accounts
         // are each set up once, never raced into a duplicate key. The lock lives on this scope's
-        // connection, which every service below shares, and ends with it.
+        // connection, which every service below shares. It is released explicitly: pooled
+        // connections are not reset when they go back to the pool (DatabaseRegistration).
         await db.Database.OpenConnectionAsync();
         await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7406020261127)");
+        try
+        {
+            await PrepareLockedAsync(app, services, db, logger);
+        }
+        finally
+        {
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(7406020261127)");
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                // The connection is gone, and the server released the lock with its session.
+            }
+        }
+    }
+
+    private static async Task PrepareLockedAsync(WebApplication app, IServiceProvider services, ConsentDbContext db, ILogger logger)
+    {
         if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
         {
             await db.Database.MigrateAsync();
