@@ -37,11 +37,15 @@ internal static class SessionSql
     private const string InsertIdempotency =
         "INSERT INTO idempotency_keys (session_id, key, request_hash, status_code, response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
-    /// <summary>Locks the session row (and, with a key, finds that key's remembered answer) in one round trip.</summary>
-    public static async Task<(ConsentSession? Session, IdempotencyEntry? Prior)> LockAsync(
+    /// <summary>
+    /// Begins a transaction, locks the session row in it and, with a key, finds that key's
+    /// remembered answer: one round trip. The caller commits (<see cref="WriteAsync"/>) or rolls back.
+    /// </summary>
+    public static async Task<(ConsentSession? Session, IdempotencyEntry? Prior)> BeginAndLockAsync(
         NpgsqlConnection connection, Guid sessionId, string? linkHash, string? idempotencyKey, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
         var lockSession = new NpgsqlBatchCommand(linkHash is null ? LockById : LockByIdAndLink);
         lockSession.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sessionId });
         if (linkHash is not null)
@@ -145,9 +149,10 @@ internal static class SessionSql
         }
     }
 
-    /// <summary>Appends the events, updates the session row and remembers the answer, in one round trip.</summary>
+    /// <summary>Appends the events, updates the session row, remembers the answer and, with <paramref name="commit"/>, commits: one round trip.</summary>
     public static async Task WriteAsync(
-        NpgsqlConnection connection, ConsentSession session, IReadOnlyList<ConsentEvent> events, IdempotencyEntry? remembered, CancellationToken ct)
+        NpgsqlConnection connection, ConsentSession session, IReadOnlyList<ConsentEvent> events, IdempotencyEntry? remembered, bool commit,
+        CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(connection);
         foreach (var e in events)
@@ -193,6 +198,11 @@ internal static class SessionSql
             batch.BatchCommands.Add(insert);
         }
 
+        if (commit)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(ct);
         foreach (var e in events)
         {
@@ -213,6 +223,31 @@ internal static class SessionSql
         if (update.RecordsAffected != 1)
         {
             throw new InvalidOperationException($"The locked session {session.Id} was not updated.");
+        }
+    }
+
+    public static async Task CommitAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("COMMIT", connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Ends a transaction that was not committed; on a broken connection the server has already ended it.</summary>
+    public static async Task RollbackAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var command = new NpgsqlCommand("ROLLBACK", connection);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The connection broke; PostgreSQL rolls back a transaction whose session ends.
         }
     }
 

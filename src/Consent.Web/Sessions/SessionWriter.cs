@@ -65,12 +65,41 @@ public sealed class SessionWriter(
         Func<ConsentSession, SessionState, IReadOnlyList<ConsentEvent>, JsonObject> respond,
         CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // Any failure abandons the whole transaction, so EF's savepoint around SaveChanges protects
-        // nothing and costs two statements (docs/PERFORMANCE.md, P1).
-        db.Database.AutoSavepointsEnabled = false;
+        // The transaction is begun and committed in SQL, inside the batches (docs/PERFORMANCE.md, P10):
+        // BEGIN travels with the row lock and COMMIT with the writes, so a submission costs two
+        // round trips. Anything that ends it early rolls it back in the finally block.
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var (session, prior) = await SessionSql.LockAsync(connection, sessionId, linkHash, idempotency?.Key, ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var open = true;
+        try
+        {
+            var write = await ApplyLockedAsync(connection, sessionId, linkHash, check, commandFor, actor, idempotency, respond, ct);
+            open = write is not SessionWrite.Applied;
+            return write;
+        }
+        finally
+        {
+            if (open)
+            {
+                await SessionSql.RollbackAsync(connection);
+            }
+
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<SessionWrite> ApplyLockedAsync(
+        NpgsqlConnection connection,
+        Guid sessionId,
+        string? linkHash,
+        Func<ConsentSession, IResult?>? check,
+        Func<ConsentSession, SessionState, SessionCommand> commandFor,
+        Actor actor,
+        Idempotency? idempotency,
+        Func<ConsentSession, SessionState, IReadOnlyList<ConsentEvent>, JsonObject> respond,
+        CancellationToken ct)
+    {
+        var (session, prior) = await SessionSql.BeginAndLockAsync(connection, sessionId, linkHash, idempotency?.Key, ct);
         if (session is null)
         {
             return new SessionWrite.NotFound();
@@ -126,14 +155,25 @@ public sealed class SessionWriter(
             ResponseBody = body.ToJsonString(),
             CreatedAt = now,
         };
-        await SessionSql.WriteAsync(connection, session, rows, remembered, ct);
-        if (db.ChangeTracker.HasChanges())
+        // Outbox jobs and whatever the caller added (a record, an invitation) join the same
+        // transaction through EF, which then must not begin one of its own.
+        var tracked = db.ChangeTracker.HasChanges();
+        await SessionSql.WriteAsync(connection, session, rows, remembered, commit: !tracked, ct);
+        if (tracked)
         {
-            // Outbox jobs and whatever the caller added (a record, an invitation) join the same transaction.
-            await db.SaveChangesAsync(ct);
-        }
+            var behavior = db.Database.AutoTransactionBehavior;
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            finally
+            {
+                db.Database.AutoTransactionBehavior = behavior;
+            }
 
-        await transaction.CommitAsync(ct);
+            await SessionSql.CommitAsync(connection, ct);
+        }
         states.Remember(workflow, session.Id, session.LastSeq, session.LastHash, state);
         if (jobs > 0)
         {

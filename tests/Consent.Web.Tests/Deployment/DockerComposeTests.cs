@@ -62,6 +62,17 @@ public sealed class DockerComposeTests
         Assert.Contains("curl", dockerfile, StringComparison.Ordinal);
     }
 
+    /// <summary>The image's service starts from precompiled code (docs/PERFORMANCE.md, P6), for the architecture it is built for.</summary>
+    [Fact]
+    public void Dockerfile_PublishesReadyToRun_ForTheTargetArchitecture()
+    {
+        var publish = File.ReadAllLines(Path.Combine(RepositoryRoot.Path, "Dockerfile"))
+            .Single(line => line.StartsWith("RUN dotnet publish", StringComparison.Ordinal));
+        Assert.Contains("-p:PublishReadyToRun=true", publish, StringComparison.Ordinal);
+        Assert.Contains("-a \"$TARGETARCH\"", publish, StringComparison.Ordinal);
+        Assert.Contains("--self-contained false", publish, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> Environment(YamlMappingNode service) =>
         ((YamlMappingNode)service["environment"]).Children.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.ToString());
 
