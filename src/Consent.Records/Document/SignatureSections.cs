@@ -33,7 +33,7 @@ static class SignatureSections
                 };
                 blocks.Add(new SignatureBlock(
                     [.. signer.Strokes.Select(s => (IReadOnlyList<(double, double)>)[.. s.Select(p => (p.X, p.Y))])],
-                    labels.TypedSignature,
+                    signer.Role == SignerRole.Clinician ? labels.ElectronicSignature : labels.TypedSignature,
                     [new Run(signer.PrintedName, Theme.Body.WithBold()), new Run($"\n{role}", Theme.Small)],
                     [
                         (labels.SignedAt, Time(signer.SignedAt, record)),

@@ -196,8 +196,11 @@ public sealed record RecordLabels
     /// <summary>Caption: meaning of the signature.</summary>
     public string Meaning { get; init; } = "Meaning";
 
-    /// <summary>Caption in an empty signature box.</summary>
+    /// <summary>Caption in the empty signature box of a patient who signed with the typed name only.</summary>
     public string TypedSignature { get; init; } = "Signed by typed name";
+
+    /// <summary>Caption in the clinician's signature box: the countersignature is the signed-in clinician re-entering the password.</summary>
+    public string ElectronicSignature { get; init; } = "Signed electronically by password re-entry";
 
     /// <summary>How to withdraw heading.</summary>
     public string HowToWithdraw { get; init; } = "How to withdraw your consent";

@@ -81,6 +81,22 @@ public sealed partial class SignedRecordQualityTests
         }
     }
 
+    /// <summary>
+    /// The clinician countersigns by re-entering the password, not by a typed name: the empty
+    /// signature box says so, while the patient's typed-name box keeps its own caption.
+    /// </summary>
+    [Theory]
+    [InlineData("en", "Signed electronically by password re-entry", "Signed by typed name")]
+    [InlineData("es", "Firmado electrónicamente al volver a introducir la contraseña", "Firmado con el nombre escrito")]
+    public void Countersignature_box_names_the_password_reentry(string language, string clinicianCaption, string typedCaption)
+    {
+        var path = ExternalTool.TempFile(Pdf(language));
+        var text = Normalize(ExternalTool.Run("pdftotext", "-enc", "UTF-8", path, "-").Output);
+        Assert.Contains(Normalize(clinicianCaption), text, StringComparison.Ordinal);
+        // The sample patient drew a signature, so no box in it says "typed name".
+        Assert.DoesNotContain(typedCaption, text, StringComparison.Ordinal);
+    }
+
     /// <summary>Collapses whitespace and rejoins words broken after a hyphen or dash at a line end.</summary>
     internal static string Normalize(string text)
     {
