@@ -34,7 +34,7 @@ public static class RecordsApi
     }
 
     internal static IResult Certificate(RecordSigning signing) =>
-        TypedResults.Text(signing.PublicPem, "application/x-pem-file");
+        TypedResults.Text(signing.PublicPem + signing.PreviousPem, "application/x-pem-file");
 
     internal static async Task<IResult> SessionRecordAsync(Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, HttpContext http, CancellationToken ct)
     {

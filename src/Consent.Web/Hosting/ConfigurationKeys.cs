@@ -23,6 +23,7 @@ public static class ConfigurationKeys
         ["Consent:TimeZone"] = "IANA time zone in which records show times, e.g. America/New_York (default UTC).",
         ["Signing:CertificatePath"] = "PKCS#12 file of the record-signing certificate (Development creates one).",
         ["Signing:CertificatePassword"] = "Password of that PKCS#12 file.",
+        ["Signing:PreviousCertificatesPath"] = "PEM file of earlier signing certificates whose records stay trusted after a rotation.",
         ["RateLimits:LoginPerMinute"] = "Staff sign-ins per client address per minute (default 20).",
         ["RateLimits:PatientVerifyPerMinute"] = "Date-of-birth checks per client address per minute (default 30).",
         ["RateLimits:PatientRequestsPerMinute"] = "Patient requests per link per minute (default 120).",

@@ -42,7 +42,7 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
 {
     public async Task<RecordCheckReport> CheckAsync(ReadOnlyMemory<byte> pdf, CancellationToken ct)
     {
-        var v = RecordVerifier.Verify(pdf, signing.Certificate);
+        var v = RecordVerifier.VerifyWithAny(pdf, [.. signing.Trusted]);
         var problems = new List<string>(v.Problems);
         var signature = new SignatureReport(v.HasSignature, v.SubFilter, v.CoversWholeFile, v.DigestMatches, v.SignatureValid, v.IsIntact, v.SigningTime);
         var certificate = v.Certificate is { } c ? new CertificateReport(c.Subject, c.ThumbprintSha256, c.NotBefore, c.NotAfter, v.Trusted) : null;

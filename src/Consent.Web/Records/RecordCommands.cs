@@ -48,7 +48,7 @@ public static class RecordCommands
         {
             foreach (var path in certificatePaths)
             {
-                trusted.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+                trusted.AddRange(LoadCertificates(path));
             }
 
             if (trusted.Count == 0 && ServiceCertificate() is { } service)
@@ -151,6 +151,19 @@ public static class RecordCommands
 
         o.WriteLine($"Result:       {(v.IsValid ? "VALID" : "NOT VALID")}");
         o.WriteLine("(Offline check of the file alone; POST /api/v1/records/verify also compares it with the stored record and the session's event chain.)");
+    }
+
+    /// <summary>Every certificate of a PEM file (the export's certificate.pem holds the current and any earlier ones), or the one of a DER file.</summary>
+    private static X509Certificate2Collection LoadCertificates(string path)
+    {
+        if (!File.ReadAllText(path).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+        {
+            return [X509CertificateLoader.LoadCertificateFromFile(path)];
+        }
+
+        var all = new X509Certificate2Collection();
+        all.ImportFromPemFile(path);
+        return all;
     }
 
     /// <summary>The certificate this machine's service signs with, when it can be found without the host: configured, or the development one.</summary>

@@ -58,7 +58,7 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
                 await sink.DrainAsync(all: true, ct);
             }
 
-            WriteText(zip, "certificate.pem", signing.PublicPem);
+            WriteText(zip, "certificate.pem", signing.PublicPem + signing.PreviousPem);
             WriteText(zip, "README.txt", Readme(filter, count));
         }
 
@@ -109,7 +109,7 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
         "",
         "manifest.csv   one line per record; sha256 is the SHA-256 of the file named in the last column",
         "records/       the signed PDFs (PAdES, /SubFilter /ETSI.CAdES.detached)",
-        "certificate.pem  the service's signing certificate",
+        "certificate.pem  the service's signing certificate, then any earlier ones it still vouches for",
         "",
         "Check one file:   sha256sum records/FILE.pdf   (compare with manifest.csv)",
         "Check signatures: dotnet Consent.Web.dll verify-record records/FILE.pdf --certificate certificate.pem",

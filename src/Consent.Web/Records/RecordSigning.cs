@@ -22,9 +22,20 @@ public sealed class RecordSigning : IDisposable
         Signer = new RecordSigner(certificate);
         PublicPem = SigningCertificates.ExportPublicPem(certificate);
         Source = source;
+        Trusted = [certificate];
     }
 
     public X509Certificate2 Certificate { get; }
+
+    /// <summary>
+    /// The certificates whose records this service vouches for: the current one, then any earlier
+    /// ones named by <c>Signing:PreviousCertificatesPath</c>, so records signed before a rotation
+    /// still verify as trusted.
+    /// </summary>
+    public IReadOnlyList<X509Certificate2> Trusted { get; private set; }
+
+    /// <summary>The earlier certificates' public PEM (empty when none are configured), for exports and verifiers.</summary>
+    public string PreviousPem { get; private set; } = "";
 
     public RecordSigner Signer { get; }
 
@@ -37,6 +48,17 @@ public sealed class RecordSigning : IDisposable
     /// <summary>Loads the configured certificate, or in Development the one kept in the data folder (made on first run).</summary>
     /// <exception cref="StartupProblemException">The certificate is missing or unusable; the message says what to fix.</exception>
     public static RecordSigning Load(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var signing = LoadCurrent(configuration, environment);
+        if (configuration["Signing:PreviousCertificatesPath"] is { Length: > 0 } previous)
+        {
+            signing.AddPrevious(Path.GetFullPath(previous));
+        }
+
+        return signing;
+    }
+
+    private static RecordSigning LoadCurrent(IConfiguration configuration, IHostEnvironment environment)
     {
         var path = configuration["Signing:CertificatePath"];
         var password = configuration["Signing:CertificatePassword"];
@@ -117,5 +139,39 @@ public sealed class RecordSigning : IDisposable
         }
     }
 
-    public void Dispose() => Certificate.Dispose();
+    /// <summary>Adds the certificates of a PEM file (one or more "BEGIN CERTIFICATE" blocks) as earlier, still trusted ones.</summary>
+    private void AddPrevious(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new StartupProblemException($"The earlier record-signing certificates (Signing:PreviousCertificatesPath) {file} do not exist.");
+        }
+
+        var collection = new X509Certificate2Collection();
+        try
+        {
+            collection.ImportFromPemFile(file);
+        }
+        catch (CryptographicException e)
+        {
+            throw new StartupProblemException($"The earlier record-signing certificates {file} could not be read as PEM ({e.Message.TrimEnd('.')}).");
+        }
+
+        if (collection.Count == 0)
+        {
+            throw new StartupProblemException($"The earlier record-signing certificates {file} hold no certificate (expected PEM \"BEGIN CERTIFICATE\" blocks).");
+        }
+
+        var previous = collection.Where(c => !c.RawDataMemory.Span.SequenceEqual(Certificate.RawDataMemory.Span)).ToList();
+        Trusted = [Certificate, .. previous];
+        PreviousPem = string.Concat(previous.Select(SigningCertificates.ExportPublicPem));
+    }
+
+    public void Dispose()
+    {
+        foreach (var certificate in Trusted)
+        {
+            certificate.Dispose();
+        }
+    }
 }

@@ -18,6 +18,25 @@ public sealed class RecordCommandTests(RecordsWebFactory factory) : IClassFixtur
         Assert.Contains(RecordSessions.Sha256(pdf), result.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>The export's certificate.pem lists the current certificate and earlier ones; any of them may have signed a record.</summary>
+    [Fact]
+    public async Task VerifyRecord_WithAPemOfSeveralCertificates_TrustsTheOneThatSigned()
+    {
+        var (pdf, pem) = await IssuedRecordAsync();
+        var other = Path.Combine(factory.DataDirectory, "other-" + Guid.NewGuid().ToString("N") + ".pfx");
+        Consent.Web.Records.RecordSigning.CreateFile(other, "Another clinic records", null);
+        using var otherCertificate = Consent.Records.SigningCertificates.Load(other, null);
+        var both = System.Text.Encoding.ASCII.GetBytes(Consent.Records.SigningCertificates.ExportPublicPem(otherCertificate) + System.Text.Encoding.ASCII.GetString(pem));
+
+        var trusted = await ServiceProcess.RunAsync(null, "verify-record", ExternalTool.TempFile(pdf), "--certificate", ExternalTool.TempFile(both, ".pem"));
+        var onlyOther = await ServiceProcess.RunAsync(null, "verify-record", ExternalTool.TempFile(pdf), "--certificate",
+            ExternalTool.TempFile(System.Text.Encoding.ASCII.GetBytes(Consent.Records.SigningCertificates.ExportPublicPem(otherCertificate)), ".pem"));
+
+        Assert.True(trusted.ExitCode == 0, trusted.All);
+        Assert.Equal(1, onlyOther.ExitCode);
+        Assert.Contains("NOT trusted", onlyOther.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task VerifyRecord_OfATamperedCopy_OrWithoutACertificate_ExitsNonZero()
     {
