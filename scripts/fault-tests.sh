@@ -12,9 +12,10 @@ ROOT="$(pwd)"
 
 SCENARIOS=("${@:-a b c}")
 read -r -a SCENARIOS <<< "${SCENARIOS[*]}"
-PG_PORT="${CONSENT_FAULT_PG_PORT:-55490}"
-PORT_A="${CONSENT_FAULT_PORT_A:-55491}"
-PORT_B="${CONSENT_FAULT_PORT_B:-55492}"
+# Below Linux's ephemeral port range, and past any port another run still listens on (free_port).
+PG_PORT="$(free_port "${CONSENT_FAULT_PG_PORT:-25490}")"
+PORT_A="$(free_port "${CONSENT_FAULT_PORT_A:-$((PG_PORT + 1))}")"
+PORT_B="$(free_port "${CONSENT_FAULT_PORT_B:-$((PORT_A + 1))}")"
 SECONDS_OF_LOAD="${CONSENT_FAULT_SECONDS:-20}"
 PASSWORD="fault-test-password-1"
 WORK="$(mktemp -d /tmp/consent-fault.XXXXXX)"

@@ -10,9 +10,8 @@ ensure_postgres_installed
 # Tools the record checks (pdfsig, qpdf, certutil, pdftotext) and the browser tests use.
 apt_ensure pdfsig poppler-utils qpdf qpdf certutil libnss3-tools /usr/bin/chromium chromium
 
-# A port another run still holds is skipped rather than fought over.
-free_port() { local port="$1"; while ss -ltn "sport = :$port" 2>/dev/null | grep -q LISTEN; do port=$((port + 1)); done; echo "$port"; }
-PG_PORT="$(free_port "${CONSENT_TEST_PG_PORT:-55432}")"
+# A port another run still holds is skipped rather than fought over (free_port, scripts/lib/common.sh).
+PG_PORT="$(free_port "${CONSENT_TEST_PG_PORT:-25432}")"
 WORK="$(mktemp -d /tmp/consent-test.XXXXXX)"
 chmod 755 "$WORK"
 cleanup() { pg_stop "$WORK/pg"; rm -rf "$WORK"; }
@@ -50,7 +49,7 @@ SCRIPT_RESULTS="$RESULTS/script-checks.txt"
 : > "$SCRIPT_RESULTS"
 record() { printf '%s %s\n' "$1" "$2" >> "$SCRIPT_RESULTS"; }
 
-SMOKE_PORT="$(free_port "${CONSENT_TEST_SMOKE_PORT:-55480}")"
+SMOKE_PORT="$(free_port "${CONSENT_TEST_SMOKE_PORT:-25480}")"
 psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE consent_smoke" >/dev/null
 export CONSENT_DEMO_PASSWORD="smoke-test-password-1"
 ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=consent_smoke;Username=consent" \

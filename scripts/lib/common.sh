@@ -70,3 +70,8 @@ pg_stop() {
   [ -f "$dir/postmaster.pid" ] || return 0
   as_pg "$(pg_bindir)/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
 }
+
+# free_port PORT: PORT, or the next one up that nothing listens on. Callers start below 32768:
+# ports in Linux's ephemeral range (32768-60999) may be taken at any moment by an outgoing
+# connection (a pooled database connection, curl), and a listener then fails to bind.
+free_port() { local port="$1"; while ss -ltn "sport = :$port" 2>/dev/null | grep -q LISTEN; do port=$((port + 1)); done; echo "$port"; }
