@@ -38,6 +38,19 @@ public sealed class PatientChoicesTests(ServiceHost host)
         Assert.Equal("Usted no dio su consentimiento", await page.InnerTextAsync("h1"));
         await check.CaptureAsync(page, "declined", "declined");
         Assert.Equal("Declined", await StatusAsync(session));
+
+        // The patient can keep the signed record of the decision, like a consent form.
+        var copy = page.Locator("a[href$='/record.pdf']");
+        Assert.Equal("Descargar el registro de cómo terminó (PDF)", (await copy.InnerTextAsync()).Trim());
+        var pdf = await page.APIRequest.GetAsync(await copy.GetAttributeAsync("href") ?? "");
+        for (var i = 0; i < 50 && pdf.Status == 404; i++)
+        {
+            await Task.Delay(200);
+            pdf = await page.APIRequest.GetAsync(await copy.GetAttributeAsync("href") ?? "");
+        }
+
+        Assert.Equal(200, pdf.Status);
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString((await pdf.BodyAsync())[..5]), StringComparison.Ordinal);
         check.AssertClean();
     }
 
@@ -63,8 +76,10 @@ public sealed class PatientChoicesTests(ServiceHost host)
         var again = new PatientWalker(later, laterCheck, Patient.English);
         await again.OpenAsync(session.PatientPath);
         Assert.DoesNotContain("psychosis", await later.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(0, await later.Locator("a[href$='/record.pdf']").CountAsync());
         await again.VerifyAsync();
         Assert.Contains("psychosis", await later.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal("Download the record of how this ended (PDF)", (await later.InnerTextAsync("a[href$='/record.pdf']")).Trim());
         await laterCheck.CaptureAsync(later, "outcome");
         check.AssertClean();
         laterCheck.AssertClean();

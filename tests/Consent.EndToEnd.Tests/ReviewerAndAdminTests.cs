@@ -39,6 +39,7 @@ public sealed class ReviewerAndAdminTests(ServiceHost host)
         var check = new PageCheck(page, "admin", axe: true);
         await page.GotoAsync("/admin/users");
         await check.CaptureAsync(page, "users");
+        Assert.Equal("Ethics reviewer", (await page.InnerTextAsync("label[for=new-role-EthicsReviewer]")).Trim());
 
         var email = $"nurse-{Guid.NewGuid():N}"[..14] + "@example.org";
         await page.FillAsync("#new-email", email);

@@ -54,6 +54,7 @@ public sealed record PatientTexts
     public required string CompletedText { get; init; }
     public required string SignedCopy { get; init; }
     public required string WithdrawalCopy { get; init; }
+    public required string OutcomeCopy { get; init; }
     public required string SignedCopyHelp { get; init; }
     public required string HowToWithdraw { get; init; }
     public required string CopyLater { get; init; }
@@ -211,6 +212,7 @@ public sealed record PatientTexts
         CompletedText = "You and your clinician have both signed. Thank you.",
         SignedCopy = "Download your signed form (PDF)",
         WithdrawalCopy = "Download the record of your withdrawal (PDF)",
+        OutcomeCopy = "Download the record of how this ended (PDF)",
         SignedCopyHelp = "Keep it for your records. If it is not ready yet, please try again in a minute.",
         HowToWithdraw = "How to withdraw your consent",
         CopyLater = "To download your copy, open this link again and confirm your date of birth. Your clinic can also give you a copy at any time, and sends one by email if they have your address.",
@@ -335,6 +337,7 @@ public sealed record PatientTexts
         CompletedText = "Usted y su profesional clínico firmaron. Gracias.",
         SignedCopy = "Descargar su formulario firmado (PDF)",
         WithdrawalCopy = "Descargar el registro de su retiro (PDF)",
+        OutcomeCopy = "Descargar el registro de cómo terminó (PDF)",
         SignedCopyHelp = "Guárdelo. Si todavía no está listo, inténtelo de nuevo en un minuto.",
         HowToWithdraw = "Cómo retirar su consentimiento",
         CopyLater = "Para descargar su copia, abra este enlace otra vez y confirme su fecha de nacimiento. Su clínica también puede darle una copia en cualquier momento, y le envía una por correo electrónico si tiene su dirección.",

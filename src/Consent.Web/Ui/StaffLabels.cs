@@ -24,6 +24,9 @@ public static class StaffLabels
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>A staff role as words: "EthicsReviewer" becomes "Ethics reviewer" (the value sent stays the role's name).</summary>
+    public static string Role(string role) => Event(role);
+
     /// <summary>"CamelCase" event type as words: "PatientSigned" becomes "Patient signed".</summary>
     public static string Event(string type)
     {
