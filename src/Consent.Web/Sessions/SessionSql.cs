@@ -7,9 +7,10 @@ using NpgsqlTypes;
 namespace Consent.Web.Sessions;
 
 /// <summary>
-/// The SQL of a session write, sent through Npgsql on the context's connection and inside its
-/// transaction: statements that go together travel in one batch, one round trip each
-/// (docs/PERFORMANCE.md, P3). The tables and columns are EF Core's (see the migrations).
+/// The SQL of a session write, sent through Npgsql on the context's connection: statements that go
+/// together travel in one batch, one round trip each, and the transaction is begun and committed
+/// in those batches (docs/PERFORMANCE.md, P3 and P10). The tables and columns are EF Core's (see
+/// the migrations).
 /// </summary>
 internal static class SessionSql
 {

@@ -52,8 +52,8 @@ public sealed class SessionWriter(
     /// answer of its own (<see cref="SessionWrite.Rejected"/>), before any replay or write.
     /// </summary>
     /// <remarks>
-    /// Three round trips when the session's state is cached (docs/PERFORMANCE.md, P3 and P4): the
-    /// row lock together with the idempotency lookup, the writes together, and the commit.
+    /// Two round trips when the session's state is cached (docs/PERFORMANCE.md, P3, P4 and P10):
+    /// BEGIN with the row lock and the idempotency lookup, then the writes with COMMIT.
     /// </remarks>
     public async Task<SessionWrite> ApplyAsync(
         Guid sessionId,
