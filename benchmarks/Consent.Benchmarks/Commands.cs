@@ -30,6 +30,37 @@ public static class Commands
     /// record (10 disclosures unless told) RUNS times after a warm-up, single-threaded, prints the
     /// median in milliseconds and writes one output for inspection.
     /// </summary>
+    /// <summary>
+    /// <c>state-size [N]</c>: the memory one replayed session state holds, as the service's state
+    /// cache keeps it: N states of the typical session (complete, and halfway), each replayed from
+    /// its own parsed events, kept alive, and the managed heap measured before and after.
+    /// </summary>
+    public static int StateSize(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
+        var session = TypicalSession.Walk();
+        var rows = session.Events.Select(e => (e.Seq, e.Type, e.StepId, Payload: e.Payload.ToJsonString(), e.ContentHash, e.Actor, e.At)).ToArray();
+        foreach (var (label, length) in new[] { ("complete", rows.Length), ("halfway", rows.Length / 2) })
+        {
+            var kept = new Consent.Workflows.SessionState[count];
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            for (var i = 0; i < count; i++)
+            {
+                var events = rows.Take(length).Select(r => new Consent.Workflows.RecordedEvent(
+                    r.Seq, r.Type, r.StepId, System.Text.Json.Nodes.JsonNode.Parse(r.Payload)!.AsObject(), r.ContentHash, r.Actor, r.At)).ToList();
+                kept[i] = Consent.Workflows.ConsentInterpreter.Replay(session.Workflow, events);
+            }
+
+            var after = GC.GetTotalMemory(forceFullCollection: true);
+            GC.KeepAlive(kept);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"session state ({label}, {length} events): {(after - before) / (double)count / 1024:F1} KiB each over {count}; 20,000 cached: {(after - before) / (double)count * 20_000 / 1024 / 1024:F0} MiB"));
+        }
+
+        return 0;
+    }
+
     public static int TimeRender(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);

@@ -78,6 +78,8 @@ awk -v s=$((s1 - s0)) -v p=$((p1 - p0)) -v hz="$hz" -v rps="$rps" 'BEGIN {
   n = rps * 10
   printf "CPU per submission: service %.3f ms, PostgreSQL %.3f ms; cores busy: service %.2f, PostgreSQL %.2f\n",
     s / hz * 1000 / n, p / hz * 1000 / n, s / hz / 10, p / hz / 10 }'
+# The service's resident memory now, with every session of this run in its state cache.
+awk '/^VmRSS|^VmHWM/ { printf "%s %.0f MiB  ", $1, $2 / 1024 } END { print "(service)" }' "/proc/$SERVICE_PID/status"
 [ "${TRACE_CPU:-1}" = 1 ] || exit 0
 
 mkdir -p "$OUT"

@@ -23,6 +23,7 @@ public static class ConfigurationKeys
         ["Consent:TimeZone"] = "IANA time zone in which records show times, e.g. America/New_York (default UTC).",
         ["Signing:CertificatePath"] = "PKCS#12 file of the record-signing certificate (Development creates one).",
         ["Signing:CertificatePassword"] = "Password of that PKCS#12 file.",
+        ["Sessions:StateCacheEvents"] = "Bound of the replayed-session-state cache, in events (default 250000, about 90 MiB; 0 turns it off).",
         ["Signing:PreviousCertificatesPath"] = "PEM file of earlier signing certificates whose records stay trusted after a rotation.",
         ["RateLimits:LoginPerMinute"] = "Staff sign-ins per client address per minute (default 20).",
         ["RateLimits:PatientVerifyPerMinute"] = "Date-of-birth checks per client address per minute (default 30).",
