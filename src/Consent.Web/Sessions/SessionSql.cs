@@ -107,47 +107,31 @@ internal static class SessionSql
         return (session, prior);
     }
 
-    /// <summary>Replays a session from all of its events; also returns the sequence number and hash of the last one.</summary>
+    /// <summary>Replays a session from all of its events; also returns the sequence number and hash of the last one. The connection must be open.</summary>
     public static async Task<(SessionState State, long LastSeq, string LastHash)> ReplayAsync(
         NpgsqlConnection connection, LoadedWorkflow workflow, Guid sessionId, CancellationToken ct)
     {
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened)
+        await using var command = new NpgsqlCommand(SelectEvents, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sessionId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var events = new List<RecordedEvent>();
+        long lastSeq = 0;
+        var lastHash = EventChain.Genesis;
+        while (await reader.ReadAsync(ct))
         {
-            await connection.OpenAsync(ct);
+            lastSeq = reader.GetInt64(0);
+            lastHash = reader.GetString(7);
+            events.Add(new RecordedEvent(
+                lastSeq,
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                JsonNode.Parse(reader.GetString(3))?.AsObject() ?? [],
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetString(5),
+                reader.GetFieldValue<DateTimeOffset>(6)));
         }
 
-        try
-        {
-            await using var command = new NpgsqlCommand(SelectEvents, connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sessionId });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var events = new List<RecordedEvent>();
-            long lastSeq = 0;
-            var lastHash = EventChain.Genesis;
-            while (await reader.ReadAsync(ct))
-            {
-                lastSeq = reader.GetInt64(0);
-                lastHash = reader.GetString(7);
-                events.Add(new RecordedEvent(
-                    lastSeq,
-                    reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    JsonNode.Parse(reader.GetString(3))?.AsObject() ?? [],
-                    reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.GetString(5),
-                    reader.GetFieldValue<DateTimeOffset>(6)));
-            }
-
-            return (ConsentInterpreter.Replay(workflow, events), lastSeq, lastHash);
-        }
-        finally
-        {
-            if (opened)
-            {
-                await connection.CloseAsync();
-            }
-        }
+        return (ConsentInterpreter.Replay(workflow, events), lastSeq, lastHash);
     }
 
     /// <summary>Appends the events, updates the session row, remembers the answer and, with <paramref name="commit"/>, commits: one round trip.</summary>

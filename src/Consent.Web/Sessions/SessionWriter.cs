@@ -221,9 +221,19 @@ public sealed class SessionWriter(
             return cached;
         }
 
-        var (state, lastSeq, lastHash) = await SessionSql.ReplayAsync((NpgsqlConnection)db.Database.GetDbConnection(), workflow, session.Id, ct);
-        states.Remember(workflow, session.Id, lastSeq, lastHash, state);
-        return state;
+        // EF's open count: inside ApplyAsync the connection stays open in its transaction; a page's
+        // read opens it here and closes it again.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var (state, lastSeq, lastHash) = await SessionSql.ReplayAsync((NpgsqlConnection)db.Database.GetDbConnection(), workflow, session.Id, ct);
+            states.Remember(workflow, session.Id, lastSeq, lastHash, state);
+            return state;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public LoadedWorkflow Workflow(ConsentSession session) =>
