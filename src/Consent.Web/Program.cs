@@ -20,18 +20,23 @@ else
     builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
 }
 
+// Patient link tokens never reach a log, whichever provider writes it (Hosting/LinkTokenRedaction.cs).
+RedactingLoggerFactory.Register(builder.Services);
+
 builder.Services
     .AddConsentDatabase()
     .AddConsentIdentity(builder.Environment)
     .AddConsentApi()
     .AddConsentHealthChecks()
     .AddConsentRateLimits(builder.Configuration)
+    .AddConsentReverseProxy(builder.Configuration)
     .AddConsentSessions()
     .AddConsentRecords(builder.Configuration, builder.Environment)
     .AddConsentPages();
 
 var app = builder.Build();
 
+app.UseConsentReverseProxy();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 if (!app.Environment.IsDevelopment())
@@ -40,6 +45,7 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseConsentSecurityHeaders();
+app.UseConsentHttpsPages();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -70,6 +76,7 @@ if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
 
 try
 {
+    app.CheckProxyConfiguration();
     app.CheckRecordsConfiguration();
     await app.PrepareDatabaseAsync();
 }

@@ -28,6 +28,8 @@ public static class ConfigurationKeys
         ["RateLimits:LoginPerMinute"] = "Staff sign-ins per client address per minute (default 20).",
         ["RateLimits:PatientVerifyPerMinute"] = "Date-of-birth checks per client address per minute (default 30).",
         ["RateLimits:PatientRequestsPerMinute"] = "Patient requests per link per minute (default 120).",
+        ["Proxy:KnownProxies"] = "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (default none).",
+        ["Proxy:KnownNetworks"] = "Networks (CIDR, e.g. 172.28.0.0/24) of such proxies, comma-separated (default none).",
         ["Audit:IntervalMinutes"] = "How often the service re-checks every chain and record (default 15; 0 turns it off).",
         ["Audit:FirstRunAfterSeconds"] = "Delay before the first audit after start-up (default 20).",
         ["Workflows:ApproveInDevelopment"] = "Development: approve newly loaded workflow versions automatically (default true).",

@@ -6,7 +6,8 @@ namespace Consent.Web.Hosting;
 /// <summary>
 /// Turns the exceptions a caller or an outage can cause into honest problem answers: the database
 /// being away is a 503 with Retry-After, data PostgreSQL refuses is a 400, a lost race is a 409.
-/// Anything else is a 500 without details. No stack trace ever reaches a caller.
+/// Anything else is a 500 without details. No stack trace ever reaches a caller, and the logged path
+/// has its patient link token masked (<see cref="LinkTokenRedaction"/>).
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -14,14 +15,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     {
         var context = httpContext;
         var (status, title, detail) = Classify(exception);
+        var path = LinkTokenRedaction.Redact(context.Request.Path.Value ?? "");
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             context.Response.Headers.RetryAfter = "5";
-            logger.LogWarning("Database unavailable for {Path}: {Error}", context.Request.Path, exception.GetType().Name);
+            logger.LogWarning("Database unavailable for {Path}: {Error}", path, exception.GetType().Name);
         }
         else if (status >= 500)
         {
-            logger.LogError(exception, "Unhandled error for {Method} {Path}", context.Request.Method, context.Request.Path);
+            logger.LogError(exception, "Unhandled error for {Method} {Path}", context.Request.Method, path);
         }
 
         if (status == 0)

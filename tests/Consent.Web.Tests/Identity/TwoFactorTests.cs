@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Consent.Web.Tests.Identity;
 
 /// <summary>The service as deployed: not Development, so no demo accounts and two factors for privileged roles.</summary>
-public sealed class ProductionFactory : ConsentWebFactory
+public class ProductionFactory : ConsentWebFactory
 {
     protected override string EnvironmentName => "Production";
 

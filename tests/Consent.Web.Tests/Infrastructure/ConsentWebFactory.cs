@@ -65,7 +65,7 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", connection);
         await create.ExecuteNonQueryAsync();
-        _ = Server; // start the host: migrations and seeding run now, not in the first test
+        StartServer(); // start the host (in-memory, or Kestrel when a factory asks): migrations and seeding run now, not in the first test
     }
 
     async Task IAsyncLifetime.DisposeAsync()
