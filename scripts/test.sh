@@ -108,6 +108,16 @@ for scenario in a b c; do
   fi
 done
 
+# TLS proxy (issue 11): the service in Production behind deploy/nginx.conf run by Debian's nginx; a
+# consent walked over https, pages and API; forged forwarded headers ignored; no link token logged.
+CONSENT_PROXY_OUT="$RESULTS/proxy" scripts/proxy-test.sh > "$RESULTS/proxy-test.txt" 2>&1
+if grep -q "^PASS proxy test" "$RESULTS/proxy-test.txt"; then
+  record pass "TLS proxy"
+else
+  record fail "TLS proxy"
+  tail -30 "$RESULTS/proxy-test.txt" >&2
+fi
+
 python3 - "$RESULTS" "${#projects[@]}" "$SCRIPT_RESULTS" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 results, expected, scripts = sys.argv[1], int(sys.argv[2]), sys.argv[3]

@@ -20,14 +20,14 @@ public static partial class LinkTokenRedaction
     /// <summary>Shorter path segments are not taken for tokens when masking them everywhere (real ones have 43 characters).</summary>
     private const int MinimumTokenLength = 16;
 
-    [GeneratedRegex(@"(?<prefix>(?:/|%2F)(?:p|api(?:/|%2F)v1(?:/|%2F)patient)(?:/|%2F))(?:[^/?#&\s""'<>%,;)\]}|\\]|%(?!2F)[0-9A-F]{2})+",
+    [GeneratedRegex(@"(?<prefix>(?:/|%2F)(?:p|api(?:/|%2F)v1(?:/|%2F)patient)(?:/|%2F))(?!\{)(?:[^/?#&\s""'<>%,;)\]}|\\]|%(?!2F)[0-9A-F]{2})+",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TokenInPath();
 
     [GeneratedRegex(@"^/(?:p|api/v1/patient)/(?<token>[^/]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PatientPath();
 
-    /// <summary>The text with every token in a patient path, and <paramref name="token"/> anywhere, masked.</summary>
+    /// <summary>The text with every token in a patient path, and <paramref name="token"/> anywhere, masked; route templates (<c>/p/{token}</c>) stay readable.</summary>
     public static string Redact(string text, string? token = null)
     {
         if (token is not null && text.Contains(token, StringComparison.Ordinal))

@@ -17,6 +17,7 @@ public sealed class LinkTokenRedactionTests
     [InlineData("/Account/Login?ReturnUrl=%2Fp%2F{0}%2Fstep", "/Account/Login?ReturnUrl=%2Fp%2F***%2Fstep")]
     [InlineData("RequestPath:/p/{0} RequestId:0HN:00000001", "RequestPath:/p/*** RequestId:0HN:00000001")]
     [InlineData("/clinician/sessions/5f0c", "/clinician/sessions/5f0c")]
+    [InlineData("Executing endpoint 'HTTP: GET /api/v1/patient/{{token}}/record.pdf'", "Executing endpoint 'HTTP: GET /api/v1/patient/{token}/record.pdf'")]
     public void Paths_HaveTheirTokenMasked(string format, string expected) =>
         Assert.Equal(expected, LinkTokenRedaction.Redact(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Token)));
 

@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""A clinician and a patient complete a consent through the TLS proxy, as browsers and API clients.
+
+Used by scripts/proxy-test.sh (read it first). Standard library only. Every request through the
+proxy comes from CLIENT_IP; the direct, spoofed requests go to the service's own port from
+STRANGER_IP, which is not a trusted proxy. Exits 0 when every check holds, 1 with the first failure.
+
+    proxy_walk.py staff-sql EMAIL ROLE PASSWORD          -> SQL that creates a staff account
+    proxy_walk.py walk BASE DIRECT CAFILE CLIENT_IP STRANGER_IP PASSWORD WORKFLOW_FILE TOKENS_OUT
+"""
+import base64
+import functools
+import hashlib
+import html.parser
+import http.client
+import http.cookiejar
+import json
+import os
+import re
+import ssl
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+SPOOFED = "203.0.113.99"
+
+
+def staff_sql(email, role, password):
+    """ASP.NET Core Identity's V3 password hash (PBKDF2-HMAC-SHA512, 100,000 rounds), as UserManager writes it."""
+    salt = os.urandom(16)
+    subkey = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, 100_000, 32)
+    header = bytes([1]) + (2).to_bytes(4, "big") + (100_000).to_bytes(4, "big") + (16).to_bytes(4, "big")
+    hashed = base64.b64encode(header + salt + subkey).decode()
+    user_id = uuid.uuid4()
+    q = lambda s: "'" + s.replace("'", "''") + "'"
+    return (
+        'INSERT INTO "AspNetUsers" (id, user_name, normalized_user_name, email, normalized_email, email_confirmed, '
+        "password_hash, security_stamp, concurrency_stamp, phone_number_confirmed, two_factor_enabled, lockout_enabled, "
+        f"access_failed_count, display_name, created_at) VALUES ('{user_id}', {q(email)}, {q(email.upper())}, {q(email)}, "
+        f"{q(email.upper())}, true, {q(hashed)}, {q(uuid.uuid4().hex.upper())}, {q(str(uuid.uuid4()))}, false, false, true, 0, "
+        f"{q(email)}, now());\n"
+        f'INSERT INTO "AspNetUserRoles" (user_id, role_id) SELECT \'{user_id}\', id FROM "AspNetRoles" WHERE normalized_name = {q(role.upper())};\n'
+    )
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failure(what)
+    print(f"  ok  {what}", file=sys.stderr)
+
+
+class Bound:
+    """urllib handlers whose connections start from one local address (Linux routes 127.0.0.0/8 to lo)."""
+
+    class Https(urllib.request.HTTPSHandler):
+        def __init__(self, source, context):
+            super().__init__(context=context)
+            self.source = source
+
+        def https_open(self, req):
+            return self.do_open(functools.partial(http.client.HTTPSConnection, source_address=(self.source, 0)),
+                                req, context=self._context)
+
+    class Http(urllib.request.HTTPHandler):
+        def __init__(self, source):
+            super().__init__()
+            self.source = source
+
+        def http_open(self, req):
+            return self.do_open(functools.partial(http.client.HTTPConnection, source_address=(self.source, 0)), req)
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """A browser (cookies, follows redirects) or an API client, from one address."""
+
+    def __init__(self, base, source, context, browser=True, headers=None):
+        self.base = base
+        self.headers = dict(headers or {})
+        handlers = [Bound.Https(source, context), Bound.Http(source)]
+        handlers.append(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()) if browser else NoRedirects())
+        self.opener = urllib.request.build_opener(*handlers)
+
+    def send(self, method, path, body=None, form=None, headers=None):
+        h = {**self.headers, **(headers or {})}
+        data = None
+        if body is not None:
+            data, h["Content-Type"] = json.dumps(body).encode(), "application/json"
+        elif form is not None:
+            data, h["Content-Type"] = urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded"
+        url = path if path.startswith("http") else self.base + path
+        req = urllib.request.Request(url, data=data, method=method, headers=h)
+        try:
+            with self.opener.open(req, timeout=60) as r:
+                return r.status, r.headers, r.read(), r.geturl()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read(), url
+
+    def json(self, method, path, body=None, expect=200):
+        status, _, raw, _ = self.send(method, path, body=body)
+        if status != expect:
+            raise Failure(f"{method} {redact(path)}: {status} (expected {expect}) {raw[:300]!r}")
+        return json.loads(raw) if raw else None
+
+
+def redact(text):
+    return re.sub(r"(/p/|/api/v1/patient/)[^/?\s]+", r"\1***", text)
+
+
+class Forms(html.parser.HTMLParser):
+    """The forms of a page (action, class, fields) and its links."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.forms, self.links, self.current = [], [], None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.current = {"action": a.get("action") or "", "class": a.get("class") or "", "fields": []}
+            self.forms.append(self.current)
+        elif tag in ("input", "textarea", "select") and self.current is not None and a.get("name"):
+            self.current["fields"].append({"name": a["name"], "type": (a.get("type") or tag).lower(), "value": a.get("value") or ""})
+        elif tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+def quiz_answers(workflow_file):
+    """Each comprehension question's answer from the workflow file (the `answer:` after its `- id:`)."""
+    answers, last_id = {}, None
+    for line in open(workflow_file, encoding="utf-8"):
+        if m := re.match(r"\s*- id:\s*(\S+)", line):
+            last_id = m.group(1).strip("\"'")
+        elif (m := re.match(r"\s*answer:\s*(\S+)", line)) and last_id:
+            answers[last_id] = m.group(1).strip("\"'")
+    return answers
+
+
+def fill(form, quiz):
+    """What a careful patient with no risk factors who knows the answers would send."""
+    values, radios = {}, {}
+    for f in form["fields"]:
+        name, kind = f["name"], f["type"]
+        if kind == "radio":
+            radios.setdefault(name, []).append(f["value"])
+        elif kind == "checkbox":
+            values[name] = f["value"] or "true"
+        elif kind == "hidden":
+            values[name] = f["value"]
+        elif name == "initials":
+            values[name] = "PD"
+        elif name == "FullName":
+            values[name] = "Pat Doe"
+        elif name.startswith("a_"):
+            values[name] = "none"
+    for name, options in radios.items():
+        if name.startswith("q_"):
+            values[name] = quiz[name[2:]]
+        else:
+            values[name] = "no" if "no" in options else options[0]
+    return values
+
+
+def walk_patient_pages(patient, token, dob, quiz):
+    status, _, page, url = patient.send("GET", f"/p/{token}")
+    check(status == 200, f"patient page /p/*** over https: {status}")
+    start = Forms(page.decode())
+    dob_form = next(f for f in start.forms if any(field["name"] == "Year" for field in f["fields"]))
+    fields = {f["name"]: f["value"] for f in dob_form["fields"]}
+    check("__RequestVerificationToken" in fields, "the date-of-birth form carries an antiforgery token")
+    year, month, day = dob.split("-")
+    fields.update(Year=year, Month=str(int(month)), Day=str(int(day)))
+    status, _, page, url = patient.send("POST", url, form=fields)
+    check(status == 200 and url.endswith("/step"), f"date of birth accepted by the page, on to the steps ({status})")
+    steps = 0
+    for _ in range(100):
+        forms = Forms(page.decode())
+        step_forms = [f for f in forms.forms if "step-form" in f["class"]]
+        sign_links = [l for l in forms.links if l.endswith(f"/p/{token}/sign")]
+        if step_forms:
+            done = [f for f in step_forms if "handler=AskDone" in f["action"]]
+            form = done[0] if done else step_forms[0]
+            target = urllib.parse.urljoin(url, form["action"] or url)
+            status, _, page, url = patient.send("POST", target, form=fill(form, quiz))
+            if status != 200:
+                raise Failure(f"patient page step {steps + 1}: {status}")
+            steps += 1
+        elif sign_links:
+            status, _, page, url = patient.send("GET", sign_links[0])
+        else:
+            return steps
+    raise Failure("more than 100 patient pages")
+
+
+def walk(base, direct, cafile, client_ip, stranger_ip, password, workflow_file, tokens_out):
+    context = ssl.create_default_context(cafile=cafile)
+    workflow = os.path.basename(os.path.dirname(workflow_file))
+    tokens = []
+
+    # Staff API through the proxy.
+    def signed_in(email):
+        api = Client(base, client_ip, context, browser=False)
+        token = api.json("POST", "/api/v1/auth/login", {"email": email, "password": password})["accessToken"]
+        api.headers["Authorization"] = f"Bearer {token}"
+        return api
+
+    reviewer = signed_in("reviewer@proxy.example")
+    reviewer.json("POST", f"/api/v1/workflows/{workflow}/versions/1/approve", {"comment": "Reviewed for the proxy test."})
+    clinician = signed_in("clinician@proxy.example")
+
+    def start():
+        s = clinician.json("POST", "/api/v1/sessions", {"workflowId": workflow, "language": "en",
+                                                         "patient": {"name": "Pat Doe", "dateOfBirth": "1970-01-01"}}, expect=201)
+        token = s["patientUrl"].rstrip("/").split("/")[-1]
+        tokens.append(token)
+        with open(tokens_out, "a", encoding="utf-8") as out:
+            out.write(token + "\n")
+        return s, token
+
+    session, token = start()
+    check(session["patientUrl"] == f"{base}/p/{token}", "the patient link names the https address the clinician used")
+
+    # The clinician's sign-in page, as a browser: a page with an antiforgery cookie, over https.
+    staff_browser = Client(base, client_ip, context)
+    status, headers, page, url = staff_browser.send("GET", "/Account/Login")
+    check(status == 200, f"GET /Account/Login through the proxy: {status} (500 before the fix)")
+    login = next(f for f in Forms(page.decode()).forms if any(field["name"] == "Input.Email" for field in f["fields"]))
+    fields = {f["name"]: f["value"] for f in login["fields"]}
+    fields.update({"Input.Email": "clinician@proxy.example", "Input.Password": password})
+    status, _, page, url = staff_browser.send("POST", "/Account/Login", form=fields)
+    check(status == 200, f"clinician signs in on the page ({status})")
+    status, _, page, url = staff_browser.send("GET", "/clinician")
+    check(status == 200 and url.endswith("/clinician"), f"the clinician's page opens with the sign-in cookie ({status} {url})")
+
+    # The patient, as a browser, through the pages; it also sends a forged X-Forwarded-For, which
+    # nginx replaces with the address it sees.
+    patient = Client(base, client_ip, context, headers={"X-Forwarded-For": SPOOFED})
+    steps = walk_patient_pages(patient, token, "1970-01-01", quiz_answers(workflow_file))
+    current = patient.json("GET", f"/api/v1/patient/{token}/current")
+    check(current.get("sessionStatus") == "AwaitingCountersign", f"{steps} patient pages answered; the API says {current.get('sessionStatus')}")
+
+    clinician.json("POST", f"/api/v1/sessions/{session['id']}/countersign", {"password": password, "statementAccepted": True})
+    detail = clinician.json("GET", f"/api/v1/sessions/{session['id']}")
+    check(detail["status"] == "Completed", "the clinician countersigned through the API: Completed")
+    for _ in range(60):
+        status, headers, pdf, _ = patient.send("GET", f"/api/v1/patient/{token}/record.pdf")
+        if status == 200:
+            break
+        time.sleep(1)
+    check(status == 200 and pdf.startswith(b"%PDF"), "the patient downloads the signed record over https")
+    status, _, page, _ = patient.send("GET", f"/p/{token}")
+    check(status == 200 and f"/api/v1/patient/{token}/record.pdf" in page.decode(), "the patient's page offers the signed copy")
+
+    events = clinician.json("GET", f"/api/v1/sessions/{session['id']}/events")
+    check(events["verified"] is True, "the session's event chain verifies")
+    ips = {e["type"]: e["ip"] for e in events["events"]}
+    check(ips["SessionCreated"] == client_ip, f"the event log names the clinician's address {client_ip}, not the proxy's ({ips['SessionCreated']})")
+    check(ips["IdentityVerified"] == client_ip, f"and the patient's, not the one it forged ({ips['IdentityVerified']})")
+
+    # Straight to the service's port from another address, claiming to be a proxy: not believed.
+    stranger = Client(direct, stranger_ip, context, browser=False, headers={"X-Forwarded-For": SPOOFED, "X-Forwarded-Proto": "https"})
+    status, _, raw, _ = stranger.send("GET", "/Account/Login")
+    check(status == 403 and b"HTTPS required" in raw, f"a page asked for directly over http with forged headers: 403 HTTPS required ({status})")
+    other, other_token = start()
+    stranger.json("POST", f"/api/v1/patient/{other_token}/verify", {"dateOfBirth": "1970-01-01"})
+    ips = {e["type"]: e["ip"] for e in clinician.json("GET", f"/api/v1/sessions/{other['id']}/events")["events"]}
+    check(ips["IdentityVerified"] == stranger_ip, f"a forged X-Forwarded-For from {stranger_ip} is ignored ({ips['IdentityVerified']})")
+    return steps
+
+
+def main():
+    if sys.argv[1:2] == ["staff-sql"]:
+        sys.stdout.write(staff_sql(*sys.argv[2:5]))
+        return 0
+    try:
+        steps = walk(*sys.argv[2:10])
+    except Failure as failure:
+        print(f"FAIL proxy walk: {failure}")
+        return 1
+    print(f"proxy walk: {steps} patient pages, countersigned, record downloaded, forged addresses ignored")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
