@@ -213,6 +213,18 @@ def walk(base, direct, cafile, client_ip, stranger_ip, password, workflow_file, 
     workflow = os.path.basename(os.path.dirname(workflow_file))
     tokens = []
 
+    # The clinician's sign-in page, as a browser: a page with an antiforgery cookie, over https.
+    staff_browser = Client(base, client_ip, context)
+    status, headers, page, url = staff_browser.send("GET", "/Account/Login")
+    check(status == 200, f"GET /Account/Login through the proxy: {status} (500 before the fix)")
+    login = next(f for f in Forms(page.decode()).forms if any(field["name"] == "Input.Email" for field in f["fields"]))
+    fields = {f["name"]: f["value"] for f in login["fields"]}
+    fields.update({"Input.Email": "clinician@proxy.example", "Input.Password": password})
+    status, _, page, url = staff_browser.send("POST", "/Account/Login", form=fields)
+    check(status == 200, f"clinician signs in on the page ({status})")
+    status, _, page, url = staff_browser.send("GET", "/clinician")
+    check(status == 200 and url.endswith("/clinician"), f"the clinician's page opens with the sign-in cookie ({status} {url})")
+
     # Staff API through the proxy.
     def signed_in(email):
         api = Client(base, client_ip, context, browser=False)
@@ -235,18 +247,6 @@ def walk(base, direct, cafile, client_ip, stranger_ip, password, workflow_file, 
 
     session, token = start()
     check(session["patientUrl"] == f"{base}/p/{token}", "the patient link names the https address the clinician used")
-
-    # The clinician's sign-in page, as a browser: a page with an antiforgery cookie, over https.
-    staff_browser = Client(base, client_ip, context)
-    status, headers, page, url = staff_browser.send("GET", "/Account/Login")
-    check(status == 200, f"GET /Account/Login through the proxy: {status} (500 before the fix)")
-    login = next(f for f in Forms(page.decode()).forms if any(field["name"] == "Input.Email" for field in f["fields"]))
-    fields = {f["name"]: f["value"] for f in login["fields"]}
-    fields.update({"Input.Email": "clinician@proxy.example", "Input.Password": password})
-    status, _, page, url = staff_browser.send("POST", "/Account/Login", form=fields)
-    check(status == 200, f"clinician signs in on the page ({status})")
-    status, _, page, url = staff_browser.send("GET", "/clinician")
-    check(status == 200 and url.endswith("/clinician"), f"the clinician's page opens with the sign-in cookie ({status} {url})")
 
     # The patient, as a browser, through the pages; it also sends a forged X-Forwarded-For, which
     # nginx replaces with the address it sees.
@@ -291,7 +291,7 @@ def main():
     try:
         steps = walk(*sys.argv[2:10])
     except Failure as failure:
-        print(f"FAIL proxy walk: {failure}")
+        print(failure)
         return 1
     print(f"proxy walk: {steps} patient pages, countersigned, record downloaded, forged addresses ignored")
     return 0
