@@ -3,11 +3,13 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Consent.Web.Data.Entities;
+using Consent.Web.Hosting;
 using Consent.Web.Identity;
 using Consent.Web.Tests.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Consent.Web.Tests.Hosting;
@@ -191,5 +193,35 @@ public sealed class ReverseProxyTests(BehindProxyFactory factory) : IClassFixtur
     {
         var chain = await clinician.GetFromJsonAsync<JsonElement>($"/api/v1/sessions/{id}/events");
         return [.. chain.GetProperty("events").EnumerateArray().Select(e => (e.GetProperty("type").GetString()!, e.GetProperty("ip").GetString()))];
+    }
+}
+
+/// <summary>How the trusted proxies are read from configuration.</summary>
+public sealed class ReverseProxySettingsTests
+{
+    [Fact]
+    public void Settings_TakeCommaListsAndArrays_AndNameEachEntryThatIsNotAnAddressOrNetwork()
+    {
+        var settings = ReverseProxy.Read(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Proxy:KnownProxies"] = "10.0.0.5, ::1,nginx",
+                ["Proxy:KnownNetworks:0"] = "172.28.0.0/24",
+                ["Proxy:KnownNetworks:1"] = "10.0.0.1",
+            }).Build());
+
+        Assert.Equal([IPAddress.Parse("10.0.0.5"), IPAddress.IPv6Loopback], settings.Proxies);
+        Assert.Equal([System.Net.IPNetwork.Parse("172.28.0.0/24")], settings.Networks);
+        Assert.Equal(2, settings.Errors.Count);
+        Assert.Contains("'nginx' is not an IP address", settings.Errors[0], StringComparison.Ordinal);
+        Assert.Contains("'10.0.0.1' is not a network in CIDR form", settings.Errors[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Settings_WithNothingConfigured_TrustNoProxy()
+    {
+        var settings = ReverseProxy.Read(new ConfigurationBuilder().Build());
+        Assert.False(settings.Any);
+        Assert.Empty(settings.Errors);
     }
 }
