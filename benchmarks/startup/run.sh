@@ -30,8 +30,8 @@ if [ "${READY_TO_RUN:-0}" = 1 ]; then
   export SERVICE_DLL="$WORK/publish/Consent.Web.dll"
 fi
 bench_pg_start "$WORK/pg" "$PG_PORT"
-psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE consent_startup" >/dev/null
-CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=consent_startup;Username=consent"
+bench_database "$PG_PORT" consent_startup
+CONNECTION="$BENCH_CONNECTION"
 export CONSENT_DEMO_PASSWORD="startup-test-password-1" CONSENT_DATA_DIR="$WORK/data"
 
 # First start: applies the migrations, syncs the workflows, makes the demo accounts. Not timed.
