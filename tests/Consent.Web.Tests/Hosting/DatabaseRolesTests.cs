@@ -55,10 +55,8 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
     public async Task InDevelopment_ASuperuserRole_OnlyWarns()
     {
         var superuser = new NpgsqlConnectionStringBuilder(factory.ServerConnectionString) { Database = factory.DatabaseName }.ConnectionString;
-        var environment = Production(superuser);
-        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
 
-        var result = await ServiceProcess.StartAsync(environment);
+        var result = await ServiceProcess.StartAsync(Development(superuser));
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("could rewrite history", result.All, StringComparison.Ordinal);
@@ -118,6 +116,44 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
             NpgsqlConnection.ClearAllPools();
             await ServerAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
         }
+    }
+
+    /// <summary>
+    /// Development with one connection string (no owner): that string migrates, with a warning, as
+    /// the service always did; if its role may not create tables, start-up says to set the owner's.
+    /// </summary>
+    [Fact]
+    public async Task InDevelopment_OneConnectionString_Migrates_OrSaysToSetTheOwnersWhenItMayNot()
+    {
+        var database = "consent_onestring_" + Guid.NewGuid().ToString("N")[..12];
+        await ServerAsync($"CREATE DATABASE {database} OWNER {ConsentWebFactory.OwnerRole}");
+        try
+        {
+            var runtime = Development(new NpgsqlConnectionStringBuilder(factory.ConnectionString) { Database = database }.ConnectionString);
+            var owner = Development(new NpgsqlConnectionStringBuilder(factory.OwnerConnectionString) { Database = database }.ConnectionString);
+
+            var refused = await ServiceProcess.StartAsync(runtime);
+            var migrated = await ServiceProcess.StartAsync(owner);
+
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("may not change the schema", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("ConnectionStrings__ConsentOwner", refused.Error, StringComparison.Ordinal);
+            Assert.True(migrated.ExitCode == 0, migrated.All);
+            Assert.Contains("migrating with ConnectionStrings:Consent (Development only)", migrated.All, StringComparison.Ordinal);
+            Assert.Contains($"{ConsentWebFactory.OwnerRole} owns consent_events", migrated.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ServerAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    private static Dictionary<string, string> Development(string connection)
+    {
+        var environment = Production(connection);
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        return environment;
     }
 
     /// <summary>The service as deployed: Production, the test signing certificate, only the runtime connection string.</summary>
