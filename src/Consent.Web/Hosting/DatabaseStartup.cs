@@ -62,7 +62,8 @@ public static class DatabaseStartup
 
     private static async Task MigrateWithOneRoleAsync(ConsentDbContext db, ILogger logger)
     {
-        // Only when something is pending: migrating takes a lock a runtime role is not allowed.
+        // Only when something is pending: even with nothing to do, EF locks the migrations history
+        // (LOCK TABLE ... ACCESS EXCLUSIVE), which a runtime role with only SELECT on it may not.
         if (!(await db.Database.GetPendingMigrationsAsync()).Any())
         {
             return;
