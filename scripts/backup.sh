@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Backs up the Consent database with pg_dump (custom format, compressed).
 #   scripts/backup.sh [FILE]     default: .data/backups/consent-<UTC time>.dump
-# Uses ConnectionStrings__Consent, or scripts/run.sh's local database when that is not set.
+# Connects as the owner role (ConnectionStrings__ConsentOwner), else as ConnectionStrings__Consent,
+# else to scripts/run.sh's local database as the owner role. Owners and privileges are not needed
+# in the dump: scripts/restore.sh gives the copy to the owner role and grants the runtime role again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pgconn.sh

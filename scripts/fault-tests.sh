@@ -40,7 +40,8 @@ start_node() { # start_node PORT DATABASE LOG -> echoes pid
   if ss -ltn "sport = :$1" 2>/dev/null | grep -q LISTEN; then
     echo "port $1 is already in use; a leftover service would answer instead" >&2
   fi
-  ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=$2;Username=consent" \
+  ConnectionStrings__Consent="$(consent_connection "$PG_PORT" "$2" "$CONSENT_APP_ROLE")" \
+    ConnectionStrings__ConsentOwner="$(consent_connection "$PG_PORT" "$2" "$CONSENT_OWNER_ROLE")" \
     ASPNETCORE_ENVIRONMENT=Development CONSENT_DEMO_PASSWORD="$PASSWORD" CONSENT_DATA_DIR="$WORK/data" \
     CONSENT_REPOSITORY_ROOT="$ROOT" RateLimits__PatientRequestsPerMinute=100000 RateLimits__LoginPerMinute=100000 \
     RateLimits__PatientVerifyPerMinute=100000 Audit__IntervalMinutes=0 \
@@ -66,12 +67,12 @@ stop_node() { # stop_node PID PORT: stop a node and wait until its port is free 
   sleep 0.5
 }
 
-new_database() {
-  psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE $1" >/dev/null
+new_database() { # owned by the owner role; the nodes run as the runtime role
+  pg_consent_roles "$PG_PORT" "$1"
 }
 
 audit() { # audit DATABASE
-  ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=$1;Username=consent" ASPNETCORE_ENVIRONMENT=Development \
+  ConnectionStrings__Consent="$(consent_connection "$PG_PORT" "$1" "$CONSENT_APP_ROLE")" ASPNETCORE_ENVIRONMENT=Development \
     CONSENT_REPOSITORY_ROOT="$ROOT" CONSENT_DATA_DIR="$WORK/data" dotnet "$DLL" audit --contentRoot "$ROOT/src/Consent.Web" | grep -v "^info:"
 }
 

@@ -45,7 +45,7 @@ ensure_postgres_installed
 apt_ensure nginx nginx openssl openssl curl curl
 [ -f "$DLL" ] || dotnet build src/Consent.Web -c Release -nologo -v quiet
 pg_start "$WORK/pg" "$PG_PORT" || fail "could not start PostgreSQL on port $PG_PORT"
-psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE consent_proxy" >/dev/null || fail "no database"
+psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE consent_proxy OWNER consent_owner" >/dev/null || fail "no database"
 
 # TLS: a self-signed certificate for 127.0.0.1, which the walk trusts as its only CA.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
@@ -71,7 +71,8 @@ done
 # ---- The service's environment: Production behind the proxy. The ONE place to change it. --------
 SERVICE_ENV=(
   ASPNETCORE_ENVIRONMENT=Production
-  "ConnectionStrings__Consent=Host=127.0.0.1;Port=$PG_PORT;Database=consent_proxy;Username=consent"
+  "ConnectionStrings__Consent=Host=127.0.0.1;Port=$PG_PORT;Database=consent_proxy;Username=consent_app"
+  "ConnectionStrings__ConsentOwner=Host=127.0.0.1;Port=$PG_PORT;Database=consent_proxy;Username=consent_owner"
   "Signing__CertificatePath=$WORK/records-signing.pfx"
   Proxy__KnownProxies=127.0.0.1
   "CONSENT_REPOSITORY_ROOT=$ROOT"

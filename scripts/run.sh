@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Consent locally: installs what is missing, starts PostgreSQL under .data/ (unless
-# ConnectionStrings__Consent is set), applies migrations, seeds the demo staff accounts and the
-# shipped workflows, and serves on http://127.0.0.1:${CONSENT_PORT:-5080}.
+# ConnectionStrings__Consent is set) with its two roles, applies migrations as the owner role,
+# seeds the demo staff accounts and the shipped workflows, and serves on
+# http://127.0.0.1:${CONSENT_PORT:-5080} as the runtime role.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -22,11 +23,14 @@ fi
 if [ -z "${ConnectionStrings__Consent:-}" ]; then
   ensure_postgres_installed
   pg_start "$DATA/pg" "$PG_PORT"
-  if ! psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='consent'" | grep -q 1; then
-    psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE consent" >/dev/null
-  fi
-  export ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=consent;Username=consent"
-  log "PostgreSQL: 127.0.0.1:$PG_PORT, data in .data/pg"
+  # The database, owned by the owner role; one an older version made (owned by the bootstrap
+  # superuser 'consent') is handed to the owner role here, once.
+  pg_consent_roles "$PG_PORT" consent
+  # The service connects as the runtime role, which owns nothing; start-up migrates as the owner.
+  ConnectionStrings__Consent="$(consent_connection "$PG_PORT" consent "$CONSENT_APP_ROLE")"
+  ConnectionStrings__ConsentOwner="$(consent_connection "$PG_PORT" consent "$CONSENT_OWNER_ROLE")"
+  export ConnectionStrings__Consent ConnectionStrings__ConsentOwner
+  log "PostgreSQL: 127.0.0.1:$PG_PORT, data in .data/pg (service role $CONSENT_APP_ROLE, owner $CONSENT_OWNER_ROLE)"
 fi
 
 # Demo accounts (Development only): the password is CONSENT_DEMO_PASSWORD, else one generated

@@ -22,6 +22,8 @@ if ! pg_start "$WORK/pg" "$PG_PORT"; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# The bootstrap superuser: the tests create each database with it, owned by consent_owner (which
+# pg_start created with consent_app), and run the service as consent_app.
 export CONSENT_TEST_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=consent;Database=postgres"
 export CONSENT_REPOSITORY_ROOT="$ROOT"
 
@@ -50,9 +52,11 @@ SCRIPT_RESULTS="$RESULTS/script-checks.txt"
 record() { printf '%s %s\n' "$1" "$2" >> "$SCRIPT_RESULTS"; }
 
 SMOKE_PORT="$(free_port "${CONSENT_TEST_SMOKE_PORT:-25480}")"
-psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d postgres -qc "CREATE DATABASE consent_smoke" >/dev/null
+pg_consent_roles "$PG_PORT" consent_smoke
 export CONSENT_DEMO_PASSWORD="smoke-test-password-1"
-ConnectionStrings__Consent="Host=127.0.0.1;Port=$PG_PORT;Database=consent_smoke;Username=consent" \
+SMOKE_DB="$(consent_connection "$PG_PORT" consent_smoke "$CONSENT_APP_ROLE")"
+SMOKE_OWNER="$(consent_connection "$PG_PORT" consent_smoke "$CONSENT_OWNER_ROLE")"
+ConnectionStrings__Consent="$SMOKE_DB" ConnectionStrings__ConsentOwner="$SMOKE_OWNER" \
   ASPNETCORE_ENVIRONMENT=Development CONSENT_DATA_DIR="$WORK/data" \
   dotnet src/Consent.Web/bin/Release/net10.0/Consent.Web.dll --urls "http://127.0.0.1:$SMOKE_PORT" \
   --contentRoot "$ROOT/src/Consent.Web" > "$RESULTS/smoke-service.log" 2>&1 &
@@ -74,14 +78,18 @@ oversized=$(head -c 6000000 /dev/zero | tr '\0' 'a' | curl -s -o "$RESULTS/overs
 if [ "$oversized" = "413" ]; then record pass "oversized request refused"; else record fail "oversized request refused ($oversized)"; fi
 kill "$SMOKE_PID" 2>/dev/null; wait "$SMOKE_PID" 2>/dev/null
 
-# Backup and restore: dump the smoke database, restore it into a fresh one, and check that every
-# chain and record in the copy verifies and nothing is missing.
-SMOKE_DB="Host=127.0.0.1;Port=$PG_PORT;Database=consent_smoke;Username=consent"
-if ConnectionStrings__Consent="$SMOKE_DB" scripts/backup.sh "$WORK/smoke.dump" > "$RESULTS/backup.log" 2>&1 \
-  && ConnectionStrings__Consent="$SMOKE_DB" scripts/restore.sh "$WORK/smoke.dump" consent_restored > "$RESULTS/restore.log" 2>&1 \
+# Backup and restore: dump the smoke database, restore it into a fresh one (owned by the owner
+# role, the runtime role granted again), and check as the runtime role that every chain and record
+# in the copy verifies and nothing is missing.
+if ConnectionStrings__Consent="$SMOKE_DB" ConnectionStrings__ConsentOwner="$SMOKE_OWNER" scripts/backup.sh "$WORK/smoke.dump" > "$RESULTS/backup.log" 2>&1 \
+  && ConnectionStrings__Consent="$SMOKE_DB" ConnectionStrings__ConsentOwner="$SMOKE_OWNER" \
+     scripts/restore.sh "$WORK/smoke.dump" consent_restored > "$RESULTS/restore.log" 2>&1 \
   && grep -q "Every chain and record verifies." "$RESULTS/restore.log" \
   && [ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d consent_smoke -tAc 'SELECT count(*) FROM consent_events')" \
-     = "$(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d consent_restored -tAc 'SELECT count(*) FROM consent_events')" ]; then
+     = "$(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d consent_restored -tAc 'SELECT count(*) FROM consent_events')" ] \
+  && [ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d consent_restored -tAc "SELECT pg_get_userbyid(relowner)
+       || ' ' || has_table_privilege('$CONSENT_APP_ROLE', oid, 'INSERT') || ' ' || has_table_privilege('$CONSENT_APP_ROLE', oid, 'UPDATE')
+       FROM pg_class WHERE oid = 'consent_events'::regclass")" = "$CONSENT_OWNER_ROLE true false" ]; then
   record pass "backup and restore"
   grep -h "Audit at" "$RESULTS/restore.log"
 else

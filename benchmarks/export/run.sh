@@ -26,9 +26,9 @@ machine_line
 build_web_release
 bench_pg_start "$WORK/pg" "$PG_PORT"
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -v ON_ERROR_STOP=1 -qAt)
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE consent_export" >/dev/null
+bench_database "$PG_PORT" consent_export
 export CONSENT_DEMO_PASSWORD="export-test-password-1" CONSENT_DATA_DIR="$WORK/data"
-service_start "$WORK/service.log" "$PORT" "Host=127.0.0.1;Port=$PG_PORT;Database=consent_export;Username=consent"
+service_start "$WORK/service.log" "$PORT" "$BENCH_CONNECTION"
 wait_ready "$PORT" 120 || { tail -20 "$WORK/service.log" >&2; exit 1; }
 BASE="http://127.0.0.1:$PORT"
 

@@ -27,13 +27,22 @@ bench_pg_start() {
   pg_start "$dir" "$port"
 }
 
+# bench_database PORT NAME: a database owned by the owner role (scripts/lib/common.sh); sets
+# BENCH_CONNECTION, the runtime role's connection string to give service_start, and OWNER_CONNECTION,
+# which service_start passes as ConnectionStrings__ConsentOwner so that start-up migrates as the owner.
+bench_database() {
+  pg_consent_roles "$1" "$2"
+  BENCH_CONNECTION="$(consent_connection "$1" "$2" "$CONSENT_APP_ROLE")"
+  OWNER_CONNECTION="$(consent_connection "$1" "$2" "$CONSENT_OWNER_ROLE")"
+}
+
 # service_start LOG PORT CONNECTION [extra env assignments...]: starts the Release build in the
 # Development environment (demo accounts, workflows approved) and sets SERVICE_PID. SERVICE_DLL
 # runs another build of the service (benchmarks/startup/run.sh uses it for a ReadyToRun publish).
 service_start() {
   local log="$1" port="$2" connection="$3"
   shift 3
-  env ConnectionStrings__Consent="$connection" ASPNETCORE_ENVIRONMENT=Development \
+  env ConnectionStrings__Consent="$connection" ConnectionStrings__ConsentOwner="${OWNER_CONNECTION-}" ASPNETCORE_ENVIRONMENT=Development \
     CONSENT_DEMO_PASSWORD="${CONSENT_DEMO_PASSWORD-}" CONSENT_DATA_DIR="${CONSENT_DATA_DIR:?}" \
     CONSENT_REPOSITORY_ROOT="$BENCH_ROOT" "$@" \
     dotnet "${SERVICE_DLL:-$BENCH_ROOT/src/Consent.Web/bin/Release/net10.0/Consent.Web.dll}" \

@@ -40,9 +40,9 @@ dotnet build benchmarks/Consent.Benchmarks -c Release -nologo -v quiet >&2
 TOOL="$BENCH_ROOT/benchmarks/Consent.Benchmarks/bin/Release/net10.0/Consent.Benchmarks"
 
 bench_pg_start "$WORK/pg" "$PG_PORT"
-psql -h 127.0.0.1 -p "$PG_PORT" -U consent -qAt -c "CREATE DATABASE consent_load" postgres >/dev/null
+bench_database "$PG_PORT" consent_load
 export CONSENT_DEMO_PASSWORD="load-test-password-1" CONSENT_DATA_DIR="$WORK/data"
-service_start "$WORK/service.log" "$PORT" "Host=127.0.0.1;Port=$PG_PORT;Database=consent_load;Username=consent${CONNECTION_EXTRA:-}" \
+service_start "$WORK/service.log" "$PORT" "$BENCH_CONNECTION${CONNECTION_EXTRA:-}" \
   RateLimits__PatientVerifyPerMinute=1000000 RateLimits__LoginPerMinute=1000
 wait_ready "$PORT" 120 || { tail -20 "$WORK/service.log" >&2; exit 1; }
 BASE="http://127.0.0.1:$PORT"

@@ -41,11 +41,12 @@ TOOL="$BENCH_ROOT/benchmarks/Consent.Benchmarks/bin/Release/net10.0/Consent.Benc
 
 bench_pg_start "$WORK/pg" "$PG_PORT"
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -v ON_ERROR_STOP=1 -qAt)
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE consent_load" >/dev/null
+bench_database "$PG_PORT" consent_load
 export CONSENT_DEMO_PASSWORD="load-test-password-1" CONSENT_DATA_DIR="$WORK/data"
 # Seeding verifies thousands of patients from one address: the per-address date-of-birth limit is
 # raised for this run. The per-link limit on patient requests (the path measured) stays as shipped.
-service_start "$WORK/service.log" "$PORT" "Host=127.0.0.1;Port=$PG_PORT;Database=consent_load;Username=consent${CONNECTION_EXTRA:-}" \
+# The service runs as the runtime role; pgbench below runs as the superuser (privileges cost nothing there).
+service_start "$WORK/service.log" "$PORT" "$BENCH_CONNECTION${CONNECTION_EXTRA:-}" \
   RateLimits__PatientVerifyPerMinute=1000000 RateLimits__LoginPerMinute=1000
 if ! wait_ready "$PORT" 120; then
   log "The service did not become ready; its log:"

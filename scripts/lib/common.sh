@@ -42,7 +42,29 @@ as_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# pg_start DIR PORT: initialise DIR once (trust auth on loopback, superuser 'consent') and start it.
+# Consent's two database roles (README, "Deploying"): the owner owns each database and runs the
+# migrations; the runtime role the service connects as owns nothing and may only read and append
+# to the event log. 'consent', the local clusters' bootstrap superuser, only creates roles and databases.
+CONSENT_OWNER_ROLE=consent_owner
+CONSENT_APP_ROLE=consent_app
+CONSENT_ROLES_SQL="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/deploy/postgres/consent-roles.psql"
+
+# pg_consent_roles PORT [DATABASE]: creates both roles on the local cluster when missing and, with
+# DATABASE, that database owned by the owner role; a database an older version made (owned by
+# 'consent') is handed to the owner object by object. Idempotent (deploy/postgres/consent-roles.psql).
+pg_consent_roles() {
+  local args=(-h 127.0.0.1 -p "$1" -U consent -d postgres -v ON_ERROR_STOP=1 -q
+    -v owner_role="$CONSENT_OWNER_ROLE" -v app_role="$CONSENT_APP_ROLE")
+  if [ -n "${2:-}" ]; then args+=(-v database="$2"); fi
+  psql "${args[@]}" -f "$CONSENT_ROLES_SQL" >/dev/null
+}
+
+# consent_connection PORT DATABASE ROLE: the Npgsql connection string of ROLE on a local cluster
+# (trust authentication on loopback: no password).
+consent_connection() { printf 'Host=127.0.0.1;Port=%s;Database=%s;Username=%s' "$1" "$2" "$3"; }
+
+# pg_start DIR PORT: initialise DIR once (trust auth on loopback, superuser 'consent'), start it,
+# and make sure Consent's two roles exist on it.
 pg_start() {
   local dir="$1" port="$2" bin
   bin="$(pg_bindir)"
@@ -58,11 +80,11 @@ pg_start() {
   if [ ! -f "$dir/PG_VERSION" ]; then
     as_pg "$bin/initdb" -D "$dir" -U consent --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
-    return 0
+  if ! as_pg "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null || return 1
   fi
-  as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  pg_consent_roles "$port"
 }
 
 pg_stop() {

@@ -7,6 +7,11 @@ namespace Consent.Records.Document;
 /// The document information dictionary: title and author for readers, and custom keys
 /// (/ConsentSessionId, /ConsentRecordKind, /ConsentWorkflowId, ...) that the verifier reads back.
 /// </summary>
+/// <remarks>
+/// /ConsentChainSeq and /ConsentChainHash name the last event of the session's hash chain the record
+/// covers. They are inside the signed bytes, so a chain rewritten after signing (every later hash
+/// recomputed) no longer agrees with the record, and the service reports it (docs/event-log.md).
+/// </remarks>
 static class RecordInfo
 {
     public const string SessionIdKey = "/ConsentSessionId";
@@ -15,6 +20,8 @@ static class RecordInfo
     public const string WorkflowVersionKey = "/ConsentWorkflowVersion";
     public const string WorkflowHashKey = "/ConsentWorkflowHash";
     public const string LanguageKey = "/ConsentLanguage";
+    public const string ChainSeqKey = "/ConsentChainSeq";
+    public const string ChainHashKey = "/ConsentChainHash";
 
     public static void Write(PdfDocument document, ConsentRecord record, RecordLabels labels)
     {
@@ -31,5 +38,10 @@ static class RecordInfo
         info.Elements.SetString(WorkflowVersionKey, record.Workflow.Version.ToString(CultureInfo.InvariantCulture));
         info.Elements.SetString(WorkflowHashKey, record.Workflow.Hash);
         info.Elements.SetString(LanguageKey, record.Workflow.Language);
+        if (record.Audit.Events.Count > 0)
+        {
+            info.Elements.SetString(ChainSeqKey, record.Audit.LastSequence.ToString(CultureInfo.InvariantCulture));
+            info.Elements.SetString(ChainHashKey, record.Audit.LastHash);
+        }
     }
 }

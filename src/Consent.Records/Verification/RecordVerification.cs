@@ -42,6 +42,15 @@ public sealed record RecordVerification
     /// <summary>The workflow version the record names (/ConsentWorkflowVersion).</summary>
     public int? WorkflowVersion { get; init; }
 
+    /// <summary>
+    /// The sequence number of the last event of the session's chain the record covers
+    /// (/ConsentChainSeq); null for records issued before records carried it.
+    /// </summary>
+    public long? ChainSequence { get; init; }
+
+    /// <summary>The hash of that event (/ConsentChainHash, lowercase hex); null when the record does not name one.</summary>
+    public string? ChainHash { get; init; }
+
     /// <summary>SHA-256 (lowercase hex) of the whole file as given.</summary>
     public required string FileSha256 { get; init; }
 

@@ -221,6 +221,7 @@ public static class RecordVerifier
             problems.Add("The file does not name a consent session; it may not be a record from this service.");
         }
 
+        var (chainSeq, chainHash) = ReadChainHead(span, problems);
         return new RecordVerification
         {
             FileSha256 = "",
@@ -228,7 +229,29 @@ public static class RecordVerifier
             Kind = Enum.TryParse<RecordKind>(kind, ignoreCase: false, out var k) && Enum.IsDefined(k) ? k : null,
             WorkflowId = PdfInfoStrings.ReadString(span, Key(RecordInfo.WorkflowIdKey)),
             WorkflowVersion = int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null,
+            ChainSequence = chainSeq,
+            ChainHash = chainHash,
         };
+    }
+
+    /// <summary>The chain head the record covers; both absent in records issued before it was signed in.</summary>
+    static (long? Seq, string? Hash) ReadChainHead(ReadOnlySpan<byte> span, List<string> problems)
+    {
+        var seqText = PdfInfoStrings.ReadString(span, Key(RecordInfo.ChainSeqKey));
+        var hash = PdfInfoStrings.ReadString(span, Key(RecordInfo.ChainHashKey));
+        if (seqText is null && hash is null)
+        {
+            return (null, null);
+        }
+
+        if (long.TryParse(seqText, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq > 0
+            && hash is { Length: 64 } && hash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
+        {
+            return (seq, hash);
+        }
+
+        problems.Add("The record's chain head (/ConsentChainSeq, /ConsentChainHash) is unreadable.");
+        return (null, null);
     }
 
     static byte[] Key(string key) => System.Text.Encoding.ASCII.GetBytes(key);

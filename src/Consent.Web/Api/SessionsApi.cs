@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
+using Consent.Web.Records;
 using Consent.Web.Sessions;
 using Consent.Web.Workflows;
 using Consent.Workflows;
@@ -195,7 +196,7 @@ public static class SessionsApi
         }
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == id).OrderBy(e => e.Seq).ToListAsync(ct);
-        var check = EventChain.Verify(events, session.LastSeq, session.LastHash);
+        var check = await SignedChainHeads.VerifyAsync(db, session, events, ct);
         return TypedResults.Ok(new EventChainView(check.Verified, check.BrokenAtSeq, check.Problem, check.LastHash, [.. events.Select(EventView.From)]));
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
+using Consent.Web.Records;
 using Consent.Web.Sessions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,8 @@ namespace Consent.Web.Audit;
 /// <summary>
 /// Checks the whole audit trail: every session's hash chain (the same routine as the API) and every
 /// stored record — its bytes hash to the stored SHA-256, its signature verifies and covers the
-/// whole file, it names its session, and the chain has a RecordIssued event for exactly those bytes.
+/// whole file, it names its session, the chain has a RecordIssued event for exactly those bytes, and
+/// the chain's event the record was signed over still has the hash it was signed with.
 /// </summary>
 public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
 {
@@ -76,13 +78,24 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
         {
             var record = await db.Records.AsNoTracking().SingleAsync(r => r.Id == id, ct);
             records++;
-            findings.AddRange(CheckRecord(record, issued));
+            var verification = RecordVerifier.Verify(record.Pdf, null);
+            findings.AddRange(CheckRecord(record, verification, issued));
+            if (verification.IsIntact && verification.ChainSequence is { } seq)
+            {
+                // The record was signed over this event's hash; a chain rewritten since, hashes recomputed, no longer has it.
+                var stored = await db.Events.AsNoTracking().Where(e => e.SessionId == record.SessionId && e.Seq == seq)
+                    .Select(e => e.Hash).FirstOrDefaultAsync(ct);
+                if (SignedChainHeads.Compare(record.SessionId, record.Kind, verification, stored) is { } broken)
+                {
+                    findings.Add(new AuditFinding(record.SessionId, broken.Problem!, broken.BrokenAtSeq, record.Id));
+                }
+            }
         }
 
         return new AuditReport(clock.GetUtcNow(), sessions, events, records, findings);
     }
 
-    private static IEnumerable<AuditFinding> CheckRecord(StoredRecord record, Dictionary<(Guid, string), string> issued)
+    private static IEnumerable<AuditFinding> CheckRecord(StoredRecord record, RecordVerification verification, Dictionary<(Guid, string), string> issued)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(record.Pdf));
         if (!string.Equals(sha, record.Sha256, StringComparison.Ordinal))
@@ -90,7 +103,6 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
             yield return new AuditFinding(record.SessionId, $"record {record.Kind}: its bytes no longer hash to the stored SHA-256", RecordId: record.Id);
         }
 
-        var verification = RecordVerifier.Verify(record.Pdf, null);
         if (!verification.IsIntact)
         {
             yield return new AuditFinding(record.SessionId,

@@ -8,8 +8,10 @@ public static class ConfigurationKeys
 {
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
-        ["ConnectionStrings:Consent"] = "Npgsql connection string of the PostgreSQL database (required).",
-        ["Database:MigrateOnStartup"] = "Apply pending migrations at start-up (default true).",
+        ["ConnectionStrings:Consent"] = "Npgsql connection string of the PostgreSQL database, as the runtime role that owns nothing (required).",
+        ["ConnectionStrings:ConsentOwner"] = "Connection string of the role that owns the database; used only to migrate and grant (start-up and the migrate command).",
+        ["Database:MigrateOnStartup"] = "Apply pending migrations at start-up, as ConnectionStrings:ConsentOwner (default true).",
+        ["Database:RuntimeRole"] = "Name of the runtime role the owner grants privileges to (default consent_app).",
         ["ASPNETCORE_ENVIRONMENT"] = "Development seeds demo accounts and relaxes two-factor; anything else is production.",
         ["ASPNETCORE_URLS"] = "Addresses to listen on, e.g. http://0.0.0.0:8080.",
         ["ASPNETCORE_HTTP_PORTS"] = "Port(s) to listen on, on all addresses.",

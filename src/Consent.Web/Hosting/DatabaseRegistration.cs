@@ -3,16 +3,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Hosting;
 
-/// <summary>Registers the PostgreSQL database context from <c>ConnectionStrings:Consent</c>.</summary>
+/// <summary>Registers the PostgreSQL database context from <c>ConnectionStrings:Consent</c>, the runtime role (DatabaseRoles).</summary>
 public static class DatabaseRegistration
 {
     public static IServiceCollection AddConsentDatabase(this IServiceCollection services)
     {
-        services.AddDbContextPool<ConsentDbContext>((provider, options) => options
-            .UseNpgsql(ConnectionString(provider.GetRequiredService<IConfiguration>()))
-            .UseSnakeCaseNamingConvention());
+        services.AddDbContextPool<ConsentDbContext>((provider, options) =>
+            Configure(options, ConnectionString(provider.GetRequiredService<IConfiguration>())));
         return services;
     }
+
+    /// <summary>The context's provider and naming, for the service's pool and for the owner's migration context alike.</summary>
+    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
 
     public static string ConnectionString(IConfiguration configuration)
     {

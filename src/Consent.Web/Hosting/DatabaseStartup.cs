@@ -3,10 +3,14 @@ using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Consent.Web.Hosting;
 
-/// <summary>Applies migrations and seeds roles (always) and the demo accounts (Development only).</summary>
+/// <summary>
+/// Applies migrations as the owner role, checks the service's own role, and seeds roles (always) and
+/// the demo accounts (Development only).
+/// </summary>
 public static class DatabaseStartup
 {
     public static async Task PrepareDatabaseAsync(this WebApplication app)
@@ -16,36 +20,86 @@ public static class DatabaseStartup
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Consent.Startup");
         var db = services.GetRequiredService<ConsentDbContext>();
 
-        // Nodes starting together take turns: migrations, roles, workflow versions and demo accounts
-        // are each set up once, never raced into a duplicate key. The lock lives on this scope's
-        // connection, which every service below shares. It is released explicitly: pooled
-        // connections are not reset when they go back to the pool (DatabaseRegistration).
-        await db.Database.OpenConnectionAsync();
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7406020261127)");
-        try
+        // Nodes starting together take turns (StartupLock); every service below shares this scope's connection.
+        await StartupLock.HoldAsync(db, async () =>
         {
-            await PrepareLockedAsync(app, services, db, logger);
-        }
-        finally
-        {
-            try
-            {
-                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(7406020261127)");
-            }
-            catch (Npgsql.NpgsqlException)
-            {
-                // The connection is gone, and the server released the lock with its session.
-            }
-        }
+            await MigrateAsync(app, db, logger);
+            await CheckOwnRoleAsync(app, db, logger);
+            await SeedAsync(app, services, db, logger);
+            return true;
+        });
     }
 
-    private static async Task PrepareLockedAsync(WebApplication app, IServiceProvider services, ConsentDbContext db, ILogger logger)
+    /// <summary>
+    /// Migrates as <c>ConnectionStrings:ConsentOwner</c> when it is set. Without it the service does
+    /// not change the schema (in Development only, the one string it has migrates, as it always did),
+    /// and it refuses to start while migrations are pending.
+    /// </summary>
+    private static async Task MigrateAsync(WebApplication app, ConsentDbContext db, ILogger logger)
     {
         if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
         {
-            await db.Database.MigrateAsync();
+            if (DatabaseRoles.OwnerConnectionString(app.Configuration) is { } owner)
+            {
+                await using var ownerDb = DatabaseRoles.OwnerContext(owner);
+                await DatabaseRoles.MigrateAndGrantAsync(ownerDb, DatabaseRoles.RuntimeRole(app.Configuration), CancellationToken.None);
+            }
+            else if (app.Environment.IsDevelopment())
+            {
+                await MigrateWithOneRoleAsync(db, logger);
+            }
         }
 
+        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        if (pending.Count > 0)
+        {
+            throw new StartupProblemException(
+                $"The database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}), and the service's own role does not change the schema. " +
+                "Run 'Consent.Web.dll migrate' with ConnectionStrings__ConsentOwner set to the owner role's connection string, " +
+                "or set ConnectionStrings__ConsentOwner so that start-up migrates.");
+        }
+    }
+
+    private static async Task MigrateWithOneRoleAsync(ConsentDbContext db, ILogger logger)
+    {
+        // Only when something is pending: even with nothing to do, EF locks the migrations history
+        // (LOCK TABLE ... ACCESS EXCLUSIVE), which a runtime role with only SELECT on it may not.
+        if (!(await db.Database.GetPendingMigrationsAsync()).Any())
+        {
+            return;
+        }
+
+        logger.LogWarning("ConnectionStrings:ConsentOwner is not set: migrating with ConnectionStrings:Consent (Development only).");
+        try
+        {
+            await db.Database.MigrateAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new StartupProblemException(
+                $"ConnectionStrings:Consent may not change the schema ({e.MessageText}): set ConnectionStrings__ConsentOwner to the owner role's connection string.");
+        }
+    }
+
+    private static async Task CheckOwnRoleAsync(WebApplication app, ConsentDbContext db, ILogger logger)
+    {
+        var problems = await RuntimeRoleCheck.ProblemsAsync(db, CancellationToken.None);
+        if (problems.Count == 0)
+        {
+            return;
+        }
+
+        var message = RuntimeRoleCheck.Message(problems);
+        if (!app.Environment.IsDevelopment())
+        {
+            throw new StartupProblemException(message + " Outside Development the service does not start this way.");
+        }
+
+        logger.LogWarning("{Problem} Outside Development the service would refuse to start.", message);
+    }
+
+    private static async Task SeedAsync(WebApplication app, IServiceProvider services, ConsentDbContext db, ILogger logger)
+    {
         await DemoAccounts.EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
 
         await Workflows.WorkflowSync.SyncAsync(

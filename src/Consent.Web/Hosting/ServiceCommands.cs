@@ -1,20 +1,33 @@
 using Consent.Web.Audit;
+using Consent.Web.Data;
 
 namespace Consent.Web.Hosting;
 
 /// <summary>
 /// Command-line verbs that need the database: <c>audit</c> checks every event chain and stored record
-/// and prints a report; it exits 1 when anything fails to verify.
+/// and prints a report; it exits 1 when anything fails to verify. <c>migrate</c> applies pending
+/// migrations as the owner role (<c>ConnectionStrings:ConsentOwner</c>) and grants the runtime role
+/// its privileges; it exits 1 when it could not.
 /// </summary>
 public static class ServiceCommands
 {
     public static async Task<int?> TryRunWithServicesAsync(WebApplication app, string[] args)
     {
-        if (args.Length == 0 || args[0] != "audit")
+        if (args.Length == 0)
         {
             return null;
         }
 
+        return args[0] switch
+        {
+            "audit" => await AuditAsync(app),
+            "migrate" => await MigrateAsync(app),
+            _ => null,
+        };
+    }
+
+    private static async Task<int> AuditAsync(WebApplication app)
+    {
         using var scope = app.Services.CreateScope();
         var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
         Console.WriteLine($"Audit at {report.CheckedAt:O}: {report.SessionsChecked} sessions, {report.EventsChecked} events, {report.RecordsChecked} records checked.");
@@ -25,5 +38,34 @@ public static class ServiceCommands
 
         Console.WriteLine(report.Clean ? "Every chain and record verifies." : $"{report.Findings.Count} problem(s) found.");
         return report.Clean ? 0 : 1;
+    }
+
+    private static async Task<int> MigrateAsync(WebApplication app)
+    {
+        if (DatabaseRoles.OwnerConnectionString(app.Configuration) is not { } owner)
+        {
+            Console.Error.WriteLine("migrate needs ConnectionStrings__ConsentOwner: the connection string of the role that owns the database.");
+            return 2;
+        }
+
+        var role = DatabaseRoles.RuntimeRole(app.Configuration);
+        try
+        {
+            await using var db = DatabaseRoles.OwnerContext(owner);
+            var applied = await StartupLock.HoldAsync(db, () => DatabaseRoles.MigrateAndGrantAsync(db, role, CancellationToken.None));
+            Console.WriteLine(applied.Count == 0 ? "No migrations were pending." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}.");
+            Console.WriteLine($"Granted {role} SELECT and INSERT only on {string.Join(", ", AppendOnlyTables.Names)}, and SELECT, INSERT, UPDATE, DELETE on the other tables.");
+            return 0;
+        }
+        catch (StartupProblemException problem)
+        {
+            Console.Error.WriteLine(problem.Message);
+            return 1;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            Console.Error.WriteLine($"Could not reach the database as the owner role: {e.Message}");
+            return 1;
+        }
     }
 }

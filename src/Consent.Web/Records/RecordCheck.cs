@@ -34,8 +34,17 @@ public sealed record SessionReport(Guid Id, string? Kind, string? WorkflowId, in
 /// <summary>Whether the upload is byte for byte the record stored for that session.</summary>
 public sealed record StoredRecordReport(bool Matches, string? Kind, string? StoredSha256, DateTimeOffset? IssuedAt);
 
-/// <summary>The session's event chain: verified or where it breaks, and whether a <c>RecordIssued</c> event names this file.</summary>
-public sealed record ChainReport(bool Verified, long? BrokenAtSeq, string? Problem, string? LastHash, bool RecordIssuedLogged);
+/// <summary>
+/// The session's event chain: verified or where it breaks (also where it disagrees with the chain head
+/// the file was signed over), whether a <c>RecordIssued</c> event names this file, and that chain head.
+/// </summary>
+public sealed record ChainReport(bool Verified, long? BrokenAtSeq, string? Problem, string? LastHash, bool RecordIssuedLogged, SignedChainHeadReport? SignedHead);
+
+/// <summary>
+/// The last event the file says it covers (signed into it) and whether the stored chain's event at
+/// that number still has that hash; null for records issued before records carried one.
+/// </summary>
+public sealed record SignedChainHeadReport(long Seq, string Hash, bool MatchesChain);
 
 /// <summary>Checks an uploaded record against the service certificate, the stored records and the event chains.</summary>
 public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
@@ -92,6 +101,17 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
             problems.Add($"The session's event chain does not verify: {chain.Problem} (at event {chain.BrokenAtSeq}).");
         }
 
+        // Only a file whose signature holds says reliably which event it was signed over.
+        var disagreement = v.IsIntact ? SignedChainHeads.Compare(session.Id, v.Kind?.ToString() ?? storedReport.Kind ?? "record", v, events) : null;
+        var signedHead = v.ChainSequence is { } headSeq && v.ChainHash is { } headHash
+            ? new SignedChainHeadReport(headSeq, headHash, events.Any(e => e.Seq == headSeq && e.Hash == headHash))
+            : null;
+        if (chain.Verified && disagreement is not null)
+        {
+            chain = disagreement;
+            problems.Add($"The session's event chain disagrees with this record: {chain.Problem} (session {session.Id}, event {chain.BrokenAtSeq}).");
+        }
+
         if (storedReport.Matches && !logged)
         {
             problems.Add("The session's event chain has no RecordIssued event naming this file's SHA-256.");
@@ -99,6 +119,6 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
 
         var valid = v.IsValid && storedReport.Matches && chain.Verified && logged && problems.Count == 0;
         return new RecordCheckReport(valid, v.FileSha256, pdf.Length, signature, certificate, sessionReport, storedReport,
-            new ChainReport(chain.Verified, chain.BrokenAtSeq, chain.Problem, chain.LastHash, logged), problems);
+            new ChainReport(chain.Verified, chain.BrokenAtSeq, chain.Problem, chain.LastHash, logged, signedHead), problems);
     }
 }

@@ -48,7 +48,8 @@ public sealed class ServiceHost : IAsyncLifetime
         await using (var connection = new NpgsqlConnection(serverConnection))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            // Owned by the owner role, which migrates it; the service runs as the runtime role (both made by pg_start).
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\" OWNER consent_owner", connection);
             await create.ExecuteNonQueryAsync();
         }
 
@@ -64,7 +65,8 @@ public sealed class ServiceHost : IAsyncLifetime
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__Consent"] = new NpgsqlConnectionStringBuilder(serverConnection) { Database = database }.ConnectionString;
+        start.Environment["ConnectionStrings__Consent"] = new NpgsqlConnectionStringBuilder(serverConnection) { Database = database, Username = "consent_app" }.ConnectionString;
+        start.Environment["ConnectionStrings__ConsentOwner"] = new NpgsqlConnectionStringBuilder(serverConnection) { Database = database, Username = "consent_owner" }.ConnectionString;
         start.Environment["CONSENT_DEMO_PASSWORD"] = DemoPassword;
         start.Environment["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path;
         start.Environment["CONSENT_DATA_DIR"] = dataDir;

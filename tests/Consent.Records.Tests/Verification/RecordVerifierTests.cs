@@ -21,6 +21,30 @@ public sealed class RecordVerifierTests
     }
 
     [Fact]
+    public void A_signed_record_names_the_last_event_it_covers_inside_the_signed_bytes()
+    {
+        var record = SampleRecords.Full("en");
+
+        var result = RecordVerifier.Verify(SignedSamples.Pdf(), Certificates.Ecdsa);
+
+        Assert.Equal(record.Audit.Events[^1].Sequence, result.ChainSequence);
+        Assert.Equal(record.Audit.LastHash, result.ChainHash);
+        Assert.Equal(record.Audit.Events[^1].Hash, result.ChainHash);
+    }
+
+    [Fact]
+    public void A_record_without_a_chain_head_verifies_and_names_none()
+    {
+        var record = SampleRecords.Full("en") with { Audit = new AuditTrail([], new string('0', 64)) };
+
+        var result = RecordVerifier.Verify(ConsentRecordPdf.RenderSigned(record, new RecordSigner(Certificates.Ecdsa)), Certificates.Ecdsa);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Null(result.ChainSequence);
+        Assert.Null(result.ChainHash);
+    }
+
+    [Fact]
     public void Signed_by_another_certificate_is_intact_but_not_trusted()
     {
         var result = RecordVerifier.Verify(SignedSamples.Pdf(), Certificates.Other);

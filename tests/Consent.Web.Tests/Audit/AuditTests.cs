@@ -49,7 +49,8 @@ public sealed class AuditTests(ConsentWebFactory factory) : IClassFixture<Consen
 
     private async Task TamperAsync(Guid sessionId, long seq)
     {
-        await using var db = await factory.OpenDatabaseAsync();
+        // The tables' owner can switch the trigger off; the service's own role cannot (EventLogAppendOnlyTests).
+        await using var db = await factory.OpenOwnerDatabaseAsync();
         await using var tamper = new NpgsqlCommand("""
             ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_update_or_delete;
             UPDATE consent_events SET at = at + interval '1 second' WHERE session_id = @s AND seq = @seq;

@@ -3,16 +3,82 @@ using Npgsql;
 
 namespace Consent.Web.Tests.Data;
 
-/// <summary>The audit trail cannot be changed by the service's database role, only appended to.</summary>
+/// <summary>
+/// The audit trail cannot be changed by the service's database role, only appended to: it owns
+/// nothing and holds only SELECT and INSERT on history. The append-only trigger still stops the
+/// owner's plain UPDATE, DELETE and TRUNCATE.
+/// </summary>
 public sealed class EventLogAppendOnlyTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
     [Theory]
     [InlineData("UPDATE consent_events SET payload = '{\"changed\": true}' WHERE session_id = @s")]
     [InlineData("DELETE FROM consent_events WHERE session_id = @s")]
     [InlineData("TRUNCATE consent_events CASCADE")]
-    public async Task ServiceRole_CannotChangeOrRemoveEvents(string sql)
+    [InlineData("ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_update_or_delete")]
+    [InlineData("ALTER TABLE consent_events DISABLE TRIGGER ALL")]
+    [InlineData("DROP TRIGGER consent_events_no_update_or_delete ON consent_events")]
+    [InlineData("DROP TABLE consent_events CASCADE")]
+    [InlineData("UPDATE consent_records SET sha256 = repeat('0', 64) WHERE session_id = @s")]
+    [InlineData("DELETE FROM consent_records WHERE session_id = @s")]
+    public async Task RuntimeRole_CannotChangeRemoveOrUnguardHistory(string sql)
     {
         await using var db = await factory.OpenDatabaseAsync();
+        var session = await InsertSessionWithEventAsync(db);
+
+        await using var change = new NpgsqlCommand(sql, db);
+        change.Parameters.AddWithValue("s", session);
+        var error = await Assert.ThrowsAsync<PostgresException>(() => change.ExecuteNonQueryAsync());
+
+        // Refused for want of privilege, before the trigger is even reached.
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+        Assert.DoesNotContain("append-only", error.MessageText, StringComparison.Ordinal);
+        await using var check = new NpgsqlCommand("""
+            SELECT (SELECT count(*) FROM consent_events WHERE session_id = @s AND payload = '{}'::jsonb),
+                   (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'consent_events'::regclass AND NOT tgisinternal AND tgenabled = 'O')
+            """, db);
+        check.Parameters.AddWithValue("s", session);
+        await using var reader = await check.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(1L, reader.GetInt64(0));
+        Assert.Equal(2L, reader.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task RuntimeRole_OwnsNothing_IsNoSuperuser_AndHoldsOnlySelectAndInsertOnHistory()
+    {
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var query = new NpgsqlCommand("""
+            SELECT current_user::text, r.rolsuper, r.rolcreaterole, r.rolcreatedb,
+                   (SELECT count(*) FROM pg_class WHERE relowner = r.oid) + (SELECT count(*) FROM pg_namespace WHERE nspowner = r.oid)
+                     + (SELECT count(*) FROM pg_proc WHERE proowner = r.oid),
+                   (SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants
+                     WHERE grantee = current_user AND table_name = 'consent_events'),
+                   (SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants
+                     WHERE grantee = current_user AND table_name = 'consent_records'),
+                   (SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants
+                     WHERE grantee = current_user AND table_name = '__EFMigrationsHistory')
+            FROM pg_roles r WHERE r.rolname = current_user
+            """, db);
+        await using var reader = await query.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+
+        Assert.Equal(ConsentWebFactory.RuntimeRole, reader.GetString(0));
+        Assert.False(reader.GetBoolean(1));
+        Assert.False(reader.GetBoolean(2));
+        Assert.False(reader.GetBoolean(3));
+        Assert.Equal(0L, reader.GetInt64(4));
+        Assert.Equal("INSERT,SELECT", reader.GetString(5));
+        Assert.Equal("INSERT,SELECT", reader.GetString(6));
+        Assert.Equal("SELECT", reader.GetString(7));
+    }
+
+    [Theory]
+    [InlineData("UPDATE consent_events SET payload = '{\"changed\": true}' WHERE session_id = @s")]
+    [InlineData("DELETE FROM consent_events WHERE session_id = @s")]
+    [InlineData("TRUNCATE consent_events CASCADE")]
+    public async Task TheTrigger_StillStopsTheOwnersUpdateDeleteAndTruncate(string sql)
+    {
+        await using var db = await factory.OpenOwnerDatabaseAsync();
         var session = await InsertSessionWithEventAsync(db);
 
         await using var change = new NpgsqlCommand(sql, db);

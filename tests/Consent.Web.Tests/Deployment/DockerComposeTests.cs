@@ -18,8 +18,7 @@ public sealed class DockerComposeTests
     {
         var postgres = (YamlMappingNode)Services["postgres"];
         Assert.Equal("postgres:15", postgres["image"].ToString());
-        var volume = ((YamlSequenceNode)postgres["volumes"]).Children.Single().ToString();
-        Assert.EndsWith(":/var/lib/postgresql/data", volume, StringComparison.Ordinal);
+        var volume = ((YamlSequenceNode)postgres["volumes"]).Children.Select(v => v.ToString()).Single(v => v.EndsWith(":/var/lib/postgresql/data", StringComparison.Ordinal));
         Assert.True(((YamlMappingNode)Root["volumes"]).Children.ContainsKey(volume.Split(':')[0]));
         Assert.Contains("pg_isready", Healthcheck(postgres), StringComparison.Ordinal);
     }
@@ -36,18 +35,83 @@ public sealed class DockerComposeTests
         Assert.Contains(".", ((YamlScalarNode)consent["build"]).Value, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Compose_ConnectionStringPointsAtThePostgresService()
+    /// <summary>The service connects as the runtime role and migrates as the owner, both made by deploy/postgres/ with the passwords compose gives; never as the superuser.</summary>
+    [Theory]
+    [InlineData("ConnectionStrings__Consent", "consent_app", "CONSENT_APP_PASSWORD")]
+    [InlineData("ConnectionStrings__ConsentOwner", "consent_owner", "CONSENT_OWNER_PASSWORD")]
+    public void Compose_ConnectionStringsPointAtThePostgresService_AsTheTwoRoles(string variable, string role, string password)
     {
         var postgres = Environment((YamlMappingNode)Services["postgres"]);
-        var connection = new NpgsqlConnectionStringBuilder(Environment((YamlMappingNode)Services["consent"])["ConnectionStrings__Consent"]);
+        var connection = new NpgsqlConnectionStringBuilder(Environment((YamlMappingNode)Services["consent"])[variable]);
         Assert.Equal("postgres", connection.Host);
         Assert.Equal(5432, connection.Port);
-        Assert.Equal(postgres["POSTGRES_USER"], connection.Username);
-        Assert.Equal(postgres["POSTGRES_PASSWORD"], connection.Password);
+        Assert.Equal(role, connection.Username);
+        Assert.NotEqual(postgres["POSTGRES_USER"], connection.Username);
+        Assert.Equal(postgres[password], connection.Password);
         Assert.Equal(postgres["POSTGRES_DB"], connection.Database);
+        Assert.Contains(((YamlSequenceNode)((YamlMappingNode)Services["postgres"])["volumes"]).Children,
+            v => v.ToString() == "./deploy/postgres:/docker-entrypoint-initdb.d:ro");
         var dependsOn = (YamlMappingNode)((YamlMappingNode)Services["consent"])["depends_on"];
         Assert.Equal("service_healthy", ((YamlMappingNode)dependsOn["postgres"])["condition"].ToString());
+    }
+
+    /// <summary>
+    /// The image's init script against a real PostgreSQL, run as the image runs it (sourced, as the
+    /// superuser, with the compose file's variables): both roles, with their passwords, and the
+    /// database owned by the owner. Run twice, it changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task PostgresInitScript_CreatesBothRoles_AndTheDatabaseOwnedByTheOwner()
+    {
+        var server = new NpgsqlConnectionStringBuilder(System.Environment.GetEnvironmentVariable("CONSENT_TEST_CONNECTION")
+            ?? throw new InvalidOperationException("CONSENT_TEST_CONNECTION is not set: run the tests with scripts/test.sh."));
+        var postgres = Environment((YamlMappingNode)Services["postgres"]);
+        var database = "consent_compose_" + Guid.NewGuid().ToString("N")[..12];
+        var script = Path.Combine(RepositoryRoot.Path, "deploy", "postgres", "10-consent-roles.sh");
+        try
+        {
+            for (var run = 0; run < 2; run++)
+            {
+                var start = new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"set -Eeo pipefail; cd /; . '{script}'"])
+                {
+                    RedirectStandardError = true,
+                    RedirectStandardOutput = true,
+                };
+                start.Environment["PGHOST"] = server.Host;
+                start.Environment["PGPORT"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                start.Environment["POSTGRES_USER"] = server.Username;
+                start.Environment["POSTGRES_DB"] = database;
+                start.Environment["CONSENT_OWNER_PASSWORD"] = postgres["CONSENT_OWNER_PASSWORD"];
+                start.Environment["CONSENT_APP_PASSWORD"] = postgres["CONSENT_APP_PASSWORD"];
+                using var process = System.Diagnostics.Process.Start(start)!;
+                var error = await process.StandardError.ReadToEndAsync();
+                await process.WaitForExitAsync();
+                Assert.True(process.ExitCode == 0, error);
+            }
+
+            await using var connection = new NpgsqlConnection(server.ConnectionString);
+            await connection.OpenAsync();
+            await using var query = new NpgsqlCommand("""
+                SELECT pg_get_userbyid(d.datdba)::text,
+                       (SELECT string_agg(rolname || ':' || rolsuper || rolcreaterole || rolcreatedb || (rolpassword IS NOT NULL), ',' ORDER BY rolname)
+                        FROM pg_authid WHERE rolname IN ('consent_app', 'consent_owner'))
+                FROM pg_database d WHERE d.datname = @db
+                """, connection);
+            query.Parameters.AddWithValue("db", database);
+            await using var reader = await query.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal("consent_owner", reader.GetString(0));
+            Assert.Equal("consent_app:falsefalsefalsetrue,consent_owner:falsefalsefalsetrue", reader.GetString(1));
+        }
+        finally
+        {
+            await using var connection = new NpgsqlConnection(server.ConnectionString);
+            await connection.OpenAsync();
+            // The test cluster trusts loopback; leave its roles as pg_start made them.
+            await using var clean = new NpgsqlCommand(
+                $"DROP DATABASE IF EXISTS {database} WITH (FORCE); ALTER ROLE consent_app PASSWORD NULL; ALTER ROLE consent_owner PASSWORD NULL", connection);
+            await clean.ExecuteNonQueryAsync();
+        }
     }
 
     [Fact]

@@ -7,12 +7,18 @@ using Npgsql;
 namespace Consent.Web.Tests.Infrastructure;
 
 /// <summary>
-/// Hosts the real service against its own fresh PostgreSQL database (created from
-/// CONSENT_TEST_CONNECTION, which scripts/test.sh sets) and drops it afterwards.
+/// Hosts the real service against its own fresh PostgreSQL database and drops it afterwards. The
+/// database is created with CONSENT_TEST_CONNECTION (a superuser; scripts/test.sh sets it) and owned
+/// by the owner role, which migrates it; the service runs as the runtime role, as deployed.
 /// </summary>
 public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string DemoPassword = "test-demo-password-42";
+
+    /// <summary>The roles scripts/lib/common.sh's pg_start creates on every local cluster.</summary>
+    public const string OwnerRole = "consent_owner";
+
+    public const string RuntimeRole = "consent_app";
 
     public ConsentWebFactory()
     {
@@ -25,14 +31,20 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         ServerConnectionString = server;
         DatabaseName = "consent_test_" + Guid.NewGuid().ToString("N")[..16];
-        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = DatabaseName }.ConnectionString;
+        ConnectionString = As(RuntimeRole);
+        OwnerConnectionString = As(OwnerRole);
     }
 
+    /// <summary>The superuser's connection to the server's maintenance database.</summary>
     public string ServerConnectionString { get; }
 
     public string DatabaseName { get; }
 
+    /// <summary>The runtime role's connection to this factory's database: what the service uses.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The owner role's connection: what migrates, and what an attack by a table owner uses.</summary>
+    public string OwnerConnectionString { get; }
 
     protected virtual string EnvironmentName => "Development";
 
@@ -51,6 +63,7 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Consent", ConnectionString);
+        builder.UseSetting("ConnectionStrings:ConsentOwner", OwnerConnectionString);
         builder.UseSetting("CONSENT_DEMO_PASSWORD", DemoPassword);
         builder.UseSetting("CONSENT_REPOSITORY_ROOT", RepositoryRootPath);
         foreach (var (key, value) in Settings)
@@ -63,8 +76,17 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(ServerConnectionString);
         await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", connection);
-        await create.ExecuteNonQueryAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\" OWNER {OwnerRole}", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedObject)
+        {
+            throw new InvalidOperationException(
+                $"The test server lacks the roles {OwnerRole} and {RuntimeRole}: start it with scripts/lib/common.sh's pg_start (scripts/test.sh does).", e);
+        }
+
         StartServer(); // start the host (in-memory, or Kestrel when a factory asks): migrations and seeding run now, not in the first test
     }
 
@@ -94,11 +116,24 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
-    public async Task<NpgsqlConnection> OpenDatabaseAsync()
+    /// <summary>A connection as the runtime role, the service's own.</summary>
+    public Task<NpgsqlConnection> OpenDatabaseAsync() => OpenAsync(ConnectionString);
+
+    /// <summary>A connection as the owner role, which can disable the append-only trigger: for attack tests.</summary>
+    public Task<NpgsqlConnection> OpenOwnerDatabaseAsync() => OpenAsync(OwnerConnectionString);
+
+    private static async Task<NpgsqlConnection> OpenAsync(string connectionString)
     {
-        var connection = new NpgsqlConnection(ConnectionString);
+        var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         return connection;
+    }
+
+    private string As(string role)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = DatabaseName, Username = role };
+        builder.Remove("Password");
+        return builder.ConnectionString;
     }
 
     private sealed record TokenResponse(string AccessToken, int ExpiresIn);

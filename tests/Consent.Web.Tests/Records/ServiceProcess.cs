@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace Consent.Web.Tests.Records;
 
@@ -10,7 +11,17 @@ public static class ServiceProcess
         public string All => Output + Error;
     }
 
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static Task<Result> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunCoreAsync(environment, stopWhenListening: false, arguments);
+
+    /// <summary>
+    /// Starts the service and stops it as soon as it listens (the result's exit code is then 0), or
+    /// returns how it exited when it refused to start.
+    /// </summary>
+    public static Task<Result> StartAsync(IReadOnlyDictionary<string, string> environment) =>
+        RunCoreAsync(environment, stopWhenListening: true, "--urls", "http://127.0.0.1:0");
+
+    private static async Task<Result> RunCoreAsync(IReadOnlyDictionary<string, string>? environment, bool stopWhenListening, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,11 +45,52 @@ public static class ServiceProcess
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await output, await error);
+        using var process = new Process { StartInfo = start };
+        var output = new StringBuilder();
+        var error = new StringBuilder();
+        var listening = new TaskCompletionSource();
+        process.OutputDataReceived += (_, e) => Collect(output, e.Data, listening);
+        process.ErrorDataReceived += (_, e) => Collect(error, e.Data, listening);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var exited = process.WaitForExitAsync(timeout.Token);
+        if (stopWhenListening && await Task.WhenAny(listening.Task, exited) == listening.Task)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(timeout.Token);
+            return new Result(0, Text(output), Text(error));
+        }
+
+        await exited;
+        process.WaitForExit(); // drains the redirected output
+        return new Result(process.ExitCode, Text(output), Text(error));
+    }
+
+    private static void Collect(StringBuilder into, string? line, TaskCompletionSource listening)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (into)
+        {
+            into.AppendLine(line);
+        }
+
+        if (line.Contains("Now listening on", StringComparison.Ordinal))
+        {
+            listening.TrySetResult();
+        }
+    }
+
+    private static string Text(StringBuilder builder)
+    {
+        lock (builder)
+        {
+            return builder.ToString();
+        }
     }
 }

@@ -67,8 +67,8 @@ public sealed class SessionIntegrityTests(ConsentWebFactory factory) : IClassFix
         await driver.WalkAsync(patient, session, stopAt: "perception");
         Assert.True((await driver.EventsAsync(session.Id))["verified"]!.GetValue<bool>());
 
-        // Only a superuser who deliberately switches off the append-only trigger can do this.
-        await using (var db = await factory.OpenDatabaseAsync())
+        // Only the tables' owner (or a superuser) who deliberately switches off the append-only trigger can do this.
+        await using (var db = await factory.OpenOwnerDatabaseAsync())
         {
             await using var tamper = new NpgsqlCommand("""
                 ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_update_or_delete;

@@ -5,9 +5,12 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Consent.Web.Data.Migrations
 {
     /// <summary>
-    /// Makes <c>consent_events</c> append-only for every role that is not a superuser: UPDATE, DELETE
-    /// and TRUNCATE raise an error. Only a superuser that deliberately disables the trigger can
-    /// change history, and the hash chain then reports the change.
+    /// Makes <c>consent_events</c> append-only: UPDATE, DELETE and TRUNCATE raise an error for every
+    /// role while the triggers are enabled. The triggers do not stop the table's owner (superuser or
+    /// not) or a superuser: either can disable or drop them. So the service connects as a runtime
+    /// role that owns nothing and holds only SELECT and INSERT on the table (Hosting/DatabaseRoles),
+    /// and each signed record carries the chain head it covers, so a chain rewritten with recomputed
+    /// hashes no longer agrees with its record (docs/event-log.md).
     /// </summary>
     public partial class AppendOnlyEvents : Migration
     {

@@ -1,6 +1,7 @@
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
+using Consent.Web.Records;
 using Consent.Web.Sessions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -40,7 +41,7 @@ public sealed class SessionModel(ConsentDbContext db) : PageModel
 
         Session = session;
         Events = await db.Events.AsNoTracking().Where(e => e.SessionId == Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        Chain = EventChain.Verify(Events, session.LastSeq, session.LastHash);
+        Chain = await SignedChainHeads.VerifyAsync(db, session, Events, ct);
         Records = await db.Records.AsNoTracking().Where(r => r.SessionId == Id).OrderBy(r => r.IssuedAt)
             .Select(r => new StoredRecord { Id = r.Id, Kind = r.Kind, Sha256 = r.Sha256, IssuedAt = r.IssuedAt }).ToListAsync(ct);
         await snapshot.CommitAsync(ct);

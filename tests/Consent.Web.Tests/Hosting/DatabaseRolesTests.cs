@@ -1,0 +1,177 @@
+using Consent.Web.Tests.Infrastructure;
+using Consent.Web.Tests.Records;
+using Npgsql;
+
+namespace Consent.Web.Tests.Hosting;
+
+/// <summary>
+/// The two database roles at start-up: the owner migrates (start-up or the <c>migrate</c> command)
+/// and grants; the service checks its own role and, outside Development, refuses one that could
+/// rewrite history, saying why.
+/// </summary>
+public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+{
+    [Theory]
+    [InlineData("superuser", "is a superuser")]
+    [InlineData("owner", $"{ConsentWebFactory.OwnerRole} owns consent_events")]
+    [InlineData("member of the owner", $"can act as {ConsentWebFactory.OwnerRole}, the owner of consent_events")]
+    public async Task OutsideDevelopment_TheServiceRefusesARoleThatCouldRewriteHistory_AndSaysWhy(string who, string why)
+    {
+        var member = "consent_member_" + Guid.NewGuid().ToString("N")[..8];
+        var connection = who switch
+        {
+            "superuser" => new NpgsqlConnectionStringBuilder(factory.ServerConnectionString) { Database = factory.DatabaseName }.ConnectionString,
+            "owner" => factory.OwnerConnectionString,
+            _ => new NpgsqlConnectionStringBuilder(factory.ConnectionString) { Username = member }.ConnectionString,
+        };
+        await ServerAsync($"CREATE ROLE {member} LOGIN IN ROLE {ConsentWebFactory.OwnerRole}");
+        try
+        {
+            var result = await ServiceProcess.StartAsync(Production(connection));
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("could rewrite history", result.Error, StringComparison.Ordinal);
+            Assert.Contains(why, result.Error, StringComparison.Ordinal);
+            Assert.Contains("ConnectionStrings:ConsentOwner", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ServerAsync($"DROP ROLE {member}");
+        }
+    }
+
+    [Fact]
+    public async Task OutsideDevelopment_TheRuntimeRoleStarts()
+    {
+        var result = await ServiceProcess.StartAsync(Production(factory.ConnectionString));
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.DoesNotContain("could rewrite history", result.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InDevelopment_ASuperuserRole_OnlyWarns()
+    {
+        var superuser = new NpgsqlConnectionStringBuilder(factory.ServerConnectionString) { Database = factory.DatabaseName }.ConnectionString;
+
+        var result = await ServiceProcess.StartAsync(Development(superuser));
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("could rewrite history", result.All, StringComparison.Ordinal);
+        Assert.Contains("is a superuser", result.All, StringComparison.Ordinal);
+        Assert.Contains("would refuse to start", result.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheMigrateCommand_MigratesAsTheOwner_AndGrantsTheRuntimeRole_WithoutWhichPendingMigrationsStopStartUp()
+    {
+        var database = "consent_migrate_" + Guid.NewGuid().ToString("N")[..12];
+        await ServerAsync($"CREATE DATABASE {database} OWNER {ConsentWebFactory.OwnerRole}");
+        try
+        {
+            var runtime = new NpgsqlConnectionStringBuilder(factory.ConnectionString) { Database = database }.ConnectionString;
+            var owner = new NpgsqlConnectionStringBuilder(factory.OwnerConnectionString) { Database = database }.ConnectionString;
+
+            var refused = await ServiceProcess.StartAsync(Production(runtime));
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("lacks", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("migrate", refused.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", refused.All, StringComparison.Ordinal);
+
+            var withoutOwner = await ServiceProcess.RunAsync(Production(runtime), "migrate");
+            Assert.Equal(2, withoutOwner.ExitCode);
+            Assert.Contains("ConnectionStrings__ConsentOwner", withoutOwner.Error, StringComparison.Ordinal);
+
+            var migrate = Production(runtime);
+            migrate["ConnectionStrings__ConsentOwner"] = owner;
+            var first = await ServiceProcess.RunAsync(migrate, "migrate");
+            var again = await ServiceProcess.RunAsync(migrate, "migrate");
+            Assert.True(first.ExitCode == 0, first.All);
+            Assert.Contains("Applied", first.Output, StringComparison.Ordinal);
+            Assert.True(again.ExitCode == 0, again.All);
+            Assert.Contains("No migrations were pending.", again.Output, StringComparison.Ordinal);
+
+            await using (var db = new NpgsqlConnection(owner))
+            {
+                await db.OpenAsync();
+                await using var query = new NpgsqlCommand("""
+                    SELECT (SELECT string_agg(DISTINCT pg_get_userbyid(relowner), ',') FROM pg_class WHERE relnamespace = 'public'::regnamespace),
+                           (SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants
+                             WHERE grantee = @app AND table_name = 'consent_events')
+                    """, db);
+                query.Parameters.AddWithValue("app", ConsentWebFactory.RuntimeRole);
+                await using var reader = await query.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                Assert.Equal(ConsentWebFactory.OwnerRole, reader.GetString(0));
+                Assert.Equal("INSERT,SELECT", reader.GetString(1));
+            }
+
+            var started = await ServiceProcess.StartAsync(Production(runtime));
+            Assert.True(started.ExitCode == 0, started.All);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ServerAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    /// <summary>
+    /// Development with one connection string (no owner): that string migrates, with a warning, as
+    /// the service always did; if its role may not create tables, start-up says to set the owner's.
+    /// </summary>
+    [Fact]
+    public async Task InDevelopment_OneConnectionString_Migrates_OrSaysToSetTheOwnersWhenItMayNot()
+    {
+        var database = "consent_onestring_" + Guid.NewGuid().ToString("N")[..12];
+        await ServerAsync($"CREATE DATABASE {database} OWNER {ConsentWebFactory.OwnerRole}");
+        try
+        {
+            var runtime = Development(new NpgsqlConnectionStringBuilder(factory.ConnectionString) { Database = database }.ConnectionString);
+            var owner = Development(new NpgsqlConnectionStringBuilder(factory.OwnerConnectionString) { Database = database }.ConnectionString);
+
+            var refused = await ServiceProcess.StartAsync(runtime);
+            var migrated = await ServiceProcess.StartAsync(owner);
+
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("may not change the schema", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("ConnectionStrings__ConsentOwner", refused.Error, StringComparison.Ordinal);
+            Assert.True(migrated.ExitCode == 0, migrated.All);
+            Assert.Contains("migrating with ConnectionStrings:Consent (Development only)", migrated.All, StringComparison.Ordinal);
+            Assert.Contains($"{ConsentWebFactory.OwnerRole} owns consent_events", migrated.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ServerAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    private static Dictionary<string, string> Development(string connection)
+    {
+        var environment = Production(connection);
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        return environment;
+    }
+
+    /// <summary>The service as deployed: Production, the test signing certificate, only the runtime connection string.</summary>
+    private static Dictionary<string, string> Production(string connection) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["ConnectionStrings__Consent"] = connection,
+        ["ConnectionStrings__ConsentOwner"] = "",
+        ["Signing__CertificatePath"] = TestSigningCertificate.Path,
+        ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
+        ["Audit__IntervalMinutes"] = "0",
+    };
+
+    private async Task ServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(factory.ServerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
