@@ -47,6 +47,9 @@ public static class JsonRequests
                 };
             if (refusal is null)
             {
+                // The body is now known to be UTF-8 JSON. Binding would otherwise decode it by the charset
+                // parameter as it parses it itself, and a quoted charset="UTF-8" made it throw (a 500).
+                request.ContentType = "application/json";
                 await next(context);
                 return;
             }

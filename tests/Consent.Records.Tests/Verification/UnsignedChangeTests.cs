@@ -1,4 +1,3 @@
-using System.Text;
 using Consent.Records.Tests.Support;
 
 namespace Consent.Records.Tests.Verification;
@@ -15,7 +14,7 @@ public sealed class UnsignedChangeTests
     public void An_incremental_update_renaming_the_session_is_reported_and_what_the_record_names_comes_from_the_signed_part()
     {
         var pdf = SignedSamples.Pdf();
-        var updated = IncrementalUpdate.ReplaceInfo(pdf,
+        var updated = PdfEdits.AppendInfoUpdate(pdf,
             $"/ConsentSessionId({Spoofed})/ConsentRecordKind(Withdrawal)/ConsentWorkflowId(another-workflow)/ConsentWorkflowVersion(9)");
         var file = ExternalTool.TempFile(updated);
 
@@ -46,7 +45,7 @@ public sealed class UnsignedChangeTests
     public void A_changed_byte_in_the_signature_padding_is_refused(string replacement)
     {
         var pdf = SignedSamples.Pdf().ToArray();
-        var end = Hole(pdf).End - 2;            // the last hex digit, inside the zero padding
+        var end = PdfEdits.SignatureValue(pdf).End - 2;            // the last hex digit, inside the zero padding
         Assert.Equal((byte)'0', pdf[end]);
         pdf[end] = (byte)replacement[0];
 
@@ -63,7 +62,7 @@ public sealed class UnsignedChangeTests
     public void Padding_that_is_not_zeros_is_named_as_such()
     {
         var pdf = SignedSamples.Pdf().ToArray();
-        pdf[Hole(pdf).End - 2] = (byte)'7';
+        pdf[PdfEdits.SignatureValue(pdf).End - 2] = (byte)'7';
 
         var result = RecordVerifier.Verify(pdf, Certificates.Ecdsa);
 
@@ -74,7 +73,7 @@ public sealed class UnsignedChangeTests
     public void A_hex_letter_of_the_signature_in_the_other_case_is_refused()
     {
         var pdf = SignedSamples.Pdf().ToArray();
-        var (start, end) = Hole(pdf);
+        var (start, end) = PdfEdits.SignatureValue(pdf);
         var letter = Array.FindIndex(pdf, start, end - start, b => b is >= (byte)'A' and <= (byte)'F');
         pdf[letter] = (byte)char.ToLowerInvariant((char)pdf[letter]);
 
@@ -82,14 +81,5 @@ public sealed class UnsignedChangeTests
 
         Assert.False(result.IsValid);
         Assert.Contains(result.Problems, p => p.Contains("hexadecimal", StringComparison.Ordinal));
-    }
-
-    /// <summary>Where the /Contents hex string lies: from '&lt;' to just after '&gt;', as the byte range leaves it out.</summary>
-    private static (int Start, int End) Hole(byte[] pdf)
-    {
-        var text = Encoding.Latin1.GetString(pdf);
-        var at = text.LastIndexOf("/ByteRange", StringComparison.Ordinal);
-        var numbers = text[(text.IndexOf('[', at) + 1)..text.IndexOf(']', at)].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
-        return (numbers[1], numbers[2]);
     }
 }
