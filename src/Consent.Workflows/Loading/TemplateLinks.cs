@@ -13,8 +13,9 @@ namespace Consent.Workflows;
 /// </summary>
 public static partial class TemplateLinks
 {
-    // HTML enabled, unlike the pages' pipeline: raw HTML must be seen here to be checked.
-    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().Build();
+    // HTML enabled, unlike the pages' pipeline: raw HTML must be seen here to be checked. Precise
+    // source locations give every inline its offset in the text.
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePreciseSourceLocation().Build();
 
     /// <summary>True for an absolute <c>https://host...</c> or <c>mailto:</c> target with no spaces or control characters.</summary>
     public static bool IsAllowed(string? target)
@@ -35,25 +36,30 @@ public static partial class TemplateLinks
         var document = Markdown.Parse(markdown, Pipeline);
         foreach (var node in document.Descendants())
         {
-            IEnumerable<(int Line, string Target)> found = node switch
+            // Positions are character offsets in the source (precise source locations); lines are counted from them.
+            IEnumerable<(int At, string Target)> found = node switch
             {
-                LinkInline link => [(link.Line, link.Url ?? "")],
-                AutolinkInline auto => [(auto.Line, auto.IsEmail ? "mailto:" + auto.Url : auto.Url)],
-                LinkReferenceDefinition definition => [(definition.Line, definition.Url ?? "")],
-                HtmlInline html => HtmlTargets(html.Tag).Select(t => (html.Line, t)),
+                // A reference link is reported once, at its definition.
+                LinkInline link when link.Reference is null => [(link.Span.Start, link.Url ?? "")],
+                AutolinkInline auto => [(auto.Span.Start, auto.IsEmail ? "mailto:" + auto.Url : auto.Url)],
+                LinkReferenceDefinition definition => [(definition.Span.Start, definition.Url ?? "")],
+                HtmlInline html => HtmlTargets(html.Tag).Select(t => (html.Span.Start, t)),
                 HtmlBlock block => block.Lines.Lines.Take(block.Lines.Count)
-                    .SelectMany((line, i) => HtmlTargets(line.ToString()).Select(t => (block.Line + i, t))),
-                _ => Enumerable.Empty<(int, string)>(),
+                    .SelectMany(line => HtmlTargets(line.ToString()).Select(t => (line.Position, t))),
+                _ => [],
             };
-            foreach (var (line, target) in found)
+            foreach (var (at, target) in found)
             {
                 if (!IsAllowed(target))
                 {
-                    yield return (line + 1, target);
+                    yield return (LineAt(markdown, at), target);
                 }
             }
         }
     }
+
+    private static int LineAt(string text, int offset) =>
+        text.AsSpan(0, Math.Clamp(offset, 0, text.Length)).Count('\n') + 1;
 
     /// <summary>The URLs in URL-bearing attributes of raw HTML, with character references decoded as a browser would.</summary>
     private static IEnumerable<string> HtmlTargets(string html) =>

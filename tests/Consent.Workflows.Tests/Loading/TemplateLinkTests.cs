@@ -52,6 +52,18 @@ public sealed class TemplateLinkTests
     }
 
     [Fact]
+    public void ALinkAfterAListAndAFewParagraphs_IsNamedAtItsOwnLine()
+    {
+        using var repository = new ScratchRepository();
+        File.WriteAllText(repository.PathOf(Driving),
+            "# Driving\n\n**Do not drive.**\n\nUntil then:\n\n- No machines.\n- Nothing that needs you alert.\n\nArrange a ride.\nSee [this](javascript:alert(1)) too.\n");
+
+        var error = Assert.Single(repository.Validate());
+
+        Assert.Equal(11, error.Line);
+    }
+
+    [Fact]
     public void ALinkInAnInlineText_IsAnError_AtTheDefinitionsLine()
     {
         using var repository = new ScratchRepository();
