@@ -51,6 +51,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseConsentLogScope();
+app.UseConsentJsonRequests();
 
 app.MapConsentHealth();
 app.MapOpenApi().AllowAnonymous();

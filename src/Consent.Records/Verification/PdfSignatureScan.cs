@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -67,7 +68,7 @@ sealed class PdfSignatureScan
         Contents = Hex(span[((int)start + 1)..((int)end - 1)]);
         if (Contents is null)
         {
-            Problems.Add("The signature value is not valid hexadecimal.");
+            Problems.Add("The signature value is not plain hexadecimal in one letter case (it lies outside the signed bytes, so any other form means it was changed).");
         }
 
         var objStart = span[..(int)start].LastIndexOf("obj"u8);
@@ -125,22 +126,23 @@ sealed class PdfSignatureScan
         return i;
     }
 
+    static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789ABCDEFabcdef"u8);
+    static readonly SearchValues<byte> UpperHexLetters = SearchValues.Create("ABCDEF"u8);
+    static readonly SearchValues<byte> LowerHexLetters = SearchValues.Create("abcdef"u8);
+
+    /// <remarks>
+    /// The signature value lies outside the signed bytes, so only the exact form a signer writes is
+    /// accepted: hex digits in one letter case, nothing else. PDF readers would skip white space and
+    /// accept either case, which would let the file change without the signature noticing.
+    /// </remarks>
     static byte[]? Hex(ReadOnlySpan<byte> hex)
     {
-        var text = Encoding.ASCII.GetString(hex).Replace(" ", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal);
-        if (text.Length % 2 == 1)
-        {
-            text += "0";
-        }
-
-        try
-        {
-            return Convert.FromHexString(text);
-        }
-        catch (FormatException)
+        if (hex.Length % 2 == 1 || hex.ContainsAnyExcept(HexDigits) || (hex.ContainsAny(UpperHexLetters) && hex.ContainsAny(LowerHexLetters)))
         {
             return null;
         }
+
+        return Convert.FromHexString(Encoding.ASCII.GetString(hex));
     }
 
     static string? ReadName(ReadOnlySpan<byte> dictionary, ReadOnlySpan<byte> key)

@@ -15,6 +15,12 @@ public sealed record RecordVerification
     /// <summary>The signed byte ranges cover the whole file except the signature value itself.</summary>
     public bool CoversWholeFile { get; init; }
 
+    /// <summary>
+    /// Bytes after the end of what the signature covers (an incremental update, or anything appended);
+    /// zero for an intact record. Nothing in them is reported: the session, kind and workflow come from the signed part only.
+    /// </summary>
+    public long UnsignedBytes { get; init; }
+
     /// <summary>The digest of the signed bytes matches the one inside the signature.</summary>
     public bool DigestMatches { get; init; }
 
@@ -30,7 +36,7 @@ public sealed record RecordVerification
     /// <summary>The signing time written in the signature dictionary (/M).</summary>
     public DateTimeOffset? SigningTime { get; init; }
 
-    /// <summary>The session the record says it belongs to (document information /ConsentSessionId).</summary>
+    /// <summary>The session the record says it belongs to (document information /ConsentSessionId, in the signed part of the file).</summary>
     public Guid? SessionId { get; init; }
 
     /// <summary>The record kind the document says it is (/ConsentRecordKind).</summary>

@@ -60,42 +60,60 @@ public static class RecordVerifier
             return new RecordVerification { FileSha256 = fileSha256, Problems = ["The file is not a PDF."] };
         }
 
-        var info = ReadInfo(pdf, problems);
         var scan = new PdfSignatureScan(pdf);
         problems.AddRange(scan.Problems);
-        var result = info with { IsPdf = true, FileSha256 = fileSha256, SubFilter = scan.SubFilter, SigningTime = scan.SigningTime };
         if (scan.ByteRange is null)
         {
             problems.Add(scan.Problems.Count == 0 ? "The file is not signed." : "The signature cannot be read.");
-            return result with { Problems = problems };
+            return new RecordVerification { IsPdf = true, FileSha256 = fileSha256, Problems = problems };
         }
 
-        result = result with { HasSignature = true };
+        // What the record says (session, kind, workflow) is read from the bytes the signature covers and
+        // nowhere else: an incremental update appended after signing can redefine the document information.
+        var signed = SignedPart(pdf, scan.ByteRange);
+        var info = signed is null ? new RecordVerification { FileSha256 = "" } : ReadInfo(signed, problems);
+        var range = scan.ByteRange;
+        var result = info with
+        {
+            IsPdf = true, FileSha256 = fileSha256, SubFilter = scan.SubFilter, SigningTime = scan.SigningTime, HasSignature = true,
+            UnsignedBytes = Math.Max(0, pdf.Length - (range[2] + range[3])),
+        };
         if (scan.SubFilter != PadesSubFilter)
         {
             problems.Add($"The signature is not a PAdES signature (SubFilter {scan.SubFilter ?? "missing"}, expected {PadesSubFilter}).");
         }
 
-        var range = scan.ByteRange;
         var covers = scan.ContentsHole is { } hole && range[0] == 0 && range[1] == hole.Start && range[2] == hole.End
             && range[2] + range[3] == pdf.Length;
         if (!covers)
         {
-            problems.Add(range[2] + range[3] < pdf.Length
-                ? "The file was changed after it was signed (data was appended after the signed part)."
+            problems.Add(result.UnsignedBytes > 0
+                ? $"The file was changed after it was signed: {result.UnsignedBytes} bytes were appended after the signed part "
+                    + "(an incremental update or other data). It is not the record as signed; what it names is read from the signed part only."
                 : "The signature does not cover the whole file.");
         }
 
         result = result with { CoversWholeFile = covers };
-        if (scan.Contents is null || scan.ContentsHole is null || !InFile(range, pdf.Length))
+        if (scan.Contents is null || scan.ContentsHole is null || signed is null)
         {
             return result with { Problems = problems };
+        }
+
+        return CheckCms(result, signed, scan.Contents, trusted, problems);
+    }
+
+    /// <summary>The bytes the signature covers (both ranges, without the signature value), or null when the ranges do not lie in the file.</summary>
+    static byte[]? SignedPart(byte[] pdf, long[] range)
+    {
+        if (!InFile(range, pdf.Length))
+        {
+            return null;
         }
 
         var signed = new byte[range[1] + range[3]];
         pdf.AsSpan(0, (int)range[1]).CopyTo(signed);
         pdf.AsSpan((int)range[2], (int)range[3]).CopyTo(signed.AsSpan((int)range[1]));
-        return CheckCms(result, signed, scan.Contents, trusted, problems);
+        return signed;
     }
 
     static bool InFile(long[] range, int length) =>
@@ -110,6 +128,12 @@ public static class RecordVerifier
             AsnDecoder.ReadEncodedValue(contents, AsnEncodingRules.BER, out _, out _, out var length);
             cms = new SignedCms(new ContentInfo(signed), detached: true);
             cms.Decode(contents.AsSpan(0, length));
+            // The padding is outside what the signature covers, so it must be exactly what the signer
+            // wrote, zeros: otherwise anyone can change (or hide data in) the file without touching the signature.
+            if (contents.AsSpan(length).ContainsAnyExcept((byte)0))
+            {
+                problems.Add("The signature value's padding after the signature is not all zeros: the file was changed after signing, outside the signed bytes.");
+            }
         }
         catch (Exception e) when (e is CryptographicException or AsnContentException or ArgumentException)
         {

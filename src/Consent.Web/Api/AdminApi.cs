@@ -1,5 +1,6 @@
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
+using Consent.Web.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -42,14 +43,17 @@ public static class AdminApi
         CreateStaff body, UserManager<StaffUser> users, TimeProvider clock)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(body.Email) || !body.Email.Contains('@', StringComparison.Ordinal) || body.Email.Length > 254)
+        var (email, emailError) = EmailInput.Clean(body.Email, "email", required: true);
+        if (emailError is not null)
         {
-            errors["email"] = ["A valid email address is required."];
+            errors["email"] = [emailError];
         }
 
-        if (string.IsNullOrWhiteSpace(body.DisplayName) || body.DisplayName.Length > 200)
+        // The display name is printed on every record the staff member countersigns.
+        var (displayName, nameError) = TextInput.Clean(body.DisplayName, "displayName", 200);
+        if (nameError is not null)
         {
-            errors["displayName"] = ["A display name of at most 200 characters is required."];
+            errors["displayName"] = [nameError];
         }
 
         if (RoleErrors(body.Roles) is { } roleError)
@@ -67,12 +71,12 @@ public static class AdminApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await users.FindByEmailAsync(body.Email!.Trim()) is not null)
+        if (await users.FindByEmailAsync(email!) is not null)
         {
             return TypedResults.Problem(title: "Account exists", detail: "A staff account with this email already exists.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        var user = new StaffUser { UserName = body.Email.Trim(), Email = body.Email.Trim(), DisplayName = body.DisplayName!.Trim(), CreatedAt = clock.GetUtcNow() };
+        var user = new StaffUser { UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow() };
         var created = await users.CreateAsync(user, body.Password!);
         if (!created.Succeeded)
         {

@@ -22,7 +22,7 @@ public static class RecordsApi
         // Anyone who holds a record must be able to check whom it was signed by.
         records.MapGet("/certificate", Certificate).AllowAnonymous();
         // No Accepts metadata: it would filter by content type during routing, answering 415 before authorization.
-        records.MapPost("/verify", VerifyAsync).RequireAuthorization(Policies.Auditor).DisableAntiforgery()
+        records.MapPost("/verify", VerifyAsync).RequireAuthorization(Policies.Auditor).DisableAntiforgery().WithMetadata(new Hosting.NonJsonBody())
             .WithDescription("Upload a record PDF as multipart/form-data (one file) or as an application/pdf body, at most 20 MB.");
 
         var sessions = app.MapGroup("/api/v1/sessions").WithTags("Records");

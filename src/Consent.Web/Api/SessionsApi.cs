@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Mail;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -81,10 +80,10 @@ public static class SessionsApi
             errors["patient.mrn"] = [mrnError];
         }
 
-        var (email, emailError) = TextInput.Clean(body.Patient?.Email, "patient.email", 254, required: false);
-        if (emailError is not null || (email is not null && !MailAddress.TryCreate(email, out _)))
+        var (email, emailError) = EmailInput.Clean(body.Patient?.Email, "patient.email", required: false);
+        if (emailError is not null)
         {
-            errors["patient.email"] = [emailError ?? "The email address is not valid."];
+            errors["patient.email"] = [emailError];
         }
 
         var approved = await db.WorkflowVersions.AsNoTracking()

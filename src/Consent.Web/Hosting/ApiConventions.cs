@@ -11,7 +11,9 @@ public static class ApiConventions
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
         services.Configure<JsonOptions>(options =>
         {
-            options.SerializerOptions.MaxDepth = 32;
+            options.SerializerOptions.MaxDepth = JsonRules.MaxDepth;
+            // JsonRequests refuses repeated members with a clear problem first; this keeps binding from taking the last one if it ever runs alone.
+            options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         });
         // Bad JSON or a missing body is the caller's mistake: a 400 problem, never an exception page.

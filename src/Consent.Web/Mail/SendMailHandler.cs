@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Outbox;
+using Consent.Web.Sessions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Mail;
@@ -26,9 +27,11 @@ public sealed class SendMailHandler(ILogger<SendMailHandler> logger) : IOutboxHa
             return;
         }
 
-        if (!MimeKit.MailboxAddress.TryParse(session.PatientEmail, out _))
+        // Only a bare address, as the start of a session checks it: an address stored before that check
+        // could carry a display name or a second address, and mail must never go anywhere else.
+        if (!EmailInput.IsBareAddress(session.PatientEmail))
         {
-            logger.LogWarning("Outbox job {JobId}: the patient's email address cannot be used for mail; nothing sent.", job.Id);
+            logger.LogWarning("Outbox job {JobId}: the patient's email address is not one plain address; nothing sent.", job.Id);
             return;
         }
 

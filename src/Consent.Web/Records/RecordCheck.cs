@@ -23,7 +23,9 @@ public sealed record RecordCheckReport(
     IReadOnlyList<string> Problems);
 
 /// <summary>The PDF signature: present, PAdES, covering the whole file, digest and CMS signature valid.</summary>
-public sealed record SignatureReport(bool Present, string? SubFilter, bool CoversWholeFile, bool DigestMatches, bool Valid, bool Intact, DateTimeOffset? SigningTime);
+/// <param name="UnsignedBytes">Bytes after the signed part (an incremental update or appended data); the session and kind are read from the signed part only.</param>
+public sealed record SignatureReport(
+    bool Present, string? SubFilter, bool CoversWholeFile, bool DigestMatches, bool Valid, bool Intact, DateTimeOffset? SigningTime, long UnsignedBytes);
 
 /// <summary>The signer's certificate and whether it is this service's.</summary>
 public sealed record CertificateReport(string Subject, string ThumbprintSha256, DateTimeOffset NotBefore, DateTimeOffset NotAfter, bool Trusted);
@@ -53,7 +55,7 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
     {
         var v = RecordVerifier.VerifyWithAny(pdf, [.. signing.Trusted]);
         var problems = new List<string>(v.Problems);
-        var signature = new SignatureReport(v.HasSignature, v.SubFilter, v.CoversWholeFile, v.DigestMatches, v.SignatureValid, v.IsIntact, v.SigningTime);
+        var signature = new SignatureReport(v.HasSignature, v.SubFilter, v.CoversWholeFile, v.DigestMatches, v.SignatureValid, v.IsIntact, v.SigningTime, v.UnsignedBytes);
         var certificate = v.Certificate is { } c ? new CertificateReport(c.Subject, c.ThumbprintSha256, c.NotBefore, c.NotAfter, v.Trusted) : null;
 
         // A file we stored is found by its hash even if its document information were unreadable.

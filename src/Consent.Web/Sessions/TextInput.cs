@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text;
+using Consent.Workflows;
 
 namespace Consent.Web.Sessions;
 
-/// <summary>Checks free text from users: length, no control characters (NUL cannot be stored), normalized form.</summary>
+/// <summary>Checks free text from users: length, visible characters only (<see cref="VisibleText"/>), normalized form.</summary>
 public static class TextInput
 {
     /// <summary>The trimmed, NFC-normalized text, or an error message naming the field.</summary>
@@ -19,44 +19,22 @@ public static class TextInput
             return (null, $"{field} is longer than {maxLength} characters.");
         }
 
-        foreach (var c in text)
+        switch (VisibleText.Check(text, multiline))
         {
-            var category = char.GetUnicodeCategory(c);
-            var allowedControl = multiline && c is '\n' or '\r' or '\t';
-            if ((category is UnicodeCategory.Control && !allowedControl) || category is UnicodeCategory.Surrogate && !char.IsSurrogate(c))
-            {
-                return (null, $"{field} contains characters that are not allowed.");
-            }
-        }
-
-        if (!IsWellFormedUtf16(text))
-        {
-            return (null, $"{field} contains characters that are not allowed.");
+            case TextProblem.HiddenCharacters:
+                return (null, $"{field} contains characters that are not allowed: control or invisible formatting characters "
+                    + "(such as zero-width spaces or text-direction marks). Type the text again without them.");
+            case TextProblem.NothingVisible:
+                return (null, $"{field} has no visible characters.");
+            default:
+                break;
         }
 
         var value = text.Trim().Normalize(NormalizationForm.FormC);
         return value.Length > maxLength ? (null, $"{field} is longer than {maxLength} characters.") : (value, null);
     }
 
-    private static bool IsWellFormedUtf16(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]))
-            {
-                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
-                {
-                    return false;
-                }
-
-                i++;
-            }
-            else if (char.IsLowSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>True when the text would be refused for its characters (not its length or absence): for pages that explain this to a patient.</summary>
+    public static bool HasHiddenCharacters(string? text, bool multiline = false) =>
+        !string.IsNullOrWhiteSpace(text) && VisibleText.Check(text, multiline) is not null;
 }

@@ -73,6 +73,7 @@ public sealed record PatientTexts
     public required string QuestionSend { get; init; }
     public required string QuestionSent { get; init; }
     public required string QuestionEmpty { get; init; }
+    public required string TextNotAllowed { get; init; }
     public required string YourQuestions { get; init; }
     public required string AnswerLabel { get; init; }
     public required string NotAnsweredYet { get; init; }
@@ -229,6 +230,7 @@ public sealed record PatientTexts
         QuestionSend = "Send question",
         QuestionSent = "Your question was sent. A clinician will answer it before you sign.",
         QuestionEmpty = "Please write your question first.",
+        TextNotAllowed = "This text contains invisible or special formatting characters (for example from copying and pasting). Please type it again.",
         YourQuestions = "Your questions",
         AnswerLabel = "Answer",
         NotAnsweredYet = "Not answered yet",
@@ -354,6 +356,7 @@ public sealed record PatientTexts
         QuestionSend = "Enviar pregunta",
         QuestionSent = "Su pregunta fue enviada. Un profesional clínico la responderá antes de que usted firme.",
         QuestionEmpty = "Primero escriba su pregunta.",
+        TextNotAllowed = "Este texto contiene caracteres invisibles o de formato especial (por ejemplo, al copiar y pegar). Escríbalo de nuevo, por favor.",
         YourQuestions = "Sus preguntas",
         AnswerLabel = "Respuesta",
         NotAnsweredYet = "Todavía sin respuesta",

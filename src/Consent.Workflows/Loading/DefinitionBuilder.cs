@@ -99,6 +99,7 @@ internal sealed partial class DefinitionBuilder
                 continue;
             }
             content[language] = text!;
+            CheckLinks(pointer + "/content", $"templates/disclosures/{language}/{name}.md", text!);
             var newline = text!.IndexOf('\n', StringComparison.Ordinal);
             var heading = newline < 0 ? text : text[..newline];
             if (!heading.StartsWith("# ", StringComparison.Ordinal) || heading[2..].Trim().Length == 0)
@@ -186,6 +187,7 @@ internal sealed partial class DefinitionBuilder
                 if (inline[language] is { } text)
                 {
                     texts[language] = text.GetValue<string>();
+                    CheckLinks(pointer, null, texts[language]);
                 }
                 else
                 {
@@ -205,6 +207,7 @@ internal sealed partial class DefinitionBuilder
             else
             {
                 texts[language] = text!;
+                CheckLinks(pointer, TemplateFiles.FileOf(reference, language), text!);
             }
         }
         return Localized(texts, reference);
@@ -222,7 +225,9 @@ internal sealed partial class DefinitionBuilder
         return null;
     }
 
-    private void Error(string pointer, string message)
+    private void Error(string pointer, string message) => Error(file, tree.LineOf(pointer), pointer, message);
+
+    private void Error(string inFile, int line, string pointer, string message)
     {
         string? stepId = null;
         if (pointer.StartsWith("/steps/", StringComparison.Ordinal))
@@ -236,6 +241,6 @@ internal sealed partial class DefinitionBuilder
                 stepId = text;
             }
         }
-        errors.Add(new WorkflowError(file, tree.LineOf(pointer), stepId, message));
+        errors.Add(new WorkflowError(inFile, line, stepId, message));
     }
 }

@@ -96,6 +96,27 @@ internal sealed partial class DefinitionBuilder
         }
     }
 
+    /// <summary>
+    /// Refuses links whose target is not https: or mailto: (<see cref="TemplateLinks"/>), naming the
+    /// template file and its line, or the definition's line for a text written inline.
+    /// </summary>
+    private void CheckLinks(string pointer, string? templateFile, string markdown)
+    {
+        foreach (var (line, target) in TemplateLinks.Refused(markdown))
+        {
+            var shown = target.Length > 60 ? target[..60] + "…" : target;
+            var message = $"the link to '{shown}' is not allowed: links may only go to https: or mailto: addresses";
+            if (templateFile is null)
+            {
+                Error(pointer, message);
+            }
+            else
+            {
+                Error(templateFile, line, pointer, message);
+            }
+        }
+    }
+
     private void CheckCounts(List<StepDefinition> steps)
     {
         var last = $"/steps/{steps.Count - 1}";

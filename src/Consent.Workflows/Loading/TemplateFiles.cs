@@ -40,7 +40,14 @@ internal sealed partial class TemplateFiles(string repositoryRoot)
             error = $"'{reference}' names no folder (templates/<folder>/<name>)";
             return null;
         }
-        return Read($"{folder}/{language}/{reference[(slash + 1)..]}.md", out error);
+        return Read(FileOf(reference, language), out error);
+    }
+
+    /// <summary>The file a checked reference <c>templates/&lt;folder&gt;/&lt;name&gt;</c> names for one language.</summary>
+    public static string FileOf(string reference, string language)
+    {
+        var slash = reference.LastIndexOf('/');
+        return $"{reference[..slash]}/{language}/{reference[(slash + 1)..]}.md";
     }
 
     /// <summary>Reads a file given by its path relative to the repository root (which must start with <c>templates/</c>).</summary>

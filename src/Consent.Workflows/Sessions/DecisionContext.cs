@@ -110,4 +110,9 @@ internal sealed partial record DecisionContext(LoadedWorkflow Workflow, SessionS
     private string HashOf(StepDefinition step) => ContentHashes.For(step, State.Language);
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    /// <summary>True when typed text holds characters a reader would not see as stored (<see cref="VisibleText"/>): it must not reach a record.</summary>
+    private static bool Hidden(string? text, bool multiline = true) => text is not null && !VisibleText.IsAcceptable(text, multiline);
+
+    private const string HiddenCharacters = "the text contains control or invisible formatting characters (such as zero-width spaces or text-direction marks)";
 }

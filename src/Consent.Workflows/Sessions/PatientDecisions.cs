@@ -90,6 +90,8 @@ internal sealed partial record DecisionContext
                 return (JsonValue.Create(text), null);
             case QuestionKind.SingleChoice:
                 return (null, $"'{question.Id}' must be one of: {string.Join(", ", question.Options.Select(o => o.Value))}");
+            case QuestionKind.ShortText when Hidden(text, multiline: false):
+                return (null, $"'{question.Id}': {HiddenCharacters}");
             case QuestionKind.ShortText when text is not null && text.Length <= Question.MaxShortTextLength:
                 return (JsonValue.Create(text), null);
             case QuestionKind.ShortText:
@@ -190,6 +192,10 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, $"a question is 1 to {MaxQuestionLength} characters");
         }
+        if (Hidden(text))
+        {
+            return Refuse(RefusalKind.Invalid, HiddenCharacters);
+        }
         if (State.Questions.Count >= MaxQuestions)
         {
             return Refuse(RefusalKind.Conflict, "you have asked many questions; please talk with the clinician");
@@ -215,6 +221,10 @@ internal sealed partial record DecisionContext
         if (reason?.Length > 1000)
         {
             return Refuse(RefusalKind.Invalid, "the reason is at most 1000 characters");
+        }
+        if (Hidden(reason))
+        {
+            return Refuse(RefusalKind.Invalid, HiddenCharacters);
         }
         var payload = new JsonObject();
         if (reason is not null)

@@ -27,6 +27,10 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "please type your full name");
         }
+        if (Hidden(name, multiline: false))
+        {
+            return Refuse(RefusalKind.Invalid, HiddenCharacters);
+        }
         if (!PersonNames.Match(name, c.RegisteredName))
         {
             return Refuse(RefusalKind.Invalid, "the name does not match the name the clinic registered");

@@ -28,6 +28,10 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, $"an answer is 1 to {MaxNoteLength} characters");
         }
+        if (Hidden(answer))
+        {
+            return Refuse(RefusalKind.Invalid, HiddenCharacters);
+        }
         if (Clean(c.StaffId) is not { } staff)
         {
             return Refuse(RefusalKind.Invalid, "the clinician is unknown");
@@ -52,6 +56,10 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, $"a discussion note is 1 to {MaxNoteLength} characters");
         }
+        if (Hidden(note))
+        {
+            return Refuse(RefusalKind.Invalid, HiddenCharacters);
+        }
         if (Clean(c.StaffId) is not { } staff)
         {
             return Refuse(RefusalKind.Invalid, "the clinician is unknown");
@@ -75,6 +83,10 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "please give the reason for voiding");
         }
+        if (Hidden(reason))
+        {
+            return Refuse(RefusalKind.Invalid, HiddenCharacters);
+        }
         if (Clean(c.StaffId) is not { } staff)
         {
             return Refuse(RefusalKind.Invalid, "the staff member is unknown");
@@ -92,6 +104,10 @@ internal sealed partial record DecisionContext
         if (reason.Length > MaxNoteLength)
         {
             return Refuse(RefusalKind.Invalid, $"the reason is at most {MaxNoteLength} characters");
+        }
+        if (reason.Length > 0 && Hidden(reason))
+        {
+            return Refuse(RefusalKind.Invalid, HiddenCharacters);
         }
         if (Clean(c.RecordedBy) is not { } by)
         {

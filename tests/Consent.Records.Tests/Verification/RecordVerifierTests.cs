@@ -63,14 +63,16 @@ public sealed class RecordVerifierTests
         Assert.False(result.Trusted);
     }
 
+    /// <remarks>What a record names is reported from its signed part only, so an unsigned file names nothing.</remarks>
     [Fact]
-    public void An_unsigned_record_is_reported_as_unsigned()
+    public void An_unsigned_record_is_reported_as_unsigned_and_names_no_session()
     {
         var result = RecordVerifier.Verify(ConsentRecordPdf.Render(SampleRecords.Full("en")), Certificates.Ecdsa);
 
         Assert.True(result.IsPdf);
         Assert.False(result.HasSignature);
-        Assert.Equal(SampleRecords.SessionId, result.SessionId);
+        Assert.Null(result.SessionId);
+        Assert.Null(result.Kind);
         Assert.Contains("The file is not signed.", result.Problems);
     }
 

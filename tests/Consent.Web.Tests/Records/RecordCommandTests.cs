@@ -58,6 +58,27 @@ public sealed class RecordCommandTests(RecordsWebFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task VerifyRecord_ReportsOnlyTheSignedPart_AndRefusesChangedPadding()
+    {
+        var (pdf, pem) = await IssuedRecordAsync();
+        var certificate = ExternalTool.TempFile(pem, ".pem");
+        var spoofed = Guid.NewGuid();
+        var updated = PdfEdits.AppendInfoUpdate(pdf, $"/ConsentSessionId({spoofed})");
+        var padded = (byte[])pdf.Clone();
+        padded[PdfEdits.SignatureValue(padded).End - 2] = (byte)'7';
+
+        var appended = await ServiceProcess.RunAsync(null, "verify-record", ExternalTool.TempFile(updated), "--certificate", certificate);
+        var changedPadding = await ServiceProcess.RunAsync(null, "verify-record", ExternalTool.TempFile(padded), "--certificate", certificate);
+
+        Assert.Equal(1, appended.ExitCode);
+        Assert.DoesNotContain(spoofed.ToString(), appended.Output, StringComparison.Ordinal);
+        Assert.Contains($"Unsigned:     {updated.Length - pdf.Length} bytes after the signed part", appended.Output, StringComparison.Ordinal);
+        Assert.Contains("Result:       NOT VALID", appended.Output, StringComparison.Ordinal);
+        Assert.Equal(1, changedPadding.ExitCode);
+        Assert.Contains("padding", changedPadding.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OutsideDevelopment_WithoutACertificate_TheServiceRefusesToStart_SayingWhatToSet()
     {
         var result = await ServiceProcess.RunAsync(new Dictionary<string, string>

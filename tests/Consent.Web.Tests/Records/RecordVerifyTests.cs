@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Consent.Records.Tests.Support;
 using Consent.Web.Tests.Infrastructure;
 
 namespace Consent.Web.Tests.Records;
@@ -60,6 +61,25 @@ public sealed class RecordVerifyTests(RecordsWebFactory factory) : IClassFixture
         Assert.False(report["signature"]!["intact"]!.GetValue<bool>());
         Assert.False(report["storedRecord"]!["matches"]!.GetValue<bool>());
         Assert.NotEmpty(report["problems"]!.AsArray());
+    }
+
+    /// <summary>The session a record names is read from what its signature covers, never from an update appended later.</summary>
+    [Fact]
+    public async Task AnIncrementalUpdate_NamingAnotherSession_IsReportedForTheSignedSession_WithItsUnsignedBytes()
+    {
+        var (session, pdf) = await IssuedAsync();
+        var other = await (await PatientDriver.CreateAsync(factory)).StartAsync();
+        var updated = PdfEdits.AppendInfoUpdate(pdf, $"/ConsentSessionId({other.Id})/ConsentRecordKind(Withdrawal)");
+        using var auditor = await factory.ClientForAsync(Staff.Auditor);
+
+        var report = await ReportAsync(await auditor.PostAsync("/api/v1/records/verify", Pdf(updated)));
+
+        Assert.False(report["valid"]!.GetValue<bool>());
+        Assert.Equal(session.Id, report["session"]!["id"]!.GetValue<Guid>());
+        Assert.Equal("Consent", report["session"]!["kind"]!.GetValue<string>());
+        Assert.False(report["signature"]!["intact"]!.GetValue<bool>());
+        Assert.Equal(updated.Length - pdf.Length, report["signature"]!["unsignedBytes"]!.GetValue<long>());
+        Assert.Contains(report["problems"]!.AsArray(), p => p!.GetValue<string>().Contains("appended", StringComparison.Ordinal));
     }
 
     [Theory]

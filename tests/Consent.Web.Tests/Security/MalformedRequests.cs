@@ -10,42 +10,46 @@ public sealed record MalformedRequest(string Method, string Path, string Auth, b
 /// Builds malformed requests from seeded randomness: each starts from a plausible body for its
 /// endpoint and breaks it one way (wrong type, huge or NUL-laden string, invalid UTF-8, deep
 /// nesting, wrong content type, missing or repeated field, truncation). Every mutation is chosen
-/// so the request stays invalid: nothing it does may be recorded.
+/// so the request stays invalid: nothing it does may be recorded. A repeated member whose last copy
+/// is valid (in the same or another letter case) counts as invalid too: a reader that takes the last
+/// copy would record it.
 /// </summary>
 public sealed class MalformedRequests(int seed, string token, Guid sessionId)
 {
     private readonly Random random = new(seed);
 
-    private (string Method, string Path, string Auth, JsonObject Body, string[] Fields)[] Endpoints =>
+    /// <summary>Each endpoint with a plausible invalid body, its fields, and values that would be valid on their own.</summary>
+    private (string Method, string Path, string Auth, JsonObject Body, string[] Fields, JsonObject Valid)[] Endpoints =>
     [
-        ("POST", "/api/v1/auth/login", "none", new JsonObject { ["email"] = "nobody@example.org", ["password"] = "" }, ["email", "password"]),
-        ("POST", $"/api/v1/patient/{token}/verify", "none", new JsonObject { ["dateOfBirth"] = "not-a-date" }, ["dateOfBirth"]),
-        ("POST", $"/api/v1/patient/{token}/steps/dissociation", "patient", new JsonObject { ["acknowledged"] = true, ["contentHash"] = new string('f', 64) }, ["acknowledged", "contentHash", "initials"]),
-        ("POST", $"/api/v1/patient/{token}/steps/screening", "patient", new JsonObject { ["answers"] = new JsonObject { ["pregnant"] = "maybe" } }, ["answers"]),
-        ("POST", $"/api/v1/patient/{token}/steps/sign", "patient", new JsonObject { ["fullName"] = "", ["certify"] = false }, ["fullName", "certify", "strokes"]),
-        ("POST", $"/api/v1/patient/{token}/decline", "patient", new JsonObject { ["reason"] = 42 }, ["reason"]),
-        ("POST", $"/api/v1/patient/{token}/questions", "patient", new JsonObject { ["question"] = "" }, ["question"]),
+        ("POST", "/api/v1/auth/login", "none", new JsonObject { ["email"] = "nobody@example.org", ["password"] = "" }, ["email", "password"], []),
+        ("POST", $"/api/v1/patient/{token}/verify", "none", new JsonObject { ["dateOfBirth"] = "not-a-date" }, ["dateOfBirth"],
+            new JsonObject { ["dateOfBirth"] = Infrastructure.PatientDriver.DateOfBirth }),
+        ("POST", $"/api/v1/patient/{token}/steps/dissociation", "patient", new JsonObject { ["acknowledged"] = true, ["contentHash"] = new string('f', 64) }, ["acknowledged", "contentHash", "initials"], []),
+        ("POST", $"/api/v1/patient/{token}/steps/screening", "patient", new JsonObject { ["answers"] = new JsonObject { ["pregnant"] = "maybe" } }, ["answers"], []),
+        ("POST", $"/api/v1/patient/{token}/steps/sign", "patient", new JsonObject { ["fullName"] = "", ["certify"] = false }, ["fullName", "certify", "strokes"], []),
+        ("POST", $"/api/v1/patient/{token}/decline", "patient", new JsonObject { ["reason"] = 42 }, ["reason"], new JsonObject { ["reason"] = "I changed my mind" }),
+        ("POST", $"/api/v1/patient/{token}/questions", "patient", new JsonObject { ["question"] = "" }, ["question"], new JsonObject { ["question"] = "Can I drive home?" }),
         ("POST", "/api/v1/sessions", "clinician", new JsonObject
         {
             ["workflowId"] = "ketamine-iv-depression", ["language"] = "en",
             ["patient"] = new JsonObject { ["name"] = "", ["dateOfBirth"] = "1975-13-45" },
-        }, ["workflowId", "language", "patient"]),
-        ("POST", $"/api/v1/sessions/{sessionId}/countersign", "clinician", new JsonObject { ["password"] = "", ["statementAccepted"] = "yes" }, ["password", "statementAccepted"]),
-        ("POST", $"/api/v1/sessions/{sessionId}/questions/q999/answer", "clinician", new JsonObject { ["answer"] = "" }, ["answer"]),
-        ("POST", $"/api/v1/sessions/{sessionId}/discussions", "clinician", new JsonObject { ["note"] = "" }, ["note"]),
-        ("POST", $"/api/v1/sessions/{sessionId}/void", "clinician", new JsonObject { ["reason"] = "" }, ["reason"]),
-        ("POST", $"/api/v1/sessions/{sessionId}/withdraw", "clinician", new JsonObject { ["reason"] = "" }, ["reason"]),
-        ("POST", "/api/v1/admin/users", "admin", new JsonObject { ["email"] = "bad", ["displayName"] = "", ["password"] = "x", ["roles"] = new JsonArray("Wizard") }, ["email", "displayName", "password", "roles"]),
-        ("PUT", $"/api/v1/admin/users/{Guid.NewGuid()}/roles", "admin", new JsonObject { ["roles"] = new JsonArray("Wizard") }, ["roles"]),
-        ("POST", "/api/v1/workflows/ketamine-iv-depression/versions/1/retire", "reviewer", new JsonObject { ["comment"] = "" }, ["comment"]),
+        }, ["workflowId", "language", "patient"], new JsonObject { ["patient"] = new JsonObject { ["name"] = "Jane Doe", ["dateOfBirth"] = "1975-06-30" } }),
+        ("POST", $"/api/v1/sessions/{sessionId}/countersign", "clinician", new JsonObject { ["password"] = "", ["statementAccepted"] = "yes" }, ["password", "statementAccepted"], []),
+        ("POST", $"/api/v1/sessions/{sessionId}/questions/q999/answer", "clinician", new JsonObject { ["answer"] = "" }, ["answer"], new JsonObject { ["answer"] = "Yes." }),
+        ("POST", $"/api/v1/sessions/{sessionId}/discussions", "clinician", new JsonObject { ["note"] = "" }, ["note"], new JsonObject { ["note"] = "Discussed." }),
+        ("POST", $"/api/v1/sessions/{sessionId}/void", "clinician", new JsonObject { ["reason"] = "" }, ["reason"], new JsonObject { ["reason"] = "Wrong patient" }),
+        ("POST", $"/api/v1/sessions/{sessionId}/withdraw", "clinician", new JsonObject { ["reason"] = "" }, ["reason"], new JsonObject { ["reason"] = "Asked to stop" }),
+        ("POST", "/api/v1/admin/users", "admin", new JsonObject { ["email"] = "bad", ["displayName"] = "", ["password"] = "x", ["roles"] = new JsonArray("Wizard") }, ["email", "displayName", "password", "roles"], []),
+        ("PUT", $"/api/v1/admin/users/{Guid.NewGuid()}/roles", "admin", new JsonObject { ["roles"] = new JsonArray("Wizard") }, ["roles"], new JsonObject { ["roles"] = new JsonArray("Clinician") }),
+        ("POST", "/api/v1/workflows/ketamine-iv-depression/versions/1/retire", "reviewer", new JsonObject { ["comment"] = "" }, ["comment"], new JsonObject { ["comment"] = "Outdated" }),
     ];
 
     public MalformedRequest Next()
     {
         var endpoints = Endpoints;
-        var (method, path, auth, body, fields) = endpoints[random.Next(endpoints.Length)];
+        var (method, path, auth, body, fields, valid) = endpoints[random.Next(endpoints.Length)];
         var field = fields[random.Next(fields.Length)];
-        switch (random.Next(12))
+        switch (random.Next(13))
         {
             case 0:
                 body[field] = WrongType();
@@ -67,7 +71,11 @@ public sealed class MalformedRequests(int seed, string token, Guid sessionId)
                 nested.Append(new string('[', depth)).Append('1').Append(new string(']', depth));
                 return new(method, path, auth, Encoding.UTF8.GetBytes($"{{\"{field}\":{nested}}}"), "application/json", $"nesting {depth} deep");
             case 5:
-                var types = new[] { "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null };
+                var types = new[]
+                {
+                    "text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null,
+                    "application/jsonp", "application/json-seq", "text/json", "application/json; charset=iso-8859-1",
+                };
                 var type = types[random.Next(types.Length)];
                 return new(method, path, auth, Encoding.UTF8.GetBytes(body.ToJsonString()), type, $"content type {type ?? "(none)"}");
             case 6:
@@ -93,6 +101,12 @@ public sealed class MalformedRequests(int seed, string token, Guid sessionId)
                 body[field] = "\ud800 lone surrogate \udfff " + new string('é', random.Next(1, 50));
                 Invalidate(body, fields);
                 return Json(method, path, auth, body, $"lone surrogates in {field}");
+            case 12 when valid.Count > 0:
+                var (name, value) = valid.ElementAt(random.Next(valid.Count));
+                var again = random.Next(2) == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
+                var first = body.ToJsonString();
+                var twice = first[..^1] + "," + $"\"{again}\":{value!.ToJsonString()}}}";
+                return new(method, path, auth, Encoding.UTF8.GetBytes(twice), "application/json", $"repeated {name} as {again}, the last copy valid");
             default:
                 var bad = new[] { "%01%7F", "..%2F..%2Fetc%2Fpasswd", new string('z', 3_000), "%C3%28", "%FF%FE" }[random.Next(5)];
                 return new(method, path.Replace(token, bad, StringComparison.Ordinal).Replace("dissociation", bad, StringComparison.Ordinal), auth,

@@ -41,7 +41,7 @@ public sealed class DeclineModel(ConsentDbContext db, SessionWriter writer, Time
         var (reason, error) = TextInput.Clean(Reason, "reason", 1000, required: false, multiline: true);
         if (error is not null)
         {
-            Error = T.SomethingWrong;
+            Error = TextInput.HasHiddenCharacters(Reason, multiline: true) ? T.TextNotAllowed : T.SomethingWrong;
             return Page();
         }
 

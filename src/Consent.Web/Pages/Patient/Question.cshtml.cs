@@ -47,7 +47,7 @@ public sealed class QuestionModel(ConsentDbContext db, SessionWriter writer, Tim
         var (question, error) = TextInput.Clean(Question, "question", 2000, multiline: true);
         if (error is not null)
         {
-            Error = T.QuestionEmpty;
+            Error = TextInput.HasHiddenCharacters(Question, multiline: true) ? T.TextNotAllowed : T.QuestionEmpty;
             return Page();
         }
 

@@ -61,6 +61,10 @@ public sealed class SignModel(ConsentDbContext db, SessionWriter writer, TimePro
         {
             Errors["fullName"] = T.NameNeeded;
         }
+        else if (TextInput.HasHiddenCharacters(FullName))
+        {
+            Errors["fullName"] = T.TextNotAllowed;
+        }
         else if (!PersonNames.Match(FullName, Session.PatientName))
         {
             Errors["fullName"] = T.NameMismatch;

@@ -99,6 +99,11 @@ public sealed class StepModel(ConsentDbContext db, SessionWriter writer, TimePro
                     continue;
                 }
 
+                if (question.Kind == QuestionKind.ShortText && TextInput.HasHiddenCharacters(raw))
+                {
+                    Errors["a_" + question.Id] = T.TextNotAllowed;
+                }
+
                 answers[question.Id] = value;
             }
 
@@ -160,6 +165,10 @@ public sealed class StepModel(ConsentDbContext db, SessionWriter writer, TimePro
             if (string.IsNullOrWhiteSpace(question))
             {
                 Errors["question"] = T.QuestionEmpty;
+            }
+            else if (TextInput.HasHiddenCharacters(question, multiline: true))
+            {
+                Errors["question"] = T.TextNotAllowed;
             }
 
             return new JsonObject { ["question"] = question };

@@ -46,7 +46,7 @@ public sealed class WithdrawModel(ConsentDbContext db, SessionWriter writer, Tim
         var (reason, error) = TextInput.Clean(Reason, "reason", 1000, required: false, multiline: true);
         if (error is not null)
         {
-            Error = T.SomethingWrong;
+            Error = TextInput.HasHiddenCharacters(Reason, multiline: true) ? T.TextNotAllowed : T.SomethingWrong;
             return Page();
         }
 

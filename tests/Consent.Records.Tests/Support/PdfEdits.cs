@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Consent.Records.Tests.Support;
+
+/// <summary>Changes someone holding a signed record could make outside the signed bytes.</summary>
+static partial class PdfEdits
+{
+    /// <summary>
+    /// Appends a PDF incremental update (ISO 32000-1 §7.5.6) that gives the document a new information
+    /// dictionary: readers then show the new values, while the signature over the original revision still verifies.
+    /// </summary>
+    public static byte[] AppendInfoUpdate(byte[] pdf, string entries)
+    {
+        var text = Encoding.Latin1.GetString(pdf);
+        var trailer = text[text.LastIndexOf("trailer", StringComparison.Ordinal)..];
+        var root = Root().Match(trailer);
+        var size = int.Parse(Size().Match(trailer).Groups[1].Value, CultureInfo.InvariantCulture);
+        var previous = StartXref().Match(text[text.LastIndexOf("startxref", StringComparison.Ordinal)..]).Groups[1].Value;
+
+        var update = new StringBuilder("\n");
+        var objectAt = pdf.Length + update.Length;
+        update.Append(CultureInfo.InvariantCulture, $"{size} 0 obj\n<<{entries}>>\nendobj\n");
+        var xrefAt = pdf.Length + update.Length;
+        // Each cross-reference entry is exactly 20 bytes: offset, generation, 'n', space, newline.
+        update.Append(CultureInfo.InvariantCulture, $"xref\n{size} 1\n{objectAt:D10} 00000 n \n");
+        update.Append(CultureInfo.InvariantCulture, $"trailer\n<</Size {size + 1}/Root {root.Groups[1].Value} {root.Groups[2].Value} R/Info {size} 0 R/Prev {previous}>>\n");
+        update.Append(CultureInfo.InvariantCulture, $"startxref\n{xrefAt}\n%%EOF\n");
+        return [.. pdf, .. Encoding.ASCII.GetBytes(update.ToString())];
+    }
+
+    /// <summary>Where the signature value (the /Contents hex string) lies: from '&lt;' to just after '&gt;', the gap the byte range leaves.</summary>
+    public static (int Start, int End) SignatureValue(byte[] pdf)
+    {
+        var text = Encoding.Latin1.GetString(pdf);
+        var at = text.LastIndexOf("/ByteRange", StringComparison.Ordinal);
+        var numbers = text[(text.IndexOf('[', at) + 1)..text.IndexOf(']', at)]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+        return (numbers[1], numbers[2]);
+    }
+
+    [GeneratedRegex(@"/Root\s+(\d+)\s+(\d+)\s+R")]
+    private static partial Regex Root();
+
+    [GeneratedRegex(@"/Size\s+(\d+)")]
+    private static partial Regex Size();
+
+    [GeneratedRegex(@"startxref\s+(\d+)")]
+    private static partial Regex StartXref();
+}
