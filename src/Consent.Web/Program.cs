@@ -22,7 +22,7 @@ else
 
 builder.Services
     .AddConsentDatabase()
-    .AddConsentIdentity(builder.Environment)
+    .AddConsentIdentity(builder.Configuration, builder.Environment)
     .AddConsentApi()
     .AddConsentHealthChecks()
     .AddConsentRateLimits(builder.Configuration)
@@ -42,6 +42,7 @@ if (!app.Environment.IsDevelopment())
 app.UseConsentSecurityHeaders();
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseStaffSignInCheck();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseConsentLogScope();
@@ -71,6 +72,7 @@ if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
 try
 {
     app.CheckRecordsConfiguration();
+    app.CheckKeyEncryption();
     await app.PrepareDatabaseAsync();
 }
 catch (StartupProblemException problem)

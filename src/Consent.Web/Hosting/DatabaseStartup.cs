@@ -6,7 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Hosting;
 
-/// <summary>Applies migrations and seeds roles (always) and the demo accounts (Development only).</summary>
+/// <summary>
+/// Applies migrations, encrypts any Data Protection key an earlier version stored readable, and
+/// seeds roles (always) and the demo accounts (Development only).
+/// </summary>
 public static class DatabaseStartup
 {
     public static async Task PrepareDatabaseAsync(this WebApplication app)
@@ -44,6 +47,15 @@ public static class DatabaseStartup
         if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
         {
             await db.Database.MigrateAsync();
+        }
+
+        var encrypted = await KeyRingAtRest.EncryptReadableKeysAsync(
+            db, services.GetRequiredService<KeyEncryption>(), services.GetRequiredService<ILoggerFactory>(), CancellationToken.None);
+        if (encrypted > 0)
+        {
+            logger.LogWarning(
+                "Encrypted {Count} Data Protection key(s) that were stored readable in the database. Copies of the database made before now still hold them readable.",
+                encrypted);
         }
 
         await DemoAccounts.EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
