@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs Consent locally: installs what is missing, starts PostgreSQL under .data/ (unless
 # ConnectionStrings__Consent is set), applies migrations, seeds the demo staff accounts and the
-# shipped workflows, and serves on http://127.0.0.1:${CONSENT_PORT:-5080}.
+# shipped workflows, and serves on http://127.0.0.1:${CONSENT_PORT:-5080}. In Development the
+# service makes its certificates on the first run and keeps them in .data/: records-signing.pfx
+# and data-protection-keys.pfx (which encrypts the sign-in keys stored in the database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"

@@ -2,10 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Consent.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Consent.Web.Tests.Identity;
@@ -22,7 +18,7 @@ public sealed class OtherNodeTests(ConsentWebFactory factory) : IClassFixture<Co
     public async Task RoleRemovedOnOneNode_EndsTheTokenThereAtOnce_AndOnTheOtherNodeWithinAMinute()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var other = new SecondNode(factory.ConnectionString, clock);
+        await using var other = new SameDatabaseNode(factory.ConnectionString, clock);
         using var admin = await factory.ClientForAsync(Staff.Admin);
         var id = await StaffAccounts.CreateAsync(admin, "two.nodes@example.org", Password, null, "Admin");
         var token = await LoginAsync(other, "two.nodes@example.org");
@@ -37,7 +33,7 @@ public sealed class OtherNodeTests(ConsentWebFactory factory) : IClassFixture<Co
         Assert.Equal(HttpStatusCode.Unauthorized, (await there.GetAsync("/api/v1/admin/users")).StatusCode);
     }
 
-    private static async Task<string> LoginAsync(SecondNode node, string email)
+    private static async Task<string> LoginAsync(SameDatabaseNode node, string email)
     {
         using var client = node.CreateClient();
         var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password });
@@ -49,19 +45,5 @@ public sealed class OtherNodeTests(ConsentWebFactory factory) : IClassFixture<Co
     {
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
-    }
-
-    /// <summary>A second service process on the first one's database, with a clock of its own.</summary>
-    private sealed class SecondNode(string connectionString, FakeTimeProvider clock) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("ConnectionStrings:Consent", connectionString);
-            builder.UseSetting("CONSENT_DEMO_PASSWORD", ConsentWebFactory.DemoPassword);
-            builder.UseSetting("CONSENT_REPOSITORY_ROOT", RepositoryRoot.Path);
-            builder.UseSetting("RateLimits:LoginPerMinute", "100000");
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
-        }
     }
 }

@@ -24,7 +24,7 @@ public static class ServiceProcess
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var name in new[] { "Signing__CertificatePath", "Signing__CertificatePassword", "CONSENT_DATA_DIR", "ASPNETCORE_ENVIRONMENT" })
+        foreach (var name in new[] { "Signing__CertificatePath", "Signing__CertificatePassword", "DataProtection__CertificatePath", "DataProtection__CertificateBase64", "DataProtection__CertificatePassword", "CONSENT_DATA_DIR", "ASPNETCORE_ENVIRONMENT" })
         {
             start.Environment.Remove(name);
         }
