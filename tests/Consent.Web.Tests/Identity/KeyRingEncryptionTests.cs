@@ -44,17 +44,10 @@ public sealed class KeyRingEncryptionTests(ConsentWebFactory factory) : IClassFi
     [Fact]
     public async Task OutsideDevelopment_WithoutAKeyEncryptionCertificate_TheServiceRefusesToStart_AndSaysWhatToSet()
     {
-        var result = await ServiceProcess.RunAsync(new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Consent"] = factory.ConnectionString,
-            ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
-            ["Signing__CertificatePath"] = TestSigningCertificate.Path,
-        }, "--urls", "http://127.0.0.1:0");
+        var result = await ServiceProcess.StartInProductionAsync(factory.ConnectionString,
+            new Dictionary<string, string> { ["Signing__CertificatePath"] = TestSigningCertificate.Path });
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("DataProtection__CertificatePath", result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+        ServiceProcess.AssertRefusedToStart(result, "DataProtection__CertificatePath");
     }
 
     [Fact]

@@ -55,10 +55,7 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
     [Fact]
     public async Task PasswordChanged_TheOldTokenFails_AndTheNewPasswordSignsIn()
     {
-        using var admin = await factory.ClientForAsync(Staff.Admin);
-        await StaffAccounts.CreateAsync(admin, "new.password@example.org", Password, null, "Clinician");
-        using var client = await StaffAccounts.ClientAsync(factory, "new.password@example.org", Password);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/account")).StatusCode);
+        using var client = await SignedInClinicianAsync("new.password@example.org");
 
         using (var scope = factory.Services.CreateScope())
         {
@@ -74,10 +71,7 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
     [Fact]
     public async Task ApiLogout_EndsTheBearerToken()
     {
-        using var admin = await factory.ClientForAsync(Staff.Admin);
-        await StaffAccounts.CreateAsync(admin, "api.logout@example.org", Password, null, "Clinician");
-        using var client = await StaffAccounts.ClientAsync(factory, "api.logout@example.org", Password);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/account")).StatusCode);
+        using var client = await SignedInClinicianAsync("api.logout@example.org");
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/v1/auth/logout", null)).StatusCode);
 
@@ -122,6 +116,16 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
     }
 
 
+
+    /// <summary>A new clinician account and an API client whose token works.</summary>
+    private async Task<HttpClient> SignedInClinicianAsync(string email)
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        await StaffAccounts.CreateAsync(admin, email, Password, null, "Clinician");
+        var client = await StaffAccounts.ClientAsync(factory, email, Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/account")).StatusCode);
+        return client;
+    }
 
     private static Task<HttpResponseMessage> StartSessionAsync(HttpClient clinician) =>
         clinician.PostAsJsonAsync("/api/v1/sessions", new
