@@ -3,6 +3,8 @@
 # ConnectionStrings__Consent is set) with its two roles, applies migrations as the owner role,
 # seeds the demo staff accounts and the shipped workflows, and serves on
 # http://127.0.0.1:${CONSENT_PORT:-5080} as the runtime role.
+# In Development the service makes its certificates on the first run and keeps them in .data/:
+# records-signing.pfx and data-protection-keys.pfx (which encrypts the sign-in keys stored in the database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"

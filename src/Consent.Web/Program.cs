@@ -25,7 +25,7 @@ RedactingLoggerFactory.Register(builder.Services);
 
 builder.Services
     .AddConsentDatabase()
-    .AddConsentIdentity(builder.Environment)
+    .AddConsentIdentity(builder.Configuration, builder.Environment)
     .AddConsentApi()
     .AddConsentHealthChecks()
     .AddConsentRateLimits(builder.Configuration)
@@ -48,6 +48,7 @@ app.UseConsentSecurityHeaders();
 app.UseConsentHttpsPages();
 app.UseStaticFiles();
 app.UseAuthentication();
+app.UseStaffSignInCheck();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseConsentLogScope();
@@ -79,6 +80,7 @@ try
 {
     app.CheckProxyConfiguration();
     app.CheckRecordsConfiguration();
+    app.CheckKeyEncryption();
     await app.PrepareDatabaseAsync();
 }
 catch (StartupProblemException problem)

@@ -2,7 +2,10 @@ using Consent.EndToEnd.Tests.Infrastructure;
 
 namespace Consent.EndToEnd.Tests;
 
-/// <summary>The ethics reviewer reads a version side by side and retires it; the admin creates an account and changes roles.</summary>
+/// <summary>
+/// The ethics reviewer reads a version side by side and retires it; the admin creates an account,
+/// changes its roles, deactivates and reactivates it.
+/// </summary>
 [Collection(BrowserTests.Name)]
 public sealed class ReviewerAndAdminTests(ServiceHost host)
 {
@@ -32,7 +35,7 @@ public sealed class ReviewerAndAdminTests(ServiceHost host)
     }
 
     [Fact]
-    public async Task Admin_CreatesAnAccount_AndChangesItsRoles()
+    public async Task Admin_CreatesAnAccount_ChangesItsRoles_DeactivatesAndReactivatesIt()
     {
         await using var context = await host.NewContextAsync(Screen.Desktop);
         var page = await StaffBrowser.SignInAsync(host, context, StaffApi.Admin);
@@ -51,11 +54,31 @@ public sealed class ReviewerAndAdminTests(ServiceHost host)
 
         var row = page.Locator("tr", new() { HasText = email });
         await row.Locator("input[value=Auditor]").CheckAsync();
-        await row.Locator("button[type=submit]").ClickAsync();
+        await row.Locator("form[action*='handler=Roles'] button[type=submit]").ClickAsync();
         await page.WaitForLoadStateAsync();
         Assert.Contains("Roles saved", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         Assert.True(await page.Locator("tr", new() { HasText = email }).Locator("input[value=Auditor]").IsCheckedAsync());
         await check.CaptureAsync(page, "roles-saved");
+
+        Assert.Equal(0, await page.Locator("tr", new() { HasText = StaffApi.Admin }).Locator("form[action*='handler=Deactivate']").CountAsync());
+        await page.Locator("tr", new() { HasText = email }).Locator("form[action*='handler=Deactivate'] button").ClickAsync();
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("Account deactivated", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Contains("Deactivated", await page.InnerTextAsync($"tr:has-text('{email}')"), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await SignInStatusAsync(email, "a long enough password 1"));
+        await check.CaptureAsync(page, "deactivated");
+
+        await page.Locator("tr", new() { HasText = email }).Locator("form[action*='handler=Reactivate'] button").ClickAsync();
+        await page.WaitForLoadStateAsync();
+        Assert.Contains("Account reactivated", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, await SignInStatusAsync(email, "a long enough password 1"));
         check.AssertClean();
+    }
+
+    private async Task<System.Net.HttpStatusCode> SignInStatusAsync(string email, string password)
+    {
+        using var http = new HttpClient { BaseAddress = host.BaseUrl };
+        using var response = await http.PostAsync("/api/v1/auth/login", System.Net.Http.Json.JsonContent.Create(new { email, password }));
+        return response.StatusCode;
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Api;
 
-/// <summary>Staff accounts and roles, for admins.</summary>
+/// <summary>Staff accounts and roles, for admins: create, change roles, deactivate and reactivate (never delete).</summary>
 public static class AdminApi
 {
     public static void MapAdminApi(this IEndpointRouteBuilder app)
@@ -16,15 +17,18 @@ public static class AdminApi
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync);
         group.MapPut("/{id:guid}/roles", SetRolesAsync);
+        group.MapPost("/{id:guid}/deactivate", DeactivateAsync);
+        group.MapPost("/{id:guid}/reactivate", ReactivateAsync);
     }
 
-    /// <summary>A staff account as an admin sees it.</summary>
-    public sealed record StaffView(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool TwoFactorEnabled, bool LockedOut);
+    /// <summary>A staff account as an admin sees it; a deactivated account has <c>active</c> false and when it was deactivated.</summary>
+    public sealed record StaffView(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool TwoFactorEnabled, bool LockedOut,
+        bool Active, DateTimeOffset? DeactivatedAt);
 
     /// <summary>A new staff account with its initial password and roles.</summary>
     public sealed record CreateStaff(string? Email, string? DisplayName, string? Password, IReadOnlyList<string>? Roles);
 
-    /// <summary>The complete set of roles a staff account should hold.</summary>
+    /// <summary>The complete set of roles a staff account should hold; empty takes every role away.</summary>
     public sealed record SetRoles(IReadOnlyList<string>? Roles);
 
     internal static async Task<Ok<List<StaffView>>> ListAsync(UserManager<StaffUser> users, TimeProvider clock)
@@ -39,6 +43,7 @@ public static class AdminApi
         return TypedResults.Ok(views);
     }
 
+    /// <remarks>An email that any account ever had, deactivated ones included, is refused: accounts are never deleted, so an email is never reused.</remarks>
     internal static async Task<Results<Created<StaffView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateStaff body, UserManager<StaffUser> users, TimeProvider clock)
     {
@@ -56,7 +61,11 @@ public static class AdminApi
             errors["displayName"] = [nameError];
         }
 
-        if (RoleErrors(body.Roles) is { } roleError)
+        if (body.Roles is null or { Count: 0 })
+        {
+            errors["roles"] = ["At least one role is required."];
+        }
+        else if (RoleErrors(body.Roles) is { } roleError)
         {
             errors["roles"] = [roleError];
         }
@@ -73,7 +82,8 @@ public static class AdminApi
 
         if (await users.FindByEmailAsync(email!) is not null)
         {
-            return TypedResults.Problem(title: "Account exists", detail: "A staff account with this email already exists.", statusCode: StatusCodes.Status409Conflict);
+            return TypedResults.Problem(title: "Account exists", detail: "A staff account with this email already exists (perhaps deactivated: reactivate it instead).",
+                statusCode: StatusCodes.Status409Conflict);
         }
 
         var user = new StaffUser { UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow() };
@@ -87,7 +97,11 @@ public static class AdminApi
         return TypedResults.Created($"/api/v1/admin/users/{user.Id}", await ViewAsync(users, user, clock));
     }
 
-    internal static async Task<Results<Ok<StaffView>, NotFound, ValidationProblem>> SetRolesAsync(
+    /// <remarks>
+    /// The account's existing sign-ins end (its security stamp is rotated); it signs in again to use
+    /// its new roles. An empty set parks an account that can still sign in and reach only itself.
+    /// </remarks>
+    internal static async Task<Results<Ok<StaffView>, NotFound, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
         Guid id, SetRoles body, UserManager<StaffUser> users, TimeProvider clock)
     {
         if (RoleErrors(body.Roles) is { } roleError)
@@ -102,26 +116,78 @@ public static class AdminApi
         }
 
         var current = await users.GetRolesAsync(user);
+        if (current.Contains(StaffRoles.Admin) && !body.Roles!.Contains(StaffRoles.Admin) && !await AnotherActiveAdminAsync(users, user))
+        {
+            return LastAdmin();
+        }
+
         await users.RemoveFromRolesAsync(user, current.Except(body.Roles!));
         await users.AddToRolesAsync(user, body.Roles!.Except(current));
         return TypedResults.Ok(await ViewAsync(users, user, clock));
     }
 
+    /// <summary>Ends every sign-in of the account and refuses new ones; idempotent.</summary>
+    internal static async Task<Results<Ok<StaffView>, NotFound, ProblemHttpResult>> DeactivateAsync(
+        Guid id, ClaimsPrincipal caller, StaffUserManager users, TimeProvider clock)
+    {
+        var user = await users.FindByIdAsync(id.ToString());
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (StaffAccess.UserId(caller) == user.Id)
+        {
+            return TypedResults.Problem(title: "Cannot deactivate yourself",
+                detail: "Another admin must deactivate your account, so the clinic is never left without one.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        if (await users.IsInRoleAsync(user, StaffRoles.Admin) && !await AnotherActiveAdminAsync(users, user))
+        {
+            return LastAdmin();
+        }
+
+        await users.DeactivateAsync(user);
+        return TypedResults.Ok(await ViewAsync(users, user, clock));
+    }
+
+    /// <summary>Lets the account sign in again, with the roles it held; idempotent.</summary>
+    internal static async Task<Results<Ok<StaffView>, NotFound>> ReactivateAsync(Guid id, StaffUserManager users, TimeProvider clock)
+    {
+        var user = await users.FindByIdAsync(id.ToString());
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        await users.ReactivateAsync(user);
+        return TypedResults.Ok(await ViewAsync(users, user, clock));
+    }
+
+    /// <summary>Null means a valid set: known roles only; empty is allowed.</summary>
     private static string? RoleErrors(IReadOnlyList<string>? roles)
     {
-        if (roles is null || roles.Count == 0)
+        if (roles is null)
         {
-            return "At least one role is required.";
+            return "roles is required: the complete list of roles the account should hold (an empty list takes every role away).";
         }
 
         var unknown = roles.Where(r => !StaffRoles.All.Contains(r)).ToList();
         return unknown.Count > 0 ? $"Unknown role(s): {string.Join(", ", unknown)}. Roles are {string.Join(", ", StaffRoles.All)}." : null;
     }
 
+    private static async Task<bool> AnotherActiveAdminAsync(UserManager<StaffUser> users, StaffUser user) =>
+        (await users.GetUsersInRoleAsync(StaffRoles.Admin)).Any(admin => admin.Id != user.Id && admin.DeactivatedAt is null);
+
+    private static ProblemHttpResult LastAdmin() => TypedResults.Problem(title: "Last admin",
+        detail: "This is the only active admin account; make another admin first, so the clinic is never left without one.",
+        statusCode: StatusCodes.Status409Conflict);
+
     private static async Task<StaffView> ViewAsync(UserManager<StaffUser> users, StaffUser user, TimeProvider clock)
     {
         var roles = await users.GetRolesAsync(user);
         var locked = user.LockoutEnd is { } end && end > clock.GetUtcNow();
-        return new StaffView(user.Id, user.Email ?? "", user.DisplayName, [.. roles.Order(StringComparer.Ordinal)], user.TwoFactorEnabled, locked);
+        return new StaffView(user.Id, user.Email ?? "", user.DisplayName, [.. roles.Order(StringComparer.Ordinal)], user.TwoFactorEnabled, locked,
+            user.DeactivatedAt is null, user.DeactivatedAt);
     }
 }

@@ -1,29 +1,40 @@
 using System.Security.Claims;
 using Consent.Web.Data.Entities;
+using Consent.Web.Hosting;
 using Consent.Web.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Consent.Web.Api;
 
-/// <summary><c>POST /api/v1/auth/login</c>: a bearer token for staff API clients.</summary>
+/// <summary><c>POST /api/v1/auth/login</c>: a bearer token for staff API clients; <c>POST /api/v1/auth/logout</c> ends it.</summary>
 public static class AuthApi
 {
     public static void MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/auth").WithTags("Auth");
         group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(Hosting.RateLimits.Login);
+        group.MapPost("/logout", LogoutAsync).RequireAuthorization(Policies.Staff);
     }
 
     /// <summary>Request body of the login call.</summary>
     public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode);
 
+    /// <summary>
+    /// A bearer token and its lifetime in seconds. There is no refresh token: when it expires, sign
+    /// in again (a refresh token nothing could redeem was dropped, issue 11).
+    /// </summary>
+    public sealed record BearerToken(string TokenType, string AccessToken, long ExpiresIn);
+
     /// <remarks>
-    /// Wrong email, wrong password and a locked account all answer the same 401, so the answer
-    /// never reveals whether an account exists. Failures count towards lockout.
+    /// Wrong email, wrong password, a locked and a deactivated account all answer the same 401, so
+    /// the answer never reveals whether an account exists. Failures count towards lockout.
     /// </remarks>
-    internal static async Task<Results<EmptyHttpResult, SignInHttpResult, ProblemHttpResult, ValidationProblem>> LoginAsync(
-        LoginRequest request, UserManager<StaffUser> users, SignInManager<StaffUser> signIn)
+    internal static async Task<Results<Ok<BearerToken>, ProblemHttpResult, ValidationProblem>> LoginAsync(
+        LoginRequest request, StaffSignIn staffSignIn, SignInManager<StaffUser> signIn, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
@@ -33,42 +44,47 @@ public static class AuthApi
             });
         }
 
-        var user = await users.FindByEmailAsync(request.Email.Trim());
-        if (user is null)
+        var attempt = await staffSignIn.CheckAsync(request.Email, request.Password, request.TwoFactorCode);
+        switch (attempt.Outcome)
         {
-            return Unauthorized();
-        }
-
-        var check = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        if (!check.Succeeded)
-        {
-            return Unauthorized();
-        }
-
-        var passedSecondFactor = false;
-        if (await users.GetTwoFactorEnabledAsync(user))
-        {
-            var code = (request.TwoFactorCode ?? "").Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-            if (code.Length == 0 || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
-            {
-                await users.AccessFailedAsync(user);
+            case SignInOutcome.Refused:
+                return TypedResults.Problem(
+                    title: "Sign-in failed",
+                    detail: "The email or password is not correct, or the account is locked for a while after repeated failures.",
+                    statusCode: StatusCodes.Status401Unauthorized);
+            case SignInOutcome.SecondFactorNeeded:
                 return TypedResults.Problem(
                     title: "Two-factor code required",
                     detail: "This account uses two-factor authentication: send the current code from the authenticator app as twoFactorCode.",
                     statusCode: StatusCodes.Status401Unauthorized);
-            }
-
-            passedSecondFactor = true;
         }
 
-        await users.ResetAccessFailedCountAsync(user);
-        var principal = await signIn.CreateUserPrincipalAsync(user);
-        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(Policies.TwoFactorClaim, passedSecondFactor ? "true" : "false"));
-        return TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);
+        var principal = await signIn.CreateUserPrincipalAsync(attempt.User!);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(attempt.SecondFactorClaim);
+
+        // The ticket the bearer-token handler would write, without the refresh token it adds.
+        var options = bearer.Get(IdentityConstants.BearerScheme);
+        var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = clock.GetUtcNow() + options.BearerTokenExpiration },
+            IdentityConstants.BearerScheme + ":AccessToken");
+        return TypedResults.Ok(new BearerToken("Bearer", options.BearerTokenProtector.Protect(ticket), (long)options.BearerTokenExpiration.TotalSeconds));
     }
 
-    private static ProblemHttpResult Unauthorized() => TypedResults.Problem(
-        title: "Sign-in failed",
-        detail: "The email or password is not correct, or the account is locked for a while after repeated failures.",
-        statusCode: StatusCodes.Status401Unauthorized);
+    /// <summary>
+    /// Rotates the account's security stamp, which ends this token and every other sign-in of the
+    /// account (other tokens, cookies), on every node within a minute.
+    /// </summary>
+    internal static async Task<NoContent> LogoutAsync(ClaimsPrincipal principal, UserManager<StaffUser> users, HttpContext http)
+    {
+        if (await users.GetUserAsync(principal) is { } user)
+        {
+            await users.UpdateSecurityStampAsync(user);
+        }
+
+        if (http.Request.Cookies.ContainsKey(IdentityRegistration.StaffCookie))
+        {
+            await http.SignOutAsync(IdentityConstants.ApplicationScheme);
+        }
+
+        return TypedResults.NoContent();
+    }
 }

@@ -6,7 +6,8 @@ namespace Consent.Web.Hosting;
 /// Command-line verbs of the service binary, for operators, auditors and CI:
 /// <c>validate-workflows</c> checks every definition and template and exits non-zero on any error;
 /// <c>verify-record FILE.pdf [--certificate cert.pem]</c> checks a record offline (exit 0 only when valid);
-/// <c>create-signing-certificate FILE.pfx [--subject NAME]</c> makes a self-signed record-signing certificate.
+/// <c>create-signing-certificate FILE.pfx [--subject NAME]</c> makes a self-signed record-signing certificate;
+/// <c>create-key-encryption-certificate FILE.pfx [--subject NAME]</c> makes the certificate that encrypts the Data Protection key ring.
 /// </summary>
 public static class Commands
 {
@@ -28,6 +29,9 @@ public static class Commands
                 return true;
             case "create-signing-certificate":
                 exitCode = Records.RecordCommands.CreateSigningCertificate(args[1..], Console.Out, Console.Error);
+                return true;
+            case "create-key-encryption-certificate":
+                exitCode = Identity.KeyEncryptionCommand.Create(args[1..], Console.Out, Console.Error);
                 return true;
             default:
                 return false;

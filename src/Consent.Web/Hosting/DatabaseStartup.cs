@@ -8,8 +8,8 @@ using Npgsql;
 namespace Consent.Web.Hosting;
 
 /// <summary>
-/// Applies migrations as the owner role, checks the service's own role, and seeds roles (always) and
-/// the demo accounts (Development only).
+/// Applies migrations as the owner role, checks the service's own role, encrypts any Data Protection
+/// key an earlier version stored readable, and seeds roles (always) and the demo accounts (Development only).
 /// </summary>
 public static class DatabaseStartup
 {
@@ -100,6 +100,15 @@ public static class DatabaseStartup
 
     private static async Task SeedAsync(WebApplication app, IServiceProvider services, ConsentDbContext db, ILogger logger)
     {
+        var encrypted = await KeyRingAtRest.EncryptReadableKeysAsync(
+            db, services.GetRequiredService<KeyEncryption>(), services.GetRequiredService<ILoggerFactory>(), CancellationToken.None);
+        if (encrypted > 0)
+        {
+            logger.LogWarning(
+                "Encrypted {Count} Data Protection key(s) that were stored readable in the database. Copies of the database made before now still hold them readable.",
+                encrypted);
+        }
+
         await DemoAccounts.EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
 
         await Workflows.WorkflowSync.SyncAsync(

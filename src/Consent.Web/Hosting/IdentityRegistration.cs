@@ -10,13 +10,29 @@ namespace Consent.Web.Hosting;
 /// <summary>Staff identity (cookies for pages, bearer tokens for API clients) and patient access tickets.</summary>
 public static class IdentityRegistration
 {
+    public const string StaffCookie = "consent_staff";
+
     private const string SelectScheme = "ConsentSelect";
 
-    public static IServiceCollection AddConsentIdentity(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddConsentIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddDataProtection()
+        // The key ring is shared by every node through PostgreSQL, and encrypted there with a
+        // certificate kept outside the database. Data Protection needs the certificate while it is
+        // being configured; a missing one is reported by CheckKeyEncryption, after the signing
+        // certificate's check, and stops start-up with a message.
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName("Consent")
             .PersistKeysToDbContext<ConsentDbContext>();
+        try
+        {
+            var keys = KeyEncryption.Load(configuration, environment);
+            services.AddSingleton(keys);
+            dataProtection.ProtectKeysWithCertificate(keys.Current).UnprotectKeysWithAnyCertificate([.. keys.All]);
+        }
+        catch (StartupProblemException problem)
+        {
+            services.AddSingleton(new KeyEncryptionProblem(problem.Message));
+        }
 
         services.AddAuthentication(options =>
             {
@@ -47,12 +63,24 @@ public static class IdentityRegistration
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<ConsentDbContext>()
+            .AddUserManager<StaffUserManager>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        services.AddSingleton<StaffStandings>();
+        services.AddScoped<StaffSignIn>();
+
+        // The cookie's own stamp check runs as often as StaffSignInCheck's database look-ups, and a
+        // cookie it renews keeps the sign-in's second factor (Identity rebuilds the principal from
+        // the account and would drop it, locking an auditor out after the first renewal).
+        services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            options.ValidationInterval = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Identity:SignInCheckSeconds", 60), 0, 60));
+            options.OnRefreshingPrincipal = KeepSecondFactor;
+        });
 
         services.ConfigureApplicationCookie(options =>
         {
-            options.Cookie.Name = "consent_staff";
+            options.Cookie.Name = StaffCookie;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
@@ -65,8 +93,35 @@ public static class IdentityRegistration
             options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
         });
 
-        services.AddAuthorizationBuilder().AddConsentPolicies(requireTwoFactorForPrivileged: !environment.IsDevelopment());
+        services.AddAuthorizationBuilder().AddConsentPolicies();
         return services;
+    }
+
+    /// <summary>Checks every staff sign-in against the account as it is now (<see cref="StaffSignInCheck"/>); goes right after authentication.</summary>
+    public static IApplicationBuilder UseStaffSignInCheck(this IApplicationBuilder app) => app.UseMiddleware<StaffSignInCheck>();
+
+    /// <summary>Loads the key-encryption certificate now, so a missing or unusable one stops start-up with a clear message.</summary>
+    /// <exception cref="StartupProblemException">What the operator must fix.</exception>
+    public static void CheckKeyEncryption(this WebApplication app)
+    {
+        if (app.Services.GetService<KeyEncryptionProblem>() is { } problem)
+        {
+            throw new StartupProblemException(problem.Message);
+        }
+
+        var keys = app.Services.GetRequiredService<KeyEncryption>();
+        app.Logger.LogInformation("The Data Protection key ring is encrypted with {Subject} (SHA-256 thumbprint {Thumbprint}) from {Source}.",
+            keys.Current.Subject, keys.Current.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), keys.Source);
+    }
+
+    private static Task KeepSecondFactor(SecurityStampRefreshingPrincipalContext context)
+    {
+        if (context.CurrentPrincipal?.FindFirst(Policies.TwoFactorClaim) is { } claim && context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+        {
+            identity.AddClaim(new System.Security.Claims.Claim(claim.Type, claim.Value));
+        }
+
+        return Task.CompletedTask;
     }
 
     private static string SelectFor(HttpContext context)
@@ -95,3 +150,6 @@ public static class IdentityRegistration
         return Task.CompletedTask;
     }
 }
+
+/// <summary>Why the key-encryption certificate could not be loaded, kept until start-up reports it.</summary>
+public sealed record KeyEncryptionProblem(string Message);

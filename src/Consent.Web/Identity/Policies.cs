@@ -1,5 +1,5 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 
 namespace Consent.Web.Identity;
 
@@ -17,31 +17,23 @@ public static class Policies
     /// <summary>Claim set on a staff sign-in that passed a second factor.</summary>
     public const string TwoFactorClaim = "consent:2fa";
 
-    public static void AddConsentPolicies(this AuthorizationBuilder auth, bool requireTwoFactorForPrivileged)
+    /// <remarks>
+    /// The roles policies see have already been checked against the database by
+    /// <see cref="StaffSignInCheck"/>, which also withholds Auditor and Admin outside Development
+    /// from a sign-in without a second factor. So a policy names roles only; the two-factor rule
+    /// lives in one place. Such a sign-in still passes <see cref="Staff"/>, to set a second factor up.
+    /// </remarks>
+    public static void AddConsentPolicies(this AuthorizationBuilder auth)
     {
         // Staff policies use the default scheme, which picks ONE scheme per request (bearer token when
         // the request carries one, else the cookie), so a page challenge is a redirect to sign-in and
         // an API challenge a 401 — never both at once.
-        auth.AddPolicy(Staff, p => p.RequireRole(StaffRoles.All));
+        auth.AddPolicy(Staff, p => p.RequireAuthenticatedUser().RequireClaim(ClaimTypes.NameIdentifier));
         auth.AddPolicy(Clinician, p => p.RequireRole(StaffRoles.Clinician));
         auth.AddPolicy(EthicsReviewer, p => p.RequireRole(StaffRoles.EthicsReviewer));
-        auth.AddPolicy(Auditor, p => Privileged(p.RequireRole(StaffRoles.Auditor), requireTwoFactorForPrivileged));
-        auth.AddPolicy(ClinicianOrAuditor, p => p
-            .RequireAssertion(c => c.User.IsInRole(StaffRoles.Clinician)
-                || (c.User.IsInRole(StaffRoles.Auditor) && (!requireTwoFactorForPrivileged || c.User.HasClaim(TwoFactorClaim, "true")))));
-        auth.AddPolicy(Admin, p => Privileged(p.RequireRole(StaffRoles.Admin), requireTwoFactorForPrivileged));
+        auth.AddPolicy(Auditor, p => p.RequireRole(StaffRoles.Auditor));
+        auth.AddPolicy(ClinicianOrAuditor, p => p.RequireRole(StaffRoles.Clinician, StaffRoles.Auditor));
+        auth.AddPolicy(Admin, p => p.RequireRole(StaffRoles.Admin));
         auth.AddPolicy(Patient, p => p.AddAuthenticationSchemes(PatientAccess.Scheme).RequireClaim(PatientAccess.SessionClaim));
-    }
-
-    /// <remarks>
-    /// Admins and auditors can read or change everything, so outside Development their sign-in must
-    /// have passed a second factor; without it they can still sign in to set one up.
-    /// </remarks>
-    private static void Privileged(AuthorizationPolicyBuilder policy, bool requireTwoFactor)
-    {
-        if (requireTwoFactor)
-        {
-            policy.RequireClaim(TwoFactorClaim, "true");
-        }
     }
 }

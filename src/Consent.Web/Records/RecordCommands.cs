@@ -83,30 +83,12 @@ public static class RecordCommands
     /// <summary>Writes a new self-signed signing certificate (PKCS#12, password from Signing__CertificatePassword) and its public PEM beside it.</summary>
     public static int CreateSigningCertificate(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        string? file = null;
-        var subject = "Consent records";
-        for (var i = 0; i < args.Count; i++)
+        if (Hosting.CertificateFileArguments.Parse(args, "create-signing-certificate", "Consent records", error) is not { } arguments)
         {
-            if (args[i] == "--subject" && i + 1 < args.Count)
-            {
-                subject = args[++i];
-            }
-            else if (file is null && !args[i].StartsWith('-'))
-            {
-                file = args[i];
-            }
-            else
-            {
-                error.WriteLine($"Unexpected argument '{args[i]}'. Usage: create-signing-certificate FILE.pfx [--subject NAME]");
-                return 2;
-            }
-        }
-
-        if (file is null)
-        {
-            error.WriteLine("Usage: create-signing-certificate FILE.pfx [--subject NAME]");
             return 2;
         }
+
+        var (file, subject) = arguments;
 
         if (File.Exists(file))
         {

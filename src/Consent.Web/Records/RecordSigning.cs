@@ -90,25 +90,8 @@ public sealed class RecordSigning : IDisposable
         Path.GetFullPath(configuration["CONSENT_DATA_DIR"] is { Length: > 0 } dir ? dir : ".data");
 
     /// <summary>Writes a new self-signed signing certificate; never replaces an existing file (another process may have won the race).</summary>
-    public static void CreateFile(string file, string subject, string? password)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        var temporary = file + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllBytes(temporary, SigningCertificates.CreateDevelopmentCertificate(subject, password));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        try
-        {
-            File.Move(temporary, file, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(file))
-        {
-            File.Delete(temporary);
-        }
-    }
+    public static void CreateFile(string file, string subject, string? password) =>
+        PrivateFiles.WriteNew(file, SigningCertificates.CreateDevelopmentCertificate(subject, password));
 
     private static RecordSigning FromFile(string file, string? password, string what)
     {

@@ -30,7 +30,9 @@ public sealed class AccessMatrixTests(ConsentWebFactory factory) : IClassFixture
         var (session, ticketOfAnotherSession, tokens) = await ArrangeAsync();
         var failures = new List<string>();
         var checkedEndpoints = 0;
-        foreach (var endpoint in Endpoints().Where(e => Pattern(e).StartsWith("/api/", StringComparison.Ordinal) && e.Metadata.GetMetadata<IAllowAnonymous>() is null))
+        // Signing out ends the actor's token everywhere, so it is called last.
+        foreach (var endpoint in Endpoints().Where(e => Pattern(e).StartsWith("/api/", StringComparison.Ordinal) && e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+                     .OrderBy(e => Pattern(e) == "/api/v1/auth/logout"))
         {
             var policy = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Last();
             foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
@@ -127,12 +129,18 @@ public sealed class AccessMatrixTests(ConsentWebFactory factory) : IClassFixture
             await Task.Delay(250);
         }
 
-        staffUserId = (await driver.Clinician.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/account")).GetProperty("id").GetString()!;
         var other = await driver.StartAsync();
         var otherPatient = await driver.VerifyAsync(other);
         using (var admin = await factory.ClientForAsync(Staff.Admin))
         {
             await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = OtherClinician, displayName = "Other Clinician", password = OtherPassword, roles = new[] { "Clinician" } });
+
+            // The account the admin endpoints act on (deactivate, roles): none of the actors, whose tokens must keep working.
+            var target = await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = "matrix.target@example.org", displayName = "Matrix Target", password = OtherPassword, roles = new[] { "Clinician" } });
+            if (target.IsSuccessStatusCode)
+            {
+                staffUserId = (await target.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+            }
         }
 
         var tokens = new Dictionary<string, string>

@@ -1,29 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Consent.Web.Tests.Identity;
 
-/// <summary>The service as deployed: not Development, so no demo accounts and two factors for privileged roles.</summary>
-public class ProductionFactory : ConsentWebFactory
-{
-    protected override string EnvironmentName => "Production";
-
-    /// <summary>Outside Development the service will not start without a record-signing certificate.</summary>
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
-    {
-        ["Signing:CertificatePath"] = Records.TestSigningCertificate.Path,
-    };
-}
-
 public sealed class TwoFactorTests(ProductionFactory factory) : IClassFixture<ProductionFactory>
 {
-    private const string Password = "production password 1";
+    private const string Password = ProductionFactory.Password;
 
     [Fact]
     public async Task Auditor_WithoutSecondFactor_IsRefused_ThenAdmittedAfterSettingUpTotp()
@@ -84,12 +69,5 @@ public sealed class TwoFactorTests(ProductionFactory factory) : IClassFixture<Pr
         Assert.Equal(HttpStatusCode.Created, (await clinician.PostAsJsonAsync("/api/v1/sessions", start)).StatusCode);
     }
 
-    private async Task CreateAsync(string email, string role)
-    {
-        using var scope = factory.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
-        var user = new StaffUser { UserName = email, Email = email, DisplayName = email, CreatedAt = DateTimeOffset.UtcNow };
-        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
-    }
+    private Task<Guid> CreateAsync(string email, string role) => factory.CreateStaffAsync(email, role);
 }

@@ -81,16 +81,9 @@ public sealed class RecordCommandTests(RecordsWebFactory factory) : IClassFixtur
     [Fact]
     public async Task OutsideDevelopment_WithoutACertificate_TheServiceRefusesToStart_SayingWhatToSet()
     {
-        var result = await ServiceProcess.RunAsync(new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Consent"] = factory.ConnectionString,
-            ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
-        }, "--urls", "http://127.0.0.1:0");
+        var result = await ServiceProcess.StartInProductionAsync(factory.ConnectionString);
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("Signing:CertificatePath", result.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+        ServiceProcess.AssertRefusedToStart(result, "Signing:CertificatePath");
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public static class ServiceProcess
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var name in new[] { "Signing__CertificatePath", "Signing__CertificatePassword", "CONSENT_DATA_DIR", "ASPNETCORE_ENVIRONMENT" })
+        foreach (var name in new[] { "Signing__CertificatePath", "Signing__CertificatePassword", "DataProtection__CertificatePath", "DataProtection__CertificateBase64", "DataProtection__CertificatePassword", "CONSENT_DATA_DIR", "ASPNETCORE_ENVIRONMENT" })
         {
             start.Environment.Remove(name);
         }
@@ -92,5 +92,25 @@ public static class ServiceProcess
         {
             return builder.ToString();
         }
+    }
+
+    /// <summary>Starts the web service in Production with these settings (on a port of its own), as an operator would.</summary>
+    public static Task<Result> StartInProductionAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Consent"] = connectionString,
+            ["CONSENT_REPOSITORY_ROOT"] = Infrastructure.RepositoryRoot.Path,
+        };
+        return RunAsync(environment, "--urls", "http://127.0.0.1:0");
+    }
+
+    /// <summary>The service stopped at start-up with exit code 1 and a message naming <paramref name="setting"/>, never a stack trace.</summary>
+    public static void AssertRefusedToStart(Result result, string setting)
+    {
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(setting, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
     }
 }

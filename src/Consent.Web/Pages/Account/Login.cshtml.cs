@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Ui;
@@ -14,7 +13,7 @@ namespace Consent.Web.Pages.Account;
 /// <summary>Cookie sign-in for staff, with the authenticator code when two-factor is on.</summary>
 [AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.SignIn)]
-public sealed class LoginModel(UserManager<StaffUser> users, SignInManager<StaffUser> signIn) : PageModel
+public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser> signIn) : PageModel
 {
     [BindProperty]
     public LoginInput Input { get; set; } = new();
@@ -33,31 +32,16 @@ public sealed class LoginModel(UserManager<StaffUser> users, SignInManager<Staff
             return Page();
         }
 
-        var user = await users.FindByEmailAsync(Input.Email.Trim());
-        var check = user is null ? Microsoft.AspNetCore.Identity.SignInResult.Failed
-            : await signIn.CheckPasswordSignInAsync(user, Input.Password, lockoutOnFailure: true);
-        if (user is null || !check.Succeeded)
+        var attempt = await staffSignIn.CheckAsync(Input.Email, Input.Password, Input.TwoFactorCode);
+        if (attempt.Outcome != SignInOutcome.SignedIn)
         {
-            ModelState.AddModelError(string.Empty, "The email or password is not correct, or the account is locked for a while after repeated failures.");
+            ModelState.AddModelError(string.Empty, attempt.Outcome == SignInOutcome.SecondFactorNeeded
+                ? "Enter the current code from your authenticator app."
+                : "The email or password is not correct, or the account is locked for a while after repeated failures.");
             return Page();
         }
 
-        var secondFactor = false;
-        if (await users.GetTwoFactorEnabledAsync(user))
-        {
-            var code = (Input.TwoFactorCode ?? "").Replace(" ", "", StringComparison.Ordinal);
-            if (code.Length == 0 || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
-            {
-                await users.AccessFailedAsync(user);
-                ModelState.AddModelError(string.Empty, "Enter the current code from your authenticator app.");
-                return Page();
-            }
-
-            secondFactor = true;
-        }
-
-        await users.ResetAccessFailedCountAsync(user);
-        await signIn.SignInWithClaimsAsync(user, isPersistent: false, [new Claim(Policies.TwoFactorClaim, secondFactor ? "true" : "false")]);
+        await signIn.SignInWithClaimsAsync(attempt.User!, isPersistent: false, [attempt.SecondFactorClaim]);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
 

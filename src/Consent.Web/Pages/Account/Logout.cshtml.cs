@@ -7,7 +7,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consent.Web.Pages.Account;
 
-/// <summary>Ends the staff cookie session (POST only, with antiforgery).</summary>
+/// <summary>
+/// Ends the staff cookie session (POST only, with antiforgery). The account's security stamp is
+/// rotated, so a copy of the cookie (and every other sign-in of the account) stops working too.
+/// </summary>
 [Authorize(Policy = Policies.Staff)]
 public sealed class LogoutModel(SignInManager<StaffUser> signIn) : PageModel
 {
@@ -17,6 +20,11 @@ public sealed class LogoutModel(SignInManager<StaffUser> signIn) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (await signIn.UserManager.GetUserAsync(User) is { } user)
+        {
+            await signIn.UserManager.UpdateSecurityStampAsync(user);
+        }
+
         await signIn.SignOutAsync();
         return RedirectToPage("/Index");
     }

@@ -9,9 +9,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consent.Web.Pages.Admin;
 
-/// <summary>Staff accounts, their roles and two-factor status; create accounts and change roles (the admin API's handlers).</summary>
+/// <summary>
+/// Staff accounts, their roles, two-factor and active status; create accounts, change roles,
+/// deactivate and reactivate (the admin API's handlers).
+/// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(UserManager<StaffUser> users, TimeProvider clock) : PageModel
+public sealed class UsersModel(StaffUserManager users, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<AdminApi.StaffView> Staff { get; private set; } = [];
 
@@ -39,12 +42,25 @@ public sealed class UsersModel(UserManager<StaffUser> users, TimeProvider clock)
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRolesAsync(Guid id, List<string> roles)
+    public async Task<IActionResult> OnPostRolesAsync(Guid id, List<string> roles) =>
+        await AfterAsync(await AdminApi.SetRolesAsync(id, new AdminApi.SetRoles(roles), users, clock), "Roles saved.");
+
+    public async Task<IActionResult> OnPostDeactivateAsync(Guid id) =>
+        await AfterAsync(await AdminApi.DeactivateAsync(id, User, users, clock), "Account deactivated: its sign-ins have ended.");
+
+    public async Task<IActionResult> OnPostReactivateAsync(Guid id) =>
+        await AfterAsync(await AdminApi.ReactivateAsync(id, users, clock), "Account reactivated.");
+
+    /// <summary>Whether a row is the signed-in admin's own account (which they cannot deactivate).</summary>
+    public bool IsMe(Guid id) => Sessions.StaffAccess.UserId(User) == id;
+
+    /// <summary>Post, redirect, get on success; the list with the refusal otherwise.</summary>
+    private async Task<IActionResult> AfterAsync(IResult result, string notice)
     {
-        var outcome = ApiOutcome.From(await AdminApi.SetRolesAsync(id, new AdminApi.SetRoles(roles), users, clock));
+        var outcome = ApiOutcome.From(result);
         if (outcome.Succeeded)
         {
-            Notice = "Roles saved.";
+            Notice = notice;
             return Redirect("/admin/users");
         }
 

@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using Consent.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Consent.Web.Identity;
+
+/// <summary>
+/// Checks every staff sign-in, bearer token or cookie alike, against the account as it is now, and
+/// decides which roles the request may use.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A token or cookie only proves what was true when it was issued, and anyone who can read the
+/// key ring can make one up. So after authentication, on every request: the account must exist,
+/// be active and not locked out, and its security stamp must equal the one signed into the
+/// sign-in (a role change, lockout, password change, deactivation or sign-out rotates it,
+/// <see cref="StaffUserManager"/>). Otherwise the request continues as anonymous: 401 for the API,
+/// the sign-in page for pages. It runs as middleware right after authentication: replacing the
+/// request's user there also drops the authentication result authorization would otherwise reuse
+/// (a claims transformation cannot, and a refused sign-in would get 403 instead of 401).
+/// </para>
+/// <para>
+/// The roles come from the database, not from the token. Outside Development the roles that widen
+/// access (<see cref="StaffRoles.NeedingSecondFactor"/>) count only for a sign-in that passed a
+/// second factor; this is the one place that rule lives, so policies, per-session checks and the
+/// page menus all see the same roles.
+/// </para>
+/// <para>Patient tickets carry no staff claims and pass through untouched (they are checked by their own handler).</para>
+/// </remarks>
+public sealed class StaffSignInCheck(
+    RequestDelegate next, StaffStandings standings, TimeProvider clock, IHostEnvironment environment, IOptions<IdentityOptions> identity)
+{
+    private static readonly HashSet<string> PatientClaims = [PatientAccess.SessionClaim, PatientAccess.LinkClaim];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var principal = context.User;
+        if (principal.Identity?.IsAuthenticated == true && !principal.Claims.All(c => PatientClaims.Contains(c.Type)))
+        {
+            context.User = await CheckAsync(principal, context.RequestServices.GetRequiredService<ConsentDbContext>, context.RequestAborted);
+        }
+
+        await next(context);
+    }
+
+    private async Task<ClaimsPrincipal> CheckAsync(ClaimsPrincipal principal, Func<ConsentDbContext> database, CancellationToken ct)
+    {
+        var types = identity.Value.ClaimsIdentity;
+        if (!Guid.TryParse(principal.FindFirstValue(types.UserIdClaimType), out var userId))
+        {
+            return Anonymous();
+        }
+
+        var standing = await standings.GetAsync(userId, database, ct);
+        if (standing is null || standing.Deactivated || standing.LockoutEnd > clock.GetUtcNow() || standing.SecurityStamp is null
+            || principal.FindFirstValue(types.SecurityStampClaimType) != standing.SecurityStamp)
+        {
+            return Anonymous();
+        }
+
+        var secondFactor = principal.HasClaim(Policies.TwoFactorClaim, "true");
+        var checkedIdentity = new ClaimsIdentity(principal.Identity!.AuthenticationType, types.UserNameClaimType, types.RoleClaimType);
+        checkedIdentity.AddClaims(principal.Claims
+            .Where(c => c.Type != types.RoleClaimType && c.Type != ClaimTypes.Role)
+            .Select(c => new Claim(c.Type, c.Value)));
+        checkedIdentity.AddClaims(standing.Roles
+            .Where(role => secondFactor || environment.IsDevelopment() || !StaffRoles.NeedingSecondFactor.Contains(role))
+            .Select(role => new Claim(types.RoleClaimType, role)));
+        return new ClaimsPrincipal(checkedIdentity);
+    }
+
+    private static ClaimsPrincipal Anonymous() => new(new ClaimsIdentity());
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Consent.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Identity;
+
+/// <summary>A staff account as every sign-in is checked against it: security stamp, lockout, deactivation and roles.</summary>
+public sealed record StaffStanding(string? SecurityStamp, DateTimeOffset? LockoutEnd, bool Deactivated, IReadOnlyList<string> Roles);
+
+/// <summary>
+/// Each node's short-lived copy of staff accounts' standing, so checking every request costs a
+/// dictionary lookup rather than a query.
+/// </summary>
+/// <remarks>
+/// An entry lives at most <see cref="Lifetime"/> (<c>Identity:SignInCheckSeconds</c>, default and
+/// at most 60): a change made on another node reaches this one within that time. A change made on
+/// this node drops the entry at once (<see cref="StaffUserManager"/> calls <see cref="Forget"/>
+/// after every write). Unknown ids are never cached, so made-up ids cannot fill the memory.
+/// </remarks>
+public sealed class StaffStandings(TimeProvider clock, IConfiguration configuration)
+{
+    private readonly ConcurrentDictionary<Guid, (StaffStanding Standing, DateTimeOffset LoadedAt)> entries = new();
+    private long generation;
+
+    public TimeSpan Lifetime { get; } = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Identity:SignInCheckSeconds", 60), 0, 60));
+
+    /// <summary>The account's standing, or null when no such account exists.</summary>
+    public async Task<StaffStanding?> GetAsync(Guid userId, Func<ConsentDbContext> database, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (entries.TryGetValue(userId, out var entry) && now - entry.LoadedAt < Lifetime)
+        {
+            return entry.Standing;
+        }
+
+        // A change that lands while this query runs bumps the generation; the answer, possibly from
+        // before the change, is then used once and not kept.
+        var before = Interlocked.Read(ref generation);
+        var standing = await LoadAsync(database(), userId, ct);
+        if (standing is null)
+        {
+            entries.TryRemove(userId, out _);
+        }
+        else if (Interlocked.Read(ref generation) == before)
+        {
+            entries[userId] = (standing, now);
+        }
+
+        return standing;
+    }
+
+    /// <summary>Drops what this node knows of an account, after a change to it.</summary>
+    public void Forget(Guid userId)
+    {
+        Interlocked.Increment(ref generation);
+        entries.TryRemove(userId, out _);
+    }
+
+    private static async Task<StaffStanding?> LoadAsync(ConsentDbContext db, Guid userId, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.SecurityStamp, u.LockoutEnd, u.DeactivatedAt })
+            .SingleOrDefaultAsync(ct);
+        if (user is null)
+        {
+            return null;
+        }
+
+        var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
+            .ToListAsync(ct);
+        return new StaffStanding(user.SecurityStamp, user.LockoutEnd, user.DeactivatedAt is not null, roles);
+    }
+}

@@ -1,0 +1,100 @@
+using Consent.Web.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Consent.Web.Identity;
+
+/// <summary>
+/// Identity's user manager with the clinic's rules for ending sign-ins: a role change, a lockout and
+/// a deactivation rotate the security stamp (Identity already does for a password change), and
+/// every write tells this node's <see cref="StaffStandings"/> at once.
+/// </summary>
+/// <remarks>
+/// A rotated stamp ends every existing bearer token and cookie of the account (see
+/// <see cref="StaffSignInCheck"/>): on this node at once, on other nodes within
+/// <see cref="StaffStandings.Lifetime"/>. Accounts are never deleted, so names in the audit trail
+/// stay and an email is never given to someone else.
+/// </remarks>
+public sealed class StaffUserManager(
+    IUserStore<StaffUser> store,
+    IOptions<IdentityOptions> options,
+    IPasswordHasher<StaffUser> passwordHasher,
+    IEnumerable<IUserValidator<StaffUser>> userValidators,
+    IEnumerable<IPasswordValidator<StaffUser>> passwordValidators,
+    ILookupNormalizer keyNormalizer,
+    IdentityErrorDescriber errors,
+    IServiceProvider services,
+    ILogger<UserManager<StaffUser>> logger,
+    StaffStandings standings,
+    TimeProvider clock)
+    : UserManager<StaffUser>(store, options, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
+{
+    public override async Task<IdentityResult> AddToRoleAsync(StaffUser user, string role) =>
+        await RotateIfSucceeded(user, await base.AddToRoleAsync(user, role));
+
+    public override async Task<IdentityResult> AddToRolesAsync(StaffUser user, IEnumerable<string> roles) =>
+        await RotateIfSucceeded(user, await base.AddToRolesAsync(user, roles));
+
+    public override async Task<IdentityResult> RemoveFromRoleAsync(StaffUser user, string role) =>
+        await RotateIfSucceeded(user, await base.RemoveFromRoleAsync(user, role));
+
+    public override async Task<IdentityResult> RemoveFromRolesAsync(StaffUser user, IEnumerable<string> roles) =>
+        await RotateIfSucceeded(user, await base.RemoveFromRolesAsync(user, roles));
+
+    /// <summary>The failure that locks the account also ends its sign-ins, so they stay ended after the lockout.</summary>
+    public override async Task<IdentityResult> AccessFailedAsync(StaffUser user)
+    {
+        var wasLocked = await IsLockedOutAsync(user);
+        var result = await base.AccessFailedAsync(user);
+        return !wasLocked && await IsLockedOutAsync(user) ? await RotateIfSucceeded(user, result) : result;
+    }
+
+    public override async Task<IdentityResult> SetLockoutEndDateAsync(StaffUser user, DateTimeOffset? lockoutEnd)
+    {
+        var result = await base.SetLockoutEndDateAsync(user, lockoutEnd);
+        return lockoutEnd > clock.GetUtcNow() ? await RotateIfSucceeded(user, result) : result;
+    }
+
+    /// <remarks>
+    /// Identity rotates the stamp here, which would end the very sign-in that asked for a key
+    /// before it could confirm it. While two-factor is off the new key grants nothing (turning
+    /// two-factor on, which does rotate the stamp, needs a code from it), so the stamp is kept;
+    /// once two-factor is on, a new key is a security change and Identity's rotation stands.
+    /// </remarks>
+    public override async Task<IdentityResult> ResetAuthenticatorKeyAsync(StaffUser user)
+    {
+        if (await GetTwoFactorEnabledAsync(user))
+        {
+            return await base.ResetAuthenticatorKeyAsync(user);
+        }
+
+        await ((IUserAuthenticatorKeyStore<StaffUser>)Store).SetAuthenticatorKeyAsync(user, GenerateNewAuthenticatorKey(), CancellationToken);
+        return await UpdateUserAsync(user);
+    }
+
+    /// <summary>Ends the account's sign-ins and refuses new ones until an admin reactivates it.</summary>
+    public async Task<IdentityResult> DeactivateAsync(StaffUser user)
+    {
+        user.DeactivatedAt ??= clock.GetUtcNow();
+        return await UpdateSecurityStampAsync(user);
+    }
+
+    public async Task<IdentityResult> ReactivateAsync(StaffUser user)
+    {
+        user.DeactivatedAt = null;
+        return await UpdateUserAsync(user);
+    }
+
+    public override Task<IdentityResult> DeleteAsync(StaffUser user) =>
+        throw new NotSupportedException("Staff accounts are never deleted, so the audit trail keeps their names; deactivate the account instead.");
+
+    protected override async Task<IdentityResult> UpdateUserAsync(StaffUser user)
+    {
+        var result = await base.UpdateUserAsync(user);
+        standings.Forget(user.Id);
+        return result;
+    }
+
+    private async Task<IdentityResult> RotateIfSucceeded(StaffUser user, IdentityResult result) =>
+        result.Succeeded ? await UpdateSecurityStampAsync(user) : result;
+}

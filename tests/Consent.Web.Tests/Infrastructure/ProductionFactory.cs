@@ -1,0 +1,47 @@
+using Consent.Web.Data.Entities;
+using Consent.Web.Tests.Records;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Consent.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The service as deployed: not Development, so no demo accounts, two factors for privileged roles,
+/// and a record-signing and a key-encryption certificate it must be given. Its clock is a fake
+/// that starts at the real time and moves only when a test advances it.
+/// </summary>
+public class ProductionFactory : ConsentWebFactory
+{
+    public const string Password = "production password 1";
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override string EnvironmentName => "Production";
+
+    /// <summary>Outside Development the service will not start without its certificates.</summary>
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
+    {
+        ["Signing:CertificatePath"] = TestSigningCertificate.Path,
+        ["DataProtection:CertificatePath"] = TestKeyEncryptionCertificate.Path,
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>Creates a staff account directly (outside Development there is no demo admin to ask).</summary>
+    public async Task<Guid> CreateStaffAsync(string email, params string[] roles)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var user = new StaffUser { UserName = email, Email = email, DisplayName = email, CreatedAt = DateTimeOffset.UtcNow };
+        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
+        Assert.True((await users.AddToRolesAsync(user, roles)).Succeeded);
+        return user.Id;
+    }
+}
