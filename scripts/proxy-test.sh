@@ -53,6 +53,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -su
   -keyout "$WORK/certs/privkey.pem" -out "$WORK/certs/fullchain.pem" 2>/dev/null || fail "openssl could not make a certificate"
 dotnet "$DLL" create-signing-certificate "$WORK/records-signing.pfx" --subject "Proxy test records" >/dev/null \
   || fail "could not make a record-signing certificate"
+dotnet "$DLL" create-key-encryption-certificate "$WORK/data-protection-keys.pfx" --subject "Proxy test key ring" >/dev/null \
+  || fail "could not make a key-encryption certificate"
 
 # nginx: the shipped deploy/nginx.conf with only the upstream, ports, certificate paths and log file
 # changed; each change is checked, so a reshaped shipped file fails here rather than going untested.
@@ -74,6 +76,7 @@ SERVICE_ENV=(
   "ConnectionStrings__Consent=Host=127.0.0.1;Port=$PG_PORT;Database=consent_proxy;Username=consent_app"
   "ConnectionStrings__ConsentOwner=Host=127.0.0.1;Port=$PG_PORT;Database=consent_proxy;Username=consent_owner"
   "Signing__CertificatePath=$WORK/records-signing.pfx"
+  "DataProtection__CertificatePath=$WORK/data-protection-keys.pfx"
   Proxy__KnownProxies=127.0.0.1
   "CONSENT_REPOSITORY_ROOT=$ROOT"
   "CONSENT_DATA_DIR=$WORK/data"

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Consent.Web.Data.Entities;
 using Consent.Web.Hosting;
 using Consent.Web.Identity;
-using Consent.Web.Tests.Identity;
+using Consent.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
