@@ -32,14 +32,23 @@ public sealed class StaffUserManager(
     public override async Task<IdentityResult> AddToRoleAsync(StaffUser user, string role) =>
         await RotateIfSucceeded(user, await base.AddToRoleAsync(user, role));
 
-    public override async Task<IdentityResult> AddToRolesAsync(StaffUser user, IEnumerable<string> roles) =>
-        await RotateIfSucceeded(user, await base.AddToRolesAsync(user, roles));
+    public override async Task<IdentityResult> AddToRolesAsync(StaffUser user, IEnumerable<string> roles)
+    {
+        var added = roles.ToList();
+        var result = await base.AddToRolesAsync(user, added);
+        return added.Count > 0 ? await RotateIfSucceeded(user, result) : result;
+    }
 
     public override async Task<IdentityResult> RemoveFromRoleAsync(StaffUser user, string role) =>
         await RotateIfSucceeded(user, await base.RemoveFromRoleAsync(user, role));
 
-    public override async Task<IdentityResult> RemoveFromRolesAsync(StaffUser user, IEnumerable<string> roles) =>
-        await RotateIfSucceeded(user, await base.RemoveFromRolesAsync(user, roles));
+    /// <remarks>An empty list changes nothing, so it ends no sign-in (saving unchanged roles on /admin/users).</remarks>
+    public override async Task<IdentityResult> RemoveFromRolesAsync(StaffUser user, IEnumerable<string> roles)
+    {
+        var removed = roles.ToList();
+        var result = await base.RemoveFromRolesAsync(user, removed);
+        return removed.Count > 0 ? await RotateIfSucceeded(user, result) : result;
+    }
 
     /// <summary>The failure that locks the account also ends its sign-ins, so they stay ended after the lockout.</summary>
     public override async Task<IdentityResult> AccessFailedAsync(StaffUser user)

@@ -156,13 +156,14 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
         return environment;
     }
 
-    /// <summary>The service as deployed: Production, the test signing certificate, only the runtime connection string.</summary>
+    /// <summary>The service as deployed: Production, the test signing and key-encryption certificates, only the runtime connection string.</summary>
     private static Dictionary<string, string> Production(string connection) => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["ConnectionStrings__Consent"] = connection,
         ["ConnectionStrings__ConsentOwner"] = "",
         ["Signing__CertificatePath"] = TestSigningCertificate.Path,
+        ["DataProtection__CertificatePath"] = TestKeyEncryptionCertificate.Path,
         ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
         ["Audit__IntervalMinutes"] = "0",
     };

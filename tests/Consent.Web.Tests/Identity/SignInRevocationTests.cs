@@ -35,6 +35,19 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.Forbidden, (await again.GetAsync("/api/v1/admin/users")).StatusCode);
     }
 
+    /// <summary>Saving the roles an account already holds (the "Save roles" button on an unchanged row) ends nothing.</summary>
+    [Fact]
+    public async Task RolesSavedUnchanged_TheTokenKeepsWorking()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var id = await StaffAccounts.CreateAsync(admin, "same.roles@example.org", Password, null, "Clinician", "EthicsReviewer");
+        using var client = await StaffAccounts.ClientAsync(factory, "same.roles@example.org", Password);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = new[] { "EthicsReviewer", "Clinician" } })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/sessions")).StatusCode);
+    }
+
     [Fact]
     public async Task LockedOut_TheOldTokenCanNoLongerStartSessions()
     {
