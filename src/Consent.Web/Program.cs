@@ -46,6 +46,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseConsentSecurityHeaders();
 app.UseConsentHttpsPages();
+app.UseConsentNulCharacterCheck();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseStaffSignInCheck();

@@ -9,7 +9,7 @@ public sealed record JsonBodyProblem(string? Member, string Message);
 /// <summary>
 /// The one rule for every JSON body the API reads: sent as <c>application/json</c> or an
 /// <c>application/*+json</c> type, UTF-8, well formed, at most 32 levels deep, valid UTF-8 and UTF-16 in
-/// every string, and each member name once per object.
+/// every string, no NUL character (U+0000) in any string, and each member name once per object.
 /// </summary>
 /// <remarks>
 /// RFC 8259 §4 only says names SHOULD be unique, and parsers disagree on which of two wins (System.Text.Json
@@ -71,7 +71,12 @@ public static class JsonRules
 
                         break;
                     case JsonTokenType.String:
-                        _ = reader.GetString();
+                        if (reader.GetString()!.Contains('\0', StringComparison.Ordinal))
+                        {
+                            var member = Child(containers, pendingName);
+                            return new JsonBodyProblem(member, NulCharacters.Message);
+                        }
+
                         pendingName = null;
                         break;
                     default:
