@@ -31,6 +31,7 @@ builder.Services
     .AddConsentRateLimits(builder.Configuration)
     .AddConsentReverseProxy(builder.Configuration)
     .AddConsentSessions()
+    .AddConsentUseCases()
     .AddConsentRecords(builder.Configuration, builder.Environment)
     .AddConsentPages();
 

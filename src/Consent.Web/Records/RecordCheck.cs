@@ -51,6 +51,9 @@ public sealed record SignedChainHeadReport(long Seq, string Hash, bool MatchesCh
 /// <summary>Checks an uploaded record against the service certificate, the stored records and the event chains.</summary>
 public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
 {
+    /// <summary>Largest upload checked (records are well under a megabyte): the API and the auditor's page both hold to it.</summary>
+    public const int MaxUploadBytes = 20 * 1024 * 1024;
+
     public async Task<RecordCheckReport> CheckAsync(ReadOnlyMemory<byte> pdf, CancellationToken ct)
     {
         var v = RecordVerifier.VerifyWithAny(pdf, [.. signing.Trusted]);

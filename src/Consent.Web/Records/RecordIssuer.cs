@@ -4,6 +4,7 @@ using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Sessions;
+using Consent.Web.UseCases;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -22,10 +23,9 @@ namespace Consent.Web.Records;
 /// refuses a second <c>RecordIssued</c> of a kind, and the unique (session_id, kind) index backs it up.
 /// </remarks>
 public sealed class RecordIssuer(
-    ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock, ILogger<RecordIssuer> logger)
+    ConsentDbContext db, SessionWriter writer, Workflows.WorkflowRegistry workflows, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
+    ILogger<RecordIssuer> logger)
 {
-    private static readonly Actor Issuer = new(Actor.System, null, null);
-
     /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>
     public async Task<StoredRecord?> IssueAsync(Guid sessionId, RecordKind kind, CancellationToken ct)
     {
@@ -73,10 +73,11 @@ public sealed class RecordIssuer(
 
         // Added now, saved by the writer's SaveChanges in its transaction, together with the RecordIssued event.
         db.Records.Add(row);
-        SessionWrite? write = null;
+        Outcome<SessionWrite>? write = null;
         try
         {
-            write = await writer.ApplyAsync(sessionId, (_, _) => new IssueRecord(row.Sha256, row.Kind), Issuer, null, (_, _, _) => [], ct);
+            write = await writer.ApplyAsync(
+                new SessionWriteRequest(sessionId, Actor.Service, _ => new IssueRecord(row.Sha256, row.Kind), Answer: (_, _, _) => []), ct);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -87,14 +88,14 @@ public sealed class RecordIssuer(
             db.ChangeTracker.Clear();
         }
 
-        if (write is SessionWrite.Applied)
+        if (write is Outcome<SessionWrite>.Ok)
         {
             logger.LogInformation("Issued {Kind} record for session {SessionId} ({Bytes} bytes, sha256 {Sha256}).", row.Kind, sessionId, pdf.Length, row.Sha256);
             return row;
         }
 
         return await FindAsync(sessionId, kind, ct) ?? throw new InvalidOperationException(
-            $"The {kind} record of session {sessionId} could not be issued: {(write is SessionWrite.Refused refused ? refused.Reason : "it was refused")}.");
+            $"The {kind} record of session {sessionId} could not be issued: {(write is Outcome<SessionWrite>.Refused refused ? refused.Refusal.Reason : "it was refused")}.");
     }
 
     /// <summary>The record model behind a stored record, rebuilt from the same events (for the FHIR export).</summary>
@@ -124,6 +125,6 @@ public sealed class RecordIssuer(
         var names = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id))
             .Select(u => new { u.Id, u.DisplayName, u.Email })
             .ToDictionaryAsync(u => u.Id.ToString(), u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email ?? u.Id.ToString() : u.DisplayName, ct);
-        return ConsentRecordBuilder.Build(new RecordSource(session, writer.Workflow(session), events, kind, issuedAt, clinic, names, withdrawn));
+        return ConsentRecordBuilder.Build(new RecordSource(session, workflows.For(session), events, kind, issuedAt, clinic, names, withdrawn));
     }
 }

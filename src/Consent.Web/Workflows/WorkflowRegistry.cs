@@ -25,5 +25,10 @@ public sealed class WorkflowRegistry
     public WorkflowCatalog Catalog { get; }
 
     public LoadedWorkflow? Find(string id, int version) => Catalog.Find(id, version);
+
+    /// <summary>The workflow version a session runs on; every session's version is loaded, or the node would not have started.</summary>
+    public LoadedWorkflow For(Data.Entities.ConsentSession session) =>
+        Find(session.WorkflowId, session.WorkflowVersion)
+        ?? throw new InvalidOperationException($"Workflow {session.WorkflowId} v{session.WorkflowVersion} is not loaded.");
 }
 

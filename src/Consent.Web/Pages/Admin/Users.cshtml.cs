@@ -1,22 +1,20 @@
-using Consent.Web.Api;
-using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Staff;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consent.Web.Pages.Admin;
 
 /// <summary>
 /// Staff accounts, their roles, two-factor and active status; create accounts, change roles,
-/// deactivate and reactivate (the admin API's handlers).
+/// deactivate and reactivate (the same use cases as the admin API).
 /// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(StaffUserManager users, TimeProvider clock) : PageModel
+public sealed class UsersModel(StaffAdministration admin) : StaffPageModel
 {
-    public IReadOnlyList<AdminApi.StaffView> Staff { get; private set; } = [];
+    public IReadOnlyList<StaffView> Staff { get; private set; } = [];
 
     [BindProperty]
     public NewStaff Input { get; set; } = new();
@@ -24,15 +22,11 @@ public sealed class UsersModel(StaffUserManager users, TimeProvider clock) : Pag
     [TempData]
     public string? Notice { get; set; }
 
-    public ApiOutcome? Outcome { get; private set; }
-
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostCreateAsync()
     {
-        Outcome = ApiOutcome.From(await AdminApi.CreateAsync(
-            new AdminApi.CreateStaff(Input.Email, Input.DisplayName, Input.Password, Input.Roles), users, clock));
-        if (Outcome.Succeeded)
+        if (Succeeded(await admin.CreateAsync(new CreateStaff(Input.Email, Input.DisplayName, Input.Password, Input.Roles)), out _))
         {
             Notice = $"Account {Input.Email?.Trim()} created.";
             return Redirect("/admin/users");
@@ -43,33 +37,31 @@ public sealed class UsersModel(StaffUserManager users, TimeProvider clock) : Pag
     }
 
     public async Task<IActionResult> OnPostRolesAsync(Guid id, List<string> roles) =>
-        await AfterAsync(await AdminApi.SetRolesAsync(id, new AdminApi.SetRoles(roles), users, clock), "Roles saved.");
+        await AfterAsync(await admin.SetRolesAsync(id, new SetRoles(roles)), "Roles saved.");
 
     public async Task<IActionResult> OnPostDeactivateAsync(Guid id) =>
-        await AfterAsync(await AdminApi.DeactivateAsync(id, User, users, clock), "Account deactivated: its sign-ins have ended.");
+        await AfterAsync(await admin.DeactivateAsync(id, User), "Account deactivated: its sign-ins have ended.");
 
     public async Task<IActionResult> OnPostReactivateAsync(Guid id) =>
-        await AfterAsync(await AdminApi.ReactivateAsync(id, users, clock), "Account reactivated.");
+        await AfterAsync(await admin.ReactivateAsync(id), "Account reactivated.");
 
     /// <summary>Whether a row is the signed-in admin's own account (which they cannot deactivate).</summary>
     public bool IsMe(Guid id) => Sessions.StaffAccess.UserId(User) == id;
 
     /// <summary>Post, redirect, get on success; the list with the refusal otherwise.</summary>
-    private async Task<IActionResult> AfterAsync(IResult result, string notice)
+    private async Task<IActionResult> AfterAsync(Outcome<StaffView> outcome, string notice)
     {
-        var outcome = ApiOutcome.From(result);
-        if (outcome.Succeeded)
+        if (Succeeded(outcome, out _))
         {
             Notice = notice;
             return Redirect("/admin/users");
         }
 
-        Outcome = outcome;
         await LoadAsync();
         return Page();
     }
 
-    private async Task LoadAsync() => Staff = (await AdminApi.ListAsync(users, clock)).Value ?? [];
+    private async Task LoadAsync() => Staff = await admin.ListAsync();
 
     /// <summary>The new-account form.</summary>
     public sealed class NewStaff

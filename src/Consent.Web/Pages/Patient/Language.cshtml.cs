@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
-using Consent.Web.Api;
-using Consent.Web.Data;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
+using Consent.Web.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -18,16 +19,16 @@ namespace Consent.Web.Pages.Patient;
 /// </remarks>
 [AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed partial class LanguageModel(ConsentDbContext db, SessionWriter writer, IHostEnvironment environment) : PageModel
+public sealed partial class LanguageModel(PatientAccessService access, WorkflowRegistry workflows, IHostEnvironment environment) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(string token, string lang, string? to, CancellationToken ct)
     {
-        if (await PatientApi.FindAsync(db, token, ct) is not { } session)
+        if (await access.FindAsync(token, ct) is not { } session)
         {
             return Redirect($"/p/{Uri.EscapeDataString(token)}");
         }
 
-        if (writer.Workflow(session).Definition.Languages.Contains(lang))
+        if (workflows.For(session).Definition.Languages.Contains(lang))
         {
             Response.Cookies.Append(PatientPageModel.LanguageCookie, lang, new CookieOptions
             {

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using Consent.Web.Data;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +16,7 @@ namespace Consent.Web.Pages.Patient;
 /// </summary>
 [AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class WithdrawModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+public sealed class WithdrawModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {
     [BindProperty]
     public string? Reason { get; set; }
@@ -50,7 +51,7 @@ public sealed class WithdrawModel(ConsentDbContext db, SessionWriter writer, Tim
             return Page();
         }
 
-        await ApplyAsync(_ => new Withdraw(reason ?? "", Actor.Patient), new JsonObject { ["withdraw"] = reason }, idempotencyKey, ct);
+        await Actions.WithdrawAsync(PatientWrite(idempotencyKey), reason, ct);
         return Redirect(Home);
     }
 }
