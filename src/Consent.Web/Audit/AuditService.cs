@@ -59,9 +59,9 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
 
                 foreach (var e in chain.Where(e => e.Type == EventTypes.RecordIssued))
                 {
-                    if (JsonNode.Parse(e.Payload) is JsonObject payload && payload["kind"]?.GetValue<string>() is { } kind && payload["sha256"]?.GetValue<string>() is { } sha)
+                    if (JsonNode.Parse(e.Payload) is JsonObject payload && RecordIssuedPayload.From(payload) is { Kind.Length: > 0, Sha256.Length: > 0 } record)
                     {
-                        issued[(session.Id, kind)] = sha;
+                        issued[(session.Id, record.Kind)] = record.Sha256;
                     }
                 }
 

@@ -32,19 +32,10 @@ public sealed record RecordSource(
 /// </remarks>
 public static class ConsentRecordBuilder
 {
-    /// <summary>The event that ends a session with this kind of record.</summary>
-    public static string EndingEvent(RecordKind kind) => kind switch
-    {
-        RecordKind.Consent => EventTypes.ClinicianCountersigned,
-        RecordKind.Withdrawal => EventTypes.Withdrawn,
-        RecordKind.DeclinedSummary => EventTypes.Declined,
-        RecordKind.ReferredSummary => EventTypes.StopReached,
-    };
-
     /// <summary>The record, or null when the session never ended this way.</summary>
     public static ConsentRecord? Build(RecordSource source)
     {
-        var ending = EndingEvent(source.Kind);
+        var ending = RecordEndings.For(source.Kind).EndingEvent;
         var end = source.Events.LastOrDefault(e => e.Type == ending);
         if (end is null || (source.Kind == RecordKind.Withdrawal && source.WithdrawnRecordSha256 is null))
         {
@@ -78,8 +69,8 @@ public static class ConsentRecordBuilder
             Comprehension = Comprehension(events, workflow, state, language, labels),
             Questions = [.. state.Questions.Select(q => new RecordQuestion(q.Text, q.AskedAt, q.Answer, q.AnsweredBy is null ? null : Name(q.AnsweredBy), q.AnsweredAt))],
             Discussions = [.. events.Where(e => e.Type == EventTypes.DiscussionRecorded)
-                .Select(e => (e, p: Payload(e)))
-                .Select(x => new ClinicianDiscussion(Text(x.p, "note") ?? "", Name(Text(x.p, "staffId")), x.e.At))],
+                .Select(e => (e, p: DiscussionRecordedPayload.From(Payload(e))))
+                .Select(x => new ClinicianDiscussion(x.p.Note ?? "", Name(x.p.StaffId), x.e.At))],
             Signatures = Signatures(state, events, wording, Name),
             CertificationStatement = signed ? workflow.Steps.OfType<SignatureStep>().FirstOrDefault()?.Statement.For(language) : null,
             ClinicianAttestation = countersigned ? workflow.Steps.OfType<CountersignStep>().FirstOrDefault()?.Statement.For(language) : null,
@@ -115,7 +106,7 @@ public static class ConsentRecordBuilder
         var answers = new List<ScreeningAnswer>();
         foreach (var e in events.Where(e => e.Type == EventTypes.AnswersRecorded))
         {
-            if (workflow.FindStep(e.StepId) is not QuestionsStep step || Payload(e)["answers"] is not JsonObject given)
+            if (workflow.FindStep(e.StepId) is not QuestionsStep step || Payload(e)[PayloadKeys.Answers] is not JsonObject given)
             {
                 continue;
             }
@@ -149,15 +140,15 @@ public static class ConsentRecordBuilder
                 continue;
             }
 
-            var payload = Payload(e);
+            var acknowledged = DisclosureAcknowledgedPayload.From(Payload(e));
             disclosures.Add(new DisclosureAcknowledgment(
                 step.Title?.For(language).Trim() ?? step.Id,
                 // The whole template as shown (title heading included): the content hash covers exactly this text.
                 step.Content.For(language),
                 e.ContentHash ?? ContentHashes.For(step, language),
                 e.At,
-                Text(payload, "method") == "initials" ? AcknowledgmentMethod.Initials : AcknowledgmentMethod.Checkbox,
-                Text(payload, "initials")));
+                acknowledged.Method == AcknowledgeMethod.Initials ? AcknowledgmentMethod.Initials : AcknowledgmentMethod.Checkbox,
+                acknowledged.Initials));
         }
 
         return disclosures;
@@ -174,7 +165,7 @@ public static class ConsentRecordBuilder
             }
 
             var payload = Payload(e);
-            var given = payload["answers"] as JsonObject;
+            var given = payload[PayloadKeys.Answers] as JsonObject;
             var number = payload["attempt"] is JsonValue n && n.TryGetValue<int>(out var attempt) ? attempt : attempts.Count + 1;
             attempts.Add(new ComprehensionAttempt(number, e.At, [.. quiz.Questions.Select(q =>
             {
@@ -199,7 +190,7 @@ public static class ConsentRecordBuilder
         if (state.PatientSignature is { } patient)
         {
             var drawn = patient.Strokes.Any(s => s.Length > 0)
-                && events.LastOrDefault(e => e.Type == EventTypes.PatientSigned) is { } signedEvent && Text(Payload(signedEvent), "method") != "typed";
+                && events.LastOrDefault(e => e.Type == EventTypes.PatientSigned) is { } signedEvent && PatientSignedPayload.MethodOf(Payload(signedEvent)) != "typed";
             signatures.Add(new RecordSignature(SignerRole.Patient, patient.FullName, patient.At, wording.PatientMeaning,
                 drawn ? wording.DrawnSignature : wording.TypedSignature)
             {
@@ -222,7 +213,4 @@ public static class ConsentRecordBuilder
         options.FirstOrDefault(o => o.Value == value)?.Label.For(language) ?? value;
 
     private static JsonObject Payload(ConsentEvent e) => JsonNode.Parse(e.Payload) as JsonObject ?? [];
-
-    private static string? Text(JsonObject payload, string name) =>
-        payload[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

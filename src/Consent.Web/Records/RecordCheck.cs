@@ -100,7 +100,7 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
         var chain = EventChain.Verify(events, session.LastSeq, session.LastHash);
         var logged = events.Where(e => e.Type == EventTypes.RecordIssued)
-            .Any(e => SessionWriter.ToRecorded(e).Payload["sha256"]?.ToString() == v.FileSha256);
+            .Any(e => RecordIssuedPayload.From(SessionWriter.ToRecorded(e).Payload).Sha256 == v.FileSha256);
         if (!chain.Verified)
         {
             problems.Add($"The session's event chain does not verify: {chain.Problem} (at event {chain.BrokenAtSeq}).");
