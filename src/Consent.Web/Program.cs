@@ -24,6 +24,7 @@ else
 RedactingLoggerFactory.Register(builder.Services);
 
 builder.Services
+    .AddConsentSettings(builder.Configuration)
     .AddConsentDatabase()
     .AddConsentIdentity(builder.Configuration, builder.Environment)
     .AddConsentApi()
@@ -80,6 +81,7 @@ if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
 
 try
 {
+    app.ValidateSettings();
     app.CheckProxyConfiguration();
     app.CheckRecordsConfiguration();
     app.CheckKeyEncryption();

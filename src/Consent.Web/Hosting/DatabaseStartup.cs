@@ -37,7 +37,7 @@ public static class DatabaseStartup
     /// </summary>
     private static async Task MigrateAsync(WebApplication app, ConsentDbContext db, ILogger logger)
     {
-        if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Settings.DatabaseOptions>>().Value.MigrateOnStartup)
         {
             if (DatabaseRoles.OwnerConnectionString(app.Configuration) is { } owner)
             {

@@ -2,6 +2,8 @@ using Consent.Web.Api;
 using Consent.Web.Mail;
 using Consent.Web.Outbox;
 using Consent.Web.Records;
+using Consent.Web.Settings;
+using Microsoft.Extensions.Options;
 
 namespace Consent.Web.Hosting;
 
@@ -10,13 +12,16 @@ public static class RecordsRegistration
 {
     public static IServiceCollection AddConsentRecords(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddSingleton(_ => RecordSigning.Load(configuration, environment));
-        services.AddSingleton(_ => ClinicSettings.From(configuration));
+        services.AddSingleton(provider => RecordSigning.Load(provider.GetRequiredService<IOptions<SigningOptions>>().Value,
+            provider.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.FullPath,
+            ClinicSettings.NameOf(provider.GetRequiredService<IOptions<ClinicOptions>>().Value), environment));
+        services.AddSingleton(provider => ClinicSettings.From(provider.GetRequiredService<IOptions<ClinicOptions>>().Value));
         services.AddScoped<RecordIssuer>();
         services.AddScoped<RecordCheck>();
         services.AddScoped<RecordExport>();
         services.AddSingleton<IOutboxHandler, IssueRecordHandler>();
-        services.AddSingleton(_ => MailSettings.Load(configuration, environment));
+        services.AddSingleton(provider => MailSettings.Load(provider.GetRequiredService<IOptions<MailOptions>>().Value,
+            provider.GetRequiredService<IOptions<DataDirectoryOptions>>().Value, environment));
         services.AddSingleton<MailDelivery>();
         services.AddSingleton<PatientMail>();
         services.AddSingleton<IOutboxHandler, SendMailHandler>();

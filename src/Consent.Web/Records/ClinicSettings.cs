@@ -1,17 +1,23 @@
 using Consent.Records;
+using Consent.Web.Hosting;
+using Consent.Web.Settings;
 
 namespace Consent.Web.Records;
 
-/// <summary>The clinic as printed on records and mail: <c>Consent:ClinicName</c>, <c>ClinicAddress</c>, <c>ClinicPhone</c>, <c>TimeZone</c>.</summary>
+/// <summary>The clinic as printed on records and mail (<see cref="ClinicOptions"/>: <c>Consent:ClinicName</c>, <c>ClinicAddress</c>, <c>ClinicPhone</c>, <c>TimeZone</c>).</summary>
 public sealed record ClinicSettings(ClinicDetails Clinic, TimeZoneInfo TimeZone)
 {
-    public static ClinicSettings From(IConfiguration configuration)
+    /// <summary>The clinic's name when none is configured (records, mail and the development certificate alike).</summary>
+    public const string DefaultName = "Consent clinic";
+
+    public static ClinicSettings From(IConfiguration configuration) => From(SettingsRegistration.Read<ClinicOptions>(configuration, ClinicOptions.Section));
+
+    public static ClinicSettings From(ClinicOptions options)
     {
-        var name = configuration["Consent:ClinicName"] is { Length: > 0 } n ? n.Trim() : "Consent clinic";
-        var address = (configuration["Consent:ClinicAddress"] ?? "")
-            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var phone = configuration["Consent:ClinicPhone"] is { Length: > 0 } p ? p.Trim() : null;
-        var zoneId = configuration["Consent:TimeZone"];
+        var name = NameOf(options);
+        var address = (options.ClinicAddress ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var phone = options.ClinicPhone is { Length: > 0 } p ? p.Trim() : null;
+        var zoneId = options.TimeZone;
         TimeZoneInfo zone;
         try
         {
@@ -25,4 +31,6 @@ public sealed record ClinicSettings(ClinicDetails Clinic, TimeZoneInfo TimeZone)
 
         return new ClinicSettings(new ClinicDetails(name, address, phone), zone);
     }
+
+    public static string NameOf(ClinicOptions options) => options.ClinicName is { Length: > 0 } n ? n.Trim() : DefaultName;
 }

@@ -117,7 +117,7 @@ public sealed class RecordIssuer(
     {
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
         var staffIds = events.Select(e => e.Actor)
-            .Concat(events.Select(e => JsonNode.Parse(e.Payload) is JsonObject p && p["staffId"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null))
+            .Concat(events.Select(e => JsonNode.Parse(e.Payload) is JsonObject p && p[PayloadKeys.StaffId] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null))
             .Select(id => Guid.TryParse(id, out var g) ? g : (Guid?)null)
             .OfType<Guid>()
             .Distinct()

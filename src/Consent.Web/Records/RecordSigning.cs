@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Consent.Records;
 using Consent.Web.Hosting;
+using Consent.Web.Settings;
 
 namespace Consent.Web.Records;
 
@@ -47,10 +48,16 @@ public sealed class RecordSigning : IDisposable
 
     /// <summary>Loads the configured certificate, or in Development the one kept in the data folder (made on first run).</summary>
     /// <exception cref="StartupProblemException">The certificate is missing or unusable; the message says what to fix.</exception>
-    public static RecordSigning Load(IConfiguration configuration, IHostEnvironment environment)
+    public static RecordSigning Load(IConfiguration configuration, IHostEnvironment environment) => Load(
+        SettingsRegistration.Read<SigningOptions>(configuration, SigningOptions.Section), DataDirectoryOptions.From(configuration),
+        ClinicSettings.NameOf(SettingsRegistration.Read<ClinicOptions>(configuration, ClinicOptions.Section)), environment);
+
+    /// <param name="dataDirectory">Where Development keeps its certificate.</param>
+    /// <param name="clinicName">Named in a development certificate's subject.</param>
+    public static RecordSigning Load(SigningOptions options, string dataDirectory, string clinicName, IHostEnvironment environment)
     {
-        var signing = LoadCurrent(configuration, environment);
-        if (configuration["Signing:PreviousCertificatesPath"] is { Length: > 0 } previous)
+        var signing = LoadCurrent(options, dataDirectory, clinicName, environment);
+        if (options.PreviousCertificatesPath is { Length: > 0 } previous)
         {
             signing.AddPrevious(Path.GetFullPath(previous));
         }
@@ -58,10 +65,10 @@ public sealed class RecordSigning : IDisposable
         return signing;
     }
 
-    private static RecordSigning LoadCurrent(IConfiguration configuration, IHostEnvironment environment)
+    private static RecordSigning LoadCurrent(SigningOptions options, string dataDirectory, string clinicName, IHostEnvironment environment)
     {
-        var path = configuration["Signing:CertificatePath"];
-        var password = configuration["Signing:CertificatePassword"];
+        var path = options.CertificatePath;
+        var password = options.CertificatePassword;
         if (!string.IsNullOrWhiteSpace(path))
         {
             return FromFile(Path.GetFullPath(path), string.IsNullOrEmpty(password) ? null : password, "Signing:CertificatePath");
@@ -75,19 +82,14 @@ public sealed class RecordSigning : IDisposable
                 + "to its password. To make a self-signed one: dotnet Consent.Web.dll create-signing-certificate /data/records-signing.pfx");
         }
 
-        var file = Path.Combine(DataDirectory(configuration), DevelopmentFileName);
+        var file = Path.Combine(dataDirectory, DevelopmentFileName);
         if (!File.Exists(file))
         {
-            var clinic = configuration["Consent:ClinicName"] is { Length: > 0 } name ? name : "Consent";
-            CreateFile(file, $"{clinic} records (development)", null);
+            CreateFile(file, $"{clinicName} records (development)", null);
         }
 
         return FromFile(file, null, "the development certificate");
     }
-
-    /// <summary>The folder for local data: <c>CONSENT_DATA_DIR</c>, default <c>.data</c>.</summary>
-    public static string DataDirectory(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["CONSENT_DATA_DIR"] is { Length: > 0 } dir ? dir : ".data");
 
     /// <summary>Writes a new self-signed signing certificate; never replaces an existing file (another process may have won the race).</summary>
     public static void CreateFile(string file, string subject, string? password) =>
