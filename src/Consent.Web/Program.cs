@@ -1,8 +1,9 @@
 using Consent.Web.Api;
+using Consent.Web.Cli;
 using Consent.Web.Hosting;
 using Scalar.AspNetCore;
 
-if (Commands.TryRun(args, out var exitCode))
+if (CommandLine.TryRun(args, out var exitCode))
 {
     return exitCode;
 }
@@ -33,7 +34,8 @@ builder.Services
     .AddConsentReverseProxy(builder.Configuration)
     .AddConsentSessions()
     .AddConsentUseCases()
-    .AddConsentRecords(builder.Configuration, builder.Environment)
+    .AddConsentRecords(builder.Environment)
+    .AddConsentMail(builder.Environment)
     .AddConsentPages();
 
 var app = builder.Build();
@@ -74,7 +76,7 @@ app.MapConsentRecords();
 app.MapConsentPages();
 
 // Verbs that read the database run before start-up work, so they never change what they check.
-if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
+if (await ServiceVerbs.TryRunWithServicesAsync(app, args) is { } commandExit)
 {
     return commandExit;
 }
@@ -84,6 +86,7 @@ try
     app.ValidateSettings();
     app.CheckProxyConfiguration();
     app.CheckRecordsConfiguration();
+    app.CheckMailConfiguration();
     app.CheckKeyEncryption();
     await app.PrepareDatabaseAsync();
 }

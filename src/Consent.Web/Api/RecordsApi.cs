@@ -3,7 +3,7 @@ using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Sessions;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Sessions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;

@@ -111,9 +111,9 @@ public static class DatabaseStartup
 
         await DemoAccounts.EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
 
-        await Workflows.WorkflowSync.SyncAsync(
+        await WorkflowVersions.WorkflowSync.SyncAsync(
             db,
-            services.GetRequiredService<Workflows.WorkflowRegistry>(),
+            services.GetRequiredService<WorkflowVersions.WorkflowRegistry>(),
             services.GetRequiredService<TimeProvider>(),
             approveNewVersions: app.Environment.IsDevelopment() && app.Configuration.GetValue("Workflows:ApproveInDevelopment", true));
 

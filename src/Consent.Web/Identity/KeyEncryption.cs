@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Consent.Web.Hosting;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 
 namespace Consent.Web.Identity;
 

@@ -33,8 +33,8 @@ public static class SessionJobs
             }
         }
 
-        var endedNow = events.Any(e => Records.RecordEndings.IsEndingEvent(e.Type));
-        if (endedNow && Records.RecordEndings.ForStatus(state.Status) is { } ending)
+        var endedNow = events.Any(e => SignedRecords.RecordEndings.IsEndingEvent(e.Type));
+        if (endedNow && SignedRecords.RecordEndings.ForStatus(state.Status) is { } ending)
         {
             OutboxSignal.Enqueue(db, OutboxKinds.IssueRecord, session.Id, new JsonObject { ["kind"] = ending.Kind.ToString() }, now);
             count++;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.UseCases;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

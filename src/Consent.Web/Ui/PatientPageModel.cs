@@ -5,6 +5,7 @@ using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Consent.Web.Localization;
 
 namespace Consent.Web.Ui;
 

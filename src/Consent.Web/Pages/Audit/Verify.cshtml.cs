@@ -1,5 +1,5 @@
 using Consent.Web.Identity;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

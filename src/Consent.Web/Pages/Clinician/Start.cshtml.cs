@@ -5,7 +5,7 @@ using Consent.Web.Identity;
 using Consent.Web.Ui;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Sessions;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

@@ -3,7 +3,7 @@ using Consent.Web.Sessions;
 using Consent.Web.Ui;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Sessions;
 using Microsoft.EntityFrameworkCore;
 

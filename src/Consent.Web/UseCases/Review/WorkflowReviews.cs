@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Sessions;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,7 +3,7 @@ using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 

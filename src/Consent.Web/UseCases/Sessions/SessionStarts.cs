@@ -6,7 +6,7 @@ using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Mail;
 using Consent.Web.Sessions;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.UseCases.Sessions;

@@ -1,4 +1,4 @@
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>
 /// Collects what <see cref="System.IO.Compression.ZipArchive"/> writes and passes it on to the response

@@ -4,8 +4,9 @@ using Consent.Web.Data.Entities;
 using Consent.Web.Sessions;
 using Consent.Workflows;
 using RecordQuestion = Consent.Records.PatientQuestion;
+using Consent.Web.Localization;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>What a record is made from: the session, its workflow and events, and what the host knows besides.</summary>
 /// <param name="Events">Every event of the session, in sequence order.</param>

@@ -1,7 +1,10 @@
 using Consent.Web.Audit;
 using Consent.Web.Data;
+using Consent.Web.Hosting;
+using Consent.Web.Identity;
+using Consent.Web.SignedRecords;
 
-namespace Consent.Web.Hosting;
+namespace Consent.Web.Cli;
 
 /// <summary>
 /// Command-line verbs that need the database: <c>audit</c> checks every event chain and stored record
@@ -9,7 +12,7 @@ namespace Consent.Web.Hosting;
 /// migrations as the owner role (<c>ConnectionStrings:ConsentOwner</c>) and grants the runtime role
 /// its privileges; it exits 1 when it could not.
 /// </summary>
-public static class ServiceCommands
+public static class ServiceVerbs
 {
     public static async Task<int?> TryRunWithServicesAsync(WebApplication app, string[] args)
     {

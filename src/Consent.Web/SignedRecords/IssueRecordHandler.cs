@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Consent.Web.Data.Entities;
 using Consent.Web.Outbox;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>The outbox job <c>issue-record</c> (payload <c>{kind}</c>): issues the session's signed record of that kind.</summary>
 public sealed class IssueRecordHandler : IOutboxHandler

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Consent.Records;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>How record files are named in downloads and exports, and how a kind is read from a query string.</summary>
 public static class RecordFiles

@@ -1,7 +1,7 @@
 using Consent.Records;
 using Consent.Workflows;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>
 /// The ways a session ends with a signed record, in one table: the status it ends in, the event that

@@ -1,6 +1,9 @@
 using Consent.Workflows;
+using Consent.Web.Hosting;
+using Consent.Web.Identity;
+using Consent.Web.SignedRecords;
 
-namespace Consent.Web.Hosting;
+namespace Consent.Web.Cli;
 
 /// <summary>
 /// Command-line verbs of the service binary, for operators, auditors and CI:
@@ -9,7 +12,7 @@ namespace Consent.Web.Hosting;
 /// <c>create-signing-certificate FILE.pfx [--subject NAME]</c> makes a self-signed record-signing certificate;
 /// <c>create-key-encryption-certificate FILE.pfx [--subject NAME]</c> makes the certificate that encrypts the Data Protection key ring.
 /// </summary>
-public static class Commands
+public static class CommandLine
 {
     public static bool TryRun(string[] args, out int exitCode)
     {
@@ -25,13 +28,13 @@ public static class Commands
                 exitCode = ValidateWorkflows(args.Length > 1 ? args[1] : Environment.GetEnvironmentVariable("CONSENT_REPOSITORY_ROOT") ?? Directory.GetCurrentDirectory());
                 return true;
             case "verify-record":
-                exitCode = Records.RecordCommands.VerifyRecord(args[1..], Console.Out, Console.Error);
+                exitCode = RecordVerbs.VerifyRecord(args[1..], Console.Out, Console.Error);
                 return true;
             case "create-signing-certificate":
-                exitCode = Records.RecordCommands.CreateSigningCertificate(args[1..], Console.Out, Console.Error);
+                exitCode = RecordVerbs.CreateSigningCertificate(args[1..], Console.Out, Console.Error);
                 return true;
             case "create-key-encryption-certificate":
-                exitCode = Identity.KeyEncryptionCommand.Create(args[1..], Console.Out, Console.Error);
+                exitCode = KeyEncryptionVerb.Create(args[1..], Console.Out, Console.Error);
                 return true;
             default:
                 return false;

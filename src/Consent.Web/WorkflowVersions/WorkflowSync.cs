@@ -3,7 +3,7 @@ using Consent.Web.Hosting;
 using Consent.Web.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
-namespace Consent.Web.Workflows;
+namespace Consent.Web.WorkflowVersions;
 
 /// <summary>
 /// Records every loaded workflow version in the database at start-up and refuses to start when a

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Consent.Web.Ui;
+namespace Consent.Web.Localization;
 
 /// <summary>
 /// The words of the patient pages around the workflow's own texts (buttons, labels, help, kind

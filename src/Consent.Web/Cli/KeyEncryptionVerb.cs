@@ -1,10 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 using Consent.Web.Hosting;
+using Consent.Web.Identity;
+using Consent.Web.SignedRecords;
 
-namespace Consent.Web.Identity;
+namespace Consent.Web.Cli;
 
 /// <summary><c>create-key-encryption-certificate FILE.pfx [--subject NAME]</c>: a certificate for encrypting the Data Protection key ring, for operators.</summary>
-public static class KeyEncryptionCommand
+public static class KeyEncryptionVerb
 {
     /// <summary>Exit code 0 when written, 1 when the file exists (it is never replaced), 2 for bad usage.</summary>
     public static int Create(IReadOnlyList<string> args, TextWriter output, TextWriter error)

@@ -2,7 +2,7 @@ using Consent.Records;
 using Consent.Web.Hosting;
 using Consent.Web.Settings;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>The clinic as printed on records and mail (<see cref="ClinicOptions"/>: <c>Consent:ClinicName</c>, <c>ClinicAddress</c>, <c>ClinicPhone</c>, <c>TimeZone</c>).</summary>
 public sealed record ClinicSettings(ClinicDetails Clinic, TimeZoneInfo TimeZone)

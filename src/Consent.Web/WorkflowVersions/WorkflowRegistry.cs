@@ -1,7 +1,7 @@
 using Consent.Web.Hosting;
 using Consent.Workflows;
 
-namespace Consent.Web.Workflows;
+namespace Consent.Web.WorkflowVersions;
 
 /// <summary>The workflow versions this node loaded from <c>workflows/</c> at start-up, validated and hashed.</summary>
 public sealed class WorkflowRegistry

@@ -1,4 +1,4 @@
-namespace Consent.Web.Mail;
+namespace Consent.Web.Localization;
 
 /// <summary>What patient mail says, in English and Spanish. Subjects never carry anything about the patient.</summary>
 public sealed record PatientMailTexts(

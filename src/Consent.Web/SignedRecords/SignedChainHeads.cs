@@ -4,7 +4,7 @@ using Consent.Web.Data.Entities;
 using Consent.Web.Sessions;
 using Microsoft.EntityFrameworkCore;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>
 /// Compares the chain head each signed record carries (the sequence number and hash of the last

@@ -4,7 +4,7 @@ using Consent.Records;
 using Consent.Web.Hosting;
 using Consent.Web.Settings;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>The service's record-signing certificate, its signer and its public PEM; one per process.</summary>
 /// <remarks>

@@ -4,7 +4,7 @@ using Consent.Web.Sessions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>
 /// What an uploaded record turned out to be: the PDF signature checks, and whether it is a record this

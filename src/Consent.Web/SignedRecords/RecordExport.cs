@@ -5,7 +5,7 @@ using System.Text;
 using Consent.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>Which records an export holds: issued in [<see cref="From"/>, <see cref="To"/>), of one workflow if given.</summary>
 public sealed record RecordExportFilter(DateTimeOffset? From, DateTimeOffset? To, string? WorkflowId);

@@ -1,7 +1,7 @@
 using System.Text;
 using Consent.Workflows;
 
-namespace Consent.Web.Workflows;
+namespace Consent.Web.WorkflowVersions;
 
 /// <summary>A step's texts in one language, in reading order, for reviewers to compare side by side.</summary>
 public static class WorkflowTexts

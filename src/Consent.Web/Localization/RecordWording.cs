@@ -1,4 +1,4 @@
-namespace Consent.Web.Records;
+namespace Consent.Web.Localization;
 
 /// <summary>The sentences a record needs beyond the renderer's labels (signature meanings, methods, outcomes), in English and Spanish.</summary>
 public sealed record RecordWording(

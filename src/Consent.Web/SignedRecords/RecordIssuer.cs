@@ -9,7 +9,7 @@ using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.SignedRecords;
 
 /// <summary>
 /// Issues a session's signed record: builds it from the events, renders and signs it, and stores the
@@ -23,7 +23,7 @@ namespace Consent.Web.Records;
 /// refuses a second <c>RecordIssued</c> of a kind, and the unique (session_id, kind) index backs it up.
 /// </remarks>
 public sealed class RecordIssuer(
-    ConsentDbContext db, SessionWriter writer, Workflows.WorkflowRegistry workflows, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
+    ConsentDbContext db, SessionWriter writer, WorkflowVersions.WorkflowRegistry workflows, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
     ILogger<RecordIssuer> logger)
 {
     /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>

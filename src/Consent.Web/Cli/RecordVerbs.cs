@@ -2,14 +2,17 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Consent.Records;
+using Consent.Web.Hosting;
+using Consent.Web.Identity;
+using Consent.Web.SignedRecords;
 
-namespace Consent.Web.Records;
+namespace Consent.Web.Cli;
 
 /// <summary>
 /// Command-line verbs for records, with no database: <c>verify-record FILE.pdf [--certificate cert.pem]...</c>
 /// for auditors working offline, and <c>create-signing-certificate FILE.pfx [--subject NAME]</c> for operators.
 /// </summary>
-public static class RecordCommands
+public static class RecordVerbs
 {
     /// <summary>Prints a plain report; exit code 0 only for a valid record signed by a trusted certificate, 1 otherwise, 2 for bad usage.</summary>
     public static int VerifyRecord(IReadOnlyList<string> args, TextWriter output, TextWriter error)
@@ -83,7 +86,7 @@ public static class RecordCommands
     /// <summary>Writes a new self-signed signing certificate (PKCS#12, password from Signing__CertificatePassword) and its public PEM beside it.</summary>
     public static int CreateSigningCertificate(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        if (Hosting.CertificateFileArguments.Parse(args, "create-signing-certificate", "Consent records", error) is not { } arguments)
+        if (CertificateFileArguments.Parse(args, "create-signing-certificate", "Consent records", error) is not { } arguments)
         {
             return 2;
         }

@@ -1,4 +1,7 @@
-namespace Consent.Web.Hosting;
+using Consent.Web.Hosting;
+using Consent.Web.Identity;
+using Consent.Web.SignedRecords;
+namespace Consent.Web.Cli;
 
 /// <summary>The arguments of the verbs that make a certificate: <c>FILE.pfx [--subject NAME]</c>.</summary>
 public sealed record CertificateFileArguments(string File, string Subject)
