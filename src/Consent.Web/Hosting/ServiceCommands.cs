@@ -28,6 +28,13 @@ public static class ServiceCommands
 
     private static async Task<int> AuditAsync(WebApplication app)
     {
+        // The event seals are checked with a key derived from the key-encryption certificate.
+        if (app.Services.GetService<KeyEncryptionProblem>() is { } problem)
+        {
+            Console.Error.WriteLine(problem.Message);
+            return 2;
+        }
+
         using var scope = app.Services.CreateScope();
         var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
         Console.WriteLine($"Audit at {report.CheckedAt:O}: {report.SessionsChecked} sessions, {report.EventsChecked} events, {report.RecordsChecked} records checked.");
