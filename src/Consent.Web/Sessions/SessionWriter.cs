@@ -17,7 +17,7 @@ public sealed record Actor(string Id, string? Ip, string? UserAgent)
     public static Actor From(HttpContext context, string id) => new(
         id,
         context.Connection.RemoteIpAddress?.ToString(),
-        context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null);
+        UserAgentText.Clean(context.Request.Headers.UserAgent.ToString()));
 }
 
 /// <summary>An Idempotency-Key and the SHA-256 of the request it came with.</summary>
