@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
@@ -102,50 +103,60 @@ public static class AdminApi
     /// its new roles. An empty set parks an account that can still sign in and reach only itself.
     /// </remarks>
     internal static async Task<Results<Ok<StaffView>, NotFound, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
-        Guid id, SetRoles body, UserManager<StaffUser> users, TimeProvider clock)
+        Guid id, SetRoles body, UserManager<StaffUser> users, ConsentDbContext db, TimeProvider clock)
     {
         if (RoleErrors(body.Roles) is { } roleError)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["roles"] = [roleError] });
         }
 
-        var user = await users.FindByIdAsync(id.ToString());
-        if (user is null)
+        return await LastActiveAdmin.SerializeAsync<Results<Ok<StaffView>, NotFound, ValidationProblem, ProblemHttpResult>>(db, async () =>
         {
-            return TypedResults.NotFound();
-        }
+            var user = await users.FindByIdAsync(id.ToString());
+            if (user is null)
+            {
+                return TypedResults.NotFound();
+            }
 
-        var current = await users.GetRolesAsync(user);
-        if (current.Contains(StaffRoles.Admin) && !body.Roles!.Contains(StaffRoles.Admin) && !await AnotherActiveAdminAsync(users, user))
-        {
-            return LastAdmin();
-        }
+            var current = await users.GetRolesAsync(user);
+            if (current.Contains(StaffRoles.Admin) && !body.Roles!.Contains(StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            {
+                return LastAdmin();
+            }
 
-        await users.RemoveFromRolesAsync(user, current.Except(body.Roles!));
-        await users.AddToRolesAsync(user, body.Roles!.Except(current));
-        return TypedResults.Ok(await ViewAsync(users, user, clock));
+            await users.RemoveFromRolesAsync(user, current.Except(body.Roles!));
+            await users.AddToRolesAsync(user, body.Roles!.Except(current));
+            return TypedResults.Ok(await ViewAsync(users, user, clock));
+        });
     }
 
     /// <summary>Ends every sign-in of the account and refuses new ones; idempotent.</summary>
     internal static async Task<Results<Ok<StaffView>, NotFound, ProblemHttpResult>> DeactivateAsync(
-        Guid id, ClaimsPrincipal caller, StaffUserManager users, TimeProvider clock)
+        Guid id, ClaimsPrincipal caller, StaffUserManager users, ConsentDbContext db, TimeProvider clock)
     {
-        var user = await users.FindByIdAsync(id.ToString());
-        if (user is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        // The caller is an active admin, so refusing their own account is enough for the clinic
-        // never to lose its last one this way.
-        if (StaffAccess.UserId(caller) == user.Id)
+        if (StaffAccess.UserId(caller) == id)
         {
             return TypedResults.Problem(title: "Cannot deactivate yourself",
                 detail: "Another admin must deactivate your account, so the clinic is never left without one.", statusCode: StatusCodes.Status409Conflict);
         }
 
-        await users.DeactivateAsync(user);
-        return TypedResults.Ok(await ViewAsync(users, user, clock));
+        return await LastActiveAdmin.SerializeAsync<Results<Ok<StaffView>, NotFound, ProblemHttpResult>>(db, async () =>
+        {
+            var user = await users.FindByIdAsync(id.ToString());
+            if (user is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            // The caller may have been deactivated a moment ago by the admin they are deactivating.
+            if (user.DeactivatedAt is null && await users.IsInRoleAsync(user, StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            {
+                return LastAdmin();
+            }
+
+            await users.DeactivateAsync(user);
+            return TypedResults.Ok(await ViewAsync(users, user, clock));
+        });
     }
 
     /// <summary>Lets the account sign in again, with the roles it held; idempotent.</summary>
@@ -172,9 +183,6 @@ public static class AdminApi
         var unknown = roles.Where(r => !StaffRoles.All.Contains(r)).ToList();
         return unknown.Count > 0 ? $"Unknown role(s): {string.Join(", ", unknown)}. Roles are {string.Join(", ", StaffRoles.All)}." : null;
     }
-
-    private static async Task<bool> AnotherActiveAdminAsync(UserManager<StaffUser> users, StaffUser user) =>
-        (await users.GetUsersInRoleAsync(StaffRoles.Admin)).Any(admin => admin.Id != user.Id && admin.DeactivatedAt is null);
 
     private static ProblemHttpResult LastAdmin() => TypedResults.Problem(title: "Last admin",
         detail: "This is the only active admin account; make another admin first, so the clinic is never left without one.",

@@ -60,12 +60,16 @@ public static class IdentityRegistration
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
                 options.SignIn.RequireConfirmedAccount = false;
+
+                // Each authenticator code signs in once (AuthenticatorCodes).
+                options.Tokens.AuthenticatorTokenProvider = AuthenticatorCodes.ProviderName;
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<ConsentDbContext>()
             .AddUserManager<StaffUserManager>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName);
         services.AddSingleton<StaffStandings>();
         services.AddScoped<StaffSignIn>();
 

@@ -44,4 +44,19 @@ public class ProductionFactory : ConsentWebFactory
         Assert.True((await users.AddToRolesAsync(user, roles)).Succeeded);
         return user.Id;
     }
+
+    /// <summary>
+    /// Creates a staff account whose second factor is already on, as if enrolled long ago, and
+    /// returns the authenticator's shared key.
+    /// </summary>
+    public async Task<string> CreateStaffWithSecondFactorAsync(string email, params string[] roles)
+    {
+        var id = await CreateStaffAsync(email, roles);
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var user = await users.FindByIdAsync(id.ToString());
+        Assert.True((await users.ResetAuthenticatorKeyAsync(user!)).Succeeded);
+        Assert.True((await users.SetTwoFactorEnabledAsync(user!, true)).Succeeded);
+        return (await users.GetAuthenticatorKeyAsync(user!))!;
+    }
 }

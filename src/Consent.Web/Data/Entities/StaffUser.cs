@@ -15,4 +15,7 @@ public sealed class StaffUser : IdentityUser<Guid>
 
     /// <summary>When an admin deactivated the account; null while it is active. A deactivated account cannot sign in.</summary>
     public DateTimeOffset? DeactivatedAt { get; set; }
+
+    /// <summary>The RFC 6238 time step of the last authenticator code accepted; that code and older ones are refused.</summary>
+    public long? LastAuthenticatorStep { get; set; }
 }

@@ -1,4 +1,5 @@
 using Consent.Web.Api;
+using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Ui;
@@ -14,7 +15,7 @@ namespace Consent.Web.Pages.Admin;
 /// deactivate and reactivate (the admin API's handlers).
 /// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(StaffUserManager users, TimeProvider clock) : PageModel
+public sealed class UsersModel(StaffUserManager users, ConsentDbContext db, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<AdminApi.StaffView> Staff { get; private set; } = [];
 
@@ -43,10 +44,10 @@ public sealed class UsersModel(StaffUserManager users, TimeProvider clock) : Pag
     }
 
     public async Task<IActionResult> OnPostRolesAsync(Guid id, List<string> roles) =>
-        await AfterAsync(await AdminApi.SetRolesAsync(id, new AdminApi.SetRoles(roles), users, clock), "Roles saved.");
+        await AfterAsync(await AdminApi.SetRolesAsync(id, new AdminApi.SetRoles(roles), users, db, clock), "Roles saved.");
 
     public async Task<IActionResult> OnPostDeactivateAsync(Guid id) =>
-        await AfterAsync(await AdminApi.DeactivateAsync(id, User, users, clock), "Account deactivated: its sign-ins have ended.");
+        await AfterAsync(await AdminApi.DeactivateAsync(id, User, users, db, clock), "Account deactivated: its sign-ins have ended.");
 
     public async Task<IActionResult> OnPostReactivateAsync(Guid id) =>
         await AfterAsync(await AdminApi.ReactivateAsync(id, users, clock), "Account reactivated.");
