@@ -58,6 +58,11 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, Even
         var signature = new SignatureReport(v.HasSignature, v.SubFilter, v.CoversWholeFile, v.DigestMatches, v.SignatureValid, v.IsIntact, v.SigningTime, v.UnsignedBytes);
         var certificate = v.Certificate is { } c ? new CertificateReport(c.Subject, c.ThumbprintSha256, c.NotBefore, c.NotAfter, v.Trusted) : null;
 
+        // One snapshot for the stored record, the session row and its events. A record commits with
+        // its RecordIssued event and the session's new head; read separately, an event appended in
+        // between made an honest chain look broken or a stored record look unlogged (as in the audit).
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+
         // A file we stored is found by its hash even if its document information were unreadable.
         var stored = await db.Records.AsNoTracking().Where(r => r.Sha256 == v.FileSha256)
             .Select(r => new { r.SessionId, r.Kind, r.Sha256, r.IssuedAt }).FirstOrDefaultAsync(ct);
