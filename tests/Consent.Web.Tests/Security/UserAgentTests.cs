@@ -102,17 +102,19 @@ public sealed class UserAgentTests(ConsentWebFactory factory) : IClassFixture<Co
         }
 
         events[0].UserAgent = userAgent;
+        var seals = factory.Services.GetRequiredService<EventSeals>();
         var previous = EventChain.Genesis;
         foreach (var e in events)
         {
             EventChain.Seal(e, previous);
+            seals.Seal(e);
             previous = e.Hash;
         }
 
         await using var owner = await factory.OpenOwnerDatabaseAsync();
         await using var transaction = await owner.BeginTransactionAsync();
         var sql = "ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_update_or_delete;"
-            + string.Concat(events.Select(e => $"UPDATE consent_events SET user_agent = @ua{e.Seq}, prev_hash = @p{e.Seq}, hash = @h{e.Seq} WHERE session_id = @s AND seq = {e.Seq};"))
+            + string.Concat(events.Select(e => $"UPDATE consent_events SET user_agent = @ua{e.Seq}, prev_hash = @p{e.Seq}, hash = @h{e.Seq}, seal = @x{e.Seq} WHERE session_id = @s AND seq = {e.Seq};"))
             + "UPDATE consent_sessions SET last_hash = @last WHERE id = @s;"
             + "ALTER TABLE consent_events ENABLE TRIGGER consent_events_no_update_or_delete;";
         await using var command = new NpgsqlCommand(sql, owner, transaction);
@@ -123,6 +125,7 @@ public sealed class UserAgentTests(ConsentWebFactory factory) : IClassFixture<Co
             command.Parameters.AddWithValue($"ua{e.Seq}", (object?)e.UserAgent ?? DBNull.Value);
             command.Parameters.AddWithValue($"p{e.Seq}", e.PrevHash);
             command.Parameters.AddWithValue($"h{e.Seq}", e.Hash);
+            command.Parameters.AddWithValue($"x{e.Seq}", e.Seal!);
         }
 
         await command.ExecuteNonQueryAsync();
