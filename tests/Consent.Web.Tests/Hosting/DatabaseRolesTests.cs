@@ -42,6 +42,31 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
         }
     }
 
+    /// <summary>
+    /// Grants left wider than the service needs (by an older version, or by hand): changing or
+    /// removing ethics decisions, changing a workflow version's hash.
+    /// </summary>
+    [Fact]
+    public async Task OutsideDevelopment_TheServiceRefusesARoleThatMayChangeDecisionsOrAVersionsHash_AndSaysWhy()
+    {
+        var app = ConsentWebFactory.RuntimeRole;
+        await OwnerAsync($"GRANT UPDATE, DELETE ON workflow_reviews TO {app}; GRANT UPDATE (hash, source_path) ON workflow_versions TO {app}");
+        try
+        {
+            var result = await ServiceProcess.StartAsync(Production(factory.ConnectionString));
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains($"{app} may UPDATE, DELETE workflow_reviews", result.Error, StringComparison.Ordinal);
+            Assert.Contains($"{app} may UPDATE hash, source_path of workflow_versions (the service changes only approval)", result.Error, StringComparison.Ordinal);
+            Assert.Contains("migrate", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await OwnerAsync($"REVOKE UPDATE, DELETE ON workflow_reviews FROM {app}; REVOKE UPDATE (hash, source_path) ON workflow_versions FROM {app}");
+        }
+    }
+
     [Fact]
     public async Task OutsideDevelopment_TheRuntimeRoleStarts()
     {
@@ -167,6 +192,13 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
         ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
         ["Audit__IntervalMinutes"] = "0",
     };
+
+    private async Task OwnerAsync(string sql)
+    {
+        await using var connection = await factory.OpenOwnerDatabaseAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task ServerAsync(string sql)
     {
