@@ -61,7 +61,9 @@ public static class ServiceCommands
             await using var db = DatabaseRoles.OwnerContext(owner);
             var applied = await StartupLock.HoldAsync(db, () => DatabaseRoles.MigrateAndGrantAsync(db, role, CancellationToken.None));
             Console.WriteLine(applied.Count == 0 ? "No migrations were pending." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}.");
-            Console.WriteLine($"Granted {role} SELECT and INSERT only on {string.Join(", ", AppendOnlyTables.Names)}, and SELECT, INSERT, UPDATE, DELETE on the other tables.");
+            var guarded = AppendOnlyTables.UpdatableColumns.Select(t => $"UPDATE of {string.Join(", ", t.Value)} only on {t.Key}");
+            Console.WriteLine($"Granted {role} SELECT and INSERT only on {string.Join(", ", AppendOnlyTables.Names)}, {string.Join(", ", guarded)}, "
+                + "and SELECT, INSERT, UPDATE, DELETE on the other tables.");
             return 0;
         }
         catch (StartupProblemException problem)
