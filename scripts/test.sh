@@ -87,9 +87,10 @@ kill "$SMOKE_PID" 2>/dev/null; wait "$SMOKE_PID" 2>/dev/null
 
 # Backup and restore: dump the smoke database, restore it into a fresh one (owned by the owner
 # role, the runtime role granted again), and check as the runtime role that every chain and record
-# in the copy verifies and nothing is missing.
+# in the copy verifies and nothing is missing. The audit checks the event seals, so it needs the
+# smoke service's key-encryption certificate (in its data folder), as any restore does.
 if ConnectionStrings__Consent="$SMOKE_DB" ConnectionStrings__ConsentOwner="$SMOKE_OWNER" scripts/backup.sh "$WORK/smoke.dump" > "$RESULTS/backup.log" 2>&1 \
-  && ConnectionStrings__Consent="$SMOKE_DB" ConnectionStrings__ConsentOwner="$SMOKE_OWNER" \
+  && ConnectionStrings__Consent="$SMOKE_DB" ConnectionStrings__ConsentOwner="$SMOKE_OWNER" CONSENT_DATA_DIR="$WORK/data" \
      scripts/restore.sh "$WORK/smoke.dump" consent_restored > "$RESULTS/restore.log" 2>&1 \
   && grep -q "Every chain and record verifies." "$RESULTS/restore.log" \
   && [ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d consent_smoke -tAc 'SELECT count(*) FROM consent_events')" \
