@@ -102,13 +102,18 @@ public static class DatabaseStartup
 
     private static async Task CheckOwnRoleAsync(WebApplication app, ConsentDbContext db, ILogger logger)
     {
-        var problems = await RuntimeRoleCheck.ProblemsAsync(db, CancellationToken.None);
-        if (problems.Count == 0)
+        var rights = await RuntimeRoleCheck.ProblemsAsync(db, CancellationToken.None);
+        var settings = await RuntimeRoleSettings.ProblemsAsync(db, CancellationToken.None);
+        if (rights.Count == 0 && settings.Count == 0)
         {
             return;
         }
 
-        var message = RuntimeRoleCheck.Message(problems);
+        var message = string.Join(" ", new[]
+        {
+            rights.Count > 0 ? RuntimeRoleCheck.Message(rights) : null,
+            settings.Count > 0 ? RuntimeRoleSettings.Message(settings) : null,
+        }.OfType<string>());
         if (!app.Environment.IsDevelopment())
         {
             throw new StartupProblemException(message + " Outside Development the service does not start this way.");

@@ -31,6 +31,13 @@ public static class ServiceCommands
 
     private static async Task<int> AuditAsync(WebApplication app)
     {
+        // The event seals are checked with a key derived from the key-encryption certificate.
+        if (app.Services.GetService<KeyEncryptionProblem>() is { } problem)
+        {
+            Console.Error.WriteLine(problem.Message);
+            return 2;
+        }
+
         using var scope = app.Services.CreateScope();
         var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
         Console.WriteLine($"Audit at {report.CheckedAt:O}: {report.SessionsChecked} sessions, {report.EventsChecked} events, {report.RecordsChecked} records checked.");
@@ -57,7 +64,9 @@ public static class ServiceCommands
             await using var db = DatabaseRoles.OwnerContext(owner);
             var applied = await StartupLock.HoldAsync(db, () => DatabaseRoles.MigrateAndGrantAsync(db, role, CancellationToken.None));
             Console.WriteLine(applied.Count == 0 ? "No migrations were pending." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}.");
-            Console.WriteLine($"Granted {role} SELECT and INSERT only on {string.Join(", ", AppendOnlyTables.Names)}, and SELECT, INSERT, UPDATE, DELETE on the other tables.");
+            var guarded = AppendOnlyTables.UpdatableColumns.Select(t => $"UPDATE of {string.Join(", ", t.Value)} only on {t.Key}");
+            Console.WriteLine($"Granted {role} SELECT and INSERT only on {string.Join(", ", AppendOnlyTables.Names)}, {string.Join(", ", guarded)}, "
+                + "and SELECT, INSERT, UPDATE, DELETE on the other tables.");
             return 0;
         }
         catch (StartupProblemException problem)

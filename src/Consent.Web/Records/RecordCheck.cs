@@ -49,7 +49,7 @@ public sealed record ChainReport(bool Verified, long? BrokenAtSeq, string? Probl
 public sealed record SignedChainHeadReport(long Seq, string Hash, bool MatchesChain);
 
 /// <summary>Checks an uploaded record against the service certificate, the stored records and the event chains.</summary>
-public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
+public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, EventSeals seals)
 {
     public async Task<RecordCheckReport> CheckAsync(ReadOnlyMemory<byte> pdf, CancellationToken ct)
     {
@@ -57,6 +57,11 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
         var problems = new List<string>(v.Problems);
         var signature = new SignatureReport(v.HasSignature, v.SubFilter, v.CoversWholeFile, v.DigestMatches, v.SignatureValid, v.IsIntact, v.SigningTime, v.UnsignedBytes);
         var certificate = v.Certificate is { } c ? new CertificateReport(c.Subject, c.ThumbprintSha256, c.NotBefore, c.NotAfter, v.Trusted) : null;
+
+        // One snapshot for the stored record, the session row and its events. A record commits with
+        // its RecordIssued event and the session's new head; read separately, an event appended in
+        // between made an honest chain look broken or a stored record look unlogged (as in the audit).
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
         // A file we stored is found by its hash even if its document information were unreadable.
         var stored = await db.Records.AsNoTracking().Where(r => r.Sha256 == v.FileSha256)
@@ -95,7 +100,7 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
         }
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash);
+        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash, seals);
         var logged = events.Where(e => e.Type == EventTypes.RecordIssued)
             .Any(e => SessionWriter.ToRecorded(e).Payload["sha256"]?.ToString() == v.FileSha256);
         if (!chain.Verified)

@@ -10,7 +10,7 @@ namespace Consent.EndToEnd.Tests.Infrastructure;
 /// The real service as a child process (the built Consent.Web.dll) on a free port, against its own
 /// fresh PostgreSQL database, plus one headless Debian chromium shared by the tests of a collection.
 /// </summary>
-public sealed class ServiceHost : IAsyncLifetime
+public class ServiceHost : IAsyncLifetime
 {
     public const string DemoPassword = "e2e-demo-password-1";
 
@@ -199,6 +199,9 @@ public enum Screen
     Narrow,
     Desktop,
 }
+
+/// <summary>A service and browser for one test class only, for a test that changes what others rely on (still run in the browser collection, one after the other).</summary>
+public sealed class OwnServiceHost : ServiceHost;
 
 /// <summary>The tests sharing one service and browser; they run one after the other.</summary>
 [CollectionDefinition(Name)]

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Consent.Records.Tests.Document;

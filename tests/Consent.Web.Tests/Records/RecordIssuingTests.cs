@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using Consent.Records;
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 using Consent.Web.Outbox;
 using Consent.Web.Records;
 using Consent.Web.Tests.Infrastructure;

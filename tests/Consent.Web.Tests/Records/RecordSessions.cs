@@ -70,7 +70,7 @@ public static class RecordSessions
     /// <summary>The text of a PDF as pdftotext reads it, whitespace collapsed.</summary>
     public static string Text(byte[] pdf)
     {
-        var result = Consent.Records.Tests.Support.ExternalTool.Run("pdftotext", "-enc", "UTF-8", Consent.Records.Tests.Support.ExternalTool.TempFile(pdf), "-");
+        var result = Consent.Records.Tests.Infrastructure.ExternalTool.Run("pdftotext", "-enc", "UTF-8", Consent.Records.Tests.Infrastructure.ExternalTool.TempFile(pdf), "-");
         Assert.Equal(0, result.ExitCode);
         return string.Join(' ', result.Output.Split((char[])[' ', '\n', '\r', '\t', '\f'], StringSplitOptions.RemoveEmptyEntries));
     }

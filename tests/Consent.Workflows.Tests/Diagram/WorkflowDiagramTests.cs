@@ -51,7 +51,7 @@ public sealed class WorkflowDiagramTests
     [Fact]
     public void ToMermaid_WorksForTheRepositoryWorkflows()
     {
-        var load = WorkflowCatalog.Load(Repository.Root);
+        var load = WorkflowCatalog.Load(RepositoryRoot.Path);
         foreach (var workflow in load.Catalog?.Workflows ?? [])
         {
             var mermaid = WorkflowDiagram.ToMermaid(workflow.Definition);

@@ -5,12 +5,12 @@ public sealed class RepositoryWorkflowsTests
     [Fact]
     public void TheRepositoryWorkflows_AreValid()
     {
-        if (!Directory.Exists(Path.Combine(Repository.Root, "workflows")))
+        if (!Directory.Exists(Path.Combine(RepositoryRoot.Path, "workflows")))
         {
             return;
         }
 
-        var errors = WorkflowValidator.ValidateRepository(Repository.Root);
+        var errors = WorkflowValidator.ValidateRepository(RepositoryRoot.Path);
 
         Assert.True(errors.Count == 0, "workflows/ has errors:\n" + string.Join("\n", errors));
     }
@@ -21,6 +21,6 @@ public sealed class RepositoryWorkflowsTests
         using var embedded = typeof(WorkflowCatalog).Assembly.GetManifestResourceStream("Consent.Workflows.schema.json")!;
         using var reader = new StreamReader(embedded);
 
-        Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "workflows", "schema.json")), reader.ReadToEnd());
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "workflows", "schema.json")), reader.ReadToEnd());
     }
 }

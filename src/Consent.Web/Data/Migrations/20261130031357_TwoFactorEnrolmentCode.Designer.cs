@@ -72,6 +72,16 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("prev_hash");
 
+                    b.Property<string>("Seal")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("seal");
+
+                    b.Property<string>("SealKey")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("seal_key");
+
                     b.Property<long>("Seq")
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
