@@ -9,7 +9,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Api;
 
-/// <summary>Staff accounts and roles, for admins: create, change roles, deactivate and reactivate (never delete).</summary>
+/// <summary>
+/// Staff accounts and roles, for admins: create, change roles, deactivate and reactivate (never
+/// delete); resetting a password or a second factor is in <see cref="StaffResetsApi"/>.
+/// </summary>
 public static class AdminApi
 {
     public static void MapAdminApi(this IEndpointRouteBuilder app)
@@ -20,14 +23,22 @@ public static class AdminApi
         group.MapPut("/{id:guid}/roles", SetRolesAsync);
         group.MapPost("/{id:guid}/deactivate", DeactivateAsync);
         group.MapPost("/{id:guid}/reactivate", ReactivateAsync);
+        group.MapPost("/{id:guid}/password/reset", StaffResetsApi.ResetPasswordAsync);
+        group.MapPost("/{id:guid}/two-factor/reset", StaffResetsApi.ResetTwoFactorAsync);
     }
 
-    /// <summary>A staff account as an admin sees it; a deactivated account has <c>active</c> false and when it was deactivated.</summary>
-    public sealed record StaffView(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool TwoFactorEnabled, bool LockedOut,
-        bool Active, DateTimeOffset? DeactivatedAt);
+    /// <summary>
+    /// A staff account as an admin sees it; a deactivated account has <c>active</c> false and when it
+    /// was deactivated; <c>passwordChangeRequired</c> while it holds a temporary password from a reset.
+    /// </summary>
+    public record StaffView(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool TwoFactorEnabled, bool LockedOut,
+        bool Active, DateTimeOffset? DeactivatedAt, bool PasswordChangeRequired);
 
-    /// <summary>A new staff account with its initial password and roles.</summary>
-    public sealed record CreateStaff(string? Email, string? DisplayName, string? Password, IReadOnlyList<string>? Roles);
+    /// <summary>
+    /// A new staff account with its initial password and roles. With <c>passwordIsTemporary</c> (what
+    /// <c>/admin/users</c> sends) the staff member must replace the password at the first sign-in.
+    /// </summary>
+    public sealed record CreateStaff(string? Email, string? DisplayName, string? Password, IReadOnlyList<string>? Roles, bool? PasswordIsTemporary = null);
 
     /// <summary>The complete set of roles a staff account should hold; empty takes every role away.</summary>
     public sealed record SetRoles(IReadOnlyList<string>? Roles);
@@ -44,9 +55,13 @@ public static class AdminApi
         return TypedResults.Ok(views);
     }
 
-    /// <remarks>An email that any account ever had, deactivated ones included, is refused: accounts are never deleted, so an email is never reused.</remarks>
-    internal static async Task<Results<Created<StaffView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateStaff body, UserManager<StaffUser> users, TimeProvider clock)
+    /// <remarks>
+    /// An email that any account ever had, deactivated ones included, is refused: accounts are never
+    /// deleted, so an email is never reused. The answer carries the account's two-factor enrolment
+    /// code, shown this once, to give the staff member apart from the password.
+    /// </remarks>
+    internal static async Task<Results<Created<StaffResetsApi.EnrolmentCodeIssued>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateStaff body, ClaimsPrincipal caller, UserManager<StaffUser> users, TwoFactorEnrolment enrolment, TimeProvider clock)
     {
         var errors = new Dictionary<string, string[]>();
         var (email, emailError) = EmailInput.Clean(body.Email, "email", required: true);
@@ -87,7 +102,11 @@ public static class AdminApi
                 statusCode: StatusCodes.Status409Conflict);
         }
 
-        var user = new StaffUser { UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow() };
+        var user = new StaffUser
+        {
+            UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow(),
+            TemporaryPasswordExpiresAt = body.PasswordIsTemporary == true ? clock.GetUtcNow() + StaffPasswords.TemporaryLifetime : null,
+        };
         var created = await users.CreateAsync(user, body.Password!);
         if (!created.Succeeded)
         {
@@ -95,7 +114,8 @@ public static class AdminApi
         }
 
         await users.AddToRolesAsync(user, body.Roles!);
-        return TypedResults.Created($"/api/v1/admin/users/{user.Id}", await ViewAsync(users, user, clock));
+        var code = await enrolment.IssueAsync(user, StaffAccess.UserId(caller));
+        return TypedResults.Created($"/api/v1/admin/users/{user.Id}", new StaffResetsApi.EnrolmentCodeIssued(await ViewAsync(users, user, clock), code));
     }
 
     /// <remarks>
@@ -188,11 +208,11 @@ public static class AdminApi
         detail: "This is the only active admin account; make another admin first, so the clinic is never left without one.",
         statusCode: StatusCodes.Status409Conflict);
 
-    private static async Task<StaffView> ViewAsync(UserManager<StaffUser> users, StaffUser user, TimeProvider clock)
+    internal static async Task<StaffView> ViewAsync(UserManager<StaffUser> users, StaffUser user, TimeProvider clock)
     {
         var roles = await users.GetRolesAsync(user);
         var locked = user.LockoutEnd is { } end && end > clock.GetUtcNow();
         return new StaffView(user.Id, user.Email ?? "", user.DisplayName, [.. roles.Order(StringComparer.Ordinal)], user.TwoFactorEnabled, locked,
-            user.DeactivatedAt is null, user.DeactivatedAt);
+            user.DeactivatedAt is null, user.DeactivatedAt, user.TemporaryPasswordExpiresAt is not null);
     }
 }

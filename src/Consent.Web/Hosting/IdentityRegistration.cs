@@ -72,6 +72,8 @@ public static class IdentityRegistration
             .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName);
         services.AddSingleton<StaffStandings>();
         services.AddScoped<StaffSignIn>();
+        services.AddScoped<StaffPasswords>();
+        services.AddScoped<TwoFactorEnrolment>();
 
         // The cookie's own stamp check runs as often as StaffSignInCheck's database look-ups, and a
         // cookie it renews keeps the sign-in's second factor (Identity rebuilds the principal from

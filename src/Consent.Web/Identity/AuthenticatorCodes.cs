@@ -48,12 +48,23 @@ public sealed class AuthenticatorCodes(ConsentDbContext db, TimeProvider clock) 
     /// True when <paramref name="code"/> is the code of <paramref name="base32Key"/> for a step
     /// within the window, newer than any step the account used; that step is then used up.
     /// </summary>
-    public async Task<bool> AcceptAsync(StaffUser user, string base32Key, string code)
+    public async Task<bool> AcceptAsync(StaffUser user, string base32Key, string code) =>
+        MatchingStep(base32Key, code) is { } step && await ClaimAsync(user, step, refuseUsed: true);
+
+    /// <summary>
+    /// True when <paramref name="code"/> confirms a new key that is not in use yet: it is the key's
+    /// code for a step within the window, whatever steps the key in use has used; the step is then
+    /// counted as used, so the confirming code cannot also sign in.
+    /// </summary>
+    public async Task<bool> ConfirmNewKeyAsync(StaffUser user, string base32Key, string code) =>
+        MatchingStep(base32Key, code) is { } step && await ClaimAsync(user, step, refuseUsed: false);
+
+    private long? MatchingStep(string base32Key, string code)
     {
         code = code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
         if (code.Length != 6 || !code.All(char.IsAsciiDigit) || Base32(base32Key) is not { Length: > 0 } key)
         {
-            return false;
+            return null;
         }
 
         var now = clock.GetUtcNow().ToUnixTimeSeconds() / (long)Step.TotalSeconds;
@@ -61,37 +72,41 @@ public sealed class AuthenticatorCodes(ConsentDbContext db, TimeProvider clock) 
         {
             if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Code(key, step)), Encoding.ASCII.GetBytes(code)))
             {
-                return await ClaimAsync(user, step);
+                return step;
             }
         }
 
-        return false;
+        return null;
     }
 
-    /// <summary>Records the step unless it (or a later one) was already used; false when it was.</summary>
+    /// <summary>Records the step as used; with <paramref name="refuseUsed"/>, only if neither it nor a later one was used (false when it was).</summary>
     /// <remarks>
     /// Identity writes every column of the account on each update, so a request holding the account
     /// as it was before the claim would write the old step back and free the code again. The claim
     /// therefore also renews the concurrency stamp: such a stale write then fails instead, and this
     /// request's own copy of the account is brought up to date so its later writes succeed.
     /// </remarks>
-    private async Task<bool> ClaimAsync(StaffUser user, long step)
+    private async Task<bool> ClaimAsync(StaffUser user, long step, bool refuseUsed)
     {
         var stamp = Guid.NewGuid().ToString();
         var claimed = await db.Users
-            .Where(u => u.Id == user.Id && (u.LastAuthenticatorStep == null || u.LastAuthenticatorStep < step))
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LastAuthenticatorStep, step).SetProperty(u => u.ConcurrencyStamp, stamp));
+            .Where(u => u.Id == user.Id && (!refuseUsed || u.LastAuthenticatorStep == null || u.LastAuthenticatorStep < step))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.LastAuthenticatorStep, u => u.LastAuthenticatorStep == null || u.LastAuthenticatorStep < step ? step : u.LastAuthenticatorStep)
+                .SetProperty(u => u.ConcurrencyStamp, stamp));
         if (claimed != 1)
         {
             return false;
         }
 
+        // What the database now holds (a later step another request used stays), for this request's own writes.
+        var used = await db.Users.AsNoTracking().Where(u => u.Id == user.Id).Select(u => u.LastAuthenticatorStep).SingleAsync();
         var entry = db.Entry(user);
-        user.LastAuthenticatorStep = step;
+        user.LastAuthenticatorStep = used;
         user.ConcurrencyStamp = stamp;
         if (entry.State != EntityState.Detached)
         {
-            entry.Property(u => u.LastAuthenticatorStep).OriginalValue = step;
+            entry.Property(u => u.LastAuthenticatorStep).OriginalValue = used;
             entry.Property(u => u.ConcurrencyStamp).OriginalValue = stamp;
         }
 

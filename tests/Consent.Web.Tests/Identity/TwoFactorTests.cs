@@ -13,12 +13,14 @@ public sealed class TwoFactorTests(ProductionFactory factory) : IClassFixture<Pr
     [Fact]
     public async Task Auditor_WithoutSecondFactor_IsRefused_ThenAdmittedAfterSettingUpTotp()
     {
-        await CreateAsync("auditor.2fa@example.org", StaffRoles.Auditor);
+        var id = await CreateAsync("auditor.2fa@example.org", StaffRoles.Auditor);
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", await factory.LoginAsync("auditor.2fa@example.org", Password));
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/sessions")).StatusCode);
 
-        var setup = await (await client.PostAsync("/api/v1/account/two-factor/setup", null)).Content.ReadFromJsonAsync<JsonElement>();
+        // Setting up needs an admin's enrolment code besides the password (TwoFactorEnrolmentTests).
+        var enrolment = await factory.IssueEnrolmentCodeAsync(id);
+        var setup = await (await client.PostAsJsonAsync("/api/v1/account/two-factor/setup", new { enrolmentCode = enrolment })).Content.ReadFromJsonAsync<JsonElement>();
         var key = setup.GetProperty("sharedKey").GetString()!;
         Assert.StartsWith("otpauth://totp/", setup.GetProperty("authenticatorUri").GetString(), StringComparison.Ordinal);
         var wrong = await client.PostAsJsonAsync("/api/v1/account/two-factor/enable", new { code = "000000" });

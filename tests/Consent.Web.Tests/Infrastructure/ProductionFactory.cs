@@ -45,6 +45,15 @@ public class ProductionFactory : ConsentWebFactory
         return user.Id;
     }
 
+    /// <summary>A two-factor enrolment code for the account, as an admin's reset (or the reset-two-factor command) issues it.</summary>
+    public async Task<string> IssueEnrolmentCodeAsync(Guid id)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var enrolment = scope.ServiceProvider.GetRequiredService<Consent.Web.Identity.TwoFactorEnrolment>();
+        return (await enrolment.IssueAsync((await users.FindByIdAsync(id.ToString()))!, issuedBy: null)).Code;
+    }
+
     /// <summary>
     /// Creates a staff account whose second factor is already on, as if enrolled long ago, and
     /// returns the authenticator's shared key.

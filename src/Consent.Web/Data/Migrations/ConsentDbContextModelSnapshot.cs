@@ -413,9 +413,22 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("security_stamp");
 
+                    b.Property<DateTimeOffset?>("TemporaryPasswordExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("temporary_password_expires_at");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("two_factor_enabled");
+
+                    b.Property<DateTimeOffset?>("TwoFactorEnrolmentCodeExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("two_factor_enrolment_code_expires_at");
+
+                    b.Property<string>("TwoFactorEnrolmentCodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("two_factor_enrolment_code_hash");
 
                     b.Property<string>("UserName")
                         .HasMaxLength(256)
