@@ -46,7 +46,7 @@ public sealed class PatientMailTests(MailWebFactory factory) : IClassFixture<Mai
         await using var reader = await query.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.DoesNotContain(token, reader.GetString(0), StringComparison.Ordinal);
-        await RecordSessions.WaitUntilAsync(async () =>
+        await Deadline.UntilAsync("the link gone from the sent invitation's outbox payload", async () =>
         {
             await using var again = new NpgsqlCommand("SELECT payload::text FROM outbox_jobs WHERE session_id = @s AND kind = 'send-mail'", await factory.OpenDatabaseAsync());
             again.Parameters.AddWithValue("s", id);
