@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Consent.Web.Tests.Infrastructure;
@@ -34,6 +36,9 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ConnectionString = As(RuntimeRole);
         OwnerConnectionString = As(OwnerRole);
     }
+
+    /// <summary>Every line the service logged (at the levels its configuration lets through), as an operator would read them.</summary>
+    public ConcurrentQueue<string> LogLines { get; } = new();
 
     /// <summary>The superuser's connection to the server's maintenance database.</summary>
     public string ServerConnectionString { get; }
@@ -90,6 +95,8 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturedLogs(LogLines)));
     }
 
     public async Task InitializeAsync()
