@@ -103,7 +103,7 @@ for _ in $(seq 1 120); do
   fi
   sleep 0.5
 done
-[ -n "$ready" ] || { tail -20 "$WORK/service.log" "$WORK/nginx/nginx.out" >&2; fail "the service or nginx did not come up"; }
+[ -n "$ready" ] || { tail -n 20 "$WORK/service.log" "$WORK/nginx/nginx.out" >&2; fail "the service or nginx did not come up"; }
 
 # Staff accounts, as an operator creates the first ones outside Development (no demo accounts there).
 { python3 scripts/lib/proxy_walk.py staff-sql clinician@proxy.example Clinician "$PASSWORD"
@@ -120,8 +120,8 @@ esac
 if ! python3 scripts/lib/proxy_walk.py walk "https://127.0.0.1:$HTTPS_PORT" "http://127.0.0.1:$APP_PORT" \
   "$WORK/certs/fullchain.pem" "$CLIENT_IP" "$STRANGER_IP" "$PASSWORD" "$ROOT/workflows/$WORKFLOW/v1.yaml" "$WORK/tokens" > "$WORK/walk.txt"; then
   cat "$WORK/walk.txt"
-  tail -5 "$WORK/nginx/access.log" >&2
-  fail "$(tail -1 "$WORK/walk.txt")"
+  tail -n 5 "$WORK/nginx/access.log" >&2
+  fail "$(tail -n 1 "$WORK/walk.txt")"
 fi
 cat "$WORK/walk.txt" >&2
 

@@ -16,7 +16,7 @@ namespace Consent.Web.Tests.Identity;
 /// ticket of another session, the session's clinician, another clinician, auditor, ethics reviewer
 /// and admin. The rules are in docs/RELIABILITY.md ("Access").
 /// </summary>
-public sealed class AccessMatrixTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+public sealed class AccessMatrixTests(RecordsWebFactory factory) : IClassFixture<RecordsWebFactory>
 {
     private const string OtherPassword = "another clinician password";
 

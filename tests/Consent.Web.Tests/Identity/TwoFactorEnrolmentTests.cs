@@ -12,24 +12,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Consent.Web.Tests.Identity;
 
-/// <summary>The service in Production, keeping its log lines for the tests to read.</summary>
-public sealed class LoggedProductionFactory : ProductionFactory
-{
-    public ConcurrentQueue<string> Lines { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Lines)));
-    }
-}
-
 /// <summary>
 /// Enrolling a second factor needs more than the password: the outside review enrolled an
 /// authenticator for a new Auditor (and an Admin) knowing only the password an admin chose, took
 /// their full reach, and the real user could never sign in again, since no admin could reset it.
 /// </summary>
-public sealed partial class TwoFactorEnrolmentTests(LoggedProductionFactory factory) : IClassFixture<LoggedProductionFactory>
+public sealed partial class TwoFactorEnrolmentTests(ProductionFactory factory) : IClassFixture<ProductionFactory>
 {
     private const string Password = ProductionFactory.Password;
 
@@ -73,7 +61,7 @@ public sealed partial class TwoFactorEnrolmentTests(LoggedProductionFactory fact
         Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/api/v1/sessions")).StatusCode);
 
         var id = account.GetProperty("id").GetString()!;
-        var lines = factory.Lines.ToArray();
+        var lines = factory.LogLines.ToArray();
         Assert.Contains(lines, l => l.Contains("turned on two-factor", StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("issued a two-factor enrolment code", StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(enrolment, StringComparison.Ordinal) || l.Contains(key, StringComparison.Ordinal));
@@ -102,8 +90,8 @@ public sealed partial class TwoFactorEnrolmentTests(LoggedProductionFactory fact
         var me = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/account")).GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/v1/admin/users/{me}/two-factor/reset", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/admin/users/{Guid.NewGuid()}/two-factor/reset", null)).StatusCode);
-        Assert.Contains(factory.Lines, l => l.Contains("reset the second factor", StringComparison.Ordinal) && l.Contains(id!, StringComparison.Ordinal));
-        Assert.DoesNotContain(factory.Lines, l => l.Contains(enrolment, StringComparison.Ordinal));
+        Assert.Contains(factory.LogLines, l => l.Contains("reset the second factor", StringComparison.Ordinal) && l.Contains(id!, StringComparison.Ordinal));
+        Assert.DoesNotContain(factory.LogLines, l => l.Contains(enrolment, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -27,12 +27,11 @@ public static class RecordSessions
         return (session, patient);
     }
 
-    /// <summary>The record once issued (polls for up to 30 s: the outbox worker issues it in the background).</summary>
+    /// <summary>The record once issued (the outbox worker issues it in the background; polled until <see cref="Deadline"/>).</summary>
     public static async Task<byte[]> WaitForRecordAsync(HttpClient staff, Guid sessionId, string? kind = null)
     {
         var url = $"/api/v1/sessions/{sessionId}/record.pdf" + (kind is null ? "" : $"?kind={kind}");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        return await Deadline.ValueAsync($"the {kind ?? "record"} of session {sessionId}", async () =>
         {
             using var response = await staff.GetAsync(url);
             if (response.StatusCode == HttpStatusCode.OK)
@@ -41,9 +40,8 @@ public static class RecordSessions
             }
 
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-            Assert.True(DateTime.UtcNow < deadline, $"No {kind ?? "record"} for session {sessionId} after 30 s.");
-            await Task.Delay(100);
-        }
+            return null;
+        });
     }
 
     /// <summary>The RecordIssued events of the session's chain (and whether the chain verifies).</summary>
@@ -52,17 +50,6 @@ public static class RecordSessions
         var chain = JsonNode.Parse(await staff.GetStringAsync($"/api/v1/sessions/{sessionId}/events"))!;
         var issued = chain["events"]!.AsArray().Select(e => e!.AsObject()).Where(e => e["type"]!.GetValue<string>() == "RecordIssued").ToList();
         return (chain["verified"]!.GetValue<bool>(), issued);
-    }
-
-    /// <summary>Polls until <paramref name="condition"/> holds, for up to 30 s.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
-            await Task.Delay(100);
-        }
     }
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -52,7 +52,9 @@ public sealed class WorkflowDiagramTests
     public void ToMermaid_WorksForTheRepositoryWorkflows()
     {
         var load = WorkflowCatalog.Load(RepositoryRoot.Path);
-        foreach (var workflow in load.Catalog?.Workflows ?? [])
+        Assert.True(load.Succeeded, string.Join("\n", load.Errors));
+        Assert.NotEmpty(load.Catalog!.Workflows);
+        foreach (var workflow in load.Catalog.Workflows)
         {
             var mermaid = WorkflowDiagram.ToMermaid(workflow.Definition);
             Assert.All(workflow.Definition.Steps, s => Assert.Contains(s.Id, mermaid, StringComparison.Ordinal));

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Consent.Web.Tests.Infrastructure;
 
-/// <summary>Keeps every log line the service writes (level, message, exception and scopes), for tests that read the log.</summary>
-public sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider, ISupportExternalScope
+/// <summary>
+/// A logger provider that keeps every line (level, message, exception and scopes) in a queue a test
+/// reads: what an operator would see in the service's log.
+/// </summary>
+public sealed class CapturedLogs(ConcurrentQueue<string> lines) : ILoggerProvider, ISupportExternalScope
 {
     private IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
 
