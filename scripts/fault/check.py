@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Checks a fault-test run against the database: nothing acknowledged may be missing.
 
-Usage: check.py SUMMARY.json PG_PORT DATABASE NAME [--outage START END] [--records]
-Prints one line of figures and exits non-zero when anything was lost or an answer was wrong.
+Usage: check.py SUMMARY.json PG_PORT DATABASE NAME [--outage START END] [--records] [--after TIME]
+Prints one line of figures and exits non-zero when anything was lost or an answer was wrong, and
+also when the run proved nothing: no request sent, no submission acknowledged or no session
+completed (a failed login passes every other check), no record job with --records, or no 2xx
+answer after TIME (a restart, as a Unix time) with --after.
 """
 import json
 import subprocess
@@ -20,6 +23,12 @@ def main():
     args = sys.argv[5:]
     summary = json.load(open(summary_path, encoding="utf-8"))
     problems = []
+
+    # A run that did nothing loses nothing: a failed login or a dead service must not pass.
+    for what, count in (("requests sent", summary["sent"]), ("submissions acknowledged", len(summary["acknowledged"])),
+                        ("sessions completed", len(summary["completed"]))):
+        if count == 0:
+            problems.append(f"no {what}: the load did not run")
 
     stored_keys = {(row[0], row[1]) for row in sql(port, database, "SELECT session_id, key FROM idempotency_keys")}
     lost = [pair for pair in summary["acknowledged"] if tuple(pair) not in stored_keys]
@@ -47,7 +56,17 @@ def main():
         problems.append(f"{len(gaps)} session(s) whose events have gaps or extras")
 
     extra = ""
+    if "--after" in args:
+        after_time = float(args[args.index("--after") + 1])
+        answered_after = sum(1 for t, status in summary["timeline"] if t >= after_time and 200 <= status < 300)
+        if answered_after == 0:
+            problems.append("no 2xx answer after the restart")
+        extra += f", 2xx after the restart {answered_after}"
+
     if "--records" in args:
+        jobs = int(sql(port, database, "SELECT count(*) FROM outbox_jobs WHERE kind = 'issue-record'")[0][0])
+        if jobs == 0:
+            problems.append("no record job at all: nothing was checked for records")
         twice = sql(port, database, """
             SELECT session_id FROM consent_events WHERE type = 'RecordIssued'
             GROUP BY session_id, payload->>'kind' HAVING count(*) > 1""")
@@ -61,7 +80,7 @@ def main():
         pending = sql(port, database, "SELECT count(*) FROM outbox_jobs WHERE completed_at IS NULL AND kind = 'issue-record'")[0][0]
         if pending != "0":
             problems.append(f"{pending} record job(s) still pending")
-        extra = f", records {len(with_record)} for {len(completed)} completed sessions"
+        extra += f", records {len(with_record)} for {len(completed)} completed sessions ({jobs} record jobs)"
 
     if "--outage" in args:
         i = args.index("--outage")

@@ -12,8 +12,6 @@ namespace Consent.EndToEnd.Tests;
 [Collection(BrowserTests.Name)]
 public sealed class ClinicianAndAuditorTests(ServiceHost host)
 {
-    private static readonly TimeSpan Live = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task QuestionAnsweredOnTheClinicianPage_ThenSignedCountersignedAndAudited()
     {
@@ -61,7 +59,7 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
         Assert.Contains("Your answer was sent", await clinician.InnerTextAsync("main"), StringComparison.Ordinal);
 
         // The waiting page checks for news on its own and moves on to the certification screen.
-        await patientPage.Locator("a[href$='/sign']").WaitForAsync(new() { Timeout = (float)Live.TotalMilliseconds });
+        await patientPage.Locator("a[href$='/sign']").WaitForAsync(new() { Timeout = (float)Deadline.Limit.TotalMilliseconds });
         Assert.Contains("Please do not eat for 6 hours", await patientPage.InnerTextAsync("main"), StringComparison.Ordinal);
         Assert.Equal(Kind.Waiting, await walker.WalkAsync());
 
@@ -79,7 +77,7 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
         await staffCheck.CaptureAsync(clinician, "session-completed");
 
         // The patient's "signed" page notices the countersignature and shows the completion page.
-        await patientPage.Locator("a[href$='/record.pdf']").WaitForAsync(new() { Timeout = (float)Live.TotalMilliseconds });
+        await patientPage.Locator("a[href$='/record.pdf']").WaitForAsync(new() { Timeout = (float)Deadline.Limit.TotalMilliseconds });
         await check.CaptureAsync(patientPage, "completed", "completed");
 
         await clinician.GotoAsync("/clinician");
@@ -127,12 +125,7 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
         Assert.Equal("You withdrew your consent", await patientPage.InnerTextAsync("h1"));
         await check.CaptureAsync(patientPage, "withdrawn", "withdrawn");
         var withdrawal = (await patientPage.GetAttributeAsync("a[href$='kind=Withdrawal']", "href"))!;
-        var until = DateTime.UtcNow.AddSeconds(90);
-        while (!(await patientContext.APIRequest.GetAsync(withdrawal)).Ok)
-        {
-            Assert.True(DateTime.UtcNow < until, "No withdrawal record 90 s after the withdrawal.");
-            await Task.Delay(500);
-        }
+        await Deadline.UntilAsync("the withdrawal record", async () => (await patientContext.APIRequest.GetAsync(withdrawal)).Ok);
 
         await clinician.GotoAsync(sessionPath);
         Assert.Equal("Withdrawn", await clinician.Locator(".status").First.InnerTextAsync());
@@ -181,12 +174,7 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
     private static async Task<string> DownloadRecordAsync(IPage page, IBrowserContext context, string selector)
     {
         var href = await page.GetAttributeAsync(selector, "href");
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!(await context.APIRequest.GetAsync(href!)).Ok)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "No signed record 90 s after the session ended.");
-            await Task.Delay(500);
-        }
+        await Deadline.UntilAsync("the signed record after the session ended", async () => (await context.APIRequest.GetAsync(href!)).Ok);
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator(selector).First.ClickAsync());
         Assert.EndsWith(".pdf", download.SuggestedFilename, StringComparison.OrdinalIgnoreCase);

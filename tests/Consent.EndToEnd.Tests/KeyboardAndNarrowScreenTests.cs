@@ -77,24 +77,17 @@ public sealed class KeyboardAndNarrowScreenTests(ServiceHost host)
     {
         await page.EvaluateAsync("() => { window.__before = true; }");
         await page.Keyboard.PressAsync(key);
-        for (var i = 0; i < 100; i++)
+        await Deadline.UntilAsync($"a new page after pressing {key}", async () =>
         {
             try
             {
-                if (await page.EvaluateAsync<bool>("() => window.__before !== true && document.readyState !== 'loading'"))
-                {
-                    return;
-                }
+                return await page.EvaluateAsync<bool>("() => window.__before !== true && document.readyState !== 'loading'");
             }
             catch (PlaywrightException)
             {
-                // The old page went away while we asked; the new one is on its way.
+                return false; // the old page went away while we asked; the new one is on its way
             }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Pressing {key} did not lead to a new page.");
+        });
     }
 
     private static async Task AssertFitsAsync(IPage page)

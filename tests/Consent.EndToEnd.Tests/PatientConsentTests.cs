@@ -19,7 +19,7 @@ public sealed class PatientConsentTests(ServiceHost host)
         var session = await StaffApi.StartAsync(host, patient, language);
         await using var context = await host.NewContextAsync(screen);
         var page = await context.NewPageAsync();
-        var check = new PageCheck(page, $"consent-{language}-{screen.ToString().ToLowerInvariant()}", axe: true, axeScope: "consent-" + language);
+        var check = new PageCheck(page, $"consent-{language}-{screen.ToString().ToLowerInvariant()}", axe: true);
         var walker = new PatientWalker(page, check, patient);
 
         await walker.OpenAsync(session.PatientPath);

@@ -1,76 +1,90 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Text.Encodings.Web;
 using Consent.Web.Data.Entities;
+using Consent.Web.Hosting;
 using Consent.Web.Identity;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Staff;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Consent.Web.Api;
 
-/// <summary>The signed-in staff member's own account: who am I, and TOTP two-factor set-up.</summary>
+/// <summary>The signed-in staff member's own account: who am I, the password, and TOTP two-factor set-up (use cases in UseCases/Staff/OwnAccount.cs).</summary>
+/// <remarks>An account that no longer exists answers a bare 401, as a sign-in that names nobody.</remarks>
 public static class AccountApi
 {
     public static void MapAccountApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/account").WithTags("Account").RequireAuthorization(Policies.Staff);
         group.MapGet("/", GetAsync);
+        group.MapPost("/password", ChangePasswordAsync);
         group.MapPost("/two-factor/setup", SetupTwoFactorAsync);
         group.MapPost("/two-factor/enable", EnableTwoFactorAsync);
     }
 
-    /// <summary>The signed-in staff member.</summary>
-    public sealed record AccountView(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool TwoFactorEnabled);
+    /// <summary>The current password and the new one.</summary>
+    public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
 
-    /// <summary>The shared key and otpauth URI for an authenticator app.</summary>
-    public sealed record TwoFactorSetup(string SharedKey, string AuthenticatorUri);
+    /// <summary>
+    /// What starts a two-factor set-up: the one-time enrolment code from an admin while two-factor is
+    /// off, or a code from the authenticator in use to replace it.
+    /// </summary>
+    public sealed record TwoFactorStart(string? EnrolmentCode, string? Code);
 
     /// <summary>A code from the authenticator app.</summary>
     public sealed record TwoFactorCode(string? Code);
 
-    internal static async Task<Results<Ok<AccountView>, UnauthorizedHttpResult>> GetAsync(ClaimsPrincipal principal, UserManager<StaffUser> users)
-    {
-        var user = await users.GetUserAsync(principal);
-        if (user is null)
-        {
-            return TypedResults.Unauthorized();
-        }
+    internal static async Task<Results<Ok<AccountView>, UnauthorizedHttpResult>> GetAsync(ClaimsPrincipal principal, OwnAccount account) =>
+        await account.ViewAsync(principal) is Outcome<AccountView>.Ok done ? TypedResults.Ok(done.Value) : TypedResults.Unauthorized();
 
-        var roles = await users.GetRolesAsync(user);
-        return TypedResults.Ok(new AccountView(user.Id, user.Email ?? "", user.DisplayName, [.. roles.Order(StringComparer.Ordinal)], user.TwoFactorEnabled));
+    /// <summary>
+    /// Changes the password. Every other sign-in of the account ends (its security stamp changes); the
+    /// caller gets a new bearer token (and a renewed cookie, when it used one) to carry on.
+    /// </summary>
+    internal static async Task<Results<Ok<AuthApi.BearerToken>, UnauthorizedHttpResult, ValidationProblem>> ChangePasswordAsync(
+        PasswordChange body, ClaimsPrincipal principal, HttpContext http, OwnAccount account,
+        SignInManager<StaffUser> signIn, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
+    {
+        switch (await account.ChangePasswordAsync(principal, body.CurrentPassword, body.NewPassword))
+        {
+            case Outcome<StaffUser>.Ok { Value: var user }:
+                var secondFactor = new Claim(Policies.TwoFactorClaim, principal.HasClaim(Policies.TwoFactorClaim, "true") ? "true" : "false");
+                if (http.Request.Cookies.ContainsKey(IdentityRegistration.StaffCookie))
+                {
+                    await signIn.SignInWithClaimsAsync(user, isPersistent: false, [secondFactor]);
+                }
+
+                return TypedResults.Ok(await AuthApi.IssueAsync(user, secondFactor, signIn, bearer, clock));
+            case Outcome<StaffUser>.Invalid invalid:
+                return TypedResults.ValidationProblem(invalid.Errors);
+            default:
+                return TypedResults.Unauthorized();
+        }
     }
 
-    internal static async Task<Results<Ok<TwoFactorSetup>, UnauthorizedHttpResult>> SetupTwoFactorAsync(ClaimsPrincipal principal, UserManager<StaffUser> users)
-    {
-        var user = await users.GetUserAsync(principal);
-        if (user is null)
+    /// <summary>
+    /// A new shared key, which works once a code from it confirms it (<c>enable</c>). Needs the
+    /// admin's one-time enrolment code, or, to replace an authenticator, a code from the current one:
+    /// the password alone does not let anyone attach their own authenticator to the account.
+    /// </summary>
+    internal static async Task<Results<Ok<TwoFactorSetup>, UnauthorizedHttpResult, ValidationProblem>> SetupTwoFactorAsync(
+        TwoFactorStart? body, ClaimsPrincipal principal, OwnAccount account) =>
+        await account.StartTwoFactorAsync(principal, body?.EnrolmentCode, body?.Code) switch
         {
-            return TypedResults.Unauthorized();
-        }
+            Outcome<TwoFactorSetup>.Ok done => TypedResults.Ok(done.Value),
+            Outcome<TwoFactorSetup>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => TypedResults.Unauthorized(),
+        };
 
-        await users.ResetAuthenticatorKeyAsync(user);
-        var key = await users.GetAuthenticatorKeyAsync(user) ?? "";
-        var uri = string.Format(CultureInfo.InvariantCulture, "otpauth://totp/{0}:{1}?secret={2}&issuer={0}&digits=6",
-            UrlEncoder.Default.Encode("Consent"), UrlEncoder.Default.Encode(user.Email ?? ""), key);
-        return TypedResults.Ok(new TwoFactorSetup(key, uri));
-    }
-
+    /// <summary>Turns two-factor on with the key from set-up, and ends every sign-in of the account: sign in again with the next code.</summary>
     internal static async Task<Results<NoContent, UnauthorizedHttpResult, ValidationProblem>> EnableTwoFactorAsync(
-        TwoFactorCode body, ClaimsPrincipal principal, UserManager<StaffUser> users)
-    {
-        var user = await users.GetUserAsync(principal);
-        if (user is null)
+        TwoFactorCode body, ClaimsPrincipal principal, OwnAccount account) =>
+        await account.ConfirmTwoFactorAsync(principal, body.Code) switch
         {
-            return TypedResults.Unauthorized();
-        }
-
-        var code = (body.Code ?? "").Replace(" ", "", StringComparison.Ordinal);
-        if (code.Length == 0 || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["The code is not valid. Check the time on your phone and try the current code."] });
-        }
-
-        await users.SetTwoFactorEnabledAsync(user, true);
-        return TypedResults.NoContent();
-    }
+            Outcome<StaffUser>.Ok => TypedResults.NoContent(),
+            Outcome<StaffUser>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => TypedResults.Unauthorized(),
+        };
 }

@@ -1,12 +1,16 @@
 using System.Security.Claims;
 using Consent.Web.Identity;
+using Consent.Web.Sessions;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Consent.Web.Api;
 
-/// <summary>Staff accounts and roles, for admins (use cases in UseCases/Staff).</summary>
+/// <summary>
+/// Staff accounts and roles, for admins: create, change roles, deactivate and reactivate (never
+/// delete); resetting a password or a second factor is in <see cref="StaffResetsApi"/>. Use cases in UseCases/Staff.
+/// </summary>
 /// <remarks>The handlers keep typed results so the OpenAPI document lists each answer.</remarks>
 public static class AdminApi
 {
@@ -18,18 +22,30 @@ public static class AdminApi
         group.MapPut("/{id:guid}/roles", SetRolesAsync);
         group.MapPost("/{id:guid}/deactivate", DeactivateAsync);
         group.MapPost("/{id:guid}/reactivate", ReactivateAsync);
+        group.MapPost("/{id:guid}/password/reset", StaffResetsApi.ResetPasswordAsync);
+        group.MapPost("/{id:guid}/two-factor/reset", StaffResetsApi.ResetTwoFactorAsync);
     }
 
     internal static async Task<Ok<List<StaffView>>> ListAsync(StaffAdministration admin) => TypedResults.Ok(await admin.ListAsync());
 
-    internal static async Task<Results<Created<StaffView>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateStaff body, StaffAdministration admin) =>
-        await admin.CreateAsync(body) switch
+    /// <remarks>
+    /// An email that any account ever had, deactivated ones included, is refused: accounts are never
+    /// deleted, so an email is never reused. The answer carries the account's two-factor enrolment
+    /// code, shown this once, to give the staff member apart from the password.
+    /// </remarks>
+    internal static async Task<Results<Created<EnrolmentCodeIssued>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateStaff body, ClaimsPrincipal caller, StaffAdministration admin) =>
+        await admin.CreateAsync(body, StaffAccess.UserId(caller)) switch
         {
-            Outcome<StaffView>.Ok done => TypedResults.Created($"/api/v1/admin/users/{done.Value.Id}", done.Value),
-            Outcome<StaffView>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            Outcome<EnrolmentCodeIssued>.Ok done => TypedResults.Created($"/api/v1/admin/users/{done.Value.Id}", done.Value),
+            Outcome<EnrolmentCodeIssued>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
             var other => OutcomeResults.Problem(other),
         };
 
+    /// <remarks>
+    /// The account's existing sign-ins end (its security stamp is rotated); it signs in again to use
+    /// its new roles. An empty set parks an account that can still sign in and reach only itself.
+    /// </remarks>
     internal static async Task<Results<Ok<StaffView>, NotFound, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
         Guid id, SetRoles body, StaffAdministration admin) =>
         await admin.SetRolesAsync(id, body) switch
@@ -40,6 +56,7 @@ public static class AdminApi
             var other => OutcomeResults.Problem(other),
         };
 
+    /// <summary>Ends every sign-in of the account and refuses new ones; idempotent.</summary>
     internal static async Task<Results<Ok<StaffView>, NotFound, ProblemHttpResult>> DeactivateAsync(Guid id, ClaimsPrincipal caller, StaffAdministration admin) =>
         await admin.DeactivateAsync(id, caller) switch
         {
@@ -48,6 +65,7 @@ public static class AdminApi
             var other => OutcomeResults.Problem(other),
         };
 
+    /// <summary>Lets the account sign in again, with the roles it held; idempotent.</summary>
     internal static async Task<Results<Ok<StaffView>, NotFound>> ReactivateAsync(Guid id, StaffAdministration admin) =>
         await admin.ReactivateAsync(id) is Outcome<StaffView>.Ok done ? TypedResults.Ok(done.Value) : TypedResults.NotFound();
 }

@@ -46,6 +46,7 @@ public static class OutcomeResults
     private static int StatusOf(RefusedAs kind) => kind switch
     {
         RefusedAs.Invalid => StatusCodes.Status400BadRequest,
+        RefusedAs.SignedOut => StatusCodes.Status401Unauthorized,
         RefusedAs.Forbidden => StatusCodes.Status403Forbidden,
         RefusedAs.NotFound => StatusCodes.Status404NotFound,
         RefusedAs.Conflict => StatusCodes.Status409Conflict,

@@ -16,7 +16,7 @@ namespace Consent.Web.Audit;
 /// whole file, it names its session, the chain has a RecordIssued event for exactly those bytes, and
 /// the chain's event the record was signed over still has the hash it was signed with.
 /// </summary>
-public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
+public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventSeals seals)
 {
     private const int Batch = 200;
 
@@ -26,10 +26,13 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
         var sessions = 0;
         var events = 0;
         var records = 0;
-        var issued = new Dictionary<(Guid, string), string>();
         Guid? after = null;
         while (true)
         {
+            // One snapshot per page of sessions for their heads, events and records. A record commits
+            // with its RecordIssued event; read in separate snapshots, a record issued in between was
+            // seen without its event and raised a false tamper alarm on an honest session.
+            await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
             var page = await db.Sessions.AsNoTracking()
                 .Where(s => after == null || s.Id.CompareTo(after.Value) > 0)
                 .OrderBy(s => s.Id).Take(Batch)
@@ -41,17 +44,13 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
             }
 
             var ids = page.Select(p => p.Id).ToList();
-            // Re-read the page's chain heads in the same snapshot as their events, so a session
-            // written meanwhile is never reported as broken.
-            await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-            var heads = await db.Sessions.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => (s.LastSeq, s.LastHash), ct);
             var rows = await db.Events.AsNoTracking().Where(e => ids.Contains(e.SessionId)).OrderBy(e => e.SessionId).ThenBy(e => e.Seq).ToListAsync(ct);
-            var bySession = rows.GroupBy(e => e.SessionId).ToDictionary(g => g.Key, g => g.ToList());
+            var chains = rows.GroupBy(e => e.SessionId).ToDictionary(g => g.Key, g => g.ToList());
+            var issued = new Dictionary<(Guid, string), string>();
             foreach (var session in page)
             {
-                var chain = bySession.GetValueOrDefault(session.Id) ?? [];
-                var (lastSeq, lastHash) = heads.GetValueOrDefault(session.Id, (session.LastSeq, session.LastHash));
-                var check = EventChain.Verify(chain, lastSeq, lastHash);
+                var chain = chains.GetValueOrDefault(session.Id) ?? [];
+                var check = EventChain.Verify(chain, session.LastSeq, session.LastHash, seals);
                 if (!check.Verified)
                 {
                     findings.Add(new AuditFinding(session.Id, check.Problem ?? "the event chain does not verify", check.BrokenAtSeq));
@@ -69,27 +68,23 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
                 events += chain.Count;
             }
 
-            await snapshot.CommitAsync(ct);
-            after = page[^1].Id;
-        }
-
-        var recordIds = await db.Records.AsNoTracking().OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
-        foreach (var id in recordIds)
-        {
-            var record = await db.Records.AsNoTracking().SingleAsync(r => r.Id == id, ct);
-            records++;
-            var verification = RecordVerifier.Verify(record.Pdf, null);
-            findings.AddRange(CheckRecord(record, verification, issued));
-            if (verification.IsIntact && verification.ChainSequence is { } seq)
+            // One PDF in memory at a time, still inside the page's snapshot.
+            var recordIds = await db.Records.AsNoTracking().Where(r => ids.Contains(r.SessionId)).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
+            foreach (var id in recordIds)
             {
-                // The record was signed over this event's hash; a chain rewritten since, hashes recomputed, no longer has it.
-                var stored = await db.Events.AsNoTracking().Where(e => e.SessionId == record.SessionId && e.Seq == seq)
-                    .Select(e => e.Hash).FirstOrDefaultAsync(ct);
-                if (SignedChainHeads.Compare(record.SessionId, record.Kind, verification, stored) is { } broken)
+                var record = await db.Records.AsNoTracking().SingleAsync(r => r.Id == id, ct);
+                records++;
+                var verification = RecordVerifier.Verify(record.Pdf, null);
+                findings.AddRange(CheckRecord(record, verification, issued));
+                // The record was signed over an event's hash; a chain rewritten since, hashes recomputed, no longer has it.
+                if (verification.IsIntact && SignedChainHeads.Compare(record.SessionId, record.Kind, verification, chains.GetValueOrDefault(record.SessionId) ?? []) is { } broken)
                 {
                     findings.Add(new AuditFinding(record.SessionId, broken.Problem!, broken.BrokenAtSeq, record.Id));
                 }
             }
+
+            await snapshot.CommitAsync(ct);
+            after = page[^1].Id;
         }
 
         return new AuditReport(clock.GetUtcNow(), sessions, events, records, findings);

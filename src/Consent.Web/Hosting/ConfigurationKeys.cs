@@ -40,6 +40,7 @@ public static class ConfigurationKeys
         ["Proxy:KnownNetworks"] = "Networks (CIDR, e.g. 172.28.0.0/24) of such proxies, comma-separated (default none).",
         ["Audit:IntervalMinutes"] = "How often the service re-checks every chain and record (default 15; 0 turns it off).",
         ["Audit:FirstRunAfterSeconds"] = "Delay before the first audit after start-up (default 20).",
+        ["Outbox:RunWorker"] = "Run background jobs (records, patient mail, expiry) on this node (default true; at least one node must).",
         ["Workflows:ApproveInDevelopment"] = "Development: approve newly loaded workflow versions automatically (default true).",
         ["Smtp:Host"] = "SMTP server for invitations and copies (Development writes .eml files instead).",
         ["Smtp:Port"] = "SMTP port (default 587).",

@@ -23,6 +23,8 @@ public static class UseCaseRegistration
         services.AddScoped<PatientActions>();
         services.AddScoped<WorkflowReviews>();
         services.AddScoped<StaffAdministration>();
+        services.AddScoped<StaffResets>();
+        services.AddScoped<OwnAccount>();
         services.AddScoped<AuditTrail>();
         return services;
     }

@@ -7,10 +7,12 @@ namespace Consent.Web.Outbox;
 /// <summary>
 /// Runs outbox jobs on every node: each job is claimed by one node at a time with
 /// <c>FOR UPDATE SKIP LOCKED</c> and a lease, so a node that dies mid-job leaves it to another
-/// after the lease runs out. Failed jobs are retried with back-off.
+/// after the lease runs out. Failed jobs are retried with back-off. <c>Outbox:RunWorker=false</c>
+/// keeps a node from running them in the background (the jobs wait for a node that does).
 /// </summary>
 public sealed class OutboxWorker(
-    IServiceScopeFactory scopes, OutboxSignal queue, IEnumerable<IOutboxHandler> handlers, TimeProvider clock, ILogger<OutboxWorker> logger)
+    IServiceScopeFactory scopes, OutboxSignal queue, IEnumerable<IOutboxHandler> handlers, TimeProvider clock, IConfiguration configuration,
+    ILogger<OutboxWorker> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -20,6 +22,12 @@ public sealed class OutboxWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!configuration.GetValue("Outbox:RunWorker", true))
+        {
+            logger.LogInformation("Outbox: this node runs no background jobs (Outbox:RunWorker is false).");
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             bool worked;

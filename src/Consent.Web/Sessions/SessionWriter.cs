@@ -19,7 +19,7 @@ namespace Consent.Web.Sessions;
 /// node sharing the database; the unique (session_id, seq) index backs it up.
 /// </remarks>
 public sealed class SessionWriter(
-    ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states)
+    ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states, EventSeals seals)
 {
     /// <summary>
     /// Applies one request: locks the session (with <see cref="SessionWriteRequest.LinkHash"/>, only while
@@ -201,7 +201,7 @@ public sealed class SessionWriter(
     public static RecordedEvent ToRecorded(ConsentEvent e) =>
         new(e.Seq, e.Type, e.StepId, JsonNode.Parse(e.Payload)?.AsObject() ?? [], e.ContentHash, e.Actor, e.At);
 
-    private static List<ConsentEvent> Append(ConsentSession session, IReadOnlyList<NewEvent> events, Actor actor, DateTimeOffset now)
+    private List<ConsentEvent> Append(ConsentSession session, IReadOnlyList<NewEvent> events, Actor actor, DateTimeOffset now)
     {
         var rows = new List<ConsentEvent>(events.Count);
         var previous = string.IsNullOrEmpty(session.LastHash) ? EventChain.Genesis : session.LastHash;
@@ -221,6 +221,7 @@ public sealed class SessionWriter(
                 At = now,
             };
             EventChain.Seal(row, previous);
+            seals.Seal(row);
             previous = row.Hash;
             rows.Add(row);
         }

@@ -49,7 +49,7 @@ public sealed record ChainReport(bool Verified, long? BrokenAtSeq, string? Probl
 public sealed record SignedChainHeadReport(long Seq, string Hash, bool MatchesChain);
 
 /// <summary>Checks an uploaded record against the service certificate, the stored records and the event chains.</summary>
-public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
+public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, EventSeals seals)
 {
     /// <summary>Largest upload checked (records are well under a megabyte): the API and the auditor's page both hold to it.</summary>
     public const int MaxUploadBytes = 20 * 1024 * 1024;
@@ -60,6 +60,11 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
         var problems = new List<string>(v.Problems);
         var signature = new SignatureReport(v.HasSignature, v.SubFilter, v.CoversWholeFile, v.DigestMatches, v.SignatureValid, v.IsIntact, v.SigningTime, v.UnsignedBytes);
         var certificate = v.Certificate is { } c ? new CertificateReport(c.Subject, c.ThumbprintSha256, c.NotBefore, c.NotAfter, v.Trusted) : null;
+
+        // One snapshot for the stored record, the session row and its events. A record commits with
+        // its RecordIssued event and the session's new head; read separately, an event appended in
+        // between made an honest chain look broken or a stored record look unlogged (as in the audit).
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
         // A file we stored is found by its hash even if its document information were unreadable.
         var stored = await db.Records.AsNoTracking().Where(r => r.Sha256 == v.FileSha256)
@@ -98,7 +103,7 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
         }
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash);
+        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash, seals);
         var logged = events.Where(e => e.Type == EventTypes.RecordIssued)
             .Any(e => RecordIssuedPayload.From(SessionWriter.ToRecorded(e).Payload).Sha256 == v.FileSha256);
         if (!chain.Verified)

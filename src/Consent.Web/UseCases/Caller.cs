@@ -13,7 +13,7 @@ public sealed record Caller(ClaimsPrincipal User, string? Ip, string? UserAgent,
     public static Caller From(HttpContext http) => new(
         http.User,
         http.Connection.RemoteIpAddress?.ToString(),
-        http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null,
+        UserAgentText.Clean(http.Request.Headers.UserAgent.ToString()),
         $"{http.Request.Scheme}://{http.Request.Host}");
 
     /// <summary>The signed-in staff member's id, if any.</summary>

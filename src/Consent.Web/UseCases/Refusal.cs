@@ -10,6 +10,9 @@ public enum RefusedAs
     /// <summary>The request as a whole is not acceptable (400).</summary>
     Invalid,
 
+    /// <summary>The caller's sign-in names no account any more (401).</summary>
+    SignedOut,
+
     /// <summary>The caller must prove who they are again (403).</summary>
     Forbidden,
 

@@ -8,6 +8,8 @@ namespace Consent.EndToEnd.Tests.Infrastructure;
 /// Saves a full-page screenshot of every page a flow visits (tests/test-output/screenshots/) and,
 /// where asked, runs axe on it: no serious or critical violation may remain. Also collects console
 /// errors, which is where a Content-Security-Policy violation (an inline script or style) shows up.
+/// Nothing is shared between instances, so what a test checks does not depend on which tests ran
+/// before it.
 /// </summary>
 public sealed class PageCheck
 {
@@ -16,23 +18,20 @@ public sealed class PageCheck
     private readonly string prefix;
     private readonly bool axe;
     private readonly List<string> consoleErrors = [];
-    /// <summary>Page kinds already checked by axe, per scope, across tests (see <see cref="PageCheck(IPage, string, bool, string?)"/>).</summary>
-    private static readonly HashSet<string> SharedChecked = new(StringComparer.Ordinal);
-
     private readonly HashSet<string> axeChecked = new(StringComparer.Ordinal);
-    private readonly string? axeScope;
-    private int count;
+    private readonly List<string> captured = [];
 
-    /// <param name="axeScope">
-    /// When set, a page kind is checked by axe once in this scope across all tests (say, once per
-    /// language for the four runs of the whole consent), rather than once per test.
-    /// </param>
-    public PageCheck(IPage page, string prefix, bool axe, string? axeScope = null)
+    public PageCheck(IPage page, string prefix, bool axe)
     {
         this.prefix = prefix;
         this.axe = axe;
-        this.axeScope = axeScope;
         Directory.CreateDirectory(ScreenshotFolder);
+        // Screenshots an earlier run left under this prefix would be mistaken for this run's.
+        foreach (var stale in Directory.EnumerateFiles(ScreenshotFolder, prefix + "-*.png").Where(f => IsNumberedUnder(prefix, f)))
+        {
+            File.Delete(stale);
+        }
+
         page.Console += (_, message) =>
         {
             if (message.Type == "error" && !message.Text.Contains("Failed to load resource", StringComparison.Ordinal))
@@ -54,15 +53,19 @@ public sealed class PageCheck
 
     public List<string> AxeFindings { get; } = [];
 
+    /// <summary>The names of the pages this check captured, in order (what a test may assert on, rather than the folder).</summary>
+    public IReadOnlyList<string> Captured => captured;
+
     /// <summary>
     /// Saves a screenshot named <paramref name="name"/>; runs axe once per <paramref name="kind"/> of page
     /// (pages of one kind share their markup and differ only in the workflow's text), or on every page when no kind is given.
     /// </summary>
     public async Task CaptureAsync(IPage page, string name, string? kind = null)
     {
-        var file = Path.Combine(ScreenshotFolder, $"{prefix}-{++count:00}-{name}.png");
+        captured.Add(name);
+        var file = Path.Combine(ScreenshotFolder, $"{prefix}-{captured.Count:00}-{name}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-        if (axe && axeChecked.Add(kind ?? name) && FirstInScope(kind ?? name))
+        if (axe && axeChecked.Add(kind ?? name))
         {
             var result = await page.RunAxe();
             foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
@@ -73,18 +76,9 @@ public sealed class PageCheck
         }
     }
 
-    private bool FirstInScope(string kind)
-    {
-        if (axeScope is null)
-        {
-            return true;
-        }
-
-        lock (SharedChecked)
-        {
-            return SharedChecked.Add(axeScope + ":" + kind);
-        }
-    }
+    /// <summary>A screenshot this prefix numbered (prefix-NN-name.png), not one of a longer prefix such as "clinician-relink".</summary>
+    private static bool IsNumberedUnder(string prefix, string file) =>
+        System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(file), "^" + System.Text.RegularExpressions.Regex.Escape(prefix) + @"-\d{2}-");
 
     /// <summary>Fails the test when axe found a serious or critical violation or the browser logged an error.</summary>
     public void AssertClean()

@@ -1,22 +1,23 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 using Npgsql;
 
 namespace Consent.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// The real service as a child process (the built Consent.Web.dll) on a free port, against its own
-/// fresh PostgreSQL database, plus one headless Debian chromium shared by the tests of a collection.
+/// The real service as a child process (the built Consent.Web.dll) on a port the system gives it,
+/// against its own fresh PostgreSQL database, plus one headless Debian chromium shared by the tests
+/// of a collection.
 /// </summary>
-public sealed class ServiceHost : IAsyncLifetime
+public class ServiceHost : IAsyncLifetime
 {
     public const string DemoPassword = "e2e-demo-password-1";
 
     private readonly string serverConnection;
     private readonly string database = "consent_e2e_" + Guid.NewGuid().ToString("N")[..12];
     private readonly System.Text.StringBuilder log = new();
+    private readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Process? service;
     private IPlaywright? playwright;
 
@@ -53,11 +54,11 @@ public sealed class ServiceHost : IAsyncLifetime
             await create.ExecuteNonQueryAsync();
         }
 
-        var port = FreePort();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}");
+        // Port 0: the service binds a port the system picks and logs it. A port picked here and
+        // released before the child binds it could be taken by someone else in between.
         var dataDir = Directory.CreateTempSubdirectory("consent-e2e-data-").FullName;
         var start = new ProcessStartInfo("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "Consent.Web.dll"), "--urls", BaseUrl.ToString().TrimEnd('/'),
+            [Path.Combine(AppContext.BaseDirectory, "Consent.Web.dll"), "--urls", "http://127.0.0.1:0",
                 "--contentRoot", Path.Combine(RepositoryRoot.Path, "src", "Consent.Web")])
         {
             RedirectStandardError = true,
@@ -70,6 +71,8 @@ public sealed class ServiceHost : IAsyncLifetime
         start.Environment["CONSENT_DEMO_PASSWORD"] = DemoPassword;
         start.Environment["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path;
         start.Environment["CONSENT_DATA_DIR"] = dataDir;
+        // No periodic audit mid-test (it has its own test in Consent.Web.Tests); the outbox worker runs, as records are part of the flows.
+        start.Environment["Audit__IntervalMinutes"] = "0";
         service = Process.Start(start)!;
         service.OutputDataReceived += Collect;
         service.ErrorDataReceived += Collect;
@@ -77,6 +80,9 @@ public sealed class ServiceHost : IAsyncLifetime
         service.BeginErrorReadLine();
 
         var launch = LaunchBrowserAsync();
+        BaseUrl = await Deadline.ValueAsync("the service listening", () => service.HasExited
+            ? throw new InvalidOperationException($"The service exited with {service.ExitCode}:\n{Log}")
+            : Task.FromResult(listening.Task.IsCompleted ? listening.Task.Result : null));
         await WaitUntilReadyAsync();
         Browser = await launch;
     }
@@ -122,8 +128,8 @@ public sealed class ServiceHost : IAsyncLifetime
             Locale = "en-US",
             AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(90_000);
-        context.SetDefaultNavigationTimeout(90_000);
+        context.SetDefaultTimeout((float)Deadline.Limit.TotalMilliseconds);
+        context.SetDefaultNavigationTimeout((float)Deadline.Limit.TotalMilliseconds);
         return context;
     }
 
@@ -142,33 +148,30 @@ public sealed class ServiceHost : IAsyncLifetime
     private async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (service!.HasExited)
+            await Deadline.UntilAsync("the service ready", async () =>
             {
-                throw new InvalidOperationException($"The service exited with {service.ExitCode}:\n{Log}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (service!.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"The service exited with {service.ExitCode}:\n{Log}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
 
-            await Task.Delay(250);
+                try
+                {
+                    using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                    return response.StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false; // not listening yet, or too busy to answer in 5 s
+                }
+            });
         }
-
-        throw new TimeoutException($"The service did not become ready in 90 s:\n{Log}");
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{Log}", e);
+        }
     }
 
     private void Collect(object sender, DataReceivedEventArgs e)
@@ -182,13 +185,13 @@ public sealed class ServiceHost : IAsyncLifetime
         {
             log.AppendLine(e.Data);
         }
-    }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        // Kestrel's start-up line: "Now listening on: http://127.0.0.1:41234".
+        const string Listening = "Now listening on: ";
+        if (e.Data.IndexOf(Listening, StringComparison.Ordinal) is var at and >= 0)
+        {
+            listening.TrySetResult(new Uri(e.Data[(at + Listening.Length)..].Trim()));
+        }
     }
 }
 
@@ -199,6 +202,9 @@ public enum Screen
     Narrow,
     Desktop,
 }
+
+/// <summary>A service and browser for one test class only, for a test that changes what others rely on (still run in the browser collection, one after the other).</summary>
+public sealed class OwnServiceHost : ServiceHost;
 
 /// <summary>The tests sharing one service and browser; they run one after the other.</summary>
 [CollectionDefinition(Name)]

@@ -12,22 +12,35 @@ public static class StaffApi
     public const string Reviewer = "reviewer@example.org";
     public const string Admin = "admin@example.org";
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, string> Tokens = new();
+    /// <summary>The clinician's bearer token per service (not per address: a later service may get the same port).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ServiceHost, string> Tokens = new();
 
-    /// <summary>An API client signed in as the demo clinician; the bearer token (valid an hour) is reused, as sign-ins are rate-limited.</summary>
+    /// <summary>
+    /// An API client signed in as the demo clinician. Sign-ins are rate-limited, so the bearer token is
+    /// reused, but only while the service still takes it: one that expired (they last an hour) or
+    /// was ended by a sign-out is replaced by a new sign-in.
+    /// </summary>
     public static async Task<HttpClient> ClinicianClientAsync(ServiceHost host)
     {
         var http = new HttpClient { BaseAddress = host.BaseUrl };
-        if (!Tokens.TryGetValue(host.BaseUrl, out var token))
+        if (!Tokens.TryGetValue(host, out var token) || !await AcceptedAsync(http, token))
         {
             var login = await http.PostAsJsonAsync("/api/v1/auth/login", new { email = Clinician, password = ServiceHost.DemoPassword });
             login.EnsureSuccessStatusCode();
             token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-            Tokens[host.BaseUrl] = token;
+            Tokens.AddOrUpdate(host, token);
         }
 
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
+    }
+
+    private static async Task<bool> AcceptedAsync(HttpClient http, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/account");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        return response.IsSuccessStatusCode;
     }
 
     public static async Task<StartedSession> StartAsync(

@@ -1,11 +1,12 @@
-using System.Diagnostics;
-using Consent.Records.Tests.Support;
-using Xunit.Abstractions;
+using Consent.Records.Tests.Infrastructure;
 
 namespace Consent.Records.Tests.Document;
 
-/// <summary>The record document as a whole: page numbering, paper, metadata, every kind, and how long it takes.</summary>
-public sealed class RecordDocumentTests(ITestOutputHelper output)
+/// <summary>
+/// The record document as a whole: page numbering, paper, metadata, every kind. How long rendering
+/// and signing takes is measured in benchmarks/ (RecordBenchmarks, and the time-render command).
+/// </summary>
+public sealed class RecordDocumentTests
 {
     [Fact]
     public void Every_page_has_the_footer_with_page_x_of_y_workflow_and_patient()
@@ -94,24 +95,5 @@ public sealed class RecordDocumentTests(ITestOutputHelper output)
         var signer = new RecordSigner(Certificates.Ecdsa);
         var pdfs = Enumerable.Range(0, 8).AsParallel().Select(i => ConsentRecordPdf.RenderSigned(SampleRecords.Full(i % 2 == 0 ? "en" : "es"), signer)).ToList();
         Assert.All(pdfs, pdf => Assert.True(RecordVerifier.Verify(pdf, Certificates.Ecdsa).IsValid));
-    }
-
-    [Fact]
-    public void Measure_render_and_sign_time_of_a_typical_record()
-    {
-        // Not a timed assertion: the figure is written to the test log for the issue report.
-        var full = SampleRecords.Full("en");
-        var record = full with { Disclosures = [.. full.Disclosures.Take(10)] };
-        var signer = new RecordSigner(Certificates.Ecdsa);
-        ConsentRecordPdf.RenderSigned(record, signer);
-        var pages = ConsentRecordPdf.CountPages(record);
-        const int runs = 20;
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < runs; i++)
-        {
-            ConsentRecordPdf.RenderSigned(record, signer);
-        }
-
-        output.WriteLine($"render+sign, {pages} pages, ECDSA P-256: {watch.Elapsed.TotalMilliseconds / runs:F1} ms per record (mean of {runs})");
     }
 }

@@ -1,4 +1,4 @@
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Consent.Records.Signing;
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 
 namespace Consent.Records.Tests.Signing;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Consent.Records.Layout;
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 
 namespace Consent.Records.Tests.Signing;
 

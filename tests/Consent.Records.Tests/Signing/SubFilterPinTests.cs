@@ -1,6 +1,6 @@
 using System.Text;
 using Consent.Records.Signing;
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 using PdfSharp.Pdf;
 using PdfSharp.Pdf.Signatures;
 

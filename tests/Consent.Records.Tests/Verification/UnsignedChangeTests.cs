@@ -1,4 +1,4 @@
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 
 namespace Consent.Records.Tests.Verification;
 

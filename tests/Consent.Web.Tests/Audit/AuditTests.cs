@@ -10,7 +10,7 @@ namespace Consent.Web.Tests.Audit;
 public sealed class AuditTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
     [Fact]
-    public async Task Audit_FindsNothingOnHonestSessions_ThenNamesTheTamperedEvent_AndReadinessTurnsDegraded()
+    public async Task Audit_FindsNothingOnHonestSessions_ThenNamesTheTamperedEvent_AndTheAuditCommandExitsWith1()
     {
         var driver = await PatientDriver.CreateAsync(factory);
         var honest = await driver.StartAsync();
@@ -25,16 +25,11 @@ public sealed class AuditTests(ConsentWebFactory factory) : IClassFixture<Consen
         Assert.True(clean.SessionsChecked >= 2);
         Assert.True(clean.EventsChecked >= 20);
 
-        await TamperAsync(victim.Id, seq: 4);
+        await TamperAsync(factory, victim.Id, seq: 4);
         var report = await RunAuditAsync();
         var finding = Assert.Single(report.Findings, f => f.SessionId == victim.Id);
         Assert.Equal(4, finding.BrokenAtSeq);
         Assert.DoesNotContain(report.Findings, f => f.SessionId == honest.Id);
-
-        factory.Services.GetRequiredService<AuditStatus>().Set(report);
-        using var client = factory.CreateClient();
-        var ready = await client.GetAsync("/health/ready");
-        Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
 
         var (exitCode, output) = await RunAuditCommandAsync();
         Assert.Equal(1, exitCode);
@@ -47,7 +42,8 @@ public sealed class AuditTests(ConsentWebFactory factory) : IClassFixture<Consen
         return await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
     }
 
-    private async Task TamperAsync(Guid sessionId, long seq)
+    /// <summary>Moves one event's time by a second, as the tables' owner with the append-only trigger off: its hash no longer matches.</summary>
+    internal static async Task TamperAsync(ConsentWebFactory factory, Guid sessionId, long seq)
     {
         // The tables' owner can switch the trigger off; the service's own role cannot (EventLogAppendOnlyTests).
         await using var db = await factory.OpenOwnerDatabaseAsync();

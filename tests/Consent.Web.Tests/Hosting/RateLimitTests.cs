@@ -4,9 +4,14 @@ using Consent.Web.Tests.Infrastructure;
 
 namespace Consent.Web.Tests.Hosting;
 
-/// <summary>A factory with the small limits a real deployment might use.</summary>
+/// <summary>
+/// The small limits a real deployment might use, on the real Kestrel server: the limits are per
+/// client address, and the in-memory test server has none (every client shared one bucket there).
+/// </summary>
 public sealed class TightLimitsFactory : ConsentWebFactory
 {
+    public TightLimitsFactory() => UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
         ["RateLimits:LoginPerMinute"] = "5",
@@ -15,16 +20,17 @@ public sealed class TightLimitsFactory : ConsentWebFactory
     };
 }
 
+/// <summary>Each test connects from addresses of its own, so the tests' buckets (a minute long) do not meet.</summary>
 public sealed class RateLimitTests(TightLimitsFactory factory) : IClassFixture<TightLimitsFactory>
 {
     [Fact]
     public async Task TooManySignIns_Get429ProblemWithRetryAfter()
     {
-        using var client = factory.CreateClient();
+        using var client = LoopbackClient.From(factory, IPAddress.Parse("127.0.0.11"));
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 7; i++)
         {
-            var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = $"nobody{i}@example.org", password = "wrong password here" });
+            var response = await SignInAsync(client, i);
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
@@ -40,14 +46,40 @@ public sealed class RateLimitTests(TightLimitsFactory factory) : IClassFixture<T
     [Fact]
     public async Task TooManyDateOfBirthChecks_FromOneAddress_Get429()
     {
-        using var client = factory.CreateClient();
+        using var client = LoopbackClient.From(factory, IPAddress.Parse("127.0.0.12"));
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
-            var response = await client.PostAsJsonAsync($"/api/v1/patient/{new string('a', 43)}/verify", new { dateOfBirth = "1970-01-01" });
-            statuses.Add(response.StatusCode);
+            statuses.Add((await VerifyAsync(client)).StatusCode);
         }
 
         Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
     }
+
+    [Fact]
+    public async Task OneAddressAtItsLimit_LeavesAnotherAddressItsOwn()
+    {
+        using var busy = LoopbackClient.From(factory, IPAddress.Parse("127.0.0.13"));
+        using var other = LoopbackClient.From(factory, IPAddress.Parse("127.0.0.14"));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(busy, i)).StatusCode);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await VerifyAsync(busy)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await SignInAsync(busy, 5)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await VerifyAsync(busy)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(other, 0)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await VerifyAsync(other)).StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, int attempt) =>
+        client.PostAsJsonAsync("/api/v1/auth/login", new { email = $"nobody{attempt}@example.org", password = "wrong password here" });
+
+    private static Task<HttpResponseMessage> VerifyAsync(HttpClient client) =>
+        client.PostAsJsonAsync($"/api/v1/patient/{new string('a', 43)}/verify", new { dateOfBirth = "1970-01-01" });
 }

@@ -1,13 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Consent.Web.Data.Entities;
 using Consent.Web.Hosting;
 using Consent.Web.Identity;
 using Consent.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,8 +13,8 @@ namespace Consent.Web.Tests.Hosting;
 
 /// <summary>
 /// The service as deployed behind its TLS proxy, on the real Kestrel server (the in-memory test
-/// server has no client address): 127.0.0.1 is the trusted proxy, 127.0.0.2 any other machine.
-/// Linux routes all of 127.0.0.0/8 to the loopback device, so a client can connect from either.
+/// server has no client address): 127.0.0.1 is the trusted proxy, 127.0.0.2 any other machine
+/// (<see cref="LoopbackClient"/>).
 /// </summary>
 public sealed class BehindProxyFactory : ProductionFactory
 {
@@ -26,8 +23,6 @@ public sealed class BehindProxyFactory : ProductionFactory
     public static IPAddress Proxy { get; } = IPAddress.Loopback;
 
     public static IPAddress Stranger { get; } = IPAddress.Parse("127.0.0.2");
-
-    public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
     {
@@ -38,27 +33,7 @@ public sealed class BehindProxyFactory : ProductionFactory
     /// <summary>A client whose connections come from <paramref name="local"/>, sending <paramref name="forwardedFor"/> as a proxy would (with X-Forwarded-Proto: https) when given.</summary>
     public HttpClient ClientFrom(IPAddress local, string? forwardedFor = null, bool https = true)
     {
-        var client = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(local, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        })
-        { BaseAddress = Address };
+        var client = LoopbackClient.From(this, local);
         if (forwardedFor is not null)
         {
             client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);

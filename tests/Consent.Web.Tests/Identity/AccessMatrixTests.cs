@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Consent.Web.Identity;
 using Consent.Web.Tests.Infrastructure;
+using Consent.Web.Tests.Records;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,19 +16,16 @@ namespace Consent.Web.Tests.Identity;
 /// ticket of another session, the session's clinician, another clinician, auditor, ethics reviewer
 /// and admin. The rules are in docs/RELIABILITY.md ("Access").
 /// </summary>
-public sealed class AccessMatrixTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+public sealed class AccessMatrixTests(RecordsWebFactory factory) : IClassFixture<RecordsWebFactory>
 {
-    private const string OtherClinician = "other.matrix@example.org";
     private const string OtherPassword = "another clinician password";
 
     private static readonly HashSet<int> AuthDenials = [401, 403, 404];
 
-    private static string staffUserId = Guid.Empty.ToString();
-
     [Fact]
     public async Task EveryApiEndpoint_AnswersEachActorAsTheRulesSay()
     {
-        var (session, ticketOfAnotherSession, tokens) = await ArrangeAsync();
+        var (session, ticketOfAnotherSession, tokens, targetId) = await ArrangeAsync();
         var failures = new List<string>();
         var checkedEndpoints = 0;
         // Signing out ends the actor's token everywhere, so it is called last.
@@ -37,7 +35,7 @@ public sealed class AccessMatrixTests(ConsentWebFactory factory) : IClassFixture
             var policy = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Last();
             foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
             {
-                var url = Url(endpoint, session);
+                var url = Url(endpoint, session, targetId);
                 checkedEndpoints++;
                 Expect(failures, method, url, "anonymous", await SendAsync(method, url, null), s => s == 401);
                 var otherTicket = await SendAsync(method, url, ticketOfAnotherSession);
@@ -62,14 +60,14 @@ public sealed class AccessMatrixTests(ConsentWebFactory factory) : IClassFixture
     [Fact]
     public async Task EveryStaffPage_RedirectsAnonymousToSignIn_AndRefusesWrongRoles()
     {
-        var (session, _, tokens) = await ArrangeAsync();
+        var (session, _, tokens, targetId) = await ArrangeAsync();
         var failures = new List<string>();
         foreach (var endpoint in Endpoints().Where(e => Pattern(e) is { Length: > 0 } p && !p.StartsWith("/api/", StringComparison.Ordinal)
                      && !p.StartsWith("/p/", StringComparison.Ordinal) && e.Metadata.GetMetadata<IAllowAnonymous>() is null
                      && e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any()))
         {
             var policy = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Last();
-            var url = Url(endpoint, session);
+            var url = Url(endpoint, session, targetId);
             using var anonymous = factory.CreateClient(new() { AllowAutoRedirect = false });
             var response = await anonymous.GetAsync(url);
             if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.ToString().Contains("/Account/Login", StringComparison.Ordinal) != true)
@@ -118,40 +116,44 @@ public sealed class AccessMatrixTests(ConsentWebFactory factory) : IClassFixture
         (url.StartsWith("/api/v1/sessions/", StringComparison.Ordinal) || url.StartsWith("/clinician/sessions/", StringComparison.Ordinal))
         && url.Length > "/api/v1/sessions/".Length;
 
-    private async Task<(StartedSession Session, string TicketOfAnotherSession, Dictionary<string, string> Tokens)> ArrangeAsync()
+    /// <summary>
+    /// Everything a test needs, made afresh for it (accounts with names of its own): nothing is kept
+    /// between tests, so either may run first, or alone.
+    /// </summary>
+    private async Task<(StartedSession Session, string TicketOfAnotherSession, Dictionary<string, string> Tokens, string TargetId)> ArrangeAsync()
     {
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await driver.StartAsync();
         await driver.WalkAsync(await driver.VerifyAsync(session), session);
-        await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign", new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
-        for (var i = 0; i < 60 && (await driver.Clinician.GetAsync($"/api/v1/sessions/{session.Id}/record.pdf")).StatusCode != HttpStatusCode.OK; i++)
-        {
-            await Task.Delay(250);
-        }
+        var countersign = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign", new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
+        Assert.Equal(HttpStatusCode.OK, countersign.StatusCode);
+        await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id);
 
         var other = await driver.StartAsync();
         var otherPatient = await driver.VerifyAsync(other);
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var otherClinician = $"other.matrix.{unique}@example.org";
+        string targetId;
         using (var admin = await factory.ClientForAsync(Staff.Admin))
         {
-            await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = OtherClinician, displayName = "Other Clinician", password = OtherPassword, roles = new[] { "Clinician" } });
+            var created = await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = otherClinician, displayName = "Other Clinician", password = OtherPassword, roles = new[] { "Clinician" } });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
             // The account the admin endpoints act on (deactivate, roles): none of the actors, whose tokens must keep working.
-            var target = await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = "matrix.target@example.org", displayName = "Matrix Target", password = OtherPassword, roles = new[] { "Clinician" } });
-            if (target.IsSuccessStatusCode)
-            {
-                staffUserId = (await target.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
-            }
+            var target = await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = $"matrix.target.{unique}@example.org", displayName = "Matrix Target", password = OtherPassword, roles = new[] { "Clinician" } });
+            Assert.Equal(HttpStatusCode.Created, target.StatusCode);
+            targetId = (await target.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
         }
 
         var tokens = new Dictionary<string, string>
         {
             ["session's clinician"] = await factory.LoginAsync(Staff.Clinician),
-            ["another clinician"] = await factory.LoginAsync(OtherClinician, OtherPassword),
+            ["another clinician"] = await factory.LoginAsync(otherClinician, OtherPassword),
             ["auditor"] = await factory.LoginAsync(Staff.Auditor),
             ["ethics reviewer"] = await factory.LoginAsync(Staff.Reviewer),
             ["admin"] = await factory.LoginAsync(Staff.Admin),
         };
-        return (session, otherPatient.DefaultRequestHeaders.Authorization!.Parameter!, tokens);
+        return (session, otherPatient.DefaultRequestHeaders.Authorization!.Parameter!, tokens, targetId);
     }
 
     private IEnumerable<RouteEndpoint> Endpoints() =>
@@ -177,7 +179,7 @@ public sealed class AccessMatrixTests(ConsentWebFactory factory) : IClassFixture
         return (int)response.StatusCode;
     }
 
-    private static string Url(RouteEndpoint endpoint, StartedSession session) =>
+    private static string Url(RouteEndpoint endpoint, StartedSession session, string staffUserId) =>
         "/" + string.Join("/", endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
         {
             RoutePatternLiteralPart literal => literal.Content,

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Consent.Web.Tests.Infrastructure;
@@ -35,6 +37,9 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         OwnerConnectionString = As(OwnerRole);
     }
 
+    /// <summary>Every line the service logged (at the levels its configuration lets through), as an operator would read them.</summary>
+    public ConcurrentQueue<string> LogLines { get; } = new();
+
     /// <summary>The superuser's connection to the server's maintenance database.</summary>
     public string ServerConnectionString { get; }
 
@@ -56,6 +61,20 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimits:PatientRequestsPerMinute"] = "100000",
     };
 
+    /// <summary>
+    /// Whether the hosted outbox worker runs (issuing records, sending mail, expiring sessions in the
+    /// background). Off unless the test is about what it does: otherwise it races a test that runs
+    /// jobs itself (ExpiryTests) and adds work nobody waits for.
+    /// </summary>
+    protected virtual bool RunsOutboxWorker => false;
+
+    /// <summary>
+    /// Whether the periodic audit runs (a full audit 20 s after start, then every 15 minutes). Off
+    /// unless the test is about it: otherwise every host audits everything mid-test, also while
+    /// LargeExportTests measures memory.
+    /// </summary>
+    protected virtual bool RunsPeriodicAudit => false;
+
     /// <summary>Where the service reads workflows/ and templates/ from; the repository unless a test copies them.</summary>
     public virtual string RepositoryRootPath => RepositoryRoot.Path;
 
@@ -66,10 +85,18 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:ConsentOwner", OwnerConnectionString);
         builder.UseSetting("CONSENT_DEMO_PASSWORD", DemoPassword);
         builder.UseSetting("CONSENT_REPOSITORY_ROOT", RepositoryRootPath);
+        builder.UseSetting("Outbox:RunWorker", RunsOutboxWorker ? "true" : "false");
+        if (!RunsPeriodicAudit)
+        {
+            builder.UseSetting("Audit:IntervalMinutes", "0");
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturedLogs(LogLines)));
     }
 
     public async Task InitializeAsync()

@@ -23,16 +23,10 @@ public sealed class DevelopmentMailTests(RecordsWebFactory factory) : IClassFixt
         var url = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("patientUrl").GetString()!;
 
         var folder = Path.Combine(factory.DataDirectory, "mail");
-        MimeMessage? message = null;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (message is null)
-        {
-            message = (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : [])
+        var message = await Deadline.ValueAsync("an .eml file for the invitation", () => Task.FromResult(
+            (Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml") : [])
                 .Select(f => MimeMessage.Load(f))
-                .FirstOrDefault(m => m.To.Mailboxes.Any(a => a.Address == email));
-            Assert.True(message is not null || DateTime.UtcNow < deadline, "No .eml file for the invitation after 30 s.");
-            await Task.Delay(100);
-        }
+                .FirstOrDefault(m => m.To.Mailboxes.Any(a => a.Address == email))));
 
         Assert.Equal("Your consent form is ready", message.Subject);
         Assert.Contains(url, message.TextBody, StringComparison.Ordinal);

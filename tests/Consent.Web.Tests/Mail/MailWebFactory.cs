@@ -18,24 +18,19 @@ public sealed class MailWebFactory : RecordsWebFactory
         ["Smtp:From"] = From,
     };
 
-    /// <summary>The messages received for an address, parsed; waits up to 30 s for <paramref name="count"/> of them.</summary>
+    /// <summary>The messages received for an address, parsed, once <paramref name="count"/> of them are there (polled until <see cref="Deadline"/>).</summary>
     public async Task<List<MimeMessage>> MailForAsync(string address, int count = 1)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        var arrived = 0;
+        return await Deadline.ValueAsync($"{count} message(s) for {address}", () =>
         {
             var messages = Smtp.ReceivedEmail
                 .Where(m => m.ToAddresses.Any(a => string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase)))
                 .Select(m => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Data))))
                 .ToList();
-            if (messages.Count >= count)
-            {
-                return messages;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{messages.Count} of {count} message(s) arrived for {address} in 30 s.");
-            await Task.Delay(100);
-        }
+            arrived = messages.Count;
+            return Task.FromResult(messages.Count >= count ? messages : null);
+        }, () => $"{arrived} arrived");
     }
 
     public override async ValueTask DisposeAsync()

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Consent.Records;
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 using Consent.Web.SignedRecords;
 using Consent.Web.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 using Consent.Web.Tests.Infrastructure;
 
 namespace Consent.Web.Tests.Records;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using Consent.Records;
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 using Consent.Web.Outbox;
 using Consent.Web.SignedRecords;
 using Consent.Web.Tests.Infrastructure;
@@ -110,7 +110,7 @@ public sealed class RecordIssuingTests(RecordsWebFactory factory) : IClassFixtur
             insert.Parameters.AddWithValue("s", session.Id);
             var job = (long)(await insert.ExecuteScalarAsync())!;
             factory.Services.GetRequiredService<OutboxSignal>().Wake();
-            await RecordSessions.WaitUntilAsync(async () =>
+            await Deadline.UntilAsync($"outbox job {job} completed", async () =>
             {
                 await using var done = new NpgsqlCommand("SELECT completed_at IS NOT NULL FROM outbox_jobs WHERE id = @id", db);
                 done.Parameters.AddWithValue("id", job);

@@ -27,12 +27,11 @@ public static class RecordSessions
         return (session, patient);
     }
 
-    /// <summary>The record once issued (polls for up to 30 s: the outbox worker issues it in the background).</summary>
+    /// <summary>The record once issued (the outbox worker issues it in the background; polled until <see cref="Deadline"/>).</summary>
     public static async Task<byte[]> WaitForRecordAsync(HttpClient staff, Guid sessionId, string? kind = null)
     {
         var url = $"/api/v1/sessions/{sessionId}/record.pdf" + (kind is null ? "" : $"?kind={kind}");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        return await Deadline.ValueAsync($"the {kind ?? "record"} of session {sessionId}", async () =>
         {
             using var response = await staff.GetAsync(url);
             if (response.StatusCode == HttpStatusCode.OK)
@@ -41,9 +40,8 @@ public static class RecordSessions
             }
 
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-            Assert.True(DateTime.UtcNow < deadline, $"No {kind ?? "record"} for session {sessionId} after 30 s.");
-            await Task.Delay(100);
-        }
+            return null;
+        });
     }
 
     /// <summary>The RecordIssued events of the session's chain (and whether the chain verifies).</summary>
@@ -54,23 +52,12 @@ public static class RecordSessions
         return (chain["verified"]!.GetValue<bool>(), issued);
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds, for up to 30 s.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
-            await Task.Delay(100);
-        }
-    }
-
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>The text of a PDF as pdftotext reads it, whitespace collapsed.</summary>
     public static string Text(byte[] pdf)
     {
-        var result = Consent.Records.Tests.Support.ExternalTool.Run("pdftotext", "-enc", "UTF-8", Consent.Records.Tests.Support.ExternalTool.TempFile(pdf), "-");
+        var result = Consent.Records.Tests.Infrastructure.ExternalTool.Run("pdftotext", "-enc", "UTF-8", Consent.Records.Tests.Infrastructure.ExternalTool.TempFile(pdf), "-");
         Assert.Equal(0, result.ExitCode);
         return string.Join(' ', result.Output.Split((char[])[' ', '\n', '\r', '\t', '\f'], StringSplitOptions.RemoveEmptyEntries));
     }

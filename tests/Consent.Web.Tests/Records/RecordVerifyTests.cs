@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Consent.Records.Tests.Support;
+using Consent.Records.Tests.Infrastructure;
 using Consent.Web.Tests.Infrastructure;
 
 namespace Consent.Web.Tests.Records;

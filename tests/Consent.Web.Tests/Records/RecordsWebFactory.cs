@@ -2,9 +2,14 @@ using Consent.Web.Tests.Infrastructure;
 
 namespace Consent.Web.Tests.Records;
 
-/// <summary>The service with its own data folder (development certificate, mail) and a clinic configured for records.</summary>
+/// <summary>
+/// The service with its own data folder (development certificate, mail), a clinic configured for
+/// records, and the outbox worker running, which issues records and sends mail.
+/// </summary>
 public class RecordsWebFactory : ConsentWebFactory
 {
+    protected override bool RunsOutboxWorker => true;
+
     public const string ClinicName = "Riverside Ketamine Clinic";
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "consent-web-tests", Guid.NewGuid().ToString("N"));

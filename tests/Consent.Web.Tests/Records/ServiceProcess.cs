@@ -101,7 +101,7 @@ public static class ServiceProcess
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Consent"] = connectionString,
-            ["CONSENT_REPOSITORY_ROOT"] = Infrastructure.RepositoryRoot.Path,
+            ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
         };
         return RunAsync(environment, "--urls", "http://127.0.0.1:0");
     }

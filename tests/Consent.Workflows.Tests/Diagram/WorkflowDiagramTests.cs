@@ -51,8 +51,10 @@ public sealed class WorkflowDiagramTests
     [Fact]
     public void ToMermaid_WorksForTheRepositoryWorkflows()
     {
-        var load = WorkflowCatalog.Load(Repository.Root);
-        foreach (var workflow in load.Catalog?.Workflows ?? [])
+        var load = WorkflowCatalog.Load(RepositoryRoot.Path);
+        Assert.True(load.Succeeded, string.Join("\n", load.Errors));
+        Assert.NotEmpty(load.Catalog!.Workflows);
+        foreach (var workflow in load.Catalog.Workflows)
         {
             var mermaid = WorkflowDiagram.ToMermaid(workflow.Definition);
             Assert.All(workflow.Definition.Steps, s => Assert.Contains(s.Id, mermaid, StringComparison.Ordinal));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Consent.Web.Identity;
 using Consent.Web.Ui;
 using Consent.Web.UseCases;
@@ -9,10 +10,11 @@ namespace Consent.Web.Pages.Admin;
 
 /// <summary>
 /// Staff accounts, their roles, two-factor and active status; create accounts, change roles,
-/// deactivate and reactivate (the same use cases as the admin API).
+/// deactivate and reactivate, reset a password or a second factor (the same use cases as the admin
+/// API). A code or temporary password is shown once, on the answer to the post itself, never kept in a cookie.
 /// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(StaffAdministration admin) : StaffPageModel
+public sealed class UsersModel(StaffAdministration admin, StaffResets resets) : StaffPageModel
 {
     public IReadOnlyList<StaffView> Staff { get; private set; } = [];
 
@@ -22,19 +24,32 @@ public sealed class UsersModel(StaffAdministration admin) : StaffPageModel
     [TempData]
     public string? Notice { get; set; }
 
+    /// <summary>What a post that answers with the page itself did (<see cref="Notice"/> survives a redirect instead).</summary>
+    public string? Done { get; private set; }
+
+    /// <summary>A secret just issued, to pass on to the staff member: shown on this answer only.</summary>
+    public IssuedSecret? Issued { get; private set; }
+
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostCreateAsync()
     {
-        if (Succeeded(await admin.CreateAsync(new CreateStaff(Input.Email, Input.DisplayName, Input.Password, Input.Roles)), out _))
+        var page = await IssuedAsync(await admin.CreateAsync(
+            new CreateStaff(Input.Email, Input.DisplayName, Input.Password, Input.Roles, PasswordIsTemporary: true), Sessions.StaffAccess.UserId(User)),
+            "Account {0} created.");
+        if (Issued is not null)
         {
-            Notice = $"Account {Input.Email?.Trim()} created.";
-            return Redirect("/admin/users");
+            Input = new();
         }
 
-        await LoadAsync();
-        return Page();
+        return page;
     }
+
+    public async Task<IActionResult> OnPostResetTwoFactorAsync(Guid id) => await IssuedAsync(
+        await resets.ResetTwoFactorAsync(id, User), "The second factor of {0} is reset and its sign-ins have ended.");
+
+    public async Task<IActionResult> OnPostResetPasswordAsync(Guid id) => await IssuedAsync(
+        await resets.ResetPasswordAsync(id, User), "The password of {0} is reset and its sign-ins have ended.");
 
     public async Task<IActionResult> OnPostRolesAsync(Guid id, List<string> roles) =>
         await AfterAsync(await admin.SetRolesAsync(id, new SetRoles(roles)), "Roles saved.");
@@ -47,6 +62,25 @@ public sealed class UsersModel(StaffAdministration admin) : StaffPageModel
 
     /// <summary>Whether a row is the signed-in admin's own account (which they cannot deactivate).</summary>
     public bool IsMe(Guid id) => Sessions.StaffAccess.UserId(User) == id;
+
+    /// <summary>The list with the secret the use case issued, shown on this answer only; or with the refusal.</summary>
+    private async Task<IActionResult> IssuedAsync<T>(Outcome<T> outcome, string done)
+        where T : StaffView
+    {
+        if (Succeeded(outcome, out var account))
+        {
+            Issued = account switch
+            {
+                EnrolmentCodeIssued code => new(code.Email, "two-factor enrolment code", code.TwoFactorEnrolmentCode, code.TwoFactorEnrolmentCodeExpiresAt),
+                TemporaryPasswordSet password => new(password.Email, "temporary password", password.TemporaryPassword, password.TemporaryPasswordExpiresAt),
+                _ => null,
+            };
+            Done = Issued is null ? null : string.Format(CultureInfo.InvariantCulture, done, Issued.Email);
+        }
+
+        await LoadAsync();
+        return Page();
+    }
 
     /// <summary>Post, redirect, get on success; the list with the refusal otherwise.</summary>
     private async Task<IActionResult> AfterAsync(Outcome<StaffView> outcome, string notice)
@@ -62,6 +96,9 @@ public sealed class UsersModel(StaffAdministration admin) : StaffPageModel
     }
 
     private async Task LoadAsync() => Staff = await admin.ListAsync();
+
+    /// <summary>A code or temporary password for <paramref name="Email"/>, valid until <paramref name="ExpiresAt"/>.</summary>
+    public sealed record IssuedSecret(string Email, string What, string Secret, DateTimeOffset ExpiresAt);
 
     /// <summary>The new-account form.</summary>
     public sealed class NewStaff

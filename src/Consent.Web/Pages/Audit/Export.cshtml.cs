@@ -24,22 +24,28 @@ public sealed class ExportModel(ConsentDbContext db) : PageModel
     /// </summary>
     public async Task<IActionResult> OnGetDownloadAsync(string? from, string? to, string? workflowId, CancellationToken ct)
     {
-        var query = new List<string>();
-        if (Day(from) is { } start)
+        var (first, firstOk) = Day(from);
+        var (last, lastOk) = Day(to);
+        Problem = !firstOk ? "The first day is not a date."
+            : !lastOk ? "The last day is not a date."
+            : first is { } a && last is { } b && b < a ? "The last day must not be before the first day."
+            : null;
+        if (Problem is not null)
         {
-            query.Add("from=" + Uri.EscapeDataString(start.ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture)));
-        }
-
-        if (Day(to) is { } end)
-        {
-            query.Add("to=" + Uri.EscapeDataString(end.AddDays(1).ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture)));
-        }
-
-        if (Day(from) is { } a && Day(to) is { } b && b < a)
-        {
-            Problem = "The last day must not be before the first day.";
             await LoadAsync(ct);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
+        }
+
+        var query = new List<string>();
+        if (first is { } start)
+        {
+            query.Add("from=" + Uri.EscapeDataString(Midnight(start)));
+        }
+
+        if (last is { } end)
+        {
+            query.Add("to=" + Uri.EscapeDataString(Midnight(end.AddDays(1))));
         }
 
         if (!string.IsNullOrWhiteSpace(workflowId))
@@ -53,6 +59,15 @@ public sealed class ExportModel(ConsentDbContext db) : PageModel
     private async Task LoadAsync(CancellationToken ct) =>
         WorkflowIds = await db.WorkflowVersions.AsNoTracking().Select(w => w.WorkflowId).Distinct().OrderBy(w => w).ToListAsync(ct);
 
-    private static DateOnly? Day(string? value) =>
-        DateOnly.TryParseExact(value ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+    /// <summary>The day picked (yyyy-MM-dd, as a date input sends it); nothing picked is fine, anything else is not a day.</summary>
+    private static (DateOnly? Day, bool Ok) Day(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? (null, true)
+        : DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? (day, true)
+        : (null, false);
+
+    /// <summary>
+    /// The day's first instant in UTC, ISO 8601. A DateOnly refuses a format with time fields in it
+    /// (the ':' separators), which made every dated export a 500; the date part is formatted alone.
+    /// </summary>
+    private static string Midnight(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z";
 }

@@ -12,7 +12,7 @@ namespace Consent.Web.UseCases.Audit;
 /// Each read is one snapshot for the session row, its events (and records): an event appended between
 /// two separate reads (a record being issued) would otherwise make an honest chain look broken.
 /// </remarks>
-public sealed class AuditTrail(ConsentDbContext db)
+public sealed class AuditTrail(ConsentDbContext db, EventSeals seals)
 {
     public async Task<Outcome<SessionChain>> ChainAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -46,7 +46,7 @@ public sealed class AuditTrail(ConsentDbContext db)
         }
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == id).OrderBy(e => e.Seq).ToListAsync(ct);
-        return new SessionChain(session, events, await SignedChainHeads.VerifyAsync(db, session, events, ct));
+        return new SessionChain(session, events, await SignedChainHeads.VerifyAsync(db, session, events, seals, ct));
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
@@ -7,8 +8,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.UseCases.Staff;
 
-/// <summary>Staff accounts and roles, for admins: create, change roles, deactivate and reactivate (never delete). The admin page and API call these.</summary>
-public sealed class StaffAdministration(StaffUserManager users, TimeProvider clock)
+/// <summary>
+/// Staff accounts and roles, for admins: create, change roles, deactivate and reactivate (never
+/// delete); resetting a password or a second factor is in <see cref="StaffResets"/>. The admin page and API call these.
+/// </summary>
+/// <remarks>
+/// A change that could take the last active admin away (a deactivation, removing the Admin role)
+/// checks and changes under <see cref="LastActiveAdmin"/>'s lock, so two admins acting at once
+/// cannot leave the clinic without one.
+/// </remarks>
+public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext db, TwoFactorEnrolment enrolment, TimeProvider clock)
 {
     public async Task<List<StaffView>> ListAsync()
     {
@@ -22,8 +31,12 @@ public sealed class StaffAdministration(StaffUserManager users, TimeProvider clo
         return views;
     }
 
-    /// <remarks>An email that any account ever had, deactivated ones included, is refused: accounts are never deleted, so an email is never reused.</remarks>
-    public async Task<Outcome<StaffView>> CreateAsync(CreateStaff input)
+    /// <remarks>
+    /// An email that any account ever had, deactivated ones included, is refused: accounts are never
+    /// deleted, so an email is never reused. The answer carries the account's two-factor enrolment
+    /// code, shown this once, to give the staff member apart from the password.
+    /// </remarks>
+    public async Task<Outcome<EnrolmentCodeIssued>> CreateAsync(CreateStaff input, Guid? adminId)
     {
         var errors = new Dictionary<string, string[]>();
         var (email, emailError) = EmailInput.Clean(input.Email, "email", required: true);
@@ -64,7 +77,11 @@ public sealed class StaffAdministration(StaffUserManager users, TimeProvider clo
                 "A staff account with this email already exists (perhaps deactivated: reactivate it instead).");
         }
 
-        var user = new StaffUser { UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow() };
+        var user = new StaffUser
+        {
+            UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow(),
+            TemporaryPasswordExpiresAt = input.PasswordIsTemporary == true ? clock.GetUtcNow() + StaffPasswords.TemporaryLifetime : null,
+        };
         var created = await users.CreateAsync(user, input.Password!);
         if (!created.Succeeded)
         {
@@ -72,7 +89,8 @@ public sealed class StaffAdministration(StaffUserManager users, TimeProvider clo
         }
 
         await users.AddToRolesAsync(user, input.Roles!);
-        return await ViewAsync(user);
+        var code = await enrolment.IssueAsync(user, adminId);
+        return new EnrolmentCodeIssued(await ViewAsync(user), code);
     }
 
     /// <remarks>
@@ -86,43 +104,52 @@ public sealed class StaffAdministration(StaffUserManager users, TimeProvider clo
             return FieldErrors.One("roles", roleError);
         }
 
-        var user = await users.FindByIdAsync(id.ToString());
-        if (user is null)
+        return await LastActiveAdmin.SerializeAsync<Outcome<StaffView>>(db, async () =>
         {
-            return Missing.Nothing;
-        }
+            var user = await users.FindByIdAsync(id.ToString());
+            if (user is null)
+            {
+                return Missing.Nothing;
+            }
 
-        var current = await users.GetRolesAsync(user);
-        if (current.Contains(StaffRoles.Admin) && !input.Roles!.Contains(StaffRoles.Admin) && !await AnotherActiveAdminAsync(user))
-        {
-            return new Refusal(RefusedAs.Conflict, "Last admin",
-                "This is the only active admin account; make another admin first, so the clinic is never left without one.");
-        }
+            var current = await users.GetRolesAsync(user);
+            if (current.Contains(StaffRoles.Admin) && !input.Roles!.Contains(StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            {
+                return LastAdmin;
+            }
 
-        await users.RemoveFromRolesAsync(user, current.Except(input.Roles!));
-        await users.AddToRolesAsync(user, input.Roles!.Except(current));
-        return await ViewAsync(user);
+            await users.RemoveFromRolesAsync(user, current.Except(input.Roles!));
+            await users.AddToRolesAsync(user, input.Roles!.Except(current));
+            return await ViewAsync(user);
+        });
     }
 
     /// <summary>Ends every sign-in of the account and refuses new ones; idempotent.</summary>
     public async Task<Outcome<StaffView>> DeactivateAsync(Guid id, ClaimsPrincipal caller)
     {
-        var user = await users.FindByIdAsync(id.ToString());
-        if (user is null)
-        {
-            return Missing.Nothing;
-        }
-
-        // The caller is an active admin, so refusing their own account is enough for the clinic
-        // never to lose its last one this way.
-        if (StaffAccess.UserId(caller) == user.Id)
+        if (StaffAccess.UserId(caller) == id)
         {
             return new Refusal(RefusedAs.Conflict, "Cannot deactivate yourself",
                 "Another admin must deactivate your account, so the clinic is never left without one.");
         }
 
-        await users.DeactivateAsync(user);
-        return await ViewAsync(user);
+        return await LastActiveAdmin.SerializeAsync<Outcome<StaffView>>(db, async () =>
+        {
+            var user = await users.FindByIdAsync(id.ToString());
+            if (user is null)
+            {
+                return Missing.Nothing;
+            }
+
+            // The caller may have been deactivated a moment ago by the admin they are deactivating.
+            if (user.DeactivatedAt is null && await users.IsInRoleAsync(user, StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            {
+                return LastAdmin;
+            }
+
+            await users.DeactivateAsync(user);
+            return await ViewAsync(user);
+        });
     }
 
     /// <summary>Lets the account sign in again, with the roles it held; idempotent.</summary>
@@ -150,14 +177,8 @@ public sealed class StaffAdministration(StaffUserManager users, TimeProvider clo
         return unknown.Count > 0 ? $"Unknown role(s): {string.Join(", ", unknown)}. Roles are {string.Join(", ", StaffRoles.All)}." : null;
     }
 
-    private async Task<bool> AnotherActiveAdminAsync(StaffUser user) =>
-        (await users.GetUsersInRoleAsync(StaffRoles.Admin)).Any(admin => admin.Id != user.Id && admin.DeactivatedAt is null);
+    private static Refusal LastAdmin => new(RefusedAs.Conflict, "Last admin",
+        "This is the only active admin account; make another admin first, so the clinic is never left without one.");
 
-    private async Task<StaffView> ViewAsync(StaffUser user)
-    {
-        var roles = await users.GetRolesAsync(user);
-        var locked = user.LockoutEnd is { } end && end > clock.GetUtcNow();
-        return new StaffView(user.Id, user.Email ?? "", user.DisplayName, [.. roles.Order(StringComparer.Ordinal)], user.TwoFactorEnabled, locked,
-            user.DeactivatedAt is null, user.DeactivatedAt);
-    }
+    private Task<StaffView> ViewAsync(StaffUser user) => StaffView.OfAsync(users, user, clock);
 }

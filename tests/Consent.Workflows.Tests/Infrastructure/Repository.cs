@@ -1,20 +1,8 @@
 namespace Consent.Workflows.Tests;
 
-/// <summary>Paths of the repository and of the test fixtures, and scratch copies of the fixture repository.</summary>
+/// <summary>Paths of the test fixtures, and scratch copies of the fixture repository.</summary>
 internal static class Repository
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Consent.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("Consent.sln not found above " + AppContext.BaseDirectory);
-    });
-
     private static readonly Lazy<LoadedWorkflow> FixtureWorkflow = new(() =>
     {
         var load = WorkflowCatalog.Load(FixtureRoot);
@@ -22,13 +10,10 @@ internal static class Repository
         return load.Catalog!.Find("test-consent", 1)!;
     });
 
-    /// <summary>The repository root (the folder with Consent.sln).</summary>
-    public static string Root => RootPath.Value;
-
     /// <summary>A small repository (workflows/ + templates/) used by the tests.</summary>
-    public static string FixtureRoot => Path.Combine(Root, "tests", "Consent.Workflows.Tests", "Fixtures", "repo");
+    public static string FixtureRoot => Path.Combine(RepositoryRoot.Path, "tests", "Consent.Workflows.Tests", "Fixtures", "repo");
 
-    public static string FixturePath(params string[] parts) => Path.Combine([Root, "tests", "Consent.Workflows.Tests", "Fixtures", .. parts]);
+    public static string FixturePath(params string[] parts) => Path.Combine([RepositoryRoot.Path, "tests", "Consent.Workflows.Tests", "Fixtures", .. parts]);
 
     /// <summary>The fixture workflow <c>test-consent</c> v1.</summary>
     public static LoadedWorkflow TestConsent => FixtureWorkflow.Value;

@@ -1,4 +1,4 @@
-namespace Consent.Records.Tests.Support;
+namespace Consent.Records.Tests.Infrastructure;
 
 /// <summary>Signed records shared by tests (rendering and signing once per run).</summary>
 static class SignedSamples

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Consent.Records.Tests.Support;
+namespace Consent.Records.Tests.Infrastructure;
 
 /// <summary>Runs a command-line checker (qpdf, pdfsig, pdftotext, certutil). A missing tool fails the test.</summary>
 static class ExternalTool

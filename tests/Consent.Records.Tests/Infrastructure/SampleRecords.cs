@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Consent.Records.Tests.Support;
+namespace Consent.Records.Tests.Infrastructure;
 
 /// <summary>Realistic records: every one of the 18 disclosures of CONTENT.md, in English or Spanish, with a full audit trail.</summary>
 static class SampleRecords
@@ -26,7 +26,7 @@ static class SampleRecords
         DateTimeOffset Next(int minutes = 1) => t = t.AddMinutes(minutes);
         var disclosures = DisclosureNames.Select((name, i) =>
         {
-            var body = RepositoryFiles.Read($"templates/disclosures/{language}/{name}.md");
+            var body = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "templates", "disclosures", language, name + ".md"));
             var title = body.Split('\n')[0].TrimStart('#', ' ').Trim();
             return new DisclosureAcknowledgment(
                 title, body, Sha256(body), Next(), i % 4 == 3 ? AcknowledgmentMethod.Initials : AcknowledgmentMethod.Checkbox, i % 4 == 3 ? "MJG" : null);

@@ -1,4 +1,4 @@
-namespace Consent.Records.Tests.Support;
+namespace Consent.Records.Tests.Infrastructure;
 
 /// <summary>Statement texts for sample records (Markdown, as the workflow templates are written).</summary>
 static class Statements

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Consent.Records.Tests.Support;
+namespace Consent.Records.Tests.Infrastructure;
 
 /// <summary>Changes someone holding a signed record could make outside the signed bytes.</summary>
 static partial class PdfEdits

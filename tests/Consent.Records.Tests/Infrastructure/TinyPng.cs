@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Consent.Records.Tests.Support;
+namespace Consent.Records.Tests.Infrastructure;
 
 /// <summary>Writes a small RGB PNG (a two-colour logo) without any imaging library.</summary>
 static class TinyPng
