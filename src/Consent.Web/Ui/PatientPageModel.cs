@@ -14,7 +14,8 @@ namespace Consent.Web.Ui;
 /// this browser holds a ticket for it, and the language the patient reads in.
 /// </summary>
 /// <remarks>
-/// Patient pages are <c>[AllowAnonymous]</c> at the framework level because a missing ticket must
+/// Patient pages are anonymous at the framework level (<c>AllowAnonymousToFolder("/Patient")</c>,
+/// Hosting/PagesRegistration.cs) because a missing ticket must
 /// lead to the date-of-birth page, not to a bare 401. The real check is
 /// <see cref="PatientAccessService.Opens"/>, the same one the patient API uses: the ticket must name
 /// this very session and this very link, so a ticket for one session never opens another.

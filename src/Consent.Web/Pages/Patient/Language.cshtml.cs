@@ -4,7 +4,6 @@ using Consent.Web.Ui;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;
 using Consent.Web.WorkflowVersions;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -17,7 +16,6 @@ namespace Consent.Web.Pages.Patient;
 /// language of the signed record. The cookie is scoped to this link's path so a shared clinic tablet
 /// does not carry one patient's choice into the next patient's link.
 /// </remarks>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
 public sealed partial class LanguageModel(PatientAccessService access, WorkflowRegistry workflows, IHostEnvironment environment) : PageModel
 {

@@ -4,14 +4,12 @@ using Consent.Web.Ui;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
 /// <summary>"I have a question", from any step: send a question to the clinician and see the answers so far.</summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class QuestionModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {

@@ -3,14 +3,12 @@ using Consent.Web.Ui;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
 /// <summary>Rereads a step already done, with what was recorded for it; nothing here changes the record.</summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class ReviewModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {

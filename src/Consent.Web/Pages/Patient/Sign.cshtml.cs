@@ -5,7 +5,6 @@ using Consent.Web.Ui;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -15,7 +14,6 @@ namespace Consent.Web.Pages.Patient;
 /// The patient signs: the certification statement, a tick, the typed full name and, where a pointer
 /// can draw, a drawn signature. Without script (or without drawing) the typed name is the signature.
 /// </summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class SignModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {

@@ -4,7 +4,6 @@ using Consent.Web.Ui;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,7 +14,6 @@ namespace Consent.Web.Pages.Patient;
 /// The link's front page: language choice and the date-of-birth check, or how the session ended
 /// (completed, declined, referred, expired, voided, withdrawn) and what to do next.
 /// </summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.DateOfBirth)]
 public sealed class StartModel(
     PatientAccessService access, PatientActions actions, TimeProvider clock, IHostEnvironment environment)

@@ -4,7 +4,6 @@ using Consent.Web.Ui;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -16,7 +15,6 @@ namespace Consent.Web.Pages.Patient;
 /// Every answer goes through <see cref="PatientActions.SubmitStepAsync"/>, exactly as
 /// <c>POST /api/v1/patient/{token}/steps/{stepId}</c> does, then redirects (post/redirect/get).
 /// </summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class StepModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {

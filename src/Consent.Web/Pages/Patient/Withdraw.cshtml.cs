@@ -4,7 +4,6 @@ using Consent.Web.Ui;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -14,7 +13,6 @@ namespace Consent.Web.Pages.Patient;
 /// The patient withdraws a completed consent from their own link ("use the link in your copy of this
 /// form"), with a confirmation; the withdrawal is recorded by the patient and gets its own record.
 /// </summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
 public sealed class WithdrawModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {
