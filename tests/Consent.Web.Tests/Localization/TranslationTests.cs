@@ -5,8 +5,9 @@ using Consent.Web.Localization;
 namespace Consent.Web.Tests.Localization;
 
 /// <summary>
-/// Every text table has every text in every language it ships: a Spanish text left out (and so
-/// silently shown in English, as an initializer over English defaults would) fails here.
+/// Every text table has every text in every language it ships. All four have one shape (required
+/// properties, an English and a Spanish instance, <c>For(language)</c>), so a text left out does not
+/// compile; one left in English, or empty, fails here.
 /// </summary>
 public sealed class TranslationTests
 {
