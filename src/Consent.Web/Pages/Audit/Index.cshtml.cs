@@ -1,7 +1,7 @@
-using System.Globalization;
 using Consent.Web.Data;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
+using Consent.Web.Ui;
 using Consent.Web.UseCases.Sessions;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
@@ -29,20 +29,27 @@ public sealed class IndexModel(ConsentDbContext db, SessionReads reads) : PageMo
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadChoicesAsync(ct);
 
+    /// <summary>A problem with the days picked, shown on the page (the search is not run).</summary>
+    public string? Problem { get; private set; }
+
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await LoadChoicesAsync(ct);
-        Results = await reads.ListAsync(new SessionFilter(Day(Search.From), Day(Search.To)?.AddDays(1), Blank(Search.WorkflowId),
+        var (days, problem) = PickedDays.Read(Search.From, Search.To);
+        if (problem is not null)
+        {
+            Problem = problem;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        Results = await reads.ListAsync(new SessionFilter(days.Start, days.End, Blank(Search.WorkflowId),
             Blank(Search.Status), Blank(Search.Mrn?.Trim()), 200), User, ct);
         return Page();
     }
 
     private async Task LoadChoicesAsync(CancellationToken ct) =>
         WorkflowIds = await db.WorkflowVersions.AsNoTracking().Select(w => w.WorkflowId).Distinct().OrderBy(w => w).ToListAsync(ct);
-
-    private static DateTimeOffset? Day(string? value) =>
-        DateOnly.TryParseExact(value ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
