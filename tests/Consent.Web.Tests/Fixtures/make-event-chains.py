@@ -4,10 +4,14 @@
 Usage (from the repository root, the service running with the demo accounts):
   CONSENT_DEMO_PASSWORD=... python3 tests/Consent.Web.Tests/Fixtures/make-event-chains.py BASE_URL PSQL_CONNINFO
 
+For the expiry, run the service with CONSENT_REPOSITORY_ROOT pointing at a copy of workflows/ and
+templates/ in which ketamine-chronic-pain's invitationValidFor is PT10S (the service's own expiry job
+then ends one session with Expired; nothing else is faked).
+
 Walks sessions through the public API so that every event type the service writes appears (a wrong
 date of birth, a lockout and a new link, questions and answers, a failed quiz, a discussion,
-a screening stop, a decline, a void, a completed consent and its withdrawal), then reads the rows
-back with psql. EventChainFixtureTests checks that each chain still verifies byte for byte, so
+a screening stop, a decline, a void, a link left to expire, a completed consent and its withdrawal),
+then reads the rows back with psql. EventChainFixtureTests checks that each chain still verifies byte for byte, so
 changing how payloads are written can never change what an old chain hashes to.
 """
 import json
@@ -158,8 +162,18 @@ def main():
     call("POST", f"/api/v1/sessions/{sid}/void", {"reason": "Entered for the wrong patient."}, clinician)
     sessions.append(sid)
 
+    # A link nobody opens: the service's expiry job ends the session (a short invitationValidFor, see above).
+    expiring, _ = start(clinician, workflow="ketamine-chronic-pain")
+    sessions.append(expiring)
+
     # Records are issued by the background worker: wait until each ended session has its RecordIssued.
     import time
+    for _ in range(120):
+        if any(r["type"] == "Expired" for r in psql([expiring])):
+            break
+        time.sleep(1)
+    else:
+        sys.exit("FAIL the session did not expire: is ketamine-chronic-pain's invitationValidFor short (see the usage)?")
     for _ in range(60):
         rows = psql(sessions)
         issued = {r["session_id"] for r in rows if r["type"] == "RecordIssued"}
@@ -167,7 +181,8 @@ def main():
             break
         time.sleep(1)
     rows = psql(sessions)
-    with open("tests/Consent.Web.Tests/Fixtures/event-chains.jsonl", "w", encoding="utf-8") as out:
+    # Appended: the file keeps the chains of every earlier version it was run against.
+    with open("tests/Consent.Web.Tests/Fixtures/event-chains.jsonl", "a", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
     print(f"{len(rows)} events of {len(sessions)} sessions: " + ", ".join(sorted({r['type'] for r in rows})))
