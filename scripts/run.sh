@@ -28,10 +28,11 @@ if [ -z "${ConnectionStrings__Consent:-}" ]; then
   # The database, owned by the owner role; one an older version made (owned by the bootstrap
   # superuser 'consent') is handed to the owner role here, once.
   pg_consent_roles "$PG_PORT" consent
-  # The service connects as the runtime role, which owns nothing; start-up migrates as the owner.
+  # The service connects as the runtime role, which owns nothing; the migrate verb below runs as
+  # the owner, whose connection string the service itself never gets.
   ConnectionStrings__Consent="$(consent_connection "$PG_PORT" consent "$CONSENT_APP_ROLE")"
-  ConnectionStrings__ConsentOwner="$(consent_connection "$PG_PORT" consent "$CONSENT_OWNER_ROLE")"
-  export ConnectionStrings__Consent ConnectionStrings__ConsentOwner
+  OWNER_CONNECTION="$(consent_connection "$PG_PORT" consent "$CONSENT_OWNER_ROLE")"
+  export ConnectionStrings__Consent
   log "PostgreSQL: 127.0.0.1:$PG_PORT, data in .data/pg (service role $CONSENT_APP_ROLE, owner $CONSENT_OWNER_ROLE)"
 fi
 
@@ -49,6 +50,10 @@ export CONSENT_DATA_DIR="$DATA"
 export CONSENT_REPOSITORY_ROOT="$ROOT"
 
 dotnet build src/Consent.Web -c Release -nologo -v quiet >&2
+
+if [ -n "${OWNER_CONNECTION:-}" ]; then
+  ConnectionStrings__ConsentOwner="$OWNER_CONNECTION" dotnet src/Consent.Web/bin/Release/net10.0/Consent.Web.dll migrate >&2
+fi
 
 cat <<MSG
 Consent is starting on http://127.0.0.1:$PORT  (API reference: http://127.0.0.1:$PORT/scalar)

@@ -7,6 +7,7 @@ STRANGER_IP, which is not a trusted proxy. Exits 0 when every check holds, 1 wit
 
     proxy_walk.py staff-sql EMAIL ROLE PASSWORD          -> SQL that creates a staff account
     proxy_walk.py walk BASE DIRECT CAFILE CLIENT_IP STRANGER_IP PASSWORD WORKFLOW_FILE TOKENS_OUT
+    proxy_walk.py leaks TOKENS_FILE LOG...               -> names the logs holding a token, plain or percent-encoded
 """
 import base64
 import functools
@@ -208,6 +209,51 @@ def walk_patient_pages(patient, token, dob, quiz):
     raise Failure("more than 100 patient pages")
 
 
+def encoded_forms(token):
+    """The patient's link as other spellings of the same path: nginx's access log masked only a literal /p/."""
+    first = f"%{ord(token[0]):02X}{token[1:]}"
+    return [
+        (f"/%70/{token}", True),                          # the review's request: served, and logged with the token
+        (f"/P/{token}", True),                            # routing ignores case
+        (f"/p/{first}", True),                            # the token itself percent-encoded
+        (f"/x/../p/{token}", False),                      # dot segments
+        (f"//p/{token}", False),                          # doubled slash
+        (f"/api/v1/%70atient/{token}/current", True),
+        (f"/api/v1/patient%2F{token}/current", False),
+        (f"/p/{token}?handler=AskDone&next=%2Fp%2F{token}", False),  # and in the query string
+    ]
+
+
+def walk_encoded_paths(patient, token):
+    """Each spelling through the proxy; the ones the service routes are served to the patient (and must not be logged)."""
+    served = 0
+    for path, routed in encoded_forms(token):
+        status, _, _, _ = patient.send("GET", path)
+        if routed:
+            shown = path.replace(token, "<token>").replace(token[1:], "<token>")
+            check(status == 200, f"GET {shown} through the proxy is served: {status}")
+            served += 1
+    return served
+
+
+def leaks(tokens_file, *logs):
+    """Logs holding a token as sent or percent-encoded (each line decoded up to three times). Exit 1 naming them."""
+    tokens = [t.strip() for t in open(tokens_file, encoding="utf-8") if t.strip()]
+    found = []
+    for log in logs:
+        for line in open(log, encoding="utf-8", errors="replace"):
+            forms = [line]
+            for _ in range(3):
+                forms.append(urllib.parse.unquote(forms[-1]))
+            if any(t in form for t in tokens for form in forms):
+                found.append(os.path.basename(log))
+                break
+    if found:
+        print(" ".join(found))
+        return 1
+    return 0
+
+
 def walk(base, direct, cafile, client_ip, stranger_ip, password, workflow_file, tokens_out):
     context = ssl.create_default_context(cafile=cafile)
     workflow = os.path.basename(os.path.dirname(workflow_file))
@@ -266,6 +312,8 @@ def walk(base, direct, cafile, client_ip, stranger_ip, password, workflow_file, 
     check(status == 200 and pdf.startswith(b"%PDF"), "the patient downloads the signed record over https")
     status, _, page, _ = patient.send("GET", f"/p/{token}")
     check(status == 200 and f"/api/v1/patient/{token}/record.pdf" in page.decode(), "the patient's page offers the signed copy")
+    served = walk_encoded_paths(patient, token)
+    check(served >= 4, f"{served} other spellings of the patient's link reach the patient's page or API through the proxy")
 
     events = clinician.json("GET", f"/api/v1/sessions/{session['id']}/events")
     check(events["verified"] is True, "the session's event chain verifies")
@@ -288,6 +336,8 @@ def main():
     if sys.argv[1:2] == ["staff-sql"]:
         sys.stdout.write(staff_sql(*sys.argv[2:5]))
         return 0
+    if sys.argv[1:2] == ["leaks"]:
+        return leaks(*sys.argv[2:])
     try:
         steps = walk(*sys.argv[2:10])
     except Failure as failure:

@@ -47,6 +47,7 @@ if (!app.Environment.IsDevelopment())
 app.UseConsentSecurityHeaders();
 app.UseConsentHttpsPages();
 app.UseConsentNulCharacterCheck();
+app.UseConsentSameOriginApi();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseStaffSignInCheck();

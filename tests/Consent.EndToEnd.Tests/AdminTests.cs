@@ -2,7 +2,10 @@ using Consent.EndToEnd.Tests.Infrastructure;
 
 namespace Consent.EndToEnd.Tests;
 
-/// <summary>The admin creates an account, changes its roles, deactivates and reactivates it.</summary>
+/// <summary>
+/// The admin creates an account (whose first sign-in chooses its own password), changes its roles,
+/// deactivates and reactivates it.
+/// </summary>
 [Collection(BrowserTests.Name)]
 public sealed class AdminTests(ServiceHost host)
 {
@@ -23,6 +26,28 @@ public sealed class AdminTests(ServiceHost host)
         await page.Locator("#new-role-Clinician").CheckAsync();
         await page.ClickAndLoadAsync("form[action*='handler=Create'] button[type=submit]");
         Assert.Contains($"Account {email} created", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("[data-enrolment-code]").CountAsync());
+        await check.CaptureAsync(page, "created");
+
+        // The new staff member's first sign-in goes to their account page: the password the admin typed is temporary.
+        await using (var nurseContext = await host.NewContextAsync(Screen.Desktop))
+        {
+            var nurse = await nurseContext.NewPageAsync();
+            await nurse.GotoAsync("/Account/Login");
+            await nurse.FillAsync("#Input_Email", email);
+            await nurse.FillAsync("#Input_Password", "a long enough password 1");
+            await nurse.ClickAndLoadAsync("form button[type=submit]");
+            Assert.EndsWith("/account", nurse.Url, StringComparison.Ordinal);
+            var nurseCheck = new PageCheck(nurse, "admin-new-account", axe: true);
+            await nurseCheck.CaptureAsync(nurse, "must-change");
+            await nurse.FillAsync("#current-password", "a long enough password 1");
+            await nurse.FillAsync("#new-password", "the nurse's own password 2");
+            await nurse.FillAsync("#confirm-password", "the nurse's own password 2");
+            await nurse.ClickAndLoadAsync("form[action*='handler=Password'] button[type=submit]");
+            Assert.Contains("Your password is changed", await nurse.InnerTextAsync("main"), StringComparison.Ordinal);
+            await nurseCheck.CaptureAsync(nurse, "changed");
+            nurseCheck.AssertClean();
+        }
 
         var row = page.Locator("tr", new() { HasText = email });
         await row.Locator("input[value=Auditor]").CheckAsync();
@@ -37,13 +62,13 @@ public sealed class AdminTests(ServiceHost host)
         await page.WaitForLoadStateAsync();
         Assert.Contains("Account deactivated", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         Assert.Contains("Deactivated", await page.InnerTextAsync($"tr:has-text('{email}')"), StringComparison.Ordinal);
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await SignInStatusAsync(email, "a long enough password 1"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await SignInStatusAsync(email, "the nurse's own password 2"));
         await check.CaptureAsync(page, "deactivated");
 
         await page.Locator("tr", new() { HasText = email }).Locator("form[action*='handler=Reactivate'] button").ClickAsync();
         await page.WaitForLoadStateAsync();
         Assert.Contains("Account reactivated", await page.InnerTextAsync("main"), StringComparison.Ordinal);
-        Assert.Equal(System.Net.HttpStatusCode.OK, await SignInStatusAsync(email, "a long enough password 1"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await SignInStatusAsync(email, "the nurse's own password 2"));
         check.AssertClean();
     }
 

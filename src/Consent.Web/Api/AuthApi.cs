@@ -59,14 +59,21 @@ public static class AuthApi
                     statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var principal = await signIn.CreateUserPrincipalAsync(attempt.User!);
-        ((ClaimsIdentity)principal.Identity!).AddClaim(attempt.SecondFactorClaim);
+        return TypedResults.Ok(await IssueAsync(attempt.User!, attempt.SecondFactorClaim, signIn, bearer, clock));
+    }
+
+    /// <summary>A bearer token for the account, carrying whether its sign-in passed a second factor.</summary>
+    internal static async Task<BearerToken> IssueAsync(
+        StaffUser user, Claim secondFactor, SignInManager<StaffUser> signIn, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
+    {
+        var principal = await signIn.CreateUserPrincipalAsync(user);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(secondFactor);
 
         // The ticket the bearer-token handler would write, without the refresh token it adds.
         var options = bearer.Get(IdentityConstants.BearerScheme);
         var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = clock.GetUtcNow() + options.BearerTokenExpiration },
             IdentityConstants.BearerScheme + ":AccessToken");
-        return TypedResults.Ok(new BearerToken("Bearer", options.BearerTokenProtector.Protect(ticket), (long)options.BearerTokenExpiration.TotalSeconds));
+        return new BearerToken("Bearer", options.BearerTokenProtector.Protect(ticket), (long)options.BearerTokenExpiration.TotalSeconds);
     }
 
     /// <summary>

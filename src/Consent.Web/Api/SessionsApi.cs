@@ -183,7 +183,7 @@ public static class SessionsApi
         return TypedResults.Ok(SessionDetail.From(session, state));
     }
 
-    internal static async Task<IResult> EventsAsync(Guid id, ClaimsPrincipal user, ConsentDbContext db, CancellationToken ct)
+    internal static async Task<IResult> EventsAsync(Guid id, ClaimsPrincipal user, ConsentDbContext db, EventSeals seals, CancellationToken ct)
     {
         // One snapshot for the session row and its events: an event appended between two separate
         // reads (a record being issued) would otherwise make an honest chain look broken.
@@ -195,7 +195,7 @@ public static class SessionsApi
         }
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == id).OrderBy(e => e.Seq).ToListAsync(ct);
-        var check = await SignedChainHeads.VerifyAsync(db, session, events, ct);
+        var check = await SignedChainHeads.VerifyAsync(db, session, events, seals, ct);
         return TypedResults.Ok(new EventChainView(check.Verified, check.BrokenAtSeq, check.Problem, check.LastHash, [.. events.Select(EventView.From)]));
     }
 

@@ -16,7 +16,7 @@ namespace Consent.Web.Audit;
 /// whole file, it names its session, the chain has a RecordIssued event for exactly those bytes, and
 /// the chain's event the record was signed over still has the hash it was signed with.
 /// </summary>
-public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
+public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventSeals seals)
 {
     private const int Batch = 200;
 
@@ -50,7 +50,7 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock)
             foreach (var session in page)
             {
                 var chain = chains.GetValueOrDefault(session.Id) ?? [];
-                var check = EventChain.Verify(chain, session.LastSeq, session.LastHash);
+                var check = EventChain.Verify(chain, session.LastSeq, session.LastHash, seals);
                 if (!check.Verified)
                 {
                     findings.Add(new AuditFinding(session.Id, check.Problem ?? "the event chain does not verify", check.BrokenAtSeq));

@@ -8,6 +8,18 @@ namespace Consent.Web.Data;
 /// </summary>
 public static class AppendOnlyTables
 {
-    /// <summary>The hash-chained event log, and the signed records (stored once, never changed: RecordIssuer).</summary>
-    public static readonly IReadOnlyList<string> Names = ["consent_events", "consent_records"];
+    /// <summary>
+    /// The hash-chained event log, the signed records (stored once, never changed: RecordIssuer), and
+    /// the ethics decisions on workflow versions (added by WorkflowsApi and WorkflowSync, never changed).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Names = ["consent_events", "consent_records", "workflow_reviews"];
+
+    /// <summary>
+    /// Tables whose rows the service changes in a few columns only and never deletes: the runtime role
+    /// may UPDATE just these columns. A workflow version's approval state changes when a reviewer
+    /// decides (WorkflowsApi.DecideAsync); its hash, file and titles are fixed once loaded (WorkflowSync),
+    /// and start-up compares the hash with the file, so it must not be changeable by the service.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> UpdatableColumns =
+        new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { ["workflow_versions"] = ["approval"] };
 }

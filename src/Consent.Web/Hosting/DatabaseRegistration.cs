@@ -41,6 +41,15 @@ public static class DatabaseRegistration
             builder.MaxAutoPrepare = 32;
         }
 
+        // Names resolve in the schema the migrations made, whatever search_path is stored for the role:
+        // any role may ALTER ROLE itself SET search_path, and a setting sent when the connection starts
+        // (Npgsql sends Search Path in the startup message) overrides one stored for the role or the
+        // database. RuntimeRoleSettings refuses to start with such a stored setting outside Development.
+        if (string.IsNullOrEmpty(builder.SearchPath))
+        {
+            builder.SearchPath = "public";
+        }
+
         // A pooled connection is handed back as it was: the service keeps no session state on its
         // connections (no SET, no temporary tables; the start-up lock is released explicitly), so
         // Npgsql's reset - seven statements each time a connection is taken - buys nothing. It was a

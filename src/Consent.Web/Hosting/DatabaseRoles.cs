@@ -87,18 +87,24 @@ public static class DatabaseRoles
     /// <summary>
     /// What the runtime role may do: use the schema; read, add, change and remove rows of ordinary
     /// tables (staff accounts, sessions, outbox, keys...); only read and add rows of the append-only
-    /// tables; only read the migrations history; use sequences. Never TRUNCATE, REFERENCES or TRIGGER.
+    /// tables; change only the listed columns of the guarded tables and remove none of their rows;
+    /// only read the migrations history; use sequences. Never TRUNCATE, REFERENCES or TRIGGER.
+    /// Revoking a table's UPDATE also revokes its column grants, so running this again converges.
     /// </summary>
     internal static string GrantSql(string runtimeRole)
     {
         var role = QuoteIdentifier(runtimeRole);
         var appendOnly = string.Join(", ", AppendOnlyTables.Names.Select(QuoteIdentifier));
+        var guarded = string.Concat(AppendOnlyTables.UpdatableColumns.Select(t =>
+            $"REVOKE UPDATE, DELETE ON {QuoteIdentifier(t.Key)} FROM {role};\n" +
+            $"GRANT UPDATE ({string.Join(", ", t.Value.Select(QuoteIdentifier))}) ON {QuoteIdentifier(t.Key)} TO {role};\n"));
         return $"""
             GRANT USAGE ON SCHEMA public TO {role};
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
             REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM {role};
             REVOKE INSERT, UPDATE, DELETE ON "__EFMigrationsHistory" FROM {role};
             REVOKE UPDATE, DELETE ON {appendOnly} FROM {role};
+            {guarded}
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
             REVOKE UPDATE ON ALL SEQUENCES IN SCHEMA public FROM {role};
             """;

@@ -21,19 +21,31 @@ public static class DatabaseStartup
         var db = services.GetRequiredService<ConsentDbContext>();
 
         // Nodes starting together take turns (StartupLock); every service below shares this scope's connection.
-        await StartupLock.HoldAsync(db, async () =>
+        try
         {
-            await MigrateAsync(app, db, logger);
-            await CheckOwnRoleAsync(app, db, logger);
-            await SeedAsync(app, services, db, logger);
-            return true;
-        });
+            await StartupLock.HoldAsync(db, async () =>
+            {
+                await MigrateAsync(app, db, logger);
+                await CheckOwnRoleAsync(app, db, logger);
+                await CheckNothingPendingAsync(db);
+                await SeedAsync(app, services, db, logger);
+                return true;
+            });
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // A role without the runtime grants (say a NOINHERIT member of the owner, which holds
+            // nothing until it runs SET ROLE) fails on its first read; say so instead of a stack trace.
+            throw new StartupProblemException(
+                $"The service's database role (ConnectionStrings:Consent) may not read or write the service's tables: {e.MessageText}. " +
+                $"Connect as the runtime role ({DatabaseRoles.DefaultRuntimeRole}), which 'migrate' or start-up with ConnectionStrings__ConsentOwner grants what it needs (README, Deploying).");
+        }
     }
 
     /// <summary>
     /// Migrates as <c>ConnectionStrings:ConsentOwner</c> when it is set. Without it the service does
-    /// not change the schema (in Development only, the one string it has migrates, as it always did),
-    /// and it refuses to start while migrations are pending.
+    /// not change the schema (in Development only, the one string it has migrates, as it always did);
+    /// <see cref="CheckNothingPendingAsync"/> then refuses to start while migrations are pending.
     /// </summary>
     private static async Task MigrateAsync(WebApplication app, ConsentDbContext db, ILogger logger)
     {
@@ -49,7 +61,14 @@ public static class DatabaseStartup
                 await MigrateWithOneRoleAsync(db, logger);
             }
         }
+    }
 
+    /// <summary>
+    /// Runs after the role check, so a role that could rewrite history hears that, not a
+    /// permission error from the migrations history it may not read.
+    /// </summary>
+    private static async Task CheckNothingPendingAsync(ConsentDbContext db)
+    {
         var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
         if (pending.Count > 0)
         {
@@ -83,13 +102,18 @@ public static class DatabaseStartup
 
     private static async Task CheckOwnRoleAsync(WebApplication app, ConsentDbContext db, ILogger logger)
     {
-        var problems = await RuntimeRoleCheck.ProblemsAsync(db, CancellationToken.None);
-        if (problems.Count == 0)
+        var rights = await RuntimeRoleCheck.ProblemsAsync(db, CancellationToken.None);
+        var settings = await RuntimeRoleSettings.ProblemsAsync(db, CancellationToken.None);
+        if (rights.Count == 0 && settings.Count == 0)
         {
             return;
         }
 
-        var message = RuntimeRoleCheck.Message(problems);
+        var message = string.Join(" ", new[]
+        {
+            rights.Count > 0 ? RuntimeRoleCheck.Message(rights) : null,
+            settings.Count > 0 ? RuntimeRoleSettings.Message(settings) : null,
+        }.OfType<string>());
         if (!app.Environment.IsDevelopment())
         {
             throw new StartupProblemException(message + " Outside Development the service does not start this way.");

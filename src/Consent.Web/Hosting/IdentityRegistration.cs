@@ -60,14 +60,20 @@ public static class IdentityRegistration
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
                 options.SignIn.RequireConfirmedAccount = false;
+
+                // Each authenticator code signs in once (AuthenticatorCodes).
+                options.Tokens.AuthenticatorTokenProvider = AuthenticatorCodes.ProviderName;
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<ConsentDbContext>()
             .AddUserManager<StaffUserManager>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName);
         services.AddSingleton<StaffStandings>();
         services.AddScoped<StaffSignIn>();
+        services.AddScoped<StaffPasswords>();
+        services.AddScoped<TwoFactorEnrolment>();
 
         // The cookie's own stamp check runs as often as StaffSignInCheck's database look-ups, and a
         // cookie it renews keeps the sign-in's second factor (Identity rebuilds the principal from

@@ -7,8 +7,9 @@ namespace Consent.Web.Hosting;
 /// <summary>
 /// Checks the role the service itself connects as. A superuser, an owner of an append-only table or
 /// of the schema holding it (directly or through role membership), or a role that may update,
-/// delete or truncate history could rewrite the event log and recompute its hashes, so outside
-/// Development the service refuses to start as one; in Development it warns.
+/// delete or truncate history could rewrite the event log and recompute its hashes; a role that may
+/// change a workflow version's hash could make a changed workflow file pass as the published one.
+/// Outside Development the service refuses to start as one; in Development it warns.
 /// </summary>
 public static class RuntimeRoleCheck
 {
@@ -27,6 +28,16 @@ public static class RuntimeRoleCheck
         WHERE r.rolname = current_user
         """;
 
+    // Columns of a guarded table (AppendOnlyTables.UpdatableColumns) the role may change beyond those it needs, and whether it may delete rows.
+    private const string GuardedSql = """
+        SELECT current_user::text, coalesce(has_table_privilege(c.oid, 'DELETE'), false),
+               coalesce(string_agg(a.attname::text, ', ' ORDER BY a.attnum)
+                 FILTER (WHERE has_column_privilege(c.oid, a.attnum, 'UPDATE') AND a.attname <> ALL($2)), '')
+        FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE c.oid = to_regclass($1)
+        GROUP BY c.oid
+        """;
+
     /// <summary>Everything the service's own role could do to history, in plain language; empty when it can only read and append.</summary>
     public static async Task<IReadOnlyList<string>> ProblemsAsync(ConsentDbContext db, CancellationToken ct)
     {
@@ -34,12 +45,20 @@ public static class RuntimeRoleCheck
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var command = new NpgsqlCommand(Sql, (NpgsqlConnection)db.Database.GetDbConnection());
-            command.Parameters.Add(new NpgsqlParameter { Value = AppendOnlyTables.Names.ToArray() });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using (var command = new NpgsqlCommand(Sql, connection))
             {
-                Describe(reader, problems);
+                command.Parameters.Add(new NpgsqlParameter { Value = AppendOnlyTables.Names.ToArray() });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    Describe(reader, problems);
+                }
+            }
+
+            foreach (var (table, columns) in AppendOnlyTables.UpdatableColumns)
+            {
+                await DescribeGuardedAsync(connection, table, columns, problems, ct);
             }
         }
         finally
@@ -54,7 +73,32 @@ public static class RuntimeRoleCheck
     public static string Message(IReadOnlyList<string> problems) =>
         $"The service's database role (ConnectionStrings:Consent) could rewrite history: {string.Join("; ", problems)}. " +
         "Connect the service as a role that owns nothing and may only read and append to the event log " +
-        $"({DatabaseRoles.DefaultRuntimeRole}), and give the owner role to ConnectionStrings:ConsentOwner (README, Deploying).";
+        $"({DatabaseRoles.DefaultRuntimeRole}), and give the owner role to ConnectionStrings:ConsentOwner (README, Deploying). " +
+        "If it is that role already, its grants may come from an older version: run 'Consent.Web.dll migrate' as the owner to renew them.";
+
+    private static async Task DescribeGuardedAsync(
+        NpgsqlConnection connection, string table, IReadOnlyList<string> columns, List<string> problems, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(GuardedSql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
+        command.Parameters.Add(new NpgsqlParameter { Value = columns.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return;
+        }
+
+        var role = reader.GetString(0);
+        if (reader.GetString(2) is { Length: > 0 } more)
+        {
+            problems.Add($"{role} may UPDATE {more} of {table} (the service changes only {string.Join(", ", columns)})");
+        }
+
+        if (reader.GetBoolean(1))
+        {
+            problems.Add($"{role} may DELETE {table}");
+        }
+    }
 
     private static void Describe(NpgsqlDataReader row, List<string> problems)
     {

@@ -7,7 +7,9 @@ namespace Consent.Web.Hosting;
 /// Command-line verbs that need the database: <c>audit</c> checks every event chain and stored record
 /// and prints a report; it exits 1 when anything fails to verify. <c>migrate</c> applies pending
 /// migrations as the owner role (<c>ConnectionStrings:ConsentOwner</c>) and grants the runtime role
-/// its privileges; it exits 1 when it could not.
+/// its privileges; it exits 1 when it could not. <c>reset-two-factor EMAIL</c> turns the account's
+/// second factor off, ends its sign-ins and prints a new enrolment code: how an operator enrols the
+/// first admin, or one who lost their phone when no other admin can.
 /// </summary>
 public static class ServiceCommands
 {
@@ -22,12 +24,20 @@ public static class ServiceCommands
         {
             "audit" => await AuditAsync(app),
             "migrate" => await MigrateAsync(app),
+            "reset-two-factor" => await ResetTwoFactorAsync(app, args),
             _ => null,
         };
     }
 
     private static async Task<int> AuditAsync(WebApplication app)
     {
+        // The event seals are checked with a key derived from the key-encryption certificate.
+        if (app.Services.GetService<KeyEncryptionProblem>() is { } problem)
+        {
+            Console.Error.WriteLine(problem.Message);
+            return 2;
+        }
+
         using var scope = app.Services.CreateScope();
         var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
         Console.WriteLine($"Audit at {report.CheckedAt:O}: {report.SessionsChecked} sessions, {report.EventsChecked} events, {report.RecordsChecked} records checked.");
@@ -54,7 +64,9 @@ public static class ServiceCommands
             await using var db = DatabaseRoles.OwnerContext(owner);
             var applied = await StartupLock.HoldAsync(db, () => DatabaseRoles.MigrateAndGrantAsync(db, role, CancellationToken.None));
             Console.WriteLine(applied.Count == 0 ? "No migrations were pending." : $"Applied {applied.Count} migration(s): {string.Join(", ", applied)}.");
-            Console.WriteLine($"Granted {role} SELECT and INSERT only on {string.Join(", ", AppendOnlyTables.Names)}, and SELECT, INSERT, UPDATE, DELETE on the other tables.");
+            var guarded = AppendOnlyTables.UpdatableColumns.Select(t => $"UPDATE of {string.Join(", ", t.Value)} only on {t.Key}");
+            Console.WriteLine($"Granted {role} SELECT and INSERT only on {string.Join(", ", AppendOnlyTables.Names)}, {string.Join(", ", guarded)}, "
+                + "and SELECT, INSERT, UPDATE, DELETE on the other tables.");
             return 0;
         }
         catch (StartupProblemException problem)
@@ -67,5 +79,27 @@ public static class ServiceCommands
             Console.Error.WriteLine($"Could not reach the database as the owner role: {e.Message}");
             return 1;
         }
+    }
+
+    private static async Task<int> ResetTwoFactorAsync(WebApplication app, string[] args)
+    {
+        if (args.Length != 2)
+        {
+            Console.Error.WriteLine("usage: reset-two-factor EMAIL");
+            return 2;
+        }
+
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Identity.StaffUserManager>();
+        if (await users.FindByEmailAsync(args[1]) is not { } user)
+        {
+            Console.Error.WriteLine($"No staff account has the email {args[1]}.");
+            return 1;
+        }
+
+        var code = await scope.ServiceProvider.GetRequiredService<Identity.TwoFactorEnrolment>().ResetAsync(user, resetBy: null);
+        Console.WriteLine($"The second factor of {user.Email} is off and its sign-ins have ended. Enrolment code (works once, until {code.ExpiresAt:u}):");
+        Console.WriteLine(code.Code);
+        return 0;
     }
 }

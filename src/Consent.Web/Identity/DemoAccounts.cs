@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Consent.Web.Identity;
 
-/// <summary>Creates the roles and, in Development, the four demo staff accounts of DESIGN.md.</summary>
+/// <summary>Creates the roles and, in Development, the four demo staff accounts listed in README.</summary>
 public static class DemoAccounts
 {
     public static readonly IReadOnlyList<(string Email, string Name, string Role)> Accounts =

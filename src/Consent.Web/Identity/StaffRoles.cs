@@ -1,6 +1,6 @@
 namespace Consent.Web.Identity;
 
-/// <summary>The staff roles of DESIGN.md; a user may hold several.</summary>
+/// <summary>The staff roles of the service (the table at the top of README); a user may hold several.</summary>
 public static class StaffRoles
 {
     public const string Clinician = "Clinician";

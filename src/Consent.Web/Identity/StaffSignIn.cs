@@ -7,7 +7,7 @@ namespace Consent.Web.Identity;
 /// <summary>How a staff sign-in attempt ended.</summary>
 public enum SignInOutcome
 {
-    /// <summary>Unknown email, wrong password, locked or deactivated account: one answer for all.</summary>
+    /// <summary>Unknown email, wrong password, locked or deactivated account, expired temporary password: one answer for all.</summary>
     Refused,
 
     /// <summary>The password was right, but the account uses two-factor and the code was missing or wrong.</summary>
@@ -19,6 +19,9 @@ public enum SignInOutcome
 /// <summary>The outcome, and for a sign-in the account and whether it passed a second factor.</summary>
 public sealed record SignInAttempt(SignInOutcome Outcome, StaffUser? User = null, bool PassedSecondFactor = false)
 {
+    /// <summary>Whether the account signed in with a temporary password it must replace first.</summary>
+    public bool PasswordChangeRequired => User?.TemporaryPasswordExpiresAt is not null;
+
     /// <summary>The claim every staff sign-in carries, saying whether it passed a second factor.</summary>
     public Claim SecondFactorClaim => new(Policies.TwoFactorClaim, PassedSecondFactor ? "true" : "false");
 }
@@ -32,7 +35,7 @@ public sealed record SignInAttempt(SignInOutcome Outcome, StaffUser? User = null
 /// account: unknown emails, locked and deactivated accounts are checked against a decoy hash, so
 /// the time taken does not tell which emails exist. Failures count towards lockout.
 /// </remarks>
-public sealed class StaffSignIn(UserManager<StaffUser> users, SignInManager<StaffUser> signIn, IPasswordHasher<StaffUser> hasher)
+public sealed class StaffSignIn(UserManager<StaffUser> users, SignInManager<StaffUser> signIn, IPasswordHasher<StaffUser> hasher, TimeProvider clock)
 {
     private static string? decoyHash;
 
@@ -46,6 +49,12 @@ public sealed class StaffSignIn(UserManager<StaffUser> users, SignInManager<Staf
         }
 
         if (!(await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true)).Succeeded)
+        {
+            return new SignInAttempt(SignInOutcome.Refused);
+        }
+
+        // A temporary password an admin set stops working after its time (StaffPasswords).
+        if (user.TemporaryPasswordExpiresAt <= clock.GetUtcNow())
         {
             return new SignInAttempt(SignInOutcome.Refused);
         }

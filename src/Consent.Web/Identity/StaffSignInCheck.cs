@@ -26,6 +26,10 @@ namespace Consent.Web.Identity;
 /// second factor; this is the one place that rule lives, so policies, per-session checks and the
 /// page menus all see the same roles.
 /// </para>
+/// <para>
+/// An account whose password an admin reset to a temporary one gets no roles until it chooses its
+/// own (<see cref="StaffPasswords"/>): it reaches only its own account, to change the password.
+/// </para>
 /// <para>Patient tickets carry no staff claims and pass through untouched (they are checked by their own handler).</para>
 /// </remarks>
 public sealed class StaffSignInCheck(
@@ -65,6 +69,7 @@ public sealed class StaffSignInCheck(
             .Where(c => c.Type != types.RoleClaimType && c.Type != ClaimTypes.Role)
             .Select(c => new Claim(c.Type, c.Value)));
         checkedIdentity.AddClaims(standing.Roles
+            .Where(_ => !standing.PasswordChangeRequired)
             .Where(role => secondFactor || environment.IsDevelopment() || !StaffRoles.NeedingSecondFactor.Contains(role))
             .Select(role => new Claim(types.RoleClaimType, role)));
         return new ClaimsPrincipal(checkedIdentity);

@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Identity;
 
-/// <summary>A staff account as every sign-in is checked against it: security stamp, lockout, deactivation and roles.</summary>
-public sealed record StaffStanding(string? SecurityStamp, DateTimeOffset? LockoutEnd, bool Deactivated, IReadOnlyList<string> Roles);
+/// <summary>
+/// A staff account as every sign-in is checked against it: security stamp, lockout, deactivation,
+/// roles, and whether it must first replace a temporary password.
+/// </summary>
+public sealed record StaffStanding(string? SecurityStamp, DateTimeOffset? LockoutEnd, bool Deactivated, IReadOnlyList<string> Roles, bool PasswordChangeRequired = false);
 
 /// <summary>
 /// Each node's short-lived copy of staff accounts' standing, so checking every request costs a
@@ -59,7 +62,7 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
     private static async Task<StaffStanding?> LoadAsync(ConsentDbContext db, Guid userId, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.SecurityStamp, u.LockoutEnd, u.DeactivatedAt })
+            .Select(u => new { u.SecurityStamp, u.LockoutEnd, u.DeactivatedAt, u.TemporaryPasswordExpiresAt })
             .SingleOrDefaultAsync(ct);
         if (user is null)
         {
@@ -69,6 +72,6 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
         var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
             .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
             .ToListAsync(ct);
-        return new StaffStanding(user.SecurityStamp, user.LockoutEnd, user.DeactivatedAt is not null, roles);
+        return new StaffStanding(user.SecurityStamp, user.LockoutEnd, user.DeactivatedAt is not null, roles, user.TemporaryPasswordExpiresAt is not null);
     }
 }

@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 namespace Consent.Web.Identity;
 
 /// <summary>
-/// Identity's user manager with the clinic's rules for ending sign-ins: a role change, a lockout and
-/// a deactivation rotate the security stamp (Identity already does for a password change), and
-/// every write tells this node's <see cref="StaffStandings"/> at once.
+/// Identity's user manager with the clinic's rules for ending sign-ins: a role change, a lockout, a
+/// deactivation and a second-factor reset rotate the security stamp (Identity already does for a
+/// password change and turning two-factor on), and every write tells this node's
+/// <see cref="StaffStandings"/> at once. A new authenticator key waits beside the one in use until a
+/// code confirms it.
 /// </summary>
 /// <remarks>
 /// A rotated stamp ends every existing bearer token and cookie of the account (see
@@ -29,6 +31,10 @@ public sealed class StaffUserManager(
     TimeProvider clock)
     : UserManager<StaffUser>(store, options, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
+    private const string PendingKeyProvider = "Consent";
+
+    private const string PendingKeyName = "PendingAuthenticatorKey";
+
     public override async Task<IdentityResult> AddToRoleAsync(StaffUser user, string role) =>
         await RotateIfSucceeded(user, await base.AddToRoleAsync(user, role));
 
@@ -64,21 +70,38 @@ public sealed class StaffUserManager(
         return lockoutEnd > clock.GetUtcNow() ? await RotateIfSucceeded(user, result) : result;
     }
 
-    /// <remarks>
-    /// Identity rotates the stamp here, which would end the very sign-in that asked for a key
-    /// before it could confirm it. While two-factor is off the new key grants nothing (turning
-    /// two-factor on, which does rotate the stamp, needs a code from it), so the stamp is kept;
-    /// once two-factor is on, a new key is a security change and Identity's rotation stands.
-    /// </remarks>
-    public override async Task<IdentityResult> ResetAuthenticatorKeyAsync(StaffUser user)
+    /// <summary>
+    /// A new authenticator key, kept aside until a code from it confirms it
+    /// (<see cref="ConfirmPendingAuthenticatorKeyAsync"/>); a key already in use keeps working until then.
+    /// </summary>
+    public async Task<string> NewPendingAuthenticatorKeyAsync(StaffUser user)
     {
-        if (await GetTwoFactorEnabledAsync(user))
-        {
-            return await base.ResetAuthenticatorKeyAsync(user);
-        }
+        var key = GenerateNewAuthenticatorKey();
+        await SetAuthenticationTokenAsync(user, PendingKeyProvider, PendingKeyName, key);
+        return key;
+    }
 
+    public Task<string?> GetPendingAuthenticatorKeyAsync(StaffUser user) => GetAuthenticationTokenAsync(user, PendingKeyProvider, PendingKeyName);
+
+    /// <summary>Puts the pending key in use and turns two-factor on, which rotates the stamp (every sign-in of the account ends).</summary>
+    public async Task<IdentityResult> ConfirmPendingAuthenticatorKeyAsync(StaffUser user, string key)
+    {
+        await ((IUserAuthenticatorKeyStore<StaffUser>)Store).SetAuthenticatorKeyAsync(user, key, CancellationToken);
+        await RemoveAuthenticationTokenAsync(user, PendingKeyProvider, PendingKeyName);
+        return await SetTwoFactorEnabledAsync(user, true);
+    }
+
+    /// <summary>
+    /// Turns two-factor off and forgets the keys (the one in use is replaced by one nobody knows), and
+    /// ends every sign-in of the account: what an admin's reset does before a new enrolment.
+    /// </summary>
+    public async Task<IdentityResult> RemoveSecondFactorAsync(StaffUser user)
+    {
+        await RemoveAuthenticationTokenAsync(user, PendingKeyProvider, PendingKeyName);
         await ((IUserAuthenticatorKeyStore<StaffUser>)Store).SetAuthenticatorKeyAsync(user, GenerateNewAuthenticatorKey(), CancellationToken);
-        return await UpdateUserAsync(user);
+        user.LastAuthenticatorStep = null;
+        user.TwoFactorEnabled = false;
+        return await UpdateSecurityStampAsync(user);
     }
 
     /// <summary>Ends the account's sign-ins and refuses new ones until an admin reactivates it.</summary>

@@ -93,7 +93,7 @@ public static class ConsentRecordBuilder
             },
             Withdrawn = source.Kind == RecordKind.Withdrawal ? new WithdrawnRecord(source.Session.Id, source.WithdrawnRecordSha256!) : null,
             Audit = new AuditTrail(
-                [.. events.Select(e => new AuditEvent(e.Seq, e.Type, e.At, Actor(e.Actor, Name), e.Ip, e.UserAgent, e.Hash))],
+                [.. events.Select(e => new AuditEvent(e.Seq, e.Type, e.At, Actor(e.Actor, Name), e.Ip, UserAgentText.Clean(e.UserAgent), e.Hash))],
                 end.Hash),
         };
     }

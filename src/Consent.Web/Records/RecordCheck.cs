@@ -49,7 +49,7 @@ public sealed record ChainReport(bool Verified, long? BrokenAtSeq, string? Probl
 public sealed record SignedChainHeadReport(long Seq, string Hash, bool MatchesChain);
 
 /// <summary>Checks an uploaded record against the service certificate, the stored records and the event chains.</summary>
-public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
+public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, EventSeals seals)
 {
     public async Task<RecordCheckReport> CheckAsync(ReadOnlyMemory<byte> pdf, CancellationToken ct)
     {
@@ -100,7 +100,7 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing)
         }
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash);
+        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash, seals);
         var logged = events.Where(e => e.Type == EventTypes.RecordIssued)
             .Any(e => SessionWriter.ToRecorded(e).Payload["sha256"]?.ToString() == v.FileSha256);
         if (!chain.Verified)

@@ -22,7 +22,7 @@ namespace Consent.Web.Records;
 /// refuses a second <c>RecordIssued</c> of a kind, and the unique (session_id, kind) index backs it up.
 /// </remarks>
 public sealed class RecordIssuer(
-    ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock, ILogger<RecordIssuer> logger)
+    ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock, EventSeals seals, ILogger<RecordIssuer> logger)
 {
     private static readonly Actor Issuer = new(Actor.System, null, null);
 
@@ -54,7 +54,7 @@ public sealed class RecordIssuer(
         // Whole seconds: the PDF's signing time has no finer precision, and the FHIR export rebuilds the record at this time.
         var now = clock.GetUtcNow();
         var issuedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        var record = await BuildAsync(session, kind, issuedAt, withdrawn, ct);
+        var record = await BuildAsync(session, kind, issuedAt, withdrawn, forSigning: true, ct);
         if (record is null)
         {
             return null;
@@ -106,15 +106,26 @@ public sealed class RecordIssuer(
         }
 
         var withdrawn = kind == RecordKind.Withdrawal ? (await FindAsync(session.Id, RecordKind.Consent, ct))?.Sha256 : null;
-        return await BuildAsync(session, kind, stored.IssuedAt, withdrawn, ct);
+        return await BuildAsync(session, kind, stored.IssuedAt, withdrawn, forSigning: false, ct);
     }
 
     public Task<StoredRecord?> FindAsync(Guid sessionId, RecordKind kind, CancellationToken ct) =>
         db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == sessionId && r.Kind == kind.ToString(), ct);
 
-    private async Task<ConsentRecord?> BuildAsync(ConsentSession session, RecordKind kind, DateTimeOffset issuedAt, string? withdrawn, CancellationToken ct)
+    private async Task<ConsentRecord?> BuildAsync(
+        ConsentSession session, RecordKind kind, DateTimeOffset issuedAt, string? withdrawn, bool forSigning, CancellationToken ct)
     {
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
+        if (forSigning && events.Count > 0 && EventChain.Verify(events, events.Count, events[^1].Hash, seals) is { Verified: false } chain)
+        {
+            // Never sign what the service did not write: an event appended or rewritten in the database
+            // (a forged countersignature) would otherwise become a valid signed record.
+            logger.LogCritical("AUDIT ALERT: refused to sign the {Kind} record of session {SessionId}: {Problem} (at event {Seq}).",
+                kind, session.Id, chain.Problem, chain.BrokenAtSeq);
+            throw new InvalidOperationException(
+                $"The {kind} record of session {session.Id} was not signed: its event chain does not verify ({chain.Problem}, at event {chain.BrokenAtSeq}).");
+        }
+
         var staffIds = events.Select(e => e.Actor)
             .Concat(events.Select(e => JsonNode.Parse(e.Payload) is JsonObject p && p["staffId"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null))
             .Select(id => Guid.TryParse(id, out var g) ? g : (Guid?)null)

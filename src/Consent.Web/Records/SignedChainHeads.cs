@@ -20,9 +20,10 @@ public static class SignedChainHeads
     /// chain head could be anything). Records issued before records carried a chain head are not
     /// compared (docs/event-log.md).
     /// </summary>
-    public static async Task<ChainVerification> VerifyAsync(ConsentDbContext db, ConsentSession session, IReadOnlyList<ConsentEvent> events, CancellationToken ct)
+    public static async Task<ChainVerification> VerifyAsync(
+        ConsentDbContext db, ConsentSession session, IReadOnlyList<ConsentEvent> events, EventSeals seals, CancellationToken ct)
     {
-        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash);
+        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash, seals);
         if (!chain.Verified)
         {
             return chain;

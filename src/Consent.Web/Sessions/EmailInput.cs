@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Mail;
 
 namespace Consent.Web.Sessions;
@@ -10,16 +9,22 @@ namespace Consent.Web.Sessions;
 /// is no address at all.
 /// </summary>
 /// <remarks>
-/// The local part is a dot-atom (RFC 5322 §3.2.3: atext, single dots inside, at most 64 characters,
-/// RFC 5321 §4.5.3.1.1); the domain has at least two labels of letters, digits and inner hyphens, at most
-/// 63 characters each (RFC 1035 §2.3.4); letters and digits of any script are allowed (RFC 6532). As a
-/// second check, System.Net.Mail must read the text as exactly this address with no display name.
+/// The local part is an ASCII dot-atom (RFC 5322 §3.2.3: atext, single dots inside, at most 64
+/// characters, RFC 5321 §4.5.3.1.1) without "%" and "!": relays may still route "user%host@relay"
+/// (RFC 1123 §5.2.16) and "host!user@relay" (UUCP) to another host, the way a comment once sent an
+/// invitation to spy@evil.example. The domain has at least two labels of ASCII letters, digits and
+/// inner hyphens, at most 63 characters each (RFC 1035 §2.3.4), and a top-level label that is not
+/// all digits (RFC 3696 §2). No other script is accepted (RFC 6532 addresses are refused): a letter
+/// that looks like a Latin one ("b\u0435.example" with a Cyrillic "e") would name another domain; an
+/// internationalized domain is written in its ASCII "xn--" form. As a second check,
+/// System.Net.Mail must read the text as exactly this address with no display name.
 /// </remarks>
 public static class EmailInput
 {
     public const int MaxLength = 254;
 
-    private const string AtextSymbols = "!#$%&'*+-/=?^_`{|}~";
+    /// <summary>RFC 5322 atext symbols, less the routing characters "%" and "!".</summary>
+    private const string AtextSymbols = "#$&'*+-/=?^_`{|}~";
 
     /// <summary>The trimmed address, or an error message naming the field.</summary>
     public static (string? Value, string? Error) Clean(string? text, string field, bool required)
@@ -32,7 +37,8 @@ public static class EmailInput
         var value = text.Trim();
         return IsBareAddress(value)
             ? (value, null)
-            : (null, $"{field} must be one plain email address such as name@example.org: no name, comment, angle brackets, spaces or list.");
+            : (null, $"{field} must be one plain email address such as name@example.org, in ASCII letters, digits and . _ + - ' only: " +
+                "no name, comment, angle brackets, spaces, list, % or ! (a domain in another script is given in its xn-- form).");
     }
 
     /// <summary>True when <paramref name="address"/> is exactly one bare address and nothing else.</summary>
@@ -52,19 +58,13 @@ public static class EmailInput
         var local = address[..at];
         var domain = address[(at + 1)..];
         return local.Split('.').All(atom => atom.Length > 0 && atom.All(IsAtext))
-            && domain.Split('.') is { Length: >= 2 } labels && labels.All(IsDomainLabel)
+            && domain.Split('.') is { Length: >= 2 } labels && labels.All(IsDomainLabel) && !labels[^1].All(char.IsAsciiDigit)
             && MailAddress.TryCreate(address, out var parsed) && parsed.DisplayName.Length == 0
             && string.Equals(parsed.Address, address, StringComparison.Ordinal);
     }
 
-    private static bool IsAtext(char c) => char.IsAsciiLetterOrDigit(c) || AtextSymbols.Contains(c, StringComparison.Ordinal) || IsOtherScriptLetterOrDigit(c);
+    private static bool IsAtext(char c) => char.IsAsciiLetterOrDigit(c) || AtextSymbols.Contains(c, StringComparison.Ordinal);
 
     private static bool IsDomainLabel(string label) =>
-        label.Length is > 0 and <= 63 && label[0] != '-' && label[^1] != '-'
-        && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-' || IsOtherScriptLetterOrDigit(c));
-
-    /// <summary>Non-ASCII letters, digits and combining marks (internationalized addresses); never spaces, symbols or format characters.</summary>
-    private static bool IsOtherScriptLetterOrDigit(char c) => c > 0x7F && CharUnicodeInfo.GetUnicodeCategory(c) is
-        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter
-        or UnicodeCategory.OtherLetter or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+        label.Length is > 0 and <= 63 && label[0] != '-' && label[^1] != '-' && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
 }

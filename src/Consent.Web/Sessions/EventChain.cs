@@ -50,10 +50,11 @@ public static class EventChain
 
     /// <summary>
     /// Checks a session's events in order: sequence numbers 1..n without gaps, each previous hash
-    /// equal to the hash before it, each hash recomputed from the event, and the last hash equal to
-    /// the one the session row remembers (which catches a removed tail).
+    /// equal to the hash before it, each hash recomputed from the event, each event sealed by this
+    /// service (<see cref="EventSeals"/>), and the last hash equal to the one the session row
+    /// remembers (which catches a removed tail).
     /// </summary>
-    public static ChainVerification Verify(IReadOnlyList<ConsentEvent> events, long expectedLastSeq, string expectedLastHash)
+    public static ChainVerification Verify(IReadOnlyList<ConsentEvent> events, long expectedLastSeq, string expectedLastHash, EventSeals seals)
     {
         var previous = Genesis;
         for (var i = 0; i < events.Count; i++)
@@ -72,6 +73,11 @@ public static class EventChain
             if (!string.Equals(ComputeHash(e), e.Hash, StringComparison.Ordinal))
             {
                 return ChainVerification.Broken(e.Seq, $"event {e.Seq} was changed after it was recorded");
+            }
+
+            if (!seals.Holds(e))
+            {
+                return ChainVerification.Broken(e.Seq, seals.Problem(e));
             }
 
             previous = e.Hash;

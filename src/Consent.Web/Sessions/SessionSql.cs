@@ -28,8 +28,8 @@ internal static class SessionSql
         "SELECT seq, type, step_id, payload, content_hash, actor, at, hash FROM consent_events WHERE session_id = $1 ORDER BY seq";
 
     private const string InsertEvent =
-        "INSERT INTO consent_events (session_id, seq, type, step_id, payload, content_hash, actor, ip, user_agent, at, prev_hash, hash) " +
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+        "INSERT INTO consent_events (session_id, seq, type, step_id, payload, content_hash, actor, ip, user_agent, at, prev_hash, hash, seal_key, seal) " +
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
 
     private const string UpdateSession =
         "UPDATE consent_sessions SET status = $2, updated_at = $3, completed_at = $4, expires_at = $5, last_seq = $6, last_hash = $7, " +
@@ -155,6 +155,8 @@ internal static class SessionSql
             insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = e.At });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.PrevHash });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Hash });
+            insert.Parameters.Add(Text(e.SealKey));
+            insert.Parameters.Add(Text(e.Seal));
             batch.BatchCommands.Add(insert);
         }
 

@@ -17,7 +17,7 @@ public sealed record Actor(string Id, string? Ip, string? UserAgent)
     public static Actor From(HttpContext context, string id) => new(
         id,
         context.Connection.RemoteIpAddress?.ToString(),
-        context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 512)] : null);
+        UserAgentText.Clean(context.Request.Headers.UserAgent.ToString()));
 }
 
 /// <summary>An Idempotency-Key and the SHA-256 of the request it came with.</summary>
@@ -33,7 +33,7 @@ public sealed record Idempotency(string Key, string RequestHash);
 /// node sharing the database; the unique (session_id, seq) index backs it up.
 /// </remarks>
 public sealed class SessionWriter(
-    ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states)
+    ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states, EventSeals seals)
 {
     /// <summary>Applies a command to the session with this id (staff and system writers).</summary>
     public Task<SessionWrite> ApplyAsync(
@@ -243,7 +243,7 @@ public sealed class SessionWriter(
     public static RecordedEvent ToRecorded(ConsentEvent e) =>
         new(e.Seq, e.Type, e.StepId, JsonNode.Parse(e.Payload)?.AsObject() ?? [], e.ContentHash, e.Actor, e.At);
 
-    private static List<ConsentEvent> Append(ConsentSession session, IReadOnlyList<NewEvent> events, Actor actor, DateTimeOffset now)
+    private List<ConsentEvent> Append(ConsentSession session, IReadOnlyList<NewEvent> events, Actor actor, DateTimeOffset now)
     {
         var rows = new List<ConsentEvent>(events.Count);
         var previous = string.IsNullOrEmpty(session.LastHash) ? EventChain.Genesis : session.LastHash;
@@ -263,6 +263,7 @@ public sealed class SessionWriter(
                 At = now,
             };
             EventChain.Seal(row, previous);
+            seals.Seal(row);
             previous = row.Hash;
             rows.Add(row);
         }

@@ -6,7 +6,7 @@ using Consent.Workflows;
 namespace Consent.Web.Sessions;
 
 /// <summary>
-/// Reads a patient's step submission (DESIGN.md "Patient steps over the API") into an interpreter
+/// Reads a patient's step submission (POST /api/v1/patient/{token}/steps/{stepId}) into an interpreter
 /// command, by the type of the step it names. Anything malformed is an error message, never an exception.
 /// </summary>
 public static class StepSubmissions

@@ -10,7 +10,11 @@ public static class PersonNames
     public static bool Match(string? typed, string? registered) =>
         typed is not null && registered is not null && Fold(typed).Length > 0 && Fold(typed) == Fold(registered);
 
-    /// <summary>The folded form: lower case, no combining marks, single spaces, trimmed.</summary>
+    /// <summary>
+    /// The folded form: lower case, no accents, single spaces, trimmed. Only accents go: a variation
+    /// selector or another invisible mark (<see cref="VisibleText"/> refuses them) stays, so
+    /// "Jane Doe\uFE0F" is not the registered "Jane Doe".
+    /// </summary>
     public static string Fold(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -18,7 +22,7 @@ public static class PersonNames
         var pendingSpace = false;
         foreach (var c in name.Normalize(NormalizationForm.FormD))
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark && !VisibleText.IsDefaultIgnorableOutsideCf(c))
             {
                 continue;
             }

@@ -5,8 +5,9 @@ namespace Consent.Web.Tests.Data;
 
 /// <summary>
 /// The audit trail cannot be changed by the service's database role, only appended to: it owns
-/// nothing and holds only SELECT and INSERT on history. The append-only trigger still stops the
-/// owner's plain UPDATE, DELETE and TRUNCATE.
+/// nothing and holds only SELECT and INSERT on history (events, records, ethics decisions), and of a
+/// workflow version it may change only the approval, never its hash. The append-only trigger still
+/// stops the owner's plain UPDATE, DELETE and TRUNCATE.
 /// </summary>
 public sealed class EventLogAppendOnlyTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
@@ -20,6 +21,13 @@ public sealed class EventLogAppendOnlyTests(ConsentWebFactory factory) : IClassF
     [InlineData("DROP TABLE consent_events CASCADE")]
     [InlineData("UPDATE consent_records SET sha256 = repeat('0', 64) WHERE session_id = @s")]
     [InlineData("DELETE FROM consent_records WHERE session_id = @s")]
+    [InlineData("UPDATE workflow_reviews SET comment = 'Approved by nobody' WHERE workflow_id = 'append-only-test'")]
+    [InlineData("DELETE FROM workflow_reviews WHERE workflow_id = 'append-only-test'")]
+    [InlineData("TRUNCATE workflow_reviews")]
+    [InlineData("UPDATE workflow_versions SET hash = repeat('1', 64) WHERE workflow_id = 'append-only-test'")]
+    [InlineData("UPDATE workflow_versions SET source_path = 'elsewhere', title_en = 'Other' WHERE workflow_id = 'append-only-test'")]
+    [InlineData("UPDATE workflow_versions SET approval = 'Approved', hash = repeat('1', 64) WHERE workflow_id = 'append-only-test'")]
+    [InlineData("DELETE FROM workflow_versions WHERE workflow_id = 'append-only-test'")]
     public async Task RuntimeRole_CannotChangeRemoveOrUnguardHistory(string sql)
     {
         await using var db = await factory.OpenDatabaseAsync();
@@ -56,7 +64,13 @@ public sealed class EventLogAppendOnlyTests(ConsentWebFactory factory) : IClassF
                    (SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants
                      WHERE grantee = current_user AND table_name = 'consent_records'),
                    (SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants
-                     WHERE grantee = current_user AND table_name = '__EFMigrationsHistory')
+                     WHERE grantee = current_user AND table_name = '__EFMigrationsHistory'),
+                   (SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants
+                     WHERE grantee = current_user AND table_name = 'workflow_reviews'),
+                   (SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants
+                     WHERE grantee = current_user AND table_name = 'workflow_versions'),
+                   (SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.column_privileges
+                     WHERE grantee = current_user AND table_name = 'workflow_versions' AND privilege_type = 'UPDATE')
             FROM pg_roles r WHERE r.rolname = current_user
             """, db);
         await using var reader = await query.ExecuteReaderAsync();
@@ -70,6 +84,23 @@ public sealed class EventLogAppendOnlyTests(ConsentWebFactory factory) : IClassF
         Assert.Equal("INSERT,SELECT", reader.GetString(5));
         Assert.Equal("INSERT,SELECT", reader.GetString(6));
         Assert.Equal("SELECT", reader.GetString(7));
+        Assert.Equal("INSERT,SELECT", reader.GetString(8));
+        Assert.Equal("INSERT,SELECT", reader.GetString(9));
+        Assert.Equal("approval", reader.GetString(10));
+    }
+
+    /// <summary>What the service does to ethics decisions and versions: adds a decision, changes a version's approval.</summary>
+    [Fact]
+    public async Task ServiceRole_CanStillRecordADecision_AndChangeAnApproval()
+    {
+        await using var db = await factory.OpenDatabaseAsync();
+        await InsertSessionWithEventAsync(db);
+        await using var decide = new NpgsqlCommand("""
+            UPDATE workflow_versions SET approval = 'Retired' WHERE workflow_id = 'append-only-test' AND version = 1;
+            INSERT INTO workflow_reviews (workflow_id, version, decision, comment, reviewer_id, decided_at)
+            VALUES ('append-only-test', 1, 'Retired', 'Superseded.', gen_random_uuid(), now());
+            """, db);
+        Assert.Equal(2, await decide.ExecuteNonQueryAsync());
     }
 
     [Theory]

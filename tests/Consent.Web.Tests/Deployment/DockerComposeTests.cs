@@ -35,14 +35,17 @@ public sealed class DockerComposeTests
         Assert.Contains(".", ((YamlScalarNode)consent["build"]).Value, StringComparison.Ordinal);
     }
 
-    /// <summary>The service connects as the runtime role and migrates as the owner, both made by deploy/postgres/ with the passwords compose gives; never as the superuser.</summary>
+    /// <summary>
+    /// The service connects as the runtime role and a one-shot container migrates as the owner, both
+    /// made by deploy/postgres/ with the passwords compose gives; never as the superuser.
+    /// </summary>
     [Theory]
-    [InlineData("ConnectionStrings__Consent", "consent_app", "CONSENT_APP_PASSWORD")]
-    [InlineData("ConnectionStrings__ConsentOwner", "consent_owner", "CONSENT_OWNER_PASSWORD")]
-    public void Compose_ConnectionStringsPointAtThePostgresService_AsTheTwoRoles(string variable, string role, string password)
+    [InlineData("consent", "ConnectionStrings__Consent", "consent_app", "CONSENT_APP_PASSWORD")]
+    [InlineData("migrate", "ConnectionStrings__ConsentOwner", "consent_owner", "CONSENT_OWNER_PASSWORD")]
+    public void Compose_ConnectionStringsPointAtThePostgresService_AsTheTwoRoles(string service, string variable, string role, string password)
     {
         var postgres = Environment((YamlMappingNode)Services["postgres"]);
-        var connection = new NpgsqlConnectionStringBuilder(Environment((YamlMappingNode)Services["consent"])[variable]);
+        var connection = new NpgsqlConnectionStringBuilder(Environment((YamlMappingNode)Services[service])[variable]);
         Assert.Equal("postgres", connection.Host);
         Assert.Equal(5432, connection.Port);
         Assert.Equal(role, connection.Username);
@@ -51,8 +54,25 @@ public sealed class DockerComposeTests
         Assert.Equal(postgres["POSTGRES_DB"], connection.Database);
         Assert.Contains(((YamlSequenceNode)((YamlMappingNode)Services["postgres"])["volumes"]).Children,
             v => v.ToString() == "./deploy/postgres:/docker-entrypoint-initdb.d:ro");
-        var dependsOn = (YamlMappingNode)((YamlMappingNode)Services["consent"])["depends_on"];
+        var dependsOn = (YamlMappingNode)((YamlMappingNode)Services[service])["depends_on"];
         Assert.Equal("service_healthy", ((YamlMappingNode)dependsOn["postgres"])["condition"].ToString());
+    }
+
+    /// <summary>
+    /// The owner's password is only in the one-shot migrate container, which runs the migrate verb;
+    /// the service starts after it succeeded. (The review read it from the service's environment.)
+    /// </summary>
+    [Fact]
+    public void Compose_TheLongRunningServiceNeverHoldsTheOwnersPassword()
+    {
+        var consent = Environment((YamlMappingNode)Services["consent"]);
+        Assert.DoesNotContain("ConnectionStrings__ConsentOwner", consent.Keys);
+        Assert.DoesNotContain(consent.Values, v => v.Contains("consent_owner", StringComparison.Ordinal));
+        var migrate = (YamlMappingNode)Services["migrate"];
+        Assert.Equal("migrate", Assert.Single(((YamlSequenceNode)migrate["command"]).Children).ToString());
+        Assert.Equal(".", ((YamlScalarNode)migrate["build"]).Value);
+        var dependsOn = (YamlMappingNode)((YamlMappingNode)Services["consent"])["depends_on"];
+        Assert.Equal("service_completed_successfully", ((YamlMappingNode)dependsOn["migrate"])["condition"].ToString());
     }
 
     /// <summary>

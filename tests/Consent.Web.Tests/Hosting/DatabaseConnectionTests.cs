@@ -5,24 +5,26 @@ using Npgsql;
 
 namespace Consent.Web.Tests.Hosting;
 
-/// <summary>The connection settings the service adds, and what they rely on (docs/PERFORMANCE.md, P2 and P9).</summary>
+/// <summary>The connection settings the service adds, and what they rely on (docs/PERFORMANCE.md, P2 and P9; the search path: DatabaseRolesTests).</summary>
 public sealed class DatabaseConnectionTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
     private const long StartupLock = 7406020261127;
 
     [Fact]
-    public void ConnectionString_AddsFailFastTimeout_AutoPrepare_AndNoReset()
+    public void ConnectionString_AddsFailFastTimeout_AutoPrepare_NoReset_AndItsSearchPath()
     {
         var built = new NpgsqlConnectionStringBuilder(Build("Host=db;Database=consent;Username=consent"));
         Assert.Equal(3, built.Timeout);
         Assert.Equal(32, built.MaxAutoPrepare);
         Assert.True(built.NoResetOnClose);
+        Assert.Equal("public", built.SearchPath);
     }
 
     [Fact]
     public void ConnectionString_KeepsWhatTheOperatorSet()
     {
-        var built = new NpgsqlConnectionStringBuilder(Build("Host=db;Database=consent;Timeout=20;Max Auto Prepare=0;No Reset On Close=false"));
+        var built = new NpgsqlConnectionStringBuilder(Build("Host=db;Database=consent;Timeout=20;Max Auto Prepare=0;No Reset On Close=false;Search Path=clinic"));
+        Assert.Equal("clinic", built.SearchPath);
         Assert.Equal(20, built.Timeout);
         Assert.Equal(0, built.MaxAutoPrepare);
         Assert.False(built.NoResetOnClose);

@@ -1,5 +1,7 @@
+using Consent.Web.Hosting;
 using Consent.Web.Tests.Infrastructure;
 using Consent.Web.Tests.Records;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace Consent.Web.Tests.Hosting;
@@ -15,6 +17,7 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
     [InlineData("superuser", "is a superuser")]
     [InlineData("owner", $"{ConsentWebFactory.OwnerRole} owns consent_events")]
     [InlineData("member of the owner", $"can act as {ConsentWebFactory.OwnerRole}, the owner of consent_events")]
+    [InlineData("NOINHERIT member of the owner", $"can act as {ConsentWebFactory.OwnerRole}, the owner of consent_events")]
     public async Task OutsideDevelopment_TheServiceRefusesARoleThatCouldRewriteHistory_AndSaysWhy(string who, string why)
     {
         var member = "consent_member_" + Guid.NewGuid().ToString("N")[..8];
@@ -24,7 +27,10 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
             "owner" => factory.OwnerConnectionString,
             _ => new NpgsqlConnectionStringBuilder(factory.ConnectionString) { Username = member }.ConnectionString,
         };
-        await ServerAsync($"CREATE ROLE {member} LOGIN IN ROLE {ConsentWebFactory.OwnerRole}");
+        // A NOINHERIT member holds none of the owner's privileges until it runs SET ROLE, so it
+        // cannot even read the migrations history; the check must still be what it hears.
+        var inherit = who.StartsWith("NOINHERIT", StringComparison.Ordinal) ? "NOINHERIT" : "INHERIT";
+        await ServerAsync($"CREATE ROLE {member} LOGIN {inherit} IN ROLE {ConsentWebFactory.OwnerRole}");
         try
         {
             var result = await ServiceProcess.StartAsync(Production(connection));
@@ -39,6 +45,109 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
         {
             NpgsqlConnection.ClearAllPools();
             await ServerAsync($"DROP ROLE {member}");
+        }
+    }
+
+    /// <summary>
+    /// Grants left wider than the service needs (by an older version, or by hand): changing or
+    /// removing ethics decisions, changing a workflow version's hash.
+    /// </summary>
+    [Fact]
+    public async Task OutsideDevelopment_TheServiceRefusesARoleThatMayChangeDecisionsOrAVersionsHash_AndSaysWhy()
+    {
+        var app = ConsentWebFactory.RuntimeRole;
+        await OwnerAsync($"GRANT UPDATE, DELETE ON workflow_reviews TO {app}; GRANT UPDATE (hash, source_path) ON workflow_versions TO {app}");
+        try
+        {
+            var result = await ServiceProcess.StartAsync(Production(factory.ConnectionString));
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains($"{app} may UPDATE, DELETE workflow_reviews", result.Error, StringComparison.Ordinal);
+            Assert.Contains($"{app} may UPDATE hash, source_path of workflow_versions (the service changes only approval)", result.Error, StringComparison.Ordinal);
+            Assert.Contains("migrate", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await OwnerAsync($"REVOKE UPDATE, DELETE ON workflow_reviews FROM {app}; REVOKE UPDATE (hash, source_path) ON workflow_versions FROM {app}");
+        }
+    }
+
+    /// <summary>
+    /// The runtime role may store session defaults for itself: <c>search_path = evil</c> broke every
+    /// new connection of the service, and <c>default_transaction_read_only</c> would refuse every
+    /// write. A superuser may also store <c>session_replication_role = replica</c>, which skips the
+    /// append-only trigger. Outside Development the service now refuses to start, naming the setting
+    /// and the command that removes it.
+    /// </summary>
+    [Theory]
+    [InlineData("search_path", "evil", true)]
+    [InlineData("default_transaction_read_only", "on", true)]
+    [InlineData("session_replication_role", "replica", false)]
+    public async Task OutsideDevelopment_TheServiceRefusesStoredSessionDefaultsOfItsRole_AndSaysHowToRemoveThem(string setting, string value, bool byTheRoleItself)
+    {
+        var alter = $"ALTER ROLE {ConsentWebFactory.RuntimeRole} IN DATABASE {factory.DatabaseName} SET {setting} = {value}";
+        if (byTheRoleItself)
+        {
+            await using var db = await factory.OpenDatabaseAsync();
+            await using var command = new NpgsqlCommand(alter, db);
+            await command.ExecuteNonQueryAsync();
+        }
+        else
+        {
+            await ServerAsync(alter);
+        }
+
+        try
+        {
+            var result = await ServiceProcess.StartAsync(Production(factory.ConnectionString));
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains($"{setting}={value} is stored for {ConsentWebFactory.RuntimeRole}", result.Error, StringComparison.Ordinal);
+            Assert.Contains($"ALTER ROLE \"{ConsentWebFactory.RuntimeRole}\" IN DATABASE \"{factory.DatabaseName}\" RESET {setting}", result.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ServerAsync($"ALTER ROLE {ConsentWebFactory.RuntimeRole} IN DATABASE {factory.DatabaseName} RESET {setting}");
+        }
+    }
+
+    /// <summary>
+    /// The service's connections send their search path when they start, which wins over one stored
+    /// for the role: with <c>search_path = evil</c> stored, a plain connection of the role no longer
+    /// finds the tables, the service's own still does; in Development the service starts and warns.
+    /// </summary>
+    [Fact]
+    public async Task TheServicesConnections_PinTheirSearchPath_OverOneStoredForTheRole()
+    {
+        await using (var db = await factory.OpenDatabaseAsync())
+        await using (var alter = new NpgsqlCommand($"ALTER ROLE CURRENT_USER IN DATABASE {factory.DatabaseName} SET search_path = evil", db))
+        {
+            await alter.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var pinned = DatabaseRegistration.ConnectionString(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Consent"] = factory.ConnectionString }).Build());
+            Assert.Equal("public", await ScalarAsync(pinned, "SHOW search_path"));
+            Assert.Equal(0L, await ScalarAsync(pinned, "SELECT count(*) FROM consent_events WHERE false"));
+            var plain = new NpgsqlConnectionStringBuilder(factory.ConnectionString) { Pooling = false }.ConnectionString;
+            Assert.Equal("evil", await ScalarAsync(plain, "SHOW search_path"));
+            var lost = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(plain, "SELECT count(*) FROM consent_events"));
+            Assert.Equal(PostgresErrorCodes.UndefinedTable, lost.SqlState);
+
+            var development = await ServiceProcess.StartAsync(Development(factory.ConnectionString));
+            Assert.True(development.ExitCode == 0, development.All);
+            Assert.Contains("search_path=evil is stored for", development.All, StringComparison.Ordinal);
+            Assert.Contains("would refuse to start", development.All, StringComparison.Ordinal);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ServerAsync($"ALTER ROLE {ConsentWebFactory.RuntimeRole} IN DATABASE {factory.DatabaseName} RESET search_path");
         }
     }
 
@@ -167,6 +276,21 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
         ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
         ["Audit__IntervalMinutes"] = "0",
     };
+
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private async Task OwnerAsync(string sql)
+    {
+        await using var connection = await factory.OpenOwnerDatabaseAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task ServerAsync(string sql)
     {

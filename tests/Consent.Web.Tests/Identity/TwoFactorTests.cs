@@ -13,24 +13,29 @@ public sealed class TwoFactorTests(ProductionFactory factory) : IClassFixture<Pr
     [Fact]
     public async Task Auditor_WithoutSecondFactor_IsRefused_ThenAdmittedAfterSettingUpTotp()
     {
-        await CreateAsync("auditor.2fa@example.org", StaffRoles.Auditor);
+        var id = await CreateAsync("auditor.2fa@example.org", StaffRoles.Auditor);
         using var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", await factory.LoginAsync("auditor.2fa@example.org", Password));
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/sessions")).StatusCode);
 
-        var setup = await (await client.PostAsync("/api/v1/account/two-factor/setup", null)).Content.ReadFromJsonAsync<JsonElement>();
+        // Setting up needs an admin's enrolment code besides the password (TwoFactorEnrolmentTests).
+        var enrolment = await factory.IssueEnrolmentCodeAsync(id);
+        var setup = await (await client.PostAsJsonAsync("/api/v1/account/two-factor/setup", new { enrolmentCode = enrolment })).Content.ReadFromJsonAsync<JsonElement>();
         var key = setup.GetProperty("sharedKey").GetString()!;
         Assert.StartsWith("otpauth://totp/", setup.GetProperty("authenticatorUri").GetString(), StringComparison.Ordinal);
         var wrong = await client.PostAsJsonAsync("/api/v1/account/two-factor/enable", new { code = "000000" });
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        var enabled = await client.PostAsJsonAsync("/api/v1/account/two-factor/enable", new { code = Totp.Code(key, DateTimeOffset.UtcNow) });
+        var enabled = await client.PostAsJsonAsync("/api/v1/account/two-factor/enable", new { code = Totp.Code(key, factory.Clock.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.NoContent, enabled.StatusCode);
+
+        // The code that turned it on is used up (AuthenticatorCodeReuseTests): sign in with the next one.
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
 
         var withoutCode = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = "auditor.2fa@example.org", password = Password });
         Assert.Equal(HttpStatusCode.Unauthorized, withoutCode.StatusCode);
 
         var login = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login",
-            new { email = "auditor.2fa@example.org", password = Password, twoFactorCode = Totp.Code(key, DateTimeOffset.UtcNow) });
+            new { email = "auditor.2fa@example.org", password = Password, twoFactorCode = Totp.Code(key, factory.Clock.GetUtcNow()) });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         using var second = factory.CreateClient();
         second.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());

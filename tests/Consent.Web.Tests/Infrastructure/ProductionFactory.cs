@@ -44,4 +44,28 @@ public class ProductionFactory : ConsentWebFactory
         Assert.True((await users.AddToRolesAsync(user, roles)).Succeeded);
         return user.Id;
     }
+
+    /// <summary>A two-factor enrolment code for the account, as an admin's reset (or the reset-two-factor command) issues it.</summary>
+    public async Task<string> IssueEnrolmentCodeAsync(Guid id)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var enrolment = scope.ServiceProvider.GetRequiredService<Consent.Web.Identity.TwoFactorEnrolment>();
+        return (await enrolment.IssueAsync((await users.FindByIdAsync(id.ToString()))!, issuedBy: null)).Code;
+    }
+
+    /// <summary>
+    /// Creates a staff account whose second factor is already on, as if enrolled long ago, and
+    /// returns the authenticator's shared key.
+    /// </summary>
+    public async Task<string> CreateStaffWithSecondFactorAsync(string email, params string[] roles)
+    {
+        var id = await CreateStaffAsync(email, roles);
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var user = await users.FindByIdAsync(id.ToString());
+        Assert.True((await users.ResetAuthenticatorKeyAsync(user!)).Succeeded);
+        Assert.True((await users.SetTwoFactorEnabledAsync(user!, true)).Succeeded);
+        return (await users.GetAuthenticatorKeyAsync(user!))!;
+    }
 }

@@ -22,8 +22,43 @@ namespace Consent.Web.Tests.Security;
 /// </summary>
 public sealed class ChainRewriteTests(RecordsWebFactory factory) : IClassFixture<RecordsWebFactory>
 {
+    /// <summary>The attack as the review ran it: the owner role has the database but not the seal key.</summary>
     [Fact]
-    public async Task AChainRewrittenWithRecomputedHashes_IsReportedByTheEventsApi_TheVerifyEndpoint_AndTheAudit()
+    public async Task AChainRewrittenWithRecomputedHashes_ButNoSealKey_IsReportedAtTheChangedEvent_Everywhere()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await RecordSessions.CompleteAsync(driver);
+        var pdf = await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id);
+        Assert.True((await driver.EventsAsync(session.Id))["verified"]!.GetValue<bool>());
+
+        var changed = await RewriteOneScreeningAnswerAsync(session.Id, sealKey: null);
+        Assert.True(await HashesAloneVerifyAsync(session.Id), "the rewrite must be consistent, or this test proves nothing new");
+
+        var events = await driver.EventsAsync(session.Id);
+        Assert.False(events["verified"]!.GetValue<bool>(), events.ToJsonString());
+        Assert.Equal(changed, events["brokenAtSeq"]!.GetValue<long>());
+        Assert.Contains("seal", events["problem"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var report = await VerifyAsync(pdf);
+        Assert.False(report["valid"]!.GetValue<bool>(), report.ToJsonString());
+        Assert.False(report["chain"]!["verified"]!.GetValue<bool>());
+        Assert.Equal(changed, report["chain"]!["brokenAtSeq"]!.GetValue<long>());
+        Assert.False(report["chain"]!["signedHead"]!["matchesChain"]!.GetValue<bool>());
+
+        using (var scope = factory.Services.CreateScope())
+        {
+            var audit = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
+            // The changed event's seal, and the record signed over the old chain.
+            Assert.Contains(audit.Findings, f => f.SessionId == session.Id && f.BrokenAtSeq == changed && f.What.Contains("seal", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// Someone holding the seal key as well (the service's own certificate) can re-seal a rewrite; the
+    /// record signed before it still disagrees with it, and every check says so.
+    /// </summary>
+    [Fact]
+    public async Task AChainRewrittenAndResealed_IsReportedByTheEventsApi_TheVerifyEndpoint_AndTheAudit()
     {
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await RecordSessions.CompleteAsync(driver);
@@ -31,9 +66,9 @@ public sealed class ChainRewriteTests(RecordsWebFactory factory) : IClassFixture
         Assert.True((await driver.EventsAsync(session.Id))["verified"]!.GetValue<bool>());
         var covered = await CoveredSeqAsync(session.Id);
 
-        var changed = await RewriteOneScreeningAnswerAsync(session.Id);
+        var changed = await RewriteOneScreeningAnswerAsync(session.Id, factory.Services.GetRequiredService<EventSeals>());
         Assert.True(changed < covered);
-        Assert.True(await ChainAloneVerifiesAsync(session.Id), "the rewrite must be consistent, or this test proves nothing new");
+        Assert.True(await ChainAloneVerifiesAsync(session.Id), "the rewrite must be consistent and sealed, or this test proves nothing new");
 
         var events = await driver.EventsAsync(session.Id);
         Assert.False(events["verified"]!.GetValue<bool>(), events.ToJsonString());
@@ -63,6 +98,7 @@ public sealed class ChainRewriteTests(RecordsWebFactory factory) : IClassFixture
         {
             ["ConnectionStrings__Consent"] = factory.ConnectionString,
             ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
+            ["CONSENT_DATA_DIR"] = factory.DataDirectory,
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
         }, "audit");
         Assert.Equal(1, command.ExitCode);
@@ -95,8 +131,8 @@ public sealed class ChainRewriteTests(RecordsWebFactory factory) : IClassFixture
     private async Task<long> CoveredSeqAsync(Guid sessionId) =>
         (await EventsAsync(sessionId)).Last(e => e.Type == Consent.Workflows.EventTypes.ClinicianCountersigned).Seq;
 
-    /// <summary>The attack, as the owner role: returns the sequence number of the changed event.</summary>
-    private async Task<long> RewriteOneScreeningAnswerAsync(Guid sessionId)
+    /// <summary>The attack, as the owner role, re-sealing with <paramref name="sealKey"/> if given: returns the sequence number of the changed event.</summary>
+    private async Task<long> RewriteOneScreeningAnswerAsync(Guid sessionId, EventSeals? sealKey)
     {
         var events = await EventsAsync(sessionId);
         var target = events.First(e => e.Type == Consent.Workflows.EventTypes.AnswersRecorded);
@@ -115,6 +151,7 @@ public sealed class ChainRewriteTests(RecordsWebFactory factory) : IClassFixture
         foreach (var e in events.Where(e => e.Seq >= target.Seq))
         {
             EventChain.Seal(e, previous);
+            sealKey?.Seal(e);
             previous = e.Hash;
         }
 
@@ -123,8 +160,8 @@ public sealed class ChainRewriteTests(RecordsWebFactory factory) : IClassFixture
         await Execute(owner, "ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_update_or_delete");
         foreach (var e in events.Where(e => e.Seq >= target.Seq))
         {
-            await Execute(owner, "UPDATE consent_events SET payload = @payload::jsonb, prev_hash = @prev, hash = @hash WHERE session_id = @s AND seq = @seq",
-                ("payload", e.Payload), ("prev", e.PrevHash), ("hash", e.Hash), ("s", sessionId), ("seq", e.Seq));
+            await Execute(owner, "UPDATE consent_events SET payload = @payload::jsonb, prev_hash = @prev, hash = @hash, seal = @seal WHERE session_id = @s AND seq = @seq",
+                ("payload", e.Payload), ("prev", e.PrevHash), ("hash", e.Hash), ("seal", e.Seal!), ("s", sessionId), ("seq", e.Seq));
         }
 
         await Execute(owner, "UPDATE consent_sessions SET last_hash = @hash WHERE id = @s", ("hash", previous), ("s", sessionId));
@@ -138,7 +175,25 @@ public sealed class ChainRewriteTests(RecordsWebFactory factory) : IClassFixture
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ConsentDbContext>();
         var session = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == sessionId);
-        return EventChain.Verify(await EventsAsync(sessionId), session.LastSeq, session.LastHash).Verified;
+        return EventChain.Verify(await EventsAsync(sessionId), session.LastSeq, session.LastHash, factory.Services.GetRequiredService<EventSeals>()).Verified;
+    }
+
+    /// <summary>The chain's hashes and links, without the seals: what anyone without the key can recompute.</summary>
+    private async Task<bool> HashesAloneVerifyAsync(Guid sessionId)
+    {
+        var events = await EventsAsync(sessionId);
+        var previous = EventChain.Genesis;
+        foreach (var e in events)
+        {
+            if (e.PrevHash != previous || EventChain.ComputeHash(e) != e.Hash)
+            {
+                return false;
+            }
+
+            previous = e.Hash;
+        }
+
+        return true;
     }
 
     private async Task<List<ConsentEvent>> EventsAsync(Guid sessionId)

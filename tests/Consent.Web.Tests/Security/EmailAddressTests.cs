@@ -29,6 +29,13 @@ public sealed class EmailAddressTests(ConsentWebFactory factory) : IClassFixture
     [InlineData("v@b.example\r\nBcc: spy@evil.example")]
     [InlineData("v@localhost")]
     [InlineData("v..w@b.example")]
+    [InlineData("a@b\u0435.example")] // a Cyrillic "е" in the domain: looks like b.example (homoglyph)
+    [InlineData("\u0430lice@b.example")] // a Cyrillic "а" in the local part
+    [InlineData("jos\u00e9@b.example")]
+    [InlineData("v@b\u00fccher.example")]
+    [InlineData("spy%evil.example@b.example")] // the "percent hack": a relay may forward to spy@evil.example
+    [InlineData("evil.example!spy@b.example")] // a UUCP bang path
+    [InlineData("v@b.123")]
     public async Task AnythingButOneBareAddress_IsRefused_AndNoSessionOrMailIsMade(string email)
     {
         using var clinician = await factory.ClientForAsync(Staff.Clinician);
@@ -52,6 +59,21 @@ public sealed class EmailAddressTests(ConsentWebFactory factory) : IClassFixture
         Assert.Equal(Email, detail!["patient"]!["email"]!.GetValue<string>());
 
         await InputProbe.AssertFieldErrorAsync(await InputProbe.PostJsonAsync(clinician, "/api/v1/sessions", Start($"Jo <{Email}>")), "patient.email");
+    }
+
+    /// <summary>The rule the README states: ASCII dot-atom without "%" and "!", a domain of ASCII letters, digits and hyphens (IDNs as xn--).</summary>
+    [Theory]
+    [InlineData("jo.o'neil+consent@b-c.example")]
+    [InlineData("V_W-x=y#z@sub.b.example")]
+    [InlineData("v@xn--bcher-kva.example")]
+    [InlineData("1234@b.example")]
+    public async Task PlainAsciiAddresses_AreAccepted(string email)
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+
+        var started = await InputProbe.PostJsonAsync(clinician, "/api/v1/sessions", Start(email));
+
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
     }
 
     [Theory]

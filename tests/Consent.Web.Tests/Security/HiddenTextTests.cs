@@ -45,6 +45,36 @@ public sealed class HiddenTextTests(ConsentWebFactory factory) : IClassFixture<C
         Assert.Equal(before, await InputProbe.SnapshotAsync(factory));
     }
 
+    /// <summary>
+    /// Variation selectors and the other default-ignorable marks draw nothing: "MRN\uFE0F1234" looked
+    /// like MRN1234 (and was not found by a search for it), and "María José Pérez\uFE0F" matched the
+    /// registered name at the signature. Both were accepted before.
+    /// </summary>
+    [Fact]
+    public async Task InvisibleMarks_InTheMrnTheNameAndTheSignature_AreRefused_AndWriteNothing()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync();
+        using var patient = await driver.VerifyAsync(session);
+        await driver.WalkAsync(patient, session, stopAt: "sign");
+        var before = await InputProbe.SnapshotAsync(factory);
+
+        await InputProbe.AssertFieldErrorAsync(await InputProbe.PostJsonAsync(clinician, "/api/v1/sessions", Start("Jane Doe", mrn: "MRN\uFE0F1234")), "patient.mrn");
+        foreach (var name in new[] { "Jane Doe\uFE0F", "Jane\u180B Doe", "Ja\u034Fne Doe", "Jane Doe\U000E0100", "Jane \uFFFC" })
+        {
+            await InputProbe.AssertFieldErrorAsync(await InputProbe.PostJsonAsync(clinician, "/api/v1/sessions", Start(name)), "patient.name");
+        }
+
+        var signature = driver.DefaultAnswer(new JsonObject { ["type"] = "signature" });
+        signature["fullName"] = PatientDriver.PatientName + "\uFE0F";
+        var signed = await PatientDriver.SubmitAsync(patient, session, "sign", signature);
+        var problem = await signed.Content.ReadAsStringAsync();
+        Assert.True(signed.StatusCode == HttpStatusCode.BadRequest, $"{(int)signed.StatusCode} {problem}");
+        Assert.Contains("fullName contains characters that are not allowed", problem, StringComparison.Ordinal);
+        Assert.Equal(before, await InputProbe.SnapshotAsync(factory));
+    }
+
     [Fact]
     public async Task EveryFreeTextOfASession_RefusesHiddenCharacters_AndWritesNothing()
     {

@@ -6,7 +6,7 @@ using Consent.Web.Tests.Infrastructure;
 
 namespace Consent.Web.Tests.Sessions;
 
-/// <summary>Whole consents through the public API, as DESIGN.md's contract describes them.</summary>
+/// <summary>Whole consents through the public API, as the API contract (the OpenAPI document) describes them.</summary>
 public sealed class ConsentFlowTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
     [Fact]

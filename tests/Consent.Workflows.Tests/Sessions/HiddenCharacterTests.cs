@@ -35,6 +35,75 @@ public sealed class HiddenCharacterTests
         { "\u200CJane", true },
     };
 
+    /// <summary>
+    /// Default_Ignorable_Code_Point characters outside the format category (Unicode's
+    /// DerivedCoreProperties.txt), and the replacement characters: each draws nothing where it stands.
+    /// </summary>
+    public static TheoryData<string> InvisibleMarks() => new()
+    {
+        "MRN\uFE0F1234",                 // variation selector 16 after a letter
+        "Jane Doe\uFE0F",
+        "Jane\uFE0E Doe",
+        "Jane\uFE00Doe",
+        "Jane\U000E0100",                // variation selector 17 (a surrogate pair)
+        "Jane\u180BDoe",                 // Mongolian free variation selectors
+        "Jane\u180FDoe",
+        "Jane\u034FDoe",                 // combining grapheme joiner
+        "Jane\u17B4",                    // Khmer inherent vowels
+        "\u17B5Jane",
+        "Jane\uFFFC",                    // object replacement character
+        "Jane\uFFFDDoe",                 // replacement character
+        "\uFE0F",
+        "1\uFE0F234",                    // a keycap's selector without its keycap
+    };
+
+    /// <summary>Real names in many scripts (their combining marks are accents and vowels, not hiding places), and emoji.</summary>
+    public static TheoryData<string> VisibleTexts() => new()
+    {
+        "Γιώργος Παπαδόπουλος",
+        "יוֹסֵף כֹּהֵן",                 // Hebrew with vowel points
+        "अनुष्का शर्मा",
+        "முருகன்",
+        "สมชาย ใจดี",
+        "김민준",
+        "佐藤 花子",
+        "សុខា ចាន់",
+        "Батбаяр",
+        "አበበ ቢቂላ",
+        "علی\u200Cرضا",
+        "Thanks \u2764\uFE0F",          // an emoji presentation sequence, as phone keyboards type it
+        "Room 1\uFE0F\u20E3",           // a keycap
+        "\U0001F469\u200D\u2695\uFE0F",  // woman health worker: joiner and selector inside an emoji
+        "\u263A\uFE0E",                 // a text presentation selector after a symbol
+    };
+
+    [Theory]
+    [MemberData(nameof(InvisibleMarks))]
+    public void DefaultIgnorableMarks_AndReplacementCharacters_AreRefused(string text)
+    {
+        Assert.Equal(TextProblem.HiddenCharacters, VisibleText.Check(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(VisibleTexts))]
+    public void NamesInManyScripts_AndEmoji_StillPass(string text)
+    {
+        Assert.Null(VisibleText.Check(text));
+    }
+
+    [Fact]
+    public void ANameWithAVariationSelector_DoesNotMatchTheRegisteredName_AndCannotBeSigned()
+    {
+        Assert.False(PersonNames.Match("Jane Doe\uFE0F", "Jane Doe"));
+        Assert.False(PersonNames.Match("Ja\u034Fne Doe", "Jane Doe"));
+        Assert.True(PersonNames.Match("jane  DOE", "Jane Doe"));
+        Assert.True(PersonNames.Match("Jose Perez", "José Pérez"));
+
+        var session = new SessionDriver { RegisteredName = "Jane Doe" }.ToSignature();
+        Assert.Equal(RefusalKind.Invalid, session.Refuse(new SignAsPatient("sign", "Jane Doe\uFE0F", true, [], session.RegisteredName)).Kind);
+        Assert.Equal(RefusalKind.Invalid, session.Refuse(new SignAsPatient("sign", "Jane\u180B Doe", true, [], session.RegisteredName)).Kind);
+    }
+
     [Theory]
     [MemberData(nameof(Texts))]
     public void VisibleText_RefusesWhatAReaderCannotSee_AndAcceptsNamesInEveryScript(string text, bool refused)

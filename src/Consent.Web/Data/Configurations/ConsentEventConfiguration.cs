@@ -19,6 +19,8 @@ internal sealed class ConsentEventConfiguration : IEntityTypeConfiguration<Conse
         builder.Property(e => e.UserAgent).HasMaxLength(512);
         builder.Property(e => e.PrevHash).HasMaxLength(64);
         builder.Property(e => e.Hash).HasMaxLength(64);
+        builder.Property(e => e.SealKey).HasMaxLength(16);
+        builder.Property(e => e.Seal).HasMaxLength(64);
         builder.HasOne<ConsentSession>().WithMany()
             .HasForeignKey(e => e.SessionId)
             .OnDelete(DeleteBehavior.Restrict);

@@ -28,4 +28,10 @@ public sealed class ConsentEvent
     public string PrevHash { get; set; } = "";
 
     public string Hash { get; set; } = "";
+
+    /// <summary>Which key sealed the event (<see cref="Sessions.EventSeals"/>); null only on a row not written by the service.</summary>
+    public string? SealKey { get; set; }
+
+    /// <summary>HMAC-SHA256 of <see cref="Hash"/> under a key kept outside the database, lower-case hex.</summary>
+    public string? Seal { get; set; }
 }

@@ -15,4 +15,21 @@ public sealed class StaffUser : IdentityUser<Guid>
 
     /// <summary>When an admin deactivated the account; null while it is active. A deactivated account cannot sign in.</summary>
     public DateTimeOffset? DeactivatedAt { get; set; }
+
+    /// <summary>The RFC 6238 time step of the last authenticator code accepted; that code and older ones are refused.</summary>
+    public long? LastAuthenticatorStep { get; set; }
+
+    /// <summary>SHA-256 (hex) of the one-time code an admin issued for setting up a second factor; null when none is outstanding.</summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(64)]
+    public string? TwoFactorEnrolmentCodeHash { get; set; }
+
+    /// <summary>When that code stops working.</summary>
+    public DateTimeOffset? TwoFactorEnrolmentCodeExpiresAt { get; set; }
+
+    /// <summary>
+    /// Set when an admin reset the password to a temporary one: the account must choose its own at
+    /// its next sign-in (until then it reaches only its own account), and the temporary password no
+    /// longer signs in after this time. Null for a password the staff member chose.
+    /// </summary>
+    public DateTimeOffset? TemporaryPasswordExpiresAt { get; set; }
 }

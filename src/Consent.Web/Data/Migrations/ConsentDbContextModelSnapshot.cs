@@ -69,6 +69,16 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("prev_hash");
 
+                    b.Property<string>("Seal")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("seal");
+
+                    b.Property<string>("SealKey")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("seal_key");
+
                     b.Property<long>("Seq")
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
@@ -365,6 +375,10 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("email_confirmed");
 
+                    b.Property<long?>("LastAuthenticatorStep")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_authenticator_step");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("lockout_enabled");
@@ -399,9 +413,22 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("security_stamp");
 
+                    b.Property<DateTimeOffset?>("TemporaryPasswordExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("temporary_password_expires_at");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("two_factor_enabled");
+
+                    b.Property<DateTimeOffset?>("TwoFactorEnrolmentCodeExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("two_factor_enrolment_code_expires_at");
+
+                    b.Property<string>("TwoFactorEnrolmentCodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("two_factor_enrolment_code_hash");
 
                     b.Property<string>("UserName")
                         .HasMaxLength(256)

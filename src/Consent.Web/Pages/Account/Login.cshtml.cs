@@ -21,6 +21,10 @@ public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser>
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>What the account page said before sending the user here (two-factor just turned on).</summary>
+    [TempData]
+    public string? Notice { get; set; }
+
     public void OnGet()
     {
     }
@@ -42,6 +46,12 @@ public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser>
         }
 
         await signIn.SignInWithClaimsAsync(attempt.User!, isPersistent: false, [attempt.SecondFactorClaim]);
+        if (attempt.PasswordChangeRequired)
+        {
+            // A temporary password from an admin's reset reaches nothing else until it is replaced.
+            return LocalRedirect("/account");
+        }
+
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
 

@@ -1,4 +1,5 @@
 using Consent.Web.Api;
+using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Ui;
@@ -11,10 +12,12 @@ namespace Consent.Web.Pages.Admin;
 
 /// <summary>
 /// Staff accounts, their roles, two-factor and active status; create accounts, change roles,
-/// deactivate and reactivate (the admin API's handlers).
+/// deactivate and reactivate, reset a password or a second factor (the admin API's handlers). A code
+/// or temporary password is shown once, on the answer to the post itself, never kept in a cookie.
 /// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(StaffUserManager users, TimeProvider clock) : PageModel
+public sealed class UsersModel(
+    StaffUserManager users, ConsentDbContext db, TwoFactorEnrolment enrolment, StaffPasswords passwords, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<AdminApi.StaffView> Staff { get; private set; } = [];
 
@@ -26,33 +29,59 @@ public sealed class UsersModel(StaffUserManager users, TimeProvider clock) : Pag
 
     public ApiOutcome? Outcome { get; private set; }
 
+    /// <summary>What a post that answers with the page itself did (<see cref="Notice"/> survives a redirect instead).</summary>
+    public string? Done { get; private set; }
+
+    /// <summary>A secret just issued, to pass on to the staff member: shown on this answer only.</summary>
+    public IssuedSecret? Issued { get; private set; }
+
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task<IActionResult> OnPostCreateAsync()
     {
-        Outcome = ApiOutcome.From(await AdminApi.CreateAsync(
-            new AdminApi.CreateStaff(Input.Email, Input.DisplayName, Input.Password, Input.Roles), users, clock));
-        if (Outcome.Succeeded)
+        var page = await IssuedAsync(await AdminApi.CreateAsync(
+            new AdminApi.CreateStaff(Input.Email, Input.DisplayName, Input.Password, Input.Roles, PasswordIsTemporary: true), User, users, enrolment, clock),
+            "Account {0} created.");
+        if (Issued is not null)
         {
-            Notice = $"Account {Input.Email?.Trim()} created.";
-            return Redirect("/admin/users");
+            Input = new();
         }
 
-        await LoadAsync();
-        return Page();
+        return page;
     }
 
+    public async Task<IActionResult> OnPostResetTwoFactorAsync(Guid id) => await IssuedAsync(
+        await StaffResetsApi.ResetTwoFactorAsync(id, User, users, enrolment, clock), "The second factor of {0} is reset and its sign-ins have ended.");
+
+    public async Task<IActionResult> OnPostResetPasswordAsync(Guid id) => await IssuedAsync(
+        await StaffResetsApi.ResetPasswordAsync(id, User, users, passwords, clock), "The password of {0} is reset and its sign-ins have ended.");
+
     public async Task<IActionResult> OnPostRolesAsync(Guid id, List<string> roles) =>
-        await AfterAsync(await AdminApi.SetRolesAsync(id, new AdminApi.SetRoles(roles), users, clock), "Roles saved.");
+        await AfterAsync(await AdminApi.SetRolesAsync(id, new AdminApi.SetRoles(roles), users, db, clock), "Roles saved.");
 
     public async Task<IActionResult> OnPostDeactivateAsync(Guid id) =>
-        await AfterAsync(await AdminApi.DeactivateAsync(id, User, users, clock), "Account deactivated: its sign-ins have ended.");
+        await AfterAsync(await AdminApi.DeactivateAsync(id, User, users, db, clock), "Account deactivated: its sign-ins have ended.");
 
     public async Task<IActionResult> OnPostReactivateAsync(Guid id) =>
         await AfterAsync(await AdminApi.ReactivateAsync(id, users, clock), "Account reactivated.");
 
     /// <summary>Whether a row is the signed-in admin's own account (which they cannot deactivate).</summary>
     public bool IsMe(Guid id) => Sessions.StaffAccess.UserId(User) == id;
+
+    /// <summary>The list with the secret the handler issued, shown on this answer only; or with the refusal.</summary>
+    private async Task<IActionResult> IssuedAsync(IResult result, string done)
+    {
+        Outcome = ApiOutcome.From(result);
+        Issued = Outcome.Value switch
+        {
+            StaffResetsApi.EnrolmentCodeIssued code => new(code.Email, "two-factor enrolment code", code.TwoFactorEnrolmentCode, code.TwoFactorEnrolmentCodeExpiresAt),
+            StaffResetsApi.TemporaryPasswordSet password => new(password.Email, "temporary password", password.TemporaryPassword, password.TemporaryPasswordExpiresAt),
+            _ => null,
+        };
+        Done = Issued is null ? null : string.Format(System.Globalization.CultureInfo.InvariantCulture, done, Issued.Email);
+        await LoadAsync();
+        return Page();
+    }
 
     /// <summary>Post, redirect, get on success; the list with the refusal otherwise.</summary>
     private async Task<IActionResult> AfterAsync(IResult result, string notice)
@@ -70,6 +99,9 @@ public sealed class UsersModel(StaffUserManager users, TimeProvider clock) : Pag
     }
 
     private async Task LoadAsync() => Staff = (await AdminApi.ListAsync(users, clock)).Value ?? [];
+
+    /// <summary>A code or temporary password for <paramref name="Email"/>, valid until <paramref name="ExpiresAt"/>.</summary>
+    public sealed record IssuedSecret(string Email, string What, string Secret, DateTimeOffset ExpiresAt);
 
     /// <summary>The new-account form.</summary>
     public sealed class NewStaff

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Consent.Web.Data;
 using Consent.Web.Identity;
+using Consent.Web.Ui;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -24,12 +24,7 @@ public sealed class ExportModel(ConsentDbContext db) : PageModel
     /// </summary>
     public async Task<IActionResult> OnGetDownloadAsync(string? from, string? to, string? workflowId, CancellationToken ct)
     {
-        var (first, firstOk) = Day(from);
-        var (last, lastOk) = Day(to);
-        Problem = !firstOk ? "The first day is not a date."
-            : !lastOk ? "The last day is not a date."
-            : first is { } a && last is { } b && b < a ? "The last day must not be before the first day."
-            : null;
+        (var days, Problem) = PickedDays.Read(from, to);
         if (Problem is not null)
         {
             await LoadAsync(ct);
@@ -38,14 +33,14 @@ public sealed class ExportModel(ConsentDbContext db) : PageModel
         }
 
         var query = new List<string>();
-        if (first is { } start)
+        if (days.Start is { } start)
         {
-            query.Add("from=" + Uri.EscapeDataString(Midnight(start)));
+            query.Add("from=" + Uri.EscapeDataString(PickedDays.Query(start)));
         }
 
-        if (last is { } end)
+        if (days.End is { } end)
         {
-            query.Add("to=" + Uri.EscapeDataString(Midnight(end.AddDays(1))));
+            query.Add("to=" + Uri.EscapeDataString(PickedDays.Query(end)));
         }
 
         if (!string.IsNullOrWhiteSpace(workflowId))
@@ -58,16 +53,4 @@ public sealed class ExportModel(ConsentDbContext db) : PageModel
 
     private async Task LoadAsync(CancellationToken ct) =>
         WorkflowIds = await db.WorkflowVersions.AsNoTracking().Select(w => w.WorkflowId).Distinct().OrderBy(w => w).ToListAsync(ct);
-
-    /// <summary>The day picked (yyyy-MM-dd, as a date input sends it); nothing picked is fine, anything else is not a day.</summary>
-    private static (DateOnly? Day, bool Ok) Day(string? value) =>
-        string.IsNullOrWhiteSpace(value) ? (null, true)
-        : DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? (day, true)
-        : (null, false);
-
-    /// <summary>
-    /// The day's first instant in UTC, ISO 8601. A DateOnly refuses a format with time fields in it
-    /// (the ':' separators), which made every dated export a 500; the date part is formatted alone.
-    /// </summary>
-    private static string Midnight(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z";
 }

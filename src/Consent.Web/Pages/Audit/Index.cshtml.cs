@@ -1,4 +1,3 @@
-using System.Globalization;
 using Consent.Web.Api;
 using Consent.Web.Data;
 using Consent.Web.Identity;
@@ -30,10 +29,21 @@ public sealed class IndexModel(ConsentDbContext db) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadChoicesAsync(ct);
 
+    /// <summary>A problem with the days picked, shown on the page (the search is not run).</summary>
+    public string? Problem { get; private set; }
+
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await LoadChoicesAsync(ct);
-        var result = await SessionsApi.ListAsync(User, db, Day(Search.From), Day(Search.To)?.AddDays(1), Blank(Search.WorkflowId),
+        var (days, problem) = PickedDays.Read(Search.From, Search.To);
+        if (problem is not null)
+        {
+            Problem = problem;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var result = await SessionsApi.ListAsync(User, db, days.Start, days.End, Blank(Search.WorkflowId),
             Blank(Search.Status), Blank(Search.Mrn?.Trim()), 200, ct);
         Results = ApiOutcome.From(result).Value as IReadOnlyList<SessionSummary> ?? [];
         return Page();
@@ -41,10 +51,6 @@ public sealed class IndexModel(ConsentDbContext db) : PageModel
 
     private async Task LoadChoicesAsync(CancellationToken ct) =>
         WorkflowIds = await db.WorkflowVersions.AsNoTracking().Select(w => w.WorkflowId).Distinct().OrderBy(w => w).ToListAsync(ct);
-
-    private static DateTimeOffset? Day(string? value) =>
-        DateOnly.TryParseExact(value ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-            ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

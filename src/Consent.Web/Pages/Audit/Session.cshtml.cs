@@ -12,7 +12,7 @@ namespace Consent.Web.Pages.Audit;
 
 /// <summary>A session's event timeline with the result of verifying its hash chain, and its downloads.</summary>
 [Authorize(Policy = Policies.Auditor)]
-public sealed class SessionModel(ConsentDbContext db) : PageModel
+public sealed class SessionModel(ConsentDbContext db, EventSeals seals) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -41,7 +41,7 @@ public sealed class SessionModel(ConsentDbContext db) : PageModel
 
         Session = session;
         Events = await db.Events.AsNoTracking().Where(e => e.SessionId == Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        Chain = await SignedChainHeads.VerifyAsync(db, session, Events, ct);
+        Chain = await SignedChainHeads.VerifyAsync(db, session, Events, seals, ct);
         Records = await db.Records.AsNoTracking().Where(r => r.SessionId == Id).OrderBy(r => r.IssuedAt)
             .Select(r => new StoredRecord { Id = r.Id, Kind = r.Kind, Sha256 = r.Sha256, IssuedAt = r.IssuedAt }).ToListAsync(ct);
         await snapshot.CommitAsync(ct);

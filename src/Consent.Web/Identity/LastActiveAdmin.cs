@@ -1,0 +1,36 @@
+using Consent.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.Identity;
+
+/// <summary>
+/// The clinic always keeps an active admin: a change that could take the last one away (a
+/// deactivation, removing the Admin role) checks and changes under one database-wide lock.
+/// </summary>
+/// <remarks>
+/// Checked without the lock, two admins deactivating each other at the same moment each saw the
+/// other still active, both got 200, and no active admin was left; taking each other's Admin role
+/// raced the same way. A PostgreSQL advisory transaction lock makes every such change wait for the
+/// one before it to commit, on every node, so the check that follows reads what it left. It is
+/// released with the transaction, also when a request fails.
+/// </remarks>
+public static class LastActiveAdmin
+{
+    /// <summary>The advisory lock's key: any number no other lock of the service uses (StartupLock has its own).</summary>
+    private const long LockKey = 7406020261130;
+
+    /// <summary>Runs <paramref name="change"/> in a transaction holding the lock; it should load what it changes itself, after the lock.</summary>
+    public static async Task<T> SerializeAsync<T>(ConsentDbContext db, Func<Task<T>> change)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey})");
+        var result = await change();
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    /// <summary>Whether an active admin other than <paramref name="userId"/> exists, read from the database now (not from tracked entities).</summary>
+    public static Task<bool> AnotherExistsAsync(ConsentDbContext db, Guid userId) =>
+        db.Users.AsNoTracking().AnyAsync(u => u.Id != userId && u.DeactivatedAt == null
+            && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == StaffRoles.Admin)));
+}

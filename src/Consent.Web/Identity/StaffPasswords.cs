@@ -1,0 +1,86 @@
+using Consent.Web.Data.Entities;
+
+namespace Consent.Web.Identity;
+
+/// <summary>
+/// A staff member changes their own password; an admin resets a forgotten one to a temporary
+/// password that the staff member must replace at their next sign-in.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Both change the security stamp, which ends every other sign-in of the account (a stolen cookie
+/// or token stops working). A change needs the current password; wrong ones count towards the
+/// lockout, so a stolen sign-in cannot be used to guess the password.
+/// </para>
+/// <para>
+/// The admin never chooses, and never learns, the password the staff member will use: the reset
+/// makes a random temporary one, shown once to the admin to pass on. Until it is replaced the account
+/// reaches only its own account (<see cref="StaffSignInCheck"/>), and after
+/// <see cref="TemporaryLifetime"/> it no longer signs in at all. The reset also lifts a lockout (the
+/// usual reason for the call). It leaves the second factor as it is: an admin who also resets that
+/// does so separately (<see cref="TwoFactorEnrolment"/>). Changes and resets are logged with the
+/// account's id, never a password.
+/// </para>
+/// </remarks>
+public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, ILogger<StaffPasswords> log)
+{
+    /// <summary>How long a temporary password signs in before the admin must reset it again.</summary>
+    public static readonly TimeSpan TemporaryLifetime = TimeSpan.FromHours(72);
+
+    /// <summary>A temporary password as shown, once, to the admin who reset it.</summary>
+    public sealed record Temporary(string Password, DateTimeOffset ExpiresAt);
+
+    /// <summary>Null when the password was changed; otherwise what is wrong, by request field.</summary>
+    public async Task<Dictionary<string, string[]>?> ChangeAsync(StaffUser user, string? currentPassword, string? newPassword)
+    {
+        if (string.IsNullOrEmpty(currentPassword) || string.IsNullOrEmpty(newPassword))
+        {
+            return Error(string.IsNullOrEmpty(currentPassword) ? "currentPassword" : "newPassword",
+                "Both your current password and a new one are required.");
+        }
+
+        if (!await users.CheckPasswordAsync(user, currentPassword))
+        {
+            await users.AccessFailedAsync(user);
+            return Error("currentPassword", "Your current password is not correct.");
+        }
+
+        if (string.Equals(currentPassword, newPassword, StringComparison.Ordinal))
+        {
+            return Error("newPassword", "Choose a new password, different from the current one.");
+        }
+
+        var temporaryUntil = user.TemporaryPasswordExpiresAt;
+        user.TemporaryPasswordExpiresAt = null;
+        var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!changed.Succeeded)
+        {
+            user.TemporaryPasswordExpiresAt = temporaryUntil;
+            return new Dictionary<string, string[]> { ["newPassword"] = [.. changed.Errors.Select(e => e.Description)] };
+        }
+
+        log.LogInformation("Staff account {UserId} changed its password; its other sign-ins have ended.", user.Id);
+        return null;
+    }
+
+    /// <summary>Sets a random temporary password, lifts a lockout and ends every sign-in of the account.</summary>
+    public async Task<Temporary> ResetAsync(StaffUser user, Guid resetBy)
+    {
+        var password = OneTimeSecrets.New(4);
+        var expires = clock.GetUtcNow() + TemporaryLifetime;
+        user.TemporaryPasswordExpiresAt = expires;
+        var reset = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
+        if (!reset.Succeeded)
+        {
+            throw new InvalidOperationException($"The temporary password was refused: {string.Join(" ", reset.Errors.Select(e => e.Description))}");
+        }
+
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        log.LogWarning("Admin {AdminId} reset the password of staff account {UserId} to a temporary one, valid until {ExpiresAt:O}; its sign-ins have ended.",
+            resetBy, user.Id, expires);
+        return new Temporary(password, expires);
+    }
+
+    private static Dictionary<string, string[]> Error(string field, string message) => new() { [field] = [message] };
+}

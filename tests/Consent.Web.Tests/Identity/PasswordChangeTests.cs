@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Consent.Web.Tests.Infrastructure;
+using Consent.Web.Tests.Security;
+using Npgsql;
+
+namespace Consent.Web.Tests.Identity;
+
+/// <summary>
+/// A staff member changes their own password (API and page), and an admin resets a forgotten one to
+/// a temporary password the user must replace at once: before, only the demo seeding could change a
+/// password at all.
+/// </summary>
+public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+{
+    private const string Password = "first password 1";
+    private const string NewPassword = "second password 2";
+
+    [Fact]
+    public async Task ChangingOnesOwnPassword_NeedsTheCurrentOne_AndEndsEveryOtherSignIn()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        await StaffAccounts.CreateAsync(admin, "changer@example.org", Password, null, "Clinician");
+        using var phone = await StaffAccounts.ClientAsync(factory, "changer@example.org", Password);
+        using var desk = await StaffAccounts.ClientAsync(factory, "changer@example.org", Password);
+
+        await InputProbe.AssertFieldErrorAsync(await desk.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = "not my password", newPassword = NewPassword }), "currentPassword");
+        await InputProbe.AssertFieldErrorAsync(await desk.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = Password, newPassword = "short" }), "newPassword");
+        await InputProbe.AssertFieldErrorAsync(await desk.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = Password, newPassword = Password }), "newPassword");
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/api/v1/sessions")).StatusCode);
+
+        var changed = await desk.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = Password, newPassword = NewPassword });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        desk.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await desk.GetAsync("/api/v1/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await phone.GetAsync("/api/v1/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync("changer@example.org", Password));
+        Assert.Equal(HttpStatusCode.OK, await SignInAsync("changer@example.org", NewPassword));
+    }
+
+    [Fact]
+    public async Task AnAdminReset_GivesATemporaryPassword_WithNoRoleUntilItIsReplaced()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var id = await StaffAccounts.CreateAsync(admin, "forgetful@example.org", Password, null, "Clinician");
+        using var before = await StaffAccounts.ClientAsync(factory, "forgetful@example.org", Password);
+        using var anonymous = factory.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = "forgetful@example.org", password = $"wrong password {i}" });
+        }
+
+        var reset = await admin.PostAsync($"/api/v1/admin/users/{id}/password/reset", null);
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        var body = await reset.Content.ReadFromJsonAsync<JsonElement>();
+        var temporary = body.GetProperty("temporaryPassword").GetString()!;
+        Assert.True(temporary.Length >= 16, temporary);
+        Assert.True(body.GetProperty("passwordChangeRequired").GetBoolean());
+        Assert.False(body.GetProperty("lockedOut").GetBoolean());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await before.GetAsync("/api/v1/account")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync("forgetful@example.org", Password));
+        using var temporaryClient = await StaffAccounts.ClientAsync(factory, "forgetful@example.org", temporary);
+        Assert.Equal(HttpStatusCode.Forbidden, (await temporaryClient.GetAsync("/api/v1/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await temporaryClient.PostAsJsonAsync("/api/v1/sessions", new { workflowId = "ketamine-iv-depression" })).StatusCode);
+        var account = await temporaryClient.GetFromJsonAsync<JsonElement>("/api/v1/account");
+        Assert.True(account.GetProperty("passwordChangeRequired").GetBoolean());
+
+        var changed = await temporaryClient.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = temporary, newPassword = NewPassword });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        temporaryClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await temporaryClient.GetAsync("/api/v1/sessions")).StatusCode);
+        Assert.False((await temporaryClient.GetFromJsonAsync<JsonElement>("/api/v1/account")).GetProperty("passwordChangeRequired").GetBoolean());
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync("forgetful@example.org", temporary));
+
+        var me = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/account")).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/v1/admin/users/{me}/password/reset", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/admin/users/{Guid.NewGuid()}/password/reset", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ATemporaryPassword_StopsSigningInWhenItExpires()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var id = await StaffAccounts.CreateAsync(admin, "on.leave@example.org", Password, null, "Clinician");
+        var reset = await (await admin.PostAsync($"/api/v1/admin/users/{id}/password/reset", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var temporary = reset.GetProperty("temporaryPassword").GetString()!;
+        Assert.Equal(DateTimeOffset.UtcNow.AddHours(72), reset.GetProperty("temporaryPasswordExpiresAt").GetDateTimeOffset(), TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, await SignInAsync("on.leave@example.org", temporary));
+
+        await using (var db = await factory.OpenDatabaseAsync())
+        {
+            await using var expire = new NpgsqlCommand(
+                "UPDATE \"AspNetUsers\" SET temporary_password_expires_at = now() - interval '1 minute' WHERE id = @id", db);
+            expire.Parameters.AddWithValue("id", Guid.Parse(id));
+            Assert.Equal(1, await expire.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync("on.leave@example.org", temporary));
+    }
+
+    [Fact]
+    public async Task ThePages_ChangeAPassword_AndSendATemporaryOneStraightThere()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var id = await StaffAccounts.CreateAsync(admin, "page.changer@example.org", Password, null, "Clinician");
+        var temporary = (await (await admin.PostAsync($"/api/v1/admin/users/{id}/password/reset", null)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("temporaryPassword").GetString()!;
+
+        using var browser = PageForms.Browser(factory);
+        var signedIn = await PageForms.PostAsync(browser, "/Account/Login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = "page.changer@example.org", ["Input.Password"] = temporary,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/account", signedIn.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/clinician")).StatusCode);
+
+        var wrong = await StaffCookies.PostFormAsync(browser, "/account", "/account?handler=Password", new Dictionary<string, string>
+        {
+            ["Password.Current"] = "not my password", ["Password.New"] = NewPassword, ["Password.Confirm"] = NewPassword,
+        });
+        Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        Assert.Contains("current password is not correct", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var changed = await StaffCookies.PostFormAsync(browser, "/account", "/account?handler=Password", new Dictionary<string, string>
+        {
+            ["Password.Current"] = temporary, ["Password.New"] = NewPassword, ["Password.Confirm"] = NewPassword,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/clinician")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await SignInAsync("page.changer@example.org", NewPassword));
+    }
+
+    [Fact]
+    public async Task AnAccountCreatedOnThePage_OrWithPasswordIsTemporary_ChoosesItsOwnPasswordFirst()
+    {
+        using var adminBrowser = await PageForms.SignedInAsync(factory, Staff.Admin);
+        var created = await StaffCookies.PostFormAsync(adminBrowser, "/admin/users", "/admin/users?handler=Create", new Dictionary<string, string>
+        {
+            ["Input.Email"] = "page.new@example.org", ["Input.DisplayName"] = "Page New", ["Input.Password"] = Password, ["Input.Roles"] = "Clinician",
+        });
+        var html = await created.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Contains("Account page.new@example.org created.", html, StringComparison.Ordinal);
+        Assert.Contains("data-enrolment-code=", html, StringComparison.Ordinal);
+
+        using var browser = PageForms.Browser(factory);
+        var signedIn = await PageForms.PostAsync(browser, "/Account/Login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = "page.new@example.org", ["Input.Password"] = Password,
+        });
+        Assert.Equal("/account", signedIn.Headers.Location?.OriginalString);
+
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var viaApi = await admin.PostAsJsonAsync("/api/v1/admin/users", new
+        {
+            email = "api.new@example.org", displayName = "Api New", password = Password, roles = new[] { "Clinician" }, passwordIsTemporary = true,
+        });
+        Assert.True((await viaApi.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("passwordChangeRequired").GetBoolean());
+        using var client = await StaffAccounts.ClientAsync(factory, "api.new@example.org", Password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/sessions")).StatusCode);
+    }
+
+    private async Task<HttpStatusCode> SignInAsync(string email, string password)
+    {
+        using var client = factory.CreateClient();
+        return (await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password })).StatusCode;
+    }
+}
