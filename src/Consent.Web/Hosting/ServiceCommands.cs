@@ -9,7 +9,9 @@ namespace Consent.Web.Hosting;
 /// migrations as the owner role (<c>ConnectionStrings:ConsentOwner</c>) and grants the runtime role
 /// its privileges; it exits 1 when it could not. <c>reset-two-factor EMAIL</c> turns the account's
 /// second factor off, ends its sign-ins and prints a new enrolment code: how an operator enrols the
-/// first admin, or one who lost their phone when no other admin can.
+/// first admin, or one who lost their phone when no other admin can. <c>seal-event-log</c>, as the
+/// owner role, seals the events written before events were sealed, once each session checks out
+/// (<see cref="EventLogSealing"/>); it exits 1 when a session was left unsealed.
 /// </summary>
 public static class ServiceCommands
 {
@@ -25,6 +27,7 @@ public static class ServiceCommands
             "audit" => await AuditAsync(app),
             "migrate" => await MigrateAsync(app),
             "reset-two-factor" => await ResetTwoFactorAsync(app, args),
+            "seal-event-log" => await SealEventLogAsync(app),
             _ => null,
         };
     }
@@ -101,5 +104,52 @@ public static class ServiceCommands
         Console.WriteLine($"The second factor of {user.Email} is off and its sign-ins have ended. Enrolment code (works once, until {code.ExpiresAt:u}):");
         Console.WriteLine(code.Code);
         return 0;
+    }
+
+    private static async Task<int> SealEventLogAsync(WebApplication app)
+    {
+        if (app.Services.GetService<KeyEncryptionProblem>() is { } problem)
+        {
+            Console.Error.WriteLine(problem.Message);
+            return 2;
+        }
+
+        if (DatabaseRoles.OwnerConnectionString(app.Configuration) is not { } owner)
+        {
+            Console.Error.WriteLine("seal-event-log needs ConnectionStrings__ConsentOwner: only the role that owns the event table may set seals on existing events.");
+            return 2;
+        }
+
+        await using var db = DatabaseRoles.OwnerContext(owner);
+        var seals = app.Services.GetRequiredService<Sessions.EventSeals>();
+        EventLogSealing.Outcome outcome;
+        try
+        {
+            outcome = await EventLogSealing.SealUnsealedAsync(db, seals, CancellationToken.None);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege)
+        {
+            Console.Error.WriteLine($"ConnectionStrings__ConsentOwner does not name the role that owns the event table ({e.MessageText}); nothing was sealed.");
+            return 1;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            Console.Error.WriteLine($"Could not reach the database as the owner role: {e.Message}; nothing was sealed.");
+            return 1;
+        }
+
+        foreach (var (session, events) in outcome.Sealed)
+        {
+            Console.WriteLine($"  sealed   session {session}: {events} event(s)");
+        }
+
+        foreach (var finding in outcome.Refused)
+        {
+            Console.WriteLine($"  PROBLEM  session {finding.SessionId}{(finding.BrokenAtSeq is { } seq ? $" at event {seq}" : "")}: {finding.What} (left unsealed)");
+        }
+
+        Console.WriteLine($"Sealed {outcome.Sealed.Sum(s => s.Events)} event(s) in {outcome.Sealed.Count} session(s) with key {seals.CurrentKeyId}; "
+            + $"{outcome.Refused.Count} session(s) left unsealed.");
+        return outcome.Refused.Count == 0 ? 0 : 1;
     }
 }
