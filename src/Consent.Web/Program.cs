@@ -1,8 +1,9 @@
 using Consent.Web.Api;
+using Consent.Web.Cli;
 using Consent.Web.Hosting;
 using Scalar.AspNetCore;
 
-if (Commands.TryRun(args, out var exitCode))
+if (CommandLine.TryRun(args, out var exitCode))
 {
     return exitCode;
 }
@@ -24,6 +25,7 @@ else
 RedactingLoggerFactory.Register(builder.Services);
 
 builder.Services
+    .AddConsentSettings(builder.Configuration)
     .AddConsentDatabase()
     .AddConsentIdentity(builder.Configuration, builder.Environment)
     .AddConsentApi()
@@ -31,7 +33,9 @@ builder.Services
     .AddConsentRateLimits(builder.Configuration)
     .AddConsentReverseProxy(builder.Configuration)
     .AddConsentSessions()
-    .AddConsentRecords(builder.Configuration, builder.Environment)
+    .AddConsentUseCases()
+    .AddConsentRecords(builder.Environment)
+    .AddConsentMail(builder.Environment)
     .AddConsentPages();
 
 var app = builder.Build();
@@ -73,15 +77,17 @@ app.MapConsentRecords();
 app.MapConsentPages();
 
 // Verbs that read the database run before start-up work, so they never change what they check.
-if (await ServiceCommands.TryRunWithServicesAsync(app, args) is { } commandExit)
+if (await ServiceVerbs.TryRunWithServicesAsync(app, args) is { } commandExit)
 {
     return commandExit;
 }
 
 try
 {
+    app.ValidateSettings();
     app.CheckProxyConfiguration();
     app.CheckRecordsConfiguration();
+    app.CheckMailConfiguration();
     app.CheckKeyEncryption();
     await app.PrepareDatabaseAsync();
 }

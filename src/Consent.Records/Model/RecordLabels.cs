@@ -1,10 +1,14 @@
 namespace Consent.Records;
 
-/// <summary>Every fixed heading and caption of a record, in one language. English and Spanish ship; others fall back to English.</summary>
+/// <summary>
+/// Every fixed heading and caption of a record, in one language. English and Spanish ship; a record
+/// in another language is labelled in English. Every label is required, so a table that leaves
+/// one out does not compile (none is taken from English unseen).
+/// </summary>
 public sealed record RecordLabels
 {
     /// <summary>English labels.</summary>
-    public static RecordLabels English { get; } = new();
+    public static RecordLabels English { get; } = RecordLabelsEnglish.Create();
 
     /// <summary>Spanish labels.</summary>
     public static RecordLabels Spanish { get; } = RecordLabelsSpanish.Create();
@@ -17,259 +21,257 @@ public sealed record RecordLabels
     }
 
     /// <summary>The language of these labels.</summary>
-    public string Language { get; init; } = "en";
+    public required string Language { get; init; }
 
     /// <summary>Document title.</summary>
-    public string DocumentTitle { get; init; } = "Informed consent record";
+    public required string DocumentTitle { get; init; }
 
     /// <summary>Subtitle per record kind.</summary>
-    public string KindConsent { get; init; } = "Consent to treatment";
+    public required string KindConsent { get; init; }
 
     /// <summary>Subtitle for a withdrawal record.</summary>
-    public string KindWithdrawal { get; init; } = "Withdrawal of consent";
+    public required string KindWithdrawal { get; init; }
 
     /// <summary>Subtitle for a declined-session summary.</summary>
-    public string KindDeclined { get; init; } = "Summary of a declined consent session";
+    public required string KindDeclined { get; init; }
 
     /// <summary>Subtitle for a referred-session summary.</summary>
-    public string KindReferred { get; init; } = "Summary of a session ended by referral";
+    public required string KindReferred { get; init; }
 
     /// <summary>Status shown for a consent record.</summary>
-    public string StatusConsent { get; init; } = "Consent given";
+    public required string StatusConsent { get; init; }
 
     /// <summary>Status shown for a withdrawal record.</summary>
-    public string StatusWithdrawal { get; init; } = "Consent withdrawn";
+    public required string StatusWithdrawal { get; init; }
 
     /// <summary>Status shown for a declined summary.</summary>
-    public string StatusDeclined { get; init; } = "Declined";
+    public required string StatusDeclined { get; init; }
 
     /// <summary>Status shown for a referred summary.</summary>
-    public string StatusReferred { get; init; } = "Referred";
+    public required string StatusReferred { get; init; }
 
     /// <summary>Summary section heading.</summary>
-    public string Summary { get; init; } = "Summary";
+    public required string Summary { get; init; }
 
     /// <summary>Caption: patient name.</summary>
-    public string Patient { get; init; } = "Patient";
+    public required string Patient { get; init; }
 
     /// <summary>Caption: date of birth.</summary>
-    public string DateOfBirth { get; init; } = "Date of birth";
+    public required string DateOfBirth { get; init; }
 
     /// <summary>Caption: medical record number.</summary>
-    public string MedicalRecordNumber { get; init; } = "Medical record number";
+    public required string MedicalRecordNumber { get; init; }
 
     /// <summary>Caption: session id.</summary>
-    public string Session { get; init; } = "Session";
+    public required string Session { get; init; }
 
     /// <summary>Caption: workflow title.</summary>
-    public string Workflow { get; init; } = "Consent workflow";
+    public required string Workflow { get; init; }
 
     /// <summary>Caption: workflow id and version.</summary>
-    public string WorkflowVersion { get; init; } = "Workflow id and version";
+    public required string WorkflowVersion { get; init; }
 
     /// <summary>Caption: session language.</summary>
-    public string SessionLanguage { get; init; } = "Language";
+    public required string SessionLanguage { get; init; }
 
     /// <summary>Caption: workflow hash.</summary>
-    public string WorkflowHash { get; init; } = "Workflow SHA-256";
+    public required string WorkflowHash { get; init; }
 
     /// <summary>Caption: status.</summary>
-    public string Status { get; init; } = "Status";
+    public required string Status { get; init; }
 
     /// <summary>Caption: session start.</summary>
-    public string Started { get; init; } = "Session started";
+    public required string Started { get; init; }
 
     /// <summary>Caption: session end.</summary>
-    public string Ended { get; init; } = "Session ended";
+    public required string Ended { get; init; }
 
     /// <summary>Caption: record issue time.</summary>
-    public string Issued { get; init; } = "Record issued";
+    public required string Issued { get; init; }
 
     /// <summary>Caption: version word in "version 3".</summary>
-    public string Version { get; init; } = "version";
+    public required string Version { get; init; }
 
     /// <summary>Identity section heading.</summary>
-    public string IdentityCheck { get; init; } = "Identity check";
+    public required string IdentityCheck { get; init; }
 
     /// <summary>Caption: identity verified at.</summary>
-    public string VerifiedAt { get; init; } = "Verified";
+    public required string VerifiedAt { get; init; }
 
     /// <summary>Caption: method.</summary>
-    public string Method { get; init; } = "Method";
+    public required string Method { get; init; }
 
     /// <summary>Caption: failed attempts.</summary>
-    public string FailedAttempts { get; init; } = "Failed attempts before success";
+    public required string FailedAttempts { get; init; }
 
     /// <summary>Screening section heading.</summary>
-    public string Screening { get; init; } = "Screening answers";
+    public required string Screening { get; init; }
 
     /// <summary>Column: question.</summary>
-    public string Question { get; init; } = "Question";
+    public required string Question { get; init; }
 
     /// <summary>Column: answer.</summary>
-    public string Answer { get; init; } = "Answer";
+    public required string Answer { get; init; }
 
     /// <summary>Column: answered at.</summary>
-    public string AnsweredAt { get; init; } = "Answered";
+    public required string AnsweredAt { get; init; }
 
     /// <summary>Disclosures section heading.</summary>
-    public string Disclosures { get; init; } = "Disclosures as shown to the patient";
+    public required string Disclosures { get; init; }
 
     /// <summary>Acknowledgment line prefix.</summary>
-    public string Acknowledged { get; init; } = "Acknowledged";
+    public required string Acknowledged { get; init; }
 
     /// <summary>Acknowledgment by checkbox.</summary>
-    public string ByCheckbox { get; init; } = "by checkbox";
+    public required string ByCheckbox { get; init; }
 
     /// <summary>Acknowledgment by initials.</summary>
-    public string ByInitials { get; init; } = "by initials";
+    public required string ByInitials { get; init; }
 
     /// <summary>Caption: content hash of a disclosure.</summary>
-    public string ContentHash { get; init; } = "Text SHA-256";
+    public required string ContentHash { get; init; }
 
     /// <summary>Comprehension section heading.</summary>
-    public string Comprehension { get; init; } = "Comprehension check (teach-back)";
+    public required string Comprehension { get; init; }
 
     /// <summary>Caption: attempt number.</summary>
-    public string Attempt { get; init; } = "Attempt";
+    public required string Attempt { get; init; }
 
     /// <summary>Column: chosen answer.</summary>
-    public string ChosenAnswer { get; init; } = "Answer chosen";
+    public required string ChosenAnswer { get; init; }
 
     /// <summary>Column: result.</summary>
-    public string Result { get; init; } = "Result";
+    public required string Result { get; init; }
 
     /// <summary>Correct answer.</summary>
-    public string Correct { get; init; } = "Correct";
+    public required string Correct { get; init; }
 
     /// <summary>Incorrect answer.</summary>
-    public string Incorrect { get; init; } = "Incorrect";
+    public required string Incorrect { get; init; }
 
     /// <summary>Quiz passed.</summary>
-    public string Passed { get; init; } = "Passed";
+    public required string Passed { get; init; }
 
     /// <summary>Quiz not passed.</summary>
-    public string NotPassed { get; init; } = "Not passed";
+    public required string NotPassed { get; init; }
 
     /// <summary>Quiz resolved by clinician.</summary>
-    public string ResolvedByClinician { get; init; } = "Not passed; resolved by a clinician discussion";
+    public required string ResolvedByClinician { get; init; }
 
     /// <summary>Questions section heading.</summary>
-    public string QuestionsAndAnswers { get; init; } = "Patient questions and answers";
+    public required string QuestionsAndAnswers { get; init; }
 
     /// <summary>Caption: asked at.</summary>
-    public string Asked { get; init; } = "Asked";
+    public required string Asked { get; init; }
 
     /// <summary>Caption: answered by.</summary>
-    public string AnsweredBy { get; init; } = "Answered by";
+    public required string AnsweredBy { get; init; }
 
     /// <summary>Question without answer.</summary>
-    public string NotAnswered { get; init; } = "Not answered";
+    public required string NotAnswered { get; init; }
 
     /// <summary>Discussions section heading.</summary>
-    public string Discussions { get; init; } = "Clinician discussions";
+    public required string Discussions { get; init; }
 
     /// <summary>Caption: noted by.</summary>
-    public string NotedBy { get; init; } = "Noted by";
+    public required string NotedBy { get; init; }
 
     /// <summary>Certification section heading.</summary>
-    public string Certification { get; init; } = "Certification";
+    public required string Certification { get; init; }
 
     /// <summary>Clinician attestation heading.</summary>
-    public string ClinicianAttestation { get; init; } = "Clinician attestation";
+    public required string ClinicianAttestation { get; init; }
 
     /// <summary>Signatures section heading.</summary>
-    public string Signatures { get; init; } = "Signatures";
+    public required string Signatures { get; init; }
 
     /// <summary>Role: patient.</summary>
-    public string RolePatient { get; init; } = "Patient";
+    public required string RolePatient { get; init; }
 
     /// <summary>Role: clinician.</summary>
-    public string RoleClinician { get; init; } = "Clinician";
+    public required string RoleClinician { get; init; }
 
     /// <summary>Caption: role.</summary>
-    public string Role { get; init; } = "Role";
+    public required string Role { get; init; }
 
     /// <summary>Caption: signed at.</summary>
-    public string SignedAt { get; init; } = "Signed";
+    public required string SignedAt { get; init; }
 
     /// <summary>Caption: meaning of the signature.</summary>
-    public string Meaning { get; init; } = "Meaning";
+    public required string Meaning { get; init; }
 
     /// <summary>Caption in the empty signature box of a patient who signed with the typed name only.</summary>
-    public string TypedSignature { get; init; } = "Signed by typed name";
+    public required string TypedSignature { get; init; }
 
     /// <summary>Caption in the clinician's signature box: the countersignature is the signed-in clinician re-entering the password.</summary>
-    public string ElectronicSignature { get; init; } = "Signed electronically by password re-entry";
+    public required string ElectronicSignature { get; init; }
 
     /// <summary>How to withdraw heading.</summary>
-    public string HowToWithdraw { get; init; } = "How to withdraw your consent";
+    public required string HowToWithdraw { get; init; }
 
     /// <summary>Outcome heading.</summary>
-    public string Outcome { get; init; } = "Outcome";
+    public required string Outcome { get; init; }
 
     /// <summary>Caption: reason.</summary>
-    public string Reason { get; init; } = "Reason";
+    public required string Reason { get; init; }
 
     /// <summary>Caption: when the outcome happened.</summary>
-    public string OutcomeAt { get; init; } = "Recorded";
+    public required string OutcomeAt { get; init; }
 
     /// <summary>Withdrawal heading.</summary>
-    public string WithdrawnRecord { get; init; } = "Consent record withdrawn";
+    public required string WithdrawnRecord { get; init; }
 
     /// <summary>Caption: original session.</summary>
-    public string OriginalSession { get; init; } = "Original session";
+    public required string OriginalSession { get; init; }
 
     /// <summary>Caption: original record hash.</summary>
-    public string OriginalRecordHash { get; init; } = "Original record SHA-256";
+    public required string OriginalRecordHash { get; init; }
 
     /// <summary>Audit page heading.</summary>
-    public string AuditTrail { get; init; } = "Audit trail";
+    public required string AuditTrail { get; init; }
 
     /// <summary>Audit page introduction.</summary>
-    public string AuditIntro { get; init; } =
-        "Every event of this session, in order. Each event's hash covers the previous hash, so any change, deletion or reordering breaks the chain.";
+    public required string AuditIntro { get; init; }
 
     /// <summary>Column: sequence number.</summary>
-    public string Sequence { get; init; } = "#";
+    public required string Sequence { get; init; }
 
     /// <summary>Column: time.</summary>
-    public string Time { get; init; } = "Time";
+    public required string Time { get; init; }
 
     /// <summary>Column: event type.</summary>
-    public string Event { get; init; } = "Event";
+    public required string Event { get; init; }
 
     /// <summary>Column: actor.</summary>
-    public string Actor { get; init; } = "Actor";
+    public required string Actor { get; init; }
 
     /// <summary>Column: IP address.</summary>
-    public string IpAddress { get; init; } = "IP address";
+    public required string IpAddress { get; init; }
 
     /// <summary>Column: user agent.</summary>
-    public string UserAgent { get; init; } = "User agent";
+    public required string UserAgent { get; init; }
 
     /// <summary>Heading of the list of user agents under the audit table.</summary>
-    public string UserAgents { get; init; } = "User agents";
+    public required string UserAgents { get; init; }
 
     /// <summary>Column: event hash.</summary>
-    public string Hash { get; init; } = "Hash";
+    public required string Hash { get; init; }
 
     /// <summary>Caption: the chain's last hash.</summary>
-    public string ChainHead { get; init; } = "Last hash of the event chain";
+    public required string ChainHead { get; init; }
 
     /// <summary>Closing note about the digital signature.</summary>
-    public string SignatureNote { get; init; } =
-        "This document is digitally signed by the clinic. Any change to it invalidates the signature.";
+    public required string SignatureNote { get; init; }
 
     /// <summary>Footer page numbering, with {0} the page and {1} the page count.</summary>
-    public string PageXOfY { get; init; } = "Page {0} of {1}";
+    public required string PageXOfY { get; init; }
 
     /// <summary>Shown where a value was not recorded.</summary>
-    public string NotRecorded { get; init; } = "Not recorded";
+    public required string NotRecorded { get; init; }
 
     /// <summary>Yes.</summary>
-    public string Yes { get; init; } = "Yes";
+    public required string Yes { get; init; }
 
     /// <summary>No.</summary>
-    public string No { get; init; } = "No";
+    public required string No { get; init; }
 }

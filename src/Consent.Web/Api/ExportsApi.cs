@@ -1,5 +1,5 @@
 using Consent.Web.Identity;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 
 namespace Consent.Web.Api;
 

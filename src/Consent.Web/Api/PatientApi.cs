@@ -3,17 +3,16 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Consent.Web.Data;
-using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
+using Consent.Web.Ui;
 using Consent.Workflows;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Api;
 
-/// <summary>The patient's side of a session, reached with the link token plus the date-of-birth check.</summary>
+/// <summary>The patient's side of a session, reached with the link token plus the date-of-birth check (use cases in UseCases/Patients).</summary>
 public static class PatientApi
 {
     public static void MapPatientApi(this IEndpointRouteBuilder app)
@@ -39,171 +38,82 @@ public static class PatientApi
     public sealed record QuestionInput(string? Question);
 
     internal static async Task<IResult> VerifyAsync(
-        string token, VerifyInput body, HttpContext http, ConsentDbContext db, SessionWriter writer,
-        IDataProtectionProvider protection, TimeProvider clock, IHostEnvironment environment, CancellationToken ct)
+        string token, VerifyInput body, HttpContext http, PatientAccessService access, IHostEnvironment environment, CancellationToken ct)
     {
-        if (await FindAsync(db, token, ct) is not { } found)
+        if (await access.FindAsync(token, ct) is not { } found)
         {
-            return LinkNotValid();
+            return OutcomeResults.Problem(LinkNotValid);
         }
 
         if (!DateOnly.TryParseExact(body.DateOfBirth ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var dob))
         {
-            return SessionResults.Invalid("dateOfBirth", "Enter the date of birth as YYYY-MM-DD.");
+            return OutcomeResults.Invalid("dateOfBirth", "Enter the date of birth as YYYY-MM-DD.");
         }
 
-        var write = await writer.ApplyAsync(found.Id, (session, _) => new VerifyIdentity(session.PatientDateOfBirth == dob),
-            Actor.From(http, Actor.Patient), null, (_, state, events) => SessionResults.StepAnswer(state, events), ct);
-        if (write is not SessionWrite.Applied applied)
+        return (await access.VerifyAsync(found.Id, dob, Caller.From(http).As(Actor.Patient), ct)).ToHttp(check =>
         {
-            return SessionResults.ToHttp(write);
-        }
+            if (check.Ticket is not { } ticket)
+            {
+                return OutcomeResults.Problem(check.Locked
+                    ? new Refusal(RefusedAs.Locked, "Link locked", "The date of birth did not match too many times. Please contact your clinic for a new link.")
+                    : new Refusal(RefusedAs.Invalid, "Date of birth does not match",
+                        $"That date of birth does not match our records. Attempts left: {check.AttemptsLeft}.",
+                        new Dictionary<string, object?> { ["attemptsLeft"] = check.AttemptsLeft }));
+            }
 
-        if (!applied.Events.Any(e => e.Type == EventTypes.IdentityVerified))
-        {
-            var left = Math.Max(0, MaxAttempts(writer.Workflow(applied.Session)) - applied.State.Identity.Failures);
-            return applied.State.Identity.Locked
-                ? TypedResults.Problem(title: "Link locked",
-                    detail: "The date of birth did not match too many times. Please contact your clinic for a new link.",
-                    statusCode: StatusCodes.Status423Locked)
-                : TypedResults.Problem(title: "Date of birth does not match",
-                    detail: $"That date of birth does not match our records. Attempts left: {left}.",
-                    statusCode: StatusCodes.Status400BadRequest, extensions: new Dictionary<string, object?> { ["attemptsLeft"] = left });
-        }
-
-        var ticket = PatientAccess.Issue(protection, applied.Session.Id, applied.Session.LinkTokenHash, clock.GetUtcNow());
-        http.Response.Cookies.Append(PatientAccess.CookieName, ticket, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = !environment.IsDevelopment() || http.Request.IsHttps,
-            Path = "/",
-            MaxAge = PatientAccess.Lifetime,
+            PatientTicketCookie.Append(http, ticket, environment, SameSiteMode.Strict);
+            return TypedResults.Ok(new PatientAccessGranted(ticket, (int)PatientAccess.Lifetime.TotalSeconds, check.State.Status.ToString()));
         });
-        return TypedResults.Ok(new PatientAccessGranted(ticket, (int)PatientAccess.Lifetime.TotalSeconds, applied.State.Status.ToString()));
     }
 
-    internal static async Task<IResult> CurrentAsync(string token, ClaimsPrincipal user, ConsentDbContext db, SessionWriter writer, CancellationToken ct)
+    internal static async Task<IResult> CurrentAsync(string token, ClaimsPrincipal user, PatientAccessService access, CancellationToken ct)
     {
-        if (await AuthorizedAsync(db, token, user, ct) is not { } session)
+        if (await access.AuthorizedAsync(token, user, ct) is not { } session)
         {
-            return AccessDenied();
+            return OutcomeResults.Problem(VerifyAgain);
         }
 
-        var workflow = writer.Workflow(session);
-        var state = await writer.StateAsync(workflow, session, ct);
-        return TypedResults.Ok(PatientView.Render(workflow, state, session.Language));
+        var open = await access.ReadAsync(session, ct);
+        return TypedResults.Ok(PatientView.Render(open.Workflow, open.State, session.Language));
     }
 
     /// <remarks>
     /// The ticket is checked against the link in memory, and against the session's current link
     /// in the same statement that locks the session: one round trip for both (docs/PERFORMANCE.md, P3).
-    /// What the patient sent is checked after that, so a stranger learns nothing from a 400.
     /// </remarks>
     internal static async Task<IResult> SubmitStepAsync(
-        string token, string stepId, HttpContext http, ClaimsPrincipal user, SessionWriter writer, CancellationToken ct)
+        string token, string stepId, HttpContext http, ClaimsPrincipal user, PatientActions actions, CancellationToken ct)
     {
-        if (Ticket(token, user) is not { } ticket)
+        if (Request(token, user, http) is not { } request)
         {
-            return AccessDenied();
+            return OutcomeResults.Problem(VerifyAgain);
         }
 
         var (body, bodyError) = await JsonBody.ReadObjectAsync(http.Request, ct);
-        var key = body is null ? null : IdempotencyFor(http, body);
-        SessionCommand? command = null;
-        IResult? Check(ConsentSession session)
-        {
-            if (body is null)
-            {
-                return bodyError!.StartsWith("Send the body", StringComparison.Ordinal)
-                    ? TypedResults.Problem(title: "Unsupported media type", detail: bodyError, statusCode: StatusCodes.Status415UnsupportedMediaType)
-                    : SessionResults.Invalid(bodyError);
-            }
-
-            if (writer.Workflow(session).Definition.FindStep(stepId) is not { } step)
-            {
-                return TypedResults.Problem(title: "Not found", detail: $"This workflow has no step '{Shorten(stepId)}'.", statusCode: StatusCodes.Status404NotFound);
-            }
-
-            (command, var error) = StepSubmissions.Read(step, body, session.PatientName);
-            return command is null ? SessionResults.Invalid(error!)
-                : key is { Key.Length: > MaxKeyLength } ? SessionResults.Invalid($"The Idempotency-Key header is longer than {MaxKeyLength} characters.")
-                : null;
-        }
-
-        return PatientAnswer(await writer.ApplyAsync(ticket.SessionId, ticket.LinkHash, Check, (_, _) => command!, Actor.From(http, Actor.Patient),
-            key is { Key.Length: > MaxKeyLength } ? null : key, (_, state, events) => SessionResults.StepAnswer(state, events), ct));
+        return Answer(await actions.SubmitStepAsync(request, stepId, body, bodyError, ct));
     }
 
     internal static async Task<IResult> DeclineAsync(
-        string token, DeclineInput body, HttpContext http, ClaimsPrincipal user, SessionWriter writer, CancellationToken ct)
-    {
-        if (Ticket(token, user) is not { } ticket)
-        {
-            return AccessDenied();
-        }
-
-        var (reason, error) = TextInput.Clean(body.Reason, "reason", 2000, required: false, multiline: true);
-        return PatientAnswer(await writer.ApplyAsync(ticket.SessionId, ticket.LinkHash, _ => error is null ? null : SessionResults.Invalid("reason", error),
-            (_, _) => new Decline(reason), Actor.From(http, Actor.Patient),
-            IdempotencyFor(http, new JsonObject { ["decline"] = reason }), (_, state, events) => SessionResults.StepAnswer(state, events), ct));
-    }
+        string token, DeclineInput body, HttpContext http, ClaimsPrincipal user, PatientActions actions, CancellationToken ct) =>
+        Request(token, user, http) is { } request ? Answer(await actions.DeclineAsync(request, body.Reason, ct)) : OutcomeResults.Problem(VerifyAgain);
 
     internal static async Task<IResult> AskAsync(
-        string token, QuestionInput body, HttpContext http, ClaimsPrincipal user, SessionWriter writer, CancellationToken ct)
-    {
-        if (Ticket(token, user) is not { } ticket)
-        {
-            return AccessDenied();
-        }
+        string token, QuestionInput body, HttpContext http, ClaimsPrincipal user, PatientActions actions, CancellationToken ct) =>
+        Request(token, user, http) is { } request ? Answer(await actions.AskAsync(request, body.Question, ct)) : OutcomeResults.Problem(VerifyAgain);
 
-        var (question, error) = TextInput.Clean(body.Question, "question", 2000, multiline: true);
-        return PatientAnswer(await writer.ApplyAsync(ticket.SessionId, ticket.LinkHash, _ => error is null ? null : SessionResults.Invalid("question", error),
-            (_, state) => new AskQuestion(state.CurrentStep?.Id, question!), Actor.From(http, Actor.Patient),
-            IdempotencyFor(http, new JsonObject { ["question"] = question }), (_, state, events) => SessionResults.StepAnswer(state, events), ct));
-    }
-
-    /// <summary>The session and link a patient's ticket names, when that link is the one in the address.</summary>
-    /// <remarks>Whether the link is still the session's current one is checked by the database, when the session is read or locked.</remarks>
-    internal static (Guid SessionId, string LinkHash)? Ticket(string token, ClaimsPrincipal user) =>
+    /// <summary>The patient's request when the ticket names the link in the address.</summary>
+    /// <remarks>Whether the link is still the session's current one is checked by the database, when the session is locked.</remarks>
+    private static PatientRequest? Request(string token, ClaimsPrincipal user, HttpContext http) =>
         LinkTokens.LooksValid(token)
         && Guid.TryParse(user.FindFirstValue(PatientAccess.SessionClaim), out var sessionId)
         && user.FindFirstValue(PatientAccess.LinkClaim) is { } link
         && string.Equals(link, LinkTokens.Hash(token), StringComparison.Ordinal)
-            ? (sessionId, link)
+            ? new PatientRequest(sessionId, link, Caller.From(http).As(Actor.Patient), body => IdempotencyFor(http, body))
             : null;
 
     /// <summary>A patient write's answer; a session the ticket no longer opens (link reissued) asks the patient to verify again.</summary>
-    private static IResult PatientAnswer(SessionWrite write) => write switch
-    {
-        SessionWrite.NotFound => AccessDenied(),
-        SessionWrite.Rejected rejected => rejected.Result,
-        _ => SessionResults.ToHttp(write),
-    };
-
-    /// <summary>The session behind a link token, if the token is well formed and known.</summary>
-    internal static async Task<ConsentSession?> FindAsync(ConsentDbContext db, string token, CancellationToken ct)
-    {
-        if (!LinkTokens.LooksValid(token))
-        {
-            return null;
-        }
-
-        var hash = LinkTokens.Hash(token);
-        return await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.LinkTokenHash == hash, ct);
-    }
-
-    /// <remarks>
-    /// The ticket must name this very session and this very link: a ticket for session A never
-    /// opens session B, and a reissued link revokes tickets of the old one.
-    /// </remarks>
-    internal static async Task<ConsentSession?> AuthorizedAsync(ConsentDbContext db, string token, ClaimsPrincipal user, CancellationToken ct) =>
-        await FindAsync(db, token, ct) is { } session && Opens(user, session) ? session : null;
-
-    /// <summary>True when the patient's ticket names this very session and its current link.</summary>
-    internal static bool Opens(ClaimsPrincipal user, ConsentSession session) =>
-        user.FindFirstValue(PatientAccess.SessionClaim) == session.Id.ToString("D")
-        && user.FindFirstValue(PatientAccess.LinkClaim) == session.LinkTokenHash;
+    private static IResult Answer(Outcome<SessionWrite> write) =>
+        write is Outcome<SessionWrite>.NotFound ? OutcomeResults.Problem(VerifyAgain) : write.ToHttp();
 
     private static Idempotency? IdempotencyFor(HttpContext http, JsonObject body)
     {
@@ -217,16 +127,10 @@ public static class PatientApi
         return new Idempotency(key, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(request))));
     }
 
-    private const int MaxKeyLength = 100;
+    private static readonly Refusal LinkNotValid =
+        new(RefusedAs.NotFound, "Link not valid", "This link is not valid. Please use the latest link from your clinic.");
 
-    private static int MaxAttempts(LoadedWorkflow workflow) =>
-        workflow.Definition.Steps.OfType<IdentityStep>().FirstOrDefault()?.MaxAttempts ?? 5;
-
-    private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult LinkNotValid() => TypedResults.Problem(
-        title: "Link not valid", detail: "This link is not valid. Please use the latest link from your clinic.", statusCode: StatusCodes.Status404NotFound);
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult AccessDenied() => TypedResults.Problem(
-        title: "Verify again", detail: "Please open your link and confirm your date of birth again.", statusCode: StatusCodes.Status403Forbidden);
+    /// <summary>The answer whenever a patient's ticket does not open the session in the address.</summary>
+    internal static readonly Refusal VerifyAgain =
+        new(RefusedAs.Forbidden, "Verify again", "Please open your link and confirm your date of birth again.");
 }

@@ -3,8 +3,10 @@ using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Sessions;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,8 +15,8 @@ namespace Consent.Web.Api;
 /// <summary>Signed records: the signing certificate, downloads for staff and patients, the FHIR export and verification of an upload.</summary>
 public static class RecordsApi
 {
-    /// <summary>Largest upload <c>POST /api/v1/records/verify</c> reads (records are well under a megabyte).</summary>
-    public const int MaxUploadBytes = 20 * 1024 * 1024;
+    /// <summary>Largest upload <c>POST /api/v1/records/verify</c> reads (<see cref="RecordCheck.MaxUploadBytes"/>).</summary>
+    public const int MaxUploadBytes = RecordCheck.MaxUploadBytes;
 
     public static void MapRecordsApi(this IEndpointRouteBuilder app)
     {
@@ -41,18 +43,18 @@ public static class RecordsApi
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
         if (session is null || !StaffAccess.CanRead(user, session))
         {
-            return SessionResults.NotFound();
+            return OutcomeResults.NotFound(Missing.Session);
         }
 
         return await DownloadAsync(db, session, kind, http, ct);
     }
 
-    internal static async Task<IResult> PatientRecordAsync(string token, string? kind, ClaimsPrincipal user, ConsentDbContext db, HttpContext http, CancellationToken ct)
+    internal static async Task<IResult> PatientRecordAsync(
+        string token, string? kind, ClaimsPrincipal user, ConsentDbContext db, PatientAccessService access, HttpContext http, CancellationToken ct)
     {
-        if (await PatientApi.AuthorizedAsync(db, token, user, ct) is not { } session)
+        if (await access.AuthorizedAsync(token, user, ct) is not { } session)
         {
-            return TypedResults.Problem(title: "Verify again", detail: "Please open your link and confirm your date of birth again.",
-                statusCode: StatusCodes.Status403Forbidden);
+            return OutcomeResults.Problem(PatientApi.VerifyAgain);
         }
 
         return await DownloadAsync(db, session, kind, http, ct);
@@ -63,7 +65,7 @@ public static class RecordsApi
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
         if (session is null || !StaffAccess.CanRead(user, session))
         {
-            return SessionResults.NotFound();
+            return OutcomeResults.NotFound(Missing.Session);
         }
 
         var (stored, problem) = await FindAsync(db, session, kind, ct);
@@ -132,7 +134,7 @@ public static class RecordsApi
 
         if (pdf.Length == 0)
         {
-            return SessionResults.Invalid("file", "Upload a PDF: as multipart/form-data (one file) or as an application/pdf request body.");
+            return OutcomeResults.Invalid("file", "Upload a PDF: as multipart/form-data (one file) or as an application/pdf request body.");
         }
 
         return TypedResults.Ok(await check.CheckAsync(pdf, ct));
@@ -157,7 +159,7 @@ public static class RecordsApi
     {
         if (kind is not null && !RecordFiles.TryParseKind(kind, out _))
         {
-            return (null, SessionResults.Invalid("kind", $"kind is one of: {string.Join(", ", Enum.GetNames<RecordKind>())}."));
+            return (null, OutcomeResults.Invalid("kind", $"kind is one of: {string.Join(", ", Enum.GetNames<RecordKind>())}."));
         }
 
         var normalized = kind is null ? null : RecordFiles.TryParseKind(kind, out var k) ? k.ToString() : null;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Sessions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -58,9 +58,9 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
 
                 foreach (var e in chain.Where(e => e.Type == EventTypes.RecordIssued))
                 {
-                    if (JsonNode.Parse(e.Payload) is JsonObject payload && payload["kind"]?.GetValue<string>() is { } kind && payload["sha256"]?.GetValue<string>() is { } sha)
+                    if (JsonNode.Parse(e.Payload) is JsonObject payload && RecordIssuedPayload.From(payload) is { Kind.Length: > 0, Sha256.Length: > 0 } record)
                     {
-                        issued[(session.Id, kind)] = sha;
+                        issued[(session.Id, record.Kind)] = record.Sha256;
                     }
                 }
 

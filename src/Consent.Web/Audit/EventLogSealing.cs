@@ -1,6 +1,6 @@
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Sessions;
 using Microsoft.EntityFrameworkCore;
 

@@ -17,7 +17,8 @@ public static class DatabaseRoles
 
     /// <summary>The role the grants go to (<c>Database:RuntimeRole</c>).</summary>
     public static string RuntimeRole(IConfiguration configuration) =>
-        configuration["Database:RuntimeRole"] is { Length: > 0 } role ? role : DefaultRuntimeRole;
+        SettingsRegistration.Read<Settings.DatabaseOptions>(configuration, Settings.DatabaseOptions.Section).RuntimeRole is { Length: > 0 } role
+            ? role : DefaultRuntimeRole;
 
     /// <summary>The owner's connection string (<c>ConnectionStrings:ConsentOwner</c>), or null when none is configured.</summary>
     public static string? OwnerConnectionString(IConfiguration configuration) =>

@@ -49,7 +49,7 @@ public static class DatabaseStartup
     /// </summary>
     private static async Task MigrateAsync(WebApplication app, ConsentDbContext db, ILogger logger)
     {
-        if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Settings.DatabaseOptions>>().Value.MigrateOnStartup)
         {
             if (DatabaseRoles.OwnerConnectionString(app.Configuration) is { } owner)
             {
@@ -135,9 +135,9 @@ public static class DatabaseStartup
 
         await DemoAccounts.EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());
 
-        await Workflows.WorkflowSync.SyncAsync(
+        await WorkflowVersions.WorkflowSync.SyncAsync(
             db,
-            services.GetRequiredService<Workflows.WorkflowRegistry>(),
+            services.GetRequiredService<WorkflowVersions.WorkflowRegistry>(),
             services.GetRequiredService<TimeProvider>(),
             approveNewVersions: app.Environment.IsDevelopment() && app.Configuration.GetValue("Workflows:ApproveInDevelopment", true));
 

@@ -41,7 +41,7 @@ public static class JsonRequests
                     statusCode: StatusCodes.Status415UnsupportedMediaType)
                 : JsonRules.Check(body) switch
                 {
-                    { Member: { Length: > 0 } member } problem => SessionResults.Invalid(member, problem.Message),
+                    { Member: { Length: > 0 } member } problem => Api.OutcomeResults.Invalid(member, problem.Message),
                     { } problem => TypedResults.Problem(title: "Invalid JSON", detail: problem.Message, statusCode: StatusCodes.Status400BadRequest),
                     null => null,
                 };

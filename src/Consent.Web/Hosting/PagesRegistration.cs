@@ -13,12 +13,15 @@ namespace Consent.Web.Hosting;
 /// antiforgery and TempData cookies are HttpOnly, SameSite=Strict and Secure outside Development,
 /// like the staff and patient cookies; the Content-Security-Policy (Hosting/SecurityHeaders.cs)
 /// allows no inline script or style, so pages load their small scripts from wwwroot/js.
+/// Every page under Pages/Patient is anonymous by one convention: a patient has no sign-in, and the
+/// link and ticket checks are the pages' own (<see cref="PatientPageModel"/>). Every other page
+/// names its policy with <c>[Authorize]</c> (AuthorizationCoverageTests holds both to this).
 /// </remarks>
 public static class PagesRegistration
 {
     public static IServiceCollection AddConsentPages(this IServiceCollection services)
     {
-        services.AddRazorPages()
+        services.AddRazorPages(options => options.Conventions.AllowAnonymousToFolder("/Patient"))
             .AddMvcOptions(options => options.Filters.Add<AntiforgeryFailureRedirect>());
         services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((options, environment) =>
         {

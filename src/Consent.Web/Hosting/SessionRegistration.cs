@@ -1,6 +1,6 @@
 using Consent.Web.Outbox;
 using Consent.Web.Sessions;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 
 namespace Consent.Web.Hosting;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Consent.Web.Hosting;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 
 namespace Consent.Web.Identity;
 
@@ -56,7 +56,7 @@ public sealed class KeyEncryption : IDisposable
         }
         else if (environment.IsDevelopment())
         {
-            source = Path.Combine(RecordSigning.DataDirectory(configuration), DevelopmentFileName);
+            source = Path.Combine(Settings.DataDirectoryOptions.From(configuration), DevelopmentFileName);
             if (!File.Exists(source))
             {
                 PrivateFiles.WriteNew(source, Create("Consent data protection keys (development)", null));

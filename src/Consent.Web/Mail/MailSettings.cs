@@ -1,29 +1,31 @@
 using Consent.Web.Hosting;
+using Consent.Web.Settings;
 using MimeKit;
 
 namespace Consent.Web.Mail;
 
 /// <summary>
-/// How patient mail leaves the service: SMTP (<c>Smtp:Host</c>, <c>Port</c>, <c>From</c>, <c>UserName</c>,
-/// <c>Password</c>); in Development without a host, <c>.eml</c> files under <c>CONSENT_DATA_DIR/mail/</c>;
-/// otherwise not at all.
+/// How patient mail leaves the service: SMTP (<see cref="MailOptions"/>: <c>Smtp:Host</c>, <c>Port</c>,
+/// <c>From</c>, <c>UserName</c>, <c>Password</c>); in Development without a host, <c>.eml</c> files under
+/// <c>CONSENT_DATA_DIR/mail/</c>; otherwise not at all.
 /// </summary>
 public sealed record MailSettings(string? Host, int Port, MailboxAddress From, string? UserName, string? Password, string? DropFolder)
 {
     /// <summary>Mail can be delivered (by SMTP or to the development folder).</summary>
     public bool Enabled => Host is not null || DropFolder is not null;
 
+    /// <remarks>The options were checked at start-up (Hosting/SettingsRegistration.cs); the checks here only guard a direct caller.</remarks>
     /// <exception cref="StartupProblemException">A setting is present but unusable.</exception>
-    public static MailSettings Load(IConfiguration configuration, IHostEnvironment environment)
+    public static MailSettings Load(MailOptions options, DataDirectoryOptions data, IHostEnvironment environment)
     {
-        var host = configuration["Smtp:Host"] is { Length: > 0 } h ? h.Trim() : null;
-        var port = 587;
-        if (configuration["Smtp:Port"] is { Length: > 0 } text && (!int.TryParse(text, out port) || port is < 1 or > 65535))
+        var host = options.Host is { Length: > 0 } h ? h.Trim() : null;
+        var port = options.Port;
+        if (port is < 1 or > 65535)
         {
-            throw new StartupProblemException($"Smtp:Port '{text}' is not a port number.");
+            throw new StartupProblemException($"Smtp:Port '{port}' is not a port number.");
         }
 
-        var fromText = configuration["Smtp:From"];
+        var fromText = options.From;
         if (host is not null && string.IsNullOrWhiteSpace(fromText))
         {
             throw new StartupProblemException("Smtp:Host is set but Smtp:From is not: set the sender address of patient mail.");
@@ -35,9 +37,9 @@ public sealed record MailSettings(string? Host, int Port, MailboxAddress From, s
         }
 
         var drop = host is null && environment.IsDevelopment()
-            ? Path.Combine(Records.RecordSigning.DataDirectory(configuration), "mail")
+            ? Path.Combine(data.FullPath, "mail")
             : null;
-        return new MailSettings(host, port, from, configuration["Smtp:UserName"] is { Length: > 0 } user ? user : null,
-            configuration["Smtp:Password"] is { Length: > 0 } password ? password : null, drop);
+        return new MailSettings(host, port, from, options.UserName is { Length: > 0 } user ? user : null,
+            options.Password is { Length: > 0 } password ? password : null, drop);
     }
 }

@@ -4,9 +4,10 @@ using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Outbox;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Microsoft.AspNetCore.DataProtection;
 using MimeKit;
+using Consent.Web.Localization;
 
 namespace Consent.Web.Mail;
 

@@ -17,7 +17,6 @@ public sealed class ExpireSessionHandler : IOutboxHandler
 
         var writer = services.GetRequiredService<SessionWriter>();
         // A refusal (finished already, link reissued with a later expiry) means there is nothing to do.
-        await writer.ApplyAsync(sessionId, (_, _) => new Expire(), new Actor(Actor.System, null, null), null,
-            (_, state, events) => SessionResults.StepAnswer(state, events), ct);
+        await writer.ApplyAsync(new SessionWriteRequest(sessionId, Actor.Service, _ => new Expire()), ct);
     }
 }

@@ -8,17 +8,6 @@ namespace Consent.Web.Outbox;
 /// <summary>Which background jobs a session's new events call for; enqueued in the same transaction.</summary>
 public static class SessionJobs
 {
-    /// <summary>The signed record a session gets when it ends this way; none for voided or expired sessions.</summary>
-    public static string? RecordKindFor(SessionStatus status) => status switch
-    {
-        SessionStatus.Completed => "Consent",
-        SessionStatus.Declined => "DeclinedSummary",
-        SessionStatus.Referred => "ReferredSummary",
-        SessionStatus.Withdrawn => "Withdrawal",
-        SessionStatus.Invited or SessionStatus.InProgress or SessionStatus.AwaitingCountersign
-            or SessionStatus.Expired or SessionStatus.Voided => null,
-    };
-
     public static int Enqueue(ConsentDbContext db, ConsentSession session, IReadOnlyList<ConsentEvent> events, SessionState state, DateTimeOffset now)
     {
         var count = 0;
@@ -36,7 +25,7 @@ public static class SessionJobs
             // The patient's copy of each record, by mail.
             foreach (var e in events.Where(e => e.Type == EventTypes.RecordIssued))
             {
-                if (JsonNode.Parse(e.Payload)?["kind"]?.GetValue<string>() is { } issuedKind)
+                if (JsonNode.Parse(e.Payload) is JsonObject payload && RecordIssuedPayload.From(payload).Kind is { Length: > 0 } issuedKind)
                 {
                     OutboxSignal.Enqueue(db, OutboxKinds.SendMail, session.Id, Mail.PatientMail.RecordCopyJob(issuedKind), now);
                     count++;
@@ -44,10 +33,10 @@ public static class SessionJobs
             }
         }
 
-        var endedNow = events.Any(e => e.Type is EventTypes.ClinicianCountersigned or EventTypes.Declined or EventTypes.StopReached or EventTypes.Withdrawn);
-        if (endedNow && RecordKindFor(state.Status) is { } kind)
+        var endedNow = events.Any(e => SignedRecords.RecordEndings.IsEndingEvent(e.Type));
+        if (endedNow && SignedRecords.RecordEndings.ForStatus(state.Status) is { } ending)
         {
-            OutboxSignal.Enqueue(db, OutboxKinds.IssueRecord, session.Id, new JsonObject { ["kind"] = kind }, now);
+            OutboxSignal.Enqueue(db, OutboxKinds.IssueRecord, session.Id, new JsonObject { ["kind"] = ending.Kind.ToString() }, now);
             count++;
         }
 

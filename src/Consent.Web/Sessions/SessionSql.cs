@@ -12,9 +12,14 @@ namespace Consent.Web.Sessions;
 /// in those batches (docs/PERFORMANCE.md, P3 and P10). The tables and columns are EF Core's (see
 /// the migrations).
 /// </summary>
+/// <remarks>
+/// The column lists and the reader's ordinals are held against the EF model by SessionSqlModelTests,
+/// so the two mappings of these tables cannot drift apart.
+/// </remarks>
 internal static class SessionSql
 {
-    private const string SessionColumns =
+    /// <summary>The session row's columns in the order the lock statement's reader reads them (ordinal = position).</summary>
+    internal const string SessionColumns =
         "id, workflow_id, workflow_version, workflow_hash, language, status, patient_name, patient_date_of_birth, " +
         "patient_mrn, patient_email, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash, xmin";
 
@@ -22,20 +27,20 @@ internal static class SessionSql
 
     private const string LockByIdAndLink = "SELECT " + SessionColumns + " FROM consent_sessions WHERE id = $1 AND link_token_hash = $2 FOR UPDATE";
 
-    private const string FindIdempotency = "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE session_id = $1 AND key = $2";
+    internal const string FindIdempotency = "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE session_id = $1 AND key = $2";
 
-    private const string SelectEvents =
+    internal const string SelectEvents =
         "SELECT seq, type, step_id, payload, content_hash, actor, at, hash FROM consent_events WHERE session_id = $1 ORDER BY seq";
 
-    private const string InsertEvent =
+    internal const string InsertEvent =
         "INSERT INTO consent_events (session_id, seq, type, step_id, payload, content_hash, actor, ip, user_agent, at, prev_hash, hash, seal_key, seal) " +
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
 
-    private const string UpdateSession =
+    internal const string UpdateSession =
         "UPDATE consent_sessions SET status = $2, updated_at = $3, completed_at = $4, expires_at = $5, last_seq = $6, last_hash = $7, " +
         "link_token_hash = $8 WHERE id = $1";
 
-    private const string InsertIdempotency =
+    internal const string InsertIdempotency =
         "INSERT INTO idempotency_keys (session_id, key, request_hash, status_code, response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 
     /// <summary>
@@ -111,6 +116,14 @@ internal static class SessionSql
     public static async Task<(SessionState State, long LastSeq, string LastHash)> ReplayAsync(
         NpgsqlConnection connection, LoadedWorkflow workflow, Guid sessionId, CancellationToken ct)
     {
+        var (events, lastSeq, lastHash) = await ReadEventsAsync(connection, sessionId, ct);
+        return (ConsentInterpreter.Replay(workflow, events), lastSeq, lastHash);
+    }
+
+    /// <summary>A session's events in order, as the interpreter reads them, with the sequence number and hash of the last one.</summary>
+    internal static async Task<(List<RecordedEvent> Events, long LastSeq, string LastHash)> ReadEventsAsync(
+        NpgsqlConnection connection, Guid sessionId, CancellationToken ct)
+    {
         await using var command = new NpgsqlCommand(SelectEvents, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sessionId });
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -131,7 +144,7 @@ internal static class SessionSql
                 reader.GetFieldValue<DateTimeOffset>(6)));
         }
 
-        return (ConsentInterpreter.Replay(workflow, events), lastSeq, lastHash);
+        return (events, lastSeq, lastHash);
     }
 
     /// <summary>Appends the events, updates the session row, remembers the answer and, with <paramref name="commit"/>, commits: one round trip.</summary>

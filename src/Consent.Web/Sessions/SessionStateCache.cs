@@ -23,8 +23,8 @@ public sealed class SessionStateCache : IDisposable
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(30);
     private readonly MemoryCache cache;
 
-    public SessionStateCache(IConfiguration configuration)
-        : this(configuration.GetValue("Sessions:StateCacheEvents", DefaultEvents))
+    public SessionStateCache(Microsoft.Extensions.Options.IOptions<Settings.ConsentSessionOptions> options)
+        : this(options.Value.StateCacheEvents)
     {
     }
 

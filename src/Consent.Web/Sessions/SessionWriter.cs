@@ -1,27 +1,13 @@
 using System.Text.Json.Nodes;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
-using Consent.Web.Workflows;
+using Consent.Web.UseCases;
+using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Consent.Web.Sessions;
-
-/// <summary>Who did something: <c>patient</c>, a staff user id, or <c>system</c>; and from where.</summary>
-public sealed record Actor(string Id, string? Ip, string? UserAgent)
-{
-    public const string Patient = "patient";
-    public const string System = "system";
-
-    public static Actor From(HttpContext context, string id) => new(
-        id,
-        context.Connection.RemoteIpAddress?.ToString(),
-        UserAgentText.Clean(context.Request.Headers.UserAgent.ToString()));
-}
-
-/// <summary>An Idempotency-Key and the SHA-256 of the request it came with.</summary>
-public sealed record Idempotency(string Key, string RequestHash);
 
 /// <summary>
 /// Applies one command to one session: locks the session row, replays its events, asks the
@@ -35,35 +21,17 @@ public sealed record Idempotency(string Key, string RequestHash);
 public sealed class SessionWriter(
     ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states, EventSeals seals)
 {
-    /// <summary>Applies a command to the session with this id (staff and system writers).</summary>
-    public Task<SessionWrite> ApplyAsync(
-        Guid sessionId,
-        Func<ConsentSession, SessionState, SessionCommand> commandFor,
-        Actor actor,
-        Idempotency? idempotency,
-        Func<ConsentSession, SessionState, IReadOnlyList<ConsentEvent>, JsonObject> respond,
-        CancellationToken ct) =>
-        ApplyAsync(sessionId, null, null, commandFor, actor, idempotency, respond, ct);
-
     /// <summary>
-    /// Applies a command to a session. With <paramref name="linkHash"/>, only while that is still the
-    /// session's link (a patient's ticket); otherwise the answer is <see cref="SessionWrite.NotFound"/>.
-    /// <paramref name="check"/> sees the locked session first and may turn the request away with an
-    /// answer of its own (<see cref="SessionWrite.Rejected"/>), before any replay or write.
+    /// Applies one request: locks the session (with <see cref="SessionWriteRequest.LinkHash"/>, only while
+    /// that is still its link), lets <see cref="SessionWriteRequest.Decide"/> choose the command or turn
+    /// the request away, answers a repeated Idempotency-Key with the first answer, then asks the
+    /// interpreter and writes. Anything but <see cref="SessionWrite.Applied"/> records nothing.
     /// </summary>
     /// <remarks>
     /// Two round trips when the session's state is cached (docs/PERFORMANCE.md, P3, P4 and P10):
     /// BEGIN with the row lock and the idempotency lookup, then the writes with COMMIT.
     /// </remarks>
-    public async Task<SessionWrite> ApplyAsync(
-        Guid sessionId,
-        string? linkHash,
-        Func<ConsentSession, IResult?>? check,
-        Func<ConsentSession, SessionState, SessionCommand> commandFor,
-        Actor actor,
-        Idempotency? idempotency,
-        Func<ConsentSession, SessionState, IReadOnlyList<ConsentEvent>, JsonObject> respond,
-        CancellationToken ct)
+    public async Task<Outcome<SessionWrite>> ApplyAsync(SessionWriteRequest request, CancellationToken ct)
     {
         // The transaction is begun and committed in SQL, inside the batches (docs/PERFORMANCE.md, P10):
         // BEGIN travels with the row lock and COMMIT with the writes, so a submission costs two
@@ -73,8 +41,8 @@ public sealed class SessionWriter(
         var open = true;
         try
         {
-            var write = await ApplyLockedAsync(connection, sessionId, linkHash, check, commandFor, actor, idempotency, respond, ct);
-            open = write is not SessionWrite.Applied;
+            var write = await ApplyLockedAsync(connection, request, ct);
+            open = write is not Outcome<SessionWrite>.Ok { Value: SessionWrite.Applied };
             return write;
         }
         finally
@@ -88,45 +56,39 @@ public sealed class SessionWriter(
         }
     }
 
-    private async Task<SessionWrite> ApplyLockedAsync(
-        NpgsqlConnection connection,
-        Guid sessionId,
-        string? linkHash,
-        Func<ConsentSession, IResult?>? check,
-        Func<ConsentSession, SessionState, SessionCommand> commandFor,
-        Actor actor,
-        Idempotency? idempotency,
-        Func<ConsentSession, SessionState, IReadOnlyList<ConsentEvent>, JsonObject> respond,
-        CancellationToken ct)
+    private async Task<Outcome<SessionWrite>> ApplyLockedAsync(NpgsqlConnection connection, SessionWriteRequest request, CancellationToken ct)
     {
-        var (session, prior) = await SessionSql.BeginAndLockAsync(connection, sessionId, linkHash, idempotency?.Key, ct);
+        var (session, prior) = await SessionSql.BeginAndLockAsync(connection, request.SessionId, request.LinkHash, request.Idempotency?.Key, ct);
         if (session is null)
         {
-            return new SessionWrite.NotFound();
+            return Missing.Session;
         }
 
-        if (check?.Invoke(session) is { } rejection)
+        var workflow = workflows.For(session);
+        var state = await StateAsync(workflow, session, ct);
+        // Decided before a repeated key is answered, as it always was: a request that is not
+        // acceptable is refused as such, whatever key it carries.
+        var decided = request.Decide(new LockedSession(session, workflow, state));
+        if (decided is not Outcome<SessionCommand>.Ok { Value: var command })
         {
-            return new SessionWrite.Rejected(rejection);
+            return decided.Failure<SessionWrite>();
         }
 
         if (prior is not null)
         {
-            return string.Equals(prior.RequestHash, idempotency!.RequestHash, StringComparison.Ordinal)
+            return string.Equals(prior.RequestHash, request.Idempotency!.RequestHash, StringComparison.Ordinal)
                 ? new SessionWrite.Replayed(prior.StatusCode, prior.ResponseBody)
-                : new SessionWrite.KeyReused();
+                : InterpreterRefusals.KeyReused;
         }
 
-        var workflow = Workflow(session);
-        var state = await StateAsync(workflow, session, ct);
         var now = EventChain.Truncate(clock.GetUtcNow());
-        var decision = ConsentInterpreter.Decide(workflow, state, commandFor(session, state), now);
+        var decision = ConsentInterpreter.Decide(workflow, state, command, now);
         if (decision is Decision.Refused refused)
         {
-            return new SessionWrite.Refused(refused.Kind, refused.Reason);
+            return InterpreterRefusals.From(refused.Kind, refused.Reason);
         }
 
-        var rows = Append(session, ((Decision.Accepted)decision).Events, actor, now);
+        var rows = Append(session, ((Decision.Accepted)decision).Events, request.Actor, now);
         foreach (var row in rows)
         {
             state = ConsentInterpreter.Apply(workflow, state, ToRecorded(row));
@@ -145,10 +107,10 @@ public sealed class SessionWriter(
         }
 
         var jobs = Outbox.SessionJobs.Enqueue(db, session, rows, state, now);
-        var body = respond(session, state, rows);
-        var remembered = idempotency is null ? null : new IdempotencyEntry
+        var body = (request.Answer ?? StepAnswers.For)(session, state, rows);
+        var remembered = request.Idempotency is not { } idempotency ? null : new IdempotencyEntry
         {
-            SessionId = sessionId,
+            SessionId = session.Id,
             Key = idempotency.Key,
             RequestHash = idempotency.RequestHash,
             StatusCode = StatusCodes.Status200OK,
@@ -236,10 +198,6 @@ public sealed class SessionWriter(
         }
     }
 
-    public LoadedWorkflow Workflow(ConsentSession session) =>
-        workflows.Find(session.WorkflowId, session.WorkflowVersion)
-        ?? throw new InvalidOperationException($"Workflow {session.WorkflowId} v{session.WorkflowVersion} is not loaded.");
-
     public static RecordedEvent ToRecorded(ConsentEvent e) =>
         new(e.Seq, e.Type, e.StepId, JsonNode.Parse(e.Payload)?.AsObject() ?? [], e.ContentHash, e.Actor, e.At);
 
@@ -272,21 +230,4 @@ public sealed class SessionWriter(
         session.LastHash = previous;
         return rows;
     }
-}
-
-/// <summary>What became of one write to a session.</summary>
-public abstract record SessionWrite
-{
-    public sealed record Applied(ConsentSession Session, SessionState State, IReadOnlyList<ConsentEvent> Events, JsonObject Body) : SessionWrite;
-
-    public sealed record Replayed(int StatusCode, string Body) : SessionWrite;
-
-    public sealed record Refused(RefusalKind Kind, string Reason) : SessionWrite;
-
-    public sealed record NotFound : SessionWrite;
-
-    public sealed record KeyReused : SessionWrite;
-
-    /// <summary>The caller's check turned the request away with this answer; nothing was written.</summary>
-    public sealed record Rejected(IResult Result) : SessionWrite;
 }

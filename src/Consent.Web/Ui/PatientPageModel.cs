@@ -1,11 +1,11 @@
-using System.Text.Json.Nodes;
-using Consent.Web.Api;
-using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Sessions;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Consent.Web.Localization;
 
 namespace Consent.Web.Ui;
 
@@ -14,12 +14,13 @@ namespace Consent.Web.Ui;
 /// this browser holds a ticket for it, and the language the patient reads in.
 /// </summary>
 /// <remarks>
-/// Patient pages are <c>[AllowAnonymous]</c> at the framework level because a missing ticket must
+/// Patient pages are anonymous at the framework level (<c>AllowAnonymousToFolder("/Patient")</c>,
+/// Hosting/PagesRegistration.cs) because a missing ticket must
 /// lead to the date-of-birth page, not to a bare 401. The real check is
-/// <see cref="PatientApi.Opens"/>, the same one the patient API uses: the ticket must name
+/// <see cref="PatientAccessService.Opens"/>, the same one the patient API uses: the ticket must name
 /// this very session and this very link, so a ticket for one session never opens another.
 /// </remarks>
-public abstract class PatientPageModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PageModel
+public abstract class PatientPageModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PageModel
 {
     public const string LanguageCookie = "consent_lang";
 
@@ -48,9 +49,10 @@ public abstract class PatientPageModel(ConsentDbContext db, SessionWriter writer
 
     public string Home => $"/p/{Token}";
 
-    protected ConsentDbContext Db => db;
+    protected PatientAccessService Access => access;
 
-    protected SessionWriter Writer => writer;
+    /// <summary>What the patient does, through the same use cases as the patient API.</summary>
+    protected PatientActions Actions => actions;
 
     protected DateTimeOffset Now => clock.GetUtcNow();
 
@@ -61,19 +63,17 @@ public abstract class PatientPageModel(ConsentDbContext db, SessionWriter writer
     protected async Task<bool> LoadAsync(CancellationToken ct)
     {
         SetLanguage(PatientTexts.English.Code);
-        if (await PatientApi.FindAsync(db, Token, ct) is not { } session)
+        if (await access.OpenAsync(Token, ct) is not { } open)
         {
             return false;
         }
 
-        Session = session;
-        Workflow = writer.Workflow(session);
+        (Session, Workflow, State) = (open.Session, open.Workflow, open.State);
         ViewData["Token"] = Token;
         ViewData["Languages"] = Workflow.Definition.Languages.ToList();
-        State = await writer.StateAsync(Workflow, session, ct);
-        HasAccess = PatientApi.Opens(User, session);
+        HasAccess = PatientAccessService.Opens(User, Session);
         var chosen = Request.Cookies[LanguageCookie];
-        SetLanguage(chosen is not null && Workflow.Definition.Languages.Contains(chosen) ? chosen : session.Language);
+        SetLanguage(chosen is not null && Workflow.Definition.Languages.Contains(chosen) ? chosen : Session.Language);
         return true;
     }
 
@@ -89,10 +89,12 @@ public abstract class PatientPageModel(ConsentDbContext db, SessionWriter writer
     public IReadOnlyList<StepDefinition> DoneSteps =>
         [.. Workflow.Definition.Steps.Where(s => s.IsPatientStep && s.Type != StepType.Identity && State.IsCompleted(s.Id))];
 
-    /// <summary>Runs a patient command through the same writer as the API, as the patient.</summary>
-    protected Task<SessionWrite> ApplyAsync(Func<SessionState, SessionCommand> command, JsonObject body, string? idempotencyKey, CancellationToken ct) =>
-        writer.ApplyAsync(Session.Id, (_, state) => command(state), Actor.From(HttpContext, Actor.Patient),
-            PageIdempotency.For(HttpContext, idempotencyKey, body), (_, state, events) => SessionResults.StepAnswer(state, events), ct);
+    /// <summary>A write by this patient to this session, keyed by the form's idempotency key (see <see cref="PageIdempotency"/>).</summary>
+    protected PatientRequest PatientWrite(string? idempotencyKey) =>
+        new(Session.Id, null, Caller.From(HttpContext).As(Actor.Patient), body => PageIdempotency.For(HttpContext, idempotencyKey, body));
+
+    /// <summary>True when the use case turned the write away as not acceptable (the page says "something went wrong").</summary>
+    protected static bool IsInvalid(Outcome<SessionWrite> write) => write is Outcome<SessionWrite>.Refused { Refusal.Kind: RefusedAs.Invalid };
 
     /// <summary>Texts of the workflow (Markdown) in the reading language.</summary>
     public string Text(LocalizedText? text) => text?.For(Lang) ?? "";

@@ -90,15 +90,7 @@ public static partial class ConsentInterpreter
         {
             return Decision.Refuse(RefusalKind.Invalid, "a session needs a patient and the clinician who starts it");
         }
-        return Decision.Accept(new NewEvent(EventTypes.SessionCreated, null, new JsonObject
-        {
-            ["workflowId"] = workflow.Definition.Id,
-            ["workflowVersion"] = workflow.Definition.Version,
-            ["workflowHash"] = workflow.Hash,
-            ["language"] = c.Language,
-            ["expiresAt"] = Payload.Iso(c.ExpiresAt),
-            ["patientDigest"] = c.PatientDigest,
-            ["createdBy"] = c.CreatedBy,
-        }, null));
+        return Decision.Accept(new SessionCreatedPayload(workflow.Definition.Id, workflow.Definition.Version, workflow.Hash, c.Language,
+            Payload.Iso(c.ExpiresAt), c.PatientDigest, c.CreatedBy).On(null));
     }
 }

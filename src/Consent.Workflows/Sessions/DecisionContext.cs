@@ -87,13 +87,10 @@ internal sealed partial record DecisionContext(LoadedWorkflow Workflow, SessionS
             switch (SessionProgressRules.NextStep(Definition, state))
             {
                 case StopStep stop:
-                    automatic = new NewEvent(EventTypes.StopReached, stop.Id, new JsonObject { ["outcome"] = stop.Outcome },
-                        ContentHashes.For(stop, State.Language));
+                    automatic = new StopReachedPayload(stop.Outcome).On(stop.Id, ContentHashes.For(stop, State.Language));
                     break;
                 case DiscussionStep discussion:
-                    automatic = new NewEvent(EventTypes.HoldOpened, discussion.Id,
-                        new JsonObject { ["holdId"] = discussion.Id, ["kind"] = "discussion" },
-                        ContentHashes.For(discussion, State.Language));
+                    automatic = new HoldOpenedPayload(discussion.Id, HoldKind.Discussion).On(discussion.Id, ContentHashes.For(discussion, State.Language));
                     break;
                 default:
                     return new Decision.Accepted(events);

@@ -30,18 +30,17 @@ internal sealed partial record DecisionContext
             {
                 return Refuse(RefusalKind.Conflict, "the session cannot start now");
             }
-            var verified = new NewEvent(EventTypes.IdentityVerified, identity.Id, new JsonObject { ["method"] = "date-of-birth" }, HashOf(identity));
+            var verified = new IdentityVerifiedPayload("date-of-birth").On(identity.Id, HashOf(identity));
             return State.Status == SessionStatus.InProgress || State.Status == SessionStatus.Invited
                 ? AdvanceAfter(Decision.Accept(verified))
                 : Decision.Accept(verified);
         }
         var failures = State.Identity.Failures + 1;
         var left = Math.Max(0, identity.MaxAttempts - failures);
-        var failed = new NewEvent(EventTypes.IdentityCheckFailed, identity.Id,
-            new JsonObject { ["failures"] = failures, ["attemptsLeft"] = left }, null);
+        var failed = new IdentityCheckFailedPayload(failures, left).On(identity.Id);
         return left > 0
             ? Decision.Accept(failed)
-            : Decision.Accept(failed, new NewEvent(EventTypes.LinkLocked, identity.Id, new JsonObject { ["failures"] = failures }, null));
+            : Decision.Accept(failed, new LinkLockedPayload(failures).On(identity.Id));
     }
 
     public Decision SubmitAnswers(SubmitAnswers c) => OnCurrentStep<QuestionsStep>(c.StepId, step =>
@@ -69,7 +68,7 @@ internal sealed partial record DecisionContext
                 recorded[question.Id] = value;
             }
         }
-        return Decision.Accept(new NewEvent(EventTypes.AnswersRecorded, step.Id, new JsonObject { ["answers"] = recorded }, HashOf(step)));
+        return Decision.Accept(new AnswersRecordedPayload(recorded).On(step.Id, HashOf(step)));
     });
 
     private static (JsonNode? Value, string? Problem) Checked(Question question, JsonNode? given)
@@ -107,18 +106,17 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict, "the text has changed since it was shown; please read it again");
         }
-        var payload = new JsonObject { ["method"] = step.Acknowledge == AcknowledgeMethod.Initials ? "initials" : "checkbox" };
+        string? initials = null;
         if (step.Acknowledge == AcknowledgeMethod.Initials)
         {
-            var initials = Clean(c.Initials);
+            initials = Clean(c.Initials);
             if (initials is null || initials.Length > 10 || !initials.Any(char.IsLetter)
                 || !initials.All(ch => char.IsLetter(ch) || ch is '.' or '-' or ' ' or '\''))
             {
                 return Refuse(RefusalKind.Invalid, "please type your initials (letters only)");
             }
-            payload["initials"] = initials;
         }
-        return Decision.Accept(new NewEvent(EventTypes.DisclosureAcknowledged, step.Id, payload, hash));
+        return Decision.Accept(new DisclosureAcknowledgedPayload(step.Acknowledge, initials).On(step.Id, hash));
     });
 
     public Decision SubmitQuiz(SubmitQuiz c) => OnCurrentStep<ComprehensionStep>(c.StepId, step =>
@@ -132,7 +130,7 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, $"'{unknown}' is not a question of this quiz");
         }
-        var answers = new JsonObject();
+        var answers = new List<KeyValuePair<string, string>>();
         var correct = 0;
         var review = new List<string>();
         foreach (var question in step.Questions)
@@ -141,7 +139,7 @@ internal sealed partial record DecisionContext
             {
                 return Refuse(RefusalKind.Invalid, $"please choose one of the options for '{question.Id}'");
             }
-            answers[question.Id] = answer;
+            answers.Add(KeyValuePair.Create(question.Id, answer));
             if (answer == question.Answer)
             {
                 correct++;
@@ -154,23 +152,14 @@ internal sealed partial record DecisionContext
         var attempt = State.QuizAttempts.GetValueOrDefault(step.Id, []).Count + 1;
         var passed = correct >= step.PassMark;
         var left = Math.Max(0, step.MaxAttempts - attempt);
-        var attempted = new NewEvent(EventTypes.ComprehensionAttempted, step.Id, new JsonObject
-        {
-            ["attempt"] = attempt,
-            ["answers"] = answers,
-            ["correct"] = correct,
-            ["total"] = step.Questions.Length,
-            ["passed"] = passed,
-            ["attemptsLeft"] = passed ? 0 : left,
-            ["review"] = new JsonArray([.. review.Select(r => (JsonNode)JsonValue.Create(r))]),
-        }, HashOf(step));
+        var attempted = new ComprehensionAttemptedPayload(attempt, answers, correct, step.Questions.Length, passed, passed ? 0 : left, review)
+            .On(step.Id, HashOf(step));
         if (passed || left > 0)
         {
             return Decision.Accept(attempted);
         }
         var holdId = $"comprehension:{step.Id}";
-        return Decision.Accept(attempted, new NewEvent(EventTypes.HoldOpened, step.Id,
-            new JsonObject { ["holdId"] = holdId, ["kind"] = "comprehension" }, null));
+        return Decision.Accept(attempted, new HoldOpenedPayload(holdId, HoldKind.Comprehension).On(step.Id));
     });
 
     public Decision AskQuestion(AskQuestion c)
@@ -201,11 +190,11 @@ internal sealed partial record DecisionContext
             return Refuse(RefusalKind.Conflict, "you have asked many questions; please talk with the clinician");
         }
         var id = $"q{State.Questions.Count + 1}";
-        return Decision.Accept(new NewEvent(EventTypes.QuestionAsked, c.StepId, new JsonObject { ["questionId"] = id, ["text"] = text }, null));
+        return Decision.Accept(new QuestionAskedPayload(id, text).On(c.StepId));
     }
 
     public Decision FinishAsking(FinishAsking c) => OnCurrentStep<AskStep>(c.StepId, step =>
-        Decision.Accept(new NewEvent(EventTypes.AskCompleted, step.Id, [], HashOf(step))));
+        Decision.Accept(new AskCompletedPayload().On(step.Id, HashOf(step))));
 
     public Decision Decline(Decline c)
     {
@@ -226,11 +215,6 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, HiddenCharacters);
         }
-        var payload = new JsonObject();
-        if (reason is not null)
-        {
-            payload["reason"] = reason;
-        }
-        return Decision.Accept(new NewEvent(EventTypes.Declined, State.CurrentStep?.Id, payload, null));
+        return Decision.Accept(new DeclinedPayload(reason).On(State.CurrentStep?.Id));
     }
 }

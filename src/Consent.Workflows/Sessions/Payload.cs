@@ -16,10 +16,8 @@ internal static class Payload
     public static bool Bool(JsonObject payload, string name) =>
         payload[name] is JsonValue value && value.GetValueKind() == JsonValueKind.True;
 
-    public static DateTimeOffset? Time(JsonObject payload, string name) =>
-        Text(payload, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
-            ? time
-            : null;
+    public static DateTimeOffset? Time(string? text) =>
+        text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
 
     public static IEnumerable<string> Texts(JsonObject payload, string name) =>
         payload[name] is JsonArray array ? array.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>() : [];

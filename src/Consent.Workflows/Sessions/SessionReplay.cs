@@ -12,16 +12,7 @@ internal static class SessionReplay
         var p = e.Payload;
         var next = e.Type switch
         {
-            EventTypes.SessionCreated => state with
-            {
-                Exists = true,
-                Status = SessionStatus.Invited,
-                Language = Payload.Text(p, "language") ?? "",
-                ExpiresAt = Payload.Time(p, "expiresAt") ?? e.At,
-                PatientDigest = Payload.Text(p, "patientDigest") ?? "",
-                CreatedBy = Payload.Text(p, "createdBy") ?? e.Actor,
-                CreatedAt = e.At,
-            },
+            EventTypes.SessionCreated => Created(state, e, SessionCreatedPayload.From(p)),
             EventTypes.IdentityVerified => Complete(state, e.StepId) with
             {
                 Status = state.Status == SessionStatus.Invited ? Move(state, LifecycleTrigger.VerifyIdentity, e) : state.Status,
@@ -31,55 +22,36 @@ internal static class SessionReplay
             EventTypes.LinkLocked => state with { Identity = state.Identity with { Locked = true } },
             EventTypes.LinkReissued => state with
             {
-                ExpiresAt = Payload.Time(p, "expiresAt") ?? state.ExpiresAt,
+                ExpiresAt = Payload.Time(LinkReissuedPayload.From(p).ExpiresAt) ?? state.ExpiresAt,
                 Identity = state.Identity with { Failures = 0, Locked = false },
             },
-            EventTypes.AnswersRecorded => Complete(state, e.StepId) with { Answers = WithAnswers(state.Answers, p["answers"] as JsonObject) },
-            EventTypes.DisclosureAcknowledged => Complete(state, e.StepId) with
-            {
-                Acknowledgments = state.Acknowledgments.SetItem(e.StepId ?? "", new Acknowledgment(
-                    e.StepId ?? "", e.At, Payload.Text(p, "method") == "initials" ? AcknowledgeMethod.Initials : AcknowledgeMethod.Checkbox,
-                    Payload.Text(p, "initials"), e.ContentHash ?? "")),
-            },
-            EventTypes.ComprehensionAttempted => QuizAttempted(state, e),
-            EventTypes.HoldOpened => HoldOpened(workflow, state, e),
-            EventTypes.DiscussionRecorded => DiscussionRecorded(state, e),
-            EventTypes.QuestionAsked => state with
-            {
-                Questions = state.Questions.Add(new PatientQuestion(Payload.Text(p, "questionId") ?? $"q{state.Questions.Count + 1}",
-                    Payload.Text(p, "text") ?? "", e.StepId, e.At)),
-            },
-            EventTypes.QuestionAnswered => state with
-            {
-                Questions = state.Questions.Select(q => q.Id == Payload.Text(p, "questionId") && q.Answer is null
-                    ? q with { Answer = Payload.Text(p, "answer") ?? "", AnsweredBy = Payload.Text(p, "staffId") ?? e.Actor, AnsweredAt = e.At }
-                    : q).ToImmutableList(),
-            },
+            EventTypes.AnswersRecorded => Complete(state, e.StepId) with { Answers = WithAnswers(state.Answers, AnswersRecordedPayload.From(p).Answers) },
+            EventTypes.DisclosureAcknowledged => Acknowledged(state, e, DisclosureAcknowledgedPayload.From(p)),
+            EventTypes.ComprehensionAttempted => QuizAttempted(state, e, ComprehensionAttemptedPayload.From(p)),
+            EventTypes.HoldOpened => HoldOpened(workflow, state, e, HoldOpenedPayload.From(p, e.StepId)),
+            EventTypes.DiscussionRecorded => DiscussionRecorded(state, e, DiscussionRecordedPayload.From(p)),
+            EventTypes.QuestionAsked => Asked(state, e, QuestionAskedPayload.From(p)),
+            EventTypes.QuestionAnswered => Answered(state, e, QuestionAnsweredPayload.From(p)),
             EventTypes.AskCompleted => Complete(state, e.StepId),
             EventTypes.StopReached => Complete(state, e.StepId) with
             {
                 Status = Move(state, LifecycleTrigger.Refer, e),
-                Ending = new SessionEnding(SessionStatus.Referred, e.StepId, Payload.Text(p, "outcome"),
+                Ending = new SessionEnding(SessionStatus.Referred, e.StepId, StopReachedPayload.From(p).Outcome,
                     (workflow.FindStep(e.StepId) as StopStep)?.Message, null, e.Actor, e.At),
             },
-            EventTypes.PatientSigned => Complete(state, e.StepId) with
-            {
-                Status = Move(state, LifecycleTrigger.PatientSign, e),
-                PatientSignature = new PatientSignature(e.StepId ?? "", Payload.Text(p, "fullName") ?? "", Strokes(p["strokes"]), e.ContentHash, e.At),
-            },
+            EventTypes.PatientSigned => Signed(state, e, PatientSignedPayload.From(p)),
             EventTypes.ClinicianCountersigned => Complete(state, e.StepId) with
             {
                 Status = Move(state, LifecycleTrigger.Countersign, e),
-                Countersignature = new Countersignature(e.StepId ?? "", Payload.Text(p, "staffId") ?? e.Actor, e.ContentHash, e.At),
+                Countersignature = new Countersignature(e.StepId ?? "", ClinicianCountersignedPayload.From(p).StaffId ?? e.Actor, e.ContentHash, e.At),
             },
-            EventTypes.RecordIssued => state with
-            {
-                Records = state.Records.Add(new IssuedRecord(Payload.Text(p, "sha256") ?? "", Payload.Text(p, "kind") ?? "", e.At)),
-            },
-            EventTypes.Declined => Ended(state, e, LifecycleTrigger.Decline, SessionStatus.Declined, Payload.Text(p, "reason"), "patient"),
+            EventTypes.RecordIssued => Issued(state, e, RecordIssuedPayload.From(p)),
+            EventTypes.Declined => Ended(state, e, LifecycleTrigger.Decline, SessionStatus.Declined, DeclinedPayload.From(p).Reason, "patient"),
             EventTypes.Expired => Ended(state, e, LifecycleTrigger.Expire, SessionStatus.Expired, null, "system"),
-            EventTypes.Voided => Ended(state, e, LifecycleTrigger.Void, SessionStatus.Voided, Payload.Text(p, "reason"), Payload.Text(p, "staffId")),
-            EventTypes.Withdrawn => Ended(state, e, LifecycleTrigger.Withdraw, SessionStatus.Withdrawn, Payload.Text(p, "reason"), Payload.Text(p, "recordedBy")),
+            EventTypes.Voided => VoidedPayload.From(p) is var voided
+                ? Ended(state, e, LifecycleTrigger.Void, SessionStatus.Voided, voided.Reason, voided.StaffId) : state,
+            EventTypes.Withdrawn => WithdrawnPayload.From(p) is var withdrawn
+                ? Ended(state, e, LifecycleTrigger.Withdraw, SessionStatus.Withdrawn, withdrawn.Reason, withdrawn.RecordedBy) : state,
             _ => state,
         };
         return SessionProgressRules.Derive(workflow, next with { LastSeq = e.Seq });
@@ -112,48 +84,74 @@ internal static class SessionReplay
         return answers;
     }
 
-    private static SessionState QuizAttempted(SessionState state, RecordedEvent e)
+    private static SessionState Created(SessionState state, RecordedEvent e, SessionCreatedPayload created) => state with
     {
-        var p = e.Payload;
+        Exists = true,
+        Status = SessionStatus.Invited,
+        Language = created.Language ?? "",
+        ExpiresAt = Payload.Time(created.ExpiresAt) ?? e.At,
+        PatientDigest = created.PatientDigest ?? "",
+        CreatedBy = created.CreatedBy ?? e.Actor,
+        CreatedAt = e.At,
+    };
+
+    private static SessionState Acknowledged(SessionState state, RecordedEvent e, DisclosureAcknowledgedPayload acknowledged) =>
+        Complete(state, e.StepId) with
+        {
+            Acknowledgments = state.Acknowledgments.SetItem(e.StepId ?? "", new Acknowledgment(
+                e.StepId ?? "", e.At, acknowledged.Method, acknowledged.Initials, e.ContentHash ?? "")),
+        };
+
+    private static SessionState Asked(SessionState state, RecordedEvent e, QuestionAskedPayload asked) => state with
+    {
+        Questions = state.Questions.Add(new PatientQuestion(asked.QuestionId ?? $"q{state.Questions.Count + 1}", asked.Text, e.StepId, e.At)),
+    };
+
+    private static SessionState Answered(SessionState state, RecordedEvent e, QuestionAnsweredPayload answered) => state with
+    {
+        Questions = state.Questions.Select(q => q.Id == answered.QuestionId && q.Answer is null
+            ? q with { Answer = answered.Answer ?? "", AnsweredBy = answered.StaffId ?? e.Actor, AnsweredAt = e.At }
+            : q).ToImmutableList(),
+    };
+
+    private static SessionState Signed(SessionState state, RecordedEvent e, PatientSignedPayload signed) => Complete(state, e.StepId) with
+    {
+        Status = Move(state, LifecycleTrigger.PatientSign, e),
+        PatientSignature = new PatientSignature(e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At),
+    };
+
+    private static SessionState Issued(SessionState state, RecordedEvent e, RecordIssuedPayload issued) => state with
+    {
+        Records = state.Records.Add(new IssuedRecord(issued.Sha256, issued.Kind, e.At)),
+    };
+
+    private static SessionState QuizAttempted(SessionState state, RecordedEvent e, ComprehensionAttemptedPayload attempted)
+    {
         var id = e.StepId ?? "";
         var attempts = state.QuizAttempts.GetValueOrDefault(id, []);
-        var answers = (p["answers"] as JsonObject ?? [])
-            .Where(a => a.Value is JsonValue v && v.TryGetValue<string>(out _))
-            .ToImmutableSortedDictionary(a => a.Key, a => a.Value!.GetValue<string>(), StringComparer.Ordinal);
-        var passed = Payload.Bool(p, "passed");
-        var attempt = new QuizAttempt(attempts.Count + 1, answers, Payload.Int(p, "correct"), passed, [.. Payload.Texts(p, "review")], e.At);
+        var answers = attempted.Answers.ToImmutableSortedDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        var attempt = new QuizAttempt(attempts.Count + 1, answers, attempted.Correct, attempted.Passed, [.. attempted.Review], e.At);
         var next = state with { QuizAttempts = state.QuizAttempts.SetItem(id, attempts.Add(attempt)) };
-        return passed || Payload.Int(p, "attemptsLeft") <= 0 ? Complete(next, e.StepId) : next;
+        return attempted.Passed || attempted.AttemptsLeft <= 0 ? Complete(next, e.StepId) : next;
     }
 
-    private static SessionState HoldOpened(WorkflowDefinition workflow, SessionState state, RecordedEvent e)
+    private static SessionState HoldOpened(WorkflowDefinition workflow, SessionState state, RecordedEvent e, HoldOpenedPayload opened)
     {
-        var id = Payload.Text(e.Payload, "holdId") ?? e.StepId ?? "";
-        var isDiscussion = Payload.Text(e.Payload, "kind") != "comprehension";
         var reason = (workflow.FindStep(e.StepId) as DiscussionStep)?.Reason;
-        var hold = new Hold(id, isDiscussion ? HoldKind.Discussion : HoldKind.Comprehension, e.StepId ?? "", reason, e.At);
+        var hold = new Hold(opened.HoldId, opened.Kind, e.StepId ?? "", reason, e.At);
         var next = state with { Holds = state.Holds.Add(hold) };
-        return isDiscussion ? Complete(next, e.StepId) : next;
+        return opened.Kind == HoldKind.Discussion ? Complete(next, e.StepId) : next;
     }
 
-    private static SessionState DiscussionRecorded(SessionState state, RecordedEvent e)
+    private static SessionState DiscussionRecorded(SessionState state, RecordedEvent e, DiscussionRecordedPayload recorded)
     {
-        var resolved = Payload.Texts(e.Payload, "resolvedHolds").ToHashSet(StringComparer.Ordinal);
-        var by = Payload.Text(e.Payload, "staffId") ?? e.Actor;
-        var note = Payload.Text(e.Payload, "note");
+        var resolved = recorded.ResolvedHolds.ToHashSet(StringComparer.Ordinal);
+        var by = recorded.StaffId ?? e.Actor;
         return state with
         {
             Holds = state.Holds.Select(h => h.IsOpen && resolved.Contains(h.Id)
-                ? h with { ResolvedBy = by, ResolvedAt = e.At, Note = note }
+                ? h with { ResolvedBy = by, ResolvedAt = e.At, Note = recorded.Note }
                 : h).ToImmutableList(),
         };
     }
-
-    private static ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes(JsonNode? node) =>
-        node is JsonArray strokes
-            ? [.. strokes.OfType<JsonArray>().Select(stroke => stroke.OfType<JsonArray>()
-                .Where(point => point.Count == 2)
-                .Select(point => (point[0]!.GetValue<double>(), point[1]!.GetValue<double>()))
-                .ToImmutableArray())]
-            : [];
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 
 namespace Consent.Workflows;
@@ -45,14 +46,8 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot be signed");
         }
-        var drawn = new JsonArray([.. strokes.Select(s => (JsonNode)new JsonArray([.. s.Select(p => (JsonNode)new JsonArray(p.X, p.Y))]))]);
-        return Decision.Accept(new NewEvent(EventTypes.PatientSigned, step.Id, new JsonObject
-        {
-            ["fullName"] = name,
-            ["method"] = strokes.Count > 0 ? "drawn" : "typed",
-            ["certified"] = true,
-            ["strokes"] = drawn,
-        }, HashOf(step)));
+        var drawn = strokes.Select(s => s.Select(p => (p.X, p.Y)).ToImmutableArray()).ToImmutableArray();
+        return Decision.Accept(new PatientSignedPayload(name, drawn).On(step.Id, HashOf(step)));
     });
 
     public Decision Countersign(Countersign c)
@@ -70,7 +65,6 @@ internal sealed partial record DecisionContext
             return Refuse(RefusalKind.Invalid, "the clinician is unknown");
         }
         var step = Definition.Steps.OfType<CountersignStep>().First();
-        return Decision.Accept(new NewEvent(EventTypes.ClinicianCountersigned, step.Id,
-            new JsonObject { ["staffId"] = staff, ["statementAccepted"] = true }, HashOf(step)));
+        return Decision.Accept(new ClinicianCountersignedPayload(staff).On(step.Id, HashOf(step)));
     }
 }

@@ -36,8 +36,7 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the clinician is unknown");
         }
-        return Decision.Accept(new NewEvent(EventTypes.QuestionAnswered, question.StepId,
-            new JsonObject { ["questionId"] = question.Id, ["answer"] = answer, ["staffId"] = staff }, null));
+        return Decision.Accept(new QuestionAnsweredPayload(question.Id, answer, staff).On(question.StepId));
     }
 
     public Decision RecordDiscussion(RecordDiscussion c)
@@ -64,12 +63,7 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the clinician is unknown");
         }
-        return Decision.Accept(new NewEvent(EventTypes.DiscussionRecorded, null, new JsonObject
-        {
-            ["note"] = note,
-            ["staffId"] = staff,
-            ["resolvedHolds"] = new JsonArray([.. open.Select(id => (JsonNode)JsonValue.Create(id))]),
-        }, null));
+        return Decision.Accept(new DiscussionRecordedPayload(note, staff, [.. open]).On(null));
     }
 
     public Decision Void(VoidSession c)
@@ -91,7 +85,7 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the staff member is unknown");
         }
-        return Decision.Accept(new NewEvent(EventTypes.Voided, null, new JsonObject { ["reason"] = reason, ["staffId"] = staff }, null));
+        return Decision.Accept(new VoidedPayload(reason, staff).On(null));
     }
 
     public Decision Withdraw(Withdraw c)
@@ -113,7 +107,7 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "say who records the withdrawal");
         }
-        return Decision.Accept(new NewEvent(EventTypes.Withdrawn, null, new JsonObject { ["reason"] = reason, ["recordedBy"] = by }, null));
+        return Decision.Accept(new WithdrawnPayload(reason, by).On(null));
     }
 
     public Decision Expire()
@@ -126,7 +120,7 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict, "the link has not expired yet");
         }
-        return Decision.Accept(new NewEvent(EventTypes.Expired, null, new JsonObject { ["expiresAt"] = Payload.Iso(State.ExpiresAt) }, null));
+        return Decision.Accept(new ExpiredPayload(Payload.Iso(State.ExpiresAt)).On(null));
     }
 
     public Decision ReissueLink(ReissueLink c)
@@ -143,8 +137,7 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the staff member is unknown");
         }
-        return Decision.Accept(new NewEvent(EventTypes.LinkReissued, null,
-            new JsonObject { ["expiresAt"] = Payload.Iso(c.NewExpiresAt), ["staffId"] = staff }, null));
+        return Decision.Accept(new LinkReissuedPayload(Payload.Iso(c.NewExpiresAt), staff).On(null));
     }
 
     public Decision IssueRecord(IssueRecord c)
@@ -166,7 +159,7 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict, $"a {c.Kind} record was already issued for this session");
         }
-        return Decision.Accept(new NewEvent(EventTypes.RecordIssued, null, new JsonObject { ["sha256"] = c.Sha256, ["kind"] = c.Kind }, null));
+        return Decision.Accept(new RecordIssuedPayload(c.Sha256, c.Kind).On(null));
     }
 
     [GeneratedRegex("^[0-9a-f]{64}$")]

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Consent.Records;
 using Consent.Records.Tests.Infrastructure;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Tests.Infrastructure;
 
 namespace Consent.Web.Tests.Records;

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Consent.Records.Tests.Fhir;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Tests.Infrastructure;
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;

@@ -24,7 +24,7 @@ public sealed class RecordCommandTests(RecordsWebFactory factory) : IClassFixtur
     {
         var (pdf, pem) = await IssuedRecordAsync();
         var other = Path.Combine(factory.DataDirectory, "other-" + Guid.NewGuid().ToString("N") + ".pfx");
-        Consent.Web.Records.RecordSigning.CreateFile(other, "Another clinic records", null);
+        Consent.Web.SignedRecords.RecordSigning.CreateFile(other, "Another clinic records", null);
         using var otherCertificate = Consent.Records.SigningCertificates.Load(other, null);
         var both = System.Text.Encoding.ASCII.GetBytes(Consent.Records.SigningCertificates.ExportPublicPem(otherCertificate) + System.Text.Encoding.ASCII.GetString(pem));
 

@@ -95,7 +95,7 @@ public sealed class RecordExportTests(RecordsWebFactory factory) : IClassFixture
     {
         var lines = Read(zip, "manifest.csv").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var header = lines[0].Split(',');
-        Assert.Equal(Consent.Web.Records.RecordExport.ManifestHeader, lines[0]);
+        Assert.Equal(Consent.Web.SignedRecords.RecordExport.ManifestHeader, lines[0]);
         return [.. lines.Skip(1).Select(line => header.Zip(line.Split(',')).ToDictionary(p => p.First, p => p.Second))];
     }
 

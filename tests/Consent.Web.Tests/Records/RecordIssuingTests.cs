@@ -4,9 +4,9 @@ using System.Security.Cryptography.X509Certificates;
 using Consent.Records;
 using Consent.Records.Tests.Infrastructure;
 using Consent.Web.Outbox;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Tests.Infrastructure;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using Consent.Records;
 using Consent.Web.Data.Entities;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 
 namespace Consent.Web.Tests.Records;
 

@@ -1,5 +1,5 @@
 using Consent.Web.Hosting;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,4 @@
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 
 namespace Consent.Web.Tests.Records;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Consent.Web.Sessions;
 using Consent.Web.Tests.Infrastructure;
 using Consent.Web.Tests.Records;

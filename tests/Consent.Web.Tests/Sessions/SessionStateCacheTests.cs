@@ -1,6 +1,6 @@
 using Consent.Web.Sessions;
 using Consent.Web.Tests.Infrastructure;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,21 +1,19 @@
-using Consent.Web.Api;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Ui;
+using Consent.Web.UseCases.Staff;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consent.Web.Pages.Account;
 
 /// <summary>
 /// The staff member's own account: change the password (required after an admin's reset) and set up
-/// or replace the authenticator, with the same rules as <c>/api/v1/account</c>.
+/// or replace the authenticator, with the same use cases as <c>/api/v1/account</c>.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class IndexModel(
-    StaffUserManager users, StaffPasswords passwords, TwoFactorEnrolment enrolment, SignInManager<StaffUser> signIn, QrCodes qr) : PageModel
+public sealed class IndexModel(OwnAccount account, SignInManager<StaffUser> signIn, QrCodes qr) : StaffPageModel
 {
     public StaffUser Me { get; private set; } = new();
 
@@ -35,12 +33,8 @@ public sealed class IndexModel(
 
     public string? NewKeyQr { get; private set; }
 
-    public Dictionary<string, string[]> Errors { get; private set; } = [];
-
     [TempData]
     public string? Notice { get; set; }
-
-    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var messages) ? messages.FirstOrDefault() : null;
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
 
@@ -51,10 +45,13 @@ public sealed class IndexModel(
             return Challenge();
         }
 
-        Errors = Password.New != Password.Confirm
-            ? new() { ["confirm"] = ["The two new passwords are not the same."] }
-            : await passwords.ChangeAsync(Me, Password.Current, Password.New) ?? [];
-        if (Errors.Count > 0)
+        if (Password.New != Password.Confirm)
+        {
+            ModelState.AddModelError("confirm", "The two new passwords are not the same.");
+            return Page();
+        }
+
+        if (!Succeeded(await account.ChangePasswordAsync(User, Password.Current, Password.New), out _))
         {
             return Page();
         }
@@ -72,14 +69,9 @@ public sealed class IndexModel(
             return Challenge();
         }
 
-        var started = await enrolment.StartAsync(Me, EnrolmentCode, Code);
-        if (started.Key is { } key)
+        if (Succeeded(await account.StartTwoFactorAsync(User, EnrolmentCode, Code), out var setup))
         {
-            ShowKey(key);
-        }
-        else
-        {
-            Errors = new() { [started.Field!] = [started.Error!] };
+            ShowKey(setup);
         }
 
         return Page();
@@ -92,10 +84,12 @@ public sealed class IndexModel(
             return Challenge();
         }
 
-        if (!await enrolment.ConfirmAsync(Me, Code))
+        if (!Succeeded(await account.ConfirmTwoFactorAsync(User, Code), out _))
         {
-            Errors = new() { ["confirm-code"] = ["That code does not match the new key. Check the time on your phone and enter the current code."] };
-            if (await users.GetPendingAuthenticatorKeyAsync(Me) is { } pending)
+            // The form's own field and words: the code box under the new key.
+            ModelState.Clear();
+            ModelState.AddModelError("confirm-code", "That code does not match the new key. Check the time on your phone and enter the current code.");
+            if (await account.PendingSetupAsync(Me) is { } pending)
             {
                 ShowKey(pending);
             }
@@ -111,7 +105,7 @@ public sealed class IndexModel(
 
     private async Task<bool> LoadAsync()
     {
-        if (await users.GetUserAsync(User) is not { } me)
+        if (await account.MeAsync(User) is not { } me)
         {
             return false;
         }
@@ -120,10 +114,10 @@ public sealed class IndexModel(
         return true;
     }
 
-    private void ShowKey(string key)
+    private void ShowKey(TwoFactorSetup setup)
     {
-        NewKey = key;
-        NewKeyUri = AccountApi.AuthenticatorUri(Me, key);
+        NewKey = setup.SharedKey;
+        NewKeyUri = setup.AuthenticatorUri;
         NewKeyQr = qr.PngDataUri(NewKeyUri);
     }
 

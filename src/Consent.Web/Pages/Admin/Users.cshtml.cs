@@ -1,33 +1,28 @@
-using Consent.Web.Api;
-using Consent.Web.Data;
-using Consent.Web.Data.Entities;
+using System.Globalization;
 using Consent.Web.Identity;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Staff;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consent.Web.Pages.Admin;
 
 /// <summary>
 /// Staff accounts, their roles, two-factor and active status; create accounts, change roles,
-/// deactivate and reactivate, reset a password or a second factor (the admin API's handlers). A code
-/// or temporary password is shown once, on the answer to the post itself, never kept in a cookie.
+/// deactivate and reactivate, reset a password or a second factor (the same use cases as the admin
+/// API). A code or temporary password is shown once, on the answer to the post itself, never kept in a cookie.
 /// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(
-    StaffUserManager users, ConsentDbContext db, TwoFactorEnrolment enrolment, StaffPasswords passwords, TimeProvider clock) : PageModel
+public sealed class UsersModel(StaffAdministration admin, StaffResets resets) : StaffPageModel
 {
-    public IReadOnlyList<AdminApi.StaffView> Staff { get; private set; } = [];
+    public IReadOnlyList<StaffView> Staff { get; private set; } = [];
 
     [BindProperty]
     public NewStaff Input { get; set; } = new();
 
     [TempData]
     public string? Notice { get; set; }
-
-    public ApiOutcome? Outcome { get; private set; }
 
     /// <summary>What a post that answers with the page itself did (<see cref="Notice"/> survives a redirect instead).</summary>
     public string? Done { get; private set; }
@@ -39,8 +34,8 @@ public sealed class UsersModel(
 
     public async Task<IActionResult> OnPostCreateAsync()
     {
-        var page = await IssuedAsync(await AdminApi.CreateAsync(
-            new AdminApi.CreateStaff(Input.Email, Input.DisplayName, Input.Password, Input.Roles, PasswordIsTemporary: true), User, users, enrolment, clock),
+        var page = await IssuedAsync(await admin.CreateAsync(
+            new CreateStaff(Input.Email, Input.DisplayName, Input.Password, Input.Roles, PasswordIsTemporary: true), Sessions.StaffAccess.UserId(User)),
             "Account {0} created.");
         if (Issued is not null)
         {
@@ -51,54 +46,56 @@ public sealed class UsersModel(
     }
 
     public async Task<IActionResult> OnPostResetTwoFactorAsync(Guid id) => await IssuedAsync(
-        await StaffResetsApi.ResetTwoFactorAsync(id, User, users, enrolment, clock), "The second factor of {0} is reset and its sign-ins have ended.");
+        await resets.ResetTwoFactorAsync(id, User), "The second factor of {0} is reset and its sign-ins have ended.");
 
     public async Task<IActionResult> OnPostResetPasswordAsync(Guid id) => await IssuedAsync(
-        await StaffResetsApi.ResetPasswordAsync(id, User, users, passwords, clock), "The password of {0} is reset and its sign-ins have ended.");
+        await resets.ResetPasswordAsync(id, User), "The password of {0} is reset and its sign-ins have ended.");
 
     public async Task<IActionResult> OnPostRolesAsync(Guid id, List<string> roles) =>
-        await AfterAsync(await AdminApi.SetRolesAsync(id, new AdminApi.SetRoles(roles), users, db, clock), "Roles saved.");
+        await AfterAsync(await admin.SetRolesAsync(id, new SetRoles(roles)), "Roles saved.");
 
     public async Task<IActionResult> OnPostDeactivateAsync(Guid id) =>
-        await AfterAsync(await AdminApi.DeactivateAsync(id, User, users, db, clock), "Account deactivated: its sign-ins have ended.");
+        await AfterAsync(await admin.DeactivateAsync(id, User), "Account deactivated: its sign-ins have ended.");
 
     public async Task<IActionResult> OnPostReactivateAsync(Guid id) =>
-        await AfterAsync(await AdminApi.ReactivateAsync(id, users, clock), "Account reactivated.");
+        await AfterAsync(await admin.ReactivateAsync(id), "Account reactivated.");
 
     /// <summary>Whether a row is the signed-in admin's own account (which they cannot deactivate).</summary>
     public bool IsMe(Guid id) => Sessions.StaffAccess.UserId(User) == id;
 
-    /// <summary>The list with the secret the handler issued, shown on this answer only; or with the refusal.</summary>
-    private async Task<IActionResult> IssuedAsync(IResult result, string done)
+    /// <summary>The list with the secret the use case issued, shown on this answer only; or with the refusal.</summary>
+    private async Task<IActionResult> IssuedAsync<T>(Outcome<T> outcome, string done)
+        where T : StaffView
     {
-        Outcome = ApiOutcome.From(result);
-        Issued = Outcome.Value switch
+        if (Succeeded(outcome, out var account))
         {
-            StaffResetsApi.EnrolmentCodeIssued code => new(code.Email, "two-factor enrolment code", code.TwoFactorEnrolmentCode, code.TwoFactorEnrolmentCodeExpiresAt),
-            StaffResetsApi.TemporaryPasswordSet password => new(password.Email, "temporary password", password.TemporaryPassword, password.TemporaryPasswordExpiresAt),
-            _ => null,
-        };
-        Done = Issued is null ? null : string.Format(System.Globalization.CultureInfo.InvariantCulture, done, Issued.Email);
+            Issued = account switch
+            {
+                EnrolmentCodeIssued code => new(code.Email, "two-factor enrolment code", code.TwoFactorEnrolmentCode, code.TwoFactorEnrolmentCodeExpiresAt),
+                TemporaryPasswordSet password => new(password.Email, "temporary password", password.TemporaryPassword, password.TemporaryPasswordExpiresAt),
+                _ => null,
+            };
+            Done = Issued is null ? null : string.Format(CultureInfo.InvariantCulture, done, Issued.Email);
+        }
+
         await LoadAsync();
         return Page();
     }
 
     /// <summary>Post, redirect, get on success; the list with the refusal otherwise.</summary>
-    private async Task<IActionResult> AfterAsync(IResult result, string notice)
+    private async Task<IActionResult> AfterAsync(Outcome<StaffView> outcome, string notice)
     {
-        var outcome = ApiOutcome.From(result);
-        if (outcome.Succeeded)
+        if (Succeeded(outcome, out _))
         {
             Notice = notice;
             return Redirect("/admin/users");
         }
 
-        Outcome = outcome;
         await LoadAsync();
         return Page();
     }
 
-    private async Task LoadAsync() => Staff = (await AdminApi.ListAsync(users, clock)).Value ?? [];
+    private async Task LoadAsync() => Staff = await admin.ListAsync();
 
     /// <summary>A code or temporary password for <paramref name="Email"/>, valid until <paramref name="ExpiresAt"/>.</summary>
     public sealed record IssuedSecret(string Email, string What, string Secret, DateTimeOffset ExpiresAt);

@@ -1,8 +1,8 @@
-using Consent.Web.Api;
 using Consent.Web.Data;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases.Sessions;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +16,7 @@ namespace Consent.Web.Pages.Audit;
 /// The search is posted, not put in the address: an MRN is patient data and must not end up in URLs or logs.
 /// </summary>
 [Authorize(Policy = Policies.Auditor)]
-public sealed class IndexModel(ConsentDbContext db) : PageModel
+public sealed class IndexModel(ConsentDbContext db, SessionReads reads) : PageModel
 {
     [BindProperty]
     public SearchInput Search { get; set; } = new();
@@ -43,9 +43,8 @@ public sealed class IndexModel(ConsentDbContext db) : PageModel
             return Page();
         }
 
-        var result = await SessionsApi.ListAsync(User, db, days.Start, days.End, Blank(Search.WorkflowId),
-            Blank(Search.Status), Blank(Search.Mrn?.Trim()), 200, ct);
-        Results = ApiOutcome.From(result).Value as IReadOnlyList<SessionSummary> ?? [];
+        Results = await reads.ListAsync(new SessionFilter(days.Start, days.End, Blank(Search.WorkflowId),
+            Blank(Search.Status), Blank(Search.Mrn?.Trim()), 200), User, ct);
         return Page();
     }
 

@@ -1,6 +1,5 @@
-using Consent.Web.Api;
 using Consent.Web.Identity;
-using Consent.Web.Records;
+using Consent.Web.SignedRecords;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,8 +11,8 @@ namespace Consent.Web.Pages.Audit;
 /// (signature, certificate, the stored copy, the session's event chain), shown as a report.
 /// </summary>
 [Authorize(Policy = Policies.Auditor)]
-[RequestSizeLimit(RecordsApi.MaxUploadBytes + (64 * 1024))]
-[RequestFormLimits(MultipartBodyLengthLimit = RecordsApi.MaxUploadBytes)]
+[RequestSizeLimit(RecordCheck.MaxUploadBytes + (64 * 1024))]
+[RequestFormLimits(MultipartBodyLengthLimit = RecordCheck.MaxUploadBytes)]
 public sealed class VerifyModel(RecordCheck check) : PageModel
 {
     [BindProperty]
@@ -37,9 +36,9 @@ public sealed class VerifyModel(RecordCheck check) : PageModel
             return Page();
         }
 
-        if (Upload.Length > RecordsApi.MaxUploadBytes)
+        if (Upload.Length > RecordCheck.MaxUploadBytes)
         {
-            Problem = $"A consent record is never larger than {RecordsApi.MaxUploadBytes / (1024 * 1024)} MB; this file is.";
+            Problem = $"A consent record is never larger than {RecordCheck.MaxUploadBytes / (1024 * 1024)} MB; this file is.";
             return Page();
         }
 

@@ -2,7 +2,7 @@ using Consent.Web.Data;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
-using Consent.Web.Workflows;
+using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;

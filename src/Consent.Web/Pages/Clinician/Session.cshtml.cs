@@ -1,29 +1,23 @@
-using System.Text.Json.Nodes;
-using Consent.Web.Api;
-using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
-using Consent.Web.Mail;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Clinician;
+using Consent.Web.UseCases.Sessions;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Pages.Clinician;
 
 /// <summary>
 /// One session for the clinician who started it: the patient link and QR code, progress, the
 /// patient's questions, discussions, countersigning, voiding, withdrawal and a new link. Every
-/// action runs the same handler as the matching <c>/api/v1/sessions/{id}/...</c> endpoint.
+/// action runs the same use case as the matching <c>/api/v1/sessions/{id}/...</c> endpoint.
 /// </summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class SessionModel(
-    ConsentDbContext db, SessionWriter writer, PatientLinks links, PatientMail mail, TimeProvider clock, QrCodes qr,
-    UserManager<StaffUser> users, SignInManager<StaffUser> signIn) : PageModel
+public sealed class SessionModel(SessionReads reads, ClinicianActions actions, QrCodes qr) : StaffPageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -43,8 +37,6 @@ public sealed class SessionModel(
 
     [TempData]
     public string? Notice { get; set; }
-
-    public string? Problem { get; private set; }
 
     public static string NewLinkKey(Guid id) => "link:" + id.ToString("N");
 
@@ -68,73 +60,60 @@ public sealed class SessionModel(
         await LoadAsync(ct) ? new JsonResult(new { status = State.Status.ToString(), seq = State.LastSeq }) : NotFound();
 
     public Task<IActionResult> OnPostAnswerAsync(string questionId, string? answer, CancellationToken ct) =>
-        ActAsync(() => SessionsApi.AnswerQuestionAsync(Id, questionId, new SessionsApi.AnswerInput(answer), User, HttpContext, db, writer, ct),
+        ActAsync(actions.AnswerQuestionAsync(Id, questionId, answer, Caller.From(HttpContext), ct),
             "Your answer was sent to the patient.", ct);
 
     public Task<IActionResult> OnPostDiscussionAsync(string? note, CancellationToken ct) =>
-        ActAsync(() => SessionsApi.RecordDiscussionAsync(Id, new SessionsApi.DiscussionInput(note), User, HttpContext, db, writer, ct),
+        ActAsync(actions.RecordDiscussionAsync(Id, note, Caller.From(HttpContext), ct),
             "The discussion was recorded. The patient can now sign.", ct);
 
     public Task<IActionResult> OnPostCountersignAsync(string? password, bool statementAccepted, CancellationToken ct) =>
-        ActAsync(() => SessionsApi.CountersignAsync(Id, new SessionsApi.CountersignInput(password, statementAccepted), User, HttpContext, db, writer, users, signIn, ct),
+        ActAsync(actions.CountersignAsync(Id, password, statementAccepted, Caller.From(HttpContext), ct),
             "You countersigned. The consent is complete; the signed record is being issued.", ct);
 
     public Task<IActionResult> OnPostVoidAsync(string? reason, CancellationToken ct) =>
-        ActAsync(() => SessionsApi.VoidAsync(Id, new SessionsApi.ReasonInput(reason), User, HttpContext, db, writer, ct),
+        ActAsync(actions.VoidAsync(Id, reason, Caller.From(HttpContext), ct),
             "The session was voided. The patient link no longer works.", ct);
 
     public Task<IActionResult> OnPostWithdrawAsync(string? reason, CancellationToken ct) =>
-        ActAsync(() => SessionsApi.WithdrawAsync(Id, new SessionsApi.ReasonInput(reason), User, HttpContext, db, writer, ct),
+        ActAsync(actions.WithdrawAsync(Id, reason, Caller.From(HttpContext), ct),
             "The withdrawal was recorded. A withdrawal record is being issued.", ct);
 
     public async Task<IActionResult> OnPostReissueAsync(CancellationToken ct)
     {
-        var outcome = ApiOutcome.From(await SessionsApi.ReissueLinkAsync(Id, User, HttpContext, db, writer, links, mail, clock, ct));
-        if (outcome.Succeeded && outcome.Value is JsonObject body && body["patientUrl"]?.GetValue<string>() is { } url)
+        var outcome = await actions.ReissueLinkAsync(Id, Caller.From(HttpContext), ct);
+        if (Succeeded(outcome, out var write) && write is SessionWrite.Applied { Body: var body } && body["patientUrl"]?.GetValue<string>() is { } url)
         {
             TempData[NewLinkKey(Id)] = url;
             Notice = "A new link was made. The old link no longer works.";
             return Redirect($"/clinician/sessions/{Id}");
         }
 
-        return await ShowProblemAsync(outcome, ct);
+        return await ShowProblemAsync(ct);
     }
 
-    private async Task<IActionResult> ActAsync(Func<Task<IResult>> action, string done, CancellationToken ct)
+    private async Task<IActionResult> ActAsync(Task<Outcome<SessionWrite>> action, string done, CancellationToken ct)
     {
-        var outcome = ApiOutcome.From(await action());
-        if (!outcome.Succeeded)
+        if (!Succeeded(await action, out _))
         {
-            return await ShowProblemAsync(outcome, ct);
+            return await ShowProblemAsync(ct);
         }
 
         Notice = done;
         return Redirect($"/clinician/sessions/{Id}");
     }
 
-    private async Task<IActionResult> ShowProblemAsync(ApiOutcome outcome, CancellationToken ct)
-    {
-        if (!await LoadAsync(ct))
-        {
-            return NotFound();
-        }
-
-        Problem = outcome.Message;
-        return Page();
-    }
+    /// <summary>The page again, with <see cref="StaffPageModel.Problem"/> saying why the action did not happen.</summary>
+    private async Task<IActionResult> ShowProblemAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
-        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == Id, ct);
-        if (session is null || !StaffAccess.CanAct(User, session))
+        if (await reads.OwnAsync(Id, User, 12, ct) is not Outcome<ClinicianSession>.Ok { Value: var own })
         {
             return false;
         }
 
-        Session = session;
-        Workflow = writer.Workflow(session);
-        State = await writer.StateAsync(Workflow, session, ct);
-        RecentEvents = await db.Events.AsNoTracking().Where(e => e.SessionId == Id).OrderByDescending(e => e.Seq).Take(12).ToListAsync(ct);
+        (Session, Workflow, State, RecentEvents) = (own.Session, own.Workflow, own.State, own.RecentEvents);
         return true;
     }
 

@@ -1,29 +1,25 @@
 using System.ComponentModel.DataAnnotations;
-using Consent.Web.Api;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
-using Consent.Web.Mail;
-using Consent.Web.Sessions;
 using Consent.Web.Ui;
-using Consent.Web.Workflows;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Sessions;
+using Consent.Web.WorkflowVersions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Pages.Clinician;
 
-/// <summary>Starts a consent session on an approved workflow version, through the same handler as <c>POST /api/v1/sessions</c>.</summary>
+/// <summary>Starts a consent session on an approved workflow version, through the same use case as <c>POST /api/v1/sessions</c>.</summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, PatientLinks links, PatientMail mail) : PageModel
+public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, SessionStarts starts) : StaffPageModel
 {
     [BindProperty]
     public StartInput Input { get; set; } = new();
 
     public IReadOnlyList<(string Value, string Label, IReadOnlyList<string> Languages)> Choices { get; private set; } = [];
-
-    public ApiOutcome? Outcome { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadChoicesAsync(ct);
 
@@ -31,12 +27,10 @@ public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, 
     {
         await LoadChoicesAsync(ct);
         var (id, version) = Parse(Input.Workflow);
-        var result = await SessionsApi.StartAsync(
-            new SessionsApi.StartSession(id, version, Input.Language,
-                new SessionsApi.PatientInput(Input.PatientName, Input.DateOfBirth, Input.Mrn, Input.Email)),
-            User, HttpContext, db, workflows, writer, links, mail, ct);
-        Outcome = ApiOutcome.From(result);
-        if (!Outcome.Succeeded || Outcome.Value is not SessionsApi.StartedSession started)
+        var outcome = await starts.StartAsync(
+            new StartSession(id, version, Input.Language, new PatientInput(Input.PatientName, Input.DateOfBirth, Input.Mrn, Input.Email)),
+            Caller.From(HttpContext), ct);
+        if (!Succeeded(outcome, out var started))
         {
             return Page();
         }

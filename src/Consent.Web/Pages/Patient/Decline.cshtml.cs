@@ -1,18 +1,17 @@
 using System.Text.Json.Nodes;
-using Consent.Web.Data;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
 /// <summary>"I do not consent": a calm confirmation, an optional reason, then the session ends as declined.</summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class DeclineModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+public sealed class DeclineModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {
     [BindProperty]
     public string? Reason { get; set; }
@@ -45,8 +44,7 @@ public sealed class DeclineModel(ConsentDbContext db, SessionWriter writer, Time
             return Page();
         }
 
-        var write = await ApplyAsync(_ => new Decline(reason), new JsonObject { ["decline"] = reason }, idempotencyKey, ct);
-        if (write is SessionWrite.Refused { Kind: RefusalKind.Invalid })
+        if (IsInvalid(await Actions.DeclineAsync(PatientWrite(idempotencyKey), reason, ct)))
         {
             Error = T.SomethingWrong;
             return Page();

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using Consent.Web.Api;
-using Consent.Web.Data;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
-using Microsoft.AspNetCore.Authorization;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
+using Consent.Web.WorkflowVersions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -16,18 +16,17 @@ namespace Consent.Web.Pages.Patient;
 /// language of the signed record. The cookie is scoped to this link's path so a shared clinic tablet
 /// does not carry one patient's choice into the next patient's link.
 /// </remarks>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed partial class LanguageModel(ConsentDbContext db, SessionWriter writer, IHostEnvironment environment) : PageModel
+public sealed partial class LanguageModel(PatientAccessService access, WorkflowRegistry workflows, IHostEnvironment environment) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(string token, string lang, string? to, CancellationToken ct)
     {
-        if (await PatientApi.FindAsync(db, token, ct) is not { } session)
+        if (await access.FindAsync(token, ct) is not { } session)
         {
             return Redirect($"/p/{Uri.EscapeDataString(token)}");
         }
 
-        if (writer.Workflow(session).Definition.Languages.Contains(lang))
+        if (workflows.For(session).Definition.Languages.Contains(lang))
         {
             Response.Cookies.Append(PatientPageModel.LanguageCookie, lang, new CookieOptions
             {

@@ -1,18 +1,17 @@
 using System.Text.Json.Nodes;
-using Consent.Web.Data;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
 /// <summary>"I have a question", from any step: send a question to the clinician and see the answers so far.</summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class QuestionModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+public sealed class QuestionModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {
     [BindProperty]
     public string? Question { get; set; }
@@ -51,9 +50,7 @@ public sealed class QuestionModel(ConsentDbContext db, SessionWriter writer, Tim
             return Page();
         }
 
-        var write = await ApplyAsync(state => new AskQuestion(state.CurrentStep?.Id, question!),
-            new JsonObject { ["question"] = question }, idempotencyKey, ct);
-        if (write is SessionWrite.Refused { Kind: RefusalKind.Invalid })
+        if (IsInvalid(await Actions.AskAsync(PatientWrite(idempotencyKey), question, ct)))
         {
             Error = T.SomethingWrong;
             return Page();

@@ -1,17 +1,16 @@
-using Consent.Web.Data;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Consent.Web.Pages.Patient;
 
 /// <summary>Rereads a step already done, with what was recorded for it; nothing here changes the record.</summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class ReviewModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+public sealed class ReviewModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {
     [BindProperty(SupportsGet = true)]
     public string StepId { get; set; } = "";

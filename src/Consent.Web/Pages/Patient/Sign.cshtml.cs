@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Consent.Web.Data;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -14,9 +14,8 @@ namespace Consent.Web.Pages.Patient;
 /// The patient signs: the certification statement, a tick, the typed full name and, where a pointer
 /// can draw, a drawn signature. Without script (or without drawing) the typed name is the signature.
 /// </summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class SignModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+public sealed class SignModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {
     public PatientStepView View { get; private set; } = null!;
 
@@ -78,15 +77,7 @@ public sealed class SignModel(ConsentDbContext db, SessionWriter writer, TimePro
         }
 
         var body = new JsonObject { ["fullName"] = FullName, ["certify"] = true, ["strokes"] = strokes };
-        var (command, _) = StepSubmissions.Read(State.CurrentStep!, body, Session.PatientName);
-        if (command is null)
-        {
-            Problem = T.SomethingWrong;
-            return Page();
-        }
-
-        var write = await ApplyAsync(_ => command, body, idempotencyKey, ct);
-        if (write is SessionWrite.Refused { Kind: RefusalKind.Invalid })
+        if (IsInvalid(await Actions.SubmitStepAsync(PatientWrite(idempotencyKey), State.CurrentStep!.Id, body, null, ct)))
         {
             Problem = T.SomethingWrong;
             return Page();

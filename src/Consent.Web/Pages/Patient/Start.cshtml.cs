@@ -1,10 +1,9 @@
-using Consent.Web.Data;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,11 +14,10 @@ namespace Consent.Web.Pages.Patient;
 /// The link's front page: language choice and the date-of-birth check, or how the session ended
 /// (completed, declined, referred, expired, voided, withdrawn) and what to do next.
 /// </summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.DateOfBirth)]
 public sealed class StartModel(
-    ConsentDbContext db, SessionWriter writer, TimeProvider clock, IDataProtectionProvider protection, IHostEnvironment environment)
-    : PatientPageModel(db, writer, clock)
+    PatientAccessService access, PatientActions actions, TimeProvider clock, IHostEnvironment environment)
+    : PatientPageModel(access, actions, clock)
 {
     /// <summary>What the front page shows.</summary>
     public enum View
@@ -74,26 +72,19 @@ public sealed class StartModel(
             return Page();
         }
 
-        var write = await Writer.ApplyAsync(Session.Id, (session, _) => new VerifyIdentity(session.PatientDateOfBirth == dob),
-            Actor.From(HttpContext, Actor.Patient), null, (_, state, events) => SessionResults.StepAnswer(state, events), ct);
-        if (write is not SessionWrite.Applied applied)
+        if (await Access.VerifyAsync(Session.Id, dob, Caller.From(HttpContext).As(Actor.Patient), ct) is not Outcome<DateOfBirthCheck>.Ok { Value: var check }
+            || check.Locked)
         {
             return Redirect(Home);
         }
 
-        if (!applied.Events.Any(e => e.Type == EventTypes.IdentityVerified))
+        if (check.Ticket is not { } ticket)
         {
-            if (applied.State.Identity.Locked)
-            {
-                return Redirect(Home);
-            }
-
-            var max = Workflow.Definition.Steps.OfType<IdentityStep>().FirstOrDefault()?.MaxAttempts ?? 5;
-            Error = T.Format(T.DobWrong, Math.Max(0, max - applied.State.Identity.Failures));
+            Error = T.Format(T.DobWrong, check.AttemptsLeft);
             return Page();
         }
 
-        PatientTicketCookie.Append(HttpContext, PatientAccess.Issue(protection, applied.Session.Id, applied.Session.LinkTokenHash, Now), environment);
+        PatientTicketCookie.Append(HttpContext, ticket, environment);
         return Redirect(HasEnded ? Home : $"{Home}/step");
     }
 

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Consent.Web.Data;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -12,12 +12,11 @@ namespace Consent.Web.Pages.Patient;
 /// <summary>
 /// The patient's current step, one per page: screening questions, a disclosure, the teach-back
 /// quiz, questions for the clinician, the certification screen before signing, or a waiting state.
-/// Every answer goes through <see cref="StepSubmissions"/> and <see cref="SessionWriter"/>, exactly
-/// as <c>POST /api/v1/patient/{token}/steps/{stepId}</c> does, then redirects (post/redirect/get).
+/// Every answer goes through <see cref="PatientActions.SubmitStepAsync"/>, exactly as
+/// <c>POST /api/v1/patient/{token}/steps/{stepId}</c> does, then redirects (post/redirect/get).
 /// </summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class StepModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+public sealed class StepModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {
     /// <summary>What the page shows.</summary>
     public enum Phase
@@ -200,22 +199,15 @@ public sealed class StepModel(ConsentDbContext db, SessionWriter writer, TimePro
             return Page();
         }
 
-        var (command, _) = StepSubmissions.Read(step, body, Session.PatientName);
-        if (command is null)
-        {
-            Problem = T.SomethingWrong;
-            Prepare();
-            return Page();
-        }
-
-        var write = await ApplyAsync(_ => command, body, idempotencyKey, ct);
+        // What cannot be read into a command (StepSubmissions) is refused as invalid, like the interpreter's refusals.
+        var write = await Actions.SubmitStepAsync(PatientWrite(idempotencyKey), stepId, body, null, ct);
         switch (write)
         {
-            case SessionWrite.Applied applied when SessionLifecycle.IsEnded(applied.State.Status):
+            case Outcome<SessionWrite>.Ok { Value: SessionWrite.Applied applied } when SessionLifecycle.IsEnded(applied.State.Status):
                 return Redirect(Home);
-            case SessionWrite.Refused { Kind: RefusalKind.Gone or RefusalKind.Locked or RefusalKind.NotFound }:
+            case Outcome<SessionWrite>.Refused { Refusal.Kind: RefusedAs.Gone or RefusedAs.Locked or RefusedAs.NotFound }:
                 return Redirect(Home);
-            case SessionWrite.Refused { Kind: RefusalKind.Invalid }:
+            case Outcome<SessionWrite>.Refused { Refusal.Kind: RefusedAs.Invalid }:
                 Problem = T.SomethingWrong;
                 Prepare();
                 return Page();

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Consent.Web.Data;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Workflows;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -13,9 +13,8 @@ namespace Consent.Web.Pages.Patient;
 /// The patient withdraws a completed consent from their own link ("use the link in your copy of this
 /// form"), with a confirmation; the withdrawal is recorded by the patient and gets its own record.
 /// </summary>
-[AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class WithdrawModel(ConsentDbContext db, SessionWriter writer, TimeProvider clock) : PatientPageModel(db, writer, clock)
+public sealed class WithdrawModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
 {
     [BindProperty]
     public string? Reason { get; set; }
@@ -50,7 +49,7 @@ public sealed class WithdrawModel(ConsentDbContext db, SessionWriter writer, Tim
             return Page();
         }
 
-        await ApplyAsync(_ => new Withdraw(reason ?? "", Actor.Patient), new JsonObject { ["withdraw"] = reason }, idempotencyKey, ct);
+        await Actions.WithdrawAsync(PatientWrite(idempotencyKey), reason, ct);
         return Redirect(Home);
     }
 }

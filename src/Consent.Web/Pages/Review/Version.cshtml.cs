@@ -1,12 +1,11 @@
-using Consent.Web.Api;
-using Consent.Web.Data;
 using Consent.Web.Identity;
 using Consent.Web.Ui;
-using Consent.Web.Workflows;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.Review;
+using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consent.Web.Pages.Review;
 
@@ -15,7 +14,7 @@ namespace Consent.Web.Pages.Review;
 /// of steps with their conditions, the Mermaid diagram source, past decisions; approve or retire it.
 /// </summary>
 [Authorize(Policy = Policies.EthicsReviewer)]
-public sealed class VersionModel(ConsentDbContext db, WorkflowRegistry registry, TimeProvider clock) : PageModel
+public sealed class VersionModel(WorkflowReviews reviews, WorkflowRegistry registry) : StaffPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string WorkflowId { get; set; } = "";
@@ -23,14 +22,12 @@ public sealed class VersionModel(ConsentDbContext db, WorkflowRegistry registry,
     [BindProperty(SupportsGet = true)]
     public int Version { get; set; }
 
-    public WorkflowsApi.VersionReview Review { get; private set; } = null!;
+    public VersionReview Review { get; private set; } = null!;
 
     public WorkflowDefinition Definition { get; private set; } = null!;
 
     [TempData]
     public string? Notice { get; set; }
-
-    public string? Problem { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
 
@@ -42,25 +39,18 @@ public sealed class VersionModel(ConsentDbContext db, WorkflowRegistry registry,
 
     private async Task<IActionResult> DecideAsync(Data.Entities.ApprovalState decision, string? comment, string done, CancellationToken ct)
     {
-        var outcome = ApiOutcome.From(await WorkflowsApi.DecideAsync(WorkflowId, Version, decision, new WorkflowsApi.DecisionInput(comment), User, db, clock, ct));
-        if (outcome.Succeeded)
+        if (Succeeded(await reviews.DecideAsync(WorkflowId, Version, decision, comment, User, ct), out _))
         {
             Notice = done;
             return Redirect($"/review/{WorkflowId}/{Version}");
         }
 
-        if (!await LoadAsync(ct))
-        {
-            return NotFound();
-        }
-
-        Problem = outcome.Message;
-        return Page();
+        return await LoadAsync(ct) ? Page() : NotFound();
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
-        if (ApiOutcome.From(await WorkflowsApi.ReviewAsync(WorkflowId, Version, db, registry, ct)).Value is not WorkflowsApi.VersionReview review
+        if (await reviews.ReviewAsync(WorkflowId, Version, ct) is not Outcome<VersionReview>.Ok { Value: var review }
             || registry.Find(WorkflowId, Version) is not { } workflow)
         {
             return false;

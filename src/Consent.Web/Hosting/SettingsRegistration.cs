@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Consent.Web.Settings;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Consent.Web.Hosting;
+
+/// <summary>
+/// The service's settings as typed options (Settings/), bound from configuration and checked at
+/// start-up: a bad value stops the service with a message that names the key (<see cref="ValidateSettings"/>).
+/// </summary>
+public static partial class SettingsRegistration
+{
+    public static IServiceCollection AddConsentSettings(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ClinicOptions>().Bind(configuration.GetSection(ClinicOptions.Section))
+            .Validate(o => string.IsNullOrWhiteSpace(o.TimeZone) || TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone.Trim(), out _),
+                "Consent:TimeZone is not a time zone this machine knows; use an IANA name such as America/New_York.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl)
+                    || (Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"),
+                "Consent:PublicBaseUrl must be an absolute http(s) address, such as https://consent.example.org.")
+            .ValidateOnStart();
+        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section))
+            .Validate(o => o.Port is >= 1 and <= 65535, "Smtp:Port must be a port number, 1 to 65535.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Host) || !string.IsNullOrWhiteSpace(o.From),
+                "Smtp:Host is set but Smtp:From is not: set the sender address of patient mail.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.From) || MailboxAddress.TryParse(o.From, out _), "Smtp:From is not an email address.")
+            .ValidateOnStart();
+        services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.Section))
+            .Validate(o => string.IsNullOrWhiteSpace(o.PreviousCertificatesPath) || File.Exists(o.PreviousCertificatesPath),
+                "Signing:PreviousCertificatesPath names a file that does not exist.")
+            .ValidateOnStart();
+        services.AddOptions<ConsentSessionOptions>().Bind(configuration.GetSection(ConsentSessionOptions.Section))
+            .Validate(o => o.StateCacheEvents >= 0, "Sessions:StateCacheEvents must be 0 (no cache) or more.")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Validate(o => RoleName().IsMatch(o.RuntimeRole),
+                "Database:RuntimeRole must be a plain PostgreSQL role name (lower-case letters, digits and _).")
+            .ValidateOnStart();
+        services.AddOptions<DataDirectoryOptions>().Configure(o => o.Path = configuration[DataDirectoryOptions.Key])
+            .Validate(o => !File.Exists(o.FullPath), "CONSENT_DATA_DIR names a file; it must name a folder.")
+            .ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>Binds and checks every setting now, so a mistake stops start-up before anything else happens.</summary>
+    /// <exception cref="StartupProblemException">Each bad setting, by key.</exception>
+    public static void ValidateSettings(this WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException invalid)
+        {
+            throw new StartupProblemException("The settings are not valid; the service will not start with them:\n  "
+                + string.Join("\n  ", invalid.Failures));
+        }
+        catch (InvalidOperationException unreadable) when (unreadable.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The binder's own message names the key ("... at 'Smtp:Port' to type 'System.Int32'").
+            throw new StartupProblemException("The settings are not valid; the service will not start with them:\n  " + unreadable.Message);
+        }
+    }
+
+    /// <summary>A setting's value as bound, for code that runs before the container exists (command-line verbs).</summary>
+    public static T Read<T>(IConfiguration configuration, string section)
+        where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex RoleName();
+}

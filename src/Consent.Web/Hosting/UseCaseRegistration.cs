@@ -1,0 +1,31 @@
+using Consent.Web.UseCases.Audit;
+using Consent.Web.UseCases.Clinician;
+using Consent.Web.UseCases.Patients;
+using Consent.Web.UseCases.Review;
+using Consent.Web.UseCases.Sessions;
+using Consent.Web.UseCases.Staff;
+
+namespace Consent.Web.Hosting;
+
+/// <summary>The use cases (UseCases/): plain scoped services that pages and endpoints both call.</summary>
+/// <remarks>
+/// Registered before the endpoints are mapped: a minimal API handler's parameter of a type the
+/// container does not know would be read from the request body instead.
+/// </remarks>
+public static class UseCaseRegistration
+{
+    public static IServiceCollection AddConsentUseCases(this IServiceCollection services)
+    {
+        services.AddScoped<SessionStarts>();
+        services.AddScoped<SessionReads>();
+        services.AddScoped<ClinicianActions>();
+        services.AddScoped<PatientAccessService>();
+        services.AddScoped<PatientActions>();
+        services.AddScoped<WorkflowReviews>();
+        services.AddScoped<StaffAdministration>();
+        services.AddScoped<StaffResets>();
+        services.AddScoped<OwnAccount>();
+        services.AddScoped<AuditTrail>();
+        return services;
+    }
+}

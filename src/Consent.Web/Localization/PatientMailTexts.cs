@@ -1,0 +1,78 @@
+namespace Consent.Web.Localization;
+
+/// <summary>What patient mail says, in English and Spanish. Subjects never carry anything about the patient.</summary>
+public sealed record PatientMailTexts
+{
+    public required string InvitationSubject { get; init; }
+
+    public required string InvitationBody { get; init; }
+
+    public required string CopySubject { get; init; }
+
+    public required string WithdrawalCopySubject { get; init; }
+
+    public required string SummaryCopySubject { get; init; }
+
+    public required string CopyBody { get; init; }
+
+    public required string Contact { get; init; }
+
+    public required string Signature { get; init; }
+
+    /// <summary>{0} clinic, {1} link, {2} date the link stops working.</summary>
+    public static PatientMailTexts English { get; } = new()
+    {
+        InvitationSubject = "Your consent form is ready",
+        InvitationBody = """
+            Hello,
+
+            {0} has prepared a consent form for your treatment. Please read it at your own pace, on your phone or computer:
+
+            {1}
+
+            You will be asked for your date of birth first. The link works until {2}. You can stop and come back later with the same link.
+            You can ask the care team questions on every page, and you can say no at any point.
+            """,
+        CopySubject = "Your copy of your signed consent",
+        WithdrawalCopySubject = "Your copy of your consent withdrawal",
+        SummaryCopySubject = "Your copy of your consent session summary",
+        CopyBody = """
+            Hello,
+
+            Attached is your copy of the record from {0} (a PDF file). Please keep it.
+            The file is digitally signed by the clinic: any change to it makes the signature invalid.
+            """,
+        Contact = "Questions? Call us at {0}.",
+        Signature = "This message was sent automatically; please do not reply to it.",
+    };
+
+    public static PatientMailTexts Spanish { get; } = new()
+    {
+        InvitationSubject = "Su formulario de consentimiento está listo",
+        InvitationBody = """
+            Hola:
+
+            {0} preparó un formulario de consentimiento para su tratamiento. Léalo a su propio ritmo, en su teléfono o computadora:
+
+            {1}
+
+            Primero se le pedirá su fecha de nacimiento. El enlace funciona hasta el {2}. Puede detenerse y volver más tarde con el mismo enlace.
+            En cada página puede hacer preguntas al equipo de atención, y puede decir que no en cualquier momento.
+            """,
+        CopySubject = "Su copia de su consentimiento firmado",
+        WithdrawalCopySubject = "Su copia del retiro de su consentimiento",
+        SummaryCopySubject = "Su copia del resumen de su sesión de consentimiento",
+        CopyBody = """
+            Hola:
+
+            Adjuntamos su copia del registro de {0} (un archivo PDF). Por favor, consérvela.
+            El archivo está firmado digitalmente por la clínica: cualquier cambio invalida la firma.
+            """,
+        Contact = "¿Tiene preguntas? Llámenos al {0}.",
+        Signature = "Este mensaje se envió automáticamente; por favor, no responda.",
+    };
+
+    /// <summary>The texts for a session language; English for languages without a translation.</summary>
+    public static PatientMailTexts For(string language) =>
+        Consent.Records.RecordLabels.For(language).Language == "es" ? Spanish : English;
+}

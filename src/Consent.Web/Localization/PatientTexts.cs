@@ -1,0 +1,421 @@
+using System.Globalization;
+
+namespace Consent.Web.Localization;
+
+/// <summary>
+/// The words of the patient pages around the workflow's own texts (buttons, labels, help, kind
+/// messages), in every language a workflow may use. Plain, short sentences, second person.
+/// </summary>
+public sealed record PatientTexts
+{
+    public required string Code { get; init; }
+    public required string LanguageName { get; init; }
+    public required string Brand { get; init; }
+    public required string SkipToContent { get; init; }
+    public required string LanguageLabel { get; init; }
+    public required string StepOf { get; init; }
+    public required string Continue { get; init; }
+    public required string Back { get; init; }
+    public required string HaveQuestion { get; init; }
+    public required string DoNotConsent { get; init; }
+    public required string ReadAloud { get; init; }
+    public required string StopReading { get; init; }
+    public required string SomethingWrong { get; init; }
+    public required string FixBelow { get; init; }
+
+    public required string WelcomeTitle { get; init; }
+    public required string WelcomeIntro { get; init; }
+    public required string WelcomeResume { get; init; }
+    public required string WelcomeBack { get; init; }
+    public required string DobLegend { get; init; }
+    public required string DobHelp { get; init; }
+    public required string Day { get; init; }
+    public required string Month { get; init; }
+    public required string Year { get; init; }
+    public required string DobInvalid { get; init; }
+    public required string DobWrong { get; init; }
+    public required string DobButton { get; init; }
+    public required string PaperOption { get; init; }
+
+    public required string LockedTitle { get; init; }
+    public required string LockedText { get; init; }
+    public required string ExpiredTitle { get; init; }
+    public required string ExpiredText { get; init; }
+    public required string NotValidTitle { get; init; }
+    public required string NotValidText { get; init; }
+    public required string DeclinedTitle { get; init; }
+    public required string DeclinedText { get; init; }
+    public required string ReferredTitle { get; init; }
+    public required string VoidedTitle { get; init; }
+    public required string VoidedText { get; init; }
+    public required string WithdrawnTitle { get; init; }
+    public required string WithdrawnText { get; init; }
+    public required string CompletedTitle { get; init; }
+    public required string CompletedText { get; init; }
+    public required string SignedCopy { get; init; }
+    public required string WithdrawalCopy { get; init; }
+    public required string OutcomeCopy { get; init; }
+    public required string SignedCopyHelp { get; init; }
+    public required string HowToWithdraw { get; init; }
+    public required string CopyLater { get; init; }
+    public required string SignedTitle { get; init; }
+    public required string SignedText { get; init; }
+    public required string ChangedMind { get; init; }
+    public required string CrisisLine { get; init; }
+
+    public required string WaitingTitle { get; init; }
+    public required string WaitingHelp { get; init; }
+    public required string CheckAgain { get; init; }
+
+    public required string QuestionTitle { get; init; }
+    public required string QuestionIntro { get; init; }
+    public required string QuestionLabel { get; init; }
+    public required string QuestionSend { get; init; }
+    public required string QuestionSent { get; init; }
+    public required string QuestionEmpty { get; init; }
+    public required string TextNotAllowed { get; init; }
+    public required string YourQuestions { get; init; }
+    public required string AnswerLabel { get; init; }
+    public required string NotAnsweredYet { get; init; }
+    public required string BackToForm { get; init; }
+    public required string NoMoreQuestions { get; init; }
+
+    public required string DeclineTitle { get; init; }
+    public required string DeclineText { get; init; }
+    public required string DeclineReason { get; init; }
+    public required string DeclineConfirm { get; init; }
+    public required string DeclineCancel { get; init; }
+
+    public required string AcknowledgeCheckbox { get; init; }
+    public required string AcknowledgeInitials { get; init; }
+    public required string AcknowledgeInitialsHint { get; init; }
+    public required string TickToContinue { get; init; }
+    public required string InitialsNeeded { get; init; }
+    public required string Yes { get; init; }
+    public required string No { get; init; }
+    public required string AnswerEvery { get; init; }
+    public required string Optional { get; init; }
+    public required string ChooseEvery { get; init; }
+    public required string QuizMissed { get; init; }
+    public required string QuizReadAgain { get; init; }
+    public required string AttemptsLeft { get; init; }
+
+    public required string CertifyTitle { get; init; }
+    public required string CertifyIntro { get; init; }
+    public required string YouAcknowledged { get; init; }
+    public required string WithInitials { get; init; }
+    public required string YourAnswers { get; init; }
+    public required string QuizPassed { get; init; }
+    public required string QuizNotPassed { get; init; }
+    public required string QuestionsAndAnswers { get; init; }
+    public required string NoQuestionsAsked { get; init; }
+    public required string ContinueToSign { get; init; }
+
+    public required string SignTitle { get; init; }
+    public required string SignStatement { get; init; }
+    public required string CertifyBox { get; init; }
+    public required string FullName { get; init; }
+    public required string FullNameHint { get; init; }
+    public required string DrawTitle { get; init; }
+    public required string DrawHelp { get; init; }
+    public required string DrawArea { get; init; }
+    public required string Clear { get; init; }
+    public required string SignButton { get; init; }
+    public required string CertifyNeeded { get; init; }
+    public required string NameNeeded { get; init; }
+    public required string NameMismatch { get; init; }
+
+    public required string ReviewDone { get; init; }
+    public required string ReviewAnswered { get; init; }
+    public required string ReturnToCurrent { get; init; }
+    public required string Previous { get; init; }
+    public required string Next { get; init; }
+    public required string TranslationNotice { get; init; }
+    public required string TranslationShowOriginal { get; init; }
+    public required string NotAnswered { get; init; }
+
+    public required string WithdrawTitle { get; init; }
+    public required string WithdrawText { get; init; }
+    public required string WithdrawButton { get; init; }
+    public required string WithdrawConfirm { get; init; }
+    public required string WithdrawReason { get; init; }
+
+    /// <summary>Language names as said in this language ("Spanish" in English, "inglés" in Spanish).</summary>
+    public required IReadOnlyDictionary<string, string> LanguageNames { get; init; }
+
+    /// <summary>The name of <paramref name="code"/> in this language, or the code itself.</summary>
+    public string NameIn(string code) => LanguageNames.TryGetValue(code, out var name) ? name : code;
+
+    /// <summary>The texts for <paramref name="language"/> (its first subtag), English when unknown.</summary>
+    public static PatientTexts For(string? language) =>
+        language?.Split('-')[0] switch
+        {
+            "es" => Spanish,
+            _ => English,
+        };
+
+    /// <summary>Every language these texts exist in.</summary>
+    public static IReadOnlyList<PatientTexts> All => [English, Spanish];
+
+    /// <summary>The language's own name ("English", "Español") for a code, or the code itself.</summary>
+    public static string NameOf(string code) => All.FirstOrDefault(t => t.Code == code)?.LanguageName ?? code;
+
+    /// <summary>A date the way people write it in this language (day and month in words).</summary>
+    public string Date(DateTimeOffset at) => at.ToString(Code == "es" ? "d 'de' MMMM 'de' yyyy" : "MMMM d, yyyy", Culture);
+
+    public CultureInfo Culture => CultureInfo.GetCultureInfo(Code == "es" ? "es-US" : "en-US");
+
+    public string Format(string template, params object[] values) => string.Format(Culture, template, values);
+
+    public static readonly PatientTexts English = new()
+    {
+        Code = "en",
+        LanguageName = "English",
+        Brand = "Consent",
+        SkipToContent = "Skip to content",
+        LanguageLabel = "Language",
+        StepOf = "Step {0} of {1}",
+        Continue = "Continue",
+        Back = "Back",
+        HaveQuestion = "I have a question",
+        DoNotConsent = "I do not consent",
+        ReadAloud = "Read aloud",
+        StopReading = "Stop reading",
+        SomethingWrong = "Something did not work. Please try again. If it keeps happening, please call your clinic.",
+        FixBelow = "Please check the part marked below.",
+        WelcomeTitle = "Your consent form",
+        WelcomeIntro = "Your clinic asked you to read about {0} and decide if you agree to it. It takes about 15 to 20 minutes.",
+        WelcomeResume = "You can stop at any time and come back later with the same link. What you have done is saved.",
+        WelcomeBack = "This is your form about {0}. Confirm your date of birth to see where things stand and to download your copy.",
+        DobLegend = "Your date of birth",
+        DobHelp = "To keep your information private, first confirm it is you. For example, for June 30, 1975: month 6, day 30, year 1975.",
+        Day = "Day",
+        Month = "Month",
+        Year = "Year",
+        DobInvalid = "Please enter a real date: the month, the day and the year with 4 digits.",
+        DobWrong = "That date of birth does not match what your clinic has. Please check it and try again. Tries left: {0}.",
+        DobButton = "Continue",
+        PaperOption = "You can also ask your clinic for this form on paper, or ask someone to read it with you.",
+        LockedTitle = "This link is locked",
+        LockedText = "To protect your information, this link stopped working after several dates of birth that did not match. This is not your fault. Please call your clinic and ask for a new link.",
+        ExpiredTitle = "This link has expired",
+        ExpiredText = "Links work for a limited time to keep your information safe. Please contact your clinic, and they will send you a new link.",
+        NotValidTitle = "This link does not work",
+        NotValidText = "Please check that you opened the whole link, or use the newest link your clinic sent you. If it still does not work, please call your clinic.",
+        DeclinedTitle = "You did not give consent",
+        DeclinedText = "Thank you for telling us. We have recorded your choice, and you will not get this treatment now. Your other care does not change. If you change your mind or want to talk about it, please contact your clinic.",
+        ReferredTitle = "Thank you. We will contact you.",
+        VoidedTitle = "This form is no longer in use",
+        VoidedText = "Your clinic has cancelled this form. If you were expecting it, please contact your clinic.",
+        WithdrawnTitle = "You withdrew your consent",
+        WithdrawnText = "We have recorded that you withdrew your consent. Your other care does not change. If you have questions, please contact your clinic.",
+        CompletedTitle = "Your consent is complete",
+        CompletedText = "You and your clinician have both signed. Thank you.",
+        SignedCopy = "Download your signed form (PDF)",
+        WithdrawalCopy = "Download the record of your withdrawal (PDF)",
+        OutcomeCopy = "Download the record of how this ended (PDF)",
+        SignedCopyHelp = "Keep it for your records. If it is not ready yet, please try again in a minute.",
+        HowToWithdraw = "How to withdraw your consent",
+        CopyLater = "To download your copy, open this link again and confirm your date of birth. Your clinic can also give you a copy at any time, and sends one by email if they have your address.",
+        SignedTitle = "Thank you. You have signed.",
+        SignedText = "Your clinician will now check the form and sign it too. After that, your signed copy will be ready on this page.",
+        ChangedMind = "If you change your mind before your clinician signs, you can still say no.",
+        CrisisLine = "If you have thoughts of hurting yourself, call or text 988, or call 911.",
+        WaitingTitle = "Please wait a moment",
+        WaitingHelp = "This page checks for news on its own. You can also check now.",
+        CheckAgain = "Check again",
+        QuestionTitle = "Ask a question",
+        QuestionIntro = "Write your question. A clinician will answer it before you sign. There is no wrong question.",
+        QuestionLabel = "Your question",
+        QuestionSend = "Send question",
+        QuestionSent = "Your question was sent. A clinician will answer it before you sign.",
+        QuestionEmpty = "Please write your question first.",
+        TextNotAllowed = "This text contains invisible or special formatting characters (for example from copying and pasting). Please type it again.",
+        YourQuestions = "Your questions",
+        AnswerLabel = "Answer",
+        NotAnsweredYet = "Not answered yet",
+        BackToForm = "Back to the form",
+        NoMoreQuestions = "I have no more questions",
+        DeclineTitle = "Are you sure you do not want to give consent?",
+        DeclineText = "If you say no, you will not get this treatment now. Your other care does not change. You can talk with your clinic about it at any time.",
+        DeclineReason = "If you want, tell us why (you do not have to)",
+        DeclineConfirm = "Yes, I do not consent",
+        DeclineCancel = "No, go back to the form",
+        AcknowledgeCheckbox = "I have read this and I understand it.",
+        AcknowledgeInitials = "Type your initials to show you have read this and understand it",
+        AcknowledgeInitialsHint = "For example: MJP",
+        TickToContinue = "Please tick the box to go on. If you do not agree, choose “I do not consent”.",
+        InitialsNeeded = "Please type your initials (letters only).",
+        Yes = "Yes",
+        No = "No",
+        AnswerEvery = "Please answer every question.",
+        Optional = "optional",
+        ChooseEvery = "Please choose an answer for every question.",
+        QuizMissed = "You got {0} of {1} right. That is fine: please read these parts again, then try once more.",
+        QuizReadAgain = "Read again: {0}",
+        AttemptsLeft = "Tries left: {0}",
+        CertifyTitle = "Check before you sign",
+        CertifyIntro = "Here is everything you read and answered. Please check it. You can go back to any part.",
+        YouAcknowledged = "You read and accepted",
+        WithInitials = "initials {0}",
+        YourAnswers = "Your answers",
+        QuizPassed = "You answered the check of what you learned.",
+        QuizNotPassed = "A clinician talked with you about the parts that were not clear.",
+        QuestionsAndAnswers = "Your questions and the answers",
+        NoQuestionsAsked = "You did not ask any questions.",
+        ContinueToSign = "Continue to sign",
+        SignTitle = "Sign the form",
+        SignStatement = "What you are signing",
+        CertifyBox = "I have read the statement above and I agree.",
+        FullName = "Type your full name",
+        FullNameHint = "The same name your clinic has for you.",
+        DrawTitle = "Draw your signature (optional)",
+        DrawHelp = "Use your finger, a pen or the mouse. If you do not draw, your typed name is your signature.",
+        DrawArea = "Signature drawing area",
+        Clear = "Clear",
+        SignButton = "Sign",
+        CertifyNeeded = "Please tick the box to show you agree with the statement.",
+        NameNeeded = "Please type your full name.",
+        NameMismatch = "The name does not match the name your clinic has. Please type your full name as your clinic has it, or ask a question.",
+        ReviewDone = "You accepted this on {0}.",
+        ReviewAnswered = "You answered this on {0}.",
+        ReturnToCurrent = "Return to where you were",
+        Previous = "Previous",
+        Next = "Next",
+        TranslationNotice = "You are reading this in {0}. Your clinic set up this form in {1}, so your signed form will be in {1}.",
+        TranslationShowOriginal = "Show the text in {0}",
+        NotAnswered = "Not answered",
+        WithdrawTitle = "Withdraw your consent",
+        WithdrawText = "You can withdraw your consent at any time, even just before a dose. Your other care does not change. We will record your withdrawal and you get a copy.",
+        WithdrawButton = "Withdraw my consent",
+        WithdrawConfirm = "Yes, withdraw my consent",
+        WithdrawReason = "If you want, tell us why (you do not have to)",
+        LanguageNames = new Dictionary<string, string> { ["en"] = "English", ["es"] = "Spanish" },
+    };
+
+    public static readonly PatientTexts Spanish = new()
+    {
+        Code = "es",
+        LanguageName = "Español",
+        Brand = "Consentimiento",
+        SkipToContent = "Ir al contenido",
+        LanguageLabel = "Idioma",
+        StepOf = "Paso {0} de {1}",
+        Continue = "Continuar",
+        Back = "Atrás",
+        HaveQuestion = "Tengo una pregunta",
+        DoNotConsent = "No doy mi consentimiento",
+        ReadAloud = "Leer en voz alta",
+        StopReading = "Dejar de leer",
+        SomethingWrong = "Algo no funcionó. Inténtelo de nuevo. Si sigue pasando, llame a su clínica.",
+        FixBelow = "Revise la parte marcada abajo.",
+        WelcomeTitle = "Su formulario de consentimiento",
+        WelcomeIntro = "Su clínica le pidió que lea sobre {0} y decida si está de acuerdo. Toma unos 15 a 20 minutos.",
+        WelcomeResume = "Puede parar en cualquier momento y volver más tarde con el mismo enlace. Lo que ya hizo queda guardado.",
+        WelcomeBack = "Este es su formulario sobre {0}. Confirme su fecha de nacimiento para ver en qué quedó y descargar su copia.",
+        DobLegend = "Su fecha de nacimiento",
+        DobHelp = "Para proteger su información, primero confirme que es usted. Por ejemplo, para el 30 de junio de 1975: día 30, mes 6, año 1975.",
+        Day = "Día",
+        Month = "Mes",
+        Year = "Año",
+        DobInvalid = "Escriba una fecha real: el día, el mes y el año con 4 cifras.",
+        DobWrong = "Esa fecha de nacimiento no coincide con la que tiene su clínica. Revísela e inténtelo de nuevo. Intentos restantes: {0}.",
+        DobButton = "Continuar",
+        PaperOption = "También puede pedir este formulario en papel a su clínica, o pedir a alguien que lo lea con usted.",
+        LockedTitle = "Este enlace está bloqueado",
+        LockedText = "Para proteger su información, este enlace dejó de funcionar después de varias fechas de nacimiento que no coincidían. No es su culpa. Llame a su clínica y pida un enlace nuevo.",
+        ExpiredTitle = "Este enlace ha vencido",
+        ExpiredText = "Los enlaces funcionan por un tiempo limitado para proteger su información. Comuníquese con su clínica y le enviarán un enlace nuevo.",
+        NotValidTitle = "Este enlace no funciona",
+        NotValidText = "Revise que abrió el enlace completo, o use el enlace más reciente que le envió su clínica. Si sigue sin funcionar, llame a su clínica.",
+        DeclinedTitle = "Usted no dio su consentimiento",
+        DeclinedText = "Gracias por decírnoslo. Dejamos constancia de su decisión y no recibirá este tratamiento ahora. El resto de su atención no cambia. Si cambia de opinión o quiere hablar de esto, comuníquese con su clínica.",
+        ReferredTitle = "Gracias. Nos pondremos en contacto con usted.",
+        VoidedTitle = "Este formulario ya no está en uso",
+        VoidedText = "Su clínica canceló este formulario. Si lo esperaba, comuníquese con su clínica.",
+        WithdrawnTitle = "Usted retiró su consentimiento",
+        WithdrawnText = "Dejamos constancia de que usted retiró su consentimiento. El resto de su atención no cambia. Si tiene preguntas, comuníquese con su clínica.",
+        CompletedTitle = "Su consentimiento está completo",
+        CompletedText = "Usted y su profesional clínico firmaron. Gracias.",
+        SignedCopy = "Descargar su formulario firmado (PDF)",
+        WithdrawalCopy = "Descargar el registro de su retiro (PDF)",
+        OutcomeCopy = "Descargar el registro de cómo terminó (PDF)",
+        SignedCopyHelp = "Guárdelo. Si todavía no está listo, inténtelo de nuevo en un minuto.",
+        HowToWithdraw = "Cómo retirar su consentimiento",
+        CopyLater = "Para descargar su copia, abra este enlace otra vez y confirme su fecha de nacimiento. Su clínica también puede darle una copia en cualquier momento, y le envía una por correo electrónico si tiene su dirección.",
+        SignedTitle = "Gracias. Usted ha firmado.",
+        SignedText = "Ahora su profesional clínico revisará el formulario y también lo firmará. Después, su copia firmada estará lista en esta página.",
+        ChangedMind = "Si cambia de opinión antes de que firme su profesional clínico, todavía puede decir que no.",
+        CrisisLine = "Si tiene pensamientos de hacerse daño, llame o envíe un mensaje de texto al 988, o llame al 911.",
+        WaitingTitle = "Espere un momento, por favor",
+        WaitingHelp = "Esta página busca novedades por sí sola. También puede comprobarlo ahora.",
+        CheckAgain = "Comprobar de nuevo",
+        QuestionTitle = "Haga una pregunta",
+        QuestionIntro = "Escriba su pregunta. Un profesional clínico la responderá antes de que usted firme. No hay preguntas equivocadas.",
+        QuestionLabel = "Su pregunta",
+        QuestionSend = "Enviar pregunta",
+        QuestionSent = "Su pregunta fue enviada. Un profesional clínico la responderá antes de que usted firme.",
+        QuestionEmpty = "Primero escriba su pregunta.",
+        TextNotAllowed = "Este texto contiene caracteres invisibles o de formato especial (por ejemplo, al copiar y pegar). Escríbalo de nuevo, por favor.",
+        YourQuestions = "Sus preguntas",
+        AnswerLabel = "Respuesta",
+        NotAnsweredYet = "Todavía sin respuesta",
+        BackToForm = "Volver al formulario",
+        NoMoreQuestions = "No tengo más preguntas",
+        DeclineTitle = "¿Está seguro de que no quiere dar su consentimiento?",
+        DeclineText = "Si dice que no, no recibirá este tratamiento ahora. El resto de su atención no cambia. Puede hablar de esto con su clínica en cualquier momento.",
+        DeclineReason = "Si quiere, díganos por qué (no es obligatorio)",
+        DeclineConfirm = "Sí, no doy mi consentimiento",
+        DeclineCancel = "No, volver al formulario",
+        AcknowledgeCheckbox = "Leí esto y lo entiendo.",
+        AcknowledgeInitials = "Escriba sus iniciales para indicar que leyó esto y lo entiende",
+        AcknowledgeInitialsHint = "Por ejemplo: MJP",
+        TickToContinue = "Marque la casilla para seguir. Si no está de acuerdo, elija “No doy mi consentimiento”.",
+        InitialsNeeded = "Escriba sus iniciales (solo letras).",
+        Yes = "Sí",
+        No = "No",
+        AnswerEvery = "Responda todas las preguntas.",
+        Optional = "opcional",
+        ChooseEvery = "Elija una respuesta para cada pregunta.",
+        QuizMissed = "Acertó {0} de {1}. No pasa nada: vuelva a leer estas partes y luego inténtelo otra vez.",
+        QuizReadAgain = "Vuelva a leer: {0}",
+        AttemptsLeft = "Intentos restantes: {0}",
+        CertifyTitle = "Revise antes de firmar",
+        CertifyIntro = "Aquí está todo lo que usted leyó y respondió. Revíselo. Puede volver a cualquier parte.",
+        YouAcknowledged = "Usted leyó y aceptó",
+        WithInitials = "iniciales {0}",
+        YourAnswers = "Sus respuestas",
+        QuizPassed = "Usted respondió la revisión de lo que aprendió.",
+        QuizNotPassed = "Un profesional clínico habló con usted sobre las partes que no estaban claras.",
+        QuestionsAndAnswers = "Sus preguntas y las respuestas",
+        NoQuestionsAsked = "Usted no hizo preguntas.",
+        ContinueToSign = "Continuar para firmar",
+        SignTitle = "Firme el formulario",
+        SignStatement = "Lo que usted firma",
+        CertifyBox = "Leí la declaración de arriba y estoy de acuerdo.",
+        FullName = "Escriba su nombre completo",
+        FullNameHint = "El mismo nombre que tiene su clínica.",
+        DrawTitle = "Dibuje su firma (opcional)",
+        DrawHelp = "Use el dedo, un lápiz táctil o el ratón. Si no dibuja, su nombre escrito es su firma.",
+        DrawArea = "Área para dibujar la firma",
+        Clear = "Borrar",
+        SignButton = "Firmar",
+        CertifyNeeded = "Marque la casilla para indicar que está de acuerdo con la declaración.",
+        NameNeeded = "Escriba su nombre completo.",
+        NameMismatch = "El nombre no coincide con el que tiene su clínica. Escriba su nombre completo como lo tiene su clínica, o haga una pregunta.",
+        ReviewDone = "Usted aceptó esto el {0}.",
+        ReviewAnswered = "Usted respondió esto el {0}.",
+        ReturnToCurrent = "Volver a donde estaba",
+        Previous = "Anterior",
+        Next = "Siguiente",
+        TranslationNotice = "Usted está leyendo esto en {0}. Su clínica preparó este formulario en {1}, por eso su formulario firmado estará en {1}.",
+        TranslationShowOriginal = "Mostrar el texto en {0}",
+        NotAnswered = "Sin respuesta",
+        WithdrawTitle = "Retirar su consentimiento",
+        WithdrawText = "Puede retirar su consentimiento en cualquier momento, incluso justo antes de una dosis. El resto de su atención no cambia. Dejaremos constancia de su retiro y usted recibirá una copia.",
+        WithdrawButton = "Retirar mi consentimiento",
+        WithdrawConfirm = "Sí, retirar mi consentimiento",
+        WithdrawReason = "Si quiere, díganos por qué (no es obligatorio)",
+        LanguageNames = new Dictionary<string, string> { ["en"] = "inglés", ["es"] = "español" },
+    };
+}

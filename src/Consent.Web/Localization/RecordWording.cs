@@ -1,0 +1,53 @@
+namespace Consent.Web.Localization;
+
+/// <summary>The sentences a record needs beyond the renderer's labels (signature meanings, methods, outcomes), in English and Spanish.</summary>
+public sealed record RecordWording
+{
+    public required string IdentityMethod { get; init; }
+
+    public required string PatientMeaning { get; init; }
+
+    public required string ClinicianMeaning { get; init; }
+
+    public required string DrawnSignature { get; init; }
+
+    public required string TypedSignature { get; init; }
+
+    public required string PasswordReentry { get; init; }
+
+    public required string Declined { get; init; }
+
+    public required string Referred { get; init; }
+
+    public required string Withdrawn { get; init; }
+
+    public static RecordWording English { get; } = new()
+    {
+        IdentityMethod = "date of birth",
+        PatientMeaning = "I give my informed consent to the treatment described.",
+        ClinicianMeaning = "I attest that the patient was informed, had their questions answered and consented voluntarily.",
+        DrawnSignature = "typed name and drawn signature",
+        TypedSignature = "typed name",
+        PasswordReentry = "password re-entry",
+        Declined = "The patient declined to give consent.",
+        Referred = "The session ended with a referral.",
+        Withdrawn = "The patient withdrew the consent given earlier.",
+    };
+
+    public static RecordWording Spanish { get; } = new()
+    {
+        IdentityMethod = "fecha de nacimiento",
+        PatientMeaning = "Doy mi consentimiento informado para el tratamiento descrito.",
+        ClinicianMeaning = "Declaro que el paciente fue informado, recibió respuesta a sus preguntas y dio su consentimiento de forma voluntaria.",
+        DrawnSignature = "nombre escrito y firma dibujada",
+        TypedSignature = "nombre escrito",
+        PasswordReentry = "nueva introducción de la contraseña",
+        Declined = "El paciente no dio su consentimiento.",
+        Referred = "La sesión terminó con una derivación.",
+        Withdrawn = "El paciente retiró el consentimiento que había dado.",
+    };
+
+    /// <summary>The wording for a session language; English for languages without a translation.</summary>
+    public static RecordWording For(string language) =>
+        Consent.Records.RecordLabels.For(language).Language == "es" ? Spanish : English;
+}

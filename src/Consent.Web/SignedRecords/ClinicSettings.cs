@@ -1,0 +1,36 @@
+using Consent.Records;
+using Consent.Web.Hosting;
+using Consent.Web.Settings;
+
+namespace Consent.Web.SignedRecords;
+
+/// <summary>The clinic as printed on records and mail (<see cref="ClinicOptions"/>: <c>Consent:ClinicName</c>, <c>ClinicAddress</c>, <c>ClinicPhone</c>, <c>TimeZone</c>).</summary>
+public sealed record ClinicSettings(ClinicDetails Clinic, TimeZoneInfo TimeZone)
+{
+    /// <summary>The clinic's name when none is configured (records, mail and the development certificate alike).</summary>
+    public const string DefaultName = "Consent clinic";
+
+    public static ClinicSettings From(IConfiguration configuration) => From(SettingsRegistration.Read<ClinicOptions>(configuration, ClinicOptions.Section));
+
+    public static ClinicSettings From(ClinicOptions options)
+    {
+        var name = NameOf(options);
+        var address = (options.ClinicAddress ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var phone = options.ClinicPhone is { Length: > 0 } p ? p.Trim() : null;
+        var zoneId = options.TimeZone;
+        TimeZoneInfo zone;
+        try
+        {
+            zone = string.IsNullOrWhiteSpace(zoneId) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(zoneId.Trim());
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new Hosting.StartupProblemException(
+                $"Consent:TimeZone '{zoneId}' is not a time zone this machine knows; use an IANA name such as America/New_York.");
+        }
+
+        return new ClinicSettings(new ClinicDetails(name, address, phone), zone);
+    }
+
+    public static string NameOf(ClinicOptions options) => options.ClinicName is { Length: > 0 } n ? n.Trim() : DefaultName;
+}

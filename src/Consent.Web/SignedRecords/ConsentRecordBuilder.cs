@@ -1,0 +1,217 @@
+using System.Text.Json.Nodes;
+using Consent.Records;
+using Consent.Web.Data.Entities;
+using Consent.Web.Sessions;
+using Consent.Workflows;
+using RecordQuestion = Consent.Records.PatientQuestion;
+using Consent.Web.Localization;
+
+namespace Consent.Web.SignedRecords;
+
+/// <summary>What a record is made from: the session, its workflow and events, and what the host knows besides.</summary>
+/// <param name="Events">Every event of the session, in sequence order.</param>
+/// <param name="StaffNames">Display names of the staff ids that appear in the events.</param>
+/// <param name="WithdrawnRecordSha256">For a withdrawal: the SHA-256 of the session's consent record.</param>
+public sealed record RecordSource(
+    ConsentSession Session,
+    LoadedWorkflow Workflow,
+    IReadOnlyList<ConsentEvent> Events,
+    RecordKind Kind,
+    DateTimeOffset IssuedAt,
+    ClinicSettings Clinic,
+    IReadOnlyDictionary<string, string> StaffNames,
+    string? WithdrawnRecordSha256 = null);
+
+/// <summary>
+/// Gathers a <see cref="ConsentRecord"/> from a session's events: everything up to and including the
+/// event that ended the session this way (the countersignature, decline, referral or withdrawal).
+/// </summary>
+/// <remarks>
+/// Fixing the end of the audit trail at that event makes the record the same whenever it is built:
+/// a retried job, a late job, or the FHIR export rebuilding it later all see the same events, and
+/// the record's own <c>RecordIssued</c> event (always later) is never part of it.
+/// </remarks>
+public static class ConsentRecordBuilder
+{
+    /// <summary>The record, or null when the session never ended this way.</summary>
+    public static ConsentRecord? Build(RecordSource source)
+    {
+        var ending = RecordEndings.For(source.Kind).EndingEvent;
+        var end = source.Events.LastOrDefault(e => e.Type == ending);
+        if (end is null || (source.Kind == RecordKind.Withdrawal && source.WithdrawnRecordSha256 is null))
+        {
+            return null;
+        }
+
+        var events = source.Events.TakeWhile(e => e.Seq <= end.Seq).ToList();
+        var workflow = source.Workflow.Definition;
+        var language = source.Session.Language;
+        var state = ConsentInterpreter.Replay(source.Workflow, [.. events.Select(SessionWriter.ToRecorded)]);
+        var labels = RecordLabels.For(language);
+        var wording = RecordWording.For(language);
+        string Name(string? staffId) => staffId is null ? labels.NotRecorded : source.StaffNames.GetValueOrDefault(staffId, staffId);
+        var signed = state.PatientSignature is not null;
+        var countersigned = state.Countersignature is not null;
+
+        return new ConsentRecord
+        {
+            Kind = source.Kind,
+            Clinic = source.Clinic.Clinic,
+            TimeZone = source.Clinic.TimeZone,
+            SessionId = source.Session.Id,
+            Patient = new PatientDetails(source.Session.PatientName, source.Session.PatientDateOfBirth, source.Session.PatientMrn),
+            Workflow = new WorkflowReference(workflow.Id, workflow.Version, workflow.Title.For(language), language, source.Session.WorkflowHash),
+            StartedAt = source.Session.CreatedAt,
+            EndedAt = end.At,
+            IssuedAt = source.IssuedAt,
+            IdentityCheck = Identity(events, wording),
+            ScreeningAnswers = Screening(events, workflow, language, labels),
+            Disclosures = Disclosures(events, workflow, language),
+            Comprehension = Comprehension(events, workflow, state, language, labels),
+            Questions = [.. state.Questions.Select(q => new RecordQuestion(q.Text, q.AskedAt, q.Answer, q.AnsweredBy is null ? null : Name(q.AnsweredBy), q.AnsweredAt))],
+            Discussions = [.. events.Where(e => e.Type == EventTypes.DiscussionRecorded)
+                .Select(e => (e, p: DiscussionRecordedPayload.From(Payload(e))))
+                .Select(x => new ClinicianDiscussion(x.p.Note ?? "", Name(x.p.StaffId), x.e.At))],
+            Signatures = Signatures(state, events, wording, Name),
+            CertificationStatement = signed ? workflow.Steps.OfType<SignatureStep>().FirstOrDefault()?.Statement.For(language) : null,
+            ClinicianAttestation = countersigned ? workflow.Steps.OfType<CountersignStep>().FirstOrDefault()?.Statement.For(language) : null,
+            HowToWithdraw = source.Kind == RecordKind.Consent ? workflow.Withdrawal?.For(language) : null,
+            Outcome = source.Kind switch
+            {
+                RecordKind.Consent => null,
+                RecordKind.Withdrawal => new RecordOutcome(wording.Withdrawn, state.Ending?.Reason, end.At),
+                RecordKind.DeclinedSummary => new RecordOutcome(wording.Declined, state.Ending?.Reason, end.At),
+                RecordKind.ReferredSummary => new RecordOutcome(state.Ending?.Message?.For(language) ?? wording.Referred, null, end.At),
+            },
+            Withdrawn = source.Kind == RecordKind.Withdrawal ? new WithdrawnRecord(source.Session.Id, source.WithdrawnRecordSha256!) : null,
+            Audit = new AuditTrail(
+                [.. events.Select(e => new AuditEvent(e.Seq, e.Type, e.At, Actor(e.Actor, Name), e.Ip, UserAgentText.Clean(e.UserAgent), e.Hash))],
+                end.Hash),
+        };
+    }
+
+    private static Consent.Records.IdentityCheck? Identity(List<ConsentEvent> events, RecordWording wording)
+    {
+        var verified = events.FindIndex(e => e.Type == EventTypes.IdentityVerified);
+        if (verified < 0)
+        {
+            return null;
+        }
+
+        var failures = events.Take(verified).Count(e => e.Type == EventTypes.IdentityCheckFailed);
+        return new Consent.Records.IdentityCheck(events[verified].At, wording.IdentityMethod, failures);
+    }
+
+    private static List<ScreeningAnswer> Screening(List<ConsentEvent> events, WorkflowDefinition workflow, string language, RecordLabels labels)
+    {
+        var answers = new List<ScreeningAnswer>();
+        foreach (var e in events.Where(e => e.Type == EventTypes.AnswersRecorded))
+        {
+            if (workflow.FindStep(e.StepId) is not QuestionsStep step || Payload(e)[PayloadKeys.Answers] is not JsonObject given)
+            {
+                continue;
+            }
+
+            foreach (var question in step.Questions)
+            {
+                if (given[question.Id] is { } value)
+                {
+                    answers.Add(new ScreeningAnswer(question.Text.For(language).Trim(), AnswerText(question, value, language, labels), e.At));
+                }
+            }
+        }
+
+        return answers;
+    }
+
+    private static string AnswerText(Question question, JsonNode value, string language, RecordLabels labels) => question.Kind switch
+    {
+        QuestionKind.YesNo => value.GetValueKind() == System.Text.Json.JsonValueKind.True ? labels.Yes : labels.No,
+        QuestionKind.SingleChoice => Label(question.Options, value.ToString(), language),
+        QuestionKind.ShortText => value.ToString(),
+    };
+
+    private static List<DisclosureAcknowledgment> Disclosures(List<ConsentEvent> events, WorkflowDefinition workflow, string language)
+    {
+        var disclosures = new List<DisclosureAcknowledgment>();
+        foreach (var e in events.Where(e => e.Type == EventTypes.DisclosureAcknowledged))
+        {
+            if (workflow.FindStep(e.StepId) is not DisclosureStep step)
+            {
+                continue;
+            }
+
+            var acknowledged = DisclosureAcknowledgedPayload.From(Payload(e));
+            disclosures.Add(new DisclosureAcknowledgment(
+                step.Title?.For(language).Trim() ?? step.Id,
+                // The whole template as shown (title heading included): the content hash covers exactly this text.
+                step.Content.For(language),
+                e.ContentHash ?? ContentHashes.For(step, language),
+                e.At,
+                acknowledged.Method == AcknowledgeMethod.Initials ? AcknowledgmentMethod.Initials : AcknowledgmentMethod.Checkbox,
+                acknowledged.Initials));
+        }
+
+        return disclosures;
+    }
+
+    private static ComprehensionCheck? Comprehension(List<ConsentEvent> events, WorkflowDefinition workflow, SessionState state, string language, RecordLabels labels)
+    {
+        var attempts = new List<ComprehensionAttempt>();
+        foreach (var e in events.Where(e => e.Type == EventTypes.ComprehensionAttempted))
+        {
+            if (workflow.FindStep(e.StepId) is not ComprehensionStep quiz)
+            {
+                continue;
+            }
+
+            var payload = Payload(e);
+            var given = payload[PayloadKeys.Answers] as JsonObject;
+            var number = payload["attempt"] is JsonValue n && n.TryGetValue<int>(out var attempt) ? attempt : attempts.Count + 1;
+            attempts.Add(new ComprehensionAttempt(number, e.At, [.. quiz.Questions.Select(q =>
+            {
+                string? chosen = given?[q.Id]?.ToString();
+                return new ComprehensionAnswer(q.Text.For(language).Trim(), chosen is null ? labels.NotRecorded : Label(q.Options, chosen, language), chosen == q.Answer);
+            })]));
+        }
+
+        if (attempts.Count == 0)
+        {
+            return null;
+        }
+
+        var passed = state.QuizAttempts.Values.All(list => list.Count > 0 && list[^1].Passed);
+        var resolved = !passed && state.Holds.Any(h => h.Kind == HoldKind.Comprehension && !h.IsOpen);
+        return new ComprehensionCheck(attempts, passed, resolved);
+    }
+
+    private static List<RecordSignature> Signatures(SessionState state, List<ConsentEvent> events, RecordWording wording, Func<string?, string> name)
+    {
+        var signatures = new List<RecordSignature>();
+        if (state.PatientSignature is { } patient)
+        {
+            var drawn = patient.Strokes.Any(s => s.Length > 0)
+                && events.LastOrDefault(e => e.Type == EventTypes.PatientSigned) is { } signedEvent && PatientSignedPayload.MethodOf(Payload(signedEvent)) != "typed";
+            signatures.Add(new RecordSignature(SignerRole.Patient, patient.FullName, patient.At, wording.PatientMeaning,
+                drawn ? wording.DrawnSignature : wording.TypedSignature)
+            {
+                Strokes = [.. patient.Strokes.Select(s => (IReadOnlyList<SignaturePoint>)[.. s.Select(p => new SignaturePoint(p.X, p.Y))])],
+            });
+        }
+
+        if (state.Countersignature is { } clinician)
+        {
+            signatures.Add(new RecordSignature(SignerRole.Clinician, name(clinician.StaffId), clinician.At, wording.ClinicianMeaning, wording.PasswordReentry));
+        }
+
+        return signatures;
+    }
+
+    private static string Actor(string actor, Func<string?, string> name) =>
+        actor is Sessions.Actor.Patient or Sessions.Actor.System ? actor : name(actor);
+
+    private static string Label(IEnumerable<ChoiceOption> options, string value, string language) =>
+        options.FirstOrDefault(o => o.Value == value)?.Label.For(language) ?? value;
+
+    private static JsonObject Payload(ConsentEvent e) => JsonNode.Parse(e.Payload) as JsonObject ?? [];
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics.CodeAnalysis;
+using Consent.Web.UseCases;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Consent.Web.Ui;
+
+/// <summary>
+/// What staff pages share: the one place a use case's <see cref="Outcome{T}"/> becomes what a page
+/// shows. Errors by field go into ModelState (keys as the API names them, e.g. <c>patient.name</c>),
+/// and a message for the whole form into <see cref="Problem"/>.
+/// </summary>
+public abstract class StaffPageModel : PageModel
+{
+    /// <summary>Why the last action did not happen, for the top of the page; null when it did.</summary>
+    public string? Problem { get; protected set; }
+
+    /// <summary>The first error for a field, as the use case named it.</summary>
+    public string? ErrorFor(string field) =>
+        ModelState.TryGetValue(field, out var entry) && entry.Errors.Count > 0 ? entry.Errors[0].ErrorMessage : null;
+
+    /// <summary>True with the value when the outcome is done; otherwise false, with ModelState and <see cref="Problem"/> saying why.</summary>
+    protected bool Succeeded<T>(Outcome<T> outcome, [MaybeNullWhen(false)] out T value)
+    {
+        value = default;
+        switch (outcome)
+        {
+            case Outcome<T>.Ok done:
+                value = done.Value;
+                return true;
+            case Outcome<T>.Invalid invalid:
+                foreach (var (field, messages) in invalid.Errors)
+                {
+                    foreach (var message in messages)
+                    {
+                        ModelState.AddModelError(field, message);
+                    }
+                }
+
+                Problem = invalid.Errors.Values.SelectMany(e => e).FirstOrDefault() ?? "Please check the form.";
+                return false;
+            case Outcome<T>.Refused refused:
+                Problem = refused.Refusal.Reason;
+                return false;
+            case Outcome<T>.NotFound missing:
+                Problem = missing.Detail ?? "That did not work (HTTP 404).";
+                return false;
+            default:
+                throw new InvalidOperationException("Unknown outcome.");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.SignedRecords;
+using Consent.Web.Sessions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.UseCases.Audit;
+
+/// <summary>A session's events with the result of verifying their chain: the audit page's timeline and <c>GET /api/v1/sessions/{id}/events</c>.</summary>
+/// <remarks>
+/// Each read is one snapshot for the session row, its events (and records): an event appended between
+/// two separate reads (a record being issued) would otherwise make an honest chain look broken.
+/// </remarks>
+public sealed class AuditTrail(ConsentDbContext db, EventSeals seals)
+{
+    public async Task<Outcome<SessionChain>> ChainAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        return await ReadChainAsync(id, user, ct) is { } chain ? chain : Missing.Session;
+    }
+
+    /// <summary>The chain with the session's records and the names of the staff who acted.</summary>
+    public async Task<Outcome<SessionTimeline>> TimelineAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        if (await ReadChainAsync(id, user, ct) is not { } chain)
+        {
+            return Missing.Session;
+        }
+
+        var records = await db.Records.AsNoTracking().Where(r => r.SessionId == id).OrderBy(r => r.IssuedAt)
+            .Select(r => new StoredRecord { Id = r.Id, Kind = r.Kind, Sha256 = r.Sha256, IssuedAt = r.IssuedAt }).ToListAsync(ct);
+        await snapshot.CommitAsync(ct);
+        var staffIds = chain.Events.Select(e => e.Actor).Where(a => Guid.TryParse(a, out _)).Select(Guid.Parse).Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id.ToString(), u => u.DisplayName, ct);
+        return new SessionTimeline(chain, records, names);
+    }
+
+    private async Task<SessionChain?> ReadChainAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (session is null || !StaffAccess.CanRead(user, session))
+        {
+            return null;
+        }
+
+        var events = await db.Events.AsNoTracking().Where(e => e.SessionId == id).OrderBy(e => e.Seq).ToListAsync(ct);
+        return new SessionChain(session, events, await SignedChainHeads.VerifyAsync(db, session, events, seals, ct));
+    }
+}
+
+/// <summary>A session, its events in order and whether their chain verifies.</summary>
+public sealed record SessionChain(ConsentSession Session, IReadOnlyList<ConsentEvent> Events, ChainVerification Check)
+{
+    public EventChainView View() => new(Check.Verified, Check.BrokenAtSeq, Check.Problem, Check.LastHash, [.. Events.Select(EventView.From)]);
+}
+
+/// <summary>What the auditor's session page shows: the chain, the records issued and who the staff actors are.</summary>
+public sealed record SessionTimeline(SessionChain Chain, IReadOnlyList<StoredRecord> Records, IReadOnlyDictionary<string, string> StaffNames);

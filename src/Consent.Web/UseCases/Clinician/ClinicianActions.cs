@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Consent.Web.Mail;
+using Consent.Web.Sessions;
+using Consent.Workflows;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.UseCases.Clinician;
+
+/// <summary>
+/// What the clinician who started a session does on it: answer a question, record a discussion,
+/// countersign, void, record a withdrawal, make a new link. The clinician's session page and
+/// <c>/api/v1/sessions/{id}/…</c> both call these.
+/// </summary>
+/// <remarks>
+/// Ownership is checked first, so a session that is not yours is "not found" whatever you send.
+/// </remarks>
+public sealed class ClinicianActions(
+    ConsentDbContext db, SessionWriter writer, PatientLinks links, PatientMail mail, TimeProvider clock,
+    UserManager<StaffUser> users, SignInManager<StaffUser> signIn)
+{
+    public Task<Outcome<SessionWrite>> AnswerQuestionAsync(Guid id, string questionId, string? answer, Caller caller, CancellationToken ct) =>
+        ActWithTextAsync(id, answer, "answer", 4000, caller, (text, staffId) => new AnswerQuestion(questionId, text, staffId), ct);
+
+    public Task<Outcome<SessionWrite>> RecordDiscussionAsync(Guid id, string? note, Caller caller, CancellationToken ct) =>
+        ActWithTextAsync(id, note, "note", 4000, caller, (text, staffId) => new RecordDiscussion(text, staffId), ct);
+
+    public Task<Outcome<SessionWrite>> VoidAsync(Guid id, string? reason, Caller caller, CancellationToken ct) =>
+        ActWithTextAsync(id, reason, "reason", 1000, caller, (text, staffId) => new VoidSession(text, staffId), ct);
+
+    public Task<Outcome<SessionWrite>> WithdrawAsync(Guid id, string? reason, Caller caller, CancellationToken ct) =>
+        ActWithTextAsync(id, reason, "reason", 1000, caller, (text, staffId) => new Withdraw(text, staffId), ct);
+
+    /// <summary>The countersignature: the attestation accepted and the password entered again.</summary>
+    public async Task<Outcome<SessionWrite>> CountersignAsync(Guid id, string? password, bool? statementAccepted, Caller caller, CancellationToken ct)
+    {
+        if (!await OwnsAsync(id, caller, ct))
+        {
+            return Missing.Session;
+        }
+
+        if (statementAccepted is not true)
+        {
+            return FieldErrors.One("statementAccepted", "The attestation must be accepted to countersign.");
+        }
+
+        // 21 CFR 11.200: the signature is executed with both components, the identity and the password.
+        var staff = await users.GetUserAsync(caller.User);
+        if (staff is null || string.IsNullOrEmpty(password)
+            || !(await signIn.CheckPasswordSignInAsync(staff, password, lockoutOnFailure: true)).Succeeded)
+        {
+            return FieldErrors.One("password", "The password is not correct (repeated failures lock the account).");
+        }
+
+        var staffId = staff.Id.ToString();
+        return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), _ => new Countersign(staffId, true)), ct);
+    }
+
+    /// <summary>A new patient link (after a lockout or expiry); the old one stops working. The answer carries the new link.</summary>
+    public async Task<Outcome<SessionWrite>> ReissueLinkAsync(Guid id, Caller caller, CancellationToken ct)
+    {
+        if (!await OwnsAsync(id, caller, ct))
+        {
+            return Missing.Session;
+        }
+
+        var token = LinkTokens.Create();
+        var patientUrl = links.PatientUrl(caller.RequestBaseUrl, token);
+        var staffId = caller.StaffId!.Value.ToString();
+        var write = await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId),
+            locked =>
+            {
+                locked.Session.LinkTokenHash = LinkTokens.Hash(token);
+                mail.EnqueueInvitation(db, locked.Session, patientUrl); // saved only if the reissue is accepted
+                return new ReissueLink(clock.GetUtcNow().Add(locked.Workflow.Definition.InvitationValidFor), staffId);
+            },
+            Answer: (session, _, _) => new JsonObject { ["patientUrl"] = patientUrl, ["expiresAt"] = session.ExpiresAt }), ct);
+        mail.Wake();
+        return write;
+    }
+
+    /// <summary>An action that carries one free text (answer, note, reason): checked, then applied.</summary>
+    private async Task<Outcome<SessionWrite>> ActWithTextAsync(
+        Guid id, string? text, string field, int maxLength, Caller caller, Func<string, string, SessionCommand> command, CancellationToken ct)
+    {
+        if (!await OwnsAsync(id, caller, ct))
+        {
+            return Missing.Session;
+        }
+
+        var (clean, error) = TextInput.Clean(text, field, maxLength, multiline: true);
+        if (error is not null)
+        {
+            return FieldErrors.One(field, error);
+        }
+
+        var staffId = caller.StaffId!.Value.ToString();
+        return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), _ => command(clean!, staffId)), ct);
+    }
+
+    private async Task<bool> OwnsAsync(Guid id, Caller caller, CancellationToken ct) =>
+        await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is { } session && StaffAccess.CanAct(caller.User, session);
+}

@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Consent.Web.Sessions;
+using Consent.Web.WorkflowVersions;
+using Consent.Workflows;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.UseCases.Patients;
+
+/// <summary>
+/// How a patient gets in: the session behind a link, the date-of-birth check with its attempts and
+/// lockout, and the ticket that opens the session afterwards. The patient pages and
+/// <c>/api/v1/patient/{token}/…</c> both use it, so the rules are written once.
+/// </summary>
+/// <remarks>
+/// A ticket opens one session through one link: it names the session and the link's hash, so a
+/// ticket for session A never opens session B, and a reissued link revokes tickets of the old one.
+/// </remarks>
+public sealed class PatientAccessService(
+    ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, IDataProtectionProvider protection, TimeProvider clock)
+{
+    /// <summary>The number of attempts when the workflow's identity step names none.</summary>
+    private const int DefaultMaxAttempts = 5;
+
+    /// <summary>The session behind a link token, if the token is well formed and known.</summary>
+    public async Task<ConsentSession?> FindAsync(string token, CancellationToken ct)
+    {
+        if (!LinkTokens.LooksValid(token))
+        {
+            return null;
+        }
+
+        var hash = LinkTokens.Hash(token);
+        return await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.LinkTokenHash == hash, ct);
+    }
+
+    /// <summary>The session behind a link with its workflow and state, if the link names one.</summary>
+    public async Task<PatientSession?> OpenAsync(string token, CancellationToken ct) =>
+        await FindAsync(token, ct) is { } session ? await ReadAsync(session, ct) : null;
+
+    /// <summary>A session with its workflow and its state now.</summary>
+    public async Task<PatientSession> ReadAsync(ConsentSession session, CancellationToken ct)
+    {
+        var workflow = workflows.For(session);
+        return new PatientSession(session, workflow, await writer.StateAsync(workflow, session, ct));
+    }
+
+    /// <summary>The session behind the link, when the patient's ticket opens it.</summary>
+    public async Task<ConsentSession?> AuthorizedAsync(string token, ClaimsPrincipal user, CancellationToken ct) =>
+        await FindAsync(token, ct) is { } session && Opens(user, session) ? session : null;
+
+    /// <summary>True when the patient's ticket names this very session and its current link.</summary>
+    public static bool Opens(ClaimsPrincipal user, ConsentSession session) =>
+        user.FindFirstValue(PatientAccess.SessionClaim) == session.Id.ToString("D")
+        && user.FindFirstValue(PatientAccess.LinkClaim) == session.LinkTokenHash;
+
+    /// <summary>
+    /// Checks the date of birth the patient gave: records the attempt (a failure counts towards the
+    /// lockout) and, when it matches, issues the ticket.
+    /// </summary>
+    public async Task<Outcome<DateOfBirthCheck>> VerifyAsync(Guid sessionId, DateOnly dateOfBirth, Actor actor, CancellationToken ct)
+    {
+        var write = await writer.ApplyAsync(
+            new SessionWriteRequest(sessionId, actor, locked => new VerifyIdentity(locked.Session.PatientDateOfBirth == dateOfBirth)), ct);
+        if (write is not Outcome<SessionWrite>.Ok { Value: SessionWrite.Applied applied })
+        {
+            return write.Failure<DateOfBirthCheck>();
+        }
+
+        var verified = applied.Events.Any(e => e.Type == EventTypes.IdentityVerified);
+        var maxAttempts = workflows.For(applied.Session).Definition.Steps.OfType<IdentityStep>().FirstOrDefault()?.MaxAttempts ?? DefaultMaxAttempts;
+        return new DateOfBirthCheck(
+            applied.Session,
+            applied.State,
+            verified ? PatientAccess.Issue(protection, applied.Session.Id, applied.Session.LinkTokenHash, clock.GetUtcNow()) : null,
+            Math.Max(0, maxAttempts - applied.State.Identity.Failures));
+    }
+}
+
+/// <summary>A patient's session as a page shows it: the row, its workflow and its state.</summary>
+public sealed record PatientSession(ConsentSession Session, LoadedWorkflow Workflow, SessionState State);
+
+/// <summary>What a date-of-birth check came to: a ticket when it matched; otherwise the attempts left, or a locked link.</summary>
+public sealed record DateOfBirthCheck(ConsentSession Session, SessionState State, string? Ticket, int AttemptsLeft)
+{
+    public bool Locked => State.Identity.Locked;
+}

@@ -1,0 +1,26 @@
+using Consent.Workflows;
+
+namespace Consent.Web.UseCases.Review;
+
+/// <summary>An approved version, as clinicians choose from.</summary>
+public sealed record WorkflowSummary(string Id, int Version, IReadOnlyDictionary<string, string> Title, IReadOnlyList<string> Languages, string Hash);
+
+/// <summary>A version with its approval state, for reviewers.</summary>
+public sealed record VersionSummary(string Id, int Version, string Title, IReadOnlyList<string> Languages, string Hash, string Approval, string SourcePath);
+
+/// <summary>The reviewer's comment on an approval or retirement.</summary>
+public sealed record DecisionInput(string? Comment);
+
+/// <summary>Everything a reviewer needs: texts per language, diagram, reading levels, past decisions.</summary>
+public sealed record VersionReview(
+    string Id, int Version, string Hash, string SourcePath, string Approval, IReadOnlyList<string> Languages,
+    IReadOnlyDictionary<string, string> Title, string Diagram, IReadOnlyList<StepReview> Steps, IReadOnlyList<ReviewDecision> Decisions);
+
+/// <summary>One step's texts per language, with reading levels for disclosures.</summary>
+public sealed record StepReview(string Id, string Type, string? When, IReadOnlyDictionary<string, string> Texts, IReadOnlyDictionary<string, ReadingScore>? ReadingLevel);
+
+/// <summary>A past approval or retirement.</summary>
+public sealed record ReviewDecision(string Decision, string Comment, Guid ReviewerId, DateTimeOffset DecidedAt);
+
+/// <summary>A version's approval state after a reviewer's decision.</summary>
+public sealed record VersionDecided(string Id, int Version, string Approval);

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Sessions;
+using Consent.Web.WorkflowVersions;
+using Consent.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.UseCases.Review;
+
+/// <summary>Workflow versions: the approved list for staff; review, approval and retirement for ethics reviewers (pages and API).</summary>
+public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry registry, TimeProvider clock)
+{
+    public async Task<List<WorkflowSummary>> ListApprovedAsync(CancellationToken ct)
+    {
+        var approved = await db.WorkflowVersions.AsNoTracking().Where(w => w.Approval == ApprovalState.Approved)
+            .OrderBy(w => w.WorkflowId).ThenBy(w => w.Version).ToListAsync(ct);
+        return [.. approved
+            .Select(w => registry.Find(w.WorkflowId, w.Version))
+            .OfType<LoadedWorkflow>()
+            .Select(w => new WorkflowSummary(w.Definition.Id, w.Definition.Version, w.Definition.Title.Texts, [.. w.Definition.Languages], w.Hash))];
+    }
+
+    public Task<List<VersionSummary>> ListAllAsync(CancellationToken ct) =>
+        db.WorkflowVersions.AsNoTracking().OrderBy(w => w.WorkflowId).ThenBy(w => w.Version)
+            .Select(w => new VersionSummary(w.WorkflowId, w.Version, w.TitleEn, w.Languages, w.Hash, w.Approval.ToString(), w.SourcePath))
+            .ToListAsync(ct);
+
+    public async Task<Outcome<VersionReview>> ReviewAsync(string id, int version, CancellationToken ct)
+    {
+        var entry = await db.WorkflowVersions.AsNoTracking().Include(w => w.Reviews).SingleOrDefaultAsync(w => w.WorkflowId == id && w.Version == version, ct);
+        var workflow = registry.Find(id, version);
+        if (entry is null || workflow is null)
+        {
+            return Missing.WorkflowVersion;
+        }
+
+        var definition = workflow.Definition;
+        var steps = definition.Steps.Select(step =>
+        {
+            var texts = definition.Languages.ToDictionary(lang => lang, lang => WorkflowTexts.Render(step, lang));
+            var levels = step is DisclosureStep disclosure
+                ? definition.Languages.Select(lang => (lang, score: ReadingLevel.For(lang, disclosure.Body.For(lang))))
+                    .Where(x => x.score is not null).ToDictionary(x => x.lang, x => x.score! with { Value = Math.Round(x.score!.Value, 1) })
+                : null;
+            return new StepReview(step.Id, StepTypeNames.Of(step.Type), step.When?.Text, texts, levels);
+        }).ToList();
+        return new VersionReview(
+            id, version, workflow.Hash, workflow.SourcePath, entry.Approval.ToString(), [.. definition.Languages], definition.Title.Texts,
+            WorkflowDiagram.ToMermaid(definition), steps,
+            [.. entry.Reviews.OrderBy(r => r.DecidedAt).Select(r => new ReviewDecision(r.Decision.ToString(), r.Comment, r.ReviewerId, r.DecidedAt))]);
+    }
+
+    /// <summary>Approves or retires a version, with the reviewer's comment; a retired version stays retired.</summary>
+    public async Task<Outcome<VersionDecided>> DecideAsync(string id, int version, ApprovalState decision, string? comment, ClaimsPrincipal reviewer, CancellationToken ct)
+    {
+        var (clean, error) = TextInput.Clean(comment, "comment", 2000, multiline: true);
+        if (error is not null)
+        {
+            return FieldErrors.One("comment", error);
+        }
+
+        var entry = await db.WorkflowVersions.SingleOrDefaultAsync(w => w.WorkflowId == id && w.Version == version, ct);
+        if (entry is null)
+        {
+            return Missing.WorkflowVersion;
+        }
+
+        if (entry.Approval == ApprovalState.Retired || entry.Approval == decision)
+        {
+            return new Refusal(RefusedAs.Conflict, "Not possible now",
+                entry.Approval == ApprovalState.Retired ? "A retired version stays retired; publish a new version instead." : $"This version is already {entry.Approval}.");
+        }
+
+        entry.Approval = decision;
+        db.WorkflowReviews.Add(new WorkflowReview
+        {
+            WorkflowId = id, Version = version, Decision = decision, Comment = clean!, ReviewerId = StaffAccess.UserId(reviewer)!.Value, DecidedAt = clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(ct);
+        return new VersionDecided(id, version, decision.ToString());
+    }
+}

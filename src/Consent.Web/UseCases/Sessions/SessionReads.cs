@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Consent.Web.Sessions;
+using Consent.Web.WorkflowVersions;
+using Consent.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.UseCases.Sessions;
+
+/// <summary>What staff read of sessions: the list (clinicians their own, auditors all) and one session with its state.</summary>
+public sealed class SessionReads(ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer)
+{
+    public async Task<List<SessionSummary>> ListAsync(SessionFilter filter, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var query = db.Sessions.AsNoTracking();
+        if (!user.IsInRole(StaffRoles.Auditor))
+        {
+            var me = StaffAccess.UserId(user);
+            query = query.Where(s => s.CreatedBy == me);
+        }
+
+        if (filter.From is not null)
+        {
+            query = query.Where(s => s.CreatedAt >= filter.From);
+        }
+
+        if (filter.To is not null)
+        {
+            query = query.Where(s => s.CreatedAt < filter.To);
+        }
+
+        if (!string.IsNullOrEmpty(filter.WorkflowId))
+        {
+            query = query.Where(s => s.WorkflowId == filter.WorkflowId);
+        }
+
+        if (!string.IsNullOrEmpty(filter.Status))
+        {
+            query = query.Where(s => s.Status == filter.Status);
+        }
+
+        if (!string.IsNullOrEmpty(filter.Mrn))
+        {
+            query = query.Where(s => s.PatientMrn == filter.Mrn);
+        }
+
+        return await query.OrderByDescending(s => s.CreatedAt).Take(Math.Clamp(filter.Limit ?? 100, 1, 500))
+            .Select(s => new SessionSummary(s.Id, s.Status, s.WorkflowId, s.WorkflowVersion, s.Language, s.PatientName, s.PatientMrn,
+                s.CreatedAt, s.UpdatedAt, s.CompletedAt))
+            .ToListAsync(ct);
+    }
+
+    public async Task<Outcome<SessionDetail>> DetailAsync(Guid id, ClaimsPrincipal user, CancellationToken ct) =>
+        await ReadableAsync(id, user, ct) is { } session
+            ? SessionDetail.From(session, await writer.StateAsync(workflows.For(session), session, ct))
+            : Missing.Session;
+
+    /// <summary>A session the clinician started, with its workflow, its state and its latest events (the clinician's session page).</summary>
+    public async Task<Outcome<ClinicianSession>> OwnAsync(Guid id, ClaimsPrincipal user, int recentEvents, CancellationToken ct)
+    {
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (session is null || !StaffAccess.CanAct(user, session))
+        {
+            return Missing.Session;
+        }
+
+        var workflow = workflows.For(session);
+        var state = await writer.StateAsync(workflow, session, ct);
+        var recent = await db.Events.AsNoTracking().Where(e => e.SessionId == id).OrderByDescending(e => e.Seq).Take(recentEvents).ToListAsync(ct);
+        return new ClinicianSession(session, workflow, state, recent);
+    }
+
+    private async Task<ConsentSession?> ReadableAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        return session is not null && StaffAccess.CanRead(user, session) ? session : null;
+    }
+}
+
+/// <summary>Which sessions to list; every part is optional.</summary>
+public sealed record SessionFilter(DateTimeOffset? From, DateTimeOffset? To, string? WorkflowId, string? Status, string? Mrn, int? Limit);
+
+/// <summary>A session as its clinician works on it.</summary>
+public sealed record ClinicianSession(ConsentSession Session, LoadedWorkflow Workflow, SessionState State, IReadOnlyList<ConsentEvent> RecentEvents);

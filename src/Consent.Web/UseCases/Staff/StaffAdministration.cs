@@ -1,0 +1,184 @@
+using System.Security.Claims;
+using Consent.Web.Data;
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Consent.Web.Sessions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.UseCases.Staff;
+
+/// <summary>
+/// Staff accounts and roles, for admins: create, change roles, deactivate and reactivate (never
+/// delete); resetting a password or a second factor is in <see cref="StaffResets"/>. The admin page and API call these.
+/// </summary>
+/// <remarks>
+/// A change that could take the last active admin away (a deactivation, removing the Admin role)
+/// checks and changes under <see cref="LastActiveAdmin"/>'s lock, so two admins acting at once
+/// cannot leave the clinic without one.
+/// </remarks>
+public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext db, TwoFactorEnrolment enrolment, TimeProvider clock)
+{
+    public async Task<List<StaffView>> ListAsync()
+    {
+        var all = await users.Users.OrderBy(u => u.Email).ToListAsync();
+        var views = new List<StaffView>(all.Count);
+        foreach (var user in all)
+        {
+            views.Add(await ViewAsync(user));
+        }
+
+        return views;
+    }
+
+    /// <remarks>
+    /// An email that any account ever had, deactivated ones included, is refused: accounts are never
+    /// deleted, so an email is never reused. The answer carries the account's two-factor enrolment
+    /// code, shown this once, to give the staff member apart from the password.
+    /// </remarks>
+    public async Task<Outcome<EnrolmentCodeIssued>> CreateAsync(CreateStaff input, Guid? adminId)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (email, emailError) = EmailInput.Clean(input.Email, "email", required: true);
+        if (emailError is not null)
+        {
+            errors["email"] = [emailError];
+        }
+
+        // The display name is printed on every record the staff member countersigns.
+        var (displayName, nameError) = TextInput.Clean(input.DisplayName, "displayName", 200);
+        if (nameError is not null)
+        {
+            errors["displayName"] = [nameError];
+        }
+
+        if (input.Roles is null or { Count: 0 })
+        {
+            errors["roles"] = ["At least one role is required."];
+        }
+        else if (RoleErrors(input.Roles) is { } roleError)
+        {
+            errors["roles"] = [roleError];
+        }
+
+        if (string.IsNullOrEmpty(input.Password))
+        {
+            errors["password"] = ["An initial password is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return new FieldErrors(errors);
+        }
+
+        if (await users.FindByEmailAsync(email!) is not null)
+        {
+            return new Refusal(RefusedAs.Conflict, "Account exists",
+                "A staff account with this email already exists (perhaps deactivated: reactivate it instead).");
+        }
+
+        var user = new StaffUser
+        {
+            UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow(),
+            TemporaryPasswordExpiresAt = input.PasswordIsTemporary == true ? clock.GetUtcNow() + StaffPasswords.TemporaryLifetime : null,
+        };
+        var created = await users.CreateAsync(user, input.Password!);
+        if (!created.Succeeded)
+        {
+            return new FieldErrors(new Dictionary<string, string[]> { ["password"] = [.. created.Errors.Select(e => e.Description)] });
+        }
+
+        await users.AddToRolesAsync(user, input.Roles!);
+        var code = await enrolment.IssueAsync(user, adminId);
+        return new EnrolmentCodeIssued(await ViewAsync(user), code);
+    }
+
+    /// <remarks>
+    /// The account's existing sign-ins end (its security stamp is rotated); it signs in again to use
+    /// its new roles. An empty set parks an account that can still sign in and reach only itself.
+    /// </remarks>
+    public async Task<Outcome<StaffView>> SetRolesAsync(Guid id, SetRoles input)
+    {
+        if (RoleErrors(input.Roles) is { } roleError)
+        {
+            return FieldErrors.One("roles", roleError);
+        }
+
+        return await LastActiveAdmin.SerializeAsync<Outcome<StaffView>>(db, async () =>
+        {
+            var user = await users.FindByIdAsync(id.ToString());
+            if (user is null)
+            {
+                return Missing.Nothing;
+            }
+
+            var current = await users.GetRolesAsync(user);
+            if (current.Contains(StaffRoles.Admin) && !input.Roles!.Contains(StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            {
+                return LastAdmin;
+            }
+
+            await users.RemoveFromRolesAsync(user, current.Except(input.Roles!));
+            await users.AddToRolesAsync(user, input.Roles!.Except(current));
+            return await ViewAsync(user);
+        });
+    }
+
+    /// <summary>Ends every sign-in of the account and refuses new ones; idempotent.</summary>
+    public async Task<Outcome<StaffView>> DeactivateAsync(Guid id, ClaimsPrincipal caller)
+    {
+        if (StaffAccess.UserId(caller) == id)
+        {
+            return new Refusal(RefusedAs.Conflict, "Cannot deactivate yourself",
+                "Another admin must deactivate your account, so the clinic is never left without one.");
+        }
+
+        return await LastActiveAdmin.SerializeAsync<Outcome<StaffView>>(db, async () =>
+        {
+            var user = await users.FindByIdAsync(id.ToString());
+            if (user is null)
+            {
+                return Missing.Nothing;
+            }
+
+            // The caller may have been deactivated a moment ago by the admin they are deactivating.
+            if (user.DeactivatedAt is null && await users.IsInRoleAsync(user, StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            {
+                return LastAdmin;
+            }
+
+            await users.DeactivateAsync(user);
+            return await ViewAsync(user);
+        });
+    }
+
+    /// <summary>Lets the account sign in again, with the roles it held; idempotent.</summary>
+    public async Task<Outcome<StaffView>> ReactivateAsync(Guid id)
+    {
+        var user = await users.FindByIdAsync(id.ToString());
+        if (user is null)
+        {
+            return Missing.Nothing;
+        }
+
+        await users.ReactivateAsync(user);
+        return await ViewAsync(user);
+    }
+
+    /// <summary>Null means a valid set: known roles only; empty is allowed.</summary>
+    private static string? RoleErrors(IReadOnlyList<string>? roles)
+    {
+        if (roles is null)
+        {
+            return "roles is required: the complete list of roles the account should hold (an empty list takes every role away).";
+        }
+
+        var unknown = roles.Where(r => !StaffRoles.All.Contains(r)).ToList();
+        return unknown.Count > 0 ? $"Unknown role(s): {string.Join(", ", unknown)}. Roles are {string.Join(", ", StaffRoles.All)}." : null;
+    }
+
+    private static Refusal LastAdmin => new(RefusedAs.Conflict, "Last admin",
+        "This is the only active admin account; make another admin first, so the clinic is never left without one.");
+
+    private Task<StaffView> ViewAsync(StaffUser user) => StaffView.OfAsync(users, user, clock);
+}

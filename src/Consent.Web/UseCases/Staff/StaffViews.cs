@@ -1,0 +1,61 @@
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Microsoft.AspNetCore.Identity;
+
+namespace Consent.Web.UseCases.Staff;
+
+/// <summary>
+/// A staff account as an admin sees it; a deactivated account has <c>active</c> false and when it
+/// was deactivated; <c>passwordChangeRequired</c> while it holds a temporary password from a reset.
+/// </summary>
+public record StaffView(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool TwoFactorEnabled, bool LockedOut,
+    bool Active, DateTimeOffset? DeactivatedAt, bool PasswordChangeRequired)
+{
+    /// <summary>The account as it is now (roles read from the database).</summary>
+    public static async Task<StaffView> OfAsync(UserManager<StaffUser> users, StaffUser user, TimeProvider clock)
+    {
+        var roles = await users.GetRolesAsync(user);
+        var locked = user.LockoutEnd is { } end && end > clock.GetUtcNow();
+        return new StaffView(user.Id, user.Email ?? "", user.DisplayName, [.. roles.Order(StringComparer.Ordinal)], user.TwoFactorEnabled, locked,
+            user.DeactivatedAt is null, user.DeactivatedAt, user.TemporaryPasswordExpiresAt is not null);
+    }
+}
+
+/// <summary>A staff account with the two-factor enrolment code just issued for it, shown this once.</summary>
+public sealed record EnrolmentCodeIssued : StaffView
+{
+    public EnrolmentCodeIssued(StaffView account, TwoFactorEnrolment.IssuedCode code)
+        : base(account)
+    {
+        TwoFactorEnrolmentCode = code.Code;
+        TwoFactorEnrolmentCodeExpiresAt = code.ExpiresAt;
+    }
+
+    public string TwoFactorEnrolmentCode { get; }
+
+    public DateTimeOffset TwoFactorEnrolmentCodeExpiresAt { get; }
+}
+
+/// <summary>A staff account with the temporary password just set for it, shown this once.</summary>
+public sealed record TemporaryPasswordSet : StaffView
+{
+    public TemporaryPasswordSet(StaffView account, StaffPasswords.Temporary temporary)
+        : base(account)
+    {
+        TemporaryPassword = temporary.Password;
+        TemporaryPasswordExpiresAt = temporary.ExpiresAt;
+    }
+
+    public string TemporaryPassword { get; }
+
+    public DateTimeOffset TemporaryPasswordExpiresAt { get; }
+}
+
+/// <summary>
+/// A new staff account with its initial password and roles. With <c>passwordIsTemporary</c> (what
+/// <c>/admin/users</c> sends) the staff member must replace the password at the first sign-in.
+/// </summary>
+public sealed record CreateStaff(string? Email, string? DisplayName, string? Password, IReadOnlyList<string>? Roles, bool? PasswordIsTemporary = null);
+
+/// <summary>The complete set of roles a staff account should hold; empty takes every role away.</summary>
+public sealed record SetRoles(IReadOnlyList<string>? Roles);

@@ -1,0 +1,340 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+
+namespace Consent.Workflows;
+
+/// <summary>
+/// The payload of one event type, typed. <see cref="ToJson"/> writes the members in the order and
+/// form the log has always held (the host canonicalizes that JSON for the hash chain), so a payload
+/// written through these records hashes exactly like one written before them; each type's
+/// <c>From</c> reads a stored payload leniently (a missing member reads as its default).
+/// </summary>
+public abstract record EventPayload
+{
+    /// <summary>The event type this payload belongs to (<see cref="EventTypes"/>).</summary>
+    public abstract string Type { get; }
+
+    public abstract JsonObject ToJson();
+
+    /// <summary>The event to append: this payload on a step (or none), with the hash of the text it concerns.</summary>
+    public NewEvent On(string? stepId, string? contentHash = null) => new(Type, stepId, ToJson(), contentHash);
+
+    /// <summary>A stored payload as its type's record; null for an event type this version does not know.</summary>
+    public static EventPayload? Read(string type, JsonObject payload, string? stepId) => type switch
+    {
+        EventTypes.SessionCreated => SessionCreatedPayload.From(payload),
+        EventTypes.IdentityVerified => IdentityVerifiedPayload.From(payload),
+        EventTypes.IdentityCheckFailed => IdentityCheckFailedPayload.From(payload),
+        EventTypes.LinkLocked => LinkLockedPayload.From(payload),
+        EventTypes.LinkReissued => LinkReissuedPayload.From(payload),
+        EventTypes.AnswersRecorded => AnswersRecordedPayload.From(payload),
+        EventTypes.DisclosureAcknowledged => DisclosureAcknowledgedPayload.From(payload),
+        EventTypes.ComprehensionAttempted => ComprehensionAttemptedPayload.From(payload),
+        EventTypes.HoldOpened => HoldOpenedPayload.From(payload, stepId),
+        EventTypes.DiscussionRecorded => DiscussionRecordedPayload.From(payload),
+        EventTypes.QuestionAsked => QuestionAskedPayload.From(payload),
+        EventTypes.QuestionAnswered => QuestionAnsweredPayload.From(payload),
+        EventTypes.AskCompleted => new AskCompletedPayload(),
+        EventTypes.StopReached => StopReachedPayload.From(payload),
+        EventTypes.PatientSigned => PatientSignedPayload.From(payload),
+        EventTypes.ClinicianCountersigned => ClinicianCountersignedPayload.From(payload),
+        EventTypes.RecordIssued => RecordIssuedPayload.From(payload),
+        EventTypes.Declined => DeclinedPayload.From(payload),
+        EventTypes.Expired => ExpiredPayload.From(payload),
+        EventTypes.Voided => VoidedPayload.From(payload),
+        EventTypes.Withdrawn => WithdrawnPayload.From(payload),
+        _ => null,
+    };
+}
+
+/// <summary>The member names of event payloads, each spelled once.</summary>
+public static class PayloadKeys
+{
+    public const string StaffId = "staffId";
+    public const string ExpiresAt = "expiresAt";
+    public const string Reason = "reason";
+    public const string Answers = "answers";
+    public const string Kind = "kind";
+    public const string Sha256 = "sha256";
+    public const string Method = "method";
+    public const string Failures = "failures";
+    public const string AttemptsLeft = "attemptsLeft";
+}
+
+/// <summary><see cref="EventTypes.SessionCreated"/>: the workflow version, language, link expiry and the patient's digest.</summary>
+/// <remarks>Members a stored payload lacks read as null, so the replay can fall back as it always has.</remarks>
+public sealed record SessionCreatedPayload(
+    string? WorkflowId, int WorkflowVersion, string? WorkflowHash, string? Language, string? ExpiresAt, string? PatientDigest, string? CreatedBy) : EventPayload
+{
+    public override string Type => EventTypes.SessionCreated;
+
+    public override JsonObject ToJson() => new()
+    {
+        ["workflowId"] = WorkflowId,
+        ["workflowVersion"] = WorkflowVersion,
+        ["workflowHash"] = WorkflowHash,
+        ["language"] = Language,
+        [PayloadKeys.ExpiresAt] = ExpiresAt,
+        ["patientDigest"] = PatientDigest,
+        ["createdBy"] = CreatedBy,
+    };
+
+    public static SessionCreatedPayload From(JsonObject p) => new(
+        Payload.Text(p, "workflowId"), Payload.Int(p, "workflowVersion"), Payload.Text(p, "workflowHash"), Payload.Text(p, "language"),
+        Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, "patientDigest"), Payload.Text(p, "createdBy"));
+}
+
+/// <summary><see cref="EventTypes.IdentityVerified"/>: how (<c>date-of-birth</c>).</summary>
+public sealed record IdentityVerifiedPayload(string Method) : EventPayload
+{
+    public override string Type => EventTypes.IdentityVerified;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.Method] = Method };
+
+    public static IdentityVerifiedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.Method) ?? "");
+}
+
+/// <summary><see cref="EventTypes.IdentityCheckFailed"/>: failures so far and attempts left.</summary>
+public sealed record IdentityCheckFailedPayload(int Failures, int AttemptsLeft) : EventPayload
+{
+    public override string Type => EventTypes.IdentityCheckFailed;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.Failures] = Failures, [PayloadKeys.AttemptsLeft] = AttemptsLeft };
+
+    public static IdentityCheckFailedPayload From(JsonObject p) => new(Payload.Int(p, PayloadKeys.Failures), Payload.Int(p, PayloadKeys.AttemptsLeft));
+}
+
+/// <summary><see cref="EventTypes.LinkLocked"/>: after how many failures.</summary>
+public sealed record LinkLockedPayload(int Failures) : EventPayload
+{
+    public override string Type => EventTypes.LinkLocked;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.Failures] = Failures };
+
+    public static LinkLockedPayload From(JsonObject p) => new(Payload.Int(p, PayloadKeys.Failures));
+}
+
+/// <summary><see cref="EventTypes.LinkReissued"/>: the new link's expiry and who made it.</summary>
+public sealed record LinkReissuedPayload(string? ExpiresAt, string? StaffId) : EventPayload
+{
+    public override string Type => EventTypes.LinkReissued;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.ExpiresAt] = ExpiresAt, [PayloadKeys.StaffId] = StaffId };
+
+    public static LinkReissuedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, PayloadKeys.StaffId));
+}
+
+/// <summary><see cref="EventTypes.AnswersRecorded"/>: the answers by question id (yes/no, a choice or short text, as given).</summary>
+public sealed record AnswersRecordedPayload(JsonObject Answers) : EventPayload
+{
+    public override string Type => EventTypes.AnswersRecorded;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.Answers] = Answers.DeepClone() };
+
+    public static AnswersRecordedPayload From(JsonObject p) => new(p[PayloadKeys.Answers] as JsonObject ?? []);
+}
+
+/// <summary><see cref="EventTypes.DisclosureAcknowledged"/>: by ticking (<c>checkbox</c>) or with initials.</summary>
+public sealed record DisclosureAcknowledgedPayload(AcknowledgeMethod Method, string? Initials) : EventPayload
+{
+    public override string Type => EventTypes.DisclosureAcknowledged;
+
+    public override JsonObject ToJson()
+    {
+        var json = new JsonObject { [PayloadKeys.Method] = Method == AcknowledgeMethod.Initials ? "initials" : "checkbox" };
+        if (Method == AcknowledgeMethod.Initials)
+        {
+            json["initials"] = Initials;
+        }
+
+        return json;
+    }
+
+    public static DisclosureAcknowledgedPayload From(JsonObject p) => new(
+        Payload.Text(p, PayloadKeys.Method) == "initials" ? AcknowledgeMethod.Initials : AcknowledgeMethod.Checkbox, Payload.Text(p, "initials"));
+}
+
+/// <summary><see cref="EventTypes.ComprehensionAttempted"/>: one try at the quiz and what to read again.</summary>
+public sealed record ComprehensionAttemptedPayload(
+    int Attempt, IReadOnlyList<KeyValuePair<string, string>> Answers, int Correct, int Total, bool Passed, int AttemptsLeft,
+    IReadOnlyList<string> Review) : EventPayload
+{
+    public override string Type => EventTypes.ComprehensionAttempted;
+
+    public override JsonObject ToJson() => new()
+    {
+        ["attempt"] = Attempt,
+        [PayloadKeys.Answers] = new JsonObject(Answers.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)JsonValue.Create(a.Value)))),
+        ["correct"] = Correct,
+        ["total"] = Total,
+        ["passed"] = Passed,
+        [PayloadKeys.AttemptsLeft] = AttemptsLeft,
+        ["review"] = new JsonArray([.. Review.Select(r => (JsonNode)JsonValue.Create(r))]),
+    };
+
+    /// <remarks>Only answers that are text count; anything else in a stored payload is left out.</remarks>
+    public static ComprehensionAttemptedPayload From(JsonObject p) => new(
+        Payload.Int(p, "attempt"),
+        [.. (p[PayloadKeys.Answers] as JsonObject ?? [])
+            .Where(a => a.Value is JsonValue v && v.TryGetValue<string>(out _))
+            .Select(a => KeyValuePair.Create(a.Key, a.Value!.GetValue<string>()))],
+        Payload.Int(p, "correct"), Payload.Int(p, "total"), Payload.Bool(p, "passed"), Payload.Int(p, PayloadKeys.AttemptsLeft),
+        [.. Payload.Texts(p, "review")]);
+}
+
+/// <summary><see cref="EventTypes.HoldOpened"/>: a discussion the clinician must record before the patient can sign.</summary>
+public sealed record HoldOpenedPayload(string HoldId, HoldKind Kind) : EventPayload
+{
+    public override string Type => EventTypes.HoldOpened;
+
+    public override JsonObject ToJson() => new() { ["holdId"] = HoldId, [PayloadKeys.Kind] = Kind == HoldKind.Comprehension ? "comprehension" : "discussion" };
+
+    /// <remarks>A hold of any kind but <c>comprehension</c> is a discussion, as it always was read.</remarks>
+    public static HoldOpenedPayload From(JsonObject p, string? stepId) => new(
+        Payload.Text(p, "holdId") ?? stepId ?? "", Payload.Text(p, PayloadKeys.Kind) == "comprehension" ? HoldKind.Comprehension : HoldKind.Discussion);
+}
+
+/// <summary><see cref="EventTypes.DiscussionRecorded"/>: the clinician's note and the holds it resolves.</summary>
+public sealed record DiscussionRecordedPayload(string? Note, string? StaffId, IReadOnlyList<string> ResolvedHolds) : EventPayload
+{
+    public override string Type => EventTypes.DiscussionRecorded;
+
+    public override JsonObject ToJson() => new()
+    {
+        ["note"] = Note,
+        [PayloadKeys.StaffId] = StaffId,
+        ["resolvedHolds"] = new JsonArray([.. ResolvedHolds.Select(id => (JsonNode)JsonValue.Create(id))]),
+    };
+
+    public static DiscussionRecordedPayload From(JsonObject p) =>
+        new(Payload.Text(p, "note"), Payload.Text(p, PayloadKeys.StaffId), [.. Payload.Texts(p, "resolvedHolds")]);
+}
+
+/// <summary><see cref="EventTypes.QuestionAsked"/>: the patient's question.</summary>
+public sealed record QuestionAskedPayload(string? QuestionId, string Text) : EventPayload
+{
+    public override string Type => EventTypes.QuestionAsked;
+
+    public override JsonObject ToJson() => new() { ["questionId"] = QuestionId, ["text"] = Text };
+
+    public static QuestionAskedPayload From(JsonObject p) => new(Payload.Text(p, "questionId"), Payload.Text(p, "text") ?? "");
+}
+
+/// <summary><see cref="EventTypes.QuestionAnswered"/>: the clinician's answer.</summary>
+public sealed record QuestionAnsweredPayload(string? QuestionId, string? Answer, string? StaffId) : EventPayload
+{
+    public override string Type => EventTypes.QuestionAnswered;
+
+    public override JsonObject ToJson() => new() { ["questionId"] = QuestionId, ["answer"] = Answer, [PayloadKeys.StaffId] = StaffId };
+
+    public static QuestionAnsweredPayload From(JsonObject p) =>
+        new(Payload.Text(p, "questionId"), Payload.Text(p, "answer"), Payload.Text(p, PayloadKeys.StaffId));
+}
+
+/// <summary><see cref="EventTypes.AskCompleted"/>: the patient has no more questions (no members).</summary>
+public sealed record AskCompletedPayload : EventPayload
+{
+    public override string Type => EventTypes.AskCompleted;
+
+    public override JsonObject ToJson() => [];
+}
+
+/// <summary><see cref="EventTypes.StopReached"/>: a screening answer ended the session with this outcome.</summary>
+public sealed record StopReachedPayload(string? Outcome) : EventPayload
+{
+    public override string Type => EventTypes.StopReached;
+
+    public override JsonObject ToJson() => new() { ["outcome"] = Outcome };
+
+    public static StopReachedPayload From(JsonObject p) => new(Payload.Text(p, "outcome"));
+}
+
+/// <summary><see cref="EventTypes.PatientSigned"/>: the typed name and the drawn strokes, if any.</summary>
+public sealed record PatientSignedPayload(string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes) : EventPayload
+{
+    public override string Type => EventTypes.PatientSigned;
+
+    /// <summary><c>drawn</c> when strokes were drawn, else <c>typed</c>.</summary>
+    public string Method => Strokes.Length > 0 ? "drawn" : "typed";
+
+    public override JsonObject ToJson() => new()
+    {
+        ["fullName"] = FullName,
+        [PayloadKeys.Method] = Method,
+        ["certified"] = true,
+        ["strokes"] = new JsonArray([.. Strokes.Select(s => (JsonNode)new JsonArray([.. s.Select(p => (JsonNode)new JsonArray(p.X, p.Y))]))]),
+    };
+
+    public static PatientSignedPayload From(JsonObject p) => new(Payload.Text(p, "fullName") ?? "", ReadStrokes(p["strokes"]));
+
+    /// <summary>How the payload says it was signed (a stored <c>method</c> wins over the strokes).</summary>
+    public static string? MethodOf(JsonObject p) => Payload.Text(p, PayloadKeys.Method);
+
+    private static ImmutableArray<ImmutableArray<(double X, double Y)>> ReadStrokes(JsonNode? node) =>
+        node is JsonArray strokes
+            ? [.. strokes.OfType<JsonArray>().Select(stroke => stroke.OfType<JsonArray>()
+                .Where(point => point.Count == 2)
+                .Select(point => (point[0]!.GetValue<double>(), point[1]!.GetValue<double>()))
+                .ToImmutableArray())]
+            : [];
+}
+
+/// <summary><see cref="EventTypes.ClinicianCountersigned"/>: who countersigned, having accepted the attestation.</summary>
+public sealed record ClinicianCountersignedPayload(string? StaffId) : EventPayload
+{
+    public override string Type => EventTypes.ClinicianCountersigned;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.StaffId] = StaffId, ["statementAccepted"] = true };
+
+    public static ClinicianCountersignedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.StaffId));
+}
+
+/// <summary><see cref="EventTypes.RecordIssued"/>: the signed record's SHA-256 and kind.</summary>
+public sealed record RecordIssuedPayload(string Sha256, string Kind) : EventPayload
+{
+    public override string Type => EventTypes.RecordIssued;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.Sha256] = Sha256, [PayloadKeys.Kind] = Kind };
+
+    public static RecordIssuedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.Sha256) ?? "", Payload.Text(p, PayloadKeys.Kind) ?? "");
+}
+
+/// <summary><see cref="EventTypes.Declined"/>: the patient's reason, when given (no member otherwise).</summary>
+public sealed record DeclinedPayload(string? Reason) : EventPayload
+{
+    public override string Type => EventTypes.Declined;
+
+    public override JsonObject ToJson() => Reason is null ? new JsonObject() : new JsonObject { [PayloadKeys.Reason] = Reason };
+
+    public static DeclinedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.Reason));
+}
+
+/// <summary><see cref="EventTypes.Expired"/>: when the link ran out.</summary>
+public sealed record ExpiredPayload(string ExpiresAt) : EventPayload
+{
+    public override string Type => EventTypes.Expired;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.ExpiresAt] = ExpiresAt };
+
+    public static ExpiredPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.ExpiresAt) ?? "");
+}
+
+/// <summary><see cref="EventTypes.Voided"/>: why, and who voided the session.</summary>
+public sealed record VoidedPayload(string? Reason, string? StaffId) : EventPayload
+{
+    public override string Type => EventTypes.Voided;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.Reason] = Reason, [PayloadKeys.StaffId] = StaffId };
+
+    public static VoidedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.Reason), Payload.Text(p, PayloadKeys.StaffId));
+}
+
+/// <summary><see cref="EventTypes.Withdrawn"/>: why, and who recorded it (a staff id or <c>patient</c>).</summary>
+public sealed record WithdrawnPayload(string? Reason, string? RecordedBy) : EventPayload
+{
+    public override string Type => EventTypes.Withdrawn;
+
+    public override JsonObject ToJson() => new() { [PayloadKeys.Reason] = Reason, ["recordedBy"] = RecordedBy };
+
+    public static WithdrawnPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.Reason), Payload.Text(p, "recordedBy"));
+}

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Writes event-chains.jsonl: every event of a set of sessions, exactly as the service stored them.
+
+Usage (from the repository root, the service running with the demo accounts):
+  CONSENT_DEMO_PASSWORD=... python3 tests/Consent.Web.Tests/Fixtures/make-event-chains.py BASE_URL PSQL_CONNINFO
+
+For the expiry, run the service with CONSENT_REPOSITORY_ROOT pointing at a copy of workflows/ and
+templates/ in which ketamine-chronic-pain's invitationValidFor is PT10S (the service's own expiry job
+then ends one session with Expired; nothing else is faked).
+
+Walks sessions through the public API so that every event type the service writes appears (a wrong
+date of birth, a lockout and a new link, questions and answers, a failed quiz, a discussion,
+a screening stop, a decline, a void, a link left to expire, a completed consent and its withdrawal),
+then reads the rows back with psql. EventChainFixtureTests checks that each chain still verifies byte for byte, so
+changing how payloads are written can never change what an old chain hashes to.
+"""
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+
+BASE, CONNINFO = sys.argv[1], sys.argv[2]
+PASSWORD = os.environ["CONSENT_DEMO_PASSWORD"]
+DOB = "1975-06-30"
+
+
+def call(method, path, body=None, token=None, ok=True):
+    headers = {"Accept": "application/json", "Idempotency-Key": str(uuid.uuid4())}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    if ok and status >= 300:
+        sys.exit(f"FAIL {method} {path}: {status} {raw[:300]!r}")
+    return status, (json.loads(raw) if raw else None)
+
+
+def login(email):
+    return call("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD})[1]["accessToken"]
+
+
+def start(clinician, workflow="ketamine-iv-depression", language="en", email=None):
+    patient = {"name": "Jane Doe", "dateOfBirth": DOB, "mrn": "FX-" + uuid.uuid4().hex[:6]}
+    if email:
+        patient["email"] = email
+    session = call("POST", "/api/v1/sessions", {"workflowId": workflow, "language": language, "patient": patient}, clinician)[1]
+    return session["id"], session["patientUrl"].rstrip("/").split("/")[-1]
+
+
+def verify(link):
+    return call("POST", f"/api/v1/patient/{link}/verify", {"dateOfBirth": DOB})[1]["accessToken"]
+
+
+def answer(step, yes=(), wrong_quiz=False):
+    kind = step["type"]
+    if kind == "questions":
+        return {"answers": {q["id"]: (q["id"] in yes if q.get("kind") == "yes-no" else (q.get("options") or [{"value": "none"}])[0]["value"])
+                            for q in step.get("questions") or []}}
+    if kind == "disclosure":
+        body = {"acknowledged": True, "contentHash": step.get("contentHash")}
+        if step.get("acknowledge") == "initials":
+            body["initials"] = "JD"
+        return body
+    if kind == "comprehension":
+        return {"answers": {q["id"]: (q["options"][-1]["value"] if wrong_quiz else None) for q in step.get("questions") or []}}
+    if kind == "ask":
+        return {"done": True}
+    if kind == "signature":
+        return {"fullName": "Jane Doe", "certify": True, "strokes": [[[5, 5], [60, 30], [120, 10]]]}
+    sys.exit(f"unknown step type {kind}")
+
+
+def walk(link, access, clinician, session_id, quiz, yes=(), fail_quiz_once=False):
+    failed = False
+    for _ in range(200):
+        current = call("GET", f"/api/v1/patient/{link}/current", token=access)[1]
+        step = current.get("step")
+        if not step:
+            return current
+        if step.get("waitingFor"):
+            call("POST", f"/api/v1/sessions/{session_id}/discussions", {"note": "We talked it through."}, clinician)
+            continue
+        body = answer(step, yes)
+        if step["type"] == "comprehension":
+            if fail_quiz_once and not failed:
+                body = answer(step, wrong_quiz=True)
+                failed = True
+            else:
+                body = {"answers": {q["id"]: quiz[q["id"]] for q in step["questions"]}}
+        call("POST", f"/api/v1/patient/{link}/steps/{step['id']}", body, access)
+    sys.exit("too many steps")
+
+
+def quiz_answers(workflow):
+    import glob
+    import yaml
+    found = {}
+    for path in glob.glob(f"workflows/{workflow}/*.y*ml"):
+        def visit(node):
+            if isinstance(node, dict):
+                if "id" in node and "answer" in node:
+                    found[str(node["id"])] = node["answer"]
+                for value in node.values():
+                    visit(value)
+            elif isinstance(node, list):
+                for value in node:
+                    visit(value)
+        visit(yaml.safe_load(open(path, encoding="utf-8")))
+    return found
+
+
+def main():
+    clinician = login("clinician@example.org")
+    quiz = quiz_answers("ketamine-iv-depression")
+    sessions = []
+
+    # A wrong date of birth, questions and answers, a failed quiz and its discussion, a completed
+    # consent in Spanish with an email address, then its withdrawal.
+    sid, link = start(clinician, language="es", email="jane@example.org")
+    call("POST", f"/api/v1/patient/{link}/verify", {"dateOfBirth": "1975-06-29"}, ok=False)
+    access = verify(link)
+    status, asked = call("POST", f"/api/v1/patient/{link}/questions", {"question": "¿Puedo conducir después?"}, access)
+    call("POST", f"/api/v1/sessions/{sid}/questions/{asked['questionId']}/answer", {"answer": "No, the same day you may not drive."}, clinician)
+    walk(link, access, clinician, sid, quiz, fail_quiz_once=True)
+    call("POST", f"/api/v1/sessions/{sid}/countersign", {"password": PASSWORD, "statementAccepted": True}, clinician)
+    call("POST", f"/api/v1/sessions/{sid}/withdraw", {"reason": "Changed my mind after the first dose."}, clinician)
+    sessions.append(sid)
+
+    # A screening stop (referral).
+    sid, link = start(clinician)
+    walk(link, verify(link), clinician, sid, quiz, yes={"psychosis"})
+    sessions.append(sid)
+
+    # A screening answer that needs a discussion before signing (a hold), then a completed consent.
+    sid, link = start(clinician, workflow="esketamine-nasal-trd")
+    walk(link, verify(link), clinician, sid, quiz_answers("esketamine-nasal-trd"), yes={"sedating_medicines"})
+    call("POST", f"/api/v1/sessions/{sid}/countersign", {"password": PASSWORD, "statementAccepted": True}, clinician)
+    sessions.append(sid)
+
+    # A decline with a reason.
+    sid, link = start(clinician, workflow="esketamine-nasal-trd")
+    access = verify(link)
+    call("POST", f"/api/v1/patient/{link}/decline", {"reason": "Not now, thank you."}, access)
+    sessions.append(sid)
+
+    # A lockout, a new link, then a void.
+    sid, link = start(clinician, workflow="ketamine-chronic-pain")
+    for _ in range(5):
+        call("POST", f"/api/v1/patient/{link}/verify", {"dateOfBirth": "1980-01-01"}, ok=False)
+    call("POST", f"/api/v1/sessions/{sid}/reissue-link", None, clinician)
+    call("POST", f"/api/v1/sessions/{sid}/void", {"reason": "Entered for the wrong patient."}, clinician)
+    sessions.append(sid)
+
+    # A link nobody opens: the service's expiry job ends the session (a short invitationValidFor, see above).
+    expiring, _ = start(clinician, workflow="ketamine-chronic-pain")
+    sessions.append(expiring)
+
+    # Records are issued by the background worker: wait until each ended session has its RecordIssued.
+    import time
+    for _ in range(120):
+        if any(r["type"] == "Expired" for r in psql([expiring])):
+            break
+        time.sleep(1)
+    else:
+        sys.exit("FAIL the session did not expire: is ketamine-chronic-pain's invitationValidFor short (see the usage)?")
+    for _ in range(60):
+        rows = psql(sessions)
+        issued = {r["session_id"] for r in rows if r["type"] == "RecordIssued"}
+        if sum(1 for r in rows if r["type"] == "RecordIssued") >= 5:
+            break
+        time.sleep(1)
+    rows = psql(sessions)
+    # Appended: the file keeps the chains of every earlier version it was run against.
+    with open("tests/Consent.Web.Tests/Fixtures/event-chains.jsonl", "a", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"{len(rows)} events of {len(sessions)} sessions: " + ", ".join(sorted({r['type'] for r in rows})))
+
+
+def psql(sessions):
+    ids = ",".join(f"'{s}'" for s in sessions)
+    query = ("SELECT json_build_object('session_id', session_id, 'seq', seq, 'type', type, 'step_id', step_id, "
+             "'payload', payload::text, 'content_hash', content_hash, 'actor', actor, 'ip', ip, 'user_agent', user_agent, "
+             "'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), 'prev_hash', prev_hash, 'hash', hash) "
+             f"FROM consent_events WHERE session_id IN ({ids}) ORDER BY session_id, seq")
+    out = subprocess.run(["psql", CONNINFO, "-tAc", query], check=True, capture_output=True, text=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+main()
