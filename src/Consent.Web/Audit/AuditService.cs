@@ -36,7 +36,6 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
             var page = await db.Sessions.AsNoTracking()
                 .Where(s => after == null || s.Id.CompareTo(after.Value) > 0)
                 .OrderBy(s => s.Id).Take(Batch)
-                .Select(s => new { s.Id, s.LastSeq, s.LastHash })
                 .ToListAsync(ct);
             if (page.Count == 0)
             {
@@ -51,6 +50,7 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
             {
                 var chain = chains.GetValueOrDefault(session.Id) ?? [];
                 var check = EventChain.Verify(chain, session.LastSeq, session.LastHash, seals);
+                check = check.Verified && PatientBinding.Check(session, chain) is { } unbound ? unbound : check;
                 if (!check.Verified)
                 {
                     findings.Add(new AuditFinding(session.Id, check.Problem ?? "the event chain does not verify", check.BrokenAtSeq));

@@ -153,7 +153,7 @@ public sealed class SessionWriter(
         session.UpdatedAt = now;
         session.ExpiresAt = now.Add(workflow.Definition.InvitationValidFor);
         var decision = ConsentInterpreter.Decide(workflow, SessionState.Empty,
-            new CreateSession(session.Language, session.ExpiresAt, patientDigest, actor.Id), now);
+            new CreateSession(session.Language, session.ExpiresAt, patientDigest, actor.Id, session.LinkTokenHash), now);
         if (decision is not Decision.Accepted accepted)
         {
             throw new InvalidOperationException("The interpreter refused to create a session: " + ((Decision.Refused)decision).Reason);

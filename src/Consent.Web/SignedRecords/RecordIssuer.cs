@@ -117,10 +117,12 @@ public sealed class RecordIssuer(
         ConsentSession session, RecordKind kind, DateTimeOffset issuedAt, string? withdrawn, bool forSigning, CancellationToken ct)
     {
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        if (forSigning && events.Count > 0 && EventChain.Verify(events, events.Count, events[^1].Hash, seals) is { Verified: false } chain)
+        if (forSigning && events.Count > 0
+            && (EventChain.Verify(events, events.Count, events[^1].Hash, seals) is { Verified: false } broken ? broken : PatientBinding.Check(session, events)) is { } chain)
         {
             // Never sign what the service did not write: an event appended or rewritten in the database
-            // (a forged countersignature) would otherwise become a valid signed record.
+            // (a forged countersignature), or a patient renamed in the session row, would otherwise
+            // become a valid signed record.
             logger.LogCritical("AUDIT ALERT: refused to sign the {Kind} record of session {SessionId}: {Problem} (at event {Seq}).",
                 kind, session.Id, chain.Problem, chain.BrokenAtSeq);
             throw new InvalidOperationException(

@@ -29,6 +29,11 @@ public static class SignedChainHeads
             return chain;
         }
 
+        if (PatientBinding.Check(session, events) is { } unbound)
+        {
+            return unbound;
+        }
+
         var records = await db.Records.AsNoTracking().Where(r => r.SessionId == session.Id).OrderBy(r => r.IssuedAt)
             .Select(r => new { r.Kind, r.Pdf }).ToListAsync(ct);
         foreach (var record in records)

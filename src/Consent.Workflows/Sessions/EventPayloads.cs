@@ -59,16 +59,33 @@ public static class PayloadKeys
     public const string Method = "method";
     public const string Failures = "failures";
     public const string AttemptsLeft = "attemptsLeft";
+    public const string LinkTokenHash = "linkTokenHash";
+
+    /// <summary>Adds the link's hash when there is one, so payloads without it stay as they were.</summary>
+    internal static JsonObject WithLinkTokenHash(this JsonObject payload, string? linkTokenHash)
+    {
+        if (linkTokenHash is not null)
+        {
+            payload[LinkTokenHash] = linkTokenHash;
+        }
+
+        return payload;
+    }
 }
 
-/// <summary><see cref="EventTypes.SessionCreated"/>: the workflow version, language, link expiry and the patient's digest.</summary>
-/// <remarks>Members a stored payload lacks read as null, so the replay can fall back as it always has.</remarks>
+/// <summary><see cref="EventTypes.SessionCreated"/>: the workflow version, language, link expiry, the patient's digest and the link's hash.</summary>
+/// <remarks>
+/// Members a stored payload lacks read as null, so the replay can fall back as it always has.
+/// <paramref name="LinkTokenHash"/> (SHA-256 of the patient link's secret, as the session row keeps
+/// it) is written only when given: sessions started before it was recorded hash as they always did.
+/// </remarks>
 public sealed record SessionCreatedPayload(
-    string? WorkflowId, int WorkflowVersion, string? WorkflowHash, string? Language, string? ExpiresAt, string? PatientDigest, string? CreatedBy) : EventPayload
+    string? WorkflowId, int WorkflowVersion, string? WorkflowHash, string? Language, string? ExpiresAt, string? PatientDigest, string? CreatedBy,
+    string? LinkTokenHash = null) : EventPayload
 {
     public override string Type => EventTypes.SessionCreated;
 
-    public override JsonObject ToJson() => new()
+    public override JsonObject ToJson() => new JsonObject
     {
         ["workflowId"] = WorkflowId,
         ["workflowVersion"] = WorkflowVersion,
@@ -77,11 +94,11 @@ public sealed record SessionCreatedPayload(
         [PayloadKeys.ExpiresAt] = ExpiresAt,
         ["patientDigest"] = PatientDigest,
         ["createdBy"] = CreatedBy,
-    };
+    }.WithLinkTokenHash(LinkTokenHash);
 
     public static SessionCreatedPayload From(JsonObject p) => new(
         Payload.Text(p, "workflowId"), Payload.Int(p, "workflowVersion"), Payload.Text(p, "workflowHash"), Payload.Text(p, "language"),
-        Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, "patientDigest"), Payload.Text(p, "createdBy"));
+        Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, "patientDigest"), Payload.Text(p, "createdBy"), Payload.Text(p, PayloadKeys.LinkTokenHash));
 }
 
 /// <summary><see cref="EventTypes.IdentityVerified"/>: how (<c>date-of-birth</c>).</summary>
@@ -114,14 +131,16 @@ public sealed record LinkLockedPayload(int Failures) : EventPayload
     public static LinkLockedPayload From(JsonObject p) => new(Payload.Int(p, PayloadKeys.Failures));
 }
 
-/// <summary><see cref="EventTypes.LinkReissued"/>: the new link's expiry and who made it.</summary>
-public sealed record LinkReissuedPayload(string? ExpiresAt, string? StaffId) : EventPayload
+/// <summary><see cref="EventTypes.LinkReissued"/>: the new link's expiry, who made it and (when given) the new link's hash.</summary>
+public sealed record LinkReissuedPayload(string? ExpiresAt, string? StaffId, string? LinkTokenHash = null) : EventPayload
 {
     public override string Type => EventTypes.LinkReissued;
 
-    public override JsonObject ToJson() => new() { [PayloadKeys.ExpiresAt] = ExpiresAt, [PayloadKeys.StaffId] = StaffId };
+    public override JsonObject ToJson() =>
+        new JsonObject { [PayloadKeys.ExpiresAt] = ExpiresAt, [PayloadKeys.StaffId] = StaffId }.WithLinkTokenHash(LinkTokenHash);
 
-    public static LinkReissuedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, PayloadKeys.StaffId));
+    public static LinkReissuedPayload From(JsonObject p) =>
+        new(Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, PayloadKeys.StaffId), Payload.Text(p, PayloadKeys.LinkTokenHash));
 }
 
 /// <summary><see cref="EventTypes.AnswersRecorded"/>: the answers by question id (yes/no, a choice or short text, as given).</summary>

@@ -5,8 +5,12 @@ namespace Consent.Workflows;
 /// <summary>Something a patient, clinician or the system asks to do in a session.</summary>
 public abstract record SessionCommand;
 
-/// <summary>A clinician starts a session. <paramref name="PatientDigest"/> identifies the patient without personal data.</summary>
-public sealed record CreateSession(string Language, DateTimeOffset ExpiresAt, string PatientDigest, string CreatedBy) : SessionCommand;
+/// <summary>
+/// A clinician starts a session. <paramref name="PatientDigest"/> identifies the patient without
+/// personal data; <paramref name="LinkTokenHash"/> is the hash of the patient link's secret, sealed
+/// into the chain so that a link changed in the database alone is refused.
+/// </summary>
+public sealed record CreateSession(string Language, DateTimeOffset ExpiresAt, string PatientDigest, string CreatedBy, string? LinkTokenHash = null) : SessionCommand;
 
 /// <summary>The patient entered a date of birth; the host compared it and says whether it matched.</summary>
 public sealed record VerifyIdentity(bool Matches) : SessionCommand;
@@ -56,7 +60,7 @@ public sealed record Withdraw(string Reason, string RecordedBy) : SessionCommand
 public sealed record Expire : SessionCommand;
 
 /// <summary>A clinician gives the patient link a new expiry and unlocks it.</summary>
-public sealed record ReissueLink(DateTimeOffset NewExpiresAt, string StaffId) : SessionCommand;
+public sealed record ReissueLink(DateTimeOffset NewExpiresAt, string StaffId, string? LinkTokenHash = null) : SessionCommand;
 
 /// <summary>The system issued a record (PDF) with this SHA-256.</summary>
 public sealed record IssueRecord(string Sha256, string Kind) : SessionCommand;

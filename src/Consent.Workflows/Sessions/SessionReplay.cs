@@ -23,6 +23,7 @@ internal static class SessionReplay
             EventTypes.LinkReissued => state with
             {
                 ExpiresAt = Payload.Time(LinkReissuedPayload.From(p).ExpiresAt) ?? state.ExpiresAt,
+                LinkTokenHash = LinkReissuedPayload.From(p).LinkTokenHash ?? state.LinkTokenHash,
                 Identity = state.Identity with { Failures = 0, Locked = false },
             },
             EventTypes.AnswersRecorded => Complete(state, e.StepId) with { Answers = WithAnswers(state.Answers, AnswersRecordedPayload.From(p).Answers) },
@@ -91,6 +92,7 @@ internal static class SessionReplay
         Language = created.Language ?? "",
         ExpiresAt = Payload.Time(created.ExpiresAt) ?? e.At,
         PatientDigest = created.PatientDigest ?? "",
+        LinkTokenHash = created.LinkTokenHash,
         CreatedBy = created.CreatedBy ?? e.Actor,
         CreatedAt = e.At,
     };

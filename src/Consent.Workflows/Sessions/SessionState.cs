@@ -21,6 +21,12 @@ public sealed record SessionState
 
     public string PatientDigest { get; init; } = "";
 
+    /// <summary>
+    /// The hash of the patient link's secret as the chain last recorded it (<see cref="EventTypes.SessionCreated"/>,
+    /// then each <see cref="EventTypes.LinkReissued"/>); null for a session started before links were recorded.
+    /// </summary>
+    public string? LinkTokenHash { get; init; }
+
     public string CreatedBy { get; init; } = "";
 
     public DateTimeOffset CreatedAt { get; init; }

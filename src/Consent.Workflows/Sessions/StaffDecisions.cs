@@ -137,7 +137,7 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the staff member is unknown");
         }
-        return Decision.Accept(new LinkReissuedPayload(Payload.Iso(c.NewExpiresAt), staff).On(null));
+        return Decision.Accept(new LinkReissuedPayload(Payload.Iso(c.NewExpiresAt), staff, c.LinkTokenHash).On(null));
     }
 
     public Decision IssueRecord(IssueRecord c)

@@ -75,7 +75,7 @@ public sealed class ClinicianActions(
             {
                 locked.Session.LinkTokenHash = LinkTokens.Hash(token);
                 mail.EnqueueInvitation(db, locked.Session, patientUrl); // saved only if the reissue is accepted
-                return new ReissueLink(clock.GetUtcNow().Add(locked.Workflow.Definition.InvitationValidFor), staffId);
+                return new ReissueLink(clock.GetUtcNow().Add(locked.Workflow.Definition.InvitationValidFor), staffId, locked.Session.LinkTokenHash);
             },
             Answer: (session, _, _) => new JsonObject { ["patientUrl"] = patientUrl, ["expiresAt"] = session.ExpiresAt }), ct);
         mail.Wake();

@@ -20,7 +20,8 @@ namespace Consent.Web.UseCases.Patients;
 /// ticket for session A never opens session B, and a reissued link revokes tickets of the old one.
 /// </remarks>
 public sealed class PatientAccessService(
-    ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, IDataProtectionProvider protection, TimeProvider clock)
+    ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, IDataProtectionProvider protection, TimeProvider clock,
+    ILogger<PatientAccessService> logger)
 {
     /// <summary>The number of attempts when the workflow's identity step names none.</summary>
     private const int DefaultMaxAttempts = 5;
@@ -63,8 +64,19 @@ public sealed class PatientAccessService(
     /// </summary>
     public async Task<Outcome<DateOfBirthCheck>> VerifyAsync(Guid sessionId, DateOnly dateOfBirth, Actor actor, CancellationToken ct)
     {
-        var write = await writer.ApplyAsync(
-            new SessionWriteRequest(sessionId, actor, locked => new VerifyIdentity(locked.Session.PatientDateOfBirth == dateOfBirth)), ct);
+        var write = await writer.ApplyAsync(new SessionWriteRequest(sessionId, actor, locked =>
+        {
+            // The row's link and date of birth are what the patient is checked against; a row changed
+            // outside the service (a link of someone's choosing) opens nothing (Sessions/PatientBinding.cs).
+            if (PatientBinding.Problem(locked.Session, locked.State) is { } problem)
+            {
+                logger.LogCritical("AUDIT ALERT: refused to open session {SessionId} to a patient: {Problem}.", locked.Session.Id, problem);
+                return new Refusal(RefusedAs.Forbidden, "This link cannot be used",
+                    "This consent form cannot be opened with this link. Please contact your clinic.");
+            }
+
+            return new VerifyIdentity(locked.Session.PatientDateOfBirth == dateOfBirth);
+        }), ct);
         if (write is not Outcome<SessionWrite>.Ok { Value: SessionWrite.Applied applied })
         {
             return write.Failure<DateOfBirthCheck>();

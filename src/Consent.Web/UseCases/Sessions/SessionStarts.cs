@@ -78,19 +78,8 @@ public sealed class SessionStarts(ConsentDbContext db, WorkflowRegistry workflow
             CreatedBy = caller.StaffId!.Value,
         };
         mail.EnqueueInvitation(db, session, patientUrl); // saved with the session, or not at all
-        var (created, state) = await writer.CreateAsync(session, workflow, PatientDigest(session), caller.As(session.CreatedBy.ToString()), ct);
+        var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct);
         mail.Wake();
         return new StartedSession(created.Id, state.Status.ToString(), patientUrl, created.ExpiresAt);
     }
-
-    /// <summary>Binds the chain to the patient's identity without putting personal data in the events.</summary>
-    private static string PatientDigest(ConsentSession s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-        ChainJson.Serialize(new JsonObject
-        {
-            ["dateOfBirth"] = s.PatientDateOfBirth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["email"] = s.PatientEmail,
-            ["mrn"] = s.PatientMrn,
-            ["name"] = s.PatientName,
-            ["sessionId"] = s.Id.ToString("D"),
-        }))));
 }
