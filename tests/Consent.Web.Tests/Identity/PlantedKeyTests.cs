@@ -65,6 +65,12 @@ public sealed class PlantedKeyTests(ProductionFactory factory) : IClassFixture<P
 
         // Refused, never quietly made respectable: the planted readable key is still there as planted, for the investigation.
         Assert.Equal(readable.Xml, await ScalarAsync<string>("SELECT xml FROM data_protection_keys WHERE id = @id", rows[0]));
+
+        // The investigation over, the operator deletes the planted rows (the other test upgrades this database).
+        await using var connection = await factory.OpenDatabaseAsync();
+        await using var delete = new NpgsqlCommand("DELETE FROM data_protection_keys WHERE id = ANY(@ids)", connection);
+        delete.Parameters.AddWithValue("ids", rows);
+        Assert.Equal(3, await delete.ExecuteNonQueryAsync());
     }
 
     [Fact]
