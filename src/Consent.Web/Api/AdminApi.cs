@@ -123,7 +123,7 @@ public static class AdminApi
     /// its new roles. An empty set parks an account that can still sign in and reach only itself.
     /// </remarks>
     internal static async Task<Results<Ok<StaffView>, NotFound, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
-        Guid id, SetRoles body, UserManager<StaffUser> users, ConsentDbContext db, TimeProvider clock)
+        Guid id, SetRoles body, StaffUserManager users, ConsentDbContext db, TimeProvider clock)
     {
         if (RoleErrors(body.Roles) is { } roleError)
         {
@@ -139,7 +139,7 @@ public static class AdminApi
             }
 
             var current = await users.GetRolesAsync(user);
-            if (current.Contains(StaffRoles.Admin) && !body.Roles!.Contains(StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            if (current.Contains(StaffRoles.Admin) && !body.Roles!.Contains(StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id, users.AdminNeedsSecondFactor))
             {
                 return LastAdmin();
             }
@@ -169,7 +169,7 @@ public static class AdminApi
             }
 
             // The caller may have been deactivated a moment ago by the admin they are deactivating.
-            if (user.DeactivatedAt is null && await users.IsInRoleAsync(user, StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            if (user.DeactivatedAt is null && await users.IsInRoleAsync(user, StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id, users.AdminNeedsSecondFactor))
             {
                 return LastAdmin();
             }
