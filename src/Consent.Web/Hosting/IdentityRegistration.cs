@@ -21,10 +21,10 @@ public static class IdentityRegistration
         // The key ring is shared by every node through PostgreSQL, and encrypted there with a
         // certificate kept outside the database. Data Protection needs the certificate while it is
         // being configured; a missing one is reported by CheckKeyEncryption, after the signing
-        // certificate's check, and stops start-up with a message.
-        // Every row is sealed with a key derived from the certificate's private key, and a row whose
-        // seal does not hold, or whose secret is readable, is refused and logged (SealedKeyRing):
-        // the runtime role may write the table, and anyone may encrypt to the public certificate.
+        // certificate's check, and stops start-up with a message. Every row is also sealed with a key
+        // derived from the certificate's private key, and a row whose seal does not hold, or whose
+        // secret is readable, is refused and logged (SealedKeyRing): the runtime role may write the
+        // table, and anyone may encrypt to the public certificate.
         var dataProtection = services.AddDataProtection().SetApplicationName("Consent");
         try
         {

@@ -1,4 +1,5 @@
 using Consent.Web.Data.Entities;
+using Microsoft.AspNetCore.Identity;
 
 namespace Consent.Web.Identity;
 
@@ -97,10 +98,10 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
     /// or with spaces. Its alphabet has one case and no look-alikes (<see cref="OneTimeSecrets"/>),
     /// so this loses nothing. Any other password is compared exactly.
     /// </summary>
-    public static string AsIssued(Microsoft.AspNetCore.Identity.UserManager<StaffUser> users, StaffUser user, string typed) =>
+    public static string AsIssued(UserManager<StaffUser> users, StaffUser user, string typed) =>
         user.TemporaryPasswordExpiresAt is not null && user.PasswordHash is { } hash
         && OneTimeSecrets.AsIssued(typed, TemporaryGroups) is { } issued && issued != typed
-        && users.PasswordHasher.VerifyHashedPassword(user, hash, issued) != Microsoft.AspNetCore.Identity.PasswordVerificationResult.Failed
+        && users.PasswordHasher.VerifyHashedPassword(user, hash, issued) != PasswordVerificationResult.Failed
             ? issued
             : typed;
 
