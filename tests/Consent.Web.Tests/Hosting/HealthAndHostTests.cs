@@ -58,5 +58,16 @@ public sealed class HealthAndHostTests(ConsentWebFactory factory) : IClassFixtur
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
         Assert.Equal("nosniff", string.Join("", response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", string.Join("", response.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("DENY", string.Join("", response.Headers.GetValues("X-Frame-Options")));
+    }
+
+    [Fact]
+    public async Task InDevelopment_NoHsts_EvenOverHttps()
+    {
+        // A developer's browser would otherwise remember HSTS for localhost; outside Development it is on (ProductionHostTests).
+        using var client = factory.CreateClient(new() { BaseAddress = new Uri("https://consent.clinic.example") });
+        var response = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
     }
 }

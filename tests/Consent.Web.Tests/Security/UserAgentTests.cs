@@ -15,8 +15,9 @@ namespace Consent.Web.Tests.Security;
 /// The User-Agent header is whatever the client sends. The event log stores it with every character
 /// that shows nothing written out (<c>&lt;U+202E&gt;</c>), at most 512 characters, so neither the
 /// chain nor the signed record's audit page carries a bidirectional override or a control character.
+/// The host runs the outbox worker (RecordsWebFactory), which issues the records these tests wait for.
 /// </summary>
-public sealed class UserAgentTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+public sealed class UserAgentTests(RecordsWebFactory factory) : IClassFixture<RecordsWebFactory>
 {
     /// <summary>What the review sent: a right-to-left override, C0 and DEL controls, a zero-width space.</summary>
     private const string Sent = "Mozilla \u202Eevil\u0001\u007F\u200B/1.0";
