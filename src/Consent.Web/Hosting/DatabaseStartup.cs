@@ -8,8 +8,8 @@ using Npgsql;
 namespace Consent.Web.Hosting;
 
 /// <summary>
-/// Applies migrations as the owner role, checks the service's own role, encrypts any Data Protection
-/// key an earlier version stored readable, and seeds roles (always) and the demo accounts (Development only).
+/// Applies migrations as the owner role, checks the service's own role, names in the log what an
+/// earlier version left unencrypted (the operator's <c>encrypt-key-ring</c> encrypts it), and seeds roles (always) and the demo accounts (Development only).
 /// </summary>
 public static class DatabaseStartup
 {
@@ -124,13 +124,14 @@ public static class DatabaseStartup
 
     private static async Task SeedAsync(WebApplication app, IServiceProvider services, ConsentDbContext db, ILogger logger)
     {
-        var encrypted = await KeyRingAtRest.EncryptReadableKeysAsync(
-            db, services.GetRequiredService<KeyEncryption>(), services.GetRequiredService<ILoggerFactory>(), CancellationToken.None);
-        if (encrypted > 0)
+        // Read the key ring now, so a refused row is named in the log at start, not at the first sign-in.
+        _ = services.GetRequiredService<SealedKeyRing>().GetAllElements();
+        var readable = await db.UserTokens.CountAsync(t => t.Value != null && !t.Value.StartsWith(AuthenticatorSecrets.Prefix));
+        if (readable > 0)
         {
             logger.LogWarning(
-                "Encrypted {Count} Data Protection key(s) that were stored readable in the database. Copies of the database made before now still hold them readable.",
-                encrypted);
+                "{Count} authenticator key(s) an earlier version stored readable in the database still work, but anyone with a copy of the database can read them: run 'encrypt-key-ring' once.",
+                readable);
         }
 
         await DemoAccounts.EnsureRolesAsync(services.GetRequiredService<RoleManager<IdentityRole<Guid>>>());

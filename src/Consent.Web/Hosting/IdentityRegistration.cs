@@ -3,7 +3,9 @@ using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Consent.Web.Hosting;
 
@@ -19,14 +21,20 @@ public static class IdentityRegistration
         // The key ring is shared by every node through PostgreSQL, and encrypted there with a
         // certificate kept outside the database. Data Protection needs the certificate while it is
         // being configured; a missing one is reported by CheckKeyEncryption, after the signing
-        // certificate's check, and stops start-up with a message.
-        var dataProtection = services.AddDataProtection()
-            .SetApplicationName("Consent")
-            .PersistKeysToDbContext<ConsentDbContext>();
+        // certificate's check, and stops start-up with a message. Every row is also sealed with a key
+        // derived from the certificate's private key, and a row whose seal does not hold, or whose
+        // secret is readable, is refused and logged (SealedKeyRing): the runtime role may write the
+        // table, and anyone may encrypt to the public certificate.
+        var dataProtection = services.AddDataProtection().SetApplicationName("Consent");
         try
         {
             var keys = KeyEncryption.Load(configuration, environment);
             services.AddSingleton(keys);
+            services.AddSingleton<KeyRingSeals>();
+            services.AddSingleton<SealedKeyRing>();
+            services.AddSingleton<AuthenticatorSecrets>();
+            services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>
+                new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = provider.GetRequiredService<SealedKeyRing>()));
             dataProtection.ProtectKeysWithCertificate(keys.Current).UnprotectKeysWithAnyCertificate([.. keys.All]);
         }
         catch (StartupProblemException problem)
@@ -66,6 +74,7 @@ public static class IdentityRegistration
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<ConsentDbContext>()
+            .AddUserStore<StaffUserStore>()
             .AddUserManager<StaffUserManager>()
             .AddSignInManager()
             .AddDefaultTokenProviders()

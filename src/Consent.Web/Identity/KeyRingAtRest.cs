@@ -6,29 +6,51 @@ using Microsoft.EntityFrameworkCore;
 namespace Consent.Web.Identity;
 
 /// <summary>
-/// Encrypts, in place, the Data Protection keys that earlier versions stored readable in the database.
+/// <c>encrypt-key-ring</c>, run once by the operator after upgrading from a version that stored
+/// Data Protection keys unsealed (or readable) and authenticator keys readable: encrypts and seals
+/// them in place and prints each one, so the operator can see what was accepted.
 /// </summary>
 /// <remarks>
-/// Keys keep their id and material, so sign-ins, patient tickets and queued invitation links made
-/// with them stay valid; only their stored form changes. The element Data Protection marks
-/// <c>requiresEncryption="true"</c> (the master key) is replaced by the <c>encryptedSecret</c>
-/// element it writes itself for a new key, so the key manager reads both alike. Copies of the
-/// database taken before this ran still hold the readable keys: see docs/RELIABILITY.md
-/// ("Keys, sign-ins and two-factor") for revoking them.
+/// <para>Start-up never does this: an unsealed row may be one an attacker planted (the runtime
+/// role can write the table), and encrypting it would both trust it and erase the evidence. The
+/// operator runs the command right after the upgrade, while the rows are those the earlier
+/// version wrote. A row with a seal that does not hold is never resealed: it was changed outside
+/// the service.</para>
+/// <para>Keys keep their id and material, so sign-ins, patient tickets and queued invitation links
+/// made with them open again. The element Data Protection marks <c>requiresEncryption="true"</c>
+/// (the master key) is replaced by the <c>encryptedSecret</c> element it writes itself for a new
+/// key. Copies of the database taken before still hold the readable keys: see
+/// docs/RELIABILITY.md ("Keys, sign-ins and two-factor") for revoking them.</para>
 /// </remarks>
 public static class KeyRingAtRest
 {
     private static readonly XNamespace DataProtection = "http://schemas.asp.net/2015/03/dataProtection";
 
-    /// <summary>Encrypts every readable key with the current certificate; returns how many it changed.</summary>
-    public static async Task<int> EncryptReadableKeysAsync(ConsentDbContext db, KeyEncryption keys, ILoggerFactory logs, CancellationToken ct)
+    /// <summary>What the command did; <see cref="Refused"/> rows were left as they are.</summary>
+    public sealed record Outcome(List<string> Done, List<string> Refused);
+
+    public static async Task<Outcome> EncryptAndSealAsync(
+        ConsentDbContext db, KeyEncryption keys, KeyRingSeals seals, AuthenticatorSecrets secrets, ILoggerFactory logs, CancellationToken ct)
     {
+        var outcome = new Outcome([], []);
         var encryptor = new CertificateXmlEncryptor(keys.Current, logs);
-        var changed = 0;
-        foreach (var row in await db.DataProtectionKeys.Where(k => k.Xml != null && !k.Xml.Contains("encryptedSecret")).ToListAsync(ct))
+        foreach (var row in await db.DataProtectionKeys.OrderBy(k => k.Id).ToListAsync(ct))
         {
-            var key = XElement.Parse(row.Xml!);
-            var readable = key.Descendants().Where(e => (bool?)e.Attribute(DataProtection + "requiresEncryption") == true).ToList();
+            var (state, element) = seals.Check(row.Xml);
+            var what = $"row {row.Id} ({element?.Name.LocalName ?? "?"} {(string?)element?.Attribute("id") ?? (string?)element?.Element(DataProtection + "revocationDate") ?? ""}, "
+                + $"created {(string?)element?.Element(DataProtection + "creationDate") ?? "?"})";
+            if (state == SealState.Holds)
+            {
+                continue;
+            }
+
+            if (state != SealState.Missing)
+            {
+                outcome.Refused.Add($"{what}: {KeyRingSeals.Why(state)}; left as it is");
+                continue;
+            }
+
+            var readable = element!.Descendants().Where(e => (bool?)e.Attribute(DataProtection + "requiresEncryption") == true).ToList();
             foreach (var secret in readable)
             {
                 var encrypted = encryptor.Encrypt(new XElement(secret));
@@ -37,14 +59,26 @@ public static class KeyRingAtRest
                     encrypted.EncryptedElement));
             }
 
-            if (readable.Count > 0)
+            if (KeyRingSeals.IsReadableKey(element))
             {
-                row.Xml = key.ToString(SaveOptions.DisableFormatting);
-                changed++;
+                outcome.Refused.Add($"{what}: its secret is not under the key-encryption certificate's decryptor; left as it is");
+                continue;
+            }
+
+            row.Xml = seals.Seal(element);
+            outcome.Done.Add($"{what}: {(readable.Count > 0 ? "encrypted and sealed" : "sealed")}");
+        }
+
+        foreach (var token in await db.UserTokens.OrderBy(t => t.UserId).ThenBy(t => t.Name).ToListAsync(ct))
+        {
+            if (token.Value is { } value && AuthenticatorSecrets.IsReadable(value))
+            {
+                token.Value = secrets.Protect(token.UserId, token.LoginProvider, token.Name, value);
+                outcome.Done.Add($"the {(token.Name == "AuthenticatorKey" ? "authenticator key" : $"{token.LoginProvider} {token.Name}")} of staff account {token.UserId}: encrypted");
             }
         }
 
         await db.SaveChangesAsync(ct);
-        return changed;
+        return outcome;
     }
 }

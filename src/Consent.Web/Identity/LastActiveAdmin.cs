@@ -29,8 +29,14 @@ public static class LastActiveAdmin
         return result;
     }
 
-    /// <summary>Whether an active admin other than <paramref name="userId"/> exists, read from the database now (not from tracked entities).</summary>
-    public static Task<bool> AnotherExistsAsync(ConsentDbContext db, Guid userId) =>
-        db.Users.AsNoTracking().AnyAsync(u => u.Id != userId && u.DeactivatedAt == null
+    /// <summary>
+    /// Whether another admin exists who can use the role now, read from the database (not from
+    /// tracked entities): active, with a password of its own (a temporary one gives no role,
+    /// <see cref="StaffSignInCheck"/>), and, when <paramref name="secondFactorRequired"/> (outside
+    /// Development), with a second factor on. An admin who cannot act does not keep the clinic administered.
+    /// </summary>
+    public static Task<bool> AnotherExistsAsync(ConsentDbContext db, Guid userId, bool secondFactorRequired) =>
+        db.Users.AsNoTracking().AnyAsync(u => u.Id != userId && u.DeactivatedAt == null && u.TemporaryPasswordExpiresAt == null
+            && (!secondFactorRequired || u.TwoFactorEnabled)
             && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == StaffRoles.Admin)));
 }

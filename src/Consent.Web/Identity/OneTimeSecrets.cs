@@ -20,6 +20,15 @@ public static class OneTimeSecrets
     public static string Normalize(string? typed) =>
         string.Concat((typed ?? "").Where(c => c is not (' ' or '-'))).ToUpperInvariant();
 
+    /// <summary>A code of <paramref name="groups"/> groups as <see cref="New"/> writes it, from however it was typed; null when it cannot be one.</summary>
+    public static string? AsIssued(string? typed, int groups)
+    {
+        var code = Normalize(typed);
+        return code.Length == groups * 4 && code.All(c => Alphabet.Contains(c, StringComparison.Ordinal))
+            ? string.Join('-', code.Chunk(4).Select(group => new string(group)))
+            : null;
+    }
+
     /// <summary>SHA-256 (hex) of the normalized code. The codes are random and short-lived, so a fast hash is enough.</summary>
     public static string Hash(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(code))));
 

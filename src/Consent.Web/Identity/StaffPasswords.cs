@@ -1,4 +1,5 @@
 using Consent.Web.Data.Entities;
+using Microsoft.AspNetCore.Identity;
 
 namespace Consent.Web.Identity;
 
@@ -27,6 +28,9 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
     /// <summary>How long a temporary password signs in before the admin must reset it again.</summary>
     public static readonly TimeSpan TemporaryLifetime = TimeSpan.FromHours(72);
 
+    /// <summary>A temporary password is four groups of four (about 77 bits).</summary>
+    private const int TemporaryGroups = 4;
+
     /// <summary>A temporary password as shown, once, to the admin who reset it.</summary>
     public sealed record Temporary(string Password, DateTimeOffset ExpiresAt);
 
@@ -39,6 +43,13 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
                 "Both your current password and a new one are required.");
         }
 
+        // A lockout does not end this sign-in (StaffUserManager), so it must stop the guessing here.
+        if (await users.IsLockedOutAsync(user))
+        {
+            return Error("currentPassword", "Too many wrong passwords or codes: new sign-ins and password changes of this account are refused for a while. Try again later.");
+        }
+
+        currentPassword = AsIssued(users, user, currentPassword);
         if (!await users.CheckPasswordAsync(user, currentPassword))
         {
             await users.AccessFailedAsync(user);
@@ -66,7 +77,7 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
     /// <summary>Sets a random temporary password, lifts a lockout and ends every sign-in of the account.</summary>
     public async Task<Temporary> ResetAsync(StaffUser user, Guid resetBy)
     {
-        var password = OneTimeSecrets.New(4);
+        var password = OneTimeSecrets.New(TemporaryGroups);
         var expires = clock.GetUtcNow() + TemporaryLifetime;
         user.TemporaryPasswordExpiresAt = expires;
         var reset = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
@@ -81,6 +92,18 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
             resetBy, user.Id, expires);
         return new Temporary(password, expires);
     }
+
+    /// <summary>
+    /// A temporary password as it was issued, however it was typed: any case, without its hyphens
+    /// or with spaces. Its alphabet has one case and no look-alikes (<see cref="OneTimeSecrets"/>),
+    /// so this loses nothing. Any other password is compared exactly.
+    /// </summary>
+    public static string AsIssued(UserManager<StaffUser> users, StaffUser user, string typed) =>
+        user.TemporaryPasswordExpiresAt is not null && user.PasswordHash is { } hash
+        && OneTimeSecrets.AsIssued(typed, TemporaryGroups) is { } issued && issued != typed
+        && users.PasswordHasher.VerifyHashedPassword(user, hash, issued) != PasswordVerificationResult.Failed
+            ? issued
+            : typed;
 
     private static Dictionary<string, string[]> Error(string field, string message) => new() { [field] = [message] };
 }

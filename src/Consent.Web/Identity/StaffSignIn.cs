@@ -48,7 +48,7 @@ public sealed class StaffSignIn(UserManager<StaffUser> users, SignInManager<Staf
             return new SignInAttempt(SignInOutcome.Refused);
         }
 
-        if (!(await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true)).Succeeded)
+        if (!(await signIn.CheckPasswordSignInAsync(user, StaffPasswords.AsIssued(users, user, password), lockoutOnFailure: true)).Succeeded)
         {
             return new SignInAttempt(SignInOutcome.Refused);
         }

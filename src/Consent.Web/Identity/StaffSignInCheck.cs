@@ -13,9 +13,10 @@ namespace Consent.Web.Identity;
 /// <para>
 /// A token or cookie only proves what was true when it was issued, and anyone who can read the
 /// key ring can make one up. So after authentication, on every request: the account must exist,
-/// be active and not locked out, and its security stamp must equal the one signed into the
-/// sign-in (a role change, lockout, password change, deactivation or sign-out rotates it,
-/// <see cref="StaffUserManager"/>). Otherwise the request continues as anonymous: 401 for the API,
+/// be active, and its security stamp must equal the one signed into the
+/// sign-in (a role change, password change, deactivation or sign-out rotates it,
+/// <see cref="StaffUserManager"/>). A lockout after failed guesses is not checked here: it refuses
+/// new password sign-ins, not the ones an account already holds. Otherwise the request continues as anonymous: 401 for the API,
 /// the sign-in page for pages. It runs as middleware right after authentication: replacing the
 /// request's user there also drops the authentication result authorization would otherwise reuse
 /// (a claims transformation cannot, and a refused sign-in would get 403 instead of 401).
@@ -33,7 +34,7 @@ namespace Consent.Web.Identity;
 /// <para>Patient tickets carry no staff claims and pass through untouched (they are checked by their own handler).</para>
 /// </remarks>
 public sealed class StaffSignInCheck(
-    RequestDelegate next, StaffStandings standings, TimeProvider clock, IHostEnvironment environment, IOptions<IdentityOptions> identity)
+    RequestDelegate next, StaffStandings standings, IHostEnvironment environment, IOptions<IdentityOptions> identity)
 {
     private static readonly HashSet<string> PatientClaims = [PatientAccess.SessionClaim, PatientAccess.LinkClaim];
 
@@ -57,7 +58,7 @@ public sealed class StaffSignInCheck(
         }
 
         var standing = await standings.GetAsync(userId, database, ct);
-        if (standing is null || standing.Deactivated || standing.LockoutEnd > clock.GetUtcNow() || standing.SecurityStamp is null
+        if (standing is null || standing.Deactivated || standing.SecurityStamp is null
             || principal.FindFirstValue(types.SecurityStampClaimType) != standing.SecurityStamp)
         {
             return Anonymous();

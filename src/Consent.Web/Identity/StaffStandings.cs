@@ -5,10 +5,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Consent.Web.Identity;
 
 /// <summary>
-/// A staff account as every sign-in is checked against it: security stamp, lockout, deactivation,
+/// A staff account as every sign-in is checked against it: security stamp, deactivation,
 /// roles, and whether it must first replace a temporary password.
 /// </summary>
-public sealed record StaffStanding(string? SecurityStamp, DateTimeOffset? LockoutEnd, bool Deactivated, IReadOnlyList<string> Roles, bool PasswordChangeRequired = false);
+public sealed record StaffStanding(string? SecurityStamp, bool Deactivated, IReadOnlyList<string> Roles, bool PasswordChangeRequired = false);
 
 /// <summary>
 /// Each node's short-lived copy of staff accounts' standing, so checking every request costs a
@@ -62,7 +62,7 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
     private static async Task<StaffStanding?> LoadAsync(ConsentDbContext db, Guid userId, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.SecurityStamp, u.LockoutEnd, u.DeactivatedAt, u.TemporaryPasswordExpiresAt })
+            .Select(u => new { u.SecurityStamp, u.DeactivatedAt, u.TemporaryPasswordExpiresAt })
             .SingleOrDefaultAsync(ct);
         if (user is null)
         {
@@ -72,6 +72,6 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
         var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
             .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
             .ToListAsync(ct);
-        return new StaffStanding(user.SecurityStamp, user.LockoutEnd, user.DeactivatedAt is not null, roles, user.TemporaryPasswordExpiresAt is not null);
+        return new StaffStanding(user.SecurityStamp, user.DeactivatedAt is not null, roles, user.TemporaryPasswordExpiresAt is not null);
     }
 }

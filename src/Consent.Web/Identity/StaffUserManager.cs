@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Consent.Web.Identity;
 
 /// <summary>
-/// Identity's user manager with the clinic's rules for ending sign-ins: a role change, a lockout, a
+/// Identity's user manager with the clinic's rules for ending sign-ins: a role change, a
 /// deactivation and a second-factor reset rotate the security stamp (Identity already does for a
 /// password change and turning two-factor on), and every write tells this node's
 /// <see cref="StaffStandings"/> at once. A new authenticator key waits beside the one in use until a
@@ -28,12 +28,16 @@ public sealed class StaffUserManager(
     IServiceProvider services,
     ILogger<UserManager<StaffUser>> logger,
     StaffStandings standings,
-    TimeProvider clock)
+    TimeProvider clock,
+    IHostEnvironment environment)
     : UserManager<StaffUser>(store, options, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     private const string PendingKeyProvider = "Consent";
 
     private const string PendingKeyName = "PendingAuthenticatorKey";
+
+    /// <summary>Whether Admin counts only with a second factor (outside Development, <see cref="StaffSignInCheck"/>).</summary>
+    public bool AdminNeedsSecondFactor => !environment.IsDevelopment() && StaffRoles.NeedingSecondFactor.Contains(StaffRoles.Admin);
 
     public override async Task<IdentityResult> AddToRoleAsync(StaffUser user, string role) =>
         await RotateIfSucceeded(user, await base.AddToRoleAsync(user, role));
@@ -56,14 +60,25 @@ public sealed class StaffUserManager(
         return removed.Count > 0 ? await RotateIfSucceeded(user, result) : result;
     }
 
-    /// <summary>The failure that locks the account also ends its sign-ins, so they stay ended after the lockout.</summary>
+    /// <summary>
+    /// Counts a wrong password or code; the failure that locks the account is logged (by id). A
+    /// lockout refuses new password sign-ins only: it does not end the account's live sign-ins,
+    /// or anyone who knows a staff email could sign that person out, again and again.
+    /// </summary>
     public override async Task<IdentityResult> AccessFailedAsync(StaffUser user)
     {
         var wasLocked = await IsLockedOutAsync(user);
         var result = await base.AccessFailedAsync(user);
-        return !wasLocked && await IsLockedOutAsync(user) ? await RotateIfSucceeded(user, result) : result;
+        if (result.Succeeded && !wasLocked && await IsLockedOutAsync(user))
+        {
+            Logger.LogWarning("Staff account {UserId} is locked out until {LockoutEnd:O} after {Attempts} wrong passwords or codes: new password sign-ins are refused until then; its live sign-ins continue.",
+                user.Id, user.LockoutEnd, Options.Lockout.MaxFailedAccessAttempts);
+        }
+
+        return result;
     }
 
+    /// <summary>A lockout set on purpose (not by failed guesses) ends the account's sign-ins.</summary>
     public override async Task<IdentityResult> SetLockoutEndDateAsync(StaffUser user, DateTimeOffset? lockoutEnd)
     {
         var result = await base.SetLockoutEndDateAsync(user, lockoutEnd);

@@ -61,6 +61,13 @@ public sealed class TwoFactorEnrolment(StaffUserManager users, AuthenticatorCode
     /// </summary>
     public async Task<SetupResult> StartAsync(StaffUser user, string? enrolmentCode, string? currentCode)
     {
+        // A lockout leaves the sign-in that asks (StaffUserManager), so it must stop code guessing here.
+        if (await users.IsLockedOutAsync(user))
+        {
+            return new SetupResult(null, currentCode is null ? "enrolmentCode" : "code",
+                "Too many wrong passwords or codes: setting up two-factor is refused for a while. Try again later.");
+        }
+
         if (await users.GetTwoFactorEnabledAsync(user))
         {
             if (string.IsNullOrWhiteSpace(currentCode) || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, currentCode))

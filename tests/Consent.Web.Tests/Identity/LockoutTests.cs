@@ -5,7 +5,13 @@ using Npgsql;
 
 namespace Consent.Web.Tests.Identity;
 
-/// <summary>Five wrong passwords lock a staff account for 15 minutes; once that time has passed, the right password works again.</summary>
+/// <summary>
+/// Five wrong passwords lock a staff account for 15 minutes; once that time has passed, the right
+/// password works again. They used to end the account's live sign-ins too, so an outsider who
+/// knew a clinician's email could sign them out, again and again, mid-consent. A lockout now blocks
+/// password guessing only; what an admin or the staff member does (deactivation, password reset or
+/// change, role change) still ends the live sign-ins.
+/// </summary>
 public sealed class LockoutTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
     private const string Password = "lockout test password 1";
@@ -34,6 +40,56 @@ public sealed class LockoutTests(ConsentWebFactory factory) : IClassFixture<Cons
         // into the past, which is what the database holds once they have passed.
         await SetLockoutEndAsync(email, DateTimeOffset.UtcNow.AddSeconds(-1));
         Assert.Equal(HttpStatusCode.OK, await SignInAsync(email, Password));
+    }
+
+    [Fact]
+    public async Task FiveAnonymousWrongPasswords_BlockNewSignIns_ButTheLiveSignInKeepsWorking_AndTheLockoutIsLogged()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var id = await StaffAccounts.CreateAsync(admin, "guessed.clinician@example.org", Password, null, "Clinician");
+        using var clinician = await StaffAccounts.ClientAsync(factory, "guessed.clinician@example.org", Password);
+
+        await GuessFiveTimesAsync("guessed.clinician@example.org");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync("guessed.clinician@example.org", Password));
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/api/v1/sessions")).StatusCode);
+        var lockout = Assert.Single(factory.LogLines, line => line.Contains($"Staff account {id} is locked out", StringComparison.Ordinal));
+        Assert.DoesNotContain("guessed.clinician", lockout, StringComparison.Ordinal);
+
+        // The live sign-in cannot carry on guessing the password either: a change needs the lockout over.
+        var change = await clinician.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = Password, newPassword = "another password 2" });
+        Assert.Equal(HttpStatusCode.BadRequest, change.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/api/v1/sessions")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("deactivate")]
+    [InlineData("reset the password")]
+    public async Task AfterALockout_WhatAnAdminDoes_StillEndsTheLiveSignIn(string move)
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var email = $"locked.{move.Replace(' ', '.')}@example.org";
+        var id = await StaffAccounts.CreateAsync(admin, email, Password, null, "Clinician");
+        using var clinician = await StaffAccounts.ClientAsync(factory, email, Password);
+        await GuessFiveTimesAsync(email);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/api/v1/sessions")).StatusCode);
+
+        var answer = move == "deactivate"
+            ? await admin.PostAsync($"/api/v1/admin/users/{id}/deactivate", null)
+            : await admin.PostAsync($"/api/v1/admin/users/{id}/password/reset", null);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await clinician.GetAsync("/api/v1/sessions")).StatusCode);
+    }
+
+    private async Task GuessFiveTimesAsync(string email)
+    {
+        using var anonymous = factory.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized,
+                (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password = $"wrong password {i}" })).StatusCode);
+        }
     }
 
     private async Task<HttpStatusCode> SignInAsync(string email, string password)

@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Consent.Web.Tests.Identity;
 
 /// <summary>
-/// Issue 11, item 3: a role change, a lockout, a password change, a deactivation and a sign-out end
-/// the sign-ins a user already holds, at once on the node that made the change.
+/// Issue 11, item 3: a role change, a password change, a deactivation and a sign-out end
+/// the sign-ins a user already holds, at once on the node that made the change. (Failed guesses
+/// that lock an account do not: see LockoutTests.)
 /// </summary>
 public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
@@ -46,23 +47,6 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = new[] { "EthicsReviewer", "Clinician" } })).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/sessions")).StatusCode);
-    }
-
-    [Fact]
-    public async Task LockedOut_TheOldTokenCanNoLongerStartSessions()
-    {
-        using var admin = await factory.ClientForAsync(Staff.Admin);
-        await StaffAccounts.CreateAsync(admin, "locked.clinician@example.org", Password, null, "Clinician");
-        using var clinician = await StaffAccounts.ClientAsync(factory, "locked.clinician@example.org", Password);
-        Assert.Equal(HttpStatusCode.Created, (await StartSessionAsync(clinician)).StatusCode);
-
-        using var anonymous = factory.CreateClient();
-        for (var i = 0; i < 5; i++)
-        {
-            await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = "locked.clinician@example.org", password = $"wrong password {i}" });
-        }
-
-        Assert.Equal(HttpStatusCode.Unauthorized, (await StartSessionAsync(clinician)).StatusCode);
     }
 
     [Fact]
@@ -139,10 +123,4 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/account")).StatusCode);
         return client;
     }
-
-    private static Task<HttpResponseMessage> StartSessionAsync(HttpClient clinician) =>
-        clinician.PostAsJsonAsync("/api/v1/sessions", new
-        {
-            workflowId = "ketamine-iv-depression", language = "en", patient = new { name = "Pat Doe", dateOfBirth = "1970-01-01" },
-        });
 }

@@ -143,6 +143,10 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>The service started again on this database, in the same environment with the same settings, as after a restart.</summary>
+    public SameDatabaseNode Restarted(ConcurrentQueue<string>? logLines = null) =>
+        new(ConnectionString, null, EnvironmentName, Settings, logLines);
+
     /// <summary>A connection as the runtime role, the service's own.</summary>
     public Task<NpgsqlConnection> OpenDatabaseAsync() => OpenAsync(ConnectionString);
 
