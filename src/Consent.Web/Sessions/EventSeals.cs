@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
@@ -33,7 +32,7 @@ public sealed class EventSeals
 
     public EventSeals(KeyEncryption certificates)
     {
-        keys = [.. certificates.All.Select(c => (KeyId(c), DeriveKey(c)))];
+        keys = CertificateKeys.For(certificates, Label);
     }
 
     /// <summary>The id of the key new events are sealed with.</summary>
@@ -73,15 +72,4 @@ public sealed class EventSeals
 
     private static string Compute(byte[] key, string hash) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(hash)));
-
-    private static string KeyId(X509Certificate2 certificate) =>
-        certificate.GetCertHashString(HashAlgorithmName.SHA256)[..16].ToLowerInvariant();
-
-    private static byte[] DeriveKey(X509Certificate2 certificate)
-    {
-        using var rsa = certificate.GetRSAPrivateKey()
-            ?? throw new InvalidOperationException("The key-encryption certificate has no RSA private key.");
-        var signature = rsa.SignData(Encoding.ASCII.GetBytes(Label), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return SHA256.HashData(signature);
-    }
 }

@@ -113,7 +113,7 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
             }
 
             var current = await users.GetRolesAsync(user);
-            if (current.Contains(StaffRoles.Admin) && !input.Roles!.Contains(StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            if (current.Contains(StaffRoles.Admin) && !input.Roles!.Contains(StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id, users.AdminNeedsSecondFactor))
             {
                 return LastAdmin;
             }
@@ -142,7 +142,7 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
             }
 
             // The caller may have been deactivated a moment ago by the admin they are deactivating.
-            if (user.DeactivatedAt is null && await users.IsInRoleAsync(user, StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id))
+            if (user.DeactivatedAt is null && await users.IsInRoleAsync(user, StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id, users.AdminNeedsSecondFactor))
             {
                 return LastAdmin;
             }
