@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Consent.Records.Tests.Infrastructure;
 
-/// <summary>Realistic records: every one of the 18 disclosures of CONTENT.md, in English or Spanish, with a full audit trail.</summary>
+/// <summary>Realistic records: every one of the 18 risk disclosures the shipped workflows present, in English or Spanish, with a full audit trail.</summary>
 static class SampleRecords
 {
     public static readonly string[] DisclosureNames =
