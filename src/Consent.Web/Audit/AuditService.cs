@@ -49,8 +49,7 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
             foreach (var session in page)
             {
                 var chain = chains.GetValueOrDefault(session.Id) ?? [];
-                var check = EventChain.Verify(chain, session.LastSeq, session.LastHash, seals);
-                check = check.Verified && PatientBinding.Check(session, chain) is { } unbound ? unbound : check;
+                var check = PatientBinding.Verify(session, chain, seals);
                 if (!check.Verified)
                 {
                     findings.Add(new AuditFinding(session.Id, check.Problem ?? "the event chain does not verify", check.BrokenAtSeq));

@@ -35,6 +35,16 @@ public static class PatientBinding
             ["sessionId"] = s.Id.ToString("D"),
         }))));
 
+    /// <summary>
+    /// The one check of a stored session: its chain against the row's last sequence number and hash
+    /// (<see cref="EventChain.Verify"/>), then the row against what the chain sealed.
+    /// </summary>
+    public static ChainVerification Verify(ConsentSession row, IReadOnlyList<ConsentEvent> events, EventSeals seals)
+    {
+        var chain = EventChain.Verify(events, row.LastSeq, row.LastHash, seals);
+        return chain.Verified && Check(row, events) is { } unbound ? unbound : chain;
+    }
+
     /// <summary>Null when the row agrees with the state replayed from the chain; otherwise what differs.</summary>
     public static string? Problem(ConsentSession row, SessionState state) => Problem(row, state.PatientDigest, state.LinkTokenHash);
 

@@ -103,8 +103,7 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, Even
         }
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash, seals);
-        chain = chain.Verified && PatientBinding.Check(session, events) is { } unbound ? unbound : chain;
+        var chain = PatientBinding.Verify(session, events, seals);
         var logged = events.Where(e => e.Type == EventTypes.RecordIssued)
             .Any(e => RecordIssuedPayload.From(SessionWriter.ToRecorded(e).Payload).Sha256 == v.FileSha256);
         if (!chain.Verified)

@@ -23,15 +23,10 @@ public static class SignedChainHeads
     public static async Task<ChainVerification> VerifyAsync(
         ConsentDbContext db, ConsentSession session, IReadOnlyList<ConsentEvent> events, EventSeals seals, CancellationToken ct)
     {
-        var chain = EventChain.Verify(events, session.LastSeq, session.LastHash, seals);
+        var chain = PatientBinding.Verify(session, events, seals);
         if (!chain.Verified)
         {
             return chain;
-        }
-
-        if (PatientBinding.Check(session, events) is { } unbound)
-        {
-            return unbound;
         }
 
         var records = await db.Records.AsNoTracking().Where(r => r.SessionId == session.Id).OrderBy(r => r.IssuedAt)
