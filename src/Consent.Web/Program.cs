@@ -30,7 +30,7 @@ builder.Services
     .AddConsentIdentity(builder.Configuration, builder.Environment)
     .AddConsentApi()
     .AddConsentHealthChecks()
-    .AddConsentRateLimits(builder.Configuration)
+    .AddConsentRateLimits()
     .AddConsentReverseProxy(builder.Configuration)
     .AddConsentSessions()
     .AddConsentUseCases()

@@ -1,4 +1,6 @@
+using Consent.Web.Settings;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Consent.Web.Audit;
 
@@ -16,17 +18,17 @@ public sealed class AuditStatus
 /// Re-checks the audit trail periodically (<c>Audit:IntervalMinutes</c>, default 15; 0 turns it
 /// off) and raises an alert in the log when a chain or record stops verifying.
 /// </summary>
-public sealed class AuditMonitor(IServiceScopeFactory scopes, AuditStatus status, IConfiguration configuration, ILogger<AuditMonitor> logger) : BackgroundService
+public sealed class AuditMonitor(IServiceScopeFactory scopes, AuditStatus status, IOptions<AuditOptions> options, ILogger<AuditMonitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = TimeSpan.FromMinutes(configuration.GetValue("Audit:IntervalMinutes", 15.0));
+        var interval = TimeSpan.FromMinutes(options.Value.IntervalMinutes);
         if (interval <= TimeSpan.Zero)
         {
             return;
         }
 
-        var delay = TimeSpan.FromSeconds(configuration.GetValue("Audit:FirstRunAfterSeconds", 20.0));
+        var delay = TimeSpan.FromSeconds(options.Value.FirstRunAfterSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -40,7 +40,7 @@ public static class PagesRegistration
             options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
         services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
-            .Configure<IConfiguration>(PageRateLimits.AddPolicies);
+            .Configure(PageRateLimits.AddPolicies);
         services.AddSingleton<QrCodes>();
         return services;
     }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Consent.Web.Settings;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Consent.Web.Hosting;
 
 /// <summary>
 /// Abuse limits: staff sign-ins and date-of-birth checks per client address, patient requests per
-/// link. A refused request gets a 429 problem with Retry-After. Limits come from <c>RateLimits:*</c>.
+/// link. A refused request gets a 429 problem with Retry-After. Limits come from <c>RateLimits:*</c> (Settings/RateLimitOptions.cs).
 /// </summary>
 /// <remarks>
 /// These slow down password spraying and link guessing across accounts; per-account lockout
@@ -18,11 +20,8 @@ public static class RateLimits
     public const string PatientVerify = "patient-verify";
     public const string Patient = "patient";
 
-    public static IServiceCollection AddConsentRateLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddConsentRateLimits(this IServiceCollection services)
     {
-        var login = configuration.GetValue("RateLimits:LoginPerMinute", 20);
-        var verify = configuration.GetValue("RateLimits:PatientVerifyPerMinute", 30);
-        var patient = configuration.GetValue("RateLimits:PatientRequestsPerMinute", 120);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -35,14 +34,19 @@ public static class RateLimits
                     detail: $"Please wait {retryAfter} seconds and try again.",
                     statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
             };
-            options.AddPolicy(Login, http => PerMinute(ClientAddress(http), login));
-            options.AddPolicy(PatientVerify, http => PerMinute(ClientAddress(http), verify));
-            options.AddPolicy(Patient, http => PerMinute("link:" + (http.Request.RouteValues["token"] as string ?? ""), patient));
+            options.AddPolicy(Login, http => PerMinute(ClientAddress(http), Limits(http).LoginPerMinute));
+            options.AddPolicy(PatientVerify, http => PerMinute(ClientAddress(http), Limits(http).PatientVerifyPerMinute));
+            options.AddPolicy(Patient, http => PerMinute("link:" + LinkToken(http), Limits(http).PatientRequestsPerMinute));
         });
         return services;
     }
 
-    private static RateLimitPartition<string> PerMinute(string key, int permits) =>
+    /// <summary>The limits as bound and checked at start-up (Settings/RateLimitOptions.cs).</summary>
+    internal static RateLimitOptions Limits(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+
+    internal static string LinkToken(HttpContext http) => http.Request.RouteValues["token"] as string ?? "";
+
+    internal static RateLimitPartition<string> PerMinute(string key, int permits) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = Math.Max(1, permits),
@@ -50,5 +54,5 @@ public static class RateLimits
             QueueLimit = 0,
         });
 
-    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    internal static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -37,6 +37,17 @@ public static partial class SettingsRegistration
             .Validate(o => RoleName().IsMatch(o.RuntimeRole),
                 "Database:RuntimeRole must be a plain PostgreSQL role name (lower-case letters, digits and _).")
             .ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.LoginPerMinute >= 1, "RateLimits:LoginPerMinute must be 1 or more.")
+            .Validate(o => o.PatientVerifyPerMinute >= 1, "RateLimits:PatientVerifyPerMinute must be 1 or more.")
+            .Validate(o => o.PatientRequestsPerMinute >= 1, "RateLimits:PatientRequestsPerMinute must be 1 or more.")
+            .ValidateOnStart();
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section))
+            .Validate(o => o.IntervalMinutes >= 0 && double.IsFinite(o.IntervalMinutes), "Audit:IntervalMinutes must be 0 (off) or a number of minutes.")
+            .Validate(o => o.FirstRunAfterSeconds >= 0 && o.FirstRunAfterSeconds <= 86_400,
+                "Audit:FirstRunAfterSeconds must be a number of seconds from 0 to 86400.")
+            .ValidateOnStart();
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateOnStart();
         services.AddOptions<DataDirectoryOptions>().Configure(o => o.Path = configuration[DataDirectoryOptions.Key])
             .Validate(o => !File.Exists(o.FullPath), "CONSENT_DATA_DIR names a file; it must name a folder.")
             .ValidateOnStart();

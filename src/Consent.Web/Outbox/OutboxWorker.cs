@@ -1,6 +1,8 @@
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
+using Consent.Web.Settings;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Consent.Web.Outbox;
 
@@ -11,7 +13,7 @@ namespace Consent.Web.Outbox;
 /// keeps a node from running them in the background (the jobs wait for a node that does).
 /// </summary>
 public sealed class OutboxWorker(
-    IServiceScopeFactory scopes, OutboxSignal queue, IEnumerable<IOutboxHandler> handlers, TimeProvider clock, IConfiguration configuration,
+    IServiceScopeFactory scopes, OutboxSignal queue, IEnumerable<IOutboxHandler> handlers, TimeProvider clock, IOptions<OutboxOptions> options,
     ILogger<OutboxWorker> logger)
     : BackgroundService
 {
@@ -22,7 +24,7 @@ public sealed class OutboxWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue("Outbox:RunWorker", true))
+        if (!options.Value.RunWorker)
         {
             logger.LogInformation("Outbox: this node runs no background jobs (Outbox:RunWorker is false).");
             return;

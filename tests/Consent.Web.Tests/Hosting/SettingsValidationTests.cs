@@ -21,6 +21,12 @@ public sealed class SettingsValidationTests
     [InlineData("Database__RuntimeRole", "app; DROP ROLE x", "Database:RuntimeRole")]
     [InlineData("Database__MigrateOnStartup", "sometimes", "Database:MigrateOnStartup")]
     [InlineData("Signing__PreviousCertificatesPath", "/nonexistent/previous.pem", "Signing:PreviousCertificatesPath")]
+    [InlineData("RateLimits__LoginPerMinute", "0", "RateLimits:LoginPerMinute")]
+    [InlineData("RateLimits__PatientVerifyPerMinute", "-1", "RateLimits:PatientVerifyPerMinute")]
+    [InlineData("RateLimits__PatientRequestsPerMinute", "many", "RateLimits:PatientRequestsPerMinute")]
+    [InlineData("Audit__IntervalMinutes", "-15", "Audit:IntervalMinutes")]
+    [InlineData("Audit__FirstRunAfterSeconds", "soon", "Audit:FirstRunAfterSeconds")]
+    [InlineData("Outbox__RunWorker", "maybe", "Outbox:RunWorker")]
     public async Task ABadSetting_StopsStartUp_WithAMessageNamingTheKey(string variable, string value, string key)
     {
         var result = await ServiceProcess.StartInProductionAsync("Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=2",
