@@ -66,6 +66,11 @@ public static class AdminApi
         };
 
     /// <summary>Lets the account sign in again, with the roles it held; idempotent.</summary>
-    internal static async Task<Results<Ok<StaffView>, NotFound>> ReactivateAsync(Guid id, StaffAdministration admin) =>
-        await admin.ReactivateAsync(id) is Outcome<StaffView>.Ok done ? TypedResults.Ok(done.Value) : TypedResults.NotFound();
+    internal static async Task<Results<Ok<StaffView>, NotFound, ProblemHttpResult>> ReactivateAsync(Guid id, StaffAdministration admin) =>
+        await admin.ReactivateAsync(id) switch
+        {
+            Outcome<StaffView>.Ok done => TypedResults.Ok(done.Value),
+            Outcome<StaffView>.NotFound => TypedResults.NotFound(),
+            var other => OutcomeResults.Problem(other),
+        };
 }

@@ -17,7 +17,10 @@ namespace Consent.Web.Cli;
 /// (<see cref="EventLogSealing"/>); it exits 1 when a session was left unsealed.
 /// <c>encrypt-key-ring</c>, once after upgrading, encrypts and seals the Data Protection keys and
 /// encrypts the authenticator keys an earlier version stored (<see cref="Identity.KeyRingAtRest"/>);
-/// it exits 1 when a row was refused.
+/// it exits 1 when a row was refused. It also seals the staff accounts an earlier version wrote
+/// (<see cref="Identity.StaffAccountSeals"/>). <c>repair-staff-account EMAIL --roles R1,R2</c> (or
+/// <c>--roles none</c>) puts back an account changed outside the service: exactly those roles, a
+/// temporary password and a new two-factor enrolment, both printed once.
 /// </summary>
 public static class ServiceVerbs
 {
@@ -35,6 +38,7 @@ public static class ServiceVerbs
             "reset-two-factor" => await ResetTwoFactorAsync(app, args),
             "seal-event-log" => await SealEventLogAsync(app),
             "encrypt-key-ring" => await EncryptKeyRingAsync(app),
+            "repair-staff-account" => await RepairStaffAccountAsync(app, args),
             _ => null,
         };
     }
@@ -114,9 +118,72 @@ public static class ServiceVerbs
             return 1;
         }
 
+        if (await users.IsChangedOutsideAsync(user))
+        {
+            Console.Error.WriteLine($"{user.Email} was changed outside the service (its seal does not hold); nothing was changed. "
+                + "Repair it with: repair-staff-account EMAIL --roles ROLE[,ROLE...]");
+            return 1;
+        }
+
         var code = await scope.ServiceProvider.GetRequiredService<Identity.TwoFactorEnrolment>().ResetAsync(user, resetBy: null);
         Console.WriteLine($"The second factor of {user.Email} is off and its sign-ins have ended. Enrolment code (works once, until {code.ExpiresAt:u}):");
         Console.WriteLine(code.Code);
+        return 0;
+    }
+
+    private static async Task<int> RepairStaffAccountAsync(WebApplication app, string[] args)
+    {
+        if (args.Length != 4 || args[2] != "--roles")
+        {
+            Console.Error.WriteLine($"usage: repair-staff-account EMAIL --roles ROLE[,ROLE...]|none   (roles: {string.Join(", ", Identity.StaffRoles.All)})");
+            return 2;
+        }
+
+        string[] roles = args[3] == "none" ? [] : args[3].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if ((roles.Length == 0 && args[3] != "none") || roles.Any(r => !Identity.StaffRoles.All.Contains(r)))
+        {
+            Console.Error.WriteLine($"Unknown role in '{args[3]}'. Roles are {string.Join(", ", Identity.StaffRoles.All)}, or 'none'.");
+            return 2;
+        }
+
+        if (app.Services.GetService<KeyEncryptionProblem>() is { } problem)
+        {
+            Console.Error.WriteLine(problem.Message);
+            return 2;
+        }
+
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Identity.StaffUserManager>();
+        if (await users.FindByEmailAsync(args[1]) is not { } user)
+        {
+            Console.Error.WriteLine($"No staff account has the email {args[1]}.");
+            return 1;
+        }
+
+        var before = await users.GetRolesAsync(user);
+        Console.WriteLine($"{user.Email} ({user.DisplayName}): seal {(await users.IsChangedOutsideAsync(user) ? "does not hold" : "holds")}, "
+            + $"roles were {(before.Count == 0 ? "none" : string.Join(", ", before.Order(StringComparer.Ordinal)))}, "
+            + $"two-factor {(user.TwoFactorEnabled ? "on" : "off")}{(user.DeactivatedAt is null ? "" : ", deactivated")}.");
+        Identity.StaffPasswords.Temporary temporary;
+        Identity.TwoFactorEnrolment.IssuedCode code;
+        using (users.AllowResealing())
+        {
+            await users.RemoveFromRolesAsync(user, before.Except(roles));
+            await users.AddToRolesAsync(user, roles.Except(before));
+            temporary = await scope.ServiceProvider.GetRequiredService<Identity.StaffPasswords>().ResetAsync(user, resetBy: null);
+            code = await scope.ServiceProvider.GetRequiredService<Identity.TwoFactorEnrolment>().ResetAsync(user, resetBy: null);
+        }
+
+        if (await users.IsChangedOutsideAsync(user))
+        {
+            Console.Error.WriteLine("The account could not be sealed again; see the log above.");
+            return 1;
+        }
+
+        Console.WriteLine($"Repaired and sealed: roles now {(roles.Length == 0 ? "none" : string.Join(", ", roles.Order(StringComparer.Ordinal)))}; "
+            + "every sign-in of the account has ended. Give the staff member these two, each once and apart:");
+        Console.WriteLine($"  temporary password (must be replaced at the first sign-in; works until {temporary.ExpiresAt:u}): {temporary.Password}");
+        Console.WriteLine($"  two-factor enrolment code (works once, until {code.ExpiresAt:u}): {code.Code}");
         return 0;
     }
 
@@ -132,7 +199,8 @@ public static class ServiceVerbs
         var services = scope.ServiceProvider;
         var outcome = await Identity.KeyRingAtRest.EncryptAndSealAsync(services.GetRequiredService<ConsentDbContext>(),
             services.GetRequiredService<Identity.KeyEncryption>(), services.GetRequiredService<Identity.KeyRingSeals>(),
-            services.GetRequiredService<Identity.AuthenticatorSecrets>(), services.GetRequiredService<ILoggerFactory>(), CancellationToken.None);
+            services.GetRequiredService<Identity.AuthenticatorSecrets>(), services.GetRequiredService<Identity.StaffAccountSeals>(),
+            services.GetRequiredService<ILoggerFactory>(), CancellationToken.None);
         foreach (var done in outcome.Done)
         {
             Console.WriteLine($"  done     {done}");
@@ -144,7 +212,8 @@ public static class ServiceVerbs
         }
 
         Console.WriteLine($"{outcome.Done.Count} change(s), {outcome.Refused.Count} row(s) refused. Every key above should be one the service made: "
-            + "one you cannot account for (a creation date when nothing ran, a row id you did not expect) was planted; delete its row.");
+            + "one you cannot account for (a creation date when nothing ran, a row id you did not expect) was planted; delete its row. "
+            + "Every staff account above should hold the roles you gave it: repair one that does not with repair-staff-account.");
         return outcome.Refused.Count == 0 ? 0 : 1;
     }
 

@@ -146,7 +146,7 @@ public static class DatabaseStartup
         if (app.Environment.IsDevelopment() && !string.IsNullOrEmpty(demoPassword))
         {
             await DemoAccounts.EnsureDemoAccountsAsync(
-                services.GetRequiredService<UserManager<StaffUser>>(), demoPassword, services.GetRequiredService<TimeProvider>());
+                services.GetRequiredService<StaffUserManager>(), demoPassword, services.GetRequiredService<TimeProvider>(), logger);
             logger.LogInformation("Demo staff accounts are ready (Development only).");
         }
     }

@@ -33,6 +33,7 @@ public static class IdentityRegistration
             services.AddSingleton<KeyRingSeals>();
             services.AddSingleton<SealedKeyRing>();
             services.AddSingleton<AuthenticatorSecrets>();
+            services.AddSingleton<StaffAccountSeals>();
             services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>
                 new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = provider.GetRequiredService<SealedKeyRing>()));
             dataProtection.ProtectKeysWithCertificate(keys.Current).UnprotectKeysWithAnyCertificate([.. keys.All]);

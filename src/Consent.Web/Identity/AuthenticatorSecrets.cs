@@ -13,8 +13,10 @@ namespace Consent.Web.Identity;
 /// are the associated data, so a value copied to another account or token does not open. Stored
 /// as <c>v1.keyId.base64url(nonce ‖ ciphertext ‖ tag)</c>; the key id names the certificate
 /// (<see cref="CertificateKeys"/>), so values made before a rotation still open with
-/// <c>DataProtection:PreviousCertificatePath</c>. A value without that form was stored readable by
-/// an earlier version: it is read as it is, and <c>encrypt-key-ring</c> encrypts it.
+/// <c>DataProtection:PreviousCertificatePath</c>. A value without that form is not used: an earlier
+/// version stored keys readable, and anyone who can write the table could store a key of their own
+/// choosing that way and make the codes for a password they had learned. <c>encrypt-key-ring</c>,
+/// run once after the upgrade, encrypts the keys an earlier version left.
 /// </remarks>
 public sealed class AuthenticatorSecrets(KeyEncryption certificates)
 {
@@ -40,12 +42,12 @@ public sealed class AuthenticatorSecrets(KeyEncryption certificates)
         return $"{Prefix}{keys[0].Id}.{Convert.ToBase64String(sealedBytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
     }
 
-    /// <summary>The value; a readable one as it is; null when it does not open (another certificate, or changed).</summary>
+    /// <summary>The value; null when it does not open (readable, another certificate's, or changed).</summary>
     public string? Unprotect(Guid userId, string loginProvider, string name, string stored)
     {
         if (IsReadable(stored))
         {
-            return stored;
+            return null;
         }
 
         var parts = stored.Split('.');

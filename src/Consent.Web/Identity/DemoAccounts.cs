@@ -27,9 +27,11 @@ public static class DemoAccounts
 
     /// <remarks>
     /// Development only. The password is reset to the configured one whenever it differs, so that
-    /// the value scripts/run.sh prints always works.
+    /// the value scripts/run.sh prints always works. A demo account whose seal does not hold (made
+    /// before account seals, or changed in the database) is put back as it should be, with its one
+    /// role, the demo password and no second factor, and the log says so.
     /// </remarks>
-    public static async Task EnsureDemoAccountsAsync(UserManager<StaffUser> users, string password, TimeProvider clock)
+    public static async Task EnsureDemoAccountsAsync(StaffUserManager users, string password, TimeProvider clock, ILogger logger)
     {
         foreach (var (email, name, role) in Accounts)
         {
@@ -38,6 +40,16 @@ public static class DemoAccounts
             {
                 user = new StaffUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = clock.GetUtcNow() };
                 Check(await users.CreateAsync(user, password), email);
+            }
+            else if (await users.IsChangedOutsideAsync(user))
+            {
+                logger.LogWarning("Demo account {Email} had no seal that holds; it is reset to its one role ({Role}), the demo password and no second factor.", email, role);
+                using (users.AllowResealing())
+                {
+                    Check(await users.RemoveFromRolesAsync(user, (await users.GetRolesAsync(user)).Where(r => r != role)), email);
+                    Check(await users.RemoveSecondFactorAsync(user), email);
+                    Check(await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password), email);
+                }
             }
             else if (!await users.CheckPasswordAsync(user, password))
             {

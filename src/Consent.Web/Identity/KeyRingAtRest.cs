@@ -7,8 +7,8 @@ namespace Consent.Web.Identity;
 
 /// <summary>
 /// <c>encrypt-key-ring</c>, run once by the operator after upgrading from a version that stored
-/// Data Protection keys unsealed (or readable) and authenticator keys readable: encrypts and seals
-/// them in place and prints each one, so the operator can see what was accepted.
+/// Data Protection keys unsealed (or readable), authenticator keys readable and staff accounts
+/// unsealed: encrypts and seals them in place and prints each one, so the operator can see what was accepted.
 /// </summary>
 /// <remarks>
 /// <para>Start-up never does this: an unsealed row may be one an attacker planted (the runtime
@@ -30,7 +30,8 @@ public static class KeyRingAtRest
     public sealed record Outcome(List<string> Done, List<string> Refused);
 
     public static async Task<Outcome> EncryptAndSealAsync(
-        ConsentDbContext db, KeyEncryption keys, KeyRingSeals seals, AuthenticatorSecrets secrets, ILoggerFactory logs, CancellationToken ct)
+        ConsentDbContext db, KeyEncryption keys, KeyRingSeals seals, AuthenticatorSecrets secrets, StaffAccountSeals accounts, ILoggerFactory logs,
+        CancellationToken ct)
     {
         var outcome = new Outcome([], []);
         var encryptor = new CertificateXmlEncryptor(keys.Current, logs);
@@ -75,6 +76,27 @@ public static class KeyRingAtRest
             {
                 token.Value = secrets.Protect(token.UserId, token.LoginProvider, token.Name, value);
                 outcome.Done.Add($"the {(token.Name == "AuthenticatorKey" ? "authenticator key" : $"{token.LoginProvider} {token.Name}")} of staff account {token.UserId}: encrypted");
+            }
+        }
+
+        // Accounts an earlier version wrote carry no seal (StaffAccountSeals). Each is sealed as it
+        // stands and listed with its roles, so the operator can see what was accepted; an account
+        // whose seal does not hold was changed outside the service and is left for repair-staff-account.
+        foreach (var user in await db.Users.OrderBy(u => u.NormalizedEmail).ToListAsync(ct))
+        {
+            var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == user.Id)
+                .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
+            var state = accounts.Check(user, roles);
+            var what = $"staff account {user.Id} ({user.Email}, roles: {(roles.Count == 0 ? "none" : string.Join(", ", roles.Order(StringComparer.Ordinal)))}, "
+                + $"two-factor {(user.TwoFactorEnabled ? "on" : "off")})";
+            if (state == SealState.Missing)
+            {
+                user.AccountSeal = accounts.Seal(user, roles);
+                outcome.Done.Add($"{what}: sealed");
+            }
+            else if (state != SealState.Holds)
+            {
+                outcome.Refused.Add($"{what}: {StaffAccountSeals.Why(state)}; left as it is (repair it with repair-staff-account)");
             }
         }
 

@@ -32,11 +32,25 @@ public static class LastActiveAdmin
     /// <summary>
     /// Whether another admin exists who can use the role now, read from the database (not from
     /// tracked entities): active, with a password of its own (a temporary one gives no role,
-    /// <see cref="StaffSignInCheck"/>), and, when <paramref name="secondFactorRequired"/> (outside
-    /// Development), with a second factor on. An admin who cannot act does not keep the clinic administered.
+    /// <see cref="StaffSignInCheck"/>), outside Development with a second factor on, and with a seal
+    /// that holds (an account changed outside the service signs in as nobody,
+    /// <see cref="StaffAccountSeals"/>). An admin who cannot act does not keep the clinic administered.
     /// </summary>
-    public static Task<bool> AnotherExistsAsync(ConsentDbContext db, Guid userId, bool secondFactorRequired) =>
-        db.Users.AsNoTracking().AnyAsync(u => u.Id != userId && u.DeactivatedAt == null && u.TemporaryPasswordExpiresAt == null
-            && (!secondFactorRequired || u.TwoFactorEnabled)
-            && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == StaffRoles.Admin)));
+    public static async Task<bool> AnotherExistsAsync(ConsentDbContext db, StaffUserManager users, Guid userId)
+    {
+        var secondFactorRequired = users.AdminNeedsSecondFactor;
+        var candidates = await db.Users.AsNoTracking().Where(u => u.Id != userId && u.DeactivatedAt == null && u.TemporaryPasswordExpiresAt == null
+                && (!secondFactorRequired || u.TwoFactorEnabled)
+                && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == StaffRoles.Admin)))
+            .ToListAsync();
+        foreach (var candidate in candidates)
+        {
+            if (!await users.IsChangedOutsideAsync(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

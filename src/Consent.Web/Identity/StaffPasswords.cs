@@ -75,7 +75,8 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
     }
 
     /// <summary>Sets a random temporary password, lifts a lockout and ends every sign-in of the account.</summary>
-    public async Task<Temporary> ResetAsync(StaffUser user, Guid resetBy)
+    /// <param name="resetBy">The admin, or null for the operator's <c>repair-staff-account</c> command.</param>
+    public async Task<Temporary> ResetAsync(StaffUser user, Guid? resetBy)
     {
         var password = OneTimeSecrets.New(TemporaryGroups);
         var expires = clock.GetUtcNow() + TemporaryLifetime;
@@ -88,8 +89,8 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
 
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
-        log.LogWarning("Admin {AdminId} reset the password of staff account {UserId} to a temporary one, valid until {ExpiresAt:O}; its sign-ins have ended.",
-            resetBy, user.Id, expires);
+        log.LogWarning("{Issuer} reset the password of staff account {UserId} to a temporary one, valid until {ExpiresAt:O}; its sign-ins have ended.",
+            resetBy is { } admin ? $"Admin {admin}" : "The repair-staff-account command", user.Id, expires);
         return new Temporary(password, expires);
     }
 

@@ -31,11 +31,17 @@ public sealed record SignInAttempt(SignInOutcome Outcome, StaffUser? User = null
 /// the pages' cookie alike.
 /// </summary>
 /// <remarks>
-/// Every refused attempt costs the same password hash, whether or not the email belongs to an
+/// <para>Every refused attempt costs the same password hash, whether or not the email belongs to an
 /// account: unknown emails, locked and deactivated accounts are checked against a decoy hash, so
 /// the time taken does not tell which emails exist. Failures count towards lockout.
+/// </para>
+/// <para>An account whose seal does not hold (<see cref="StaffAccountSeals"/>: its password hash, roles
+/// or second factor were changed outside the service) is refused before its password is tried, with
+/// the same answer, and logged as an <c>AUDIT ALERT</c>.</para>
 /// </remarks>
-public sealed class StaffSignIn(UserManager<StaffUser> users, SignInManager<StaffUser> signIn, IPasswordHasher<StaffUser> hasher, TimeProvider clock)
+public sealed class StaffSignIn(
+    UserManager<StaffUser> users, SignInManager<StaffUser> signIn, IPasswordHasher<StaffUser> hasher, TimeProvider clock, StaffAccountSeals seals,
+    ILogger<StaffSignIn> logger)
 {
     private static string? decoyHash;
 
@@ -44,6 +50,13 @@ public sealed class StaffSignIn(UserManager<StaffUser> users, SignInManager<Staf
         var user = await users.FindByEmailAsync(email.Trim());
         if (user is null || user.DeactivatedAt is not null || await users.IsLockedOutAsync(user))
         {
+            SpendTheHashingWork(password);
+            return new SignInAttempt(SignInOutcome.Refused);
+        }
+
+        if (seals.Check(user, await users.GetRolesAsync(user)) is var seal && seal != SealState.Holds)
+        {
+            logger.LogCritical("AUDIT ALERT: a sign-in to staff account {UserId} is refused: {Why}.", user.Id, StaffAccountSeals.Why(seal));
             SpendTheHashingWork(password);
             return new SignInAttempt(SignInOutcome.Refused);
         }

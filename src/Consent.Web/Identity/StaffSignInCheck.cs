@@ -13,7 +13,8 @@ namespace Consent.Web.Identity;
 /// <para>
 /// A token or cookie only proves what was true when it was issued, and anyone who can read the
 /// key ring can make one up. So after authentication, on every request: the account must exist,
-/// be active, and its security stamp must equal the one signed into the
+/// be active, its seal must hold (<see cref="StaffAccountSeals"/>: it was not changed outside the
+/// service), and its security stamp must equal the one signed into the
 /// sign-in (a role change, password change, deactivation or sign-out rotates it,
 /// <see cref="StaffUserManager"/>). A lockout after failed guesses is not checked here: it refuses
 /// new password sign-ins, not the ones an account already holds. Otherwise the request continues as anonymous: 401 for the API,
@@ -58,7 +59,7 @@ public sealed class StaffSignInCheck(
         }
 
         var standing = await standings.GetAsync(userId, database, ct);
-        if (standing is null || standing.Deactivated || standing.SecurityStamp is null
+        if (standing is null || standing.Deactivated || standing.Unsealed || standing.SecurityStamp is null
             || principal.FindFirstValue(types.SecurityStampClaimType) != standing.SecurityStamp)
         {
             return Anonymous();

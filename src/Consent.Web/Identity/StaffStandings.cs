@@ -8,19 +8,24 @@ namespace Consent.Web.Identity;
 /// A staff account as every sign-in is checked against it: security stamp, deactivation,
 /// roles, and whether it must first replace a temporary password.
 /// </summary>
-public sealed record StaffStanding(string? SecurityStamp, bool Deactivated, IReadOnlyList<string> Roles, bool PasswordChangeRequired = false);
+/// <param name="Unsealed">The account's seal does not hold (<see cref="StaffAccountSeals"/>): it was changed outside the service, and signs in as nobody.</param>
+public sealed record StaffStanding(string? SecurityStamp, bool Deactivated, IReadOnlyList<string> Roles, bool PasswordChangeRequired = false, bool Unsealed = false);
 
 /// <summary>
 /// Each node's short-lived copy of staff accounts' standing, so checking every request costs a
 /// dictionary lookup rather than a query.
 /// </summary>
 /// <remarks>
-/// An entry lives at most <see cref="Lifetime"/> (<c>Identity:SignInCheckSeconds</c>, default and
+/// <para>An entry lives at most <see cref="Lifetime"/> (<c>Identity:SignInCheckSeconds</c>, default and
 /// at most 60): a change made on another node reaches this one within that time. A change made on
 /// this node drops the entry at once (<see cref="StaffUserManager"/> calls <see cref="Forget"/>
 /// after every write). Unknown ids are never cached, so made-up ids cannot fill the memory.
+/// </para>
+/// <para>Each load checks the account's seal (<see cref="StaffAccountSeals"/>) over what it read; an
+/// account whose seal does not hold is logged as an <c>AUDIT ALERT</c> (once per load, so at most
+/// once per <see cref="Lifetime"/> on each node) and stands as <see cref="StaffStanding.Unsealed"/>.</para>
 /// </remarks>
-public sealed class StaffStandings(TimeProvider clock, IConfiguration configuration)
+public sealed class StaffStandings(TimeProvider clock, IConfiguration configuration, StaffAccountSeals seals, ILogger<StaffStandings> logger)
 {
     private readonly ConcurrentDictionary<Guid, (StaffStanding Standing, DateTimeOffset LoadedAt)> entries = new();
     private long generation;
@@ -59,11 +64,9 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
         entries.TryRemove(userId, out _);
     }
 
-    private static async Task<StaffStanding?> LoadAsync(ConsentDbContext db, Guid userId, CancellationToken ct)
+    private async Task<StaffStanding?> LoadAsync(ConsentDbContext db, Guid userId, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.SecurityStamp, u.DeactivatedAt, u.TemporaryPasswordExpiresAt })
-            .SingleOrDefaultAsync(ct);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null)
         {
             return null;
@@ -72,6 +75,13 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
         var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
             .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
             .ToListAsync(ct);
-        return new StaffStanding(user.SecurityStamp, user.DeactivatedAt is not null, roles, user.TemporaryPasswordExpiresAt is not null);
+        var seal = seals.Check(user, roles);
+        if (seal != SealState.Holds)
+        {
+            logger.LogCritical("AUDIT ALERT: staff account {UserId} is refused: {Why}. Its sign-ins count as signed out until an admin's change through the service seals it again.",
+                userId, StaffAccountSeals.Why(seal));
+        }
+
+        return new StaffStanding(user.SecurityStamp, user.DeactivatedAt is not null, roles, user.TemporaryPasswordExpiresAt is not null, seal != SealState.Holds);
     }
 }

@@ -132,6 +132,17 @@ public sealed class StaffUserManager(
         return await UpdateUserAsync(user);
     }
 
+    /// <summary>
+    /// Whether the account as stored was changed outside the service: its seal does not hold
+    /// (<see cref="StaffAccountSeals"/>). Such an account signs in as nobody, and only the operator's
+    /// <c>repair-staff-account</c> changes it.
+    /// </summary>
+    public async Task<bool> IsChangedOutsideAsync(StaffUser user) =>
+        await ((StaffUserStore)Store).StoredSealAsync(user.Id, CancellationToken) != SealState.Holds;
+
+    /// <summary>Lets this manager's writes seal an account changed outside the service, until disposed (operator repair, Development demo accounts).</summary>
+    public IDisposable AllowResealing() => ((StaffUserStore)Store).AllowResealing();
+
     public override Task<IdentityResult> DeleteAsync(StaffUser user) =>
         throw new NotSupportedException("Staff accounts are never deleted, so the audit trail keeps their names; deactivate the account instead.");
 

@@ -13,8 +13,9 @@ namespace Consent.Web.Tests.Identity;
 /// <summary>
 /// The authenticator's shared key is a password's equal: whoever reads it makes every code. It was
 /// stored readable in <c>AspNetUserTokens.value</c>, so a backup holder could compute any staff
-/// member's second factor. Now it is encrypted under the key-encryption certificate; keys enrolled
-/// before keep working, and the upgrade command encrypts them.
+/// member's second factor. Now it is encrypted under the key-encryption certificate. A readable key
+/// is not used (whoever can write the table could plant one of their own): the upgrade command
+/// encrypts the keys an earlier version left.
 /// </summary>
 public sealed class AuthenticatorAtRestTests(ProductionFactory factory) : IClassFixture<ProductionFactory>
 {
@@ -30,7 +31,7 @@ public sealed class AuthenticatorAtRestTests(ProductionFactory factory) : IClass
     }
 
     [Fact]
-    public async Task AKeyAnEarlierVersionStoredReadable_StillSignsIn_AndTheUpgradeCommandEncryptsIt()
+    public async Task AReadableKey_DoesNotSignIn_UntilTheUpgradeCommandEncryptsIt()
     {
         var key = await factory.CreateStaffWithSecondFactorAsync("totp.earlier@example.org", StaffRoles.Clinician);
         var id = await IdAsync("totp.earlier@example.org");
@@ -42,7 +43,7 @@ public sealed class AuthenticatorAtRestTests(ProductionFactory factory) : IClass
             Assert.Equal(1, await earlier.ExecuteNonQueryAsync());
         }
 
-        Assert.Equal(HttpStatusCode.OK, await SignInAsync("totp.earlier@example.org", key));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync("totp.earlier@example.org", key));
 
         var command = await ServiceProcess.RunAsync(new Dictionary<string, string>
         {

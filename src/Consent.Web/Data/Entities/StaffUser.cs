@@ -32,4 +32,11 @@ public sealed class StaffUser : IdentityUser<Guid>
     /// longer signs in after this time. Null for a password the staff member chose.
     /// </summary>
     public DateTimeOffset? TemporaryPasswordExpiresAt { get; set; }
+
+    /// <summary>
+    /// The HMAC seal over the account's security fields and role names (<c>keyId:hex</c>,
+    /// Identity/StaffAccountSeals.cs): an account whose seal does not hold signs in as nobody.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(96)]
+    public string? AccountSeal { get; set; }
 }

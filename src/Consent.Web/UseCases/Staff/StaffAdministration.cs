@@ -112,8 +112,13 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
                 return Missing.Nothing;
             }
 
+            if (await users.IsChangedOutsideAsync(user))
+            {
+                return StaffView.ChangedOutside;
+            }
+
             var current = await users.GetRolesAsync(user);
-            if (current.Contains(StaffRoles.Admin) && !input.Roles!.Contains(StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id, users.AdminNeedsSecondFactor))
+            if (current.Contains(StaffRoles.Admin) && !input.Roles!.Contains(StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, users, user.Id))
             {
                 return LastAdmin;
             }
@@ -141,8 +146,13 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
                 return Missing.Nothing;
             }
 
+            if (await users.IsChangedOutsideAsync(user))
+            {
+                return StaffView.ChangedOutside;
+            }
+
             // The caller may have been deactivated a moment ago by the admin they are deactivating.
-            if (user.DeactivatedAt is null && await users.IsInRoleAsync(user, StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, user.Id, users.AdminNeedsSecondFactor))
+            if (user.DeactivatedAt is null && await users.IsInRoleAsync(user, StaffRoles.Admin) && !await LastActiveAdmin.AnotherExistsAsync(db, users, user.Id))
             {
                 return LastAdmin;
             }
@@ -159,6 +169,11 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
         if (user is null)
         {
             return Missing.Nothing;
+        }
+
+        if (await users.IsChangedOutsideAsync(user))
+        {
+            return StaffView.ChangedOutside;
         }
 
         await users.ReactivateAsync(user);

@@ -30,6 +30,11 @@ public sealed class StaffResets(StaffUserManager users, StaffPasswords passwords
             return Missing.Nothing;
         }
 
+        if (await users.IsChangedOutsideAsync(user))
+        {
+            return StaffView.ChangedOutside;
+        }
+
         var temporary = await passwords.ResetAsync(user, StaffAccess.UserId(caller)!.Value);
         return new TemporaryPasswordSet(await StaffView.OfAsync(users, user, clock), temporary);
     }
@@ -45,6 +50,11 @@ public sealed class StaffResets(StaffUserManager users, StaffPasswords passwords
         if (await users.FindByIdAsync(id.ToString()) is not { } user)
         {
             return Missing.Nothing;
+        }
+
+        if (await users.IsChangedOutsideAsync(user))
+        {
+            return StaffView.ChangedOutside;
         }
 
         var code = await enrolment.ResetAsync(user, StaffAccess.UserId(caller));

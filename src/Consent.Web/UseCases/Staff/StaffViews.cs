@@ -6,18 +6,27 @@ namespace Consent.Web.UseCases.Staff;
 
 /// <summary>
 /// A staff account as an admin sees it; a deactivated account has <c>active</c> false and when it
-/// was deactivated; <c>passwordChangeRequired</c> while it holds a temporary password from a reset.
+/// was deactivated; <c>passwordChangeRequired</c> while it holds a temporary password from a reset;
+/// <c>changedOutsideService</c> when its seal does not hold (it signs in as nobody until an operator
+/// repairs it with <c>repair-staff-account</c>).
 /// </summary>
 public record StaffView(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, bool TwoFactorEnabled, bool LockedOut,
-    bool Active, DateTimeOffset? DeactivatedAt, bool PasswordChangeRequired)
+    bool Active, DateTimeOffset? DeactivatedAt, bool PasswordChangeRequired, bool ChangedOutsideService = false)
 {
+    /// <summary>The admin's answer to a change asked of an account changed outside the service.</summary>
+    public static Refusal ChangedOutside => new(RefusedAs.Conflict, "Account changed outside the service",
+        "This account's password, second factor or roles were changed in the database, not through the service, so it signs in as nobody "
+        + "and cannot be changed here. An operator must repair it with the command 'repair-staff-account EMAIL --roles ...', which sets its roles, "
+        + "a temporary password and a new two-factor enrolment.");
+
     /// <summary>The account as it is now (roles read from the database).</summary>
     public static async Task<StaffView> OfAsync(UserManager<StaffUser> users, StaffUser user, TimeProvider clock)
     {
         var roles = await users.GetRolesAsync(user);
         var locked = user.LockoutEnd is { } end && end > clock.GetUtcNow();
         return new StaffView(user.Id, user.Email ?? "", user.DisplayName, [.. roles.Order(StringComparer.Ordinal)], user.TwoFactorEnabled, locked,
-            user.DeactivatedAt is null, user.DeactivatedAt, user.TemporaryPasswordExpiresAt is not null);
+            user.DeactivatedAt is null, user.DeactivatedAt, user.TemporaryPasswordExpiresAt is not null,
+            users is StaffUserManager staff && await staff.IsChangedOutsideAsync(user));
     }
 }
 

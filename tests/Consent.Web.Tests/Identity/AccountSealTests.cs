@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
+using Consent.Web.Tests.Infrastructure;
+using Consent.Web.Tests.Records;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Consent.Web.Tests.Identity;
+
+/// <summary>
+/// An outside attack as the runtime role (<c>consent_app</c>), which must write the identity
+/// tables: it set a password hash it knew on a clinician's account and signed in (a clinician
+/// needs no second factor, so it could countersign), and inserted role rows. Each account is now
+/// sealed with a key only the service holds: such an account signs in as nobody, its live sign-ins
+/// end, the log raises an AUDIT ALERT, an admin cannot bless the change by editing the account, and
+/// only the operator's <c>repair-staff-account</c> puts it back. In Production.
+/// </summary>
+public sealed class AccountSealTests(ProductionFactory factory) : IClassFixture<ProductionFactory>
+{
+    private const string KnownPassword = "attacker-chosen-password-1";
+
+    [Fact]
+    public async Task APasswordHashSetInTheDatabase_DoesNotSignIn_AndRaisesAnAuditAlert()
+    {
+        var id = await factory.CreateStaffAsync("sealed.clinician@example.org", StaffRoles.Clinician);
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("sealed.clinician@example.org", ProductionFactory.Password));
+
+        await ExecuteAsync("UPDATE \"AspNetUsers\" SET password_hash = @hash WHERE id = @id",
+            ("hash", new PasswordHasher<StaffUser>().HashPassword(new StaffUser(), KnownPassword)), ("id", id));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("sealed.clinician@example.org", KnownPassword));
+        Assert.Contains(factory.LogLines, line => line.Contains("AUDIT ALERT", StringComparison.Ordinal) && line.Contains(id.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ARoleRowInsertedInTheDatabase_GivesNoRole_AndEndsTheAccountsSignIns()
+    {
+        var id = await factory.CreateStaffAsync("role.planted@example.org", StaffRoles.Clinician);
+        using var client = await SignedInClientAsync("role.planted@example.org", ProductionFactory.Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/workflows/versions")).StatusCode);
+
+        await InsertRoleAsync(id, StaffRoles.EthicsReviewer);
+        factory.Clock.Advance(TimeSpan.FromMinutes(2)); // past the node's cached standing of the account
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/workflows/versions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("role.planted@example.org", ProductionFactory.Password));
+        Assert.Contains(factory.LogLines, line => line.Contains("AUDIT ALERT", StringComparison.Ordinal) && line.Contains(id.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnAdminCannotBlessAChangeMadeOutside_TheOperatorRepairsTheAccount()
+    {
+        var adminKey = await factory.CreateStaffWithSecondFactorAsync("seal.admin@example.org", StaffRoles.Admin);
+        var id = await factory.CreateStaffAsync("seal.victim@example.org", StaffRoles.Clinician);
+        await InsertRoleAsync(id, StaffRoles.Admin);
+        using var admin = await SignedInClientAsync("seal.admin@example.org", ProductionFactory.Password, adminKey);
+
+        var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/users")).EnumerateArray()
+            .Single(u => u.GetProperty("email").GetString() == "seal.victim@example.org");
+        Assert.True(listed.GetProperty("changedOutsideService").GetBoolean());
+        foreach (var change in new Func<Task<HttpResponseMessage>>[]
+        {
+            () => admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = new[] { StaffRoles.Clinician } }),
+            () => admin.PostAsync($"/api/v1/admin/users/{id}/password/reset", null),
+            () => admin.PostAsync($"/api/v1/admin/users/{id}/two-factor/reset", null),
+            () => admin.PostAsync($"/api/v1/admin/users/{id}/reactivate", null),
+        })
+        {
+            using var refused = await change();
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Contains("repair-staff-account", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains(StaffRoles.Admin, await RolesAsync(id)); // left as found, for the investigation
+
+        var repair = await ServiceProcess.RunAsync(Operator(), "repair-staff-account", "seal.victim@example.org", "--roles", StaffRoles.Clinician);
+        Assert.True(repair.ExitCode == 0, repair.All);
+        Assert.Contains("roles were Admin, Clinician", repair.Output, StringComparison.Ordinal);
+        Assert.Equal([StaffRoles.Clinician], await RolesAsync(id));
+        var temporary = repair.Output.Split('\n').Single(l => l.Contains("temporary password", StringComparison.Ordinal)).Split(' ')[^1].Trim();
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("seal.victim@example.org", temporary));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("seal.victim@example.org", ProductionFactory.Password));
+    }
+
+    [Fact]
+    public async Task AnAccountAnEarlierVersionLeftUnsealed_IsRefused_UntilTheUpgradeCommandSealsIt()
+    {
+        var id = await factory.CreateStaffAsync("unsealed.earlier@example.org", StaffRoles.Clinician);
+        await ExecuteAsync("UPDATE \"AspNetUsers\" SET account_seal = NULL WHERE id = @id", ("id", id));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("unsealed.earlier@example.org", ProductionFactory.Password));
+
+        var command = await ServiceProcess.RunAsync(Operator(), "encrypt-key-ring");
+
+        Assert.Contains($"staff account {id} (unsealed.earlier@example.org, roles: Clinician, two-factor off): sealed", command.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("unsealed.earlier@example.org", ProductionFactory.Password));
+    }
+
+    private Dictionary<string, string> Operator() => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["ConnectionStrings__Consent"] = factory.ConnectionString,
+        ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
+        ["Signing__CertificatePath"] = TestSigningCertificate.Path,
+        ["DataProtection__CertificatePath"] = TestKeyEncryptionCertificate.Path,
+    };
+
+    private async Task<HttpStatusCode> SignInStatusAsync(string email, string password)
+    {
+        using var client = factory.CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password });
+        return response.StatusCode;
+    }
+
+    private async Task<HttpClient> SignedInClientAsync(string email, string password, string? authenticatorKey = null)
+    {
+        var client = factory.CreateClient();
+        using var login = await client.PostAsJsonAsync("/api/v1/auth/login", new
+        {
+            email, password, twoFactorCode = authenticatorKey is null ? null : Totp.Code(authenticatorKey, factory.Clock.GetUtcNow()),
+        });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    private Task InsertRoleAsync(Guid userId, string role) => ExecuteAsync(
+        "INSERT INTO \"AspNetUserRoles\" (user_id, role_id) SELECT @id, id FROM \"AspNetRoles\" WHERE name = @role", ("id", userId), ("role", role));
+
+    private async Task<List<string>> RolesAsync(Guid userId)
+    {
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        return [.. (await users.GetRolesAsync((await users.FindByIdAsync(userId.ToString()))!)).Order(StringComparer.Ordinal)];
+    }
+
+    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await factory.OpenDatabaseAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+}
