@@ -10,9 +10,11 @@ public static class AppendOnlyTables
 {
     /// <summary>
     /// The hash-chained event log, the signed records (stored once, never changed: RecordIssuer), and
-    /// the ethics decisions on workflow versions (added by WorkflowsApi and WorkflowSync, never changed).
+    /// the ethics decisions on workflow versions (added by WorkflowsApi and WorkflowSync, never changed),
+    /// and the staff accounts' seal history (Identity/StaffAccountSeals.cs: the latest entry is the
+    /// account's current seal, so an earlier state written back is refused).
     /// </summary>
-    public static readonly IReadOnlyList<string> Names = ["consent_events", "consent_records", "workflow_reviews"];
+    public static readonly IReadOnlyList<string> Names = ["consent_events", "consent_records", "workflow_reviews", "staff_account_seals"];
 
     /// <summary>
     /// Tables whose rows the service changes in a few columns only and never deletes: the runtime role

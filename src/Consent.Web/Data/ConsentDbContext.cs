@@ -26,6 +26,8 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<StaffAccountSealEntry> StaffAccountSeals => Set<StaffAccountSealEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -113,4 +113,7 @@ public enum SealState
     UnknownKey,
 
     NotXml,
+
+    /// <summary>A seal that holds but is not the latest the service gave (a staff account's earlier state written back).</summary>
+    Superseded,
 }

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Consent.Web.Data;
 using Consent.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Identity;
 
@@ -27,10 +29,18 @@ namespace Consent.Web.Identity;
 /// account or lift a lockout of guesses, which a database writer could do by other means), the last
 /// authenticator step (a database writer could only let a used code be used again, and it does not
 /// know the code) and the dates themselves (PostgreSQL keeps microseconds, .NET ticks).</para>
+/// <para>A seal says who wrote a state, not that it is the latest: an earlier sealed state written
+/// back (a departed employee's row as it was before the deactivation, with its old stamp, so that
+/// their old sign-ins work again) would still hold. So every seal given is also appended, numbered
+/// and itself sealed, to <c>staff_account_seals</c>, where the runtime role may only add rows
+/// (<see cref="Data.AppendOnlyTables"/>); the account's seal must be the latest entry's
+/// (<see cref="SealState.Superseded"/> otherwise). Without the key nobody can add an entry that
+/// holds, so the latest cannot be moved back.</para>
 /// <para>The seal is renewed by <see cref="StaffUserStore"/> on every write of the account through
-/// Identity and checked by <see cref="StaffStandings"/> for every signed-in request and by
-/// <see cref="StaffSignIn"/> before a password is tried. An account written before seals existed
-/// has none: <c>seal-staff-accounts</c>, run once by the operator after the upgrade, seals those.</para>
+/// Identity and checked (<see cref="CheckStoredAsync"/>) by <see cref="StaffStandings"/> for every
+/// signed-in request and by <see cref="StaffSignIn"/> before a password is tried. An account written
+/// before seals existed has none: <c>encrypt-key-ring</c>, run once by the operator after the
+/// upgrade, seals those.</para>
 /// </remarks>
 public sealed class StaffAccountSeals(KeyEncryption certificates)
 {
@@ -60,12 +70,59 @@ public sealed class StaffAccountSeals(KeyEncryption certificates)
         return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[1])) ? SealState.Holds : SealState.Mismatch;
     }
 
+    /// <summary>
+    /// What the account's seal says about it as stored, its roles as stored, and whether that seal
+    /// is the latest the service gave it (<c>staff_account_seals</c>).
+    /// </summary>
+    public async Task<SealState> CheckStoredAsync(ConsentDbContext db, StaffUser user, IEnumerable<string> roles, CancellationToken ct)
+    {
+        var state = Check(user, roles);
+        if (state != SealState.Holds)
+        {
+            return state;
+        }
+
+        var latest = await db.StaffAccountSeals.AsNoTracking().Where(e => e.UserId == user.Id)
+            .OrderByDescending(e => e.Seq).FirstOrDefaultAsync(ct);
+        if (latest is null)
+        {
+            return SealState.Missing;
+        }
+
+        return CheckEntry(latest) is var entry && entry != SealState.Holds ? entry
+            : string.Equals(latest.Seal, user.AccountSeal, StringComparison.Ordinal) ? SealState.Holds : SealState.Superseded;
+    }
+
+    /// <summary>The next entry of the account's seal history, for the seal just given.</summary>
+    public StaffAccountSealEntry Entry(Guid userId, long seq, string seal, DateTimeOffset now) => new()
+    {
+        UserId = userId, Seq = seq, Seal = seal, SealedAt = now,
+        EntrySeal = $"{keys[0].Id}:{Compute(keys[0].Key, EntryContent(userId, seq, seal))}",
+    };
+
+    private SealState CheckEntry(StaffAccountSealEntry entry)
+    {
+        var parts = entry.EntrySeal.Split(':');
+        var key = keys.FirstOrDefault(k => parts.Length == 2 && string.Equals(k.Id, parts[0], StringComparison.Ordinal)).Key;
+        if (key is null)
+        {
+            return SealState.UnknownKey;
+        }
+
+        var expected = Encoding.ASCII.GetBytes(Compute(key, EntryContent(entry.UserId, entry.Seq, entry.Seal)));
+        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[1])) ? SealState.Holds : SealState.Mismatch;
+    }
+
+    private static string EntryContent(Guid userId, long seq, string seal) =>
+        JsonSerializer.Serialize(new object[] { "staff-account-seal-entry-v1", userId.ToString("D"), seq, seal });
+
     /// <summary>Why an account is refused, for the log and the command's output.</summary>
     public static string Why(SealState state) => state switch
     {
-        SealState.Missing => "it carries no seal: an account written before account seals existed (run 'seal-staff-accounts' once after the upgrade) or one inserted in the database",
+        SealState.Missing => "it carries no seal, or none the service recorded: an account written before account seals existed (run 'encrypt-key-ring' once after the upgrade) or one inserted in the database",
+        SealState.Superseded => "its seal is an earlier one, not the latest the service gave it: an earlier state of the account was written back",
         SealState.UnknownKey => "it is sealed with a key this service does not hold (configure the earlier key-encryption certificate as DataProtection__PreviousCertificatePath)",
-        _ => "its seal does not match it or its roles: the account was changed outside this service",
+        _ => "its seal does not match it or its roles, or its seal history: the account was changed outside this service",
     };
 
     /// <summary>The sealed fields, in a fixed order, as a JSON array (the serializer escapes every string the same way each time).</summary>

@@ -41,7 +41,7 @@ public sealed record SignInAttempt(SignInOutcome Outcome, StaffUser? User = null
 /// </remarks>
 public sealed class StaffSignIn(
     UserManager<StaffUser> users, SignInManager<StaffUser> signIn, IPasswordHasher<StaffUser> hasher, TimeProvider clock, StaffAccountSeals seals,
-    ILogger<StaffSignIn> logger)
+    Data.ConsentDbContext db, ILogger<StaffSignIn> logger)
 {
     private static string? decoyHash;
 
@@ -54,7 +54,7 @@ public sealed class StaffSignIn(
             return new SignInAttempt(SignInOutcome.Refused);
         }
 
-        if (seals.Check(user, await users.GetRolesAsync(user)) is var seal && seal != SealState.Holds)
+        if (await seals.CheckStoredAsync(db, user, await users.GetRolesAsync(user), CancellationToken.None) is var seal && seal != SealState.Holds)
         {
             logger.LogCritical("AUDIT ALERT: a sign-in to staff account {UserId} is refused: {Why}.", user.Id, StaffAccountSeals.Why(seal));
             SpendTheHashingWork(password);

@@ -75,7 +75,7 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
         var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
             .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
             .ToListAsync(ct);
-        var seal = seals.Check(user, roles);
+        var seal = await seals.CheckStoredAsync(db, user, roles, ct);
         if (seal != SealState.Holds)
         {
             logger.LogCritical("AUDIT ALERT: staff account {UserId} is refused: {Why}. Its sign-ins count as signed out until an admin's change through the service seals it again.",

@@ -17,7 +17,8 @@ namespace Consent.Web.Identity;
 /// or <see cref="UpdateAsync"/> (a role added or removed is saved by the update that follows it),
 /// so the seal is made there, over the roles the account will have once that save lands.
 /// </remarks>
-public sealed class StaffUserStore(ConsentDbContext context, AuthenticatorSecrets secrets, StaffAccountSeals seals, IdentityErrorDescriber? describer = null)
+public sealed class StaffUserStore(
+    ConsentDbContext context, AuthenticatorSecrets secrets, StaffAccountSeals seals, TimeProvider clock, IdentityErrorDescriber? describer = null)
     : UserStore<StaffUser, IdentityRole<Guid>, ConsentDbContext, Guid>(context, describer)
 {
     public override Task SetTokenAsync(StaffUser user, string loginProvider, string name, string? value, CancellationToken cancellationToken) =>
@@ -34,8 +35,8 @@ public sealed class StaffUserStore(ConsentDbContext context, AuthenticatorSecret
             user.Id = Guid.CreateVersion7();
         }
 
-        user.AccountSeal = seals.Seal(user, await RolesAfterSaveAsync(Context, user.Id, cancellationToken));
-        return await base.CreateAsync(user, cancellationToken);
+        var entry = await SealAsync(user, cancellationToken);
+        return Settled(entry, await SaveAsync(() => base.CreateAsync(user, cancellationToken)));
     }
 
     /// <summary>
@@ -57,11 +58,49 @@ public sealed class StaffUserStore(ConsentDbContext context, AuthenticatorSecret
         }
 
         var sealBefore = user.AccountSeal;
-        user.AccountSeal = seals.Seal(user, await RolesAfterSaveAsync(Context, user.Id, cancellationToken));
-        var result = await base.UpdateAsync(user, cancellationToken);
+        var entry = await SealAsync(user, cancellationToken);
+        var result = Settled(entry, await SaveAsync(() => base.UpdateAsync(user, cancellationToken)));
         if (!result.Succeeded)
         {
             user.AccountSeal = sealBefore;
+        }
+
+        return result;
+    }
+
+    /// <summary>Seals the account as it is about to be saved and adds the next entry of its seal history, saved with it.</summary>
+    private async Task<StaffAccountSealEntry> SealAsync(StaffUser user, CancellationToken ct)
+    {
+        user.AccountSeal = seals.Seal(user, await RolesAfterSaveAsync(Context, user.Id, ct));
+        var last = await Context.StaffAccountSeals.Where(e => e.UserId == user.Id).MaxAsync(e => (long?)e.Seq, ct) ?? 0;
+        var entry = seals.Entry(user.Id, last + 1, user.AccountSeal, clock.GetUtcNow());
+        Context.StaffAccountSeals.Add(entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// Two writes of one account at once both number their entry the same: the second save fails on
+    /// the unique (account, number) index, which is the same concurrency failure Identity reports
+    /// for a stale account (its concurrency stamp).
+    /// </summary>
+    private async Task<IdentityResult> SaveAsync(Func<Task<IdentityResult>> save)
+    {
+        try
+        {
+            return await save();
+        }
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, TableName: "staff_account_seals" })
+        {
+            return IdentityResult.Failed(ErrorDescriber.ConcurrencyFailure());
+        }
+    }
+
+    /// <summary>A save that failed leaves its entry out of the context, so no later save writes it.</summary>
+    private IdentityResult Settled(StaffAccountSealEntry entry, IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            Context.Entry(entry).State = EntityState.Detached;
         }
 
         return result;
@@ -93,7 +132,7 @@ public sealed class StaffUserStore(ConsentDbContext context, AuthenticatorSecret
 
         var roles = await Context.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
             .Join(Context.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
-        return seals.Check(stored, roles);
+        return await seals.CheckStoredAsync(Context, stored, roles, ct);
     }
 
     /// <summary>

@@ -89,6 +89,36 @@ public sealed class AccountSealTests(ProductionFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("seal.victim@example.org", ProductionFactory.Password));
     }
 
+    /// <summary>
+    /// A seal says who wrote a state, not that it is the latest: writing back the departed
+    /// employee's row as it was before the deactivation (its old stamp and seal) would bring their
+    /// old sign-ins back, unless the seal must also be the latest in the append-only history.
+    /// </summary>
+    [Fact]
+    public async Task AnEarlierSealedStateWrittenBack_DoesNotBringBackADeactivatedAccount()
+    {
+        var adminKey = await factory.CreateStaffWithSecondFactorAsync("rollback.admin@example.org", StaffRoles.Admin);
+        var id = await factory.CreateStaffAsync("rollback.departed@example.org", StaffRoles.Clinician);
+        using var departed = await SignedInClientAsync("rollback.departed@example.org", ProductionFactory.Password);
+        Assert.Equal(HttpStatusCode.OK, (await departed.GetAsync("/api/v1/sessions")).StatusCode);
+        var (stamp, seal) = await StampAndSealAsync(id);
+
+        using (var admin = await SignedInClientAsync("rollback.admin@example.org", ProductionFactory.Password, adminKey))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/users/{id}/deactivate", null)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await departed.GetAsync("/api/v1/sessions")).StatusCode);
+        await ExecuteAsync("UPDATE \"AspNetUsers\" SET deactivated_at = NULL, security_stamp = @stamp, account_seal = @seal WHERE id = @id",
+            ("stamp", stamp), ("seal", seal), ("id", id));
+        factory.Clock.Advance(TimeSpan.FromMinutes(2)); // past the node's cached standing of the account
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await departed.GetAsync("/api/v1/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("rollback.departed@example.org", ProductionFactory.Password));
+        Assert.Contains(factory.LogLines, line => line.Contains("AUDIT ALERT", StringComparison.Ordinal) && line.Contains(id.ToString(), StringComparison.Ordinal)
+            && line.Contains("an earlier state of the account was written back", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task AnAccountAnEarlierVersionLeftUnsealed_IsRefused_UntilTheUpgradeCommandSealsIt()
     {
@@ -129,6 +159,16 @@ public sealed class AccountSealTests(ProductionFactory factory) : IClassFixture<
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
         return client;
+    }
+
+    private async Task<(string Stamp, string Seal)> StampAndSealAsync(Guid userId)
+    {
+        await using var connection = await factory.OpenDatabaseAsync();
+        await using var command = new NpgsqlCommand("SELECT security_stamp, account_seal FROM \"AspNetUsers\" WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", userId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetString(0), reader.GetString(1));
     }
 
     private Task InsertRoleAsync(Guid userId, string role) => ExecuteAsync(

@@ -337,6 +337,49 @@ namespace Consent.Web.Data.Migrations
                     b.ToTable("outbox_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Consent.Web.Data.Entities.StaffAccountSealEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("EntrySeal")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("entry_seal");
+
+                    b.Property<string>("Seal")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("seal");
+
+                    b.Property<DateTimeOffset>("SealedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sealed_at");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_staff_account_seals");
+
+                    b.HasIndex("UserId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_staff_account_seals_user_id_seq");
+
+                    b.ToTable("staff_account_seals", (string)null);
+                });
+
             modelBuilder.Entity("Consent.Web.Data.Entities.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
