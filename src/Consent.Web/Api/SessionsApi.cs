@@ -48,8 +48,16 @@ public static class SessionsApi
     internal static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, SessionReads reads, CancellationToken ct) =>
         (await reads.DetailAsync(id, user, ct)).ToHttp();
 
-    internal static async Task<IResult> EventsAsync(Guid id, ClaimsPrincipal user, AuditTrail audit, CancellationToken ct) =>
-        (await audit.ChainAsync(id, user, ct)).ToHttp(chain => TypedResults.Ok(chain.View()));
+    /// <remarks>An attachment named for the patient and the day of the last event (<see cref="SignedRecords.RecordFiles.DownloadName"/>), so a browser saves it.</remarks>
+    internal static async Task<IResult> EventsAsync(
+        Guid id, ClaimsPrincipal user, AuditTrail audit, SignedRecords.ClinicSettings clinic, HttpContext http, CancellationToken ct) =>
+        (await audit.ChainAsync(id, user, ct)).ToHttp(chain =>
+        {
+            var lastAt = chain.Events.Count > 0 ? chain.Events[^1].At : chain.Session.CreatedAt;
+            http.Response.Headers.CacheControl = "no-store";
+            RecordsApi.Attachment(http, SignedRecords.RecordFiles.DownloadName(chain.Session.PatientName, lastAt, clinic.TimeZone, "EventChain", "json"));
+            return TypedResults.Ok(chain.View());
+        });
 
     internal static async Task<IResult> CountersignAsync(Guid id, CountersignInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.CountersignAsync(id, body.Password, body.StatementAccepted, Caller.From(http), ct)).ToHttp();
