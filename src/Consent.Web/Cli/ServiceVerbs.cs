@@ -200,7 +200,7 @@ public static class ServiceVerbs
         var outcome = await Identity.KeyRingAtRest.EncryptAndSealAsync(services.GetRequiredService<ConsentDbContext>(),
             services.GetRequiredService<Identity.KeyEncryption>(), services.GetRequiredService<Identity.KeyRingSeals>(),
             services.GetRequiredService<Identity.AuthenticatorSecrets>(), services.GetRequiredService<Identity.StaffAccountSeals>(),
-            services.GetRequiredService<ILoggerFactory>(), CancellationToken.None);
+            services.GetRequiredService<WorkflowVersions.ReviewSeals>(), services.GetRequiredService<ILoggerFactory>(), CancellationToken.None);
         foreach (var done in outcome.Done)
         {
             Console.WriteLine($"  done     {done}");

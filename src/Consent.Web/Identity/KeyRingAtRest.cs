@@ -7,8 +7,9 @@ namespace Consent.Web.Identity;
 
 /// <summary>
 /// <c>encrypt-key-ring</c>, run once by the operator after upgrading from a version that stored
-/// Data Protection keys unsealed (or readable), authenticator keys readable and staff accounts
-/// unsealed: encrypts and seals them in place and prints each one, so the operator can see what was accepted.
+/// Data Protection keys unsealed (or readable), authenticator keys readable, staff accounts and
+/// ethics decisions unsealed: encrypts and seals them and prints each one, so the operator can see
+/// what was accepted.
 /// </summary>
 /// <remarks>
 /// <para>Start-up never does this: an unsealed row may be one an attacker planted (the runtime
@@ -30,8 +31,8 @@ public static class KeyRingAtRest
     public sealed record Outcome(List<string> Done, List<string> Refused);
 
     public static async Task<Outcome> EncryptAndSealAsync(
-        ConsentDbContext db, KeyEncryption keys, KeyRingSeals seals, AuthenticatorSecrets secrets, StaffAccountSeals accounts, ILoggerFactory logs,
-        CancellationToken ct)
+        ConsentDbContext db, KeyEncryption keys, KeyRingSeals seals, AuthenticatorSecrets secrets, StaffAccountSeals accounts,
+        WorkflowVersions.ReviewSeals reviews, ILoggerFactory logs, CancellationToken ct)
     {
         var outcome = new Outcome([], []);
         var encryptor = new CertificateXmlEncryptor(keys.Current, logs);
@@ -99,6 +100,40 @@ public static class KeyRingAtRest
             else if (state != SealState.Holds)
             {
                 outcome.Refused.Add($"{what}: {StaffAccountSeals.Why(state)}; left as it is (repair it with repair-staff-account)");
+            }
+        }
+
+        // Ethics decisions an earlier version recorded carry no seal (ReviewSeals): they are numbered
+        // in the order they were made and sealed, and listed, but only for a workflow version that
+        // has no sealed decision yet. An unsealed decision beside sealed ones was written outside
+        // the service and is left, named.
+        foreach (var version in await db.WorkflowVersions.Include(w => w.Reviews).OrderBy(w => w.WorkflowId).ThenBy(w => w.Version).ToListAsync(ct))
+        {
+            var unsealed = version.Reviews.Where(r => r.Seq is null).OrderBy(r => r.DecidedAt).ThenBy(r => r.Id).ToList();
+            if (unsealed.Count == 0)
+            {
+                continue;
+            }
+
+            if (version.Reviews.Any(r => r.Seq is not null))
+            {
+                outcome.Refused.AddRange(unsealed.Select(r =>
+                    $"ethics decision {r.Id} on {version.WorkflowId} version {version.Version} ({r.Decision}, {r.DecidedAt:u}): unsealed beside sealed decisions, so written outside the service; left as it is"));
+                continue;
+            }
+
+            // The runtime role may not change a stored decision (append-only), so each is added again, sealed, in order.
+            var seq = 0;
+            foreach (var earlier in unsealed)
+            {
+                var copy = new Data.Entities.WorkflowReview
+                {
+                    WorkflowId = earlier.WorkflowId, Version = earlier.Version, Decision = earlier.Decision, Comment = earlier.Comment,
+                    ReviewerId = earlier.ReviewerId, DecidedAt = earlier.DecidedAt,
+                };
+                reviews.Seal(copy, ++seq, version.Hash);
+                db.WorkflowReviews.Add(copy);
+                outcome.Done.Add($"ethics decision {earlier.Id} on {version.WorkflowId} version {version.Version} ({earlier.Decision} by {earlier.ReviewerId}, {earlier.DecidedAt:u}): recorded again, sealed, as decision {seq}");
             }
         }
 

@@ -14,7 +14,7 @@ namespace Consent.Web.Pages.Clinician;
 
 /// <summary>Starts a consent session on an approved workflow version, through the same use case as <c>POST /api/v1/sessions</c>.</summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, SessionStarts starts) : StaffPageModel
+public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry workflows, SessionStarts starts) : StaffPageModel
 {
     [BindProperty]
     public StartInput Input { get; set; } = new();
@@ -42,8 +42,7 @@ public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, 
 
     private async Task LoadChoicesAsync(CancellationToken ct)
     {
-        var approved = await db.WorkflowVersions.AsNoTracking().Where(w => w.Approval == ApprovalState.Approved)
-            .OrderBy(w => w.WorkflowId).ThenByDescending(w => w.Version).ToListAsync(ct);
+        var approved = await approvals.ApprovedAsync(null, ct);
         Choices = [.. approved.Select(w => workflows.Find(w.WorkflowId, w.Version)).OfType<Consent.Workflows.LoadedWorkflow>()
             .Select(w => ($"{w.Definition.Id}@{w.Definition.Version}", $"{w.Definition.Title.For("en")} (version {w.Definition.Version})",
                 (IReadOnlyList<string>)[.. w.Definition.Languages]))];
