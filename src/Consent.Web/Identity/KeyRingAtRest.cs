@@ -12,6 +12,8 @@ namespace Consent.Web.Identity;
 /// what was accepted.
 /// </summary>
 /// <remarks>
+/// <para>Without <c>apply</c> it saves nothing and only lists what it would do: the operator reads
+/// the list first, since a planted row or account would be sealed with the rest.</para>
 /// <para>Start-up never does this: an unsealed row may be one an attacker planted (the runtime
 /// role can write the table), and encrypting it would both trust it and erase the evidence. The
 /// operator runs the command right after the upgrade, while the rows are those the earlier
@@ -32,7 +34,7 @@ public static class KeyRingAtRest
 
     public static async Task<Outcome> EncryptAndSealAsync(
         ConsentDbContext db, KeyEncryption keys, KeyRingSeals seals, AuthenticatorSecrets secrets, StaffAccountSeals accounts,
-        WorkflowVersions.ReviewSeals reviews, ILoggerFactory logs, CancellationToken ct)
+        WorkflowVersions.ReviewSeals reviews, ILoggerFactory logs, bool apply, CancellationToken ct)
     {
         var outcome = new Outcome([], []);
         var encryptor = new CertificateXmlEncryptor(keys.Current, logs);
@@ -137,7 +139,11 @@ public static class KeyRingAtRest
             }
         }
 
-        await db.SaveChangesAsync(ct);
+        if (apply)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
         return outcome;
     }
 }

@@ -23,12 +23,14 @@ namespace Consent.Web.Identity;
 /// seals and the key-ring seals. Whoever can write the database but does not hold that
 /// certificate cannot make a seal that holds.</para>
 /// <para>Sealed: id, user name, email, password hash, security stamp, two-factor on or off,
-/// whether lockout applies, deactivated or not, whether the password is a temporary one, the
-/// outstanding enrolment code's hash, the display name (it is printed on records), and the role
-/// names. Not sealed: failed-attempt counts and lockout ends (a write there can only lock an
-/// account or lift a lockout of guesses, which a database writer could do by other means), the last
-/// authenticator step (a database writer could only let a used code be used again, and it does not
-/// know the code) and the dates themselves (PostgreSQL keeps microseconds, .NET ticks).</para>
+/// whether lockout applies, deactivated or not, the temporary password's and the enrolment code's
+/// expiry (in whole seconds: <see cref="StaffUserStore"/> stores them cut to the second, since
+/// PostgreSQL keeps microseconds and .NET ticks), the outstanding enrolment code's hash, the
+/// display name (it is printed on records), and the role names. Not sealed: failed-attempt counts
+/// and lockout ends (a write there can only lock an account or lift a lockout of guesses, which a
+/// database writer could do by other means), the last authenticator step (a database writer could
+/// only let a used code be used again, and it does not know the code), and when the account was
+/// created or deactivated (only whether it is deactivated matters).</para>
 /// <para>A seal says who wrote a state, not that it is the latest: an earlier sealed state written
 /// back (a departed employee's row as it was before the deactivation, with its old stamp, so that
 /// their old sign-ins work again) would still hold. So every seal given is also appended, numbered
@@ -137,8 +139,9 @@ public sealed class StaffAccountSeals(KeyEncryption certificates)
         user.TwoFactorEnabled,
         user.LockoutEnabled,
         user.DeactivatedAt is not null,
-        user.TemporaryPasswordExpiresAt is not null,
+        user.TemporaryPasswordExpiresAt?.ToUnixTimeSeconds(),
         user.TwoFactorEnrolmentCodeHash,
+        user.TwoFactorEnrolmentCodeExpiresAt?.ToUnixTimeSeconds(),
         user.DisplayName,
         roles.Order(StringComparer.Ordinal).ToArray(),
     });
