@@ -23,13 +23,17 @@ namespace Consent.Web.SignedRecords;
 /// refuses a second <c>RecordIssued</c> of a kind, and the unique (session_id, kind) index backs it up.
 /// </remarks>
 public sealed class RecordIssuer(
-    ConsentDbContext db, SessionWriter writer, WorkflowVersions.WorkflowRegistry workflows, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
-    EventSeals seals, ILogger<RecordIssuer> logger)
+    ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
+    EventSeals seals, Identity.StaffAccountSeals accounts, ILogger<RecordIssuer> logger)
 {
     /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// Not issued, with an AUDIT ALERT: the chain or the row was changed outside the service, an account
+    /// whose name the record prints is not sealed, or a record the chain does not name is stored in its place.
+    /// </exception>
     public async Task<StoredRecord?> IssueAsync(Guid sessionId, RecordKind kind, CancellationToken ct)
     {
-        if (await FindAsync(sessionId, kind, ct) is { } stored)
+        if (await FindIssuedAsync(sessionId, kind, ct) is { } stored)
         {
             return stored;
         }
@@ -94,7 +98,7 @@ public sealed class RecordIssuer(
             return row;
         }
 
-        return await FindAsync(sessionId, kind, ct) ?? throw new InvalidOperationException(
+        return await FindIssuedAsync(sessionId, kind, ct) ?? throw new InvalidOperationException(
             $"The {kind} record of session {sessionId} could not be issued: {(write is Outcome<SessionWrite>.Refused refused ? refused.Refusal.Reason : "it was refused")}.");
     }
 
@@ -112,6 +116,23 @@ public sealed class RecordIssuer(
 
     public Task<StoredRecord?> FindAsync(Guid sessionId, RecordKind kind, CancellationToken ct) =>
         db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == sessionId && r.Kind == kind.ToString(), ct);
+
+    /// <summary>
+    /// The stored record of this kind when its chain names it (<see cref="ChainedRecords"/>); throws, with
+    /// an AUDIT ALERT, when a record the chain does not name takes its place: it is not the session's
+    /// record, and the service's own cannot be stored beside it.
+    /// </summary>
+    private async Task<StoredRecord?> FindIssuedAsync(Guid sessionId, RecordKind kind, CancellationToken ct)
+    {
+        var stored = await FindAsync(sessionId, kind, ct);
+        if (stored is null || await ChainedRecords.IsNamedAsync(db, stored, ct))
+        {
+            return stored;
+        }
+
+        logger.LogCritical("AUDIT ALERT: refused to take a stored record as issued: {Problem}.", ChainedRecords.Problem(stored));
+        throw new InvalidOperationException($"The {kind} record of session {sessionId} was not issued: {ChainedRecords.Problem(stored)}.");
+    }
 
     private async Task<ConsentRecord?> BuildAsync(
         ConsentSession session, RecordKind kind, DateTimeOffset issuedAt, string? withdrawn, bool forSigning, CancellationToken ct)
@@ -135,9 +156,43 @@ public sealed class RecordIssuer(
             .OfType<Guid>()
             .Distinct()
             .ToList();
-        var names = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id))
-            .Select(u => new { u.Id, u.DisplayName, u.Email })
-            .ToDictionaryAsync(u => u.Id.ToString(), u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email ?? u.Id.ToString() : u.DisplayName, ct);
-        return ConsentRecordBuilder.Build(new RecordSource(session, workflows.For(session), events, kind, issuedAt, clinic, names, withdrawn));
+        var names = await SealedNamesAsync(session.Id, kind, staffIds, forSigning, ct);
+        // The workflow the chain sealed, not the one the row names (the row has no seal; signing refused a difference above).
+        var (workflow, _) = await writer.OpenAsync(session, ct);
+        return ConsentRecordBuilder.Build(new RecordSource(session, workflow, events, kind, issuedAt, clinic, names, withdrawn));
+    }
+
+    /// <summary>
+    /// The names of these staff accounts as the record prints them, each read afresh and only from an
+    /// account whose seal holds (<see cref="Identity.StaffAccountSeals"/>): a display name written in the
+    /// database outside the service (an outside review renamed a clinician for the seconds around a
+    /// countersignature) is never printed. To sign, such an account stops the record, with an AUDIT
+    /// ALERT naming it, and the job is tried again later; rebuilt for the FHIR export, it is shown by id.
+    /// </summary>
+    private async Task<Dictionary<string, string>> SealedNamesAsync(Guid sessionId, RecordKind kind, List<Guid> staffIds, bool forSigning, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (user, seal) in await SealedStaff.ReadAsync(db, accounts, staffIds, ct))
+        {
+            if (seal != Identity.SealState.Holds)
+            {
+                if (forSigning)
+                {
+                    logger.LogCritical("AUDIT ALERT: refused to sign the {Kind} record of session {SessionId}: staff account {UserId}, whose name it prints, is not as the service sealed it: {Why}.",
+                        kind, sessionId, user.Id, Identity.StaffAccountSeals.Why(seal));
+                    throw new InvalidOperationException(
+                        $"The {kind} record of session {sessionId} was not signed: staff account {user.Id}, whose name it prints, is not as the service sealed it.");
+                }
+
+                continue;
+            }
+
+            // The email is sealed as normalized: it stands in for a missing name only when it is that address.
+            names[user.Id.ToString()] = !string.IsNullOrWhiteSpace(user.DisplayName) ? user.DisplayName
+                : user.Email is { } email && string.Equals(email.ToUpperInvariant(), user.NormalizedEmail, StringComparison.Ordinal) ? email
+                : user.Id.ToString();
+        }
+
+        return names;
     }
 }

@@ -89,6 +89,9 @@ internal static class SessionReplay
     {
         Exists = true,
         Status = SessionStatus.Invited,
+        WorkflowId = created.WorkflowId,
+        WorkflowVersion = created.WorkflowVersion,
+        WorkflowHash = created.WorkflowHash,
         Language = created.Language ?? "",
         ExpiresAt = Payload.Time(created.ExpiresAt) ?? e.At,
         PatientDigest = created.PatientDigest ?? "",

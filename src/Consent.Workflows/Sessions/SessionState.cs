@@ -17,6 +17,14 @@ public sealed record SessionState
 
     public SessionStatus Status { get; init; } = SessionStatus.Invited;
 
+    /// <summary>The workflow the session was started on, as <see cref="EventTypes.SessionCreated"/> sealed it; null in a log without it.</summary>
+    public string? WorkflowId { get; init; }
+
+    public int WorkflowVersion { get; init; }
+
+    /// <summary>The hash of the workflow version's definition, as <see cref="EventTypes.SessionCreated"/> sealed it.</summary>
+    public string? WorkflowHash { get; init; }
+
     public string Language { get; init; } = "";
 
     public string PatientDigest { get; init; } = "";

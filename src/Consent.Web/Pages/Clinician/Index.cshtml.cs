@@ -13,7 +13,7 @@ namespace Consent.Web.Pages.Clinician;
 
 /// <summary>The clinician's sessions with live status: the page polls a small JSON handler; without script, a refresh link.</summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, WorkflowRegistry workflows) : PageModel
+public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, WorkflowRegistry workflows) : PageModel
 {
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
@@ -35,8 +35,10 @@ public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, Workfl
         var me = StaffAccess.UserId(User);
         var sessions = await db.Sessions.AsNoTracking().Where(s => s.CreatedBy == me)
             .OrderByDescending(s => s.UpdatedAt).Take(50).ToListAsync(ct);
+        // The row's creator has no seal: a session is listed only when its first event names this clinician too.
+        var mine = me is { } clinician ? await staffSessions.StartedByAsync([.. sessions.Select(s => s.Id)], clinician, ct) : [];
         var rows = new List<Row>(sessions.Count);
-        foreach (var s in sessions)
+        foreach (var s in sessions.Where(s => mine.Contains(s.Id)))
         {
             var workflow = workflows.Find(s.WorkflowId, s.WorkflowVersion);
             var title = workflow?.Definition.Title.For("en") ?? s.WorkflowId;

@@ -19,7 +19,7 @@ namespace Consent.Web.UseCases.Clinician;
 /// Ownership is checked first, so a session that is not yours is "not found" whatever you send.
 /// </remarks>
 public sealed class ClinicianActions(
-    ConsentDbContext db, SessionWriter writer, PatientLinks links, PatientMail mail, TimeProvider clock,
+    ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, PatientLinks links, PatientMail mail, TimeProvider clock,
     UserManager<StaffUser> users, SignInManager<StaffUser> signIn)
 {
     public Task<Outcome<SessionWrite>> AnswerQuestionAsync(Guid id, string questionId, string? answer, Caller caller, CancellationToken ct) =>
@@ -102,5 +102,5 @@ public sealed class ClinicianActions(
     }
 
     private async Task<bool> OwnsAsync(Guid id, Caller caller, CancellationToken ct) =>
-        await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is { } session && StaffAccess.CanAct(caller.User, session);
+        await staffSessions.ActableAsync(id, caller.User, ct) is not null;
 }

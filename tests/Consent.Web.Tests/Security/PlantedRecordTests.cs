@@ -1,0 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
+using Consent.Web.Tests.Infrastructure;
+using Consent.Web.Tests.Records;
+
+namespace Consent.Web.Tests.Security;
+
+/// <summary>
+/// The second outside review inserted another session's signed PDF as a session's consent record before
+/// it was countersigned: issuing took it for the session's record and skipped, and downloads served the
+/// other patient's PDF. A stored record counts only when the session's chain names it.
+/// </summary>
+public sealed class PlantedRecordTests(RecordsWebFactory factory) : IClassFixture<RecordsWebFactory>
+{
+    [Fact]
+    public async Task AnotherSessionsRecordPlantedAsThisOnes_IsNotTakenAsIssued_NorServed()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var signed = await RecordSessions.CompleteAsync(driver);
+        var otherPdf = await RecordSessions.WaitForRecordAsync(driver.Clinician, signed.Id);
+        var session = await driver.StartAsync(mrn: "MRN-PLANTED");
+        await driver.WalkAsync(await driver.VerifyAsync(session), session);
+
+        await RuntimeRoleSql.ChangeOneRowAsync(factory,
+            "INSERT INTO consent_records (id, session_id, kind, pdf, sha256, issued_at) VALUES (gen_random_uuid(), @id, 'Consent', @pdf, @sha, now())",
+            session.Id, ("pdf", otherPdf), ("sha", RecordSessions.Sha256(otherPdf)));
+        var countersign = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign",
+            new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
+        Assert.Equal(HttpStatusCode.OK, countersign.StatusCode);
+
+        await Deadline.UntilAsync("the refusal to take the planted record as issued", () => Task.FromResult(factory.LogLines.Any(l =>
+            l.Contains("AUDIT ALERT: refused to take a stored record as issued", StringComparison.Ordinal) && l.Contains(session.Id.ToString(), StringComparison.Ordinal))));
+        var download = await driver.Clinician.GetAsync($"/api/v1/sessions/{session.Id}/record.pdf");
+        Assert.Equal(HttpStatusCode.Conflict, download.StatusCode);
+        Assert.Equal("application/problem+json", download.Content.Headers.ContentType?.MediaType);
+        var body = await download.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        Assert.Contains(factory.LogLines, l => l.Contains("AUDIT ALERT: refused to serve a stored record", StringComparison.Ordinal) && l.Contains(session.Id.ToString(), StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Conflict, (await driver.Clinician.GetAsync($"/api/v1/sessions/{session.Id}/fhir")).StatusCode);
+    }
+}
