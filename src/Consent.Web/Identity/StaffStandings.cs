@@ -78,7 +78,7 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
         var seal = await seals.CheckStoredAsync(db, user, roles, ct);
         if (seal != SealState.Holds)
         {
-            logger.LogCritical("AUDIT ALERT: staff account {UserId} is refused: {Why}. Its sign-ins count as signed out until an admin's change through the service seals it again.",
+            logger.LogCritical("AUDIT ALERT: staff account {UserId} is refused: {Why}. Its sign-ins count as signed out until an operator repairs it (repair-staff-account).",
                 userId, StaffAccountSeals.Why(seal));
         }
 

@@ -157,7 +157,7 @@ public sealed class AccountSealTests(ProductionFactory factory) : IClassFixture<
             UPDATE "AspNetRoles" SET normalized_name = 'AUDITOR' WHERE name = 'EthicsReviewer';
             UPDATE "AspNetRoles" SET normalized_name = 'ETHICSREVIEWER' WHERE name = 'Auditor';
             """;
-        await ExecuteAsync(swap, expected: 1);
+        await ExecuteAsync(swap, expected: 3);
         try
         {
             using var response = await admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = new[] { StaffRoles.Clinician, StaffRoles.EthicsReviewer } });
@@ -170,7 +170,7 @@ public sealed class AccountSealTests(ProductionFactory factory) : IClassFixture<
                 UPDATE "AspNetRoles" SET normalized_name = 'SWAPPING' WHERE name = 'Auditor';
                 UPDATE "AspNetRoles" SET normalized_name = upper(name) WHERE name = 'EthicsReviewer';
                 UPDATE "AspNetRoles" SET normalized_name = upper(name) WHERE name = 'Auditor';
-                """, expected: 1);
+                """, expected: 3);
         }
 
         Assert.Equal([StaffRoles.Clinician], await RolesAsync(id));
