@@ -190,10 +190,11 @@ public static class ServiceVerbs
 
         // What the database holds now, read back by role name, must be exactly what was asked.
         var after = (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList();
-        if (await users.IsChangedOutsideAsync(user) || !after.SequenceEqual(roles.Order(StringComparer.Ordinal)))
+        var unsealed = await users.IsChangedOutsideAsync(user);
+        if (unsealed || !after.SequenceEqual(roles.Order(StringComparer.Ordinal)))
         {
             Console.Error.WriteLine($"The account is not as asked: roles read back are {(after.Count == 0 ? "none" : string.Join(", ", after))}"
-                + $"{(await users.IsChangedOutsideAsync(user) ? " and its seal does not hold" : "")}. See the log; it stays refused.");
+                + $"{(unsealed ? " and its seal does not hold" : "")}. See the log; it stays refused.");
             return 1;
         }
 

@@ -87,16 +87,13 @@ public static class KeyRingAtRest
         // whose seal does not hold was changed outside the service and is left for repair-staff-account.
         foreach (var user in await db.Users.OrderBy(u => u.NormalizedEmail).ToListAsync(ct))
         {
-            var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == user.Id)
-                .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
+            var roles = await StaffAccountSeals.StoredRolesAsync(db, user.Id, ct);
             var state = await accounts.CheckStoredAsync(db, user, roles, ct);
             var what = $"staff account {user.Id} ({user.Email}, roles: {(roles.Count == 0 ? "none" : string.Join(", ", roles.Order(StringComparer.Ordinal)))}, "
                 + $"two-factor {(user.TwoFactorEnabled ? "on" : "off")})";
             if (state == SealState.Missing)
             {
-                user.AccountSeal = accounts.Seal(user, roles);
-                var last = await db.StaffAccountSeals.Where(e => e.UserId == user.Id).MaxAsync(e => (long?)e.Seq, ct) ?? 0;
-                db.StaffAccountSeals.Add(accounts.Entry(user.Id, last + 1, user.AccountSeal, DateTimeOffset.UtcNow));
+                await accounts.SealAsync(db, user, roles, DateTimeOffset.UtcNow, ct);
                 outcome.Done.Add($"{what}: sealed");
             }
             else if (state != SealState.Holds)

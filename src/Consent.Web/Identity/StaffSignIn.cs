@@ -67,7 +67,7 @@ public sealed class StaffSignIn(
             return new SignInAttempt(SignInOutcome.Refused);
         }
 
-        if (await seals.CheckStoredAsync(db, user, await users.GetRolesAsync(user), CancellationToken.None) is var seal && seal != SealState.Holds)
+        if (await seals.CheckStoredAsync(db, user, CancellationToken.None) is var seal && seal != SealState.Holds)
         {
             logger.LogCritical("AUDIT ALERT: a sign-in to staff account {UserId} is refused: {Why}.", user.Id, StaffAccountSeals.Why(seal));
             SpendTheHashingWork(password);

@@ -72,9 +72,7 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
             return null;
         }
 
-        var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
-            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
-            .ToListAsync(ct);
+        var roles = await StaffAccountSeals.StoredRolesAsync(db, userId, ct);
         var seal = await seals.CheckStoredAsync(db, user, roles, ct);
         if (seal != SealState.Holds)
         {

@@ -122,15 +122,8 @@ public sealed class StaffUserStore(
     /// <summary>The stored account's seal holds and is the latest, and the account as this request loaded it is that same sealed state.</summary>
     private async Task<bool> LoadedAndStoredHoldAsync(StaffUser user, CancellationToken ct)
     {
-        var stored = await Context.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == user.Id, ct);
-        if (stored is null)
-        {
-            return false;
-        }
-
-        var roles = await Context.UserRoles.AsNoTracking().Where(ur => ur.UserId == user.Id)
-            .Join(Context.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
-        if (await seals.CheckStoredAsync(Context, stored, roles, ct) != SealState.Holds)
+        var (stored, roles, state) = await StoredAsync(user.Id, ct);
+        if (state != SealState.Holds)
         {
             return false;
         }
@@ -142,20 +135,24 @@ public sealed class StaffUserStore(
         }
 
         var loaded = (StaffUser)tracked.OriginalValues.ToObject();
-        return string.Equals(loaded.AccountSeal, stored.AccountSeal, StringComparison.Ordinal) && seals.Check(loaded, roles) == SealState.Holds;
+        return string.Equals(loaded.AccountSeal, stored!.AccountSeal, StringComparison.Ordinal) && seals.Check(loaded, roles) == SealState.Holds;
     }
 
-    /// <summary>Seals the account as it is about to be saved and adds the next entry of its seal history, saved with it.</summary>
-    private async Task<StaffAccountSealEntry> SealAsync(StaffUser user, CancellationToken ct)
+    /// <summary>The account and its role names as stored now (not this context's pending changes), and what its seal says of them.</summary>
+    private async Task<(StaffUser? Stored, List<string> Roles, SealState State)> StoredAsync(Guid userId, CancellationToken ct)
     {
-        user.TemporaryPasswordExpiresAt = user.TemporaryPasswordExpiresAt is { } temporary ? WorkflowVersions.ReviewSeals.Second(temporary) : null;
-        user.TwoFactorEnrolmentCodeExpiresAt = user.TwoFactorEnrolmentCodeExpiresAt is { } code ? WorkflowVersions.ReviewSeals.Second(code) : null;
-        user.AccountSeal = seals.Seal(user, await RolesAfterSaveAsync(Context, user.Id, ct));
-        var last = await Context.StaffAccountSeals.Where(e => e.UserId == user.Id).MaxAsync(e => (long?)e.Seq, ct) ?? 0;
-        var entry = seals.Entry(user.Id, last + 1, user.AccountSeal, clock.GetUtcNow());
-        Context.StaffAccountSeals.Add(entry);
-        return entry;
+        var stored = await Context.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
+        if (stored is null)
+        {
+            return (null, [], SealState.Missing);
+        }
+
+        var roles = await StaffAccountSeals.StoredRolesAsync(Context, userId, ct);
+        return (stored, roles, await seals.CheckStoredAsync(Context, stored, roles, ct));
     }
+
+    private async Task<StaffAccountSealEntry> SealAsync(StaffUser user, CancellationToken ct) =>
+        await seals.SealAsync(Context, user, await RolesAfterSaveAsync(user.Id, ct), clock.GetUtcNow(), ct);
 
     /// <summary>
     /// Two writes of one account at once both number their entry the same: the second save fails on
@@ -201,25 +198,15 @@ public sealed class StaffUserStore(
     }
 
     /// <summary>What the seal stored now says over the account and roles stored now (not this context's pending changes).</summary>
-    public async Task<SealState> StoredSealAsync(Guid userId, CancellationToken ct)
-    {
-        var stored = await Context.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
-        if (stored is null)
-        {
-            return SealState.Missing;
-        }
-
-        var roles = await Context.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
-            .Join(Context.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
-        return await seals.CheckStoredAsync(Context, stored, roles, ct);
-    }
+    public async Task<SealState> StoredSealAsync(Guid userId, CancellationToken ct) => (await StoredAsync(userId, ct)).State;
 
     /// <summary>
     /// The names of the account's roles as the database will hold them after the context's pending
     /// changes are saved: the stored ones, plus role rows added and less those removed in this context.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> RolesAfterSaveAsync(ConsentDbContext db, Guid userId, CancellationToken ct)
+    private async Task<IReadOnlyList<string>> RolesAfterSaveAsync(Guid userId, CancellationToken ct)
     {
+        var db = Context;
         var roleIds = (await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId).Select(ur => ur.RoleId).ToListAsync(ct)).ToHashSet();
         foreach (var entry in db.ChangeTracker.Entries<IdentityUserRole<Guid>>().Where(e => e.Entity.UserId == userId))
         {

@@ -22,9 +22,7 @@ public static class SealedStaff
         var found = new List<(StaffUser, SealState)>();
         foreach (var user in await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(ct))
         {
-            var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == user.Id)
-                .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
-            found.Add((user, await accounts.CheckStoredAsync(db, user, roles, ct)));
+            found.Add((user, await accounts.CheckStoredAsync(db, user, ct)));
         }
 
         return found;

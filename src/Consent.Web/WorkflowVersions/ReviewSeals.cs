@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
@@ -25,46 +23,23 @@ namespace Consent.Web.WorkflowVersions;
 /// </remarks>
 public sealed class ReviewSeals(KeyEncryption certificates)
 {
-    private const string Label = "Consent workflow review seal v1";
-
-    private readonly (string Id, byte[] Key)[] keys = CertificateKeys.For(certificates, Label);
-
-    /// <summary>A time cut to whole seconds: PostgreSQL keeps microseconds and .NET ticks, and the seal covers the stored time.</summary>
-    public static DateTimeOffset Second(DateTimeOffset time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), time.Offset);
+    private readonly CertificateMac mac = new(certificates, "Consent workflow review seal v1");
 
     /// <summary>Numbers and seals a decision on the version whose file hashes to <paramref name="workflowHash"/>.</summary>
     public void Seal(WorkflowReview review, int seq, string workflowHash)
     {
-        review.DecidedAt = Second(review.DecidedAt);
+        review.DecidedAt = CertificateMac.WholeSeconds(review.DecidedAt);
         review.Seq = seq;
-        review.Seal = $"{keys[0].Id}:{Compute(keys[0].Key, Content(review, workflowHash))}";
+        review.Seal = mac.Seal(Content(review, workflowHash));
     }
 
     /// <summary>Whether the decision's seal holds for the version whose file hashes to <paramref name="workflowHash"/>.</summary>
-    public SealState Check(WorkflowReview review, string workflowHash)
-    {
-        if (review.Seq is null || string.IsNullOrEmpty(review.Seal))
-        {
-            return SealState.Missing;
-        }
-
-        var parts = review.Seal.Split(':');
-        var key = keys.FirstOrDefault(k => parts.Length == 2 && string.Equals(k.Id, parts[0], StringComparison.Ordinal)).Key;
-        if (key is null)
-        {
-            return SealState.UnknownKey;
-        }
-
-        var expected = Encoding.ASCII.GetBytes(Compute(key, Content(review, workflowHash)));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[1])) ? SealState.Holds : SealState.Mismatch;
-    }
+    public SealState Check(WorkflowReview review, string workflowHash) =>
+        review.Seq is null ? SealState.Missing : mac.Check(review.Seal, Content(review, workflowHash));
 
     private static string Content(WorkflowReview review, string workflowHash) => JsonSerializer.Serialize(new object?[]
     {
         "workflow-review-v1", review.WorkflowId, review.Version, workflowHash, review.Seq, review.Decision.ToString(),
         review.ReviewerId.ToString("D"), review.DecidedAt.ToUnixTimeSeconds(), review.Comment,
     });
-
-    private static string Compute(byte[] key, string content) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(content)));
 }

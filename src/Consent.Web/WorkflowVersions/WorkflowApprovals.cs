@@ -17,11 +17,30 @@ namespace Consent.Web.WorkflowVersions;
 public sealed class WorkflowApprovals(ConsentDbContext db, ReviewSeals seals, ILogger<WorkflowApprovals> logger)
 {
     /// <summary>The version's approval by its latest sealed decision: Pending when it has none; null when the latest numbered one does not hold.</summary>
-    public async Task<ApprovalState?> StateAsync(WorkflowVersionEntry version, CancellationToken ct)
-    {
-        var latest = await db.WorkflowReviews.AsNoTracking()
+    public async Task<ApprovalState?> StateAsync(WorkflowVersionEntry version, CancellationToken ct) =>
+        Judge(version, await db.WorkflowReviews.AsNoTracking()
             .Where(r => r.WorkflowId == version.WorkflowId && r.Version == version.Version && r.Seq != null)
-            .OrderByDescending(r => r.Seq).FirstOrDefaultAsync(ct);
+            .OrderByDescending(r => r.Seq).FirstOrDefaultAsync(ct));
+
+    /// <summary>
+    /// The versions whose approval column and sealed decisions both say Approved, newest version first
+    /// within each workflow: one query for the marked versions and one for their numbered decisions.
+    /// </summary>
+    public async Task<List<WorkflowVersionEntry>> ApprovedAsync(string? workflowId, CancellationToken ct)
+    {
+        var candidates = await db.WorkflowVersions.AsNoTracking()
+            .Where(w => w.Approval == ApprovalState.Approved && (workflowId == null || w.WorkflowId == workflowId))
+            .OrderBy(w => w.WorkflowId).ThenByDescending(w => w.Version).ToListAsync(ct);
+        var ids = candidates.Select(w => w.WorkflowId).Distinct().ToList();
+        var latest = (await db.WorkflowReviews.AsNoTracking().Where(r => ids.Contains(r.WorkflowId) && r.Seq != null).ToListAsync(ct))
+            .GroupBy(r => (r.WorkflowId, r.Version))
+            .ToDictionary(g => g.Key, g => g.MaxBy(r => r.Seq));
+        return [.. candidates.Where(w => Judge(w, latest.GetValueOrDefault((w.WorkflowId, w.Version))) == ApprovalState.Approved)];
+    }
+
+    /// <summary>What the latest numbered decision says of the version, or null when its seal does not hold; alerts on a disagreement.</summary>
+    private ApprovalState? Judge(WorkflowVersionEntry version, WorkflowReview? latest)
+    {
         if (latest is null)
         {
             Alert(version, ApprovalState.Pending, "it has no sealed ethics decision");
@@ -40,28 +59,6 @@ public sealed class WorkflowApprovals(ConsentDbContext db, ReviewSeals seals, IL
 
         Alert(version, latest.Decision, $"its latest sealed ethics decision is {latest.Decision}");
         return latest.Decision;
-    }
-
-    /// <summary>Whether sessions may start on the version: its latest sealed decision approves it.</summary>
-    public async Task<bool> IsApprovedAsync(WorkflowVersionEntry version, CancellationToken ct) =>
-        await StateAsync(version, ct) == ApprovalState.Approved;
-
-    /// <summary>The versions whose approval column and sealed decisions both say Approved, newest version first within each workflow.</summary>
-    public async Task<List<WorkflowVersionEntry>> ApprovedAsync(string? workflowId, CancellationToken ct)
-    {
-        var candidates = await db.WorkflowVersions.AsNoTracking()
-            .Where(w => w.Approval == ApprovalState.Approved && (workflowId == null || w.WorkflowId == workflowId))
-            .OrderBy(w => w.WorkflowId).ThenByDescending(w => w.Version).ToListAsync(ct);
-        var approved = new List<WorkflowVersionEntry>(candidates.Count);
-        foreach (var candidate in candidates)
-        {
-            if (await IsApprovedAsync(candidate, ct))
-            {
-                approved.Add(candidate);
-            }
-        }
-
-        return approved;
     }
 
     /// <summary>Logs a version whose approval column disagrees with its sealed decisions (only Approved in the column matters: it is what lists and starts use).</summary>

@@ -15,7 +15,7 @@ public sealed class WorkflowReview
 
     public Guid ReviewerId { get; set; }
 
-    /// <summary>Whole seconds (<see cref="WorkflowVersions.ReviewSeals.Second"/>), so the stored time is the sealed one.</summary>
+    /// <summary>Whole seconds (<see cref="Identity.CertificateMac.WholeSeconds"/>), so the stored time is the sealed one.</summary>
     public DateTimeOffset DecidedAt { get; set; }
 
     /// <summary>
