@@ -14,7 +14,8 @@ namespace Consent.Web.SignedRecords;
 /// <remarks>
 /// An outside review inserted another session's signed PDF as a session's consent record before it was
 /// countersigned: issuing then took it for the session's record and skipped, and downloads served the
-/// other patient's PDF. The issuer, the downloads and the patient's copy by mail ask this first.
+/// other patient's PDF. The issuer, the downloads and the patient's copy by mail ask this first; the auditors' export
+/// (<see cref="RecordExport"/>) asks the same in SQL.
 /// </remarks>
 public static class ChainedRecords
 {
@@ -28,6 +29,9 @@ public static class ChainedRecords
     }
 
     /// <summary>What the AUDIT ALERT and the refusal say about a record the chain does not name.</summary>
-    public static string Problem(StoredRecord record) =>
-        $"the {record.Kind} record stored for session {record.SessionId} (sha256 {record.Sha256}) is not one its event chain says was issued: it was put there outside the service";
+    public static string Problem(StoredRecord record) => Problem(record.SessionId, record.Kind, record.Sha256);
+
+    /// <inheritdoc cref="Problem(StoredRecord)"/>
+    public static string Problem(Guid sessionId, string kind, string sha256) =>
+        $"the {kind} record stored for session {sessionId} (sha256 {sha256}) is not one its event chain says was issued: it was put there outside the service";
 }
