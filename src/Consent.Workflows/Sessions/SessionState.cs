@@ -76,6 +76,9 @@ public sealed record SessionState
 
     public ImmutableList<IssuedRecord> Records { get; init; } = [];
 
+    /// <summary>For a referred session: the clinician's follow-up, once recorded; null until then.</summary>
+    public FollowUp? FollowUp { get; init; }
+
     /// <summary>Sequence number of the last event applied.</summary>
     public long LastSeq { get; init; }
 
@@ -137,3 +140,6 @@ public sealed record SessionEnding(SessionStatus Status, string? StepId, string?
 
 /// <summary>A record (PDF) issued for the session.</summary>
 public sealed record IssuedRecord(string Sha256, string Kind, DateTimeOffset At);
+
+/// <summary>A clinician's follow-up of a referral: the note, who, when.</summary>
+public sealed record FollowUp(string Note, string StaffId, DateTimeOffset At);

@@ -32,11 +32,32 @@ public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry wor
             Caller.From(HttpContext), ct);
         if (!Succeeded(outcome, out var started))
         {
+            // The API asks for YYYY-MM-DD; the page's date picker shows the browser's own format, so say it in its terms.
+            if (ModelState.TryGetValue("patient.dateOfBirth", out var dob) && dob.Errors.Count > 0)
+            {
+                if (Problem == dob.Errors[0].ErrorMessage)
+                {
+                    Problem = DateOfBirthError;
+                }
+
+                ModelState.Remove("patient.dateOfBirth");
+                ModelState.AddModelError("patient.dateOfBirth", DateOfBirthError);
+            }
+
+            if (string.IsNullOrEmpty(Input.Workflow))
+            {
+                // Nothing was chosen: say so, rather than the API's "no such workflow version".
+                ModelState.Remove("workflowId");
+                ModelState.AddModelError("workflowId", "Choose the workflow for this patient.");
+                Problem = "Choose the workflow for this patient.";
+            }
+
             return Page();
         }
 
         // The link is shown once: only its hash is stored. TempData (a data-protected cookie) carries it to the next page.
         TempData[SessionModel.NewLinkKey(started.Id)] = started.PatientUrl;
+        TempData[nameof(SessionModel.Notice)] = "The session was started. Whether the invitation email went out shows under Patient.";
         return Redirect($"/clinician/sessions/{started.Id}");
     }
 
@@ -47,6 +68,9 @@ public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry wor
             .Select(w => ($"{w.Definition.Id}@{w.Definition.Version}", $"{w.Definition.Title.For("en")} (version {w.Definition.Version})",
                 (IReadOnlyList<string>)[.. w.Definition.Languages]))];
     }
+
+    /// <summary>The date of birth error in the picker's terms (month, day and year as the browser shows them).</summary>
+    public const string DateOfBirthError = "Enter the patient's date of birth, a day in the past: pick it in the calendar or type the month, day and year.";
 
     private static (string? Id, int? Version) Parse(string? value)
     {

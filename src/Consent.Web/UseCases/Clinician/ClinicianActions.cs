@@ -28,6 +28,10 @@ public sealed class ClinicianActions(
     public Task<Outcome<SessionWrite>> RecordDiscussionAsync(Guid id, string? note, Caller caller, CancellationToken ct) =>
         ActWithTextAsync(id, note, "note", 4000, caller, (text, staffId) => new RecordDiscussion(text, staffId), ct);
 
+    /// <summary>The follow-up a referred patient was promised (contacted, what was agreed): recorded once, sealed on the chain.</summary>
+    public Task<Outcome<SessionWrite>> FollowUpReferralAsync(Guid id, string? note, Caller caller, CancellationToken ct) =>
+        ActWithTextAsync(id, note, "note", 4000, caller, (text, staffId) => new FollowUpReferral(text, staffId), ct);
+
     public Task<Outcome<SessionWrite>> VoidAsync(Guid id, string? reason, Caller caller, CancellationToken ct) =>
         ActWithTextAsync(id, reason, "reason", 1000, caller, (text, staffId) => new VoidSession(text, staffId), ct);
 
