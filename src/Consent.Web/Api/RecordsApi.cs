@@ -79,7 +79,20 @@ public static class RecordsApi
             return refused;
         }
 
-        var record = await issuer.DescribeAsync(session, stored, ct);
+        ConsentRecord? record;
+        try
+        {
+            record = await issuer.DescribeAsync(session, stored, ct);
+        }
+        catch (UnverifiedChainException)
+        {
+            // Logged as an AUDIT ALERT by the issuer. A conflict of the stored data, not a fault of the server.
+            return TypedResults.Problem(title: "Event log does not verify",
+                detail: "This session's event log or its stored details were changed outside the service, so no FHIR Consent is built from them. "
+                    + "Ask an auditor to run the audit.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
         if (record is null)
         {
             return NotIssued(session, kind);

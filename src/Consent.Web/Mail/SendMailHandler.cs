@@ -17,6 +17,8 @@ namespace Consent.Web.Mail;
 /// the patient's details, email included); a row that disagrees fails the job with an AUDIT ALERT. The
 /// outbox has no terminal failure: the job keeps its error and is tried again with back-off, checking
 /// again each time, so it goes out only once the row is put back as the service wrote it.</para>
+/// <para>An invitation goes out only with the link in force for the job's session, as its chain sealed it
+/// (<see cref="LinkOf"/>): a link of another session is refused the same way.</para>
 /// </remarks>
 public sealed class SendMailHandler(EventSeals seals, ILogger<SendMailHandler> logger) : IOutboxHandler
 {
@@ -27,7 +29,7 @@ public sealed class SendMailHandler(EventSeals seals, ILogger<SendMailHandler> l
         var db = services.GetRequiredService<ConsentDbContext>();
         var payload = JsonNode.Parse(job.Payload) as JsonObject ?? [];
         var what = payload["what"]?.GetValue<string>();
-        var (session, problem) = job.SessionId is { } id ? await ReadCheckedAsync(db, id, ct) : (null, null);
+        var (session, problem, links) = job.SessionId is { } id ? await ReadCheckedAsync(db, id, ct) : (null, null, []);
         if (session is null || string.IsNullOrEmpty(session.PatientEmail))
         {
             return;
@@ -53,15 +55,15 @@ public sealed class SendMailHandler(EventSeals seals, ILogger<SendMailHandler> l
         switch (what)
         {
             case PatientMail.Invitation:
-                if (payload["link"]?.GetValue<string>() is not { } link)
+                if (payload["link"]?.GetValue<string>() is not { } protectedLink)
                 {
                     return; // sent already; the link was removed afterwards
                 }
 
-                MimeKit.MimeMessage invitation;
+                string link;
                 try
                 {
-                    invitation = mail.ComposeInvitation(session, link, job.Id);
+                    link = mail.InvitationLink(protectedLink);
                 }
                 catch (System.Security.Cryptography.CryptographicException)
                 {
@@ -70,8 +72,22 @@ public sealed class SendMailHandler(EventSeals seals, ILogger<SendMailHandler> l
                     return;
                 }
 
-                var sent = await SendAsync(delivery, invitation, job, ct);
-                // The link is a bearer secret: keep no copy once it is delivered (or cannot be, with no mail configured).
+                var sent = false;
+                switch (LinkOf(link, session, links))
+                {
+                    case InvitedLink.Current:
+                        sent = await SendAsync(delivery, mail.ComposeInvitation(session, link, job.Id), job, ct);
+                        break;
+                    case InvitedLink.Superseded:
+                        logger.LogInformation("Outbox job {JobId}: the invitation's link was replaced by a reissued one before it went out; nothing sent.", job.Id);
+                        break;
+                    default:
+                        logger.LogCritical("AUDIT ALERT: outbox job {JobId}: refused to mail session {SessionId}'s patient a link that is not one the service issued for that session "
+                            + "(the job's session was changed outside the service).", job.Id, session.Id);
+                        throw new InvalidOperationException($"send-mail job {job.Id}: nothing sent: its link is not one issued for session {session.Id}.");
+                }
+
+                // The link is a bearer secret: keep no copy once it is delivered (or cannot be, with no mail configured, or was replaced).
                 var done = new JsonObject { ["what"] = PatientMail.Invitation, ["sent"] = sent }.ToJsonString();
                 await db.OutboxJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(j => j.SetProperty(x => x.Payload, done), ct);
 
@@ -97,18 +113,46 @@ public sealed class SendMailHandler(EventSeals seals, ILogger<SendMailHandler> l
     /// The session row with, when its chain does not verify or the row disagrees with it, what is wrong;
     /// read in one snapshot, as a record being issued appends to the chain meanwhile.
     /// </summary>
-    private async Task<(ConsentSession? Session, ChainVerification? Problem)> ReadCheckedAsync(ConsentDbContext db, Guid id, CancellationToken ct)
+    private async Task<(ConsentSession? Session, ChainVerification? Problem, IReadOnlyList<(long Seq, string Hash)> Links)> ReadCheckedAsync(
+        ConsentDbContext db, Guid id, CancellationToken ct)
     {
         await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
         if (session is null)
         {
-            return (null, null);
+            return (null, null, []);
         }
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == id).OrderBy(e => e.Seq).ToListAsync(ct);
         var chain = PatientBinding.Verify(session, events, seals);
-        return (session, chain.Verified ? null : chain);
+        return (session, chain.Verified ? null : chain, PatientBinding.SealedLinks(events));
+    }
+
+    private enum InvitedLink { Current, Superseded, Foreign }
+
+    /// <summary>
+    /// Whether an invitation's link is the session's link in force, one the session had before a reissue,
+    /// or none of its own. The job names its session in a column the runtime role can write: the third outside
+    /// review moved another patient's invitation onto a session whose patient address it controlled, received
+    /// that patient's link, and signed their consent with every check saying valid. The link carries its
+    /// token, and the chain seals each token's hash (<see cref="PatientBinding.SealedLinks"/>).
+    /// </summary>
+    private static InvitedLink LinkOf(string link, ConsentSession session, IReadOnlyList<(long Seq, string Hash)> sealedLinks)
+    {
+        if (PatientLinks.TokenOf(link) is not { } token)
+        {
+            return InvitedLink.Foreign;
+        }
+
+        var hash = LinkTokens.Hash(token);
+        // A session started before links were sealed has only its row's hash (checked against nothing older).
+        var current = sealedLinks.Count > 0 ? sealedLinks[^1].Hash : session.LinkTokenHash;
+        if (string.Equals(hash, current, StringComparison.Ordinal))
+        {
+            return InvitedLink.Current;
+        }
+
+        return sealedLinks.Any(l => string.Equals(l.Hash, hash, StringComparison.Ordinal)) ? InvitedLink.Superseded : InvitedLink.Foreign;
     }
 
     private async Task<bool> SendAsync(MailDelivery delivery, MimeKit.MimeMessage message, OutboxJob job, CancellationToken ct)

@@ -51,7 +51,9 @@ public static class PatientBinding
     /// <summary>Null when the row agrees with the state replayed from the chain; otherwise what differs.</summary>
     public static string? Problem(ConsentSession row, SessionState state) =>
         CreatedProblem(row, new Sealed(state.PatientDigest, state.WorkflowId, state.WorkflowVersion, state.WorkflowHash, state.Language, state.CreatedBy))
-        ?? LinkProblem(row, state.LinkTokenHash);
+        ?? LinkProblem(row, state.LinkTokenHash)
+        ?? (string.Equals(state.Status.ToString(), row.Status, StringComparison.Ordinal) ? null
+            : $"the status stored for session {row.Id} ({row.Status}) is not the one its event chain gives ({state.Status}): it was changed outside the service");
 
     /// <summary>
     /// Null when the row agrees with what the events sealed (or when they are not the full chain from
@@ -64,21 +66,64 @@ public static class PatientBinding
             return null;
         }
 
-        var link = (Seq: events[0].Seq, Hash: created.LinkTokenHash);
-        foreach (var e in events.Where(e => e.Type == EventTypes.LinkReissued))
-        {
-            if (Read(e) is LinkReissuedPayload { LinkTokenHash: { } hash })
-            {
-                link = (e.Seq, hash);
-            }
-        }
-
         if (CreatedProblem(row, Sealed.From(created)) is { } problem)
         {
             return ChainVerification.Broken(events[0].Seq, problem);
         }
 
-        return LinkProblem(row, link.Hash) is { } linkProblem ? ChainVerification.Broken(link.Seq, linkProblem) : null;
+        var link = SealedLinks(events).LastOrDefault((Seq: events[0].Seq, Hash: ""));
+        if (LinkProblem(row, link.Hash) is { } linkProblem)
+        {
+            return ChainVerification.Broken(link.Seq, linkProblem);
+        }
+
+        return StatusProblem(row, events) is { } statusProblem ? ChainVerification.Broken(events[^1].Seq, statusProblem) : null;
+    }
+
+    /// <summary>
+    /// Null when the row's status and completion time are those the chain gives
+    /// (<see cref="SessionLifecycle.StatusOf"/>; completed when the countersignature was logged). The third
+    /// outside review marked a declined and a withdrawn session Completed in the row: searches, the audit
+    /// page, the verify answer and the export then said consent was in force, beside "verified".
+    /// </summary>
+    private static string? StatusProblem(ConsentSession row, IReadOnlyList<ConsentEvent> events)
+    {
+        var status = SessionLifecycle.StatusOf(events.Select(e => e.Type)).ToString();
+        if (!string.Equals(status, row.Status, StringComparison.Ordinal))
+        {
+            return $"the status stored for session {row.Id} ({row.Status}) is not the one its event chain gives ({status}): it was changed outside the service";
+        }
+
+        var completed = events.FirstOrDefault(e => e.Type == EventTypes.ClinicianCountersigned)?.At;
+        return completed != row.CompletedAt
+            ? $"the completion time stored for session {row.Id} ({Time(row.CompletedAt)}) is not the countersignature's ({Time(completed)}): it was changed outside the service"
+            : null;
+    }
+
+    private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture) ?? "none";
+
+    /// <summary>
+    /// Every patient link the chain sealed, oldest first: the hash in <see cref="EventTypes.SessionCreated"/>,
+    /// then one per <see cref="EventTypes.LinkReissued"/>. The last is the link in force; empty for a
+    /// session started before links were sealed.
+    /// </summary>
+    public static IReadOnlyList<(long Seq, string Hash)> SealedLinks(IReadOnlyList<ConsentEvent> events)
+    {
+        var links = new List<(long Seq, string Hash)>();
+        if (Created(events) is { LinkTokenHash: { Length: > 0 } first })
+        {
+            links.Add((events[0].Seq, first));
+        }
+
+        foreach (var e in events.Where(e => e.Type == EventTypes.LinkReissued))
+        {
+            if (Read(e) is LinkReissuedPayload { LinkTokenHash: { Length: > 0 } hash })
+            {
+                links.Add((e.Seq, hash));
+            }
+        }
+
+        return links;
     }
 
     /// <summary>What <see cref="EventTypes.SessionCreated"/> sealed, when <paramref name="events"/> start with it.</summary>

@@ -89,8 +89,25 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
         return count;
     }
 
-    private const string ManifestColumns =
-        "r.session_id, w.workflow_id, w.workflow_version, s.status, r.kind, s.completed_at, r.issued_at, r.sha256";
+    /// <summary>
+    /// The status and completion time come from the chain too (<see cref="SessionLifecycle.StatusOf"/>, in
+    /// SQL: the last ending event, else signed, verified or invited), as the row's copies have no seal: the
+    /// third outside review marked a declined session Completed in the row, and the manifest said so.
+    /// </summary>
+    private static readonly string ManifestColumns =
+        "r.session_id, w.workflow_id, w.workflow_version, " + StatusSql + ", r.kind, "
+        + $"(SELECT c.at FROM consent_events c WHERE c.session_id = r.session_id AND c.type = '{EventTypes.ClinicianCountersigned}' ORDER BY c.seq LIMIT 1), "
+        + "r.issued_at, r.sha256";
+
+    private static string StatusSql => $"""
+        COALESCE(
+            (SELECT CASE c.type {string.Join(" ", SessionLifecycle.Endings.Select(e => $"WHEN '{e.Key}' THEN '{e.Value}'"))} END
+             FROM consent_events c WHERE c.session_id = r.session_id AND c.type IN ({string.Join(", ", SessionLifecycle.Endings.Keys.Select(k => $"'{k}'"))})
+             ORDER BY c.seq DESC LIMIT 1),
+            CASE WHEN EXISTS (SELECT 1 FROM consent_events c WHERE c.session_id = r.session_id AND c.type = '{EventTypes.PatientSigned}') THEN '{SessionStatus.AwaitingCountersign}'
+                 WHEN EXISTS (SELECT 1 FROM consent_events c WHERE c.session_id = r.session_id AND c.type = '{EventTypes.IdentityVerified}') THEN '{SessionStatus.InProgress}'
+                 ELSE '{SessionStatus.Invited}' END)
+        """;
 
     private const string FileColumns = "r.session_id, r.kind, r.issued_at, r.pdf";
 

@@ -102,7 +102,11 @@ public sealed class RecordIssuer(
             $"The {kind} record of session {sessionId} could not be issued: {(write is Outcome<SessionWrite>.Refused refused ? refused.Refusal.Reason : "it was refused")}.");
     }
 
-    /// <summary>The record model behind a stored record, rebuilt from the same events (for the FHIR export).</summary>
+    /// <summary>
+    /// The record model behind a stored record, rebuilt from the same events (for the FHIR export); throws
+    /// <see cref="UnverifiedChainException"/>, with an AUDIT ALERT, when the chain or the row was changed
+    /// outside the service.
+    /// </summary>
     public async Task<ConsentRecord?> DescribeAsync(ConsentSession session, StoredRecord stored, CancellationToken ct)
     {
         if (!Enum.TryParse<RecordKind>(stored.Kind, out var kind))
@@ -138,16 +142,17 @@ public sealed class RecordIssuer(
         ConsentSession session, RecordKind kind, DateTimeOffset issuedAt, string? withdrawn, bool forSigning, CancellationToken ct)
     {
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        if (forSigning && events.Count > 0
+        if (events.Count > 0
             && (EventChain.Verify(events, events.Count, events[^1].Hash, seals) is { Verified: false } broken ? broken : PatientBinding.Check(session, events)) is { } chain)
         {
-            // Never sign what the service did not write: an event appended or rewritten in the database
-            // (a forged countersignature), or a patient renamed in the session row, would otherwise
-            // become a valid signed record.
-            logger.LogCritical("AUDIT ALERT: refused to sign the {Kind} record of session {SessionId}: {Problem} (at event {Seq}).",
-                kind, session.Id, chain.Problem, chain.BrokenAtSeq);
-            throw new InvalidOperationException(
-                $"The {kind} record of session {session.Id} was not signed: its event chain does not verify ({chain.Problem}, at event {chain.BrokenAtSeq}).");
+            // Never sign, nor describe, what the service did not write: an event appended or rewritten in the
+            // database (a forged countersignature), or a patient renamed in the session row, would otherwise
+            // become a valid signed record, or a FHIR Consent filed under another patient (the third outside
+            // review renamed a completed session's patient and its MRN, and the bundle named them).
+            logger.LogCritical("AUDIT ALERT: refused to {Act} the {Kind} record of session {SessionId}: {Problem} (at event {Seq}).",
+                forSigning ? "sign" : "describe", kind, session.Id, chain.Problem, chain.BrokenAtSeq);
+            throw new UnverifiedChainException(
+                $"The {kind} record of session {session.Id} was not {(forSigning ? "signed" : "described")}: its event chain does not verify ({chain.Problem}, at event {chain.BrokenAtSeq}).");
         }
 
         var staffIds = events.Select(e => e.Actor)
@@ -196,3 +201,6 @@ public sealed class RecordIssuer(
         return names;
     }
 }
+
+/// <summary>A record was not signed or described because its session's chain, or its row, was changed outside the service.</summary>
+public sealed class UnverifiedChainException(string message) : InvalidOperationException(message);
