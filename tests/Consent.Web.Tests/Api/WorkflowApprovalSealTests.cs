@@ -52,6 +52,32 @@ public sealed class WorkflowApprovalSealTests(ProductionFactory factory) : IClas
         Assert.Contains("retired", await again.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// The third outside review inserted a Retired decision under a real reviewer's id with a seal of its own
+    /// making: sessions ignored it (AUDIT ALERT), but the review answer listed it as genuine and still said Approved.
+    /// </summary>
+    [Fact]
+    public async Task ADecisionWrittenInTheDatabase_IsShownAsNotRecorded_AndTheStateAsUnverified()
+    {
+        using var reviewer = await ClientAsync("forged.reviewer@example.org", StaffRoles.EthicsReviewer);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync("/api/v1/workflows/ketamine-iv-depression/versions/1/approve", new { comment = "Reviewed." })).StatusCode);
+        var genuine = await reviewer.GetFromJsonAsync<JsonElement>("/api/v1/workflows/ketamine-iv-depression/versions/1");
+        Assert.Equal("Approved", genuine.GetProperty("approval").GetString());
+        var reviewerId = genuine.GetProperty("decisions").EnumerateArray().Last().GetProperty("reviewerId").GetGuid();
+
+        await ExecuteAsync($"""
+            INSERT INTO workflow_reviews (workflow_id, version, decision, comment, reviewer_id, decided_at, seq, seal)
+            SELECT 'ketamine-iv-depression', 1, 'Retired', 'Retired by the ethics board chair.', '{reviewerId}', now(), max(seq) + 1, '0123456789abcdef:' || repeat('0', 64)
+            FROM workflow_reviews WHERE workflow_id = 'ketamine-iv-depression' AND version = 1
+            """);
+
+        var shown = await reviewer.GetFromJsonAsync<JsonElement>("/api/v1/workflows/ketamine-iv-depression/versions/1");
+        Assert.Equal("Unverified", shown.GetProperty("approval").GetString());
+        var decisions = shown.GetProperty("decisions").EnumerateArray().ToList();
+        Assert.False(decisions.Single(d => d.GetProperty("decision").GetString() == "Retired").GetProperty("recordedByService").GetBoolean());
+        Assert.All(decisions.Where(d => d.GetProperty("decision").GetString() == "Approved"), d => Assert.True(d.GetProperty("recordedByService").GetBoolean()));
+    }
+
     private static object Start(string workflowId) =>
         new { workflowId, language = "en", patient = new { name = "Pat Doe", dateOfBirth = "1970-01-01" } };
 

@@ -1,3 +1,4 @@
+using Consent.Web.Identity;
 using System.Security.Claims;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
@@ -44,10 +45,15 @@ public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry regist
                 : null;
             return new StepReview(step.Id, StepTypeNames.Of(step.Type), step.When?.Text, texts, levels);
         }).ToList();
+        // The state and each decision as their seals say, not as the rows do: the third outside review
+        // inserted a Retired decision, attributed to a real reviewer, that was listed as genuine while the
+        // page still said Approved (what the sessions go by ignored it, with an AUDIT ALERT).
+        var approval = await approvals.StateAsync(entry, ct) is { } sealedState ? sealedState.ToString() : ReviewDecision.Unverified;
         return new VersionReview(
-            id, version, workflow.Hash, workflow.SourcePath, entry.Approval.ToString(), [.. definition.Languages], definition.Title.Texts,
+            id, version, workflow.Hash, workflow.SourcePath, approval, [.. definition.Languages], definition.Title.Texts,
             WorkflowDiagram.ToMermaid(definition), steps,
-            [.. entry.Reviews.OrderBy(r => r.DecidedAt).Select(r => new ReviewDecision(r.Decision.ToString(), r.Comment, r.ReviewerId, r.DecidedAt))]);
+            [.. entry.Reviews.OrderBy(r => r.DecidedAt).Select(r => new ReviewDecision(
+                r.Decision.ToString(), r.Comment, r.ReviewerId, r.DecidedAt, seals.Check(r, entry.Hash) == SealState.Holds))]);
     }
 
     /// <summary>Approves or retires a version, with the reviewer's comment; a retired version stays retired.</summary>
