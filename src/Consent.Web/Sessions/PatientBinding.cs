@@ -52,8 +52,7 @@ public static class PatientBinding
     public static string? Problem(ConsentSession row, SessionState state) =>
         CreatedProblem(row, new Sealed(state.PatientDigest, state.WorkflowId, state.WorkflowVersion, state.WorkflowHash, state.Language, state.CreatedBy))
         ?? LinkProblem(row, state.LinkTokenHash)
-        ?? (string.Equals(state.Status.ToString(), row.Status, StringComparison.Ordinal) ? null
-            : $"the status stored for session {row.Id} ({row.Status}) is not the one its event chain gives ({state.Status}): it was changed outside the service");
+        ?? StatusMismatch(row, state.Status);
 
     /// <summary>
     /// Null when the row agrees with what the events sealed (or when they are not the full chain from
@@ -88,10 +87,9 @@ public static class PatientBinding
     /// </summary>
     private static string? StatusProblem(ConsentSession row, IReadOnlyList<ConsentEvent> events)
     {
-        var status = SessionLifecycle.StatusOf(events.Select(e => e.Type)).ToString();
-        if (!string.Equals(status, row.Status, StringComparison.Ordinal))
+        if (StatusMismatch(row, SessionLifecycle.StatusOf(events.Select(e => e.Type))) is { } mismatch)
         {
-            return $"the status stored for session {row.Id} ({row.Status}) is not the one its event chain gives ({status}): it was changed outside the service";
+            return mismatch;
         }
 
         var completed = events.FirstOrDefault(e => e.Type == EventTypes.ClinicianCountersigned)?.At;
@@ -99,6 +97,10 @@ public static class PatientBinding
             ? $"the completion time stored for session {row.Id} ({Time(row.CompletedAt)}) is not the countersignature's ({Time(completed)}): it was changed outside the service"
             : null;
     }
+
+    private static string? StatusMismatch(ConsentSession row, SessionStatus status) =>
+        string.Equals(status.ToString(), row.Status, StringComparison.Ordinal) ? null
+            : $"the status stored for session {row.Id} ({row.Status}) is not the one its event chain gives ({status}): it was changed outside the service";
 
     private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture) ?? "none";
 

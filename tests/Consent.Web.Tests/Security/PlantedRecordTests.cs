@@ -23,9 +23,7 @@ public sealed class PlantedRecordTests(RecordsWebFactory factory) : IClassFixtur
         var session = await driver.StartAsync(mrn: "MRN-PLANTED");
         await driver.WalkAsync(await driver.VerifyAsync(session), session);
 
-        await RuntimeRoleSql.ChangeOneRowAsync(factory,
-            "INSERT INTO consent_records (id, session_id, kind, pdf, sha256, issued_at) VALUES (gen_random_uuid(), @id, 'Consent', @pdf, @sha, now())",
-            session.Id, ("pdf", otherPdf), ("sha", RecordSessions.Sha256(otherPdf)));
+        await PlantAsync(session.Id, otherPdf);
         var countersign = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign",
             new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
         Assert.Equal(HttpStatusCode.OK, countersign.StatusCode);
@@ -49,9 +47,7 @@ public sealed class PlantedRecordTests(RecordsWebFactory factory) : IClassFixtur
         var signedPdf = await RecordSessions.WaitForRecordAsync(driver.Clinician, signed.Id);
         var planted = await driver.StartAsync(mrn: "MRN-PLANTED-EXPORT");
         await driver.WalkAsync(await driver.VerifyAsync(planted), planted);
-        await RuntimeRoleSql.ChangeOneRowAsync(factory,
-            "INSERT INTO consent_records (id, session_id, kind, pdf, sha256, issued_at) VALUES (gen_random_uuid(), @id, 'Consent', @pdf, @sha, now())",
-            planted.Id, ("pdf", signedPdf), ("sha", RecordSessions.Sha256(signedPdf)));
+        await PlantAsync(planted.Id, signedPdf);
         await RuntimeRoleSql.ChangeOneRowAsync(factory, "UPDATE consent_sessions SET workflow_id = 'ketamine-iv-depression' WHERE id = @id", signed.Id);
 
         using var auditor = await factory.ClientForAsync(Staff.Auditor);
@@ -76,4 +72,9 @@ public sealed class PlantedRecordTests(RecordsWebFactory factory) : IClassFixtur
             Assert.Contains(RecordExportTests.Manifest(sealedAs), l => l["session_id"] == signed.Id.ToString());
         }
     }
+
+    /// <summary>As the runtime role, stores <paramref name="pdf"/> (another session's signed record) as this session's Consent record.</summary>
+    private Task PlantAsync(Guid sessionId, byte[] pdf) => RuntimeRoleSql.ChangeOneRowAsync(factory,
+        "INSERT INTO consent_records (id, session_id, kind, pdf, sha256, issued_at) VALUES (gen_random_uuid(), @id, 'Consent', @pdf, @sha, now())",
+        sessionId, ("pdf", pdf), ("sha", RecordSessions.Sha256(pdf)));
 }
