@@ -70,6 +70,8 @@ ready() { curl -fsS "http://127.0.0.1:$1/health/ready"; }
 port_free() { ! ss -ltn "sport = :$1" 2>/dev/null | grep -q LISTEN; }
 sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d "$1" -tAc "$2"; }
 events_at_least() { [ "$(sql "$1" "SELECT count(*) FROM consent_events")" -ge "$2" ]; }
+# completed_since DATABASE EPOCH: a session was countersigned after that moment (the load reached the restarted node).
+completed_since() { [ "$(sql "$1" "SELECT count(*) FROM consent_sessions WHERE completed_at > to_timestamp($2)")" -ge 1 ]; }
 records_done() { [ "$(sql "$1" "SELECT count(*) FROM outbox_jobs WHERE kind = 'issue-record' AND completed_at IS NULL")" = 0 ]; }
 
 wait_ready() { # wait_ready PORT: the node answers /health/ready (the hosts allow 90 s)
@@ -107,17 +109,22 @@ scenario_a() {
   new_database fault_a
   local pid; pid=$(start_node "$PORT_A" fault_a "$OUT/a-service.log"); PIDS+=("$pid")
   wait_ready "$PORT_A" || { echo "node did not start"; return 1; }
+  # The load runs until a session completes on the restarted node (or 300 s): a restart that is slow on
+  # a busy machine must not leave the load over before the node is back, with nothing to judge.
+  local enough="$WORK/a-enough"
   python3 scripts/fault/load.py --nodes "http://127.0.0.1:$PORT_A" --password "$PASSWORD" \
-    --seconds "$SECONDS_OF_LOAD" --workers 6 --out "$OUT/a-summary.json" > "$OUT/a-load.txt" &
+    --seconds 300 --until-file "$enough" --workers 6 --out "$OUT/a-summary.json" > "$OUT/a-load.txt" &
   local load=$!
-  wait_for_load fault_a || { wait "$load"; return 1; }
+  wait_for_load fault_a || { touch "$enough"; wait "$load"; return 1; }
   kill -9 "$pid"
   echo "  killed the service (kill -9) under load; restarting" >&2
   wait_for 30 "port $PORT_A free after kill -9" port_free "$PORT_A"
   pid=$(start_node "$PORT_A" fault_a "$OUT/a-service.log"); PIDS+=("$pid")
   # The restarted node must come back; the check then wants a 2xx answered after this moment.
-  wait_ready "$PORT_A" || { echo "the restarted node never became ready"; wait "$load"; return 1; }
+  wait_ready "$PORT_A" || { echo "the restarted node never became ready"; touch "$enough"; wait "$load"; return 1; }
   local restarted; restarted=$(date +%s.%N)
+  wait_for 240 "a session completed after the restart" completed_since fault_a "$restarted"
+  touch "$enough"
   wait "$load"
   wait_for_records fault_a # the outbox finishes what the restart picked up
   stop_node "$pid" "$PORT_A"

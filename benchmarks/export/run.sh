@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bulk export: GET /api/v1/exports/records.zip over RECORDS (default 10,000) stored records.
 # Starts a PostgreSQL of its own and the service (Development), inserts the sessions and their
-# signed-record rows with SQL (each PDF RECORD_KB kibibytes, default 16), then streams the export
+# signed-record rows and the two chain events the export reads, with SQL (each PDF RECORD_KB kibibytes,
+# default 16), then streams the export
 # with curl as the demo auditor RUNS times (default 3). For each run: seconds, records/s, MiB/s,
 # and the service's peak resident memory during the export (VmHWM, reset before each run through
 # /proc/PID/clear_refs). Prints the medians. Loopback only; each download is bounded in time.
@@ -46,8 +47,18 @@ INSERT INTO consent_records (id, session_id, kind, pdf, sha256, issued_at)
 SELECT md5('record' || g)::uuid, md5('session' || g)::uuid, 'Consent', pdf, encode(sha256(pdf), 'hex'), now() - (g || ' seconds')::interval
 FROM generate_series(1, $RECORDS) AS g,
      LATERAL (SELECT decode('255044462d312e370a' || repeat(md5(g::text), ($RECORD_KB * 1024 - 9) / 16), 'hex') AS pdf) AS p;
+-- The two events the export reads of each chain: the first (the workflow) and the RecordIssued that
+-- names the PDF; the export leaves out a record no RecordIssued event names.
+INSERT INTO consent_events (session_id, seq, type, payload, actor, at, prev_hash, hash)
+SELECT s.id, 1, 'SessionCreated', jsonb_build_object('workflowId', s.workflow_id, 'workflowVersion', s.workflow_version),
+       'clinician', s.created_at, repeat('0', 64), repeat('1', 64)
+FROM consent_sessions s
+UNION ALL
+SELECT r.session_id, 2, 'RecordIssued', jsonb_build_object('sha256', r.sha256, 'kind', r.kind), 'system', r.issued_at, repeat('1', 64), repeat('2', 64)
+FROM consent_records r;
 VACUUM ANALYZE consent_sessions;
 VACUUM ANALYZE consent_records;
+VACUUM ANALYZE consent_events;
 SQL
 stored="$("${PSQL[@]}" -d consent_export -c "SELECT count(*), pg_size_pretty(sum(length(pdf))) FROM consent_records")"
 echo "stored records: ${stored/|/, } of PDF bytes"

@@ -11,6 +11,7 @@ Usage: load.py --nodes http://127.0.0.1:PORT[,http://127.0.0.1:PORT2] --password
                --workers 6 --out summary.json
 """
 import argparse
+import os
 import json
 import threading
 import time
@@ -91,6 +92,23 @@ def answer(step):
     raise ValueError(kind)
 
 
+class Deadline:
+    """When the load stops starting consents: --seconds after the start, or, with --until-file, the
+    moment that file appeared (the scenario creates it once what it waits for has happened), and no
+    later than --seconds. Called, not read: a restart that takes long keeps the load going."""
+
+    def __init__(self, limit, until_file):
+        self.limit, self.until_file = limit, until_file
+
+    def __call__(self):
+        if not self.until_file:
+            return self.limit
+        try:
+            return min(self.limit, os.path.getmtime(self.until_file))
+        except FileNotFoundError:
+            return min(self.limit, time.time() + 5)
+
+
 class Worker(threading.Thread):
     def __init__(self, index, nodes, password, deadline, stats):
         super().__init__(daemon=True)
@@ -104,7 +122,7 @@ class Worker(threading.Thread):
 
     def retrying(self, method, path, body=None, token=None, key=None):
         """Retries while no service answers (down, restarting, database away), like a real client."""
-        while time.time() < self.deadline + 30:
+        while time.time() < self.deadline() + 30:
             status, parsed = call(self.stats, self.node(), method, path, body, token, key)
             if status in (0, 502, 503):
                 time.sleep(0.3)
@@ -119,7 +137,7 @@ class Worker(threading.Thread):
 
     def run(self):
         self.login()
-        while time.time() < self.deadline and self.clinician:
+        while time.time() < self.deadline() and self.clinician:
             self.one_consent()
 
     def one_consent(self):
@@ -137,7 +155,7 @@ class Worker(threading.Thread):
             return
         ticket = verified["accessToken"]
         for _ in range(80):
-            if time.time() > self.deadline + 20:
+            if time.time() > self.deadline() + 20:
                 return
             status, current = self.retrying("GET", f"/api/v1/patient/{link}/current", token=ticket)
             if status != 200:
@@ -173,10 +191,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=6)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--until-file", help="start new consents until this file exists (then --seconds is only the upper limit)")
     args = parser.parse_args()
     nodes = [n.strip().rstrip("/") for n in args.nodes.split(",") if n.strip()]
     stats = Stats()
-    deadline = time.time() + args.seconds
+    deadline = Deadline(time.time() + args.seconds, args.until_file)
     workers = [Worker(i, nodes, args.password, deadline, stats) for i in range(args.workers)]
     for w in workers:
         w.start()

@@ -5,13 +5,10 @@ Used by scripts/proxy-test.sh (read it first). Standard library only. Every requ
 proxy comes from CLIENT_IP; the direct, spoofed requests go to the service's own port from
 STRANGER_IP, which is not a trusted proxy. Exits 0 when every check holds, 1 with the first failure.
 
-    proxy_walk.py staff-sql EMAIL ROLE PASSWORD          -> SQL that creates a staff account
     proxy_walk.py walk BASE DIRECT CAFILE CLIENT_IP STRANGER_IP PASSWORD WORKFLOW_FILE TOKENS_OUT
     proxy_walk.py leaks TOKENS_FILE LOG...               -> names the logs holding a token, plain or percent-encoded
 """
-import base64
 import functools
-import hashlib
 import html.parser
 import http.client
 import http.cookiejar
@@ -24,27 +21,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 
 SPOOFED = "203.0.113.99"
-
-
-def staff_sql(email, role, password):
-    """ASP.NET Core Identity's V3 password hash (PBKDF2-HMAC-SHA512, 100,000 rounds), as UserManager writes it."""
-    salt = os.urandom(16)
-    subkey = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, 100_000, 32)
-    header = bytes([1]) + (2).to_bytes(4, "big") + (100_000).to_bytes(4, "big") + (16).to_bytes(4, "big")
-    hashed = base64.b64encode(header + salt + subkey).decode()
-    user_id = uuid.uuid4()
-    q = lambda s: "'" + s.replace("'", "''") + "'"
-    return (
-        'INSERT INTO "AspNetUsers" (id, user_name, normalized_user_name, email, normalized_email, email_confirmed, '
-        "password_hash, security_stamp, concurrency_stamp, phone_number_confirmed, two_factor_enabled, lockout_enabled, "
-        f"access_failed_count, display_name, created_at) VALUES ('{user_id}', {q(email)}, {q(email.upper())}, {q(email)}, "
-        f"{q(email.upper())}, true, {q(hashed)}, {q(uuid.uuid4().hex.upper())}, {q(str(uuid.uuid4()))}, false, false, true, 0, "
-        f"{q(email)}, now());\n"
-        f'INSERT INTO "AspNetUserRoles" (user_id, role_id) SELECT \'{user_id}\', id FROM "AspNetRoles" WHERE normalized_name = {q(role.upper())};\n'
-    )
 
 
 class Failure(Exception):
@@ -333,9 +311,6 @@ def walk(base, direct, cafile, client_ip, stranger_ip, password, workflow_file, 
 
 
 def main():
-    if sys.argv[1:2] == ["staff-sql"]:
-        sys.stdout.write(staff_sql(*sys.argv[2:5]))
-        return 0
     if sys.argv[1:2] == ["leaks"]:
         return leaks(*sys.argv[2:])
     try:

@@ -22,7 +22,7 @@ public sealed class ClinicianAndAuditorTests(ServiceHost host)
 
         await clinician.GotoAsync("/clinician/start");
         await staffCheck.CaptureAsync(clinician, "start");
-        await clinician.SelectOptionAsync("#workflow", "ketamine-iv-depression@1");
+        await clinician.CheckAsync("#workflow-ketamine-iv-depression-1");
         await clinician.SelectOptionAsync("#language", "en");
         await clinician.FillAsync("#patient-name", Patient.English.Name);
         await clinician.FillAsync("#patient-dob", "1980-02-03");

@@ -68,12 +68,11 @@ public static class PatientApi
 
     internal static async Task<IResult> CurrentAsync(string token, ClaimsPrincipal user, PatientAccessService access, CancellationToken ct)
     {
-        if (await access.AuthorizedAsync(token, user, ct) is not { } session)
+        if (await access.AuthorizedAsync(token, user, ct) is not { } session || await access.ReadAsync(session, ct) is not { } open)
         {
             return OutcomeResults.Problem(VerifyAgain);
         }
 
-        var open = await access.ReadAsync(session, ct);
         return TypedResults.Ok(PatientView.Render(open.Workflow, open.State, session.Language));
     }
 

@@ -40,10 +40,9 @@ public static class RecordsApi
         TypedResults.Text(signing.PublicPem + signing.PreviousPem, "application/x-pem-file");
 
     internal static async Task<IResult> SessionRecordAsync(
-        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, ClinicSettings clinic, HttpContext http, CancellationToken ct)
+        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, StaffSessions sessions, ClinicSettings clinic, HttpContext http, CancellationToken ct)
     {
-        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (session is null || !StaffAccess.CanRead(user, session))
+        if (await sessions.ReadableAsync(id, user, ct) is not { } session)
         {
             return OutcomeResults.NotFound(Missing.Session);
         }
@@ -78,10 +77,9 @@ public static class RecordsApi
     /// a browser saves it rather than showing raw JSON in the tab. API clients read the body as before.
     /// </remarks>
     internal static async Task<IResult> FhirAsync(
-        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, RecordIssuer issuer, ClinicSettings clinic, HttpContext http, CancellationToken ct)
+        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, StaffSessions sessions, RecordIssuer issuer, ClinicSettings clinic, HttpContext http, CancellationToken ct)
     {
-        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (session is null || !StaffAccess.CanRead(user, session))
+        if (await sessions.ReadableAsync(id, user, ct) is not { } session)
         {
             return OutcomeResults.NotFound(Missing.Session);
         }
@@ -92,7 +90,25 @@ public static class RecordsApi
             return problem!;
         }
 
-        var record = await issuer.DescribeAsync(session, stored, ct);
+        if (await NotInChainAsync(db, stored, http, ct) is { } refused)
+        {
+            return refused;
+        }
+
+        ConsentRecord? record;
+        try
+        {
+            record = await issuer.DescribeAsync(session, stored, ct);
+        }
+        catch (UnverifiedChainException)
+        {
+            // Logged as an AUDIT ALERT by the issuer. A conflict of the stored data, not a fault of the server.
+            return TypedResults.Problem(title: "Event log does not verify",
+                detail: "This session's event log or its stored details were changed outside the service, so no FHIR Consent is built from them. "
+                    + "Ask an auditor to run the audit.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
         if (record is null)
         {
             return NotIssued(session, kind);
@@ -168,6 +184,11 @@ public static class RecordsApi
             return problem!;
         }
 
+        if (await NotInChainAsync(db, stored, http, ct) is { } refused)
+        {
+            return refused;
+        }
+
         // Personal health information: never kept by shared caches; the ETag lets a client see it has the same file.
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.File(stored.Pdf, "application/pdf", RecordFiles.DownloadName(session.PatientName, stored.IssuedAt, clinic.TimeZone, stored.Kind, "pdf"),
@@ -188,6 +209,27 @@ public static class RecordsApi
             .OrderByDescending(r => r.IssuedAt).ThenByDescending(r => r.Id)
             .FirstOrDefaultAsync(ct);
         return stored is null ? (null, NotIssued(session, kind)) : (stored, null);
+    }
+
+    /// <summary>
+    /// Null when the session's chain names the stored record (<see cref="ChainedRecords"/>); otherwise, with
+    /// an AUDIT ALERT, a 409: the file in its place was not issued by the service for this session (an
+    /// outside review planted another patient's signed PDF there), and the session's own cannot be stored
+    /// until an operator removes it. A conflict of the stored data, not a fault of the server.
+    /// </summary>
+    private static async Task<IResult?> NotInChainAsync(ConsentDbContext db, StoredRecord stored, HttpContext http, CancellationToken ct)
+    {
+        if (await ChainedRecords.IsNamedAsync(db, stored, ct))
+        {
+            return null;
+        }
+
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RecordsApi))
+            .LogCritical("AUDIT ALERT: refused to serve a stored record: {Problem}.", ChainedRecords.Problem(stored));
+        return TypedResults.Problem(title: "Record not in the audit trail",
+            detail: $"The {stored.Kind} record stored for this session is not one its event log says was issued; it was stored outside the service and is not served. "
+                + "Ask an auditor to run the audit.",
+            statusCode: StatusCodes.Status409Conflict);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotIssued(ConsentSession session, string? kind) =>

@@ -20,6 +20,7 @@ public static class SessionsApi
         group.MapPost("/{id:guid}/countersign", CountersignAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/questions/{questionId}/answer", AnswerQuestionAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/discussions", RecordDiscussionAsync).RequireAuthorization(Policies.Clinician);
+        group.MapPost("/{id:guid}/follow-up", FollowUpAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/void", VoidAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/withdraw", WithdrawAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/reissue-link", ReissueLinkAsync).RequireAuthorization(Policies.Clinician);
@@ -33,6 +34,9 @@ public static class SessionsApi
 
     /// <summary>A note of the discussion the clinician had with the patient.</summary>
     public sealed record DiscussionInput(string? Note);
+
+    /// <summary>What the clinician did to follow up a referral.</summary>
+    public sealed record FollowUpInput(string? Note);
 
     /// <summary>Why a session is voided or consent withdrawn.</summary>
     public sealed record ReasonInput(string? Reason);
@@ -67,6 +71,9 @@ public static class SessionsApi
 
     internal static async Task<IResult> RecordDiscussionAsync(Guid id, DiscussionInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.RecordDiscussionAsync(id, body.Note, Caller.From(http), ct)).ToHttp();
+
+    internal static async Task<IResult> FollowUpAsync(Guid id, FollowUpInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
+        (await actions.FollowUpReferralAsync(id, body.Note, Caller.From(http), ct)).ToHttp();
 
     internal static async Task<IResult> VoidAsync(Guid id, ReasonInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.VoidAsync(id, body.Reason, Caller.From(http), ct)).ToHttp();

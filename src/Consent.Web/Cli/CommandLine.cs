@@ -37,6 +37,16 @@ public static class CommandLine
                 exitCode = KeyEncryptionVerb.Create(args[1..], Console.Out, Console.Error);
                 return true;
             default:
+                // A word that is no command must not start the web service instead (ASP.NET Core's
+                // own switches begin with '-' or contain '=').
+                if (!args[0].StartsWith('-') && !args[0].Contains('=') && !ServiceVerbs.Names.Contains(args[0]))
+                {
+                    Console.Error.WriteLine($"Unknown command '{args[0]}'. Commands: validate-workflows, verify-record, create-signing-certificate, "
+                        + $"create-key-encryption-certificate, {string.Join(", ", ServiceVerbs.Names)}; with none, the service starts.");
+                    exitCode = 2;
+                    return true;
+                }
+
                 return false;
         }
     }

@@ -15,7 +15,8 @@ namespace Consent.Web.Cli;
 /// first admin, or one who lost their phone when no other admin can. <c>seal-event-log</c>, as the
 /// owner role, seals the events written before events were sealed, once each session checks out
 /// (<see cref="EventLogSealing"/>); it exits 1 when a session was left unsealed.
-/// <c>encrypt-key-ring</c>, once after upgrading, encrypts and seals the Data Protection keys and
+/// <c>encrypt-key-ring [--apply]</c>, once after upgrading, lists (and with <c>--apply</c> makes) what it
+/// would encrypt and seal: the Data Protection keys and
 /// encrypts the authenticator keys an earlier version stored (<see cref="Identity.KeyRingAtRest"/>);
 /// it exits 1 when a row was refused. It also seals the staff accounts an earlier version wrote
 /// (<see cref="Identity.StaffAccountSeals"/>). <c>repair-staff-account EMAIL --roles R1,R2</c> (or
@@ -24,6 +25,10 @@ namespace Consent.Web.Cli;
 /// </summary>
 public static class ServiceVerbs
 {
+    /// <summary>The verbs this class runs (the others are in <see cref="CommandLine"/>).</summary>
+    public static readonly IReadOnlyList<string> Names =
+        ["audit", "migrate", "reset-two-factor", "seal-event-log", "encrypt-key-ring", "repair-staff-account", "create-staff-account"];
+
     public static async Task<int?> TryRunWithServicesAsync(WebApplication app, string[] args)
     {
         if (args.Length == 0)
@@ -37,8 +42,9 @@ public static class ServiceVerbs
             "migrate" => await MigrateAsync(app),
             "reset-two-factor" => await ResetTwoFactorAsync(app, args),
             "seal-event-log" => await SealEventLogAsync(app),
-            "encrypt-key-ring" => await EncryptKeyRingAsync(app),
+            "encrypt-key-ring" => await EncryptKeyRingAsync(app, args),
             "repair-staff-account" => await RepairStaffAccountAsync(app, args),
+            "create-staff-account" => await CreateStaffAccountAsync(app, args),
             _ => null,
         };
     }
@@ -166,17 +172,29 @@ public static class ServiceVerbs
             + $"two-factor {(user.TwoFactorEnabled ? "on" : "off")}{(user.DeactivatedAt is null ? "" : ", deactivated")}.");
         Identity.StaffPasswords.Temporary temporary;
         Identity.TwoFactorEnrolment.IssuedCode code;
-        using (users.AllowResealing())
+        try
         {
-            await users.RemoveFromRolesAsync(user, before.Except(roles));
-            await users.AddToRolesAsync(user, roles.Except(before));
-            temporary = await scope.ServiceProvider.GetRequiredService<Identity.StaffPasswords>().ResetAsync(user, resetBy: null);
-            code = await scope.ServiceProvider.GetRequiredService<Identity.TwoFactorEnrolment>().ResetAsync(user, resetBy: null);
+            using (users.AllowResealing())
+            {
+                Succeeded(await users.RemoveFromRolesAsync(user, before.Except(roles)), "removing roles");
+                Succeeded(await users.AddToRolesAsync(user, roles.Except(before)), "adding roles");
+                temporary = await scope.ServiceProvider.GetRequiredService<Identity.StaffPasswords>().ResetAsync(user, resetBy: null);
+                code = await scope.ServiceProvider.GetRequiredService<Identity.TwoFactorEnrolment>().ResetAsync(user, resetBy: null);
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine($"The repair failed: {e.Message} The account may be partly changed; it stays refused. Run the command again once the cause is fixed.");
+            return 1;
         }
 
-        if (await users.IsChangedOutsideAsync(user))
+        // What the database holds now, read back by role name, must be exactly what was asked.
+        var after = (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList();
+        var unsealed = await users.IsChangedOutsideAsync(user);
+        if (unsealed || !after.SequenceEqual(roles.Order(StringComparer.Ordinal)))
         {
-            Console.Error.WriteLine("The account could not be sealed again; see the log above.");
+            Console.Error.WriteLine($"The account is not as asked: roles read back are {(after.Count == 0 ? "none" : string.Join(", ", after))}"
+                + $"{(unsealed ? " and its seal does not hold" : "")}. See the log; it stays refused.");
             return 1;
         }
 
@@ -187,8 +205,75 @@ public static class ServiceVerbs
         return 0;
     }
 
-    private static async Task<int> EncryptKeyRingAsync(WebApplication app)
+    /// <summary>
+    /// <c>create-staff-account EMAIL "DISPLAY NAME" ROLE[,ROLE...]</c>: how an operator makes the first
+    /// accounts outside Development (an account written with SQL carries no seal and signs in as
+    /// nobody). The password is a temporary one, printed once, unless <c>CONSENT_STAFF_PASSWORD</c>
+    /// gives one (from the environment, never the command line, which other users of the machine can
+    /// read); a two-factor enrolment code is printed too.
+    /// </summary>
+    private static async Task<int> CreateStaffAccountAsync(WebApplication app, string[] args)
     {
+        if (args.Length != 4)
+        {
+            Console.Error.WriteLine($"usage: create-staff-account EMAIL \"DISPLAY NAME\" ROLE[,ROLE...]   (roles: {string.Join(", ", Identity.StaffRoles.All)})");
+            return 2;
+        }
+
+        if (app.Services.GetService<KeyEncryptionProblem>() is { } problem)
+        {
+            Console.Error.WriteLine(problem.Message);
+            return 2;
+        }
+
+        var chosen = Environment.GetEnvironmentVariable("CONSENT_STAFF_PASSWORD") is { Length: > 0 } p ? p : null;
+        var password = chosen ?? Identity.OneTimeSecrets.New(4);
+        using var scope = app.Services.CreateScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<UseCases.Staff.StaffAdministration>().CreateAsync(
+            new UseCases.Staff.CreateStaff(args[1], args[2], password, args[3].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                PasswordIsTemporary: chosen is null),
+            adminId: null);
+        switch (outcome)
+        {
+            case UseCases.Outcome<UseCases.Staff.EnrolmentCodeIssued>.Ok { Value: var made }:
+                Console.WriteLine($"Created {made.Email} ({made.DisplayName}), roles {string.Join(", ", made.Roles)}, sealed.");
+                if (chosen is null)
+                {
+                    Console.WriteLine($"  temporary password (must be replaced at the first sign-in): {password}");
+                }
+
+                Console.WriteLine($"  two-factor enrolment code (works once, until {made.TwoFactorEnrolmentCodeExpiresAt:u}): {made.TwoFactorEnrolmentCode}");
+                return 0;
+            case UseCases.Outcome<UseCases.Staff.EnrolmentCodeIssued>.Invalid { Errors: var errors }:
+                foreach (var (field, messages) in errors)
+                {
+                    Console.Error.WriteLine($"{field}: {string.Join(" ", messages)}");
+                }
+
+                return 1;
+            default:
+                Console.Error.WriteLine($"Not created: {outcome}");
+                return 1;
+        }
+    }
+
+    private static void Succeeded(Microsoft.AspNetCore.Identity.IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"{what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+
+    private static async Task<int> EncryptKeyRingAsync(WebApplication app, string[] args)
+    {
+        var apply = args.Skip(1).SequenceEqual(["--apply"]);
+        if (!apply && args.Length > 1)
+        {
+            Console.Error.WriteLine("usage: encrypt-key-ring [--apply]   (without --apply it lists what it would seal and changes nothing)");
+            return 2;
+        }
+
         if (app.Services.GetService<KeyEncryptionProblem>() is { } problem)
         {
             Console.Error.WriteLine(problem.Message);
@@ -200,10 +285,10 @@ public static class ServiceVerbs
         var outcome = await Identity.KeyRingAtRest.EncryptAndSealAsync(services.GetRequiredService<ConsentDbContext>(),
             services.GetRequiredService<Identity.KeyEncryption>(), services.GetRequiredService<Identity.KeyRingSeals>(),
             services.GetRequiredService<Identity.AuthenticatorSecrets>(), services.GetRequiredService<Identity.StaffAccountSeals>(),
-            services.GetRequiredService<ILoggerFactory>(), CancellationToken.None);
+            services.GetRequiredService<WorkflowVersions.ReviewSeals>(), services.GetRequiredService<ILoggerFactory>(), apply, CancellationToken.None);
         foreach (var done in outcome.Done)
         {
-            Console.WriteLine($"  done     {done}");
+            Console.WriteLine($"  {(apply ? "done    " : "would   ")} {done}");
         }
 
         foreach (var refused in outcome.Refused)
@@ -211,9 +296,12 @@ public static class ServiceVerbs
             Console.WriteLine($"  PROBLEM  {refused}");
         }
 
-        Console.WriteLine($"{outcome.Done.Count} change(s), {outcome.Refused.Count} row(s) refused. Every key above should be one the service made: "
-            + "one you cannot account for (a creation date when nothing ran, a row id you did not expect) was planted; delete its row. "
-            + "Every staff account above should hold the roles you gave it: repair one that does not with repair-staff-account.");
+        Console.WriteLine(apply
+            ? $"{outcome.Done.Count} change(s), {outcome.Refused.Count} refused."
+            : $"Nothing was changed. {outcome.Done.Count} change(s) would be made, {outcome.Refused.Count} refused. Check the list first: every key should be "
+                + "one the service made (its creation date when the service ran), every staff account should hold the roles you gave it, every ethics decision "
+                + "should be one a reviewer made. Delete a row you cannot account for (it was planted), repair a wrong account with repair-staff-account "
+                + "once sealed, then run encrypt-key-ring --apply.");
         return outcome.Refused.Count == 0 ? 0 : 1;
     }
 

@@ -139,6 +139,7 @@ public static class DatabaseStartup
         await WorkflowVersions.WorkflowSync.SyncAsync(
             db,
             services.GetRequiredService<WorkflowVersions.WorkflowRegistry>(),
+            services.GetRequiredService<WorkflowVersions.ReviewSeals>(),
             services.GetRequiredService<TimeProvider>(),
             approveNewVersions: app.Environment.IsDevelopment() && app.Configuration.GetValue("Workflows:ApproveInDevelopment", true));
 

@@ -77,6 +77,7 @@ public static class IdentityRegistration
             .AddEntityFrameworkStores<ConsentDbContext>()
             .AddUserStore<StaffUserStore>()
             .AddUserManager<StaffUserManager>()
+            .AddClaimsPrincipalFactory<StaffClaimsFactory>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName);

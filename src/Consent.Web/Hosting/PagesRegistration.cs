@@ -42,6 +42,9 @@ public static class PagesRegistration
         services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
             .Configure(PageRateLimits.AddPolicies);
         services.AddSingleton<QrCodes>();
+        services.AddSingleton<StaffNotes>();
+        services.AddSingleton<ClinicTime>();
+        services.AddScoped<InvitationStatus>();
         return services;
     }
 

@@ -13,6 +13,7 @@ public static class SessionRegistration
         services.AddSingleton<PatientLinks>();
         services.AddSingleton<SessionStateCache>();
         services.AddScoped<SessionWriter>();
+        services.AddScoped<StaffSessions>();
         // Needs the key-encryption certificate, which stops start-up with a message when it is missing (CheckKeyEncryption).
         services.AddSingleton(provider => new EventSeals(provider.GetRequiredService<Identity.KeyEncryption>()));
         services.AddSingleton<OutboxSignal>();

@@ -22,6 +22,8 @@ public static class UseCaseRegistration
         services.AddScoped<PatientAccessService>();
         services.AddScoped<PatientActions>();
         services.AddScoped<WorkflowReviews>();
+        services.AddSingleton<WorkflowVersions.ReviewSeals>();
+        services.AddScoped<WorkflowVersions.WorkflowApprovals>();
         services.AddScoped<StaffAdministration>();
         services.AddScoped<StaffResets>();
         services.AddScoped<OwnAccount>();

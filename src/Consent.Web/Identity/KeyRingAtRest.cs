@@ -7,10 +7,13 @@ namespace Consent.Web.Identity;
 
 /// <summary>
 /// <c>encrypt-key-ring</c>, run once by the operator after upgrading from a version that stored
-/// Data Protection keys unsealed (or readable), authenticator keys readable and staff accounts
-/// unsealed: encrypts and seals them in place and prints each one, so the operator can see what was accepted.
+/// Data Protection keys unsealed (or readable), authenticator keys readable, staff accounts and
+/// ethics decisions unsealed: encrypts and seals them and prints each one, so the operator can see
+/// what was accepted.
 /// </summary>
 /// <remarks>
+/// <para>Without <c>apply</c> it saves nothing and only lists what it would do: the operator reads
+/// the list first, since a planted row or account would be sealed with the rest.</para>
 /// <para>Start-up never does this: an unsealed row may be one an attacker planted (the runtime
 /// role can write the table), and encrypting it would both trust it and erase the evidence. The
 /// operator runs the command right after the upgrade, while the rows are those the earlier
@@ -30,8 +33,8 @@ public static class KeyRingAtRest
     public sealed record Outcome(List<string> Done, List<string> Refused);
 
     public static async Task<Outcome> EncryptAndSealAsync(
-        ConsentDbContext db, KeyEncryption keys, KeyRingSeals seals, AuthenticatorSecrets secrets, StaffAccountSeals accounts, ILoggerFactory logs,
-        CancellationToken ct)
+        ConsentDbContext db, KeyEncryption keys, KeyRingSeals seals, AuthenticatorSecrets secrets, StaffAccountSeals accounts,
+        WorkflowVersions.ReviewSeals reviews, ILoggerFactory logs, bool apply, CancellationToken ct)
     {
         var outcome = new Outcome([], []);
         var encryptor = new CertificateXmlEncryptor(keys.Current, logs);
@@ -84,16 +87,13 @@ public static class KeyRingAtRest
         // whose seal does not hold was changed outside the service and is left for repair-staff-account.
         foreach (var user in await db.Users.OrderBy(u => u.NormalizedEmail).ToListAsync(ct))
         {
-            var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == user.Id)
-                .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
+            var roles = await StaffAccountSeals.StoredRolesAsync(db, user.Id, ct);
             var state = await accounts.CheckStoredAsync(db, user, roles, ct);
             var what = $"staff account {user.Id} ({user.Email}, roles: {(roles.Count == 0 ? "none" : string.Join(", ", roles.Order(StringComparer.Ordinal)))}, "
                 + $"two-factor {(user.TwoFactorEnabled ? "on" : "off")})";
             if (state == SealState.Missing)
             {
-                user.AccountSeal = accounts.Seal(user, roles);
-                var last = await db.StaffAccountSeals.Where(e => e.UserId == user.Id).MaxAsync(e => (long?)e.Seq, ct) ?? 0;
-                db.StaffAccountSeals.Add(accounts.Entry(user.Id, last + 1, user.AccountSeal, DateTimeOffset.UtcNow));
+                await accounts.SealAsync(db, user, roles, DateTimeOffset.UtcNow, ct);
                 outcome.Done.Add($"{what}: sealed");
             }
             else if (state != SealState.Holds)
@@ -102,7 +102,45 @@ public static class KeyRingAtRest
             }
         }
 
-        await db.SaveChangesAsync(ct);
+        // Ethics decisions an earlier version recorded carry no seal (ReviewSeals): they are numbered
+        // in the order they were made and sealed, and listed, but only for a workflow version that
+        // has no sealed decision yet. An unsealed decision beside sealed ones was written outside
+        // the service and is left, named.
+        foreach (var version in await db.WorkflowVersions.Include(w => w.Reviews).OrderBy(w => w.WorkflowId).ThenBy(w => w.Version).ToListAsync(ct))
+        {
+            var unsealed = version.Reviews.Where(r => r.Seq is null).OrderBy(r => r.DecidedAt).ThenBy(r => r.Id).ToList();
+            if (unsealed.Count == 0)
+            {
+                continue;
+            }
+
+            if (version.Reviews.Any(r => r.Seq is not null))
+            {
+                outcome.Refused.AddRange(unsealed.Select(r =>
+                    $"ethics decision {r.Id} on {version.WorkflowId} version {version.Version} ({r.Decision}, {r.DecidedAt:u}): unsealed beside sealed decisions, so written outside the service; left as it is"));
+                continue;
+            }
+
+            // The runtime role may not change a stored decision (append-only), so each is added again, sealed, in order.
+            var seq = 0;
+            foreach (var earlier in unsealed)
+            {
+                var copy = new Data.Entities.WorkflowReview
+                {
+                    WorkflowId = earlier.WorkflowId, Version = earlier.Version, Decision = earlier.Decision, Comment = earlier.Comment,
+                    ReviewerId = earlier.ReviewerId, DecidedAt = earlier.DecidedAt,
+                };
+                reviews.Seal(copy, ++seq, version.Hash);
+                db.WorkflowReviews.Add(copy);
+                outcome.Done.Add($"ethics decision {earlier.Id} on {version.WorkflowId} version {version.Version} ({earlier.Decision} by {earlier.ReviewerId}, {earlier.DecidedAt:u}): recorded again, sealed, as decision {seq}");
+            }
+        }
+
+        if (apply)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
         return outcome;
     }
 }

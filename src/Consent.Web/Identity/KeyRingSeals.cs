@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
@@ -30,14 +28,14 @@ public sealed class KeyRingSeals(KeyEncryption certificates)
 
     private static readonly XNamespace DataProtection = "http://schemas.asp.net/2015/03/dataProtection";
 
-    private readonly (string Id, byte[] Key)[] keys = CertificateKeys.For(certificates, Label);
+    private readonly CertificateMac mac = new(certificates, Label);
 
     /// <summary>The element as it is stored: its XML with a seal made by the current certificate's key.</summary>
     public string Seal(XElement element)
     {
         var content = element.ToString(SaveOptions.DisableFormatting);
         var stored = XElement.Parse(content);
-        stored.SetAttributeValue(Attribute, $"{keys[0].Id}:{Compute(keys[0].Key, content)}");
+        stored.SetAttributeValue(Attribute, mac.Seal(content));
         return stored.ToString(SaveOptions.DisableFormatting);
     }
 
@@ -60,15 +58,7 @@ public sealed class KeyRingSeals(KeyEncryption certificates)
         }
 
         seal.Remove();
-        var parts = seal.Value.Split(':');
-        var key = keys.FirstOrDefault(k => parts.Length == 2 && string.Equals(k.Id, parts[0], StringComparison.Ordinal)).Key;
-        if (key is null)
-        {
-            return (SealState.UnknownKey, element);
-        }
-
-        var expected = Encoding.ASCII.GetBytes(Compute(key, element.ToString(SaveOptions.DisableFormatting)));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[1])) ? (SealState.Holds, element) : (SealState.Mismatch, element);
+        return (mac.Check(seal.Value, element.ToString(SaveOptions.DisableFormatting)), element);
     }
 
     /// <summary>Why a row is refused, for the log and the command's output (for <see cref="SealState.Holds"/>: a readable secret).</summary>
@@ -92,9 +82,6 @@ public sealed class KeyRingSeals(KeyEncryption certificates)
             || !element.Descendants(DataProtection + "encryptedSecret").Any()
             || element.Descendants(DataProtection + "encryptedSecret").Any(e =>
                 !((string?)e.Attribute("decryptorType") ?? "").StartsWith(typeof(EncryptedXmlDecryptor).FullName + ",", StringComparison.Ordinal)));
-
-    private static string Compute(byte[] key, string content) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(content)));
 }
 
 /// <summary>What a stored key-ring row's seal says.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
@@ -23,12 +21,14 @@ namespace Consent.Web.Identity;
 /// seals and the key-ring seals. Whoever can write the database but does not hold that
 /// certificate cannot make a seal that holds.</para>
 /// <para>Sealed: id, user name, email, password hash, security stamp, two-factor on or off,
-/// whether lockout applies, deactivated or not, whether the password is a temporary one, the
-/// outstanding enrolment code's hash, the display name (it is printed on records), and the role
-/// names. Not sealed: failed-attempt counts and lockout ends (a write there can only lock an
-/// account or lift a lockout of guesses, which a database writer could do by other means), the last
-/// authenticator step (a database writer could only let a used code be used again, and it does not
-/// know the code) and the dates themselves (PostgreSQL keeps microseconds, .NET ticks).</para>
+/// whether lockout applies, deactivated or not, the temporary password's and the enrolment code's
+/// expiry (in whole seconds: <see cref="StaffUserStore"/> stores them cut to the second, since
+/// PostgreSQL keeps microseconds and .NET ticks), the outstanding enrolment code's hash, the
+/// display name (it is printed on records), and the role names. Not sealed: failed-attempt counts
+/// and lockout ends (a write there can only lock an account or lift a lockout of guesses, which a
+/// database writer could do by other means), the last authenticator step (a database writer could
+/// only let a used code be used again, and it does not know the code), and when the account was
+/// created or deactivated (only whether it is deactivated matters).</para>
 /// <para>A seal says who wrote a state, not that it is the latest: an earlier sealed state written
 /// back (a departed employee's row as it was before the deactivation, with its old stamp, so that
 /// their old sign-ins work again) would still hold. So every seal given is also appended, numbered
@@ -44,31 +44,22 @@ namespace Consent.Web.Identity;
 /// </remarks>
 public sealed class StaffAccountSeals(KeyEncryption certificates)
 {
-    private const string Label = "Consent staff account seal v1";
+    private readonly CertificateMac mac = new(certificates, "Consent staff account seal v1");
 
-    private readonly (string Id, byte[] Key)[] keys = CertificateKeys.For(certificates, Label);
+    /// <summary>The names of the account's roles as stored now, the ones its seal covers.</summary>
+    public static Task<List<string>> StoredRolesAsync(ConsentDbContext db, Guid userId, CancellationToken ct) =>
+        db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
 
     /// <summary>The seal for the account as it is about to be stored, made by the current certificate's key.</summary>
-    public string Seal(StaffUser user, IEnumerable<string> roles) => $"{keys[0].Id}:{Compute(keys[0].Key, Content(user, roles))}";
+    public string Seal(StaffUser user, IEnumerable<string> roles) => mac.Seal(Content(user, roles));
 
-    /// <summary>What the account's stored seal says about it and its roles.</summary>
-    public SealState Check(StaffUser user, IEnumerable<string> roles)
-    {
-        if (string.IsNullOrEmpty(user.AccountSeal))
-        {
-            return SealState.Missing;
-        }
+    /// <summary>What the account's seal says about it and its roles (not whether it is the latest: <see cref="CheckStoredAsync"/>).</summary>
+    public SealState Check(StaffUser user, IEnumerable<string> roles) => mac.Check(user.AccountSeal, Content(user, roles));
 
-        var parts = user.AccountSeal.Split(':');
-        var key = keys.FirstOrDefault(k => parts.Length == 2 && string.Equals(k.Id, parts[0], StringComparison.Ordinal)).Key;
-        if (key is null)
-        {
-            return SealState.UnknownKey;
-        }
-
-        var expected = Encoding.ASCII.GetBytes(Compute(key, Content(user, roles)));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[1])) ? SealState.Holds : SealState.Mismatch;
-    }
+    /// <summary>As <see cref="CheckStoredAsync(ConsentDbContext, StaffUser, IEnumerable{string}, CancellationToken)"/>, reading the stored role names itself.</summary>
+    public async Task<SealState> CheckStoredAsync(ConsentDbContext db, StaffUser user, CancellationToken ct) =>
+        await CheckStoredAsync(db, user, await StoredRolesAsync(db, user.Id, ct), ct);
 
     /// <summary>
     /// What the account's seal says about it as stored, its roles as stored, and whether that seal
@@ -89,28 +80,26 @@ public sealed class StaffAccountSeals(KeyEncryption certificates)
             return SealState.Missing;
         }
 
-        return CheckEntry(latest) is var entry && entry != SealState.Holds ? entry
+        return mac.Check(latest.EntrySeal, EntryContent(latest.UserId, latest.Seq, latest.Seal)) is var entry && entry != SealState.Holds ? entry
             : string.Equals(latest.Seal, user.AccountSeal, StringComparison.Ordinal) ? SealState.Holds : SealState.Superseded;
     }
 
-    /// <summary>The next entry of the account's seal history, for the seal just given.</summary>
-    public StaffAccountSealEntry Entry(Guid userId, long seq, string seal, DateTimeOffset now) => new()
+    /// <summary>
+    /// Seals the account as it is about to be saved (its expiries cut to whole seconds, as sealed) and
+    /// adds the next entry of its seal history to <paramref name="db"/>, to be saved with it.
+    /// </summary>
+    public async Task<StaffAccountSealEntry> SealAsync(ConsentDbContext db, StaffUser user, IEnumerable<string> roles, DateTimeOffset now, CancellationToken ct)
     {
-        UserId = userId, Seq = seq, Seal = seal, SealedAt = now,
-        EntrySeal = $"{keys[0].Id}:{Compute(keys[0].Key, EntryContent(userId, seq, seal))}",
-    };
-
-    private SealState CheckEntry(StaffAccountSealEntry entry)
-    {
-        var parts = entry.EntrySeal.Split(':');
-        var key = keys.FirstOrDefault(k => parts.Length == 2 && string.Equals(k.Id, parts[0], StringComparison.Ordinal)).Key;
-        if (key is null)
+        user.TemporaryPasswordExpiresAt = user.TemporaryPasswordExpiresAt is { } temporary ? CertificateMac.WholeSeconds(temporary) : null;
+        user.TwoFactorEnrolmentCodeExpiresAt = user.TwoFactorEnrolmentCodeExpiresAt is { } code ? CertificateMac.WholeSeconds(code) : null;
+        user.AccountSeal = Seal(user, roles);
+        var seq = (await db.StaffAccountSeals.Where(e => e.UserId == user.Id).MaxAsync(e => (long?)e.Seq, ct) ?? 0) + 1;
+        var entry = new StaffAccountSealEntry
         {
-            return SealState.UnknownKey;
-        }
-
-        var expected = Encoding.ASCII.GetBytes(Compute(key, EntryContent(entry.UserId, entry.Seq, entry.Seal)));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[1])) ? SealState.Holds : SealState.Mismatch;
+            UserId = user.Id, Seq = seq, Seal = user.AccountSeal, SealedAt = now, EntrySeal = mac.Seal(EntryContent(user.Id, seq, user.AccountSeal)),
+        };
+        db.StaffAccountSeals.Add(entry);
+        return entry;
     }
 
     private static string EntryContent(Guid userId, long seq, string seal) =>
@@ -137,12 +126,10 @@ public sealed class StaffAccountSeals(KeyEncryption certificates)
         user.TwoFactorEnabled,
         user.LockoutEnabled,
         user.DeactivatedAt is not null,
-        user.TemporaryPasswordExpiresAt is not null,
+        user.TemporaryPasswordExpiresAt?.ToUnixTimeSeconds(),
         user.TwoFactorEnrolmentCodeHash,
+        user.TwoFactorEnrolmentCodeExpiresAt?.ToUnixTimeSeconds(),
         user.DisplayName,
         roles.Order(StringComparer.Ordinal).ToArray(),
     });
-
-    private static string Compute(byte[] key, string content) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(content)));
 }

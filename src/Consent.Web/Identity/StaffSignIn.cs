@@ -47,14 +47,27 @@ public sealed class StaffSignIn(
 
     public async Task<SignInAttempt> CheckAsync(string email, string password, string? twoFactorCode)
     {
-        var user = await users.FindByEmailAsync(email.Trim());
+        StaffUser? user;
+        try
+        {
+            user = await users.FindByEmailAsync(email.Trim());
+        }
+        catch (InvalidOperationException)
+        {
+            // Two accounts with one email: the service never makes that (accounts are never deleted and
+            // emails never reused), so a row was written outside it.
+            logger.LogCritical("AUDIT ALERT: more than one staff account has the email a sign-in named; AspNetUsers was changed outside the service. The sign-in is refused.");
+            SpendTheHashingWork(password);
+            return new SignInAttempt(SignInOutcome.Refused);
+        }
+
         if (user is null || user.DeactivatedAt is not null || await users.IsLockedOutAsync(user))
         {
             SpendTheHashingWork(password);
             return new SignInAttempt(SignInOutcome.Refused);
         }
 
-        if (await seals.CheckStoredAsync(db, user, await users.GetRolesAsync(user), CancellationToken.None) is var seal && seal != SealState.Holds)
+        if (await seals.CheckStoredAsync(db, user, CancellationToken.None) is var seal && seal != SealState.Holds)
         {
             logger.LogCritical("AUDIT ALERT: a sign-in to staff account {UserId} is refused: {Why}.", user.Id, StaffAccountSeals.Why(seal));
             SpendTheHashingWork(password);

@@ -72,13 +72,11 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
             return null;
         }
 
-        var roles = await db.UserRoles.AsNoTracking().Where(ur => ur.UserId == userId)
-            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
-            .ToListAsync(ct);
+        var roles = await StaffAccountSeals.StoredRolesAsync(db, userId, ct);
         var seal = await seals.CheckStoredAsync(db, user, roles, ct);
         if (seal != SealState.Holds)
         {
-            logger.LogCritical("AUDIT ALERT: staff account {UserId} is refused: {Why}. Its sign-ins count as signed out until an admin's change through the service seals it again.",
+            logger.LogCritical("AUDIT ALERT: staff account {UserId} is refused: {Why}. Its sign-ins count as signed out until an operator repairs it (repair-staff-account).",
                 userId, StaffAccountSeals.Why(seal));
         }
 

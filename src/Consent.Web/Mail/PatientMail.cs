@@ -46,7 +46,10 @@ public sealed class PatientMail(IDataProtectionProvider protection, ClinicSettin
     /// <summary>The payload of the job that mails a record's copy.</summary>
     public static JsonObject RecordCopyJob(string kind) => new() { ["what"] = RecordCopy, ["kind"] = kind };
 
-    public MimeMessage ComposeInvitation(ConsentSession session, string protectedLink, long jobId)
+    /// <summary>The patient link an invitation job carries, decrypted; throws a <c>CryptographicException</c> when its key is gone.</summary>
+    public string InvitationLink(string protectedLink) => Links.Unprotect(protectedLink);
+
+    public MimeMessage ComposeInvitation(ConsentSession session, string link, long jobId)
     {
         var texts = PatientMailTexts.For(session.Language);
         var culture = CultureInfo.GetCultureInfo(session.Language.StartsWith("es", StringComparison.OrdinalIgnoreCase) ? "es" : "en");
@@ -54,7 +57,7 @@ public sealed class PatientMail(IDataProtectionProvider protection, ClinicSettin
         var message = New(session, texts.InvitationSubject, jobId);
         message.Body = new TextPart("plain")
         {
-            Text = string.Format(culture, texts.InvitationBody, clinic.Clinic.Name, Links.Unprotect(protectedLink), expires) + Footer(texts),
+            Text = string.Format(culture, texts.InvitationBody, clinic.Clinic.Name, link, expires) + Footer(texts),
         };
         return message;
     }

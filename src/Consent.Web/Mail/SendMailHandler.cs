@@ -9,10 +9,18 @@ namespace Consent.Web.Mail;
 
 /// <summary>The outbox job <c>send-mail</c>: payload <c>{what: invitation, link}</c> or <c>{what: record, kind}</c>.</summary>
 /// <remarks>
-/// Delivery is at least once: a crash between the SMTP server accepting the message and the job being
-/// marked done sends it again, with the same Message-ID.
+/// <para>Delivery is at least once: a crash between the SMTP server accepting the message and the job being
+/// marked done sends it again, with the same Message-ID.</para>
+/// <para>The address, name and language come from the session row, which has no seal: an outside review
+/// set <c>patient_email</c> to its own address and the next job mailed it the signed record. So nothing is
+/// sent before the row is checked against its chain (<see cref="PatientBinding"/>, which seals a digest of
+/// the patient's details, email included); a row that disagrees fails the job with an AUDIT ALERT. The
+/// outbox has no terminal failure: the job keeps its error and is tried again with back-off, checking
+/// again each time, so it goes out only once the row is put back as the service wrote it.</para>
+/// <para>An invitation goes out only with the link in force for the job's session, as its chain sealed it
+/// (<see cref="LinkOf"/>): a link of another session is refused the same way.</para>
 /// </remarks>
-public sealed class SendMailHandler(ILogger<SendMailHandler> logger) : IOutboxHandler
+public sealed class SendMailHandler(EventSeals seals, ILogger<SendMailHandler> logger) : IOutboxHandler
 {
     public string Kind => OutboxKinds.SendMail;
 
@@ -21,10 +29,17 @@ public sealed class SendMailHandler(ILogger<SendMailHandler> logger) : IOutboxHa
         var db = services.GetRequiredService<ConsentDbContext>();
         var payload = JsonNode.Parse(job.Payload) as JsonObject ?? [];
         var what = payload["what"]?.GetValue<string>();
-        var session = job.SessionId is { } id ? await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) : null;
+        var (session, problem, links) = job.SessionId is { } id ? await ReadCheckedAsync(db, id, ct) : (null, null, []);
         if (session is null || string.IsNullOrEmpty(session.PatientEmail))
         {
             return;
+        }
+
+        if (problem is not null)
+        {
+            logger.LogCritical("AUDIT ALERT: outbox job {JobId}: refused to mail the patient of session {SessionId}: {Problem} (at event {Seq}).",
+                job.Id, session.Id, problem.Problem, problem.BrokenAtSeq);
+            throw new InvalidOperationException($"send-mail job {job.Id}: nothing sent: the session's row or chain was changed outside the service ({problem.Problem}).");
         }
 
         // Only a bare address, as the start of a session checks it: an address stored before that check
@@ -40,15 +55,15 @@ public sealed class SendMailHandler(ILogger<SendMailHandler> logger) : IOutboxHa
         switch (what)
         {
             case PatientMail.Invitation:
-                if (payload["link"]?.GetValue<string>() is not { } link)
+                if (payload["link"]?.GetValue<string>() is not { } protectedLink)
                 {
                     return; // sent already; the link was removed afterwards
                 }
 
-                MimeKit.MimeMessage invitation;
+                string link;
                 try
                 {
-                    invitation = mail.ComposeInvitation(session, link, job.Id);
+                    link = mail.InvitationLink(protectedLink);
                 }
                 catch (System.Security.Cryptography.CryptographicException)
                 {
@@ -57,8 +72,22 @@ public sealed class SendMailHandler(ILogger<SendMailHandler> logger) : IOutboxHa
                     return;
                 }
 
-                var sent = await SendAsync(delivery, invitation, job, ct);
-                // The link is a bearer secret: keep no copy once it is delivered (or cannot be, with no mail configured).
+                var sent = false;
+                switch (LinkOf(link, session, links))
+                {
+                    case InvitedLink.Current:
+                        sent = await SendAsync(delivery, mail.ComposeInvitation(session, link, job.Id), job, ct);
+                        break;
+                    case InvitedLink.Superseded:
+                        logger.LogInformation("Outbox job {JobId}: the invitation's link was replaced by a reissued one before it went out; nothing sent.", job.Id);
+                        break;
+                    default:
+                        logger.LogCritical("AUDIT ALERT: outbox job {JobId}: refused to mail session {SessionId}'s patient a link that is not one the service issued for that session "
+                            + "(the job's session was changed outside the service).", job.Id, session.Id);
+                        throw new InvalidOperationException($"send-mail job {job.Id}: nothing sent: its link is not one issued for session {session.Id}.");
+                }
+
+                // The link is a bearer secret: keep no copy once it is delivered (or cannot be, with no mail configured, or was replaced).
                 var done = new JsonObject { ["what"] = PatientMail.Invitation, ["sent"] = sent }.ToJsonString();
                 await db.OutboxJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(j => j.SetProperty(x => x.Payload, done), ct);
 
@@ -67,11 +96,63 @@ public sealed class SendMailHandler(ILogger<SendMailHandler> logger) : IOutboxHa
                 var kind = payload["kind"]?.GetValue<string>();
                 var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == session.Id && r.Kind == kind, ct)
                     ?? throw new InvalidOperationException($"send-mail job {job.Id}: no {kind} record is stored for its session yet.");
+                if (!await SignedRecords.ChainedRecords.IsNamedAsync(db, record, ct))
+                {
+                    logger.LogCritical("AUDIT ALERT: outbox job {JobId}: refused to mail a stored record: {Problem}.", job.Id, SignedRecords.ChainedRecords.Problem(record));
+                    throw new InvalidOperationException($"send-mail job {job.Id}: nothing sent: {SignedRecords.ChainedRecords.Problem(record)}.");
+                }
+
                 await SendAsync(delivery, mail.ComposeRecordCopy(session, record, job.Id), job, ct);
                 return;
             default:
                 throw new InvalidOperationException($"send-mail job {job.Id} names nothing known to send ('{what}').");
         }
+    }
+
+    /// <summary>
+    /// The session row with, when its chain does not verify or the row disagrees with it, what is wrong;
+    /// read in one snapshot, as a record being issued appends to the chain meanwhile.
+    /// </summary>
+    private async Task<(ConsentSession? Session, ChainVerification? Problem, IReadOnlyList<(long Seq, string Hash)> Links)> ReadCheckedAsync(
+        ConsentDbContext db, Guid id, CancellationToken ct)
+    {
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (session is null)
+        {
+            return (null, null, []);
+        }
+
+        var events = await db.Events.AsNoTracking().Where(e => e.SessionId == id).OrderBy(e => e.Seq).ToListAsync(ct);
+        var chain = PatientBinding.Verify(session, events, seals);
+        return (session, chain.Verified ? null : chain, PatientBinding.SealedLinks(events));
+    }
+
+    private enum InvitedLink { Current, Superseded, Foreign }
+
+    /// <summary>
+    /// Whether an invitation's link is the session's link in force, one the session had before a reissue,
+    /// or none of its own. The job names its session in a column the runtime role can write: the third outside
+    /// review moved another patient's invitation onto a session whose patient address it controlled, received
+    /// that patient's link, and signed their consent with every check saying valid. The link carries its
+    /// token, and the chain seals each token's hash (<see cref="PatientBinding.SealedLinks"/>).
+    /// </summary>
+    private static InvitedLink LinkOf(string link, ConsentSession session, IReadOnlyList<(long Seq, string Hash)> sealedLinks)
+    {
+        if (PatientLinks.TokenOf(link) is not { } token)
+        {
+            return InvitedLink.Foreign;
+        }
+
+        var hash = LinkTokens.Hash(token);
+        // A session started before links were sealed has only its row's hash (checked against nothing older).
+        var current = sealedLinks.Count > 0 ? sealedLinks[^1].Hash : session.LinkTokenHash;
+        if (string.Equals(hash, current, StringComparison.Ordinal))
+        {
+            return InvitedLink.Current;
+        }
+
+        return sealedLinks.Any(l => string.Equals(l.Hash, hash, StringComparison.Ordinal)) ? InvitedLink.Superseded : InvitedLink.Foreign;
     }
 
     private async Task<bool> SendAsync(MailDelivery delivery, MimeKit.MimeMessage message, OutboxJob job, CancellationToken ct)

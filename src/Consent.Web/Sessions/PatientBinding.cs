@@ -8,19 +8,22 @@ using Consent.Workflows;
 namespace Consent.Web.Sessions;
 
 /// <summary>
-/// Ties a session's row to its sealed chain: the patient's name, date of birth, MRN and email, and
-/// the hash of the patient link, are kept in the row (they are looked up and shown), and the chain
-/// seals a digest of the first (<c>patientDigest</c> in <see cref="EventTypes.SessionCreated"/>) and
-/// the second (<c>linkTokenHash</c> in <see cref="EventTypes.SessionCreated"/> and each
-/// <see cref="EventTypes.LinkReissued"/>). The row has no seal of its own, so whoever can write the
-/// database could change who a record names, or give a session a link of their choosing; every
-/// check that trusts the chain compares the row with what the chain sealed, and refuses a difference.
+/// Ties a session's row to its sealed chain. The row keeps what is looked up and shown: the patient's
+/// name, date of birth, MRN and email, the hash of the patient link, the workflow version and language
+/// the session runs on and the clinician who started it. The chain seals all of them in
+/// <see cref="EventTypes.SessionCreated"/> (<c>patientDigest</c>, a digest of the patient's details;
+/// <c>workflowId</c>, <c>workflowVersion</c>, <c>workflowHash</c>, <c>language</c>, <c>createdBy</c> and
+/// <c>linkTokenHash</c>) and the link again in each <see cref="EventTypes.LinkReissued"/>. The row has no
+/// seal of its own, so whoever can write the database could change who a record names, which workflow
+/// and language it says were consented to, whose session it is, or give it a link of their choosing;
+/// every check that trusts the chain compares the row with what the chain sealed, and refuses a difference.
 /// </summary>
 /// <remarks>
-/// An outside review did both as the service's runtime role: it renamed the patient of a session
-/// waiting for its countersignature (the signed record then named someone else, and every check said
-/// it was valid) and took over a session by writing the hash of a link it chose. Sessions started
-/// before links were sealed have no link hash in their chain; for them only the patient is compared.
+/// Outside reviews did all of these as the service's runtime role: renamed the patient, moved a session
+/// waiting for its countersignature to another workflow or language (the signed record then named them,
+/// and every check said it was valid), gave a session to another clinician (who could then open and
+/// countersign it), and took over a session by writing the hash of a link it chose. Members a chain does
+/// not hold (sessions started before links were sealed) are not compared.
 /// </remarks>
 public static class PatientBinding
 {
@@ -46,7 +49,10 @@ public static class PatientBinding
     }
 
     /// <summary>Null when the row agrees with the state replayed from the chain; otherwise what differs.</summary>
-    public static string? Problem(ConsentSession row, SessionState state) => Problem(row, state.PatientDigest, state.LinkTokenHash);
+    public static string? Problem(ConsentSession row, SessionState state) =>
+        CreatedProblem(row, new Sealed(state.PatientDigest, state.WorkflowId, state.WorkflowVersion, state.WorkflowHash, state.Language, state.CreatedBy))
+        ?? LinkProblem(row, state.LinkTokenHash)
+        ?? StatusMismatch(row, state.Status);
 
     /// <summary>
     /// Null when the row agrees with what the events sealed (or when they are not the full chain from
@@ -54,35 +60,115 @@ public static class PatientBinding
     /// </summary>
     public static ChainVerification? Check(ConsentSession row, IReadOnlyList<ConsentEvent> events)
     {
-        if (events.Count == 0 || events[0].Type != EventTypes.SessionCreated || Read(events[0]) is not SessionCreatedPayload created)
+        if (Created(events) is not { } created)
         {
             return null;
         }
 
-        var link = (Seq: events[0].Seq, Hash: created.LinkTokenHash);
+        if (CreatedProblem(row, Sealed.From(created)) is { } problem)
+        {
+            return ChainVerification.Broken(events[0].Seq, problem);
+        }
+
+        var link = SealedLinks(events).LastOrDefault((Seq: events[0].Seq, Hash: ""));
+        if (LinkProblem(row, link.Hash) is { } linkProblem)
+        {
+            return ChainVerification.Broken(link.Seq, linkProblem);
+        }
+
+        return StatusProblem(row, events) is { } statusProblem ? ChainVerification.Broken(events[^1].Seq, statusProblem) : null;
+    }
+
+    /// <summary>
+    /// Null when the row's status and completion time are those the chain gives
+    /// (<see cref="SessionLifecycle.StatusOf"/>; completed when the countersignature was logged). The third
+    /// outside review marked a declined and a withdrawn session Completed in the row: searches, the audit
+    /// page, the verify answer and the export then said consent was in force, beside "verified".
+    /// </summary>
+    private static string? StatusProblem(ConsentSession row, IReadOnlyList<ConsentEvent> events)
+    {
+        if (StatusMismatch(row, SessionLifecycle.StatusOf(events.Select(e => e.Type))) is { } mismatch)
+        {
+            return mismatch;
+        }
+
+        var completed = events.FirstOrDefault(e => e.Type == EventTypes.ClinicianCountersigned)?.At;
+        return completed != row.CompletedAt
+            ? $"the completion time stored for session {row.Id} ({Time(row.CompletedAt)}) is not the countersignature's ({Time(completed)}): it was changed outside the service"
+            : null;
+    }
+
+    private static string? StatusMismatch(ConsentSession row, SessionStatus status) =>
+        string.Equals(status.ToString(), row.Status, StringComparison.Ordinal) ? null
+            : $"the status stored for session {row.Id} ({row.Status}) is not the one its event chain gives ({status}): it was changed outside the service";
+
+    private static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture) ?? "none";
+
+    /// <summary>
+    /// Every patient link the chain sealed, oldest first: the hash in <see cref="EventTypes.SessionCreated"/>,
+    /// then one per <see cref="EventTypes.LinkReissued"/>. The last is the link in force; empty for a
+    /// session started before links were sealed.
+    /// </summary>
+    public static IReadOnlyList<(long Seq, string Hash)> SealedLinks(IReadOnlyList<ConsentEvent> events)
+    {
+        var links = new List<(long Seq, string Hash)>();
+        if (Created(events) is { LinkTokenHash: { Length: > 0 } first })
+        {
+            links.Add((events[0].Seq, first));
+        }
+
         foreach (var e in events.Where(e => e.Type == EventTypes.LinkReissued))
         {
-            if (Read(e) is LinkReissuedPayload { LinkTokenHash: { } hash })
+            if (Read(e) is LinkReissuedPayload { LinkTokenHash: { Length: > 0 } hash })
             {
-                link = (e.Seq, hash);
+                links.Add((e.Seq, hash));
             }
         }
 
-        if (PatientProblem(row, created.PatientDigest) is { } patient)
-        {
-            return ChainVerification.Broken(events[0].Seq, patient);
-        }
-
-        return LinkProblem(row, link.Hash) is { } linkProblem ? ChainVerification.Broken(link.Seq, linkProblem) : null;
+        return links;
     }
 
-    private static string? Problem(ConsentSession row, string? sealedDigest, string? sealedLinkHash) =>
-        PatientProblem(row, sealedDigest) ?? LinkProblem(row, sealedLinkHash);
+    /// <summary>What <see cref="EventTypes.SessionCreated"/> sealed, when <paramref name="events"/> start with it.</summary>
+    public static SessionCreatedPayload? Created(IReadOnlyList<ConsentEvent> events) =>
+        events.Count > 0 && events[0].Type == EventTypes.SessionCreated ? Read(events[0]) as SessionCreatedPayload : null;
 
-    private static string? PatientProblem(ConsentSession row, string? sealedDigest) =>
-        !string.IsNullOrEmpty(sealedDigest) && !string.Equals(sealedDigest, Digest(row), StringComparison.Ordinal)
-            ? $"the patient details stored for session {row.Id} are not those it was started with: they were changed outside the service"
+    /// <summary>
+    /// Null when the clinician the row names as the session's creator is the one its first event sealed;
+    /// otherwise the difference. What staff access checks (<see cref="StaffSessions"/>) without replaying the chain.
+    /// </summary>
+    public static string? CreatorProblem(ConsentSession row, string? sealedCreator) =>
+        CreatedProblem(row, new Sealed(null, null, 0, null, null, sealedCreator));
+
+    /// <summary>The columns <see cref="EventTypes.SessionCreated"/> seals, except the link (which a reissue moves).</summary>
+    private sealed record Sealed(string? PatientDigest, string? WorkflowId, int WorkflowVersion, string? WorkflowHash, string? Language, string? CreatedBy)
+    {
+        public static Sealed From(SessionCreatedPayload c) => new(c.PatientDigest, c.WorkflowId, c.WorkflowVersion, c.WorkflowHash, c.Language, c.CreatedBy);
+    }
+
+    private static string? CreatedProblem(ConsentSession row, Sealed sealedAs)
+    {
+        if (!string.IsNullOrEmpty(sealedAs.PatientDigest) && !string.Equals(sealedAs.PatientDigest, Digest(row), StringComparison.Ordinal))
+        {
+            return $"the patient details stored for session {row.Id} are not those it was started with: they were changed outside the service";
+        }
+
+        if (!string.IsNullOrEmpty(sealedAs.WorkflowId)
+            && (!string.Equals(sealedAs.WorkflowId, row.WorkflowId, StringComparison.Ordinal) || sealedAs.WorkflowVersion != row.WorkflowVersion
+                || (!string.IsNullOrEmpty(sealedAs.WorkflowHash) && !string.Equals(sealedAs.WorkflowHash, row.WorkflowHash, StringComparison.Ordinal))))
+        {
+            return $"the workflow stored for session {row.Id} ({row.WorkflowId} v{row.WorkflowVersion}, hash {row.WorkflowHash}) is not the one it was started on "
+                + $"({sealedAs.WorkflowId} v{sealedAs.WorkflowVersion}, hash {sealedAs.WorkflowHash}): it was changed outside the service";
+        }
+
+        if (!string.IsNullOrEmpty(sealedAs.Language) && !string.Equals(sealedAs.Language, row.Language, StringComparison.Ordinal))
+        {
+            return $"the language stored for session {row.Id} ({row.Language}) is not the one it was started in ({sealedAs.Language}): it was changed outside the service";
+        }
+
+        return !string.IsNullOrEmpty(sealedAs.CreatedBy) && !(Guid.TryParse(sealedAs.CreatedBy, out var creator) && creator == row.CreatedBy)
+            ? $"the clinician stored for session {row.Id} ({row.CreatedBy}) is not the one who started it ({sealedAs.CreatedBy}): it was changed outside the service"
             : null;
+    }
 
     private static string? LinkProblem(ConsentSession row, string? sealedLinkHash) =>
         !string.IsNullOrEmpty(sealedLinkHash) && !string.Equals(sealedLinkHash, row.LinkTokenHash, StringComparison.Ordinal)

@@ -13,4 +13,12 @@ public sealed class PatientLinks(IOptions<ClinicOptions> clinic)
         var baseUrl = string.IsNullOrWhiteSpace(configured) ? requestBaseUrl : configured.TrimEnd('/');
         return $"{baseUrl}/p/{token}";
     }
+
+    /// <summary>The token of a link <see cref="PatientUrl"/> built: its last path segment after <c>/p/</c>; null for anything else.</summary>
+    public static string? TokenOf(string url)
+    {
+        var at = url.LastIndexOf("/p/", StringComparison.Ordinal);
+        var token = at < 0 ? null : url[(at + 3)..];
+        return LinkTokens.LooksValid(token) ? token : null;
+    }
 }

@@ -19,7 +19,8 @@ namespace Consent.Web.Sessions;
 /// node sharing the database; the unique (session_id, seq) index backs it up.
 /// </remarks>
 public sealed class SessionWriter(
-    ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states, EventSeals seals)
+    ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states, EventSeals seals,
+    ILogger<SessionWriter> logger)
 {
     /// <summary>
     /// Applies one request: locks the session (with <see cref="SessionWriteRequest.LinkHash"/>, only while
@@ -64,8 +65,12 @@ public sealed class SessionWriter(
             return Missing.Session;
         }
 
-        var workflow = workflows.For(session);
-        var state = await StateAsync(workflow, session, ct);
+        var (workflow, state) = await OpenAsync(session, ct);
+        if (request.Actor.Id == Actor.Patient && RefusedToPatient(session, state) is { } notOpened)
+        {
+            return notOpened;
+        }
+
         // Decided before a repeated key is answered, as it always was: a request that is not
         // acceptable is refused as such, whatever key it carries.
         var decided = request.Decide(new LockedSession(session, workflow, state));
@@ -174,6 +179,66 @@ public sealed class SessionWriter(
         await db.SaveChangesAsync(ct);
         return (session, state);
     }
+
+    /// <summary>
+    /// The workflow version a session was started on and its state now. The row names the workflow, but
+    /// the row has no seal: when its workflow is not the one the first event sealed (changed outside the
+    /// service), the state is replayed with the sealed one, so nothing is decided or shown on a workflow
+    /// the session never ran on. Every check of the row against the chain (<see cref="PatientBinding"/>)
+    /// reports the difference.
+    /// </summary>
+    public async Task<(LoadedWorkflow Workflow, SessionState State)> OpenAsync(ConsentSession session, CancellationToken ct)
+    {
+        var named = workflows.Find(session.WorkflowId, session.WorkflowVersion);
+        SessionState? state = null;
+        if (named is not null)
+        {
+            try
+            {
+                state = await StateAsync(named, session, ct);
+            }
+            catch (InvalidDataException)
+            {
+                // The events do not fit the workflow the row names; the sealed one is read below.
+            }
+
+            if (state is not null && RunsOn(named, state.WorkflowId, state.WorkflowVersion, state.WorkflowHash))
+            {
+                return (named, state);
+            }
+        }
+
+        var created = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id && e.Seq == 1 && e.Type == EventTypes.SessionCreated)
+            .Select(e => e.Payload).SingleOrDefaultAsync(ct) is { } payload && JsonNode.Parse(payload) is JsonObject p
+            ? SessionCreatedPayload.From(p) : null;
+        var sealedWorkflow = created?.WorkflowId is { } id ? workflows.Find(id, created.WorkflowVersion) : null;
+        if (sealedWorkflow is null || !RunsOn(sealedWorkflow, created!.WorkflowId, created.WorkflowVersion, created.WorkflowHash))
+        {
+            throw new InvalidOperationException(
+                $"Session {session.Id} was started on workflow {created?.WorkflowId} v{created?.WorkflowVersion}, which this node has not loaded with that hash.");
+        }
+
+        return (sealedWorkflow, await StateAsync(sealedWorkflow, session, ct));
+    }
+
+    /// <summary>
+    /// Null when the row agrees with its chain; otherwise, with an AUDIT ALERT, the refusal a patient
+    /// gets: a row changed outside the service (another link, patient, workflow or language) opens nothing.
+    /// </summary>
+    public Refusal? RefusedToPatient(ConsentSession session, SessionState state)
+    {
+        if (PatientBinding.Problem(session, state) is not { } problem)
+        {
+            return null;
+        }
+
+        logger.LogCritical("AUDIT ALERT: refused to open session {SessionId} to a patient: {Problem}.", session.Id, problem);
+        return new Refusal(RefusedAs.Forbidden, "This link cannot be used", "This consent form cannot be opened with this link. Please contact your clinic.");
+    }
+
+    /// <summary>True when the sealed workflow is <paramref name="workflow"/> (or the chain does not say).</summary>
+    private static bool RunsOn(LoadedWorkflow workflow, string? id, int version, string? hash) =>
+        id is null || (id == workflow.Definition.Id && version == workflow.Definition.Version && (hash is null || hash == workflow.Hash));
 
     /// <summary>The state of a session as its row names it now: from the cache, else replayed from its events.</summary>
     public async Task<SessionState> StateAsync(LoadedWorkflow workflow, ConsentSession session, CancellationToken ct)

@@ -45,8 +45,9 @@ public static class ConsentRecordBuilder
 
         var events = source.Events.TakeWhile(e => e.Seq <= end.Seq).ToList();
         var workflow = source.Workflow.Definition;
-        var language = source.Session.Language;
         var state = ConsentInterpreter.Replay(source.Workflow, [.. events.Select(SessionWriter.ToRecorded)]);
+        // The language, workflow hash and start the chain sealed, not the row's copies (which have no seal).
+        var language = state.Language is { Length: > 0 } sealedLanguage ? sealedLanguage : source.Session.Language;
         var labels = RecordLabels.For(language);
         var wording = RecordWording.For(language);
         string Name(string? staffId) => staffId is null ? labels.NotRecorded : source.StaffNames.GetValueOrDefault(staffId, staffId);
@@ -60,8 +61,8 @@ public static class ConsentRecordBuilder
             TimeZone = source.Clinic.TimeZone,
             SessionId = source.Session.Id,
             Patient = new PatientDetails(source.Session.PatientName, source.Session.PatientDateOfBirth, source.Session.PatientMrn),
-            Workflow = new WorkflowReference(workflow.Id, workflow.Version, workflow.Title.For(language), language, source.Session.WorkflowHash),
-            StartedAt = source.Session.CreatedAt,
+            Workflow = new WorkflowReference(workflow.Id, workflow.Version, workflow.Title.For(language), language, state.WorkflowHash ?? source.Session.WorkflowHash),
+            StartedAt = state.Exists ? state.CreatedAt : source.Session.CreatedAt,
             EndedAt = end.At,
             IssuedAt = source.IssuedAt,
             IdentityCheck = Identity(events, wording),

@@ -3,7 +3,10 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Consent.Web.Data;
+using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Consent.Web.SignedRecords;
 
@@ -15,12 +18,22 @@ public sealed record RecordExportFilter(DateTimeOffset? From, DateTimeOffset? To
 /// every PDF under <c>records/</c>, then the service certificate and a short README.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Memory stays flat however many records there are: rows are read from PostgreSQL one at a time
 /// (the PDF bytes of one record at most) and each entry is written to the response as it is read.
 /// Both passes (manifest, then PDFs) run in one repeatable-read transaction, so the manifest lists
 /// exactly the files that follow even while new records are being issued.
+/// </para>
+/// <para>
+/// Only records the session's event chain says were issued are exported (a <c>RecordIssued</c> event
+/// names the kind and SHA-256, as <see cref="ChainedRecords"/> asks one record at a time), and the
+/// workflow a line names, and the workflow filter, come from the chain's first event, not from the
+/// session row, which the runtime role can write. A record the chain does not name was put in
+/// <c>consent_records</c> outside the service: it is left out, logged as an AUDIT ALERT and counted
+/// in README.txt, so an auditor never receives another patient's PDF under this session's name.
+/// </para>
 /// </remarks>
-public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, TimeProvider clock)
+public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, TimeProvider clock, ILogger<RecordExport> logger)
 {
     public const string ManifestHeader = "session_id,workflow_id,workflow_version,session_status,kind,completed_at,issued_at,sha256,file";
 
@@ -28,6 +41,8 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
     public async Task<int> WriteAsync(Stream output, RecordExportFilter filter, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var unnamed = await UnnamedAsync(connection, filter, ct);
         await using var sink = new ZipResponseBuffer(output);
         var count = 0;
         using (var zip = new ZipArchive(sink, ZipArchiveMode.Create, leaveOpen: true))
@@ -35,31 +50,38 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
             using (var manifest = new StreamWriter(zip.CreateEntry("manifest.csv", CompressionLevel.Optimal).Open(), new UTF8Encoding(false)))
             {
                 manifest.Write(ManifestHeader + "\n");
-                await foreach (var row in Rows(filter).AsAsyncEnumerable().WithCancellation(ct))
+                await using var rows = await Command(connection, ManifestColumns, filter).ExecuteReaderAsync(ct);
+                while (await rows.ReadAsync(ct))
                 {
+                    var sessionId = rows.GetGuid(0);
+                    var kind = rows.GetString(4);
                     manifest.Write(string.Join(',',
-                        row.SessionId.ToString("D"), Csv(row.WorkflowId), row.WorkflowVersion.ToString(CultureInfo.InvariantCulture), Csv(row.Status),
-                        Csv(row.Kind), Time(row.CompletedAt), Time(row.IssuedAt), row.Sha256, Csv(FilePath(row.SessionId, row.Kind))) + "\n");
+                        sessionId.ToString("D"), Csv(rows.GetString(1)), rows.GetInt32(2).ToString(CultureInfo.InvariantCulture), Csv(rows.GetString(3)),
+                        Csv(kind), Time(rows.IsDBNull(5) ? null : rows.GetFieldValue<DateTimeOffset>(5)), Time(rows.GetFieldValue<DateTimeOffset>(6)),
+                        rows.GetString(7), Csv(FilePath(sessionId, kind))) + "\n");
                     count++;
                     await sink.DrainAsync(all: false, ct);
                 }
             }
 
-            var files = Records(filter).OrderBy(r => r.IssuedAt).ThenBy(r => r.Id).Select(r => new { r.SessionId, r.Kind, r.IssuedAt, r.Pdf });
-            await foreach (var file in files.AsAsyncEnumerable().WithCancellation(ct))
+            await using (var files = await Command(connection, FileColumns, filter).ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct))
             {
-                var entry = zip.CreateEntry(FilePath(file.SessionId, file.Kind), CompressionLevel.NoCompression); // PDFs are compressed already
-                entry.LastWriteTime = file.IssuedAt;
-                using (var stream = entry.Open())
+                while (await files.ReadAsync(ct))
                 {
-                    stream.Write(file.Pdf);
-                }
+                    var entry = zip.CreateEntry(FilePath(files.GetGuid(0), files.GetString(1)), CompressionLevel.NoCompression); // PDFs are compressed already
+                    entry.LastWriteTime = files.GetFieldValue<DateTimeOffset>(2);
+                    using (var stream = entry.Open())
+                    {
+                        await using var pdf = files.GetStream(3);
+                        await pdf.CopyToAsync(stream, ct);
+                    }
 
-                await sink.DrainAsync(all: true, ct);
+                    await sink.DrainAsync(all: true, ct);
+                }
             }
 
             WriteText(zip, "certificate.pem", signing.PublicPem + signing.PreviousPem);
-            WriteText(zip, "README.txt", Readme(filter, count));
+            WriteText(zip, "README.txt", Readme(filter, count, unnamed));
         }
 
         await sink.DrainAsync(all: true, ct);
@@ -67,31 +89,95 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
         return count;
     }
 
-    private IQueryable<ExportRow> Rows(RecordExportFilter filter) =>
-        from r in Records(filter)
-        join s in db.Sessions.AsNoTracking() on r.SessionId equals s.Id
-        orderby r.IssuedAt, r.Id
-        select new ExportRow(r.SessionId, s.WorkflowId, s.WorkflowVersion, s.Status, r.Kind, s.CompletedAt, r.IssuedAt, r.Sha256);
+    /// <summary>
+    /// The status and completion time come from the chain too (<see cref="SessionLifecycle.StatusOf"/>, in
+    /// SQL: the last ending event, else signed, verified or invited), as the row's copies have no seal: the
+    /// third outside review marked a declined session Completed in the row, and the manifest said so.
+    /// </summary>
+    private static readonly string ManifestColumns =
+        "r.session_id, w.workflow_id, w.workflow_version, " + StatusSql + ", r.kind, "
+        + $"(SELECT c.at FROM consent_events c WHERE c.session_id = r.session_id AND c.type = '{EventTypes.ClinicianCountersigned}' ORDER BY c.seq LIMIT 1), "
+        + "r.issued_at, r.sha256";
 
-    private IQueryable<Data.Entities.StoredRecord> Records(RecordExportFilter filter)
+    private static string StatusSql => $"""
+        COALESCE(
+            (SELECT CASE c.type {string.Join(" ", SessionLifecycle.Endings.Select(e => $"WHEN '{e.Key}' THEN '{e.Value}'"))} END
+             FROM consent_events c WHERE c.session_id = r.session_id AND c.type IN ({string.Join(", ", SessionLifecycle.Endings.Keys.Select(k => $"'{k}'"))})
+             ORDER BY c.seq DESC LIMIT 1),
+            CASE WHEN EXISTS (SELECT 1 FROM consent_events c WHERE c.session_id = r.session_id AND c.type = '{EventTypes.PatientSigned}') THEN '{SessionStatus.AwaitingCountersign}'
+                 WHEN EXISTS (SELECT 1 FROM consent_events c WHERE c.session_id = r.session_id AND c.type = '{EventTypes.IdentityVerified}') THEN '{SessionStatus.InProgress}'
+                 ELSE '{SessionStatus.Invited}' END)
+        """;
+
+    private const string FileColumns = "r.session_id, r.kind, r.issued_at, r.pdf";
+
+    /// <summary>
+    /// The records in the filter's period whose session's chain names them, with the workflow of the
+    /// chain's first event (the row's only for a session started before that event carried it).
+    /// </summary>
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string columns, RecordExportFilter filter)
     {
-        var query = db.Records.AsNoTracking();
+        var command = new NpgsqlCommand { Connection = connection };
+        command.CommandText = $"""
+            SELECT {columns}
+            FROM consent_records r
+            JOIN consent_sessions s ON s.id = r.session_id
+            CROSS JOIN LATERAL (
+                SELECT COALESCE(c.payload->>'workflowId', s.workflow_id) AS workflow_id,
+                       COALESCE((c.payload->>'workflowVersion')::int, s.workflow_version) AS workflow_version
+                FROM consent_events c WHERE c.session_id = r.session_id AND c.type = '{EventTypes.SessionCreated}'
+                ORDER BY c.seq LIMIT 1) w
+            WHERE {Period(command, filter)} AND {Named}
+            {(string.IsNullOrEmpty(filter.WorkflowId) ? "" : "AND w.workflow_id = @workflow")}
+            ORDER BY r.issued_at, r.id
+            """;
+        if (!string.IsNullOrEmpty(filter.WorkflowId))
+        {
+            command.Parameters.Add(new NpgsqlParameter("workflow", NpgsqlDbType.Text) { Value = filter.WorkflowId });
+        }
+
+        return command;
+    }
+
+    /// <summary>A <c>RecordIssued</c> event of the record's session names its kind and SHA-256.</summary>
+    private static readonly string Named = $"""
+        EXISTS (SELECT 1 FROM consent_events e WHERE e.session_id = r.session_id AND e.type = '{EventTypes.RecordIssued}'
+                AND e.payload->>'{PayloadKeys.Sha256}' = r.sha256 AND e.payload->>'{PayloadKeys.Kind}' = r.kind)
+        """;
+
+    private static string Period(NpgsqlCommand command, RecordExportFilter filter)
+    {
+        var clauses = new List<string> { "true" };
         if (filter.From is { } from)
         {
-            query = query.Where(r => r.IssuedAt >= from);
+            clauses.Add("r.issued_at >= @from");
+            command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = from.UtcDateTime });
         }
 
         if (filter.To is { } to)
         {
-            query = query.Where(r => r.IssuedAt < to);
+            clauses.Add("r.issued_at < @to");
+            command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = to.UtcDateTime });
         }
 
-        if (!string.IsNullOrEmpty(filter.WorkflowId))
+        return string.Join(" AND ", clauses);
+    }
+
+    /// <summary>Stored records of the period that no <c>RecordIssued</c> event names: each an AUDIT ALERT, none exported.</summary>
+    private async Task<int> UnnamedAsync(NpgsqlConnection connection, RecordExportFilter filter, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand { Connection = connection };
+        command.CommandText = $"SELECT r.session_id, r.kind, r.sha256 FROM consent_records r WHERE {Period(command, filter)} AND NOT {Named} ORDER BY r.issued_at, r.id";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var count = 0;
+        while (await reader.ReadAsync(ct))
         {
-            query = query.Where(r => db.Sessions.Any(s => s.Id == r.SessionId && s.WorkflowId == filter.WorkflowId));
+            count++;
+            logger.LogCritical("AUDIT ALERT: left a stored record out of an export: {Problem}.",
+                ChainedRecords.Problem(reader.GetGuid(0), reader.GetString(1), reader.GetString(2)));
         }
 
-        return query;
+        return count;
     }
 
     private static string FilePath(Guid sessionId, string kind) => "records/" + RecordFiles.FileName(sessionId, kind);
@@ -102,10 +188,14 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
         stream.Write(Encoding.UTF8.GetBytes(text));
     }
 
-    private string Readme(RecordExportFilter filter, int count) => string.Join('\n',
+    private string Readme(RecordExportFilter filter, int count, int unnamed) => string.Join('\n',
         "Signed consent records exported " + Time(clock.GetUtcNow()),
         $"Records issued from {(filter.From is { } f ? Time(f) : "the beginning")} to {(filter.To is { } t ? Time(t) : "now")}"
             + (string.IsNullOrEmpty(filter.WorkflowId) ? "" : $", workflow {filter.WorkflowId}") + $": {count}.",
+        unnamed == 0
+            ? "Every stored record of the period is named by its session's event chain."
+            : $"Left out: {unnamed} stored record(s) of the period that no RecordIssued event of their session names. They were put in the"
+                + " database outside the service; the service logged each as an AUDIT ALERT. Ask the operator to run the audit.",
         "",
         "manifest.csv   one line per record; sha256 is the SHA-256 of the file named in the last column",
         "records/       the signed PDFs (PAdES, /SubFilter /ETSI.CAdES.detached)",
@@ -129,7 +219,4 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
 
         return value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
-
-    private sealed record ExportRow(
-        Guid SessionId, string WorkflowId, int WorkflowVersion, string Status, string Kind, DateTimeOffset? CompletedAt, DateTimeOffset IssuedAt, string Sha256);
 }

@@ -23,13 +23,17 @@ namespace Consent.Web.SignedRecords;
 /// refuses a second <c>RecordIssued</c> of a kind, and the unique (session_id, kind) index backs it up.
 /// </remarks>
 public sealed class RecordIssuer(
-    ConsentDbContext db, SessionWriter writer, WorkflowVersions.WorkflowRegistry workflows, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
-    EventSeals seals, ILogger<RecordIssuer> logger)
+    ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
+    EventSeals seals, Identity.StaffAccountSeals accounts, ILogger<RecordIssuer> logger)
 {
     /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// Not issued, with an AUDIT ALERT: the chain or the row was changed outside the service, an account
+    /// whose name the record prints is not sealed, or a record the chain does not name is stored in its place.
+    /// </exception>
     public async Task<StoredRecord?> IssueAsync(Guid sessionId, RecordKind kind, CancellationToken ct)
     {
-        if (await FindAsync(sessionId, kind, ct) is { } stored)
+        if (await FindIssuedAsync(sessionId, kind, ct) is { } stored)
         {
             return stored;
         }
@@ -94,11 +98,15 @@ public sealed class RecordIssuer(
             return row;
         }
 
-        return await FindAsync(sessionId, kind, ct) ?? throw new InvalidOperationException(
+        return await FindIssuedAsync(sessionId, kind, ct) ?? throw new InvalidOperationException(
             $"The {kind} record of session {sessionId} could not be issued: {(write is Outcome<SessionWrite>.Refused refused ? refused.Refusal.Reason : "it was refused")}.");
     }
 
-    /// <summary>The record model behind a stored record, rebuilt from the same events (for the FHIR export).</summary>
+    /// <summary>
+    /// The record model behind a stored record, rebuilt from the same events (for the FHIR export); throws
+    /// <see cref="UnverifiedChainException"/>, with an AUDIT ALERT, when the chain or the row was changed
+    /// outside the service.
+    /// </summary>
     public async Task<ConsentRecord?> DescribeAsync(ConsentSession session, StoredRecord stored, CancellationToken ct)
     {
         if (!Enum.TryParse<RecordKind>(stored.Kind, out var kind))
@@ -113,20 +121,38 @@ public sealed class RecordIssuer(
     public Task<StoredRecord?> FindAsync(Guid sessionId, RecordKind kind, CancellationToken ct) =>
         db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == sessionId && r.Kind == kind.ToString(), ct);
 
+    /// <summary>
+    /// The stored record of this kind when its chain names it (<see cref="ChainedRecords"/>); throws, with
+    /// an AUDIT ALERT, when a record the chain does not name takes its place: it is not the session's
+    /// record, and the service's own cannot be stored beside it.
+    /// </summary>
+    private async Task<StoredRecord?> FindIssuedAsync(Guid sessionId, RecordKind kind, CancellationToken ct)
+    {
+        var stored = await FindAsync(sessionId, kind, ct);
+        if (stored is null || await ChainedRecords.IsNamedAsync(db, stored, ct))
+        {
+            return stored;
+        }
+
+        logger.LogCritical("AUDIT ALERT: refused to take a stored record as issued: {Problem}.", ChainedRecords.Problem(stored));
+        throw new InvalidOperationException($"The {kind} record of session {sessionId} was not issued: {ChainedRecords.Problem(stored)}.");
+    }
+
     private async Task<ConsentRecord?> BuildAsync(
         ConsentSession session, RecordKind kind, DateTimeOffset issuedAt, string? withdrawn, bool forSigning, CancellationToken ct)
     {
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        if (forSigning && events.Count > 0
+        if (events.Count > 0
             && (EventChain.Verify(events, events.Count, events[^1].Hash, seals) is { Verified: false } broken ? broken : PatientBinding.Check(session, events)) is { } chain)
         {
-            // Never sign what the service did not write: an event appended or rewritten in the database
-            // (a forged countersignature), or a patient renamed in the session row, would otherwise
-            // become a valid signed record.
-            logger.LogCritical("AUDIT ALERT: refused to sign the {Kind} record of session {SessionId}: {Problem} (at event {Seq}).",
-                kind, session.Id, chain.Problem, chain.BrokenAtSeq);
-            throw new InvalidOperationException(
-                $"The {kind} record of session {session.Id} was not signed: its event chain does not verify ({chain.Problem}, at event {chain.BrokenAtSeq}).");
+            // Never sign, nor describe, what the service did not write: an event appended or rewritten in the
+            // database (a forged countersignature), or a patient renamed in the session row, would otherwise
+            // become a valid signed record, or a FHIR Consent filed under another patient (the third outside
+            // review renamed a completed session's patient and its MRN, and the bundle named them).
+            logger.LogCritical("AUDIT ALERT: refused to {Act} the {Kind} record of session {SessionId}: {Problem} (at event {Seq}).",
+                forSigning ? "sign" : "describe", kind, session.Id, chain.Problem, chain.BrokenAtSeq);
+            throw new UnverifiedChainException(
+                $"The {kind} record of session {session.Id} was not {(forSigning ? "signed" : "described")}: its event chain does not verify ({chain.Problem}, at event {chain.BrokenAtSeq}).");
         }
 
         var staffIds = events.Select(e => e.Actor)
@@ -135,9 +161,46 @@ public sealed class RecordIssuer(
             .OfType<Guid>()
             .Distinct()
             .ToList();
-        var names = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id))
-            .Select(u => new { u.Id, u.DisplayName, u.Email })
-            .ToDictionaryAsync(u => u.Id.ToString(), u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.Email ?? u.Id.ToString() : u.DisplayName, ct);
-        return ConsentRecordBuilder.Build(new RecordSource(session, workflows.For(session), events, kind, issuedAt, clinic, names, withdrawn));
+        var names = await SealedNamesAsync(session.Id, kind, staffIds, forSigning, ct);
+        // The workflow the chain sealed, not the one the row names (the row has no seal; signing refused a difference above).
+        var (workflow, _) = await writer.OpenAsync(session, ct);
+        return ConsentRecordBuilder.Build(new RecordSource(session, workflow, events, kind, issuedAt, clinic, names, withdrawn));
+    }
+
+    /// <summary>
+    /// The names of these staff accounts as the record prints them, each read afresh and only from an
+    /// account whose seal holds (<see cref="Identity.StaffAccountSeals"/>): a display name written in the
+    /// database outside the service (an outside review renamed a clinician for the seconds around a
+    /// countersignature) is never printed. To sign, such an account stops the record, with an AUDIT
+    /// ALERT naming it, and the job is tried again later; rebuilt for the FHIR export, it is shown by id.
+    /// </summary>
+    private async Task<Dictionary<string, string>> SealedNamesAsync(Guid sessionId, RecordKind kind, List<Guid> staffIds, bool forSigning, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (user, seal) in await SealedStaff.ReadAsync(db, accounts, staffIds, ct))
+        {
+            if (seal != Identity.SealState.Holds)
+            {
+                if (forSigning)
+                {
+                    logger.LogCritical("AUDIT ALERT: refused to sign the {Kind} record of session {SessionId}: staff account {UserId}, whose name it prints, is not as the service sealed it: {Why}.",
+                        kind, sessionId, user.Id, Identity.StaffAccountSeals.Why(seal));
+                    throw new InvalidOperationException(
+                        $"The {kind} record of session {sessionId} was not signed: staff account {user.Id}, whose name it prints, is not as the service sealed it.");
+                }
+
+                continue;
+            }
+
+            // The email is sealed as normalized: it stands in for a missing name only when it is that address.
+            names[user.Id.ToString()] = !string.IsNullOrWhiteSpace(user.DisplayName) ? user.DisplayName
+                : user.Email is { } email && string.Equals(email.ToUpperInvariant(), user.NormalizedEmail, StringComparison.Ordinal) ? email
+                : user.Id.ToString();
+        }
+
+        return names;
     }
 }
+
+/// <summary>A record was not signed or described because its session's chain, or its row, was changed outside the service.</summary>
+public sealed class UnverifiedChainException(string message) : InvalidOperationException(message);

@@ -2,7 +2,7 @@ using Consent.Workflows;
 
 namespace Consent.Web.Ui;
 
-/// <summary>Words staff pages use for statuses, event types and times.</summary>
+/// <summary>Words staff pages use for statuses, event types and dates (times: <see cref="ClinicTime"/>).</summary>
 public static class StaffLabels
 {
     public static string Status(string status) => status switch
@@ -18,9 +18,6 @@ public static class StaffLabels
         nameof(SessionStatus.Withdrawn) => "Withdrawn",
         _ => status,
     };
-
-    /// <summary>UTC time, to the second, as staff records show it.</summary>
-    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -11,7 +11,8 @@ namespace Consent.Web.WorkflowVersions;
 /// </summary>
 public static class WorkflowSync
 {
-    public static async Task SyncAsync(ConsentDbContext db, WorkflowRegistry registry, TimeProvider clock, bool approveNewVersions, CancellationToken ct = default)
+    public static async Task SyncAsync(
+        ConsentDbContext db, WorkflowRegistry registry, ReviewSeals seals, TimeProvider clock, bool approveNewVersions, CancellationToken ct = default)
     {
         var stored = await db.WorkflowVersions.ToDictionaryAsync(w => (w.WorkflowId, w.Version), ct);
         var changed = new List<string>();
@@ -43,7 +44,7 @@ public static class WorkflowSync
             if (approveNewVersions)
             {
                 entry.Approval = ApprovalState.Approved;
-                entry.Reviews.Add(new WorkflowReview
+                var review = new WorkflowReview
                 {
                     WorkflowId = definition.Id,
                     Version = definition.Version,
@@ -51,7 +52,9 @@ public static class WorkflowSync
                     Comment = "Approved automatically in the development seed data.",
                     ReviewerId = Guid.Empty,
                     DecidedAt = clock.GetUtcNow(),
-                });
+                };
+                seals.Seal(review, 1, workflow.Hash);
+                entry.Reviews.Add(review);
             }
         }
 

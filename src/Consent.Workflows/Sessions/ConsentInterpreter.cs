@@ -62,6 +62,7 @@ public static partial class ConsentInterpreter
             Decline c => context.Decline(c),
             AnswerQuestion c => context.AnswerQuestion(c),
             RecordDiscussion c => context.RecordDiscussion(c),
+            FollowUpReferral c => context.FollowUpReferral(c),
             Countersign c => context.Countersign(c),
             VoidSession c => context.Void(c),
             Withdraw c => context.Withdraw(c),

@@ -43,6 +43,7 @@ public abstract record EventPayload
         EventTypes.Expired => ExpiredPayload.From(payload),
         EventTypes.Voided => VoidedPayload.From(payload),
         EventTypes.Withdrawn => WithdrawnPayload.From(payload),
+        EventTypes.ReferralFollowedUp => ReferralFollowedUpPayload.From(payload),
         _ => null,
     };
 }
@@ -356,4 +357,14 @@ public sealed record WithdrawnPayload(string? Reason, string? RecordedBy) : Even
     public override JsonObject ToJson() => new() { [PayloadKeys.Reason] = Reason, ["recordedBy"] = RecordedBy };
 
     public static WithdrawnPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.Reason), Payload.Text(p, "recordedBy"));
+}
+
+/// <summary><see cref="EventTypes.ReferralFollowedUp"/>: the clinician's note of the follow-up, and who made it.</summary>
+public sealed record ReferralFollowedUpPayload(string? Note, string? StaffId) : EventPayload
+{
+    public override string Type => EventTypes.ReferralFollowedUp;
+
+    public override JsonObject ToJson() => new() { ["note"] = Note, [PayloadKeys.StaffId] = StaffId };
+
+    public static ReferralFollowedUpPayload From(JsonObject p) => new(Payload.Text(p, "note"), Payload.Text(p, PayloadKeys.StaffId));
 }

@@ -77,4 +77,7 @@ public static class EventTypes
 
     /// <summary>Payload: reason, recordedBy.</summary>
     public const string Withdrawn = nameof(Withdrawn);
+
+    /// <summary>Payload: note, staffId. A clinician contacted the patient a stop step referred.</summary>
+    public const string ReferralFollowedUp = nameof(ReferralFollowedUp);
 }

@@ -41,6 +41,9 @@ public sealed record SignAsPatient(
 /// <summary>The patient declines to consent.</summary>
 public sealed record Decline(string? Reason) : SessionCommand;
 
+/// <summary>A clinician records that they contacted a referred patient, as the patient was told they would.</summary>
+public sealed record FollowUpReferral(string Note, string StaffId) : SessionCommand;
+
 /// <summary>A clinician answers a patient's question.</summary>
 public sealed record AnswerQuestion(string QuestionId, string Answer, string StaffId) : SessionCommand;
 

@@ -50,6 +50,45 @@ public static class SessionLifecycle
         return [.. Enum.GetValues<LifecycleTrigger>().Where(machine.CanFire)];
     }
 
+    /// <summary>
+    /// The events that end a session, and the status each leaves. Only a withdrawal follows another ending
+    /// (a completed consent withdrawn), so the last of these in a chain is the session's status.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, SessionStatus> Endings = new Dictionary<string, SessionStatus>(StringComparer.Ordinal)
+    {
+        [EventTypes.ClinicianCountersigned] = SessionStatus.Completed,
+        [EventTypes.Declined] = SessionStatus.Declined,
+        [EventTypes.StopReached] = SessionStatus.Referred,
+        [EventTypes.Expired] = SessionStatus.Expired,
+        [EventTypes.Voided] = SessionStatus.Voided,
+        [EventTypes.Withdrawn] = SessionStatus.Withdrawn,
+    };
+
+    /// <summary>
+    /// The status a chain of event types (in order) gives, without the workflow: the last ending; else
+    /// awaiting the countersignature once the patient signed, in progress once their identity was
+    /// verified, else invited. What the replay computes for every chain it accepts; the row's copy is
+    /// compared with it, as the row has no seal.
+    /// </summary>
+    public static SessionStatus StatusOf(IEnumerable<string> eventTypes)
+    {
+        SessionStatus? ended = null;
+        var signed = false;
+        var verified = false;
+        foreach (var type in eventTypes)
+        {
+            if (Endings.TryGetValue(type, out var ending))
+            {
+                ended = ending;
+            }
+
+            signed |= type == EventTypes.PatientSigned;
+            verified |= type == EventTypes.IdentityVerified;
+        }
+
+        return ended ?? (signed ? SessionStatus.AwaitingCountersign : verified ? SessionStatus.InProgress : SessionStatus.Invited);
+    }
+
     /// <summary>True for statuses after which the patient can do nothing more.</summary>
     public static bool IsEnded(SessionStatus status) => status switch
     {

@@ -53,6 +53,8 @@ internal static class SessionReplay
                 ? Ended(state, e, LifecycleTrigger.Void, SessionStatus.Voided, voided.Reason, voided.StaffId) : state,
             EventTypes.Withdrawn => WithdrawnPayload.From(p) is var withdrawn
                 ? Ended(state, e, LifecycleTrigger.Withdraw, SessionStatus.Withdrawn, withdrawn.Reason, withdrawn.RecordedBy) : state,
+            EventTypes.ReferralFollowedUp => ReferralFollowedUpPayload.From(p) is var followUp
+                ? state with { FollowUp = new FollowUp(followUp.Note ?? "", followUp.StaffId ?? e.Actor, e.At) } : state,
             _ => state,
         };
         return SessionProgressRules.Derive(workflow, next with { LastSeq = e.Seq });
@@ -89,6 +91,9 @@ internal static class SessionReplay
     {
         Exists = true,
         Status = SessionStatus.Invited,
+        WorkflowId = created.WorkflowId,
+        WorkflowVersion = created.WorkflowVersion,
+        WorkflowHash = created.WorkflowHash,
         Language = created.Language ?? "",
         ExpiresAt = Payload.Time(created.ExpiresAt) ?? e.At,
         PatientDigest = created.PatientDigest ?? "",

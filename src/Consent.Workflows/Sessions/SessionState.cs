@@ -17,6 +17,14 @@ public sealed record SessionState
 
     public SessionStatus Status { get; init; } = SessionStatus.Invited;
 
+    /// <summary>The workflow the session was started on, as <see cref="EventTypes.SessionCreated"/> sealed it; null in a log without it.</summary>
+    public string? WorkflowId { get; init; }
+
+    public int WorkflowVersion { get; init; }
+
+    /// <summary>The hash of the workflow version's definition, as <see cref="EventTypes.SessionCreated"/> sealed it.</summary>
+    public string? WorkflowHash { get; init; }
+
     public string Language { get; init; } = "";
 
     public string PatientDigest { get; init; } = "";
@@ -67,6 +75,9 @@ public sealed record SessionState
     public SessionEnding? Ending { get; init; }
 
     public ImmutableList<IssuedRecord> Records { get; init; } = [];
+
+    /// <summary>For a referred session: the clinician's follow-up, once recorded; null until then.</summary>
+    public FollowUp? FollowUp { get; init; }
 
     /// <summary>Sequence number of the last event applied.</summary>
     public long LastSeq { get; init; }
@@ -129,3 +140,6 @@ public sealed record SessionEnding(SessionStatus Status, string? StepId, string?
 
 /// <summary>A record (PDF) issued for the session.</summary>
 public sealed record IssuedRecord(string Sha256, string Kind, DateTimeOffset At);
+
+/// <summary>A clinician's follow-up of a referral: the note, who, when.</summary>
+public sealed record FollowUp(string Note, string StaffId, DateTimeOffset At);

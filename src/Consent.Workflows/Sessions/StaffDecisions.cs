@@ -66,6 +66,33 @@ internal sealed partial record DecisionContext
         return Decision.Accept(new DiscussionRecordedPayload(note, staff, [.. open]).On(null));
     }
 
+    /// <summary>Once per referral: the follow-up the patient was promised, with a note. The session stays Referred.</summary>
+    public Decision FollowUpReferral(FollowUpReferral c)
+    {
+        if (State.Status != SessionStatus.Referred)
+        {
+            return Refuse(RefusalKind.Conflict, "only a referred session is followed up");
+        }
+        if (State.FollowUp is not null)
+        {
+            return Refuse(RefusalKind.Conflict, "this referral was already followed up");
+        }
+        var note = Clean(c.Note);
+        if (note is null || note.Length > MaxNoteLength)
+        {
+            return Refuse(RefusalKind.Invalid, $"a follow-up note is 1 to {MaxNoteLength} characters");
+        }
+        if (Hidden(note))
+        {
+            return Refuse(RefusalKind.Invalid, HiddenCharacters);
+        }
+        if (Clean(c.StaffId) is not { } staff)
+        {
+            return Refuse(RefusalKind.Invalid, "the clinician is unknown");
+        }
+        return Decision.Accept(new ReferralFollowedUpPayload(note, staff).On(null));
+    }
+
     public Decision Void(VoidSession c)
     {
         if (!SessionLifecycle.CanFire(State.Status, LifecycleTrigger.Void))

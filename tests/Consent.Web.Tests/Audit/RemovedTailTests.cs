@@ -42,7 +42,8 @@ public sealed class RemovedTailTests(RecordsWebFactory factory) : IClassFixture<
         var events = (await driver.EventsAsync(session.Id))["events"]!.AsArray();
         var countersigned = events.Single(e => e!["type"]!.GetValue<string>() == "ClinicianCountersigned")!["seq"]!.GetValue<long>();
 
-        // The countersignature and what follows it go; the session's head is set to the event before.
+        // The countersignature and what follows it go; the session's head, status and completion time are set
+        // to what the events before it give, so that only the signed record can tell.
         await RemoveTailAsync(session.Id, keep: countersigned - 1, rewindHead: true);
 
         var after = await driver.EventsAsync(session.Id);
@@ -65,7 +66,7 @@ public sealed class RemovedTailTests(RecordsWebFactory factory) : IClassFixture<
             ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_update_or_delete;
             DELETE FROM consent_events WHERE session_id = @s AND seq > @keep;
             ALTER TABLE consent_events ENABLE TRIGGER consent_events_no_update_or_delete;
-            {(rewindHead ? "UPDATE consent_sessions SET last_seq = @keep, last_hash = (SELECT hash FROM consent_events WHERE session_id = @s AND seq = @keep) WHERE id = @s;" : "")}
+            {(rewindHead ? "UPDATE consent_sessions SET last_seq = @keep, last_hash = (SELECT hash FROM consent_events WHERE session_id = @s AND seq = @keep), status = 'AwaitingCountersign', completed_at = NULL WHERE id = @s;" : "")}
             """, db);
         remove.Parameters.AddWithValue("s", sessionId);
         remove.Parameters.AddWithValue("keep", keep);

@@ -10,7 +10,7 @@ then ends one session with Expired; nothing else is faked).
 
 Walks sessions through the public API so that every event type the service writes appears (a wrong
 date of birth, a lockout and a new link, questions and answers, a failed quiz, a discussion,
-a screening stop, a decline, a void, a link left to expire, a completed consent and its withdrawal),
+a screening stop and its follow-up, a decline, a void, a link left to expire, a completed consent and its withdrawal),
 then reads the rows back with psql. EventChainFixtureTests checks that each chain still verifies byte for byte, so
 changing how payloads are written can never change what an old chain hashes to.
 """
@@ -137,9 +137,10 @@ def main():
     call("POST", f"/api/v1/sessions/{sid}/withdraw", {"reason": "Changed my mind after the first dose."}, clinician)
     sessions.append(sid)
 
-    # A screening stop (referral).
+    # A screening stop (referral), and the clinician's follow-up of it.
     sid, link = start(clinician)
     walk(link, verify(link), clinician, sid, quiz, yes={"psychosis"})
+    call("POST", f"/api/v1/sessions/{sid}/follow-up", {"note": "Phoned the patient; booked a psychiatry review."}, clinician)
     sessions.append(sid)
 
     # A screening answer that needs a discussion before signing (a hold), then a completed consent.

@@ -119,6 +119,131 @@ public sealed class AccountSealTests(ProductionFactory factory) : IClassFixture<
             && line.Contains("an earlier state of the account was written back", StringComparison.Ordinal));
     }
 
+    /// <summary>Identity's default claims factory copied planted claims rows into the sign-in: a second factor nobody passed.</summary>
+    [Fact]
+    public async Task AClaimPlantedInTheDatabase_DoesNotStandInForASecondFactor()
+    {
+        var planted = await factory.CreateStaffAsync("claim.auditor@example.org", StaffRoles.Auditor);
+        await factory.CreateStaffAsync("role.claim.auditor@example.org", StaffRoles.Auditor);
+        await ExecuteAsync("INSERT INTO \"AspNetUserClaims\" (user_id, claim_type, claim_value) VALUES (@id, @type, 'true')",
+            ("id", planted), ("type", Policies.TwoFactorClaim));
+        await ExecuteAsync("INSERT INTO \"AspNetRoleClaims\" (role_id, claim_type, claim_value) SELECT id, @type, 'true' FROM \"AspNetRoles\" WHERE name = @role",
+            ("type", Policies.TwoFactorClaim), ("role", StaffRoles.Auditor));
+        try
+        {
+            foreach (var email in new[] { "claim.auditor@example.org", "role.claim.auditor@example.org" })
+            {
+                using var auditor = await SignedInClientAsync(email, ProductionFactory.Password);
+                Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync("/api/v1/sessions")).StatusCode);
+                Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync("/api/v1/exports/records.zip")).StatusCode);
+            }
+        }
+        finally
+        {
+            await ExecuteAsync("DELETE FROM \"AspNetRoleClaims\" WHERE claim_type = @type", ("type", Policies.TwoFactorClaim));
+        }
+    }
+
+    /// <summary>Identity finds a role by its normalized name, which no seal covers: swapped, a grant of one role gave another.</summary>
+    [Fact]
+    public async Task SwappedNormalizedRoleNames_GrantNothing_AndRaiseAnAuditAlert()
+    {
+        var adminKey = await factory.CreateStaffWithSecondFactorAsync("swap.admin@example.org", StaffRoles.Admin);
+        var id = await factory.CreateStaffAsync("swap.target@example.org", StaffRoles.Clinician);
+        using var admin = await SignedInClientAsync("swap.admin@example.org", ProductionFactory.Password, adminKey);
+        // In three steps: the normalized names are unique.
+        const string swap = """
+            UPDATE "AspNetRoles" SET normalized_name = 'SWAPPING' WHERE name = 'Auditor';
+            UPDATE "AspNetRoles" SET normalized_name = 'AUDITOR' WHERE name = 'EthicsReviewer';
+            UPDATE "AspNetRoles" SET normalized_name = 'ETHICSREVIEWER' WHERE name = 'Auditor';
+            """;
+        await ExecuteAsync(swap, expected: 3);
+        try
+        {
+            using var response = await admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = new[] { StaffRoles.Clinician, StaffRoles.EthicsReviewer } });
+            Assert.False(response.IsSuccessStatusCode);
+            Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await ExecuteAsync("""
+                UPDATE "AspNetRoles" SET normalized_name = 'SWAPPING' WHERE name = 'Auditor';
+                UPDATE "AspNetRoles" SET normalized_name = upper(name) WHERE name = 'EthicsReviewer';
+                UPDATE "AspNetRoles" SET normalized_name = upper(name) WHERE name = 'Auditor';
+                """, expected: 3);
+        }
+
+        Assert.Equal([StaffRoles.Clinician], await RolesAsync(id));
+        Assert.Contains(factory.LogLines, line => line.Contains("AUDIT ALERT: the role row", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The check and the save were apart: a field forged before the account was loaded and restored
+    /// before it was saved got sealed with the service's own change.
+    /// </summary>
+    [Fact]
+    public async Task AFieldForgedWhileTheServiceLoadsTheAccount_IsNotSealedWithItsChange()
+    {
+        var id = await factory.CreateStaffAsync("race.clinician@example.org", StaffRoles.Clinician);
+        await ExecuteAsync("UPDATE \"AspNetUsers\" SET display_name = 'Dr. Gregory House' WHERE id = @id", ("id", id));
+        using var scope = factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var loaded = (await users.FindByIdAsync(id.ToString()))!;
+        Assert.Equal("Dr. Gregory House", loaded.DisplayName);
+        await ExecuteAsync("UPDATE \"AspNetUsers\" SET display_name = 'race.clinician@example.org' WHERE id = @id", ("id", id));
+
+        var saved = await users.UpdateSecurityStampAsync(loaded);
+
+        Assert.False(saved.Succeeded);
+        await using var connection = await factory.OpenDatabaseAsync();
+        await using var name = new NpgsqlCommand("SELECT display_name FROM \"AspNetUsers\" WHERE id = @id", connection);
+        name.Parameters.AddWithValue("id", id);
+        Assert.Equal("race.clinician@example.org", await name.ExecuteScalarAsync());
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("race.clinician@example.org", ProductionFactory.Password));
+    }
+
+    [Fact]
+    public async Task ATemporaryPasswordsExpiryMovedInTheDatabase_DoesNotSignIn()
+    {
+        var id = await factory.CreateStaffAsync("expiry.moved@example.org", StaffRoles.Clinician);
+        string temporary;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+            temporary = (await scope.ServiceProvider.GetRequiredService<StaffPasswords>().ResetAsync((await users.FindByIdAsync(id.ToString()))!, resetBy: null)).Password;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("expiry.moved@example.org", temporary));
+        await ExecuteAsync("UPDATE \"AspNetUsers\" SET temporary_password_expires_at = '2036-01-01' WHERE id = @id", ("id", id));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("expiry.moved@example.org", temporary));
+    }
+
+    [Fact]
+    public async Task TwoAccountsWithOneEmail_AreRefusedCleanly_NotA500()
+    {
+        var id = await factory.CreateStaffAsync("twice.named@example.org", StaffRoles.Clinician);
+        await ExecuteAsync("""
+            INSERT INTO "AspNetUsers" (id, display_name, created_at, user_name, normalized_user_name, email, normalized_email, email_confirmed,
+                password_hash, security_stamp, concurrency_stamp, phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count, account_seal)
+            SELECT gen_random_uuid(), display_name, created_at, 'copy-' || user_name, 'COPY-' || normalized_user_name, email, normalized_email, true,
+                password_hash, security_stamp, concurrency_stamp, false, false, true, 0, account_seal
+            FROM "AspNetUsers" WHERE id = @id
+            """, ("id", id));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("twice.named@example.org", ProductionFactory.Password));
+        Assert.Contains(factory.LogLines, line => line.Contains("AUDIT ALERT: more than one staff account has the email", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnUnknownCommand_IsRefused_AndDoesNotStartTheService()
+    {
+        var result = await ServiceProcess.RunAsync(Operator(), "seal-staff-accounts");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Unknown command 'seal-staff-accounts'", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnAccountAnEarlierVersionLeftUnsealed_IsRefused_UntilTheUpgradeCommandSealsIt()
     {
@@ -126,9 +251,15 @@ public sealed class AccountSealTests(ProductionFactory factory) : IClassFixture<
         await ExecuteAsync("UPDATE \"AspNetUsers\" SET account_seal = NULL WHERE id = @id", ("id", id));
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("unsealed.earlier@example.org", ProductionFactory.Password));
 
-        var command = await ServiceProcess.RunAsync(Operator(), "encrypt-key-ring");
+        // Listed first, changing nothing: a planted account would be in the list too.
+        var listed = await ServiceProcess.RunAsync(Operator(), "encrypt-key-ring");
+        Assert.Contains($"would    staff account {id} (unsealed.earlier@example.org, roles: Clinician, two-factor off): sealed", listed.Output, StringComparison.Ordinal);
+        Assert.Contains("Nothing was changed.", listed.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("unsealed.earlier@example.org", ProductionFactory.Password));
 
-        Assert.Contains($"staff account {id} (unsealed.earlier@example.org, roles: Clinician, two-factor off): sealed", command.Output, StringComparison.Ordinal);
+        var command = await ServiceProcess.RunAsync(Operator(), "encrypt-key-ring", "--apply");
+
+        Assert.Contains($"done     staff account {id} (unsealed.earlier@example.org, roles: Clinician, two-factor off): sealed", command.Output, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await SignInStatusAsync("unsealed.earlier@example.org", ProductionFactory.Password));
     }
 
@@ -181,7 +312,9 @@ public sealed class AccountSealTests(ProductionFactory factory) : IClassFixture<
         return [.. (await users.GetRolesAsync((await users.FindByIdAsync(userId.ToString()))!)).Order(StringComparer.Ordinal)];
     }
 
-    private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    private Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters) => ExecuteAsync(sql, 1, parameters);
+
+    private async Task ExecuteAsync(string sql, int expected, params (string Name, object Value)[] parameters)
     {
         await using var connection = await factory.OpenDatabaseAsync();
         await using var command = new NpgsqlCommand(sql, connection);
@@ -190,6 +323,6 @@ public sealed class AccountSealTests(ProductionFactory factory) : IClassFixture<
             command.Parameters.AddWithValue(name, value);
         }
 
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        Assert.Equal(expected, await command.ExecuteNonQueryAsync());
     }
 }

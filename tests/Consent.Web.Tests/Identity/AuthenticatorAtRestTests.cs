@@ -52,7 +52,7 @@ public sealed class AuthenticatorAtRestTests(ProductionFactory factory) : IClass
             ["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path,
             ["Signing__CertificatePath"] = TestSigningCertificate.Path,
             ["DataProtection__CertificatePath"] = TestKeyEncryptionCertificate.Path,
-        }, "encrypt-key-ring");
+        }, "encrypt-key-ring", "--apply");
 
         Assert.True(command.ExitCode == 0, command.All);
         Assert.Contains($"authenticator key of staff account {id}", command.Output, StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Consent.Web.Tests.Infrastructure;
 using Consent.Web.Tests.Security;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Consent.Web.Tests.Identity;
@@ -91,15 +92,9 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
         Assert.Equal(DateTimeOffset.UtcNow.AddHours(72), reset.GetProperty("temporaryPasswordExpiresAt").GetDateTimeOffset(), TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.OK, await SignInAsync("on.leave@example.org", temporary));
 
-        await using (var db = await factory.OpenDatabaseAsync())
-        {
-            await using var expire = new NpgsqlCommand(
-                "UPDATE \"AspNetUsers\" SET temporary_password_expires_at = now() - interval '1 minute' WHERE id = @id", db);
-            expire.Parameters.AddWithValue("id", Guid.Parse(id));
-            Assert.Equal(1, await expire.ExecuteNonQueryAsync());
-        }
-
-        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync("on.leave@example.org", temporary));
+        // A node whose clock reads 71 hours later still lets it sign in; one at 73 hours does not.
+        Assert.Equal(HttpStatusCode.OK, await SignInLaterAsync(TimeSpan.FromHours(71), "on.leave@example.org", temporary));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInLaterAsync(TimeSpan.FromHours(73), "on.leave@example.org", temporary));
     }
 
     [Fact]
@@ -163,6 +158,13 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
         Assert.True((await viaApi.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("passwordChangeRequired").GetBoolean());
         using var client = await StaffAccounts.ClientAsync(factory, "api.new@example.org", Password);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/sessions")).StatusCode);
+    }
+
+    private async Task<HttpStatusCode> SignInLaterAsync(TimeSpan later, string email, string password)
+    {
+        await using var node = new SameDatabaseNode(factory.ConnectionString, new FakeTimeProvider(DateTimeOffset.UtcNow + later));
+        using var client = node.CreateClient();
+        return (await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password })).StatusCode;
     }
 
     private async Task<HttpStatusCode> SignInAsync(string email, string password)

@@ -91,7 +91,7 @@ public sealed class PlantedKeyTests(ProductionFactory factory) : IClassFixture<P
             && line.Contains("encrypt-key-ring", StringComparison.Ordinal));
         Assert.Equal(earlier.Xml, await ScalarAsync<string>("SELECT xml FROM data_protection_keys WHERE id = @id", row));
 
-        var command = await ServiceProcess.RunAsync(CommandEnvironment(), "encrypt-key-ring");
+        var command = await ServiceProcess.RunAsync(CommandEnvironment(), "encrypt-key-ring", "--apply");
 
         Assert.True(command.ExitCode == 0, command.All);
         Assert.Contains($"row {row} ", command.Output, StringComparison.Ordinal);

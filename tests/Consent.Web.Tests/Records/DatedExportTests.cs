@@ -124,14 +124,14 @@ public sealed class DatedExportTests(RecordsWebFactory factory) : IClassFixture<
         return new DateTimeOffset((DateTime)(await query.ExecuteScalarAsync())!, TimeSpan.Zero);
     }
 
-    /// <summary>One completed session with a small stand-in PDF per entry of <see cref="Synthetic"/>.</summary>
+    /// <summary>One completed session with a small stand-in PDF per entry of <see cref="Synthetic"/>, and the chain events that name it.</summary>
     private async Task<Dictionary<string, Guid>> InsertSyntheticRecordsAsync()
     {
         var ids = Synthetic.ToDictionary(s => s.Name, _ => Guid.NewGuid());
         await using var db = await factory.OpenDatabaseAsync();
         foreach (var (name, issuedAt) in Synthetic)
         {
-            await using var insert = new NpgsqlCommand("""
+            await using var insert = new NpgsqlCommand($"""
                 INSERT INTO consent_sessions (id, workflow_id, workflow_version, workflow_hash, language, status, patient_name,
                     patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash)
                 VALUES (@id, 'ketamine-iv-depression', 1, repeat('a', 64), 'en', 'Completed', 'Dated Export Patient', date '1970-01-01',
@@ -139,6 +139,7 @@ public sealed class DatedExportTests(RecordsWebFactory factory) : IClassFixture<
                 INSERT INTO consent_records (id, session_id, kind, pdf, sha256, issued_at)
                 SELECT gen_random_uuid(), @id, 'Consent', pdf, encode(sha256(pdf), 'hex'), @at
                 FROM (SELECT convert_to('%PDF-1.7 synthetic record ' || @name, 'UTF8') AS pdf) AS synthetic;
+                {SyntheticChains.EventsFor("r.session_id = @id")}
                 """, db);
             insert.Parameters.AddWithValue("id", ids[name]);
             insert.Parameters.AddWithValue("name", name);

@@ -70,7 +70,10 @@ public sealed class LargeExportTests(RecordsWebFactory factory, ITestOutputHelpe
         }
     }
 
-    /// <summary>10,000 completed sessions with a 16 KiB stand-in PDF each, issued a second apart from 2030-01-01.</summary>
+    /// <summary>
+    /// 10,000 completed sessions with a 16 KiB stand-in PDF each, issued a second apart from 2030-01-01, and the
+    /// two events the export reads of each chain: the first (its workflow) and the <c>RecordIssued</c> that names the PDF.
+    /// </summary>
     private async Task InsertSyntheticRecordsAsync()
     {
         await using var db = await factory.OpenDatabaseAsync();
@@ -86,6 +89,7 @@ public sealed class LargeExportTests(RecordsWebFactory factory, ITestOutputHelpe
             FROM (SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid AS id, i AS n,
                          convert_to('%PDF-1.7 synthetic record ' || i || E'\n', 'UTF8') || decode(repeat(md5(i::text), {PdfBytes / 16}), 'hex') AS pdf
                   FROM generate_series(1, {Records}) AS i) AS synthetic;
+            {SyntheticChains.EventsFor("r.issued_at >= timestamptz '2030-01-01'")}
             """, db);
         insert.CommandTimeout = 300;
         await insert.ExecuteNonQueryAsync();

@@ -107,5 +107,5 @@ public sealed class RecordExportTests(RecordsWebFactory factory) : IClassFixture
         return copy.ToArray();
     }
 
-    private static string Read(ZipArchive zip, string name) => System.Text.Encoding.UTF8.GetString(Bytes(zip, name));
+    internal static string Read(ZipArchive zip, string name) => System.Text.Encoding.UTF8.GetString(Bytes(zip, name));
 }

@@ -40,7 +40,7 @@ public sealed class ForgedEventTests(RecordsWebFactory factory) : IClassFixture<
 
         using var scope = factory.Services.CreateScope();
         var issuer = scope.ServiceProvider.GetRequiredService<RecordIssuer>();
-        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => issuer.IssueAsync(session.Id, RecordKind.Consent, CancellationToken.None));
+        var refusal = await Assert.ThrowsAsync<UnverifiedChainException>(() => issuer.IssueAsync(session.Id, RecordKind.Consent, CancellationToken.None));
         Assert.Contains("was not signed", refusal.Message, StringComparison.Ordinal);
         var db = scope.ServiceProvider.GetRequiredService<ConsentDbContext>();
         Assert.False(await db.Records.AnyAsync(r => r.SessionId == session.Id));
@@ -61,7 +61,7 @@ public sealed class ForgedEventTests(RecordsWebFactory factory) : IClassFixture<
 
         using var scope = factory.Services.CreateScope();
         var issuer = scope.ServiceProvider.GetRequiredService<RecordIssuer>();
-        await Assert.ThrowsAsync<InvalidOperationException>(() => issuer.IssueAsync(session.Id, RecordKind.Consent, CancellationToken.None));
+        await Assert.ThrowsAsync<UnverifiedChainException>(() => issuer.IssueAsync(session.Id, RecordKind.Consent, CancellationToken.None));
         var db = scope.ServiceProvider.GetRequiredService<ConsentDbContext>();
         Assert.False(await db.Records.AnyAsync(r => r.SessionId == session.Id));
     }

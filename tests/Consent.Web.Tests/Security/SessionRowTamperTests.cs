@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using Consent.Web.Audit;
 using Consent.Web.Sessions;
 using Consent.Web.Tests.Infrastructure;
 using Consent.Web.Tests.Records;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Consent.Web.Tests.Security;
 
@@ -26,20 +23,9 @@ public sealed class SessionRowTamperTests(RecordsWebFactory factory) : IClassFix
         var patient = await driver.VerifyAsync(session);
         Assert.Equal("AwaitingCountersign", (await driver.WalkAsync(patient, session))["sessionStatus"]!.GetValue<string>());
 
-        await AsRuntimeRoleAsync("UPDATE consent_sessions SET patient_name = 'Someone Else Entirely', patient_date_of_birth = '1999-09-09', patient_mrn = 'MRN-OTHER' WHERE id = @id", session.Id);
-        var countersign = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign",
-            new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
-        Assert.Equal(HttpStatusCode.OK, countersign.StatusCode);
-
-        await Deadline.UntilAsync("the refusal to sign", () => Task.FromResult(factory.LogLines.Any(l =>
-            l.Contains("AUDIT ALERT: refused to sign", StringComparison.Ordinal) && l.Contains(session.Id.ToString(), StringComparison.Ordinal))));
-        Assert.Equal(HttpStatusCode.NotFound, (await driver.Clinician.GetAsync($"/api/v1/sessions/{session.Id}/record.pdf")).StatusCode);
-
-        var events = await driver.EventsAsync(session.Id);
-        Assert.False(events["verified"]!.GetValue<bool>(), events.ToJsonString());
-        Assert.Equal(1, events["brokenAtSeq"]!.GetValue<long>());
-        Assert.Contains("patient details", events["problem"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains(await AuditAsync(), f => f.SessionId == session.Id && f.What.Contains("patient details", StringComparison.Ordinal));
+        await RuntimeRoleSql.ChangeOneRowAsync(factory,
+            "UPDATE consent_sessions SET patient_name = 'Someone Else Entirely', patient_date_of_birth = '1999-09-09', patient_mrn = 'MRN-OTHER' WHERE id = @id", session.Id);
+        await RuntimeRoleSql.ExpectNeverSignedAsync(factory, driver, session.Id, "patient details");
     }
 
     [Fact]
@@ -48,7 +34,7 @@ public sealed class SessionRowTamperTests(RecordsWebFactory factory) : IClassFix
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await driver.StartAsync();
         var chosen = new string('A', 43);
-        await AsRuntimeRoleAsync($"UPDATE consent_sessions SET link_token_hash = '{LinkTokens.Hash(chosen)}' WHERE id = @id", session.Id);
+        await RuntimeRoleSql.ChangeOneRowAsync(factory, $"UPDATE consent_sessions SET link_token_hash = '{LinkTokens.Hash(chosen)}' WHERE id = @id", session.Id);
 
         using var outsider = factory.CreateClient();
         var verify = await outsider.PostAsJsonAsync($"/api/v1/patient/{chosen}/verify", new { dateOfBirth = PatientDriver.DateOfBirth });
@@ -58,7 +44,7 @@ public sealed class SessionRowTamperTests(RecordsWebFactory factory) : IClassFix
         var events = await driver.EventsAsync(session.Id);
         Assert.False(events["verified"]!.GetValue<bool>(), events.ToJsonString());
         Assert.Contains("patient link", events["problem"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains(await AuditAsync(), f => f.SessionId == session.Id && f.What.Contains("patient link", StringComparison.Ordinal));
+        Assert.Contains(await RuntimeRoleSql.AuditAsync(factory), f => f.SessionId == session.Id && f.What.Contains("patient link", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -72,20 +58,6 @@ public sealed class SessionRowTamperTests(RecordsWebFactory factory) : IClassFix
 
         await driver.VerifyAsync(session with { Token = url[(url.LastIndexOf('/') + 1)..], PatientUrl = url });
         Assert.True((await driver.EventsAsync(session.Id))["verified"]!.GetValue<bool>());
-        Assert.DoesNotContain(await AuditAsync(), f => f.SessionId == session.Id);
-    }
-
-    private async Task AsRuntimeRoleAsync(string sql, Guid sessionId)
-    {
-        await using var connection = await factory.OpenDatabaseAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", sessionId);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
-
-    private async Task<IReadOnlyList<AuditFinding>> AuditAsync()
-    {
-        using var scope = factory.Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None)).Findings;
+        Assert.DoesNotContain(await RuntimeRoleSql.AuditAsync(factory), f => f.SessionId == session.Id);
     }
 }

@@ -40,6 +40,25 @@ public sealed class ConsentInterpreterPropertyTests
         }, iter: 200);
     }
 
+    /// <summary>
+    /// The host compares a session row's status with <see cref="SessionLifecycle.StatusOf"/>, which reads
+    /// only the event types (no workflow): it must give what the interpreter gives for every accepted chain.
+    /// </summary>
+    [Fact]
+    public void TheStatusFromEventTypesAlone_IsTheInterpretersStatus()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<SessionStatus, bool>();
+        Actions.Sample(actions =>
+        {
+            var session = Run(actions, out _);
+            Assert.Equal(session.State.Status, SessionLifecycle.StatusOf(session.Events.Select(e => e.Type)));
+            seen[session.State.Status] = true;
+        }, iter: 400);
+
+        // Not vacuous: the random sessions end in most statuses, each compared.
+        Assert.True(seen.Count >= 6, $"only {string.Join(", ", seen.Keys)} reached");
+    }
+
     private static SessionDriver Run((int Kind, int Variant)[] actions, out int refused)
     {
         var session = new SessionDriver();

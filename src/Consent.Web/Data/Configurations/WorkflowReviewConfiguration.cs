@@ -11,5 +11,7 @@ internal sealed class WorkflowReviewConfiguration : IEntityTypeConfiguration<Wor
         builder.ToTable("workflow_reviews");
         builder.Property(r => r.Decision).HasConversion<string>().HasMaxLength(20);
         builder.Property(r => r.Comment).HasMaxLength(2000);
+        builder.Property(r => r.Seal).HasMaxLength(96);
+        builder.HasIndex(r => new { r.WorkflowId, r.Version, r.Seq }).IsUnique();
     }
 }

@@ -15,5 +15,15 @@ public sealed class WorkflowReview
 
     public Guid ReviewerId { get; set; }
 
+    /// <summary>Whole seconds (<see cref="Identity.CertificateMac.WholeSeconds"/>), so the stored time is the sealed one.</summary>
     public DateTimeOffset DecidedAt { get; set; }
+
+    /// <summary>
+    /// The decision's number for its workflow version, 1 first; the highest sealed one is the
+    /// version's approval. Null for a decision an earlier version recorded and nobody sealed yet.
+    /// </summary>
+    public int? Seq { get; set; }
+
+    /// <summary>HMAC over the decision, its number and the version's file hash (<see cref="WorkflowVersions.ReviewSeals"/>); null with <see cref="Seq"/>.</summary>
+    public string? Seal { get; set; }
 }

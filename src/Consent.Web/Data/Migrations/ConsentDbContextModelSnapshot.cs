@@ -574,6 +574,15 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("reviewer_id");
 
+                    b.Property<string>("Seal")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("seal");
+
+                    b.Property<int?>("Seq")
+                        .HasColumnType("integer")
+                        .HasColumnName("seq");
+
                     b.Property<int>("Version")
                         .HasColumnType("integer")
                         .HasColumnName("version");
@@ -586,8 +595,9 @@ namespace Consent.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_workflow_reviews");
 
-                    b.HasIndex("WorkflowId", "Version")
-                        .HasDatabaseName("ix_workflow_reviews_workflow_id_version");
+                    b.HasIndex("WorkflowId", "Version", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workflow_reviews_workflow_id_version_seq");
 
                     b.ToTable("workflow_reviews", (string)null);
                 });

@@ -13,7 +13,7 @@ namespace Consent.Web.Pages.Clinician;
 
 /// <summary>The clinician's sessions with live status: the page polls a small JSON handler; without script, a refresh link.</summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, WorkflowRegistry workflows) : PageModel
+public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, WorkflowRegistry workflows, StaffNotes notes, ClinicTime times) : PageModel
 {
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
@@ -23,11 +23,12 @@ public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, Workfl
         new JsonResult((await LoadAsync(ct)).Select(r => new
         {
             id = r.Id,
+            patient = r.Patient,
             status = r.Status,
             statusLabel = StaffLabels.Status(r.Status),
             progress = r.ProgressText,
             attention = r.Attention,
-            updated = StaffLabels.Time(r.UpdatedAt),
+            updated = times.Show(r.UpdatedAt),
         }));
 
     private async Task<IReadOnlyList<Row>> LoadAsync(CancellationToken ct)
@@ -35,31 +36,15 @@ public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, Workfl
         var me = StaffAccess.UserId(User);
         var sessions = await db.Sessions.AsNoTracking().Where(s => s.CreatedBy == me)
             .OrderByDescending(s => s.UpdatedAt).Take(50).ToListAsync(ct);
+        // The row's creator has no seal: a session is listed only when its first event names this clinician too.
+        var mine = me is { } clinician ? await staffSessions.StartedByAsync([.. sessions.Select(s => s.Id)], clinician, ct) : [];
         var rows = new List<Row>(sessions.Count);
-        foreach (var s in sessions)
+        foreach (var s in sessions.Where(s => mine.Contains(s.Id)))
         {
             var workflow = workflows.Find(s.WorkflowId, s.WorkflowVersion);
-            var title = workflow?.Definition.Title.For("en") ?? s.WorkflowId;
+            var title = workflow?.Definition.Title.For(StaffNotes.Language) ?? s.WorkflowId;
             var state = workflow is null ? null : await writer.StateAsync(workflow, s, ct);
-            var attention = new List<string>();
-            if (state is not null)
-            {
-                if (state.UnansweredQuestions.Count() is var open and > 0)
-                {
-                    attention.Add(open == 1 ? "1 question to answer" : $"{open} questions to answer");
-                }
-
-                if (state.OpenHolds.Any())
-                {
-                    attention.Add("discussion needed");
-                }
-
-                if (state.Status == SessionStatus.AwaitingCountersign)
-                {
-                    attention.Add("ready to countersign");
-                }
-            }
-
+            IReadOnlyList<string> attention = state is null ? [] : NeedsYou.For(state, notes);
             rows.Add(new Row(s.Id, s.PatientName, s.PatientMrn, $"{title} (v{s.WorkflowVersion})", s.Language, state?.Status.ToString() ?? s.Status,
                 state is null ? "" : $"{state.Progress.Index} of {state.Progress.Total}", string.Join(", ", attention), s.UpdatedAt));
         }

@@ -17,7 +17,7 @@ namespace Consent.Web.Pages.Clinician;
 /// action runs the same use case as the matching <c>/api/v1/sessions/{id}/...</c> endpoint.
 /// </summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class SessionModel(SessionReads reads, ClinicianActions actions, QrCodes qr) : StaffPageModel
+public sealed class SessionModel(SessionReads reads, ClinicianActions actions, QrCodes qr, StaffNotes notes, InvitationStatus invitations) : StaffPageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -29,6 +29,20 @@ public sealed class SessionModel(SessionReads reads, ClinicianActions actions, Q
     public SessionState State { get; private set; } = null!;
 
     public IReadOnlyList<ConsentEvent> RecentEvents { get; private set; } = [];
+
+    /// <summary>What the clinician attests to, once the patient has signed; null before.</summary>
+    public CountersignBrief? Brief { get; private set; }
+
+    public StaffNotes Notes => notes;
+
+    /// <summary>Whether the invitation email was sent, or why not.</summary>
+    public string Invitation { get; private set; } = "";
+
+    /// <summary>What the session needs from the clinician now (the list's "Needs you").</summary>
+    public IReadOnlyList<string> Needs => NeedsYou.For(State, notes);
+
+    /// <summary>A step as staff name it.</summary>
+    public string StepTitle(string? stepId) => notes.StepTitle(Workflow, stepId);
 
     /// <summary>The patient link, only right after it was made (start or reissue).</summary>
     public string? NewLink { get; private set; }
@@ -56,8 +70,23 @@ public sealed class SessionModel(SessionReads reads, ClinicianActions actions, Q
         return Page();
     }
 
+    /// <summary>What the page's script updates in place: the badge, the progress, the current step and what needs the clinician.</summary>
     public async Task<IActionResult> OnGetStatusAsync(CancellationToken ct) =>
-        await LoadAsync(ct) ? new JsonResult(new { status = State.Status.ToString(), seq = State.LastSeq }) : NotFound();
+        await LoadAsync(ct)
+            ? new JsonResult(new
+            {
+                status = State.Status.ToString(),
+                statusLabel = StaffLabels.Status(State.Status.ToString()),
+                seq = State.LastSeq,
+                progress = $"{State.Progress.Index} of {State.Progress.Total}",
+                current = CurrentStepText,
+                needs = Needs,
+                invitation = Invitation,
+            })
+            : NotFound();
+
+    /// <summary>The step the patient is on, in words.</summary>
+    public string CurrentStepText => State.CurrentStep is { } step ? StepTitle(step.Id) : "—";
 
     public Task<IActionResult> OnPostAnswerAsync(string questionId, string? answer, CancellationToken ct) =>
         ActAsync(actions.AnswerQuestionAsync(Id, questionId, answer, Caller.From(HttpContext), ct),
@@ -70,6 +99,10 @@ public sealed class SessionModel(SessionReads reads, ClinicianActions actions, Q
     public Task<IActionResult> OnPostCountersignAsync(string? password, bool statementAccepted, CancellationToken ct) =>
         ActAsync(actions.CountersignAsync(Id, password, statementAccepted, Caller.From(HttpContext), ct),
             "You countersigned. The consent is complete; the signed record is being issued.", ct);
+
+    public Task<IActionResult> OnPostFollowUpAsync(string? note, CancellationToken ct) =>
+        ActAsync(actions.FollowUpReferralAsync(Id, note, Caller.From(HttpContext), ct),
+            "The follow-up was recorded.", ct);
 
     public Task<IActionResult> OnPostVoidAsync(string? reason, CancellationToken ct) =>
         ActAsync(actions.VoidAsync(Id, reason, Caller.From(HttpContext), ct),
@@ -108,21 +141,26 @@ public sealed class SessionModel(SessionReads reads, ClinicianActions actions, Q
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
-        if (await reads.OwnAsync(Id, User, 12, ct) is not Outcome<ClinicianSession>.Ok { Value: var own })
+        // Every event: the brief reads the time spent on each disclosure from them (a session has tens, not thousands).
+        if (await reads.OwnAsync(Id, User, int.MaxValue, ct) is not Outcome<ClinicianSession>.Ok { Value: var own })
         {
             return false;
         }
 
-        (Session, Workflow, State, RecentEvents) = (own.Session, own.Workflow, own.State, own.RecentEvents);
+        (Session, Workflow, State) = (own.Session, own.Workflow, own.State);
+        RecentEvents = [.. own.RecentEvents.Take(12)];
+        Invitation = await invitations.ForAsync(Session, ct);
+        Brief = State.PatientSignature is null ? null : CountersignBrief.From(Workflow, Session, State, own.RecentEvents, notes);
         return true;
     }
 
-    /// <summary>The countersign statement in the session's language (the one recorded and hashed).</summary>
-    public string AttestationRecorded => Workflow.Definition.Steps.OfType<CountersignStep>().First().Statement.For(Session.Language);
+    /// <summary>The attestation in the clinician's language, the one to read.</summary>
+    public string AttestationStaff => Workflow.Definition.Steps.OfType<CountersignStep>().First().Statement
+        .For(Workflow.Definition.Languages.Contains(StaffNotes.Language) ? StaffNotes.Language : Session.Language);
 
-    /// <summary>The same statement in English, when the session is in another language.</summary>
-    public string? AttestationEnglish =>
-        Session.Language == "en" ? null : Workflow.Definition.Steps.OfType<CountersignStep>().First().Statement.For("en");
+    /// <summary>The same statement in the session's language (the one recorded and hashed), when that is another language.</summary>
+    public string? AttestationRecorded => Session.Language == StaffNotes.Language || !Workflow.Definition.Languages.Contains(StaffNotes.Language)
+        ? null : Workflow.Definition.Steps.OfType<CountersignStep>().First().Statement.For(Session.Language);
 
     public bool IsActive => State.Status is SessionStatus.Invited or SessionStatus.InProgress or SessionStatus.AwaitingCountersign;
 }

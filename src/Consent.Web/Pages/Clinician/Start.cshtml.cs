@@ -14,7 +14,7 @@ namespace Consent.Web.Pages.Clinician;
 
 /// <summary>Starts a consent session on an approved workflow version, through the same use case as <c>POST /api/v1/sessions</c>.</summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, SessionStarts starts) : StaffPageModel
+public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry workflows, SessionStarts starts) : StaffPageModel
 {
     [BindProperty]
     public StartInput Input { get; set; } = new();
@@ -32,22 +32,45 @@ public sealed class StartModel(ConsentDbContext db, WorkflowRegistry workflows, 
             Caller.From(HttpContext), ct);
         if (!Succeeded(outcome, out var started))
         {
+            // The API asks for YYYY-MM-DD; the page's date picker shows the browser's own format, so say it in its terms.
+            if (ModelState.TryGetValue("patient.dateOfBirth", out var dob) && dob.Errors.Count > 0)
+            {
+                if (Problem == dob.Errors[0].ErrorMessage)
+                {
+                    Problem = DateOfBirthError;
+                }
+
+                ModelState.Remove("patient.dateOfBirth");
+                ModelState.AddModelError("patient.dateOfBirth", DateOfBirthError);
+            }
+
+            if (string.IsNullOrEmpty(Input.Workflow))
+            {
+                // Nothing was chosen: say so, rather than the API's "no such workflow version".
+                ModelState.Remove("workflowId");
+                ModelState.AddModelError("workflowId", "Choose the workflow for this patient.");
+                Problem = "Choose the workflow for this patient.";
+            }
+
             return Page();
         }
 
         // The link is shown once: only its hash is stored. TempData (a data-protected cookie) carries it to the next page.
         TempData[SessionModel.NewLinkKey(started.Id)] = started.PatientUrl;
+        TempData[nameof(SessionModel.Notice)] = "The session was started. Whether the invitation email went out shows under Patient.";
         return Redirect($"/clinician/sessions/{started.Id}");
     }
 
     private async Task LoadChoicesAsync(CancellationToken ct)
     {
-        var approved = await db.WorkflowVersions.AsNoTracking().Where(w => w.Approval == ApprovalState.Approved)
-            .OrderBy(w => w.WorkflowId).ThenByDescending(w => w.Version).ToListAsync(ct);
+        var approved = await approvals.ApprovedAsync(null, ct);
         Choices = [.. approved.Select(w => workflows.Find(w.WorkflowId, w.Version)).OfType<Consent.Workflows.LoadedWorkflow>()
             .Select(w => ($"{w.Definition.Id}@{w.Definition.Version}", $"{w.Definition.Title.For("en")} (version {w.Definition.Version})",
                 (IReadOnlyList<string>)[.. w.Definition.Languages]))];
     }
+
+    /// <summary>The date of birth error in the picker's terms (month, day and year as the browser shows them).</summary>
+    public const string DateOfBirthError = "Enter the patient's date of birth, a day in the past: pick it in the calendar or type the month, day and year.";
 
     private static (string? Id, int? Version) Parse(string? value)
     {

@@ -12,7 +12,7 @@ namespace Consent.Web.UseCases.Audit;
 /// Each read is one snapshot for the session row, its events (and records): an event appended between
 /// two separate reads (a record being issued) would otherwise make an honest chain look broken.
 /// </remarks>
-public sealed class AuditTrail(ConsentDbContext db, EventSeals seals)
+public sealed class AuditTrail(ConsentDbContext db, EventSeals seals, StaffSessions staffSessions, Identity.StaffAccountSeals accounts)
 {
     public async Task<Outcome<SessionChain>> ChainAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -33,14 +33,27 @@ public sealed class AuditTrail(ConsentDbContext db, EventSeals seals)
         await snapshot.CommitAsync(ct);
         var records = stored.Select(r => IssuedRecord.Of(r, chain.Events)).ToList();
         var staffIds = chain.Events.Select(e => e.Actor).Where(a => Guid.TryParse(a, out _)).Select(Guid.Parse).Distinct().ToList();
-        var names = await db.Users.AsNoTracking().Where(u => staffIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id.ToString(), u => u.DisplayName, ct);
-        return new SessionTimeline(chain, records, names);
+        return new SessionTimeline(chain, records, await SealedNamesAsync(staffIds, ct));
+    }
+
+    /// <summary>
+    /// The staff's names, each only from an account whose seal holds (<see cref="Identity.StaffAccountSeals"/>):
+    /// a name written in the database outside the service is not shown as anyone's; the account is shown by id.
+    /// </summary>
+    private async Task<Dictionary<string, string>> SealedNamesAsync(List<Guid> staffIds, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (user, seal) in await SealedStaff.ReadAsync(db, accounts, staffIds, ct))
+        {
+            names[user.Id.ToString()] = seal == Identity.SealState.Holds ? user.DisplayName : $"{user.Id} (account changed outside the service)";
+        }
+
+        return names;
     }
 
     private async Task<SessionChain?> ReadChainAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
     {
-        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (session is null || !StaffAccess.CanRead(user, session))
+        if (await staffSessions.ReadableAsync(id, user, ct) is not { } session)
         {
             return null;
         }

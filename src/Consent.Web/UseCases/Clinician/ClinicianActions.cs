@@ -19,7 +19,7 @@ namespace Consent.Web.UseCases.Clinician;
 /// Ownership is checked first, so a session that is not yours is "not found" whatever you send.
 /// </remarks>
 public sealed class ClinicianActions(
-    ConsentDbContext db, SessionWriter writer, PatientLinks links, PatientMail mail, TimeProvider clock,
+    ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, PatientLinks links, PatientMail mail, TimeProvider clock,
     UserManager<StaffUser> users, SignInManager<StaffUser> signIn)
 {
     public Task<Outcome<SessionWrite>> AnswerQuestionAsync(Guid id, string questionId, string? answer, Caller caller, CancellationToken ct) =>
@@ -27,6 +27,10 @@ public sealed class ClinicianActions(
 
     public Task<Outcome<SessionWrite>> RecordDiscussionAsync(Guid id, string? note, Caller caller, CancellationToken ct) =>
         ActWithTextAsync(id, note, "note", 4000, caller, (text, staffId) => new RecordDiscussion(text, staffId), ct);
+
+    /// <summary>The follow-up a referred patient was promised (contacted, what was agreed): recorded once, sealed on the chain.</summary>
+    public Task<Outcome<SessionWrite>> FollowUpReferralAsync(Guid id, string? note, Caller caller, CancellationToken ct) =>
+        ActWithTextAsync(id, note, "note", 4000, caller, (text, staffId) => new FollowUpReferral(text, staffId), ct);
 
     public Task<Outcome<SessionWrite>> VoidAsync(Guid id, string? reason, Caller caller, CancellationToken ct) =>
         ActWithTextAsync(id, reason, "reason", 1000, caller, (text, staffId) => new VoidSession(text, staffId), ct);
@@ -102,5 +106,5 @@ public sealed class ClinicianActions(
     }
 
     private async Task<bool> OwnsAsync(Guid id, Caller caller, CancellationToken ct) =>
-        await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is { } session && StaffAccess.CanAct(caller.User, session);
+        await staffSessions.ActableAsync(id, caller.User, ct) is not null;
 }

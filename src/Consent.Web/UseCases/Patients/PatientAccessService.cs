@@ -20,8 +20,7 @@ namespace Consent.Web.UseCases.Patients;
 /// ticket for session A never opens session B, and a reissued link revokes tickets of the old one.
 /// </remarks>
 public sealed class PatientAccessService(
-    ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, IDataProtectionProvider protection, TimeProvider clock,
-    ILogger<PatientAccessService> logger)
+    ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, IDataProtectionProvider protection, TimeProvider clock)
 {
     /// <summary>The number of attempts when the workflow's identity step names none.</summary>
     private const int DefaultMaxAttempts = 5;
@@ -38,20 +37,23 @@ public sealed class PatientAccessService(
         return await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.LinkTokenHash == hash, ct);
     }
 
-    /// <summary>The session behind a link with its workflow and state, if the link names one.</summary>
+    /// <summary>The session behind a link with its workflow and state, if the link names one that agrees with its chain.</summary>
     public async Task<PatientSession?> OpenAsync(string token, CancellationToken ct) =>
         await FindAsync(token, ct) is { } session ? await ReadAsync(session, ct) : null;
 
-    /// <summary>A session with its workflow and its state now.</summary>
-    public async Task<PatientSession> ReadAsync(ConsentSession session, CancellationToken ct)
+    /// <summary>
+    /// A session with its workflow and its state now; null (with an AUDIT ALERT) when its row disagrees
+    /// with its chain, so a row changed outside the service shows a patient nothing (Sessions/PatientBinding.cs).
+    /// </summary>
+    public async Task<PatientSession?> ReadAsync(ConsentSession session, CancellationToken ct)
     {
-        var workflow = workflows.For(session);
-        return new PatientSession(session, workflow, await writer.StateAsync(workflow, session, ct));
+        var (workflow, state) = await writer.OpenAsync(session, ct);
+        return writer.RefusedToPatient(session, state) is null ? new PatientSession(session, workflow, state) : null;
     }
 
-    /// <summary>The session behind the link, when the patient's ticket opens it.</summary>
+    /// <summary>The session behind the link, when the patient's ticket opens it and its row agrees with its chain.</summary>
     public async Task<ConsentSession?> AuthorizedAsync(string token, ClaimsPrincipal user, CancellationToken ct) =>
-        await FindAsync(token, ct) is { } session && Opens(user, session) ? session : null;
+        await FindAsync(token, ct) is { } session && Opens(user, session) && await ReadAsync(session, ct) is not null ? session : null;
 
     /// <summary>True when the patient's ticket names this very session and its current link.</summary>
     public static bool Opens(ClaimsPrincipal user, ConsentSession session) =>
@@ -64,19 +66,10 @@ public sealed class PatientAccessService(
     /// </summary>
     public async Task<Outcome<DateOfBirthCheck>> VerifyAsync(Guid sessionId, DateOnly dateOfBirth, Actor actor, CancellationToken ct)
     {
-        var write = await writer.ApplyAsync(new SessionWriteRequest(sessionId, actor, locked =>
-        {
-            // The row's link and date of birth are what the patient is checked against; a row changed
-            // outside the service (a link of someone's choosing) opens nothing (Sessions/PatientBinding.cs).
-            if (PatientBinding.Problem(locked.Session, locked.State) is { } problem)
-            {
-                logger.LogCritical("AUDIT ALERT: refused to open session {SessionId} to a patient: {Problem}.", locked.Session.Id, problem);
-                return new Refusal(RefusedAs.Forbidden, "This link cannot be used",
-                    "This consent form cannot be opened with this link. Please contact your clinic.");
-            }
-
-            return new VerifyIdentity(locked.Session.PatientDateOfBirth == dateOfBirth);
-        }), ct);
+        // The row's link and date of birth are what the patient is checked against; the writer opens
+        // nothing to a patient from a row changed outside the service (SessionWriter.RefusedToPatient).
+        var write = await writer.ApplyAsync(new SessionWriteRequest(sessionId, actor,
+            locked => new VerifyIdentity(locked.Session.PatientDateOfBirth == dateOfBirth)), ct);
         if (write is not Outcome<SessionWrite>.Ok { Value: SessionWrite.Applied applied })
         {
             return write.Failure<DateOfBirthCheck>();

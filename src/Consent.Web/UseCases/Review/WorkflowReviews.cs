@@ -1,3 +1,4 @@
+using Consent.Web.Identity;
 using System.Security.Claims;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
@@ -9,12 +10,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Consent.Web.UseCases.Review;
 
 /// <summary>Workflow versions: the approved list for staff; review, approval and retirement for ethics reviewers (pages and API).</summary>
-public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry registry, TimeProvider clock)
+public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry registry, WorkflowApprovals approvals, ReviewSeals seals, TimeProvider clock)
 {
     public async Task<List<WorkflowSummary>> ListApprovedAsync(CancellationToken ct)
     {
-        var approved = await db.WorkflowVersions.AsNoTracking().Where(w => w.Approval == ApprovalState.Approved)
-            .OrderBy(w => w.WorkflowId).ThenBy(w => w.Version).ToListAsync(ct);
+        var approved = (await approvals.ApprovedAsync(null, ct)).OrderBy(w => w.WorkflowId, StringComparer.Ordinal).ThenBy(w => w.Version);
         return [.. approved
             .Select(w => registry.Find(w.WorkflowId, w.Version))
             .OfType<LoadedWorkflow>()
@@ -45,10 +45,15 @@ public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry regist
                 : null;
             return new StepReview(step.Id, StepTypeNames.Of(step.Type), step.When?.Text, texts, levels);
         }).ToList();
+        // The state and each decision as their seals say, not as the rows do: the third outside review
+        // inserted a Retired decision, attributed to a real reviewer, that was listed as genuine while the
+        // page still said Approved (what the sessions go by ignored it, with an AUDIT ALERT).
+        var approval = await approvals.StateAsync(entry, ct) is { } sealedState ? sealedState.ToString() : ReviewDecision.Unverified;
         return new VersionReview(
-            id, version, workflow.Hash, workflow.SourcePath, entry.Approval.ToString(), [.. definition.Languages], definition.Title.Texts,
+            id, version, workflow.Hash, workflow.SourcePath, approval, [.. definition.Languages], definition.Title.Texts,
             WorkflowDiagram.ToMermaid(definition), steps,
-            [.. entry.Reviews.OrderBy(r => r.DecidedAt).Select(r => new ReviewDecision(r.Decision.ToString(), r.Comment, r.ReviewerId, r.DecidedAt))]);
+            [.. entry.Reviews.OrderBy(r => r.DecidedAt).Select(r => new ReviewDecision(
+                r.Decision.ToString(), r.Comment, r.ReviewerId, r.DecidedAt, seals.Check(r, entry.Hash) == SealState.Holds))]);
     }
 
     /// <summary>Approves or retires a version, with the reviewer's comment; a retired version stays retired.</summary>
@@ -66,18 +71,32 @@ public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry regist
             return Missing.WorkflowVersion;
         }
 
-        if (entry.Approval == ApprovalState.Retired || entry.Approval == decision)
+        // What the sealed decisions say, not the column: a column set in the database neither blocks
+        // nor stands in for a reviewer's decision (WorkflowApprovals).
+        var current = await approvals.StateAsync(entry, ct) ?? ApprovalState.Pending;
+        if (current == ApprovalState.Retired || current == decision)
         {
             return new Refusal(RefusedAs.Conflict, "Not possible now",
-                entry.Approval == ApprovalState.Retired ? "A retired version stays retired; publish a new version instead." : $"This version is already {entry.Approval}.");
+                current == ApprovalState.Retired ? "A retired version stays retired; publish a new version instead." : $"This version is already {current}.");
         }
 
         entry.Approval = decision;
-        db.WorkflowReviews.Add(new WorkflowReview
+        var review = new WorkflowReview
         {
             WorkflowId = id, Version = version, Decision = decision, Comment = clean!, ReviewerId = StaffAccess.UserId(reviewer)!.Value, DecidedAt = clock.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(ct);
+        };
+        var last = await db.WorkflowReviews.Where(r => r.WorkflowId == id && r.Version == version).MaxAsync(r => r.Seq, ct) ?? 0;
+        seals.Seal(review, last + 1, entry.Hash);
+        db.WorkflowReviews.Add(review);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // Another reviewer's decision on this version landed first with the same number.
+            return new Refusal(RefusedAs.Conflict, "Not possible now", "Another decision on this version was just recorded; reload and look again.");
+        }
         return new VersionDecided(id, version, decision.ToString());
     }
 }

@@ -3,21 +3,20 @@ using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
-using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.UseCases.Sessions;
 
 /// <summary>What staff read of sessions: the list (clinicians their own, auditors all) and one session with its state.</summary>
-public sealed class SessionReads(ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer)
+public sealed class SessionReads(ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions)
 {
     public async Task<List<SessionSummary>> ListAsync(SessionFilter filter, ClaimsPrincipal user, CancellationToken ct)
     {
         var query = db.Sessions.AsNoTracking();
+        var me = user.IsInRole(StaffRoles.Auditor) ? null : StaffAccess.UserId(user);
         if (!user.IsInRole(StaffRoles.Auditor))
         {
-            var me = StaffAccess.UserId(user);
             query = query.Where(s => s.CreatedBy == me);
         }
 
@@ -57,36 +56,36 @@ public sealed class SessionReads(ConsentDbContext db, WorkflowRegistry workflows
             query = PatientNameSearch.Filter(query, filter.PatientName);
         }
 
-        return await query.OrderByDescending(s => s.CreatedAt).Take(Math.Clamp(filter.Limit ?? 100, 1, 500))
+        var list = await query.OrderByDescending(s => s.CreatedAt).Take(Math.Clamp(filter.Limit ?? 100, 1, 500))
             .Select(s => new SessionSummary(s.Id, s.Status, s.WorkflowId, s.WorkflowVersion, s.Language, s.PatientName, s.PatientMrn,
                 s.CreatedAt, s.UpdatedAt, s.CompletedAt))
             .ToListAsync(ct);
+        if (me is not { } clinician)
+        {
+            return list;
+        }
+
+        // The row's creator has no seal: a session is a clinician's only when its first event says so too.
+        var mine = await staffSessions.StartedByAsync([.. list.Select(s => s.Id)], clinician, ct);
+        return [.. list.Where(s => mine.Contains(s.Id))];
     }
 
     public async Task<Outcome<SessionDetail>> DetailAsync(Guid id, ClaimsPrincipal user, CancellationToken ct) =>
-        await ReadableAsync(id, user, ct) is { } session
-            ? SessionDetail.From(session, await writer.StateAsync(workflows.For(session), session, ct))
+        await staffSessions.ReadableAsync(id, user, ct) is { } session
+            ? SessionDetail.From(session, (await writer.OpenAsync(session, ct)).State)
             : Missing.Session;
 
     /// <summary>A session the clinician started, with its workflow, its state and its latest events (the clinician's session page).</summary>
     public async Task<Outcome<ClinicianSession>> OwnAsync(Guid id, ClaimsPrincipal user, int recentEvents, CancellationToken ct)
     {
-        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (session is null || !StaffAccess.CanAct(user, session))
+        if (await staffSessions.ActableAsync(id, user, ct) is not { } session)
         {
             return Missing.Session;
         }
 
-        var workflow = workflows.For(session);
-        var state = await writer.StateAsync(workflow, session, ct);
+        var (workflow, state) = await writer.OpenAsync(session, ct);
         var recent = await db.Events.AsNoTracking().Where(e => e.SessionId == id).OrderByDescending(e => e.Seq).Take(recentEvents).ToListAsync(ct);
         return new ClinicianSession(session, workflow, state, recent);
-    }
-
-    private async Task<ConsentSession?> ReadableAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
-    {
-        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
-        return session is not null && StaffAccess.CanRead(user, session) ? session : null;
     }
 }
 

@@ -12,7 +12,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Consent.Web.UseCases.Sessions;
 
 /// <summary>A clinician starts a consent session on an approved workflow version (page and <c>POST /api/v1/sessions</c>).</summary>
-public sealed class SessionStarts(ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, PatientLinks links, PatientMail mail)
+public sealed class SessionStarts(
+    ConsentDbContext db, WorkflowRegistry workflows, WorkflowApprovals approvals, SessionWriter writer, PatientLinks links, PatientMail mail)
 {
     public async Task<Outcome<StartedSession>> StartAsync(StartSession input, Caller caller, CancellationToken ct)
     {
@@ -41,11 +42,10 @@ public sealed class SessionStarts(ConsentDbContext db, WorkflowRegistry workflow
             errors["patient.email"] = [emailError];
         }
 
-        var approved = await db.WorkflowVersions.AsNoTracking()
-            .Where(w => w.WorkflowId == input.WorkflowId && w.Approval == ApprovalState.Approved)
-            .Where(w => input.WorkflowVersion == null || w.Version == input.WorkflowVersion)
-            .OrderByDescending(w => w.Version)
-            .FirstOrDefaultAsync(ct);
+        // The newest version an ethics decision the service sealed approves (WorkflowApprovals), not
+        // merely one the approval column marks.
+        var approved = input.WorkflowId is null ? null
+            : (await approvals.ApprovedAsync(input.WorkflowId, ct)).FirstOrDefault(w => input.WorkflowVersion == null || w.Version == input.WorkflowVersion);
         var workflow = approved is null ? null : workflows.Find(approved.WorkflowId, approved.Version);
         if (workflow is null)
         {

@@ -12,6 +12,23 @@
       .then(function (response) { return response.ok ? response.json() : null; });
   }
 
+  // The "Needs you" list above the table, rebuilt from the same answer.
+  function updateNeeds(rows) {
+    var list = document.getElementById("needs-list");
+    var none = document.getElementById("needs-none");
+    if (!list) { return; }
+    var items = rows.filter(function (item) { return item.attention; }).map(function (item) {
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "/clinician/sessions/" + item.id;
+      link.textContent = item.patient;
+      li.append(link, document.createTextNode(": " + item.attention));
+      return li;
+    });
+    list.replaceChildren.apply(list, items);
+    if (none) { none.hidden = items.length > 0; }
+  }
+
   // The clinician's list: update status, progress and "needs you" in place every 5 seconds.
   function pollSessionList() {
     var table = document.querySelector("table.sessions[data-poll-url]");
@@ -45,6 +62,7 @@
             set(row, "updated", item.updated);
           });
           if (changed.length && note) { note.textContent = "Updated — " + changed.join("; "); }
+          updateNeeds(rows);
         }
         window.setTimeout(tick, 5000);
       }).catch(function () { window.setTimeout(tick, 10000); });
@@ -52,26 +70,66 @@
     window.setTimeout(tick, 5000);
   }
 
-  // One session: when something new happens, say so (a reload would lose what you are typing).
+  // One session: the badge, progress, current step, invitation and "Needs you" come from the JSON
+  // handler and change in place; when the log has moved on, the parts of the page that show it are
+  // fetched again and swapped in, except a part where the clinician is typing (kept until sent).
+  // Nothing reloads, so the one-time patient link stays on the page until the clinician leaves it.
   function pollSession() {
     var note = document.querySelector("#live-note[data-poll-url]");
-    if (!note || !window.fetch) { return; }
+    if (!note || !window.fetch || !window.DOMParser) { return; }
     var url = note.getAttribute("data-poll-url");
     var seq = note.getAttribute("data-poll-seq");
+    function setText(field, text) {
+      var el = document.querySelector("[data-field=" + field + "]");
+      if (el && typeof text === "string" && el.textContent !== text) { el.textContent = text; }
+    }
+    function busy(region) {
+      if (region.contains(document.activeElement) && document.activeElement !== document.body) { return true; }
+      return Array.prototype.some.call(region.querySelectorAll("textarea, input[type=password], input[type=text]"),
+        function (field) { return field.value.trim() !== ""; })
+        || region.querySelector("input[type=checkbox]:checked") !== null;
+    }
+    function swapRegions() {
+      return fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (!html) { return false; }
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          var kept = false;
+          document.querySelectorAll("[data-live]").forEach(function (region) {
+            var next = fresh.querySelector("[data-live='" + region.getAttribute("data-live") + "']");
+            if (!next || region.innerHTML === next.innerHTML) { return; }
+            if (busy(region)) { kept = true; return; }
+            region.innerHTML = next.innerHTML;
+          });
+          submitOnce();
+          return !kept;
+        });
+    }
     function tick() {
       getJson(url).then(function (body) {
-        if (body && String(body.seq) !== seq) {
-          note.textContent = "";
-          var text = document.createTextNode("Something new happened in this session. ");
-          var link = document.createElement("a");
-          link.href = window.location.pathname;
-          link.textContent = "Reload to see it";
-          note.append(text, link);
-          note.className = "live-note notice";
-          return;
+        if (!body) { return null; }
+        var badge = document.querySelector(".status[data-field=status]");
+        if (badge && badge.textContent !== body.statusLabel) {
+          badge.textContent = body.statusLabel;
+          badge.className = "status status-" + body.status;
         }
-        window.setTimeout(tick, 5000);
-      }).catch(function () { window.setTimeout(tick, 10000); });
+        setText("progress", body.progress);
+        setText("current", body.current);
+        setText("invitation", body.invitation);
+        if (String(body.seq) === seq) { return null; }
+        return swapRegions().then(function (done) {
+          var needs = body.needs && body.needs.length ? body.needs.join("; ") : "nothing needs you now";
+          note.className = "live-note notice";
+          if (done) {
+            seq = String(body.seq);
+            note.textContent = "Updated: " + body.statusLabel + " — " + needs + ".";
+          } else {
+            note.textContent = "Something new arrived (" + needs + "). What you are typing was kept; the rest of the page updates once you send it.";
+          }
+        });
+      }).then(function () { window.setTimeout(tick, 5000); })
+        .catch(function () { window.setTimeout(tick, 10000); });
     }
     window.setTimeout(tick, 5000);
   }
@@ -96,7 +154,8 @@
 
   // A double click sends a form once (a second answer or countersignature would only be refused).
   function submitOnce() {
-    document.querySelectorAll("main form[method=post]").forEach(function (form) {
+    document.querySelectorAll("main form[method=post]:not([data-once])").forEach(function (form) {
+      form.setAttribute("data-once", "true");
       form.addEventListener("submit", function (event) {
         if (form.getAttribute("data-sending") === "true") { event.preventDefault(); return; }
         form.setAttribute("data-sending", "true");

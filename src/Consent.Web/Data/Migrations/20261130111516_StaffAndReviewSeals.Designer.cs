@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Consent.Web.Data.Migrations
 {
     [DbContext(typeof(ConsentDbContext))]
-    [Migration("20261130084627_StaffAccountSealHistory")]
-    partial class StaffAccountSealHistory
+    [Migration("20261130111516_StaffAndReviewSeals")]
+    partial class StaffAndReviewSeals
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -577,6 +577,15 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("reviewer_id");
 
+                    b.Property<string>("Seal")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)")
+                        .HasColumnName("seal");
+
+                    b.Property<int?>("Seq")
+                        .HasColumnType("integer")
+                        .HasColumnName("seq");
+
                     b.Property<int>("Version")
                         .HasColumnType("integer")
                         .HasColumnName("version");
@@ -589,8 +598,9 @@ namespace Consent.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_workflow_reviews");
 
-                    b.HasIndex("WorkflowId", "Version")
-                        .HasDatabaseName("ix_workflow_reviews_workflow_id_version");
+                    b.HasIndex("WorkflowId", "Version", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_workflow_reviews_workflow_id_version_seq");
 
                     b.ToTable("workflow_reviews", (string)null);
                 });
