@@ -27,7 +27,11 @@ public static class SessionsApi
     }
 
     /// <summary>The clinician's countersignature: password re-entry and the attestation.</summary>
-    public sealed record CountersignInput(string? Password, bool? StatementAccepted);
+    /// <summary>
+    /// The countersignature. <paramref name="NameConfirmed"/> is needed when the patient signed under a
+    /// name that is not the registered one: the clinician confirms the registered patient signed.
+    /// </summary>
+    public sealed record CountersignInput(string? Password, bool? StatementAccepted, bool? NameConfirmed = null);
 
     /// <summary>A clinician's answer to a patient's question.</summary>
     public sealed record AnswerInput(string? Answer);
@@ -64,7 +68,7 @@ public static class SessionsApi
         });
 
     internal static async Task<IResult> CountersignAsync(Guid id, CountersignInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
-        (await actions.CountersignAsync(id, body.Password, body.StatementAccepted, Caller.From(http), ct)).ToHttp();
+        (await actions.CountersignAsync(id, body.Password, body.StatementAccepted, Caller.From(http), ct, body.NameConfirmed)).ToHttp();
 
     internal static async Task<IResult> AnswerQuestionAsync(Guid id, string questionId, AnswerInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.AnswerQuestionAsync(id, questionId, body.Answer, Caller.From(http), ct)).ToHttp();
