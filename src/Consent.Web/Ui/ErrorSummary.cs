@@ -10,6 +10,25 @@ public sealed record ErrorSummary(IReadOnlyList<ErrorSummary.Item> Items)
     /// <summary>One problem; <paramref name="FieldId"/> is the id of the input to link to, none for the whole form.</summary>
     public sealed record Item(string Message, string? FieldId);
 
+    /// <summary>The summary's heading, in the page's language.</summary>
+    public string Title { get; init; } = "There is a problem";
+
+    /// <summary>
+    /// A patient page's errors in the patient's language: each field's message linked to its input,
+    /// or, when no field is at fault, the page's problem for the whole form. Nothing when all is well.
+    /// </summary>
+    public static ErrorSummary ForPatient(Localization.PatientTexts texts, string? problem, IEnumerable<Item> fields)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var items = fields.ToList();
+        if (items.Count == 0 && problem is not null)
+        {
+            items.Add(new Item(problem, null));
+        }
+
+        return new ErrorSummary(items) { Title = texts.ErrorTitle };
+    }
+
     /// <summary>
     /// The page's errors in the order of <paramref name="fields"/> (the form's order), each use-case
     /// field name paired with the id of its input and the label people see, then the page's problem
@@ -26,13 +45,19 @@ public sealed record ErrorSummary(IReadOnlyList<ErrorSummary.Item> Items)
             }
         }
 
-        if (page.Problem is { } problem && page.ModelState.ErrorCount == 0)
+        // Errors of fields this page does not name still show, without a link; the page's problem only when nothing else does.
+        var named = fields.Select(f => f.Field).ToHashSet(StringComparer.Ordinal);
+        items.AddRange(page.ModelState.Where(e => !named.Contains(e.Key)).SelectMany(e => e.Value!.Errors).Select(e => new Item(e.ErrorMessage, null)));
+        if (page.Problem is { } problem && items.Count == 0)
         {
             items.Add(new Item(problem, null));
         }
 
         return new ErrorSummary(items);
     }
+
+    /// <summary>One message for the whole form (pages without field errors); nothing when <paramref name="problem"/> is null.</summary>
+    public static ErrorSummary Message(string? problem) => new(problem is null ? [] : [new Item(problem, null)]);
 
     /// <summary>
     /// A use case's message in the page's words: the use cases name fields as the API does

@@ -164,26 +164,7 @@
     });
   }
 
-  // The error summary (Pages/Shared/_ErrorSummary.cshtml): focus it when the page loads, and let
-  // each of its links put the cursor in the field it names, not only scroll to it.
-  function errorSummary() {
-    var summary = document.querySelector("[data-error-summary]");
-    if (!summary) { return; }
-    summary.focus();
-    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
-      link.addEventListener("click", function (event) {
-        var field = document.getElementById(link.getAttribute("href").slice(1));
-        if (!field) { return; }
-        event.preventDefault();
-        var label = document.querySelector("label[for='" + field.id + "']");
-        (field.closest("fieldset") || label || field).scrollIntoView();
-        field.focus({ preventScroll: true });
-      });
-    });
-  }
-
   ready(function () {
-    errorSummary();
     submitOnce();
     pollSessionList();
     pollSession();
