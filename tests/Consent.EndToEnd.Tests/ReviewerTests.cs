@@ -22,6 +22,7 @@ public sealed class ReviewerTests(OwnServiceHost host) : IClassFixture<OwnServic
         await page.ClickAndLoadAsync("a[href='/review/ketamine-chronic-pain/1']");
         Assert.True(await page.Locator(".side-by-side [lang=es]").CountAsync() > 10, "Spanish texts beside the English ones");
         Assert.Contains("reading level", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Contains("This is the first version of this workflow", await page.InnerTextAsync("#changes-heading + p"), StringComparison.Ordinal);
         Assert.Contains("flowchart", await page.TextContentAsync("#diagram-source") ?? "", StringComparison.Ordinal);
         Assert.Contains("only when", await page.InnerTextAsync(".step-flow"), StringComparison.Ordinal);
 
