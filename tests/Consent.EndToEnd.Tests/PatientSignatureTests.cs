@@ -49,6 +49,7 @@ public sealed class PatientSignatureTests(ServiceHost host)
         // Draw, then send a name the service must refuse (a zero-width space pasted in): the drawing stays.
         await page.Locator("#certify").CheckAsync();
         await page.FillAsync("#fullName", "Pepa\u200B García");
+        await page.Locator("#signature-canvas").ScrollIntoViewIfNeededAsync();
         var canvas = await page.Locator("#signature-canvas").BoundingBoxAsync() ?? throw new InvalidOperationException("no pad");
         await page.Mouse.MoveAsync(canvas.X + 20, canvas.Y + 40);
         await page.Mouse.DownAsync();
