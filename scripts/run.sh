@@ -48,6 +48,9 @@ export CONSENT_DEMO_PASSWORD
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export CONSENT_DATA_DIR="$DATA"
 export CONSENT_REPOSITORY_ROOT="$ROOT"
+# The demo clinic's phone, shown to patients as a tap-to-call link on every page (a fictional
+# 555-01xx number); set Consent__ClinicPhone to your clinic's.
+export Consent__ClinicPhone="${Consent__ClinicPhone:-+1 555 0100}"
 
 dotnet build src/Consent.Web -c Release -nologo -v quiet >&2
 

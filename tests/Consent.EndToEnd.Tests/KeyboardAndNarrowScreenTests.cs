@@ -47,7 +47,7 @@ public sealed class KeyboardAndNarrowScreenTests(ServiceHost host)
         await page.Keyboard.PressAsync("Space");
         await TabToAsync(page, "form[action*='handler=Acknowledge'] button[type=submit]");
         await PressAndLoadAsync(page, "Enter");
-        Assert.StartsWith("Step 4", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+        Assert.StartsWith("Step 3", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
 
         await TabToAsync(page, "a.action-decline");
         await PressAndLoadAsync(page, "Enter");

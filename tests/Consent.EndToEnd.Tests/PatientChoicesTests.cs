@@ -21,13 +21,25 @@ public sealed class PatientChoicesTests(ServiceHost host)
         await walker.OpenAsync(session.PatientPath);
 
         await walker.VerifyAsync(new DateOnly(1975, 1, 1));
-        Assert.Contains("Intentos restantes: 4", await page.InnerTextAsync("[role=alert]"), StringComparison.Ordinal);
+        // A wrong date of birth: the shared error summary, at the top, focused, linked to the first date field.
+        var summary = page.Locator("[data-error-summary]");
+        Assert.Contains("Intentos restantes: 4", await summary.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Hay un problema", await summary.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement !== null && document.activeElement.hasAttribute('data-error-summary')"),
+            "the error summary does not have the focus");
+        Assert.Equal("#dob-day", await summary.Locator("a").GetAttributeAsync("href"));
+        Assert.True((await summary.BoundingBoxAsync())!.Y < (await page.Locator("h1").BoundingBoxAsync())!.Y, "the error summary is not at the top");
+        await summary.Locator("a").ClickAsync();
+        Assert.Equal("dob-day", await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await check.CaptureAsync(page, "wrong-date", "wrong-date");
         await walker.VerifyAsync();
         await walker.WalkAsync(Kind.Disclosure);
 
         await walker.SubmitAsync("a.action-decline");
         Assert.EndsWith("/decline", page.Url, StringComparison.Ordinal);
+        // No double negative: the buttons say what they do.
+        Assert.Equal("No quiero este tratamiento", (await page.InnerTextAsync("form button.button-danger")).Trim());
+        Assert.Equal("Volver", (await page.InnerTextAsync("a.button-secondary[href$='/step']")).Trim());
         await check.CaptureAsync(page, "confirm", "confirm");
         await walker.SubmitAsync("a.button-secondary[href$='/step']");
         Assert.Equal(Kind.Disclosure, await walker.KindAsync());
@@ -54,15 +66,40 @@ public sealed class PatientChoicesTests(ServiceHost host)
     }
 
     [Fact]
-    public async Task ScreeningAnswer_RefersThePatient_WithTheWorkflowsMessage()
+    public async Task ScreeningAnswer_IsShownBackBeforeItRefersThePatient_WithTheWorkflowsMessage()
     {
         var session = await StaffApi.StartAsync(host, Patient.English, "en");
-        await using var context = await host.NewContextAsync(Screen.Phone);
+        await using var context = await host.NewContextAsync(Screen.SmallPhone);
         var page = await context.NewPageAsync();
-        var check = new PageCheck(page, "referral-en-phone", axe: true);
-        var walker = new PatientWalker(page, check, Patient.English) { SaysYes = id => id == "psychosis" };
+        var check = new PageCheck(page, "referral-en-360", axe: true);
+        var changes = 1;
+        var walker = new PatientWalker(page, check, Patient.English) { SaysYes = id => id == "psychosis", ChangesAtStop = () => changes-- > 0 };
         await walker.OpenAsync(session.PatientPath);
         await walker.VerifyAsync();
+
+        // Every choice is a 44 by 44 px target, and Yes and No are stacked on a phone. The first screen after the date of birth is step 1.
+        Assert.Equal(Kind.Questions, await walker.WalkAsync(Kind.Questions));
+        Assert.StartsWith("Step 1 of", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+        var clinic = page.Locator(".site-footer .clinic-phone a[href^='tel:']");
+        Assert.Equal("tel:+15550100", await clinic.GetAttributeAsync("href"));
+        Assert.Equal(1, await page.Locator(".site-footer a[href='tel:988']").CountAsync());
+        Assert.Equal(1, await page.Locator(".site-footer a[href='sms:988']").CountAsync());
+        var yes = await page.Locator("label[for='a_psychosis-0']").BoundingBoxAsync();
+        var no = await page.Locator("label[for='a_psychosis-1']").BoundingBoxAsync();
+        Assert.True(yes!.Height >= 44 && yes.Width >= 44, $"Yes is {yes.Width} by {yes.Height} px");
+        Assert.True(no!.Height >= 44 && no.Width >= 44, $"No is {no.Width} by {no.Height} px");
+        Assert.True(no.Y >= yes.Y + yes.Height, "Yes and No sit side by side on a 360 px phone");
+
+        // A Yes that would end the consent is shown back first, with Change and Confirm.
+        Assert.Equal(Kind.ConfirmStop, await walker.WalkAsync(Kind.ConfirmStop));
+        var shown = await page.InnerTextAsync("main");
+        Assert.Contains("Please check your answer", shown, StringComparison.Ordinal);
+        Assert.Contains("psychosis", shown, StringComparison.Ordinal);
+        Assert.Equal("InProgress", await StatusAsync(session));
+        await walker.AnswerAsync(Kind.ConfirmStop, null);
+        Assert.Equal(Kind.Questions, await walker.KindAsync());
+        Assert.True(await page.Locator("#a_psychosis-0").IsCheckedAsync(), "the answers to change are not filled in again");
+        await check.CaptureAsync(page, "questions-to-change", "Questions");
 
         Assert.Equal(Kind.Ending, await walker.WalkAsync());
         Assert.Contains("psychosis", await page.InnerTextAsync("main"), StringComparison.Ordinal);
@@ -95,7 +132,10 @@ public sealed class PatientChoicesTests(ServiceHost host)
         await walker.OpenAsync(session.PatientPath);
         await walker.VerifyAsync();
         await walker.WalkAsync(Kind.Disclosure);
-        Assert.True(await page.Locator("button.read-aloud").IsVisibleAsync(), "with script, disclosures can be read aloud");
+        // This browser has no voice for English (headless Chromium has none): no dead button, and the page says so.
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => speechSynthesis.getVoices().length"));
+        Assert.False(await page.Locator("button.read-aloud").IsVisibleAsync(), "a read-aloud button with no voice to read");
+        Assert.Contains("Read aloud is not available", await page.InnerTextAsync(".read-aloud-none"), StringComparison.Ordinal);
         await walker.AnswerAsync(Kind.Disclosure, null);
         var secondTitle = await page.InnerTextAsync("h1");
 
@@ -112,7 +152,7 @@ public sealed class PatientChoicesTests(ServiceHost host)
         await check.CaptureAsync(page, "translated", "translated");
         await walker.AnswerAsync(Kind.Disclosure, null);
         Assert.Equal(Kind.Disclosure, await walker.KindAsync());
-        Assert.StartsWith("Paso 5", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+        Assert.StartsWith("Paso 4", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
 
         // Later, on another device: the same link, the date of birth again, and on from where they stopped.
         await using var second = await host.NewContextAsync(Screen.Desktop);
@@ -121,11 +161,16 @@ public sealed class PatientChoicesTests(ServiceHost host)
         var resumed = new PatientWalker(later, laterCheck, Patient.English) { MissQuizOnce = true };
         await resumed.OpenAsync(session.PatientPath);
         await resumed.VerifyAsync();
-        Assert.StartsWith("Step 5", await later.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+        Assert.StartsWith("Step 4", await later.InnerTextAsync(".step-count"), StringComparison.Ordinal);
         Assert.Equal(Kind.Quiz, await resumed.WalkAsync(Kind.Quiz));
         await resumed.AnswerAsync(Kind.Quiz, "understanding");
         Assert.True(await later.Locator(".review-passage").CountAsync() > 0, "a missed question shows its passage again");
+        // The retry keeps the answers that were right, and says what happens after the last try.
+        var questions = await later.Locator("form[action*='handler=Quiz'] fieldset").CountAsync();
+        Assert.Equal(questions - 1, await later.Locator("form[action*='handler=Quiz'] input[type=radio]:checked").CountAsync());
+        Assert.Contains("a clinician goes over it with you before you sign", await later.InnerTextAsync(".notice"), StringComparison.Ordinal);
         Assert.Equal(Kind.Waiting, await resumed.WalkAsync());
+        Assert.Contains("checks for news on its own", await later.InnerTextAsync(".waiting-help"), StringComparison.Ordinal);
         check.AssertClean();
         laterCheck.AssertClean();
     }
@@ -176,8 +221,15 @@ public sealed class PatientChoicesTests(ServiceHost host)
         await page.ReloadAsync();
 
         // A past substance problem: extra text with initials, then a wait for the clinician's discussion.
+        // The page says why (the workflow's words), how the clinic will reach them, and asks for "Check again".
         Assert.Equal(Kind.Waiting, await walker.WalkAsync());
         Assert.Contains(check.Captured, name => name.Contains("misuse-history", StringComparison.Ordinal));
+        var reasons = await page.InnerTextAsync(".waiting-reasons");
+        Assert.Contains("You told us that you have had a problem with alcohol or drugs", reasons, StringComparison.Ordinal);
+        Assert.Contains("call you", reasons, StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator(".waiting-reasons a[href^='tel:']").CountAsync());
+        Assert.Contains("press “Check again”", await page.InnerTextAsync(".waiting-help"), StringComparison.Ordinal);
+        Assert.DoesNotContain("on its own", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await using (var clinicianContext = await host.NewContextAsync(Screen.Desktop))
         {
             var clinician = await StaffBrowser.SignInAsync(host, clinicianContext, StaffApi.Clinician);

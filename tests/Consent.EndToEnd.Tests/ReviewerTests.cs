@@ -22,9 +22,26 @@ public sealed class ReviewerTests(OwnServiceHost host) : IClassFixture<OwnServic
         await page.ClickAndLoadAsync("a[href='/review/ketamine-chronic-pain/1']");
         Assert.True(await page.Locator(".side-by-side [lang=es]").CountAsync() > 10, "Spanish texts beside the English ones");
         Assert.Contains("reading level", await page.InnerTextAsync("main"), StringComparison.Ordinal);
-        Assert.Contains("flowchart", await page.TextContentAsync("pre") ?? "", StringComparison.Ordinal);
+        Assert.Contains("This is the first version of this workflow", await page.InnerTextAsync("#changes-heading + p"), StringComparison.Ordinal);
+        Assert.Contains("flowchart", await page.TextContentAsync("#diagram-source") ?? "", StringComparison.Ordinal);
         Assert.Contains("only when", await page.InnerTextAsync(".step-flow"), StringComparison.Ordinal);
-        await check.CaptureAsync(page, "version");
+
+        // The diagram is drawn by the Mermaid shipped with the service (no other origin is asked), the source kept beside it.
+        await page.Locator("#diagram svg").WaitForAsync();
+        Assert.True(await page.Locator("#diagram svg .node").CountAsync() > 5, "the diagram has the steps as nodes");
+        Assert.Equal(1, await page.Locator("script[src^='/lib/mermaid/mermaid.min.js']").CountAsync());
+        Assert.Equal(0, await page.Locator("script[src^='http']").CountAsync());
+
+        // Contents first, the two reading scales in a line each, the decision form last.
+        var sections = await page.Locator("main > nav, main > section").EvaluateAllAsync<string[]>("all => all.map(e => e.getAttribute('aria-labelledby'))");
+        Assert.Equal("contents-heading", sections[0]);
+        Assert.Equal("decide-heading", sections[^1]);
+        Assert.Equal(2, await page.Locator("#scales-heading + ul > li").CountAsync());
+
+        // The service's own messages and emails, in each language, from the texts the pages and mail use.
+        Assert.Contains("Su formulario de consentimiento está listo", await page.InnerTextAsync("table.system-texts"), StringComparison.Ordinal);
+        Assert.True(await page.Locator("details table.system-texts tbody tr").CountAsync() > 50, "the patient pages' messages are listed");
+        await check.CaptureBothSizesAsync(page, "version");
 
         await page.FillAsync("#comment", "Superseded by the bladder wording of version 2 (review board, item 7).");
         await page.ClickAndLoadAsync("main button[formaction*='handler=Retire']");

@@ -39,6 +39,7 @@ static class SignatureSections
                         (labels.SignedAt, Time(signer.SignedAt, record)),
                         (labels.Meaning, signer.Meaning),
                         (labels.Method, signer.Method),
+                        .. signer.RegisteredName is { } registered ? [(labels.RegisteredName, registered)] : Array.Empty<(string, string)>(),
                     ])
                 {
                     SpaceAfter = 8,

@@ -203,6 +203,9 @@ public sealed record RecordLabels
     /// <summary>Caption in the empty signature box of a patient who signed with the typed name only.</summary>
     public required string TypedSignature { get; init; }
 
+    /// <summary>The row naming the registered name under a patient signature typed with another name.</summary>
+    public required string RegisteredName { get; init; }
+
     /// <summary>Caption in the clinician's signature box: the countersignature is the signed-in clinician re-entering the password.</summary>
     public required string ElectronicSignature { get; init; }
 

@@ -65,6 +65,7 @@ static class RecordLabelsEnglish
         SignedAt = "Signed",
         Meaning = "Meaning",
         TypedSignature = "Signed by typed name",
+        RegisteredName = "Registered name",
         ElectronicSignature = "Signed electronically by password re-entry",
         HowToWithdraw = "How to withdraw your consent",
         Outcome = "Outcome",

@@ -65,6 +65,7 @@ static class RecordLabelsSpanish
         SignedAt = "Firmado",
         Meaning = "Significado",
         TypedSignature = "Firmado con el nombre escrito",
+        RegisteredName = "Nombre registrado",
         ElectronicSignature = "Firmado electrónicamente al volver a introducir la contraseña",
         HowToWithdraw = "Cómo retirar su consentimiento",
         Outcome = "Resultado de la sesión",

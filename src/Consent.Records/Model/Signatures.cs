@@ -20,6 +20,12 @@ public sealed record RecordSignature(SignerRole Role, string PrintedName, DateTi
 {
     /// <summary>The drawn signature as strokes of points (any coordinate scale, y down); empty for typed-only signatures.</summary>
     public IReadOnlyList<IReadOnlyList<SignaturePoint>> Strokes { get; init; } = [];
+
+    /// <summary>
+    /// When the signer typed a name that is not the registered one: the registered name and what became
+    /// of the difference (confirmed by the countersigning clinician, or not yet), so the record shows both names.
+    /// </summary>
+    public string? RegisteredName { get; init; }
 }
 
 /// <summary>A point of a drawn signature stroke.</summary>

@@ -258,6 +258,12 @@ public static class RecordVerifier
         };
     }
 
+    /// <summary>
+    /// The chain head a record names (the last event it covers), read without checking the
+    /// signature: for showing a record that has been verified already. Both absent when the file names none.
+    /// </summary>
+    public static (long? Seq, string? Hash) ChainHead(ReadOnlySpan<byte> pdf) => ReadChainHead(pdf, []);
+
     /// <summary>The chain head the record covers; both absent in records issued before it was signed in.</summary>
     static (long? Seq, string? Hash) ReadChainHead(ReadOnlySpan<byte> span, List<string> problems)
     {

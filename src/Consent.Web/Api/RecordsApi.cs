@@ -9,6 +9,7 @@ using Consent.Web.UseCases;
 using Consent.Web.UseCases.Patients;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
 
 namespace Consent.Web.Api;
 
@@ -39,29 +40,44 @@ public static class RecordsApi
         TypedResults.Text(signing.PublicPem + signing.PreviousPem, "application/x-pem-file");
 
     internal static async Task<IResult> SessionRecordAsync(
-        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, StaffSessions sessions, HttpContext http, CancellationToken ct)
+        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, StaffSessions sessions, ClinicSettings clinic, HttpContext http, CancellationToken ct)
     {
         if (await sessions.ReadableAsync(id, user, ct) is not { } session)
         {
             return OutcomeResults.NotFound(Missing.Session);
         }
 
-        return await DownloadAsync(db, session, kind, http, ct);
+        return await DownloadAsync(db, session, kind, clinic, http, ct);
+    }
+
+    /// <summary>
+    /// Tells a browser to save the answer under <paramref name="fileName"/> (RFC 6266), with the
+    /// UTF-8 form beside the plain one as <see cref="ContentDispositionHeaderValue"/> writes it.
+    /// </summary>
+    internal static void Attachment(HttpContext http, string fileName)
+    {
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(fileName);
+        http.Response.Headers.ContentDisposition = disposition.ToString();
     }
 
     internal static async Task<IResult> PatientRecordAsync(
-        string token, string? kind, ClaimsPrincipal user, ConsentDbContext db, PatientAccessService access, HttpContext http, CancellationToken ct)
+        string token, string? kind, ClaimsPrincipal user, ConsentDbContext db, PatientAccessService access, ClinicSettings clinic, HttpContext http, CancellationToken ct)
     {
         if (await access.AuthorizedAsync(token, user, ct) is not { } session)
         {
             return OutcomeResults.Problem(PatientApi.VerifyAgain);
         }
 
-        return await DownloadAsync(db, session, kind, http, ct);
+        return await DownloadAsync(db, session, kind, clinic, http, ct);
     }
 
+    /// <remarks>
+    /// Sent as an attachment with a name a person can find again (<see cref="RecordFiles.DownloadName"/>):
+    /// a browser saves it rather than showing raw JSON in the tab. API clients read the body as before.
+    /// </remarks>
     internal static async Task<IResult> FhirAsync(
-        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, StaffSessions sessions, RecordIssuer issuer, HttpContext http, CancellationToken ct)
+        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, StaffSessions sessions, RecordIssuer issuer, ClinicSettings clinic, HttpContext http, CancellationToken ct)
     {
         if (await sessions.ReadableAsync(id, user, ct) is not { } session)
         {
@@ -99,6 +115,8 @@ public static class RecordsApi
         }
 
         var json = FhirConsentBundle.ToJson(FhirConsentBundle.Build(record, stored.Pdf));
+        http.Response.Headers.CacheControl = "no-store";
+        Attachment(http, RecordFiles.DownloadName(session.PatientName, stored.IssuedAt, clinic.TimeZone, stored.Kind + "Fhir", "json"));
         return TypedResults.Text(json, "application/fhir+json", System.Text.Encoding.UTF8);
     }
 
@@ -158,7 +176,7 @@ public static class RecordsApi
         return TypedResults.Ok(await check.CheckAsync(pdf, ct));
     }
 
-    private static async Task<IResult> DownloadAsync(ConsentDbContext db, ConsentSession session, string? kind, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> DownloadAsync(ConsentDbContext db, ConsentSession session, string? kind, ClinicSettings clinic, HttpContext http, CancellationToken ct)
     {
         var (stored, problem) = await FindAsync(db, session, kind, ct);
         if (stored is null)
@@ -173,7 +191,7 @@ public static class RecordsApi
 
         // Personal health information: never kept by shared caches; the ETag lets a client see it has the same file.
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.File(stored.Pdf, "application/pdf", RecordFiles.FileName(stored.SessionId, stored.Kind),
+        return TypedResults.File(stored.Pdf, "application/pdf", RecordFiles.DownloadName(session.PatientName, stored.IssuedAt, clinic.TimeZone, stored.Kind, "pdf"),
             entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{stored.Sha256}\""));
     }
 

@@ -27,7 +27,11 @@ public static class SessionsApi
     }
 
     /// <summary>The clinician's countersignature: password re-entry and the attestation.</summary>
-    public sealed record CountersignInput(string? Password, bool? StatementAccepted);
+    /// <summary>
+    /// The countersignature. <paramref name="NameConfirmed"/> is needed when the patient signed under a
+    /// name that is not the registered one: the clinician confirms the registered patient signed.
+    /// </summary>
+    public sealed record CountersignInput(string? Password, bool? StatementAccepted, bool? NameConfirmed = null);
 
     /// <summary>A clinician's answer to a patient's question.</summary>
     public sealed record AnswerInput(string? Answer);
@@ -52,11 +56,19 @@ public static class SessionsApi
     internal static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, SessionReads reads, CancellationToken ct) =>
         (await reads.DetailAsync(id, user, ct)).ToHttp();
 
-    internal static async Task<IResult> EventsAsync(Guid id, ClaimsPrincipal user, AuditTrail audit, CancellationToken ct) =>
-        (await audit.ChainAsync(id, user, ct)).ToHttp(chain => TypedResults.Ok(chain.View()));
+    /// <remarks>An attachment named for the patient and the day of the last event (<see cref="SignedRecords.RecordFiles.DownloadName"/>), so a browser saves it.</remarks>
+    internal static async Task<IResult> EventsAsync(
+        Guid id, ClaimsPrincipal user, AuditTrail audit, SignedRecords.ClinicSettings clinic, HttpContext http, CancellationToken ct) =>
+        (await audit.ChainAsync(id, user, ct)).ToHttp(chain =>
+        {
+            var lastAt = chain.Events.Count > 0 ? chain.Events[^1].At : chain.Session.CreatedAt;
+            http.Response.Headers.CacheControl = "no-store";
+            RecordsApi.Attachment(http, SignedRecords.RecordFiles.DownloadName(chain.Session.PatientName, lastAt, clinic.TimeZone, "EventChain", "json"));
+            return TypedResults.Ok(chain.View());
+        });
 
     internal static async Task<IResult> CountersignAsync(Guid id, CountersignInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
-        (await actions.CountersignAsync(id, body.Password, body.StatementAccepted, Caller.From(http), ct)).ToHttp();
+        (await actions.CountersignAsync(id, body.Password, body.StatementAccepted, Caller.From(http), ct, body.NameConfirmed)).ToHttp();
 
     internal static async Task<IResult> AnswerQuestionAsync(Guid id, string questionId, AnswerInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.AnswerQuestionAsync(id, questionId, body.Answer, Caller.From(http), ct)).ToHttp();

@@ -32,5 +32,8 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(ConsentDbContext).Assembly);
+        // The name search's accent folding (UseCases/Sessions/PatientNameSearch.cs).
+        builder.HasDbFunction(typeof(UseCases.Sessions.PatientNameSearch).GetMethod(nameof(UseCases.Sessions.PatientNameSearch.Translate))!)
+            .HasName("translate").IsBuiltIn();
     }
 }

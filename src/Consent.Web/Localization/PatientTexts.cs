@@ -61,10 +61,8 @@ public sealed record PatientTexts
     public required string SignedTitle { get; init; }
     public required string SignedText { get; init; }
     public required string ChangedMind { get; init; }
-    public required string CrisisLine { get; init; }
 
     public required string WaitingTitle { get; init; }
-    public required string WaitingHelp { get; init; }
     public required string CheckAgain { get; init; }
 
     public required string QuestionTitle { get; init; }
@@ -123,7 +121,6 @@ public sealed record PatientTexts
     public required string SignButton { get; init; }
     public required string CertifyNeeded { get; init; }
     public required string NameNeeded { get; init; }
-    public required string NameMismatch { get; init; }
 
     public required string ReviewDone { get; init; }
     public required string ReviewAnswered { get; init; }
@@ -140,6 +137,26 @@ public sealed record PatientTexts
     public required string WithdrawConfirm { get; init; }
     public required string WithdrawReason { get; init; }
 
+    public required string StopCheckTitle { get; init; }
+    public required string StopCheckIntro { get; init; }
+    public required string StopCheckQuestion { get; init; }
+    public required string StopCheckNext { get; init; }
+    public required string ChangeAnswer { get; init; }
+    public required string ConfirmAnswer { get; init; }
+    public required string NoVoice { get; init; }
+    public required string ErrorTitle { get; init; }
+    public required string AcceptedOn { get; init; }
+    public required string ShowAnswers { get; init; }
+    public required string WaitingBecause { get; init; }
+    public required string QuizHoldReason { get; init; }
+    public required string HowWeReachYou { get; init; }
+    public required string WaitingHelpLive { get; init; }
+    public required string WaitingHelpManual { get; init; }
+    public required string CallClinic { get; init; }
+    public required string CrisisLead { get; init; }
+    public required string Call988 { get; init; }
+    public required string Text988 { get; init; }
+    public required string Call911 { get; init; }
     /// <summary>Language names as said in this language ("Spanish" in English, "inglés" in Spanish).</summary>
     public required IReadOnlyDictionary<string, string> LanguageNames { get; init; }
 
@@ -220,9 +237,7 @@ public sealed record PatientTexts
         SignedTitle = "Thank you. You have signed.",
         SignedText = "Your clinician will now check the form and sign it too. After that, your signed copy will be ready on this page.",
         ChangedMind = "If you change your mind before your clinician signs, you can still say no.",
-        CrisisLine = "If you have thoughts of hurting yourself, call or text 988, or call 911.",
         WaitingTitle = "Please wait a moment",
-        WaitingHelp = "This page checks for news on its own. You can also check now.",
         CheckAgain = "Check again",
         QuestionTitle = "Ask a question",
         QuestionIntro = "Write your question. A clinician will answer it before you sign. There is no wrong question.",
@@ -239,8 +254,8 @@ public sealed record PatientTexts
         DeclineTitle = "Are you sure you do not want to give consent?",
         DeclineText = "If you say no, you will not get this treatment now. Your other care does not change. You can talk with your clinic about it at any time.",
         DeclineReason = "If you want, tell us why (you do not have to)",
-        DeclineConfirm = "Yes, I do not consent",
-        DeclineCancel = "No, go back to the form",
+        DeclineConfirm = "I do not want this treatment",
+        DeclineCancel = "Go back",
         AcknowledgeCheckbox = "I have read this and I understand it.",
         AcknowledgeInitials = "Type your initials to show you have read this and understand it",
         AcknowledgeInitialsHint = "For example: MJP",
@@ -248,12 +263,12 @@ public sealed record PatientTexts
         InitialsNeeded = "Please type your initials (letters only).",
         Yes = "Yes",
         No = "No",
-        AnswerEvery = "Please answer every question.",
+        AnswerEvery = "Please answer this question.",
         Optional = "optional",
-        ChooseEvery = "Please choose an answer for every question.",
+        ChooseEvery = "Please choose an answer.",
         QuizMissed = "You got {0} of {1} right. That is fine: please read these parts again, then try once more.",
         QuizReadAgain = "Read again: {0}",
-        AttemptsLeft = "Tries left: {0}",
+        AttemptsLeft = "Tries left: {0}. If a part is still not clear after that, you go on, and a clinician goes over it with you before you sign.",
         CertifyTitle = "Check before you sign",
         CertifyIntro = "Here is everything you read and answered. Please check it. You can go back to any part.",
         YouAcknowledged = "You read and accepted",
@@ -276,7 +291,6 @@ public sealed record PatientTexts
         SignButton = "Sign",
         CertifyNeeded = "Please tick the box to show you agree with the statement.",
         NameNeeded = "Please type your full name.",
-        NameMismatch = "The name does not match the name your clinic has. Please type your full name as your clinic has it, or ask a question.",
         ReviewDone = "You accepted this on {0}.",
         ReviewAnswered = "You answered this on {0}.",
         ReturnToCurrent = "Return to where you were",
@@ -290,6 +304,26 @@ public sealed record PatientTexts
         WithdrawButton = "Withdraw my consent",
         WithdrawConfirm = "Yes, withdraw my consent",
         WithdrawReason = "If you want, tell us why (you do not have to)",
+        StopCheckTitle = "Please check your answer",
+        StopCheckIntro = "You answered:",
+        StopCheckQuestion = "Is that right?",
+        StopCheckNext = "If it is, we will not go on with this form online. A clinician from your clinic will contact you to talk about it. If you tapped by mistake, change your answer.",
+        ChangeAnswer = "No, change my answer",
+        ConfirmAnswer = "Yes, that is right",
+        NoVoice = "Read aloud is not available: this device has no voice for English. You can ask your clinic to read the form with you.",
+        ErrorTitle = "There is a problem",
+        AcceptedOn = "You accepted these on {0}. Tap a title to read it again.",
+        ShowAnswers = "Show your {0} answers",
+        WaitingBecause = "Why you are waiting",
+        QuizHoldReason = "Some answers in the check of what you learned were not right. That is all right: a clinician will go over those parts with you before you sign.",
+        HowWeReachYou = "A clinician will talk with you here or call you. You can keep this page open, or close it and come back later with the same link: nothing you did is lost.",
+        WaitingHelpLive = "This page checks for news on its own.",
+        WaitingHelpManual = "When you are ready, press “Check again” to see if there is news.",
+        CallClinic = "Questions or problems? Call your clinic:",
+        CrisisLead = "If you have thoughts of hurting yourself, help is there day and night:",
+        Call988 = "Call 988",
+        Text988 = "Text 988",
+        Call911 = "Call 911",
         LanguageNames = new Dictionary<string, string> { ["en"] = "English", ["es"] = "Spanish" },
     };
 
@@ -346,9 +380,7 @@ public sealed record PatientTexts
         SignedTitle = "Gracias. Usted ha firmado.",
         SignedText = "Ahora su profesional clínico revisará el formulario y también lo firmará. Después, su copia firmada estará lista en esta página.",
         ChangedMind = "Si cambia de opinión antes de que firme su profesional clínico, todavía puede decir que no.",
-        CrisisLine = "Si tiene pensamientos de hacerse daño, llame o envíe un mensaje de texto al 988, o llame al 911.",
         WaitingTitle = "Espere un momento, por favor",
-        WaitingHelp = "Esta página busca novedades por sí sola. También puede comprobarlo ahora.",
         CheckAgain = "Comprobar de nuevo",
         QuestionTitle = "Haga una pregunta",
         QuestionIntro = "Escriba su pregunta. Un profesional clínico la responderá antes de que usted firme. No hay preguntas equivocadas.",
@@ -365,8 +397,8 @@ public sealed record PatientTexts
         DeclineTitle = "¿Está seguro de que no quiere dar su consentimiento?",
         DeclineText = "Si dice que no, no recibirá este tratamiento ahora. El resto de su atención no cambia. Puede hablar de esto con su clínica en cualquier momento.",
         DeclineReason = "Si quiere, díganos por qué (no es obligatorio)",
-        DeclineConfirm = "Sí, no doy mi consentimiento",
-        DeclineCancel = "No, volver al formulario",
+        DeclineConfirm = "No quiero este tratamiento",
+        DeclineCancel = "Volver",
         AcknowledgeCheckbox = "Leí esto y lo entiendo.",
         AcknowledgeInitials = "Escriba sus iniciales para indicar que leyó esto y lo entiende",
         AcknowledgeInitialsHint = "Por ejemplo: MJP",
@@ -374,12 +406,12 @@ public sealed record PatientTexts
         InitialsNeeded = "Escriba sus iniciales (solo letras).",
         Yes = "Sí",
         No = "No",
-        AnswerEvery = "Responda todas las preguntas.",
+        AnswerEvery = "Responda esta pregunta.",
         Optional = "opcional",
-        ChooseEvery = "Elija una respuesta para cada pregunta.",
+        ChooseEvery = "Elija una respuesta.",
         QuizMissed = "Acertó {0} de {1}. No pasa nada: vuelva a leer estas partes y luego inténtelo otra vez.",
         QuizReadAgain = "Vuelva a leer: {0}",
-        AttemptsLeft = "Intentos restantes: {0}",
+        AttemptsLeft = "Intentos restantes: {0}. Si después algo sigue sin quedar claro, usted continúa y un profesional clínico lo repasa con usted antes de que firme.",
         CertifyTitle = "Revise antes de firmar",
         CertifyIntro = "Aquí está todo lo que usted leyó y respondió. Revíselo. Puede volver a cualquier parte.",
         YouAcknowledged = "Usted leyó y aceptó",
@@ -402,7 +434,6 @@ public sealed record PatientTexts
         SignButton = "Firmar",
         CertifyNeeded = "Marque la casilla para indicar que está de acuerdo con la declaración.",
         NameNeeded = "Escriba su nombre completo.",
-        NameMismatch = "El nombre no coincide con el que tiene su clínica. Escriba su nombre completo como lo tiene su clínica, o haga una pregunta.",
         ReviewDone = "Usted aceptó esto el {0}.",
         ReviewAnswered = "Usted respondió esto el {0}.",
         ReturnToCurrent = "Volver a donde estaba",
@@ -416,6 +447,26 @@ public sealed record PatientTexts
         WithdrawButton = "Retirar mi consentimiento",
         WithdrawConfirm = "Sí, retirar mi consentimiento",
         WithdrawReason = "Si quiere, díganos por qué (no es obligatorio)",
+        StopCheckTitle = "Revise su respuesta",
+        StopCheckIntro = "Usted respondió:",
+        StopCheckQuestion = "¿Es correcto?",
+        StopCheckNext = "Si es así, no seguiremos con este formulario en línea. Un profesional clínico de su clínica se pondrá en contacto con usted para hablarlo. Si tocó por error, cambie su respuesta.",
+        ChangeAnswer = "No, cambiar mi respuesta",
+        ConfirmAnswer = "Sí, es correcto",
+        NoVoice = "La lectura en voz alta no está disponible: este dispositivo no tiene una voz en español. Puede pedir a su clínica que lea el formulario con usted.",
+        ErrorTitle = "Hay un problema",
+        AcceptedOn = "Aceptó estas partes el {0}. Toque un título para leerlo de nuevo.",
+        ShowAnswers = "Mostrar sus {0} respuestas",
+        WaitingBecause = "Por qué está esperando",
+        QuizHoldReason = "Algunas respuestas de la comprobación de lo que aprendió no eran correctas. No pasa nada: un profesional clínico repasará esas partes con usted antes de que firme.",
+        HowWeReachYou = "Un profesional clínico hablará con usted aquí o lo llamará. Puede dejar esta página abierta, o cerrarla y volver más tarde con el mismo enlace: no se pierde nada de lo que hizo.",
+        WaitingHelpLive = "Esta página busca novedades por sí sola.",
+        WaitingHelpManual = "Cuando quiera, pulse “Comprobar de nuevo” para ver si hay novedades.",
+        CallClinic = "¿Preguntas o problemas? Llame a su clínica:",
+        CrisisLead = "Si tiene pensamientos de hacerse daño, hay ayuda de día y de noche:",
+        Call988 = "Llamar al 988",
+        Text988 = "Enviar un texto al 988",
+        Call911 = "Llamar al 911",
         LanguageNames = new Dictionary<string, string> { ["en"] = "inglés", ["es"] = "español" },
     };
 }

@@ -21,6 +21,12 @@ public sealed record RecordWording
 
     public required string Withdrawn { get; init; }
 
+    /// <summary>After the registered name, when the patient typed another and the clinician confirmed who signed ({0}: the registered name).</summary>
+    public required string NameConfirmed { get; init; }
+
+    /// <summary>After the registered name, when the patient typed another and no clinician has confirmed it.</summary>
+    public required string NameNotConfirmed { get; init; }
+
     public static RecordWording English { get; } = new()
     {
         IdentityMethod = "date of birth",
@@ -32,6 +38,8 @@ public sealed record RecordWording
         Declined = "The patient declined to give consent.",
         Referred = "The session ended with a referral.",
         Withdrawn = "The patient withdrew the consent given earlier.",
+        NameConfirmed = "{0}: differs from the typed name; the countersigning clinician confirmed that the registered patient signed.",
+        NameNotConfirmed = "{0}: differs from the typed name; not confirmed by a clinician.",
     };
 
     public static RecordWording Spanish { get; } = new()
@@ -45,6 +53,8 @@ public sealed record RecordWording
         Declined = "El paciente no dio su consentimiento.",
         Referred = "La sesión terminó con una derivación.",
         Withdrawn = "El paciente retiró el consentimiento que había dado.",
+        NameConfirmed = "{0}: distinto del nombre escrito; el profesional clínico que refrendó confirmó que firmó el paciente registrado.",
+        NameNotConfirmed = "{0}: distinto del nombre escrito; ningún profesional clínico lo ha confirmado.",
     };
 
     /// <summary>The wording for a session language; English for languages without a translation.</summary>

@@ -21,9 +21,19 @@ public static class StepSubmissions
         ComprehensionStep => Quiz(step.Id, body),
         AskStep => Ask(step.Id, body),
         SignatureStep => Signature(step.Id, body, registeredName),
+        StopStep => Stop(step.Id, body),
         IdentityStep => (null, "Verify the date of birth with POST /api/v1/patient/{token}/verify."),
         _ => (null, "This step is not answered by the patient."),
     };
+
+    /// <summary>A stop step waiting for the patient: confirm the answers shown (the session ends) or go back to change them.</summary>
+    private static (SessionCommand?, string?) Stop(string stepId, JsonObject body) =>
+        (IsTrue(body["confirm"]), IsTrue(body["change"])) switch
+        {
+            (true, false) => (new ConfirmStop(stepId), null),
+            (false, true) => (new ChangeAnswers(stepId), null),
+            _ => (null, "Send {\"confirm\": true} to confirm the answers shown, or {\"change\": true} to go back and change them."),
+        };
 
     private static (SessionCommand?, string?) Answers(string stepId, JsonObject body)
     {

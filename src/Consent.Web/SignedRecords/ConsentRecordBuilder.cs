@@ -73,7 +73,7 @@ public static class ConsentRecordBuilder
             Discussions = [.. events.Where(e => e.Type == EventTypes.DiscussionRecorded)
                 .Select(e => (e, p: DiscussionRecordedPayload.From(Payload(e))))
                 .Select(x => new ClinicianDiscussion(x.p.Note ?? "", Name(x.p.StaffId), x.e.At))],
-            Signatures = Signatures(state, events, wording, Name),
+            Signatures = Signatures(state, events, wording, Name, source.Session.PatientName),
             CertificationStatement = signed ? workflow.Steps.OfType<SignatureStep>().FirstOrDefault()?.Statement.For(language) : null,
             ClinicianAttestation = countersigned ? workflow.Steps.OfType<CountersignStep>().FirstOrDefault()?.Statement.For(language) : null,
             HowToWithdraw = source.Kind == RecordKind.Consent ? workflow.Withdrawal?.For(language) : null,
@@ -186,7 +186,7 @@ public static class ConsentRecordBuilder
         return new ComprehensionCheck(attempts, passed, resolved);
     }
 
-    private static List<RecordSignature> Signatures(SessionState state, List<ConsentEvent> events, RecordWording wording, Func<string?, string> name)
+    private static List<RecordSignature> Signatures(SessionState state, List<ConsentEvent> events, RecordWording wording, Func<string?, string> name, string registeredName)
     {
         var signatures = new List<RecordSignature>();
         if (state.PatientSignature is { } patient)
@@ -197,6 +197,8 @@ public static class ConsentRecordBuilder
                 drawn ? wording.DrawnSignature : wording.TypedSignature)
             {
                 Strokes = [.. patient.Strokes.Select(s => (IReadOnlyList<SignaturePoint>)[.. s.Select(p => new SignaturePoint(p.X, p.Y))])],
+                RegisteredName = patient.NameMatches ? null : string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    state.Countersignature is { NameConfirmed: true } ? wording.NameConfirmed : wording.NameNotConfirmed, registeredName),
             });
         }
 

@@ -73,7 +73,7 @@ public sealed record CountersignBrief(
         BriefSignature? signature = null;
         if (state.PatientSignature is { } signed)
         {
-            signature = new BriefSignature(signed.FullName, session.PatientName, PersonNames.Match(signed.FullName, session.PatientName), signed.Strokes);
+            signature = new BriefSignature(signed.FullName, session.PatientName, signed.NameMatches, signed.Strokes);
         }
 
         return new CountersignBrief(flags, others, no, quiz, state.Questions, discussions, signature, ReadingsOf(workflow, events));

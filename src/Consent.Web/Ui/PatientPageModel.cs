@@ -99,6 +99,19 @@ public abstract class PatientPageModel(PatientAccessService access, PatientActio
     /// <summary>Texts of the workflow (Markdown) in the reading language.</summary>
     public string Text(LocalizedText? text) => text?.For(Lang) ?? "";
 
+    /// <summary>The page's one error, if any, as the shared error summary in the patient's language, linked to <paramref name="fieldId"/>.</summary>
+    public ErrorSummary ErrorAt(string? message, string fieldId) =>
+        ErrorSummary.ForPatient(T, null, message is null ? [] : [new ErrorSummary.Item(message, fieldId)]);
+
+    /// <summary>
+    /// The step count the patient sees counts only what they do in the form: the date-of-birth check
+    /// before it is not a step, so the first screen after it is step 1.
+    /// </summary>
+    protected PatientProgressView Shown(PatientProgressView progress) =>
+        Workflow.Definition.Steps.OfType<IdentityStep>().Any(s => State.IsCompleted(s.Id))
+            ? new PatientProgressView(Math.Max(0, progress.Index - 1), Math.Max(1, progress.Total - 1))
+            : progress;
+
     private void SetLanguage(string language)
     {
         Lang = language;

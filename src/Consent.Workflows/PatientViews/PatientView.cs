@@ -9,11 +9,11 @@ namespace Consent.Workflows;
 /// </remarks>
 public static class PatientView
 {
-    private static readonly ImmutableDictionary<string, (string Holds, string Questions)> WaitingTexts =
-        new Dictionary<string, (string, string)>
+    private static readonly ImmutableDictionary<string, (string Holds, string Questions, string Yes, string No)> Texts =
+        new Dictionary<string, (string, string, string, string)>
         {
-            ["en"] = ("A clinician needs to talk with you before you can sign.", "Please wait until the clinician has answered your questions."),
-            ["es"] = ("Un profesional clínico necesita hablar con usted antes de que pueda firmar.", "Espere a que el profesional clínico responda sus preguntas."),
+            ["en"] = ("A clinician needs to talk with you before you can sign.", "Please wait until the clinician has answered your questions.", "Yes", "No"),
+            ["es"] = ("Un profesional clínico necesita hablar con usted antes de que pueda firmar.", "Espere a que el profesional clínico responda sus preguntas.", "Sí", "No"),
         }.ToImmutableDictionary();
 
     /// <summary>The current step and progress for <paramref name="state"/>; <paramref name="language"/> falls back to the session's.</summary>
@@ -26,12 +26,12 @@ public static class PatientView
         var stop = state.Ending?.StepId is { } stopId ? workflow.Definition.FindStep(stopId) as StopStep : null;
         return new PatientCurrentView(
             state.Status.ToString(),
-            step is null ? null : Step(step, state, lang),
+            step is null ? null : Step(workflow.Definition, step, state, lang),
             new PatientProgressView(state.Progress.Index, state.Progress.Total),
             stop?.Message.For(lang));
     }
 
-    private static PatientStepView Step(StepDefinition step, SessionState state, string language)
+    private static PatientStepView Step(WorkflowDefinition workflow, StepDefinition step, SessionState state, string language)
     {
         var view = new PatientStepView(step.Id, StepTypeNames.Of(step.Type), step.Title?.For(language).Trim(), null, ContentHashes.For(step, language));
         return step switch
@@ -53,7 +53,7 @@ public static class PatientView
             },
             AskStep ask => view with { Body = ask.Text.For(language) },
             SignatureStep signature => view with { Statement = signature.Statement.For(language), WaitingFor = WaitingFor(state, language) },
-            StopStep stop => view with { Body = stop.Message.For(language) },
+            StopStep stop => view with { Body = stop.Message.For(language), Confirm = Confirm(workflow, state, stop, language) },
             _ => view,
         };
     }
@@ -61,9 +61,24 @@ public static class PatientView
     private static ImmutableArray<PatientOptionView> Options(IEnumerable<ChoiceOption> options, string language) =>
         [.. options.Select(o => new PatientOptionView(o.Value, o.Label.For(language).Trim()))];
 
+    private static (string Holds, string Questions, string Yes, string No) TextsFor(string language) =>
+        Texts.GetValueOrDefault(language.Split('-')[0], Texts["en"]);
+
+    private static List<PatientAnswerView> Confirm(WorkflowDefinition workflow, SessionState state, StopStep stop, string language)
+    {
+        var texts = TextsFor(language);
+        return [.. StopConfirmation.Triggers(workflow, state, stop).Select(t => new PatientAnswerView(t.Question.Id, t.Question.Text.For(language).Trim(),
+            t.Answer.GetValueKind() switch
+            {
+                System.Text.Json.JsonValueKind.True => texts.Yes,
+                System.Text.Json.JsonValueKind.False => texts.No,
+                _ => t.Question.Options.FirstOrDefault(o => o.Value == t.Answer.ToString())?.Label.For(language).Trim() ?? t.Answer.ToString(),
+            }))];
+    }
+
     private static string? WaitingFor(SessionState state, string language)
     {
-        var texts = WaitingTexts.GetValueOrDefault(language.Split('-')[0], WaitingTexts["en"]);
+        var texts = TextsFor(language);
         var reasons = new List<string>();
         if (state.OpenHolds.Any())
         {

@@ -13,6 +13,11 @@ public sealed record PatientCurrentView(string SessionStatus, PatientStepView? S
 /// <param name="Acknowledge">For disclosures: <c>checkbox</c> or <c>initials</c>.</param>
 /// <param name="Statement">For the signature step: the certification statement.</param>
 /// <param name="WaitingFor">For the signature step: why signing must wait (open holds, unanswered questions); null when it need not.</param>
+/// <param name="Confirm">
+/// For a <c>stop</c> step that waits for the patient: the answers that led to it. The patient confirms
+/// them (<c>{"confirm": true}</c>, which ends the session with the stop's message in <c>body</c>) or
+/// goes back to change them (<c>{"change": true}</c>).
+/// </param>
 public sealed record PatientStepView(
     string Id,
     string Type,
@@ -22,7 +27,11 @@ public sealed record PatientStepView(
     string? Acknowledge = null,
     IReadOnlyList<PatientQuestionView>? Questions = null,
     string? Statement = null,
-    string? WaitingFor = null);
+    string? WaitingFor = null,
+    IReadOnlyList<PatientAnswerView>? Confirm = null);
+
+/// <summary>A screening answer as the patient gave it: the question and the answer's label, in the view's language.</summary>
+public sealed record PatientAnswerView(string QuestionId, string Question, string Answer);
 
 /// <summary>A screening or quiz question as shown (<c>kind</c>: yes-no, single-choice, short-text).</summary>
 public sealed record PatientQuestionView(string Id, string Kind, string Text, IReadOnlyList<PatientOptionView>? Options);

@@ -58,6 +58,8 @@ public static partial class ConsentInterpreter
             SubmitQuiz c => context.SubmitQuiz(c),
             AskQuestion c => context.AskQuestion(c),
             FinishAsking c => context.FinishAsking(c),
+            ConfirmStop c => context.ConfirmStop(c),
+            ChangeAnswers c => context.ChangeAnswers(c),
             SignAsPatient c => context.SignAsPatient(c),
             Decline c => context.Decline(c),
             AnswerQuestion c => context.AnswerQuestion(c),

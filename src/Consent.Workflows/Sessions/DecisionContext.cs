@@ -68,7 +68,11 @@ internal sealed partial record DecisionContext(LoadedWorkflow Workflow, SessionS
         return AdvanceAfter(decide(typed));
     }
 
-    /// <summary>After a patient action: skips steps whose condition is false, stops at stop steps, opens holds at discussion steps.</summary>
+    /// <summary>
+    /// After a patient action: skips steps whose condition is false, opens holds at discussion steps,
+    /// and at a stop step either ends the session (a stop with no condition) or waits there for the
+    /// patient to confirm or change the answers that led to it (<see cref="StopConfirmation"/>).
+    /// </summary>
     private Decision AdvanceAfter(Decision decision)
     {
         if (decision is not Decision.Accepted accepted)
@@ -86,6 +90,8 @@ internal sealed partial record DecisionContext(LoadedWorkflow Workflow, SessionS
             NewEvent automatic;
             switch (SessionProgressRules.NextStep(Definition, state))
             {
+                case StopStep { When: not null }:
+                    return new Decision.Accepted(events);
                 case StopStep stop:
                     automatic = new StopReachedPayload(stop.Outcome).On(stop.Id, ContentHashes.For(stop, State.Language));
                     break;

@@ -36,6 +36,7 @@ public abstract record EventPayload
         EventTypes.QuestionAnswered => QuestionAnsweredPayload.From(payload),
         EventTypes.AskCompleted => new AskCompletedPayload(),
         EventTypes.StopReached => StopReachedPayload.From(payload),
+        EventTypes.AnswersReopened => AnswersReopenedPayload.From(payload),
         EventTypes.PatientSigned => PatientSignedPayload.From(payload),
         EventTypes.ClinicianCountersigned => ClinicianCountersignedPayload.From(payload),
         EventTypes.RecordIssued => RecordIssuedPayload.From(payload),
@@ -61,6 +62,17 @@ public static class PayloadKeys
     public const string Failures = "failures";
     public const string AttemptsLeft = "attemptsLeft";
     public const string LinkTokenHash = "linkTokenHash";
+
+    /// <summary>Adds <c>nameMatches: false</c> when the typed name is not the registered one, so matching payloads stay as they were.</summary>
+    internal static JsonObject WithNameMismatch(this JsonObject payload, bool nameMatches)
+    {
+        if (!nameMatches)
+        {
+            payload["nameMatches"] = false;
+        }
+
+        return payload;
+    }
 
     /// <summary>Adds the link's hash when there is one, so payloads without it stay as they were.</summary>
     internal static JsonObject WithLinkTokenHash(this JsonObject payload, string? linkTokenHash)
@@ -259,33 +271,61 @@ public sealed record AskCompletedPayload : EventPayload
     public override JsonObject ToJson() => [];
 }
 
-/// <summary><see cref="EventTypes.StopReached"/>: a screening answer ended the session with this outcome.</summary>
-public sealed record StopReachedPayload(string? Outcome) : EventPayload
+/// <summary>
+/// <see cref="EventTypes.StopReached"/>: a screening answer ended the session with this outcome.
+/// <paramref name="Confirmed"/> is true when the patient was shown the answers and confirmed them
+/// (every stop with a condition since confirmation came in); stored only then, so older payloads hash as before.
+/// </summary>
+public sealed record StopReachedPayload(string? Outcome, bool Confirmed = false) : EventPayload
 {
     public override string Type => EventTypes.StopReached;
 
-    public override JsonObject ToJson() => new() { ["outcome"] = Outcome };
+    public override JsonObject ToJson()
+    {
+        var json = new JsonObject { ["outcome"] = Outcome };
+        if (Confirmed)
+        {
+            json["confirmed"] = true;
+        }
 
-    public static StopReachedPayload From(JsonObject p) => new(Payload.Text(p, "outcome"));
+        return json;
+    }
+
+    public static StopReachedPayload From(JsonObject p) => new(Payload.Text(p, "outcome"), Payload.Bool(p, "confirmed"));
+}
+
+/// <summary><see cref="EventTypes.AnswersReopened"/>: the patient went back from <paramref name="Stop"/> to change this step's answers.</summary>
+public sealed record AnswersReopenedPayload(string? Stop) : EventPayload
+{
+    public override string Type => EventTypes.AnswersReopened;
+
+    public override JsonObject ToJson() => new() { ["stop"] = Stop };
+
+    public static AnswersReopenedPayload From(JsonObject p) => new(Payload.Text(p, "stop"));
 }
 
 /// <summary><see cref="EventTypes.PatientSigned"/>: the typed name and the drawn strokes, if any.</summary>
-public sealed record PatientSignedPayload(string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes) : EventPayload
+/// <remarks>
+/// <paramref name="NameMatches"/> is false when the typed name is not the registered one
+/// (<see cref="PersonNames"/>); stored only then (<c>nameMatches: false</c>), so older payloads hash as before.
+/// </remarks>
+public sealed record PatientSignedPayload(string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, bool NameMatches = true) : EventPayload
 {
     public override string Type => EventTypes.PatientSigned;
 
     /// <summary><c>drawn</c> when strokes were drawn, else <c>typed</c>.</summary>
     public string Method => Strokes.Length > 0 ? "drawn" : "typed";
 
-    public override JsonObject ToJson() => new()
+    public override JsonObject ToJson() => new JsonObject
     {
         ["fullName"] = FullName,
         [PayloadKeys.Method] = Method,
         ["certified"] = true,
         ["strokes"] = new JsonArray([.. Strokes.Select(s => (JsonNode)new JsonArray([.. s.Select(p => (JsonNode)new JsonArray(p.X, p.Y))]))]),
-    };
+    }.WithNameMismatch(NameMatches);
 
-    public static PatientSignedPayload From(JsonObject p) => new(Payload.Text(p, "fullName") ?? "", ReadStrokes(p["strokes"]));
+    public static PatientSignedPayload From(JsonObject p) =>
+        new(Payload.Text(p, "fullName") ?? "", ReadStrokes(p["strokes"]), !(p["nameMatches"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.False));
 
     /// <summary>How the payload says it was signed (a stored <c>method</c> wins over the strokes).</summary>
     public static string? MethodOf(JsonObject p) => Payload.Text(p, PayloadKeys.Method);
@@ -300,13 +340,23 @@ public sealed record PatientSignedPayload(string FullName, ImmutableArray<Immuta
 }
 
 /// <summary><see cref="EventTypes.ClinicianCountersigned"/>: who countersigned, having accepted the attestation.</summary>
-public sealed record ClinicianCountersignedPayload(string? StaffId) : EventPayload
+/// <remarks><paramref name="NameConfirmed"/>: the clinician confirmed who signed under a name that is not the registered one (stored only then).</remarks>
+public sealed record ClinicianCountersignedPayload(string? StaffId, bool NameConfirmed = false) : EventPayload
 {
     public override string Type => EventTypes.ClinicianCountersigned;
 
-    public override JsonObject ToJson() => new() { [PayloadKeys.StaffId] = StaffId, ["statementAccepted"] = true };
+    public override JsonObject ToJson()
+    {
+        var json = new JsonObject { [PayloadKeys.StaffId] = StaffId, ["statementAccepted"] = true };
+        if (NameConfirmed)
+        {
+            json["nameConfirmed"] = true;
+        }
 
-    public static ClinicianCountersignedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.StaffId));
+        return json;
+    }
+
+    public static ClinicianCountersignedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.StaffId), Payload.Bool(p, "nameConfirmed"));
 }
 
 /// <summary><see cref="EventTypes.RecordIssued"/>: the signed record's SHA-256 and kind.</summary>

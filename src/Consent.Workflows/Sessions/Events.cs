@@ -54,8 +54,14 @@ public static class EventTypes
     /// <summary>Payload: empty.</summary>
     public const string AskCompleted = nameof(AskCompleted);
 
-    /// <summary>Payload: outcome.</summary>
+    /// <summary>Payload: outcome, confirmed? (true when the patient confirmed the answers that led to it).</summary>
     public const string StopReached = nameof(StopReached);
+
+    /// <summary>
+    /// Payload: stop (the stop step the patient went back from). The event's step is a questions step
+    /// the patient reopened to change an answer that would have ended the session.
+    /// </summary>
+    public const string AnswersReopened = nameof(AnswersReopened);
 
     /// <summary>Payload: fullName, method (drawn|typed), certified, strokes [[[x, y], ...], ...].</summary>
     public const string PatientSigned = nameof(PatientSigned);

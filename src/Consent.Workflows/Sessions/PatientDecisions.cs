@@ -217,4 +217,19 @@ internal sealed partial record DecisionContext
         }
         return Decision.Accept(new DeclinedPayload(reason).On(State.CurrentStep?.Id));
     }
+
+    /// <summary>The patient confirms the answers shown at a stop step: the stop ends the session (Referred).</summary>
+    public Decision ConfirmStop(ConfirmStop c) => OnCurrentStep<StopStep>(c.StepId, stop =>
+        SessionLifecycle.CanFire(State.Status, LifecycleTrigger.Refer)
+            ? Decision.Accept(new StopReachedPayload(stop.Outcome, Confirmed: true).On(stop.Id, HashOf(stop)))
+            : Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot end here"));
+
+    /// <summary>The patient goes back from a stop step: the questions steps with the answers that led there are reopened.</summary>
+    public Decision ChangeAnswers(ChangeAnswers c) => OnCurrentStep<StopStep>(c.StepId, stop =>
+    {
+        var steps = StopConfirmation.StepsToReopen(Definition, State, stop);
+        return steps.Count == 0
+            ? Refuse(RefusalKind.Conflict, "no answer led to this step, so there is none to change")
+            : Decision.Accept([.. steps.Select(step => new AnswersReopenedPayload(stop.Id).On(step.Id, HashOf(step)))]);
+    });
 }

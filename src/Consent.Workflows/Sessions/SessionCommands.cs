@@ -30,6 +30,18 @@ public sealed record AskQuestion(string? StepId, string Text) : SessionCommand;
 /// <summary>The patient has no (more) questions at an <c>ask</c> step.</summary>
 public sealed record FinishAsking(string StepId) : SessionCommand;
 
+/// <summary>
+/// The patient confirms the answers that lead to a <c>stop</c> step: only then does the stop end the
+/// session. Until then the stop step is the current step and shows what the patient answered.
+/// </summary>
+public sealed record ConfirmStop(string StepId) : SessionCommand;
+
+/// <summary>
+/// The patient goes back from a <c>stop</c> step to change the answers that led to it: the questions
+/// steps holding those answers become current again, with the answers still filled in.
+/// </summary>
+public sealed record ChangeAnswers(string StepId) : SessionCommand;
+
 /// <summary>The patient signs. <paramref name="RegisteredName"/> is the name the clinic entered, for comparison only.</summary>
 public sealed record SignAsPatient(
     string StepId,
@@ -50,8 +62,12 @@ public sealed record AnswerQuestion(string QuestionId, string Answer, string Sta
 /// <summary>A clinician records a discussion with the patient; this resolves every open hold.</summary>
 public sealed record RecordDiscussion(string Note, string StaffId) : SessionCommand;
 
-/// <summary>A clinician countersigns (the host has already checked the password).</summary>
-public sealed record Countersign(string StaffId, bool StatementAccepted) : SessionCommand;
+/// <summary>
+/// A clinician countersigns (the host has already checked the password). When the patient signed with
+/// a name that is not the registered one, <paramref name="NameConfirmed"/> says the clinician confirmed
+/// that the registered patient signed; without it the countersignature is refused.
+/// </summary>
+public sealed record Countersign(string StaffId, bool StatementAccepted, bool NameConfirmed = false) : SessionCommand;
 
 /// <summary>Staff void a session that has not completed (named so it does not clash with <see cref="System.Void"/>).</summary>
 public sealed record VoidSession(string Reason, string StaffId) : SessionCommand;

@@ -34,6 +34,9 @@ internal static class SessionReplay
             EventTypes.QuestionAsked => Asked(state, e, QuestionAskedPayload.From(p)),
             EventTypes.QuestionAnswered => Answered(state, e, QuestionAnsweredPayload.From(p)),
             EventTypes.AskCompleted => Complete(state, e.StepId),
+            EventTypes.AnswersReopened => e.StepId is { } reopened && workflow.FindStep(reopened) is QuestionsStep
+                ? state with { CompletedSteps = state.CompletedSteps.Remove(reopened) }
+                : throw new InvalidDataException($"event {e.Seq} ({e.Type}) names '{e.StepId}', which is not a questions step"),
             EventTypes.StopReached => Complete(state, e.StepId) with
             {
                 Status = Move(state, LifecycleTrigger.Refer, e),
@@ -44,7 +47,8 @@ internal static class SessionReplay
             EventTypes.ClinicianCountersigned => Complete(state, e.StepId) with
             {
                 Status = Move(state, LifecycleTrigger.Countersign, e),
-                Countersignature = new Countersignature(e.StepId ?? "", ClinicianCountersignedPayload.From(p).StaffId ?? e.Actor, e.ContentHash, e.At),
+                Countersignature = new Countersignature(e.StepId ?? "", ClinicianCountersignedPayload.From(p).StaffId ?? e.Actor, e.ContentHash, e.At,
+                    ClinicianCountersignedPayload.From(p).NameConfirmed),
             },
             EventTypes.RecordIssued => Issued(state, e, RecordIssuedPayload.From(p)),
             EventTypes.Declined => Ended(state, e, LifecycleTrigger.Decline, SessionStatus.Declined, DeclinedPayload.From(p).Reason, "patient"),
@@ -124,7 +128,7 @@ internal static class SessionReplay
     private static SessionState Signed(SessionState state, RecordedEvent e, PatientSignedPayload signed) => Complete(state, e.StepId) with
     {
         Status = Move(state, LifecycleTrigger.PatientSign, e),
-        PatientSignature = new PatientSignature(e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At),
+        PatientSignature = new PatientSignature(e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At, signed.NameMatches),
     };
 
     private static SessionState Issued(SessionState state, RecordedEvent e, RecordIssuedPayload issued) => state with

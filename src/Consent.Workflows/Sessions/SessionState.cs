@@ -124,10 +124,13 @@ public sealed record PatientQuestion(string Id, string Text, string? StepId, Dat
     string? Answer = null, string? AnsweredBy = null, DateTimeOffset? AnsweredAt = null);
 
 /// <summary>The patient's signature: typed name and drawn strokes (empty when the typed name is the signature).</summary>
-public sealed record PatientSignature(string StepId, string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, string? ContentHash, DateTimeOffset At);
+/// <remarks><paramref name="NameMatches"/>: false when the typed name is not the registered one; the clinician confirms who signed.</remarks>
+public sealed record PatientSignature(string StepId, string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, string? ContentHash, DateTimeOffset At,
+    bool NameMatches = true);
 
 /// <summary>The clinician's countersignature.</summary>
-public sealed record Countersignature(string StepId, string StaffId, string? ContentHash, DateTimeOffset At);
+/// <remarks><paramref name="NameConfirmed"/>: the clinician confirmed who signed under a name that is not the registered one.</remarks>
+public sealed record Countersignature(string StepId, string StaffId, string? ContentHash, DateTimeOffset At, bool NameConfirmed = false);
 
 /// <summary>How far the patient is: <see cref="Index"/> of the <see cref="Total"/> applicable patient steps are done.</summary>
 public sealed record SessionProgress(int Index, int Total);

@@ -32,10 +32,9 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, HiddenCharacters);
         }
-        if (!PersonNames.Match(name, c.RegisteredName))
-        {
-            return Refuse(RefusalKind.Invalid, "the name does not match the name the clinic registered");
-        }
+        // A name that differs (a nickname, a married name, a typo) never stops the patient: it is recorded
+        // and the countersigning clinician confirms who signed (Countersign.NameConfirmed).
+        var nameMatches = PersonNames.Match(name, c.RegisteredName);
         var strokes = c.Strokes ?? [];
         if (strokes.Count > MaxStrokes || strokes.Any(s => s is null || s.Count == 0) || strokes.Sum(s => s.Count) > MaxPoints
             || strokes.Any(s => s.Any(p => !double.IsFinite(p.X) || !double.IsFinite(p.Y))))
@@ -47,7 +46,7 @@ internal sealed partial record DecisionContext
             return Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot be signed");
         }
         var drawn = strokes.Select(s => s.Select(p => (p.X, p.Y)).ToImmutableArray()).ToImmutableArray();
-        return Decision.Accept(new PatientSignedPayload(name, drawn).On(step.Id, HashOf(step)));
+        return Decision.Accept(new PatientSignedPayload(name, drawn, nameMatches).On(step.Id, HashOf(step)));
     });
 
     public Decision Countersign(Countersign c)
@@ -64,7 +63,13 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the clinician is unknown");
         }
+        var mismatch = State.PatientSignature is { NameMatches: false };
+        if (mismatch && !c.NameConfirmed)
+        {
+            return Refuse(RefusalKind.Invalid,
+                $"the patient signed as \"{State.PatientSignature!.FullName}\", which is not the registered name: confirm that the registered patient signed");
+        }
         var step = Definition.Steps.OfType<CountersignStep>().First();
-        return Decision.Accept(new ClinicianCountersignedPayload(staff).On(step.Id, HashOf(step)));
+        return Decision.Accept(new ClinicianCountersignedPayload(staff, mismatch).On(step.Id, HashOf(step)));
     }
 }

@@ -76,6 +76,19 @@ public sealed class PageCheck
         }
     }
 
+    /// <summary>
+    /// The same page at a laptop's 1280×800 and a small phone's 360×740 (a staff page has no phone
+    /// context of its own): two screenshots, <paramref name="name"/>-desktop and -phone, axe on both.
+    /// The window is left at 1280×800.
+    /// </summary>
+    public async Task CaptureBothSizesAsync(IPage page, string name)
+    {
+        await page.SetViewportSizeAsync(360, 740);
+        await CaptureAsync(page, name + "-phone");
+        await page.SetViewportSizeAsync(1280, 800);
+        await CaptureAsync(page, name + "-desktop");
+    }
+
     /// <summary>A screenshot this prefix numbered (prefix-NN-name.png), not one of a longer prefix such as "clinician-relink".</summary>
     private static bool IsNumberedUnder(string prefix, string file) =>
         System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(file), "^" + System.Text.RegularExpressions.Regex.Escape(prefix) + @"-\d{2}-");

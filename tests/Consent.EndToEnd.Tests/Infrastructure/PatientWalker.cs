@@ -18,6 +18,7 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
     {
         DateOfBirth,
         Questions,
+        ConfirmStop,
         Disclosure,
         Quiz,
         Ask,
@@ -33,6 +34,9 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
     /// <summary>Answers a yes-no screening question; default: no to everything.</summary>
     public Func<string, bool> SaysYes { get; init; } = _ => false;
 
+    /// <summary>At a stop step: true goes back to change the answer, false (the default) confirms it.</summary>
+    public Func<bool> ChangesAtStop { get; init; } = () => false;
+
     /// <summary>When true, the first quiz attempt answers one question wrong (to see the passages shown again).</summary>
     public bool MissQuizOnce { get; init; }
 
@@ -44,6 +48,11 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
         if (await Has("input[name=Month]"))
         {
             return Kind.DateOfBirth;
+        }
+
+        if (await Has("form[action*='handler=Stop']"))
+        {
+            return Kind.ConfirmStop;
         }
 
         if (await Has("form[action*='handler=Answers']"))
@@ -126,6 +135,9 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
                 }
 
                 await SubmitAsync("form[action*='handler=Answers'] button[type=submit]");
+                break;
+            case Kind.ConfirmStop:
+                await SubmitAsync($"form[action*='handler=Stop'] button[value={(ChangesAtStop() ? "change" : "confirm")}]");
                 break;
             case Kind.Disclosure:
                 if (await Has("#initials"))

@@ -69,6 +69,7 @@ public class ServiceHost : IAsyncLifetime
         start.Environment["ConnectionStrings__Consent"] = new NpgsqlConnectionStringBuilder(serverConnection) { Database = database, Username = "consent_app" }.ConnectionString;
         start.Environment["ConnectionStrings__ConsentOwner"] = new NpgsqlConnectionStringBuilder(serverConnection) { Database = database, Username = "consent_owner" }.ConnectionString;
         start.Environment["CONSENT_DEMO_PASSWORD"] = DemoPassword;
+        start.Environment["Consent__ClinicPhone"] = "+1 555 0100";
         start.Environment["CONSENT_REPOSITORY_ROOT"] = RepositoryRoot.Path;
         start.Environment["CONSENT_DATA_DIR"] = dataDir;
         // No periodic audit mid-test (it has its own test in Consent.Web.Tests); the outbox worker runs, as records are part of the flows.
@@ -120,6 +121,7 @@ public class ServiceHost : IAsyncLifetime
             {
                 Screen.Phone => new ViewportSize { Width = 390, Height = 844 },
                 Screen.Narrow => new ViewportSize { Width = 320, Height = 640 },
+                Screen.SmallPhone => new ViewportSize { Width = 360, Height = 740 },
                 _ => new ViewportSize { Width = 1280, Height = 900 },
             },
             IsMobile = screen != Screen.Desktop,
@@ -195,11 +197,12 @@ public class ServiceHost : IAsyncLifetime
     }
 }
 
-/// <summary>Window sizes: a common phone (390 px), the narrowest supported phone (320 px), a desktop.</summary>
+/// <summary>Window sizes: a common phone (390 px), the narrowest supported phone (320 px), a small phone (360 by 740, as patients were watched on), a desktop.</summary>
 public enum Screen
 {
     Phone,
     Narrow,
+    SmallPhone,
     Desktop,
 }
 

@@ -10,7 +10,8 @@ then ends one session with Expired; nothing else is faked).
 
 Walks sessions through the public API so that every event type the service writes appears (a wrong
 date of birth, a lockout and a new link, questions and answers, a failed quiz, a discussion,
-a screening stop and its follow-up, a decline, a void, a link left to expire, a completed consent and its withdrawal),
+a screening stop changed once then confirmed, and its follow-up, a signature under another name confirmed at
+countersigning, a decline, a void, a link left to expire, a completed consent and its withdrawal),
 then reads the rows back with psql. EventChainFixtureTests checks that each chain still verifies byte for byte, so
 changing how payloads are written can never change what an old chain hashes to.
 """
@@ -62,7 +63,7 @@ def verify(link):
     return call("POST", f"/api/v1/patient/{link}/verify", {"dateOfBirth": DOB})[1]["accessToken"]
 
 
-def answer(step, yes=(), wrong_quiz=False):
+def answer(step, yes=(), wrong_quiz=False, signed_as="Jane Doe"):
     kind = step["type"]
     if kind == "questions":
         return {"answers": {q["id"]: (q["id"] in yes if q.get("kind") == "yes-no" else (q.get("options") or [{"value": "none"}])[0]["value"])
@@ -77,12 +78,13 @@ def answer(step, yes=(), wrong_quiz=False):
     if kind == "ask":
         return {"done": True}
     if kind == "signature":
-        return {"fullName": "Jane Doe", "certify": True, "strokes": [[[5, 5], [60, 30], [120, 10]]]}
+        return {"fullName": signed_as, "certify": True, "strokes": [[[5, 5], [60, 30], [120, 10]]]}
     sys.exit(f"unknown step type {kind}")
 
 
-def walk(link, access, clinician, session_id, quiz, yes=(), fail_quiz_once=False):
+def walk(link, access, clinician, session_id, quiz, yes=(), fail_quiz_once=False, signed_as="Jane Doe"):
     failed = False
+    stops = 0
     for _ in range(200):
         current = call("GET", f"/api/v1/patient/{link}/current", token=access)[1]
         step = current.get("step")
@@ -91,7 +93,11 @@ def walk(link, access, clinician, session_id, quiz, yes=(), fail_quiz_once=False
         if step.get("waitingFor"):
             call("POST", f"/api/v1/sessions/{session_id}/discussions", {"note": "We talked it through."}, clinician)
             continue
-        body = answer(step, yes)
+        body = answer(step, yes, signed_as=signed_as) if step["type"] != "stop" else None
+        if step["type"] == "stop":
+            # The answer that leads to a stop is shown back first: go back once to change it, then confirm it.
+            stops += 1
+            body = {"change": True} if stops == 1 else {"confirm": True}
         if step["type"] == "comprehension":
             if fail_quiz_once and not failed:
                 body = answer(step, wrong_quiz=True)
@@ -143,10 +149,11 @@ def main():
     call("POST", f"/api/v1/sessions/{sid}/follow-up", {"note": "Phoned the patient; booked a psychiatry review."}, clinician)
     sessions.append(sid)
 
-    # A screening answer that needs a discussion before signing (a hold), then a completed consent.
+    # A screening answer that needs a discussion before signing (a hold), a signature under another
+    # name than the registered one, and the countersignature that confirms who signed.
     sid, link = start(clinician, workflow="esketamine-nasal-trd")
-    walk(link, verify(link), clinician, sid, quiz_answers("esketamine-nasal-trd"), yes={"sedating_medicines"})
-    call("POST", f"/api/v1/sessions/{sid}/countersign", {"password": PASSWORD, "statementAccepted": True}, clinician)
+    walk(link, verify(link), clinician, sid, quiz_answers("esketamine-nasal-trd"), yes={"sedating_medicines"}, signed_as="Janet Q. Doe")
+    call("POST", f"/api/v1/sessions/{sid}/countersign", {"password": PASSWORD, "statementAccepted": True, "nameConfirmed": True}, clinician)
     sessions.append(sid)
 
     # A decline with a reason.

@@ -107,6 +107,7 @@ public sealed class PatientDriver(ConsentWebFactory factory, HttpClient clinicia
                 q!["id"]!.GetValue<string>(), (JsonNode?)JsonValue.Create(QuizAnswer(step["id"]!.GetValue<string>(), q["id"]!.GetValue<string>()))))),
         },
         "ask" => new JsonObject { ["done"] = true },
+        "stop" => new JsonObject { ["confirm"] = true },
         "signature" => new JsonObject
         {
             ["fullName"] = PatientName,

@@ -54,7 +54,8 @@ public sealed class RecordAccessTests(RecordsWebFactory factory) : IClassFixture
         var download = await auditor.GetAsync($"/api/v1/sessions/{session.Id}/record.pdf");
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
-        Assert.Equal($"consent-record-{session.Id}-consent.pdf", download.Content.Headers.ContentDisposition?.FileName);
+        // Named for the patient (María José Pérez) and the day, so a person finds it again (AuditDownloadsTests pins the day).
+        Assert.Matches(@"^consent-MJP-\d{4}-\d{2}-\d{2}-consent\.pdf$", download.Content.Headers.ContentDisposition?.FileName ?? "");
         Assert.Equal($"\"{RecordSessions.Sha256(pdf)}\"", download.Headers.ETag?.Tag);
         Assert.True(download.Headers.CacheControl?.NoStore);
         Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync());

@@ -154,6 +154,33 @@ public sealed class RecordIssuingTests(RecordsWebFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task ASignatureUnderAnotherName_IsPrintedBesideTheRegisteredName_AndTheClinicianConfirmation()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync();
+        var patient = await driver.VerifyAsync(session);
+        await driver.WalkAsync(patient, session, step =>
+        {
+            var body = driver.DefaultAnswer(step);
+            if (step["type"]!.GetValue<string>() == "signature")
+            {
+                body["fullName"] = "Pepa Perez";
+            }
+
+            return body;
+        });
+        var countersign = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign",
+            new { password = ConsentWebFactory.DemoPassword, statementAccepted = true, nameConfirmed = true });
+        Assert.Equal(HttpStatusCode.OK, countersign.StatusCode);
+
+        var text = RecordSessions.Text(await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id)).Replace("\n", " ", StringComparison.Ordinal);
+
+        Assert.Contains("Pepa Perez", text, StringComparison.Ordinal);
+        Assert.Contains("Registered name", text, StringComparison.Ordinal);
+        Assert.Contains(PatientDriver.PatientName + ": differs from the typed name; the countersigning clinician confirmed that the registered patient signed.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReferredSession_GetsASignedReferralSummary_WithTheMessageShown()
     {
         var driver = await PatientDriver.CreateAsync(factory);

@@ -50,17 +50,32 @@ public sealed class ConsentFlowTests(ConsentWebFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task PregnancyYes_EndsTheSessionAsReferred()
+    public async Task PregnancyYes_IsShownBackFirst_ChangingItGoesBack_AndConfirmingItEndsTheSessionAsReferred()
     {
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await driver.StartAsync();
         var patient = await driver.VerifyAsync(session);
+        var stop = await driver.WalkAsync(patient, session, step => WithAnswer(driver, step, "pregnant", true), stopAt: "refer-pregnancy");
+
+        // The patient endpoints present the confirmation before the stop, as the pages do.
+        Assert.Equal("InProgress", stop["sessionStatus"]!.GetValue<string>());
+        Assert.Equal("stop", stop["step"]!["type"]!.GetValue<string>());
+        var shown = Assert.Single(stop["step"]!["confirm"]!.AsArray())!;
+        Assert.Equal("pregnant", shown["questionId"]!.GetValue<string>());
+        Assert.Equal("Yes", shown["answer"]!.GetValue<string>());
+        var neither = await PatientDriver.SubmitAsync(patient, session, "refer-pregnancy", new JsonObject { ["confirm"] = false });
+        Assert.Equal(HttpStatusCode.BadRequest, neither.StatusCode);
+        var changed = await PatientDriver.SubmitAsync(patient, session, "refer-pregnancy", new JsonObject { ["change"] = true });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("screening", (await PatientDriver.CurrentAsync(patient, session))["step"]!["id"]!.GetValue<string>());
+
         var end = await driver.WalkAsync(patient, session, step => WithAnswer(driver, step, "pregnant", true));
 
         Assert.Equal("Referred", end["sessionStatus"]!.GetValue<string>());
         Assert.Null(end["step"]);
         var types = (await driver.EventsAsync(session.Id))["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()).ToList();
-        Assert.Contains("StopReached", types);
+        Assert.Equal(["AnswersRecorded", "AnswersReopened", "AnswersRecorded", "StopReached"],
+            types.Where(t => t.StartsWith("Answers", StringComparison.Ordinal) || t == "StopReached"));
         Assert.DoesNotContain("DisclosureAcknowledged", types);
         Assert.Equal("Referred", (await driver.SessionAsync(session.Id))["status"]!.GetValue<string>());
     }

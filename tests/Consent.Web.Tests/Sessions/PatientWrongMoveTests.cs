@@ -80,19 +80,25 @@ public sealed class PatientWrongMoveTests(ConsentWebFactory factory) : IClassFix
     }
 
     [Fact]
-    public async Task SignatureWithAnotherName_IsRefused()
+    public async Task SignatureWithAnotherName_IsTaken_AndTheClinicianMustConfirmWhoSigned()
     {
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await driver.StartAsync();
         var patient = await driver.VerifyAsync(session);
         var step = (await driver.WalkAsync(patient, session, stopAt: "sign"))["step"]!.AsObject();
         var body = driver.DefaultAnswer(step);
-        body["fullName"] = "Somebody Else";
-        var response = await PatientDriver.SubmitAsync(patient, session, "sign", body);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-
-        body["fullName"] = "maria jose perez";
+        body["fullName"] = "Pepa Perez";
         Assert.Equal(HttpStatusCode.OK, (await PatientDriver.SubmitAsync(patient, session, "sign", body)).StatusCode);
+
+        var blind = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign",
+            new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
+        Assert.Equal(HttpStatusCode.BadRequest, blind.StatusCode);
+        Assert.Contains("nameConfirmed", await blind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("AwaitingCountersign", (await driver.SessionAsync(session.Id))["status"]!.GetValue<string>());
+        var confirmed = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign",
+            new { password = ConsentWebFactory.DemoPassword, statementAccepted = true, nameConfirmed = true });
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal("Completed", (await driver.SessionAsync(session.Id))["status"]!.GetValue<string>());
     }
 
     [Fact]

@@ -89,6 +89,7 @@ public sealed class PatientViewTests
         var session = new SessionDriver();
         session.Verify();
         session.Screen(pregnant: true);
+        session.Accept(new ConfirmStop("refer-pregnancy"));
 
         var view = PatientView.Render(session.Workflow, session.State, "en");
 

@@ -32,15 +32,24 @@ public sealed class ConsentInterpreterTests
     }
 
     [Fact]
-    public void PregnantAnswer_StopsTheSessionAsReferred()
+    public void PregnantAnswer_StopsTheSessionAsReferred_OnceThePatientConfirmsIt()
     {
         var session = new SessionDriver();
         session.Verify();
 
         var events = session.Accept(new SubmitAnswers("screening", new Dictionary<string, JsonNode?> { ["pregnant"] = true, ["substance_use"] = false }));
 
-        Assert.Equal([EventTypes.AnswersRecorded, EventTypes.StopReached], events.Select(e => e.Type));
-        Assert.Equal("referred", events[1].Payload["outcome"]!.GetValue<string>());
+        // A mis-tap must not end the consent: the stop waits for the patient to confirm the answer.
+        Assert.Equal([EventTypes.AnswersRecorded], events.Select(e => e.Type));
+        Assert.Equal(SessionStatus.InProgress, session.State.Status);
+        Assert.Equal("refer-pregnancy", session.State.CurrentStep?.Id);
+
+        events = session.Accept(new ConfirmStop("refer-pregnancy"));
+
+        var stop = Assert.Single(events);
+        Assert.Equal(EventTypes.StopReached, stop.Type);
+        Assert.Equal("referred", stop.Payload["outcome"]!.GetValue<string>());
+        Assert.True(stop.Payload["confirmed"]!.GetValue<bool>());
         Assert.Equal(SessionStatus.Referred, session.State.Status);
         Assert.Equal("refer-pregnancy", session.State.Ending?.StepId);
         Assert.Contains("not used in pregnancy", session.State.Ending?.Message?.For("en"), StringComparison.Ordinal);
@@ -246,11 +255,10 @@ public sealed class ConsentInterpreterTests
     }
 
     [Fact]
-    public void Signature_IsRefused_WithWrongName_OrWithoutCertification_OrWithOpenQuestions()
+    public void Signature_IsRefused_WithoutCertification_OrWithOpenQuestions()
     {
         var session = new SessionDriver().ToSignature();
 
-        Assert.Equal(RefusalKind.Invalid, session.Refuse(new SignAsPatient("sign", "Someone Else", true, [], session.RegisteredName)).Kind);
         Assert.Equal(RefusalKind.Invalid, session.Refuse(new SignAsPatient("sign", "Maria Jose Nunez", false, [], session.RegisteredName)).Kind);
 
         session.Accept(new AskQuestion("sign", "Can I eat before the treatment?"));

@@ -38,6 +38,7 @@ public sealed class ReferralFollowUpTests
         var session = new SessionDriver();
         session.Verify();
         session.Accept(new SubmitAnswers("screening", new Dictionary<string, JsonNode?> { ["pregnant"] = true, ["substance_use"] = false }));
+        session.Accept(new ConfirmStop("refer-pregnancy"));
         Assert.Equal(SessionStatus.Referred, session.State.Status);
         return session;
     }

@@ -27,6 +27,25 @@ public sealed class UsersModel(StaffAdministration admin, StaffResets resets) : 
     /// <summary>What a post that answers with the page itself did (<see cref="Notice"/> survives a redirect instead).</summary>
     public string? Done { get; private set; }
 
+    /// <summary>True when the new-account form was refused: its errors show at the form, not at the top of the page.</summary>
+    public bool CreateRefused { get; private set; }
+
+    /// <summary>The new-account form's errors, in the form's order, each linked to its field.</summary>
+    public ErrorSummary CreateErrors => ErrorSummary.Of(this, CreateFields);
+
+    /// <summary>A new-account field's first error, in the page's words.</summary>
+    public string? CreateError(string field) =>
+        ErrorFor(field) is { } message ? ErrorSummary.Labelled(message, field, CreateFields.Single(f => f.Field == field).Label) : null;
+
+    /// <summary>The new-account form's fields: the use case's name, the input's id, the label.</summary>
+    private static readonly (string Field, string InputId, string Label)[] CreateFields =
+    [
+        ("email", "new-email", "Email"),
+        ("displayName", "new-name", "Display name"),
+        ("password", "new-password", "Temporary password"),
+        ("roles", "new-role-" + StaffRoles.All[0], "Roles"),
+    ];
+
     /// <summary>A secret just issued, to pass on to the staff member: shown on this answer only.</summary>
     public IssuedSecret? Issued { get; private set; }
 
@@ -40,6 +59,14 @@ public sealed class UsersModel(StaffAdministration admin, StaffResets resets) : 
         if (Issued is not null)
         {
             Input = new();
+        }
+        else
+        {
+            // Every other field is shown again as typed. The password is not: a page never writes a
+            // password back into its HTML (view source, a cached or restored page, a screen share
+            // would show it), so the summary asks for it again; checking all rules at once means
+            // one retype at most.
+            CreateRefused = true;
         }
 
         return page;

@@ -12,8 +12,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Consent.Web.Pages.Audit;
 
 /// <summary>
-/// Search sessions by date, workflow, status and MRN, with the same query as <c>GET /api/v1/sessions</c>.
-/// The search is posted, not put in the address: an MRN is patient data and must not end up in URLs or logs.
+/// Search sessions by date, workflow, status, MRN (any case) and patient name (any case or accents,
+/// every word typed; <see cref="PatientNameSearch"/>), with the same query as <c>GET /api/v1/sessions</c>.
+/// The search is posted, not put in the address: an MRN or a name is patient data and must not end up in URLs or logs.
 /// </summary>
 [Authorize(Policy = Policies.Auditor)]
 public sealed class IndexModel(ConsentDbContext db, SessionReads reads) : PageModel
@@ -44,7 +45,7 @@ public sealed class IndexModel(ConsentDbContext db, SessionReads reads) : PageMo
         }
 
         Results = await reads.ListAsync(new SessionFilter(days.Start, days.End, Blank(Search.WorkflowId),
-            Blank(Search.Status), Blank(Search.Mrn?.Trim()), 200), User, ct);
+            Blank(Search.Status), Blank(Search.Mrn?.Trim()), 200, MrnIgnoringCase: true, PatientName: Blank(Search.Name)), User, ct);
         return Page();
     }
 
@@ -65,5 +66,7 @@ public sealed class IndexModel(ConsentDbContext db, SessionReads reads) : PageMo
         public string? Status { get; set; }
 
         public string? Mrn { get; set; }
+
+        public string? Name { get; set; }
     }
 }

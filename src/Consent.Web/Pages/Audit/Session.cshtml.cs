@@ -22,7 +22,7 @@ public sealed class SessionModel(AuditTrail audit) : PageModel
 
     public ChainVerification Chain { get; private set; } = null!;
 
-    public IReadOnlyList<StoredRecord> Records { get; private set; } = [];
+    public IReadOnlyList<IssuedRecord> Records { get; private set; } = [];
 
     /// <summary>Staff names by id, to show who did what.</summary>
     public IReadOnlyDictionary<string, string> StaffNames { get; private set; } = new Dictionary<string, string>();

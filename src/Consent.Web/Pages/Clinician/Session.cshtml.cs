@@ -96,8 +96,8 @@ public sealed class SessionModel(SessionReads reads, ClinicianActions actions, Q
         ActAsync(actions.RecordDiscussionAsync(Id, note, Caller.From(HttpContext), ct),
             "The discussion was recorded. The patient can now sign.", ct);
 
-    public Task<IActionResult> OnPostCountersignAsync(string? password, bool statementAccepted, CancellationToken ct) =>
-        ActAsync(actions.CountersignAsync(Id, password, statementAccepted, Caller.From(HttpContext), ct),
+    public Task<IActionResult> OnPostCountersignAsync(string? password, bool statementAccepted, bool nameConfirmed, CancellationToken ct) =>
+        ActAsync(actions.CountersignAsync(Id, password, statementAccepted, Caller.From(HttpContext), ct, nameConfirmed),
             "You countersigned. The consent is complete; the signed record is being issued.", ct);
 
     public Task<IActionResult> OnPostFollowUpAsync(string? note, CancellationToken ct) =>

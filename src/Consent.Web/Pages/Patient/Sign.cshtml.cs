@@ -64,10 +64,8 @@ public sealed class SignModel(PatientAccessService access, PatientActions action
         {
             Errors["fullName"] = T.TextNotAllowed;
         }
-        else if (!PersonNames.Match(FullName, Session.PatientName))
-        {
-            Errors["fullName"] = T.NameMismatch;
-        }
+
+        // A name that is not the registered one does not stop the patient: the clinician confirms who signed.
 
         var strokes = ReadStrokes();
         if (Errors.Count > 0 || strokes is null)
@@ -115,7 +113,7 @@ public sealed class SignModel(PatientAccessService access, PatientActions action
 
         View = step;
         Recorded = PatientView.Render(Workflow, State, Session.Language).Step!;
-        Progress = view.Progress;
+        Progress = Shown(view.Progress);
         ViewData["Return"] = "sign";
         return true;
     }

@@ -25,6 +25,9 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
         Certification,
         Waiting,
         AwaitingCountersign,
+
+        /// <summary>A stop step waits for the patient to confirm or change the answers that led to it.</summary>
+        ConfirmStop,
     }
 
     public Phase Showing { get; private set; }
@@ -173,6 +176,19 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
             return new JsonObject { ["question"] = question };
         }, ct, sentQuestion: true);
 
+    /// <summary>At a stop step: "Yes, that is right" ends the session; "No, change my answer" reopens the answers.</summary>
+    public Task<IActionResult> OnPostStopAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
+        SubmitAsync(stepId, idempotencyKey, _ =>
+        {
+            var choice = Request.Form["choice"].ToString();
+            if (choice is not ("confirm" or "change"))
+            {
+                Errors["choice"] = T.ChooseEvery;
+            }
+
+            return new JsonObject { [choice == "change" ? "change" : "confirm"] = true };
+        }, ct);
+
     public Task<IActionResult> OnPostAskDoneAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
         SubmitAsync(stepId, idempotencyKey, _ => new JsonObject { ["done"] = true }, ct);
 
@@ -221,11 +237,12 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
         var view = PatientView.Render(Workflow, State, Lang);
         View = view.Step;
         Recorded = PatientView.Render(Workflow, State, Session.Language).Step;
-        Progress = view.Progress;
+        Progress = Shown(view.Progress);
         Showing = State.Status == SessionStatus.AwaitingCountersign ? Phase.AwaitingCountersign
             : View is null ? Phase.Waiting
             : View.Type == "signature" && View.WaitingFor is not null ? Phase.Waiting
             : View.Type == "signature" ? Phase.Certification
+            : View.Type == "stop" ? Phase.ConfirmStop
             : Phase.Step;
         if (State.CurrentStep is ComprehensionStep quiz
             && State.QuizAttempts.TryGetValue(quiz.Id, out var attempts) && attempts.LastOrDefault() is { Passed: false } last)
@@ -236,8 +253,57 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
         ViewData["Return"] = "step";
     }
 
-    /// <summary>The value sent for a field after a mistake, for filling the form again.</summary>
-    public string PostedValue(string field) => Posted?[field].ToString() ?? "";
+    /// <summary>
+    /// The value sent for a field after a mistake, for filling the form again; before anything is sent,
+    /// a screening answer already given (the patient came back from a stop step to change it).
+    /// </summary>
+    public string PostedValue(string field)
+    {
+        if (Posted is not null)
+        {
+            return Posted[field].ToString();
+        }
+
+        // A quiz tried again keeps the answers that were right; only the missed ones are asked afresh.
+        if (field.StartsWith("q_", StringComparison.Ordinal) && FailedAttempt is { } failed && State.CurrentStep is ComprehensionStep quiz
+            && quiz.Questions.FirstOrDefault(q => q.Id == field[2..]) is { } question && failed.Answers.GetValueOrDefault(question.Id) == question.Answer)
+        {
+            return question.Answer;
+        }
+
+        return field.StartsWith("a_", StringComparison.Ordinal) && State.Answers.TryGetValue(field[2..], out var answer)
+            ? answer.GetValueKind() switch
+            {
+                System.Text.Json.JsonValueKind.True => "yes",
+                System.Text.Json.JsonValueKind.False => "no",
+                System.Text.Json.JsonValueKind.String => answer.GetValue<string>(),
+                _ => "",
+            }
+            : "";
+    }
+
+    /// <summary>Why the patient waits, in their words: each open hold's reason (the workflow's own text), and unanswered questions.</summary>
+    public IReadOnlyList<string> WaitingReasons =>
+    [
+        .. State.OpenHolds.Select(h => h.Kind == HoldKind.Comprehension ? T.QuizHoldReason : MarkdownHtml.Plain(Text(h.Reason))).Where(r => r.Length > 0).Distinct(),
+        .. State.UnansweredQuestions.Any() ? [T.QuestionSent] : Array.Empty<string>(),
+    ];
+
+    /// <summary>True when the quiz was missed on its last try: a clinician goes over it before signing, and the patient is told so.</summary>
+    public bool QuizHeld => State.OpenHolds.Any(h => h.Kind == HoldKind.Comprehension);
+
+    /// <summary>Every problem at the top of the page, each linked to its field (the shared error summary).</summary>
+    public ErrorSummary Summary => ErrorSummary.ForPatient(T, Problem, Errors.Select(e => new ErrorSummary.Item(
+        View?.Questions?.FirstOrDefault(q => q.Id == e.Key[Math.Min(2, e.Key.Length)..] && (e.Key.StartsWith("a_", StringComparison.Ordinal) || e.Key.StartsWith("q_", StringComparison.Ordinal))) is { } question
+            ? $"{question.Text} — {e.Value}" : e.Value,
+        FieldId(e.Key))));
+
+    /// <summary>The input an error links to: the first choice of a question answered with choices, else the field itself.</summary>
+    private string? FieldId(string key) =>
+        key == "choice" ? null
+        : (key.StartsWith("a_", StringComparison.Ordinal) || key.StartsWith("q_", StringComparison.Ordinal))
+            && View?.Questions?.FirstOrDefault(q => q.Id == key[2..]) is { Kind: not "short-text" } ? key + "-0"
+        : key;
 
     /// <summary>The disclosure step to reread for a missed quiz question.</summary>
     public DisclosureStep? ReviewStep(string stepId) => Workflow.Definition.FindStep(stepId) as DisclosureStep;

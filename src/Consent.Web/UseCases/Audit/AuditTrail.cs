@@ -29,9 +29,9 @@ public sealed class AuditTrail(ConsentDbContext db, EventSeals seals, StaffSessi
             return Missing.Session;
         }
 
-        var records = await db.Records.AsNoTracking().Where(r => r.SessionId == id).OrderBy(r => r.IssuedAt)
-            .Select(r => new StoredRecord { Id = r.Id, Kind = r.Kind, Sha256 = r.Sha256, IssuedAt = r.IssuedAt }).ToListAsync(ct);
+        var stored = await db.Records.AsNoTracking().Where(r => r.SessionId == id).OrderBy(r => r.IssuedAt).ToListAsync(ct);
         await snapshot.CommitAsync(ct);
+        var records = stored.Select(r => IssuedRecord.Of(r, chain.Events)).ToList();
         var staffIds = chain.Events.Select(e => e.Actor).Where(a => Guid.TryParse(a, out _)).Select(Guid.Parse).Distinct().ToList();
         return new SessionTimeline(chain, records, await SealedNamesAsync(staffIds, ct));
     }
@@ -70,4 +70,20 @@ public sealed record SessionChain(ConsentSession Session, IReadOnlyList<ConsentE
 }
 
 /// <summary>What the auditor's session page shows: the chain, the records issued and who the staff actors are.</summary>
-public sealed record SessionTimeline(SessionChain Chain, IReadOnlyList<StoredRecord> Records, IReadOnlyDictionary<string, string> StaffNames);
+public sealed record SessionTimeline(SessionChain Chain, IReadOnlyList<IssuedRecord> Records, IReadOnlyDictionary<string, string> StaffNames);
+
+/// <summary>
+/// A record issued for the session, with the last event it covers (the chain head signed into it)
+/// and the later event that logged its issuing: a record cannot contain the event that records it,
+/// so the chain's last hash is always further on than the one a record carries.
+/// </summary>
+public sealed record IssuedRecord(string Kind, string Sha256, DateTimeOffset IssuedAt, long? CoversSeq, string? CoversHash, long? LoggedSeq)
+{
+    public static IssuedRecord Of(StoredRecord record, IReadOnlyList<ConsentEvent> events)
+    {
+        var (seq, hash) = Consent.Records.RecordVerifier.ChainHead(record.Pdf);
+        var logged = events.FirstOrDefault(e => e.Type == Consent.Workflows.EventTypes.RecordIssued
+            && Consent.Workflows.RecordIssuedPayload.From(SessionWriter.ToRecorded(e).Payload).Sha256 == record.Sha256);
+        return new IssuedRecord(record.Kind, record.Sha256, record.IssuedAt, seq, hash, logged?.Seq);
+    }
+}

@@ -38,8 +38,12 @@ public sealed class ClinicianActions(
     public Task<Outcome<SessionWrite>> WithdrawAsync(Guid id, string? reason, Caller caller, CancellationToken ct) =>
         ActWithTextAsync(id, reason, "reason", 1000, caller, (text, staffId) => new Withdraw(text, staffId), ct);
 
-    /// <summary>The countersignature: the attestation accepted and the password entered again.</summary>
-    public async Task<Outcome<SessionWrite>> CountersignAsync(Guid id, string? password, bool? statementAccepted, Caller caller, CancellationToken ct)
+    /// <summary>
+    /// The countersignature: the attestation accepted and the password entered again; when the patient
+    /// signed under a name that is not the registered one, <paramref name="nameConfirmed"/> as well.
+    /// </summary>
+    public async Task<Outcome<SessionWrite>> CountersignAsync(
+        Guid id, string? password, bool? statementAccepted, Caller caller, CancellationToken ct, bool? nameConfirmed = null)
     {
         if (!await OwnsAsync(id, caller, ct))
         {
@@ -60,7 +64,11 @@ public sealed class ClinicianActions(
         }
 
         var staffId = staff.Id.ToString();
-        return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), _ => new Countersign(staffId, true)), ct);
+        return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), locked =>
+            locked.State.PatientSignature is { NameMatches: false } signed && nameConfirmed is not true
+                ? FieldErrors.One("nameConfirmed",
+                    $"The patient signed as \"{signed.FullName}\", not as the registered \"{locked.Session.PatientName}\". Confirm that the registered patient signed (nameConfirmed).")
+                : new Countersign(staffId, true, nameConfirmed is true)), ct);
     }
 
     /// <summary>A new patient link (after a lockout or expiry); the old one stops working. The answer carries the new link.</summary>

@@ -17,7 +17,14 @@ public sealed record DecisionInput(string? Comment);
 /// </summary>
 public sealed record VersionReview(
     string Id, int Version, string Hash, string SourcePath, string Approval, IReadOnlyList<string> Languages,
-    IReadOnlyDictionary<string, string> Title, string Diagram, IReadOnlyList<StepReview> Steps, IReadOnlyList<ReviewDecision> Decisions);
+    IReadOnlyDictionary<string, string> Title, string Diagram, IReadOnlyList<StepReview> Steps, IReadOnlyList<ReviewDecision> Decisions)
+{
+    /// <summary>The version before this one (the highest lower number the service knows), or null for a first version.</summary>
+    public int? PreviousVersion { get; init; }
+
+    /// <summary>What changed since <see cref="PreviousVersion"/>, step by step (<see cref="WorkflowVersions.VersionChanges"/>).</summary>
+    public IReadOnlyList<WorkflowVersions.StepChange> Changes { get; init; } = [];
+}
 
 /// <summary>One step's texts per language, with reading levels for disclosures.</summary>
 public sealed record StepReview(string Id, string Type, string? When, IReadOnlyDictionary<string, string> Texts, IReadOnlyDictionary<string, ReadingScore>? ReadingLevel);

@@ -49,11 +49,16 @@ public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry regist
         // inserted a Retired decision, attributed to a real reviewer, that was listed as genuine while the
         // page still said Approved (what the sessions go by ignored it, with an AUDIT ALERT).
         var approval = await approvals.StateAsync(entry, ct) is { } sealedState ? sealedState.ToString() : ReviewDecision.Unverified;
+        var previous = registry.Catalog.Workflows.Where(w => w.Definition.Id == id && w.Definition.Version < version).MaxBy(w => w.Definition.Version);
         return new VersionReview(
             id, version, workflow.Hash, workflow.SourcePath, approval, [.. definition.Languages], definition.Title.Texts,
             WorkflowDiagram.ToMermaid(definition), steps,
             [.. entry.Reviews.OrderBy(r => r.DecidedAt).Select(r => new ReviewDecision(
-                r.Decision.ToString(), r.Comment, r.ReviewerId, r.DecidedAt, seals.Check(r, entry.Hash) == SealState.Holds))]);
+                r.Decision.ToString(), r.Comment, r.ReviewerId, r.DecidedAt, seals.Check(r, entry.Hash) == SealState.Holds))])
+        {
+            PreviousVersion = previous?.Definition.Version,
+            Changes = previous is null ? [] : WorkflowVersions.VersionChanges.Between(previous.Definition, definition),
+        };
     }
 
     /// <summary>Approves or retires a version, with the reviewer's comment; a retired version stays retired.</summary>

@@ -42,7 +42,18 @@ public sealed class SessionReads(ConsentDbContext db, SessionWriter writer, Staf
 
         if (!string.IsNullOrEmpty(filter.Mrn))
         {
-            query = query.Where(s => s.PatientMrn == filter.Mrn);
+            // The API matches exactly, as it always has; the audit page forgives case ("mrn-0042" finds "MRN-0042").
+            // ILIKE with the MRN as a literal: its % or _ are characters, not wildcards.
+            var mrn = filter.Mrn;
+            var pattern = mrn.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+            query = filter.MrnIgnoringCase
+                ? query.Where(s => EF.Functions.ILike(s.PatientMrn!, pattern, @"\"))
+                : query.Where(s => s.PatientMrn == mrn);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.PatientName))
+        {
+            query = PatientNameSearch.Filter(query, filter.PatientName);
         }
 
         var list = await query.OrderByDescending(s => s.CreatedAt).Take(Math.Clamp(filter.Limit ?? 100, 1, 500))
@@ -79,7 +90,14 @@ public sealed class SessionReads(ConsentDbContext db, SessionWriter writer, Staf
 }
 
 /// <summary>Which sessions to list; every part is optional.</summary>
-public sealed record SessionFilter(DateTimeOffset? From, DateTimeOffset? To, string? WorkflowId, string? Status, string? Mrn, int? Limit);
+/// <remarks>
+/// <paramref name="MrnIgnoringCase"/> and <paramref name="PatientName"/> are the audit page's: its
+/// search is posted, so neither an MRN nor a name ends up in an address or a log. The API's
+/// <c>GET /api/v1/sessions</c> takes neither (a name in a query string would be logged).
+/// </remarks>
+public sealed record SessionFilter(
+    DateTimeOffset? From, DateTimeOffset? To, string? WorkflowId, string? Status, string? Mrn, int? Limit,
+    bool MrnIgnoringCase = false, string? PatientName = null);
 
 /// <summary>A session as its clinician works on it.</summary>
 public sealed record ClinicianSession(ConsentSession Session, LoadedWorkflow Workflow, SessionState State, IReadOnlyList<ConsentEvent> RecentEvents);

@@ -65,6 +65,11 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
         {
             errors["password"] = ["An initial password is required."];
         }
+        else if (await PasswordErrorsAsync(email ?? "", displayName ?? "", input.Password) is { Length: > 0 } passwordErrors)
+        {
+            // With the other fields' errors, so a form shows every rule it broke at once, not one per try.
+            errors["password"] = passwordErrors;
+        }
 
         if (errors.Count > 0)
         {
@@ -178,6 +183,20 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
 
         await users.ReactivateAsync(user);
         return await ViewAsync(user);
+    }
+
+    /// <summary>What the password validators (length and the rest, as Identity is configured) say against a password; empty when it passes.</summary>
+    private async Task<string[]> PasswordErrorsAsync(string email, string displayName, string password)
+    {
+        var candidate = new StaffUser { UserName = email, Email = email, DisplayName = displayName };
+        var errors = new List<string>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, candidate, password);
+            errors.AddRange(result.Errors.Select(e => e.Description));
+        }
+
+        return [.. errors];
     }
 
     /// <summary>Null means a valid set: known roles only; empty is allowed.</summary>

@@ -7,14 +7,43 @@
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
 
-  // Read aloud with the browser's own speech synthesis, in the page's language.
+  // Read aloud with the browser's own speech synthesis, in the page's language. The button shows only
+  // when the device has a voice for that language; otherwise the page says so (data-no-voice), as a
+  // button that reads nothing, or in the wrong language, helps nobody.
   function setUpReadAloud() {
     var buttons = document.querySelectorAll("button.read-aloud");
-    if (!buttons.length || !("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") { return; }
+    if (!buttons.length) { return; }
+    var supported = ("speechSynthesis" in window) && typeof SpeechSynthesisUtterance !== "undefined";
+    function language(button) { return (button.getAttribute("data-speech-lang") || document.documentElement.lang || "").toLowerCase(); }
+    function hasVoice(lang) {
+      var base = lang.split("-")[0];
+      return window.speechSynthesis.getVoices().some(function (v) { return (v.lang || "").toLowerCase().replace("_", "-").split("-")[0] === base; });
+    }
+    function noVoice(button) {
+      button.hidden = true;
+      var note = button.parentNode.querySelector(".read-aloud-none");
+      if (note) { note.hidden = false; }
+    }
+    function decide() {
+      buttons.forEach(function (button) {
+        if (supported && hasVoice(language(button))) {
+          button.hidden = false;
+          var note = button.parentNode.querySelector(".read-aloud-none");
+          if (note) { note.hidden = true; }
+        } else {
+          noVoice(button);
+        }
+      });
+    }
+    // Voices load late in some browsers: decide now, and again when the list arrives.
+    decide();
+    if (supported && "onvoiceschanged" in window.speechSynthesis) {
+      window.speechSynthesis.addEventListener("voiceschanged", decide);
+    }
+    if (!supported) { return; }
     buttons.forEach(function (button) {
       var startLabel = button.textContent;
       var stopLabel = button.getAttribute("data-stop-label") || startLabel;
-      button.hidden = false;
       button.setAttribute("aria-pressed", "false");
       button.addEventListener("click", function () {
         var synth = window.speechSynthesis;
@@ -29,9 +58,14 @@
         var utterance = new SpeechSynthesisUtterance(text);
         utterance.lang = button.getAttribute("data-speech-lang") || document.documentElement.lang;
         utterance.rate = 0.9;
-        utterance.onend = utterance.onerror = function () {
+        utterance.onend = function () {
           button.textContent = startLabel;
           button.setAttribute("aria-pressed", "false");
+        };
+        utterance.onerror = function (event) {
+          button.textContent = startLabel;
+          button.setAttribute("aria-pressed", "false");
+          if (event && event.error !== "canceled" && event.error !== "interrupted") { noVoice(button); }
         };
         button.textContent = stopLabel;
         button.setAttribute("aria-pressed", "true");
@@ -51,7 +85,13 @@
     if (!pad || !canvas || !field || !canvas.getContext || !window.PointerEvent) { return; }
     pad.hidden = false;
     var context = canvas.getContext("2d");
+    // What was drawn before the page came back with a message (a refused name, say) is drawn again:
+    // a signature is never wiped by an error.
     var strokes = [];
+    try {
+      var kept = field.value ? JSON.parse(field.value) : [];
+      if (Array.isArray(kept)) { strokes = kept.filter(function (s) { return Array.isArray(s) && s.length; }); }
+    } catch (e) { strokes = []; }
     var current = null;
 
     function resize() {
@@ -126,6 +166,10 @@
     if (!poll || !window.fetch) { return; }
     var url = poll.getAttribute("data-poll-url");
     var seq = poll.getAttribute("data-poll-seq");
+    // Only now that the page does check by itself may it say so; without script it asks for "Check again".
+    document.querySelectorAll(".waiting-help[data-live-text]").forEach(function (help) {
+      help.textContent = help.getAttribute("data-live-text");
+    });
     function check() {
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
