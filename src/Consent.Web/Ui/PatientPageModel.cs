@@ -90,6 +90,12 @@ public abstract class PatientPageModel(PatientAccessService access, PatientActio
 
         ViewData["Token"] = Token;
         ViewData["Languages"] = Workflow.Definition.Languages.ToList();
+        if (HasAccess && State.Status is SessionStatus.Invited or SessionStatus.InProgress && !IsPastExpiry)
+        {
+            // "Save and finish later" on every page while the patient still has something to do.
+            ViewData["Later"] = $"{Home}/later";
+        }
+
         var chosen = Request.Cookies[LanguageCookie];
         SetLanguage(chosen is not null && Workflow.Definition.Languages.Contains(chosen) ? chosen : Session.Language);
         return true;

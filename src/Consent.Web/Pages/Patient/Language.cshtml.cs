@@ -35,6 +35,6 @@ public sealed partial class LanguageModel(PatientAccessService access, WorkflowR
         return Redirect($"/p/{token}{back}");
     }
 
-    [GeneratedRegex("^(step|sign|question|decline|withdraw|review/[a-z0-9_-]{1,64})$")]
+    [GeneratedRegex("^(step|sign|question|decline|withdraw|later|review/[a-z0-9_-]{1,64})$")]
     private static partial Regex ReturnPattern();
 }

@@ -16,9 +16,9 @@ namespace Consent.Web.UseCases.Patients;
 /// nothing is written: no session row, no event, no email, no record.
 /// </summary>
 /// <remarks>
-/// The reviewer approves what patients will read (21 CFR 56.111(a)(4) and 56.109(b): the IRB ensures the
-/// information given is as 50.25 requires; the FDA/OHRP eIC guidance, Q&amp;A 9 and 10, asks the IRB to
-/// review every screen, including hyperlinks and videos, in the form the subject will see it).
+/// The reviewer approves what patients will read: 21 CFR 56.109(b) has the IRB require that the
+/// information given to subjects is in accordance with 50.25, and the FDA/OHRP eIC Q&amp;A (December 2016)
+/// asks it to review the electronic consent material in the forms the subject will see and use.
 /// A fictitious patient stands in for the real one: the name and date of birth the banner gives.
 /// </remarks>
 public sealed class PatientPreviews(WorkflowRegistry workflows, TimeProvider clock)
