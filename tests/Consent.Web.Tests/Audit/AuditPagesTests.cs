@@ -46,14 +46,21 @@ public sealed partial class AuditPagesTests(RecordsWebFactory factory) : IClassF
         Assert.All(both, id => Assert.Equal(("ketamine-iv-depression", "Invited"), SessionRow(id)));
     }
 
-    /// <summary>Issue 19: the timeline names each event in plain words, with its type beside it as the chain names it.</summary>
-    [Fact]
-    public async Task SessionPage_NamesEachEventInPlainWords_WithItsTypeAsACode()
+    /// <summary>A completed session whose record is issued, and an auditor signed in at the pages.</summary>
+    private async Task<(StartedSession Session, HttpClient Auditor)> CompletedWithAuditorAsync()
     {
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await RecordSessions.CompleteAsync(driver);
         await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id);
-        using var auditor = await PageForms.SignedInAsync(factory, Staff.Auditor);
+        return (session, await PageForms.SignedInAsync(factory, Staff.Auditor));
+    }
+
+    /// <summary>Issue 19: the timeline names each event in plain words, with its type beside it as the chain names it.</summary>
+    [Fact]
+    public async Task SessionPage_NamesEachEventInPlainWords_WithItsTypeAsACode()
+    {
+        var (session, auditor) = await CompletedWithAuditorAsync();
+        using var _ = auditor;
 
         var page = System.Net.WebUtility.HtmlDecode(await auditor.GetStringAsync($"/audit/sessions/{session.Id}"));
 
@@ -75,10 +82,8 @@ public sealed partial class AuditPagesTests(RecordsWebFactory factory) : IClassF
     [Fact]
     public async Task SessionPage_OffersTheFhirBundleAndTheEventChain_AndBothDownload()
     {
-        var driver = await PatientDriver.CreateAsync(factory);
-        var session = await RecordSessions.CompleteAsync(driver);
-        await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id);
-        using var auditor = await PageForms.SignedInAsync(factory, Staff.Auditor);
+        var (session, auditor) = await CompletedWithAuditorAsync();
+        using var _ = auditor;
 
         var page = await auditor.GetStringAsync($"/audit/sessions/{session.Id}");
         var links = Link().Matches(page).Select(m => m.Groups[1].Value).ToList();
