@@ -4,7 +4,7 @@ using static Consent.Records.Document.RecordText;
 namespace Consent.Records.Document;
 
 /// <summary>Turns a consent record into the blocks of the document, section by section, in the session language.</summary>
-sealed class RecordComposer(ConsentRecord record, RecordLabels labels)
+sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? checkUrl = null)
 {
     readonly List<Block> _blocks = [];
 
@@ -12,6 +12,7 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels)
     {
         TitleBlock();
         Summary();
+        CheckSection.Add(checkUrl, labels, _blocks);
         RecordSections.Outcome(record, labels, _blocks);
         RecordSections.Identity(record, labels, _blocks);
         RecordSections.Screening(record, labels, _blocks);

@@ -41,6 +41,9 @@ sealed class BlockLayout(ITextMeasure measure, double width, double maxUnitHeigh
             case SignatureBlock s:
                 Units.Add(SignatureLayout.Build(s, measure, x, w));
                 break;
+            case QrBlock q:
+                Units.Add(QrLayout.Build(q, measure, x, w));
+                break;
             case RuleBlock r:
                 Units.Add(new LayoutUnit(r.Thickness + 2, [new LineOp(x, 1, x + w, 1, r.Thickness, r.Color)]));
                 break;

@@ -56,6 +56,9 @@ sealed record SignatureBlock(
     IReadOnlyList<Run> Caption,
     IReadOnlyList<(string Label, string Value)> Details) : Block;
 
+/// <summary>A QR code (its module matrix, quiet zone included, <c>true</c> = dark) in a panel, with a caption beside it.</summary>
+sealed record QrBlock(IReadOnlyList<IReadOnlyList<bool>> Modules, IReadOnlyList<Run> Caption) : Block;
+
 /// <summary>A horizontal rule across the text width.</summary>
 sealed record RuleBlock(Rgb Color, double Thickness = 0.6) : Block;
 

@@ -266,6 +266,12 @@ public sealed record RecordLabels
     /// <summary>Closing note about the digital signature.</summary>
     public required string SignatureNote { get; init; }
 
+    /// <summary>Heading beside the verification QR code.</summary>
+    public required string CheckThisRecord { get; init; }
+
+    /// <summary>How to check the record beside its QR code, with {0} the public check page's address.</summary>
+    public required string CheckThisRecordHow { get; init; }
+
     /// <summary>Footer page numbering, with {0} the page and {1} the page count.</summary>
     public required string PageXOfY { get; init; }
 

@@ -86,6 +86,8 @@ static class RecordLabelsEnglish
         Hash = "Hash",
         ChainHead = "Last hash of the event chain",
         SignatureNote = "This document is digitally signed by the clinic. Any change to it invalidates the signature.",
+        CheckThisRecord = "Check this record",
+        CheckThisRecordHow = "Anyone holding this record can check that it is genuine and unchanged: scan the code or open {0}, then upload this PDF or enter its SHA-256. The page says only whether the clinic issued it.",
         PageXOfY = "Page {0} of {1}",
         NotRecorded = "Not recorded",
         Yes = "Yes",

@@ -86,6 +86,8 @@ static class RecordLabelsSpanish
         Hash = "Hash",
         ChainHead = "Último hash de la cadena de eventos",
         SignatureNote = "Este documento está firmado digitalmente por la clínica. Cualquier cambio invalida la firma.",
+        CheckThisRecord = "Compruebe este registro",
+        CheckThisRecordHow = "Quien tenga este registro puede comprobar que es auténtico y que no ha cambiado: escanee el código o abra {0} y suba este PDF o escriba su SHA-256. La página solo dice si la clínica lo emitió.",
         PageXOfY = "Página {0} de {1}",
         NotRecorded = "No registrado",
         Yes = "Sí",

@@ -36,6 +36,7 @@ public static class ConfigurationKeys
         ["RateLimits:LoginPerMinute"] = "Staff sign-ins per client address per minute (default 20).",
         ["RateLimits:PatientVerifyPerMinute"] = "Date-of-birth checks per client address per minute (default 30).",
         ["RateLimits:PatientRequestsPerMinute"] = "Patient requests per link per minute (default 120).",
+        ["RateLimits:RecordChecksPerMinute"] = "Checks on the public record check page (/check) per client address per minute (default 10).",
         ["Proxy:KnownProxies"] = "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (default none).",
         ["Proxy:KnownNetworks"] = "Networks (CIDR, e.g. 172.28.0.0/24) of such proxies, comma-separated (default none).",
         ["Audit:IntervalMinutes"] = "How often the service re-checks every chain and record (default 15; 0 turns it off).",

@@ -41,6 +41,7 @@ public static partial class SettingsRegistration
             .Validate(o => o.LoginPerMinute >= 1, "RateLimits:LoginPerMinute must be 1 or more.")
             .Validate(o => o.PatientVerifyPerMinute >= 1, "RateLimits:PatientVerifyPerMinute must be 1 or more.")
             .Validate(o => o.PatientRequestsPerMinute >= 1, "RateLimits:PatientRequestsPerMinute must be 1 or more.")
+            .Validate(o => o.RecordChecksPerMinute >= 1, "RateLimits:RecordChecksPerMinute must be 1 or more.")
             .ValidateOnStart();
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section))
             .Validate(o => o.IntervalMinutes >= 0 && double.IsFinite(o.IntervalMinutes), "Audit:IntervalMinutes must be 0 (off) or a number of minutes.")
