@@ -46,23 +46,40 @@ public sealed class PatientMail(IDataProtectionProvider protection, ClinicSettin
     /// <summary>
     /// "Save and finish later" with a reminder: one reminder job per session, due at <paramref name="at"/>,
     /// carrying the link encrypted as an invitation does (saved with the caller's changes). Asking again
-    /// moves the reminder that has not gone out yet rather than adding a second one.
+    /// moves the reminder that has not gone out yet rather than adding a second one; the caller holds the
+    /// session's row lock, so two requests at once cannot both add one (<see cref="UseCases.Patients.SaveForLater"/>).
     /// </summary>
     public async Task EnqueueReminderAsync(ConsentDbContext db, ConsentSession session, string patientUrl, DateTimeOffset at, CancellationToken ct)
     {
-        var payload = new JsonObject { ["what"] = Reminder, ["link"] = Links.Protect(patientUrl) }.ToJsonString();
-        var pending = await db.OutboxJobs
-            .Where(j => j.SessionId == session.Id && j.Kind == OutboxKinds.SendMail && j.CompletedAt == null)
-            .ToListAsync(ct);
-        var now = clock.GetUtcNow();
-        if (pending.FirstOrDefault(j => (j.LeaseUntil is null || j.LeaseUntil < now) && JsonNode.Parse(j.Payload)?["what"]?.GetValue<string>() == Reminder) is { } job)
+        var payload = new JsonObject { ["what"] = Reminder, ["link"] = Links.Protect(patientUrl) };
+        if (await PendingReminderAsync(db, session.Id, ct) is { } job)
         {
-            job.Payload = payload;
+            job.Payload = payload.ToJsonString();
             job.NotBefore = at;
             return;
         }
 
-        OutboxSignal.Enqueue(db, OutboxKinds.SendMail, session.Id, JsonNode.Parse(payload)!.AsObject(), clock.GetUtcNow(), at);
+        OutboxSignal.Enqueue(db, OutboxKinds.SendMail, session.Id, payload, clock.GetUtcNow(), at);
+    }
+
+    /// <summary>"No, thank you" after all: the reminder not sent yet is closed, its link dropped (saved with the caller's changes).</summary>
+    public async Task CancelReminderAsync(ConsentDbContext db, ConsentSession session, CancellationToken ct)
+    {
+        if (await PendingReminderAsync(db, session.Id, ct) is { } job)
+        {
+            job.Payload = new JsonObject { ["what"] = Reminder, ["sent"] = false, ["cancelled"] = true }.ToJsonString();
+            job.CompletedAt = clock.GetUtcNow();
+        }
+    }
+
+    /// <summary>The session's reminder job that has not gone out and is not being sent right now, if any.</summary>
+    private async Task<OutboxJob?> PendingReminderAsync(ConsentDbContext db, Guid sessionId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var pending = await db.OutboxJobs
+            .Where(j => j.SessionId == sessionId && j.Kind == OutboxKinds.SendMail && j.CompletedAt == null)
+            .ToListAsync(ct);
+        return pending.FirstOrDefault(j => (j.LeaseUntil is null || j.LeaseUntil < now) && JsonNode.Parse(j.Payload)?["what"]?.GetValue<string>() == Reminder);
     }
 
     /// <summary>Tells this node's worker that mail may be waiting (after the enqueuing transaction committed).</summary>

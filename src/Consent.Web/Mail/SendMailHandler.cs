@@ -56,7 +56,7 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
         {
             case PatientMail.Invitation:
             case PatientMail.Reminder:
-                await SendLinkAsync(db, job, payload, what, session, links, mail, delivery, ct);
+                await SendLinkAsync(db, job, payload, what, session, links, mail, delivery, services.GetRequiredService<PublicAddress>(), ct);
                 return;
             case PatientMail.RecordCopy:
                 var kind = payload["kind"]?.GetValue<string>();
@@ -82,7 +82,7 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
     /// link is removed from the job afterwards.
     /// </summary>
     private async Task SendLinkAsync(ConsentDbContext db, OutboxJob job, JsonObject payload, string what, ConsentSession session,
-        IReadOnlyList<(long Seq, string Hash)> links, PatientMail mail, MailDelivery delivery, CancellationToken ct)
+        IReadOnlyList<(long Seq, string Hash)> links, PatientMail mail, MailDelivery delivery, PublicAddress address, CancellationToken ct)
     {
         if (payload["link"]?.GetValue<string>() is not { } protectedLink)
         {
@@ -107,9 +107,13 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
             case InvitedLink.Current when what == PatientMail.Reminder && !StillOpen(session):
                 logger.LogInformation("Outbox job {JobId}: the form was finished, ended or ran out before the reminder was due; nothing sent.", job.Id);
                 break;
+            case InvitedLink.Current when what == PatientMail.Reminder:
+                // On the service's public address whatever the job says: a reminder is asked for by a
+                // patient-side request, whose Host header nobody vouches for (PublicAddress).
+                sent = await SendAsync(delivery, mail.ComposeReminder(session, address.PatientUrl(PatientLinks.TokenOf(link)!), job.Id), job, ct);
+                break;
             case InvitedLink.Current:
-                sent = await SendAsync(delivery, what == PatientMail.Reminder
-                    ? mail.ComposeReminder(session, link, job.Id) : mail.ComposeInvitation(session, link, job.Id), job, ct);
+                sent = await SendAsync(delivery, mail.ComposeInvitation(session, link, job.Id), job, ct);
                 break;
             case InvitedLink.Superseded:
                 logger.LogInformation("Outbox job {JobId}: the {What}'s link was replaced by a reissued one before it went out; nothing sent.", job.Id, what);

@@ -104,6 +104,86 @@ public sealed class SaveForLaterTests(MailWebFactory factory) : IClassFixture<Ma
         Assert.DoesNotContain("name=\"Remind\"", later, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An outside review forged the Host header of the patient's request and the clinic mailed a link to
+    /// its site. The reminder's link is on the service's own address, whatever the request said.
+    /// </summary>
+    [Fact]
+    public async Task AForgedHostHeader_DoesNotReachTheReminder_ItsLinkIsOnTheServicesAddress()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var email = PatientMailTests.Address();
+        var (id, url) = await PatientMailTests.StartAsync(clinician, email, "en");
+        var link = new Uri(url).AbsolutePath;
+        using var browser = await VerifiedBrowserAsync(link);
+        browser.DefaultRequestHeaders.Host = "clinic.example.org.phish.example";
+        Assert.Equal(HttpStatusCode.OK, (await StaffCookies.PostFormAsync(browser, $"{link}/later", $"{link}/later",
+            new Dictionary<string, string> { ["Remind"] = "tomorrow" })).StatusCode);
+
+        await DueNowAsync((await ReminderAsync(id))!.Id);
+        var messages = await factory.MailForAsync(email, count: 2);
+        var reminder = Assert.Single(messages, m => m.Subject!.StartsWith("A reminder", StringComparison.Ordinal));
+        Assert.DoesNotContain("phish", reminder.TextBody, StringComparison.Ordinal);
+        Assert.Contains("http://localhost" + link, reminder.TextBody, StringComparison.Ordinal);
+    }
+
+    /// <summary>A burst of requests at once leaves one reminder (the session's row is locked), and "No, thank you" calls it off.</summary>
+    [Fact]
+    public async Task ABurstOfRequests_LeavesOneReminder_AndNoThankYouCallsItOff()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var (id, url) = await PatientMailTests.StartAsync(clinician, PatientMailTests.Address(), "en");
+        var link = new Uri(url).AbsolutePath;
+
+        // As a script would send them (the attack used curl): each request carries the ticket itself, so
+        // the first answer's "leave" (which removes the cookie in a browser) does not stop the others.
+        using var raw = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        using var front = await raw.GetAsync(link);
+        var cookies = Cookies(front);
+        var verified = await SendFormAsync(raw, link, cookies, Token(await front.Content.ReadAsStringAsync()),
+            new() { ["Day"] = "30", ["Month"] = "6", ["Year"] = "1975" });
+        Assert.Equal(HttpStatusCode.Redirect, verified.StatusCode);
+        cookies = $"{cookies}; {Cookies(verified)}";
+        using var laterPage = new HttpRequestMessage(HttpMethod.Get, $"{link}/later");
+        laterPage.Headers.Add("Cookie", cookies);
+        var antiforgery = Token(await (await raw.SendAsync(laterPage)).Content.ReadAsStringAsync());
+        for (var burst = 0; burst < 3; burst++)
+        {
+            var posts = Enumerable.Range(0, 30).Select(_ => SendFormAsync(raw, $"{link}/later", cookies, antiforgery, new() { ["Remind"] = "tomorrow" })).ToList();
+            Assert.All(await Task.WhenAll(posts), answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+            Assert.Equal(1L, await PendingRemindersAsync(id));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await SendFormAsync(raw, $"{link}/later", cookies, antiforgery, new() { ["Remind"] = "none" })).StatusCode);
+        Assert.Equal(0L, await PendingRemindersAsync(id));
+        var cancelled = (await ReminderAsync(id))!;
+        Assert.NotNull(cancelled.CompletedAt);
+        Assert.DoesNotContain("\"link\"", cancelled.Payload, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> SendFormAsync(HttpClient raw, string path, string cookies, string antiforgery, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = antiforgery;
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add("Cookie", cookies);
+        return await raw.SendAsync(request);
+    }
+
+    private static string Cookies(HttpResponseMessage response) =>
+        string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+
+    private static string Token(string page) =>
+        WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value);
+
+    private async Task<long> PendingRemindersAsync(Guid sessionId)
+    {
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var query = new NpgsqlCommand(
+            "SELECT count(*) FROM outbox_jobs WHERE kind = 'send-mail' AND session_id = @s AND payload->>'what' = 'reminder' AND completed_at IS NULL", db);
+        query.Parameters.AddWithValue("s", sessionId);
+        return (long)(await query.ExecuteScalarAsync())!;
+    }
+
     /// <summary>A browser that has confirmed the date of birth on the link's page.</summary>
     private async Task<HttpClient> VerifiedBrowserAsync(string link)
     {

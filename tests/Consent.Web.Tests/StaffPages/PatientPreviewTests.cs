@@ -85,7 +85,7 @@ public sealed partial class PatientPreviewTests(ConsentWebFactory factory) : ICl
     {
         using var reviewer = await PageForms.SignedInAsync(factory, Staff.Reviewer);
         var refused = await StaffCookies.PostFormAsync(reviewer, Version, $"{Version}?handler=Preview", new Dictionary<string, string> { ["language"] = "fr" });
-        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("This version is not written in", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // A clinician cannot start one (the page is the ethics reviewer's).

@@ -54,7 +54,7 @@ public sealed class LaterModel(PatientAccessService access, PatientActions actio
             return Page();
         }
 
-        switch (await later.SaveAsync(Session, Token, Caller.From(HttpContext).RequestBaseUrl, Remind, ct))
+        switch (await later.SaveAsync(Session, Token, Remind, ct))
         {
             case Outcome<DateTimeOffset?>.Ok { Value: var at }:
                 RemindAt = at;

@@ -48,6 +48,8 @@ public sealed class VersionModel(WorkflowReviews reviews, WorkflowRegistry regis
             return Redirect($"/p/{token}");
         }
 
+        // A language the version is not written in (or a full node): said on the page, as a 400.
+        Response.StatusCode = StatusCodes.Status400BadRequest;
         return await LoadAsync(ct) ? Page() : NotFound();
     }
 

@@ -2,6 +2,7 @@ using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Mail;
 using Consent.Web.Sessions;
+using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.UseCases.Patients;
 
@@ -16,7 +17,7 @@ namespace Consent.Web.UseCases.Patients;
 /// reminder goes out only while the form is still open to the patient (<c>SendMailHandler</c> checks
 /// again when it is due).
 /// </remarks>
-public sealed class SaveForLater(ConsentDbContext db, PatientMail mail, PatientLinks links, TimeProvider clock)
+public sealed class SaveForLater(ConsentDbContext db, PatientMail mail, PublicAddress address, TimeProvider clock)
 {
     /// <summary>A reminder is offered only if it would arrive at least this long before the link runs out.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromHours(2);
@@ -40,24 +41,38 @@ public sealed class SaveForLater(ConsentDbContext db, PatientMail mail, PatientL
     }
 
     /// <summary>
-    /// Saves the patient's choice: no reminder (<c>none</c> or nothing), or a reminder at the chosen time,
-    /// with the link the patient came through. The answer is when the reminder will go out, if one will.
+    /// Saves the patient's choice: no reminder (<c>none</c> or nothing; one asked for before is called
+    /// off), or a reminder at the chosen time. The answer is when the reminder will go out, if one will.
     /// </summary>
-    public async Task<Outcome<DateTimeOffset?>> SaveAsync(ConsentSession session, string token, string requestBaseUrl, string? choice, CancellationToken ct)
+    /// <remarks>
+    /// The reminder's link is built on the service's public address (<see cref="PublicAddress"/>), never
+    /// on the request's: an outside review forged the Host header of a patient-side request and had the
+    /// clinic mail a link to its own site. The session's row is locked while the reminder is looked up and
+    /// written, so a burst of requests leaves one reminder, not several.
+    /// </remarks>
+    public async Task<Outcome<DateTimeOffset?>> SaveAsync(ConsentSession session, string token, string? choice, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(choice) || choice == "none")
-        {
-            return (DateTimeOffset?)null;
-        }
-
-        if (!Offered(session).Contains(choice))
+        var none = string.IsNullOrEmpty(choice) || choice == "none";
+        if (!none && !Offered(session).Contains(choice!))
         {
             return FieldErrors.One("remind", "choose one of the reminder options offered");
         }
 
-        var at = clock.GetUtcNow() + Choices.Single(c => c.Value == choice).After;
-        await mail.EnqueueReminderAsync(db, session, links.PatientUrl(requestBaseUrl, token), at, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM consent_sessions WHERE id = {session.Id} FOR UPDATE", ct);
+        DateTimeOffset? at = null;
+        if (none)
+        {
+            await mail.CancelReminderAsync(db, session, ct);
+        }
+        else
+        {
+            at = clock.GetUtcNow() + Choices.Single(c => c.Value == choice).After;
+            await mail.EnqueueReminderAsync(db, session, address.PatientUrl(token), at.Value, ct);
+        }
+
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return at;
     }
 }
