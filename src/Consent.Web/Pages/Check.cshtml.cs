@@ -26,7 +26,7 @@ namespace Consent.Web.Pages;
 [IgnoreAntiforgeryToken]
 [EnableRateLimiting(PageRateLimits.RecordCheck)]
 [RequestSizeLimit(LimitBytes)]
-[RequestFormLimits(MultipartBodyLengthLimit = LimitBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = LimitBytes, MemoryBufferThreshold = LimitBytes)]
 public sealed class CheckModel(PublicRecordCheck check, IAntiforgery antiforgery) : PageModel
 {
     /// <summary>The largest request read: the largest record upload and room for the form around it.</summary>
@@ -118,6 +118,11 @@ public sealed class CheckModel(PublicRecordCheck check, IAntiforgery antiforgery
         if (Request.ContentLength > limit)
         {
             return TooLarge(field);
+        }
+
+        if (!Request.HasFormContentType)
+        {
+            return Refuse(StatusCodes.Status415UnsupportedMediaType, field, "Send the form as a browser does (multipart/form-data or a URL-encoded form).");
         }
 
         if (HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } max)

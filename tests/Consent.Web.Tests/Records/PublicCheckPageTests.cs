@@ -139,6 +139,24 @@ public sealed class PublicCheckPageTests(CheckPageFactory factory) : IClassFixtu
         Assert.DoesNotContain("role=\"status\"", page, StringComparison.Ordinal);
     }
 
+    /// <summary>An outside review sent bodies that are no form at all: they had a 500; now a 415 on the page, and nothing checked.</summary>
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/json")]
+    [InlineData("application/pdf")]
+    public async Task ABodyThatIsNoForm_IsA415_OnThePage(string contentType)
+    {
+        using var browser = PageForms.Browser(factory);
+        await TokenAsync(browser);
+        using var body = new ByteArrayContent("%PDF-1.7"u8.ToArray());
+        body.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+
+        using var response = await browser.PostAsync("/check?handler=Upload", body);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("Send the form as a browser does", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NoFile_IsA400_AskingForOne()
     {
