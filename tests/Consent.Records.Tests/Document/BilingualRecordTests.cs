@@ -27,12 +27,14 @@ public sealed class BilingualRecordTests
                 SampleRecords.DisclosureNames[record.Disclosures.ToList().IndexOf(d)] + ".md"))), d.ContentSha256);
         }
 
-        Assert.Contains("Puede sentir mucho sueño durante el tratamiento y después.", text, StringComparison.Ordinal);
-        Assert.Contains("You may feel very sleepy during and after treatment.", text, StringComparison.Ordinal);
-        Assert.Contains("En inglés (el idioma de la clínica), solo como referencia para la clínica. El paciente leyó y confirmó el texto en español de arriba",
-            text, StringComparison.Ordinal);
-        Assert.Contains("English (the clinic\u2019s language), for the clinic\u2019s reference only. The patient read and acknowledged the Spanish text above",
-            text, StringComparison.Ordinal);
+        Assert.All<string>(
+            [
+                "Puede sentir mucho sueño durante el tratamiento y después.",
+                "You may feel very sleepy during and after treatment.",
+                "En inglés (el idioma de la clínica), solo como referencia para la clínica. El paciente leyó y confirmó el texto en español de arriba",
+                "English (the clinic\u2019s language), for the clinic\u2019s reference only. The patient read and acknowledged the Spanish text above",
+            ],
+            part => Assert.Contains(part, text, StringComparison.Ordinal));
         Assert.Equal(record.Disclosures.Count, Count(text, "English (the clinic\u2019s language), for the clinic\u2019s reference only."));
         Assert.Contains("Idioma de la clínica inglés (en)", text, StringComparison.Ordinal);
     }
@@ -41,14 +43,18 @@ public sealed class BilingualRecordTests
     public void A_Spanish_record_for_an_English_clinic_shows_screening_and_quiz_wording_in_both_languages()
     {
         var text = SpanishText.Value;
-        Assert.Contains("¿Está embarazada, podría estarlo o está amamantando?", text, StringComparison.Ordinal);
-        Assert.Contains("Are you pregnant, might you be pregnant, or are you breastfeeding?", text, StringComparison.Ordinal);
-        Assert.Contains("Will someone be able to take you home after each treatment session?", text, StringComparison.Ordinal);
-        Assert.Contains("¿Puede conducir a casa después de una sesión?", text, StringComparison.Ordinal);
-        Assert.Contains("Can you drive yourself home after a session?", text, StringComparison.Ordinal);
-        Assert.Contains("At least two hours", text, StringComparison.Ordinal);
-        Assert.Contains("Grey lines: the same wording in English (the clinic\u2019s language)", text, StringComparison.Ordinal);
-        Assert.Contains("Líneas en gris: la misma redacción en inglés (el idioma de la clínica)", text, StringComparison.Ordinal);
+        Assert.All<string>(
+            [
+                "¿Está embarazada, podría estarlo o está amamantando?",
+                "Are you pregnant, might you be pregnant, or are you breastfeeding?",
+                "Will someone be able to take you home after each treatment session?",
+                "¿Puede conducir a casa después de una sesión?",
+                "Can you drive yourself home after a session?",
+                "At least two hours",
+                "Grey lines: the same wording in English (the clinic\u2019s language)",
+                "Líneas en gris: la misma redacción en inglés (el idioma de la clínica)",
+            ],
+            part => Assert.Contains(part, text, StringComparison.Ordinal));
     }
 
     [Theory]

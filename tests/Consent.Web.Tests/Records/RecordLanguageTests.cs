@@ -54,16 +54,19 @@ public sealed class RecordLanguageTests(RecordsWebFactory factory) : IClassFixtu
         var session = await RecordSessions.CompleteAsync(driver, language: "es");
         var text = RecordSessions.Text(await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id));
 
-        Assert.Contains("Puede sentir mucho sueño durante el tratamiento y después.", text, StringComparison.Ordinal);
-        Assert.Contains("You may feel very sleepy during and after treatment.", text, StringComparison.Ordinal);
-        Assert.Contains("English (the clinic\u2019s language), for the clinic\u2019s reference only. The patient read and acknowledged the Spanish text above",
-            text, StringComparison.Ordinal);
-        Assert.Contains("¿Está embarazada, podría estar embarazada o está amamantando?", text, StringComparison.Ordinal);
-        Assert.Contains("Are you pregnant, might you be pregnant, or are you breastfeeding?", text, StringComparison.Ordinal);
-        Assert.Contains("¿Puede manejar usted mismo a su casa después de una sesión?", text, StringComparison.Ordinal);
-        Assert.Contains("Can you drive yourself home after a session?", text, StringComparison.Ordinal);
-        Assert.Contains("No, I need someone to take me home", text, StringComparison.Ordinal);
-        Assert.Contains("Idioma de la clínica inglés (en)", text, StringComparison.Ordinal);
+        Assert.All<string>(
+            [
+                "Puede sentir mucho sueño durante el tratamiento y después.",
+                "You may feel very sleepy during and after treatment.",
+                "English (the clinic\u2019s language), for the clinic\u2019s reference only. The patient read and acknowledged the Spanish text above",
+                "¿Está embarazada, podría estar embarazada o está amamantando?",
+                "Are you pregnant, might you be pregnant, or are you breastfeeding?",
+                "¿Puede manejar usted mismo a su casa después de una sesión?",
+                "Can you drive yourself home after a session?",
+                "No, I need someone to take me home",
+                "Idioma de la clínica inglés (en)",
+            ],
+            part => Assert.Contains(part, text, StringComparison.Ordinal));
 
         // The hashes shown are those of the Spanish texts, as sealed in the chain when the patient acknowledged them.
         var events = await driver.EventsAsync(session.Id);
