@@ -74,10 +74,18 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? c
             (labels.Workflow, w.Title),
             (labels.WorkflowVersion, $"{w.Id}, {labels.Version} {w.Version}"),
             (labels.SessionLanguage, LanguageName(w.Language, labels)),
+        };
+        if (record.ClinicLanguage is { } clinicLanguage)
+        {
+            pairs.Add((labels.ClinicLanguage, LanguageName(clinicLanguage, labels)));
+        }
+
+        pairs.AddRange(
+        [
             (labels.WorkflowHash, w.Hash),
             (labels.Session, record.SessionId.ToString()),
             (labels.Started, Time(record.StartedAt, record)),
-        };
+        ]);
         if (record.EndedAt is { } ended)
         {
             pairs.Add((labels.Ended, Time(ended, record)));

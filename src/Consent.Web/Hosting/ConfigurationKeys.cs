@@ -22,6 +22,7 @@ public static class ConfigurationKeys
         ["Consent:ClinicName"] = "Clinic name printed on records and in mail.",
         ["Consent:ClinicAddress"] = "Clinic postal address printed on records, lines separated by ';'.",
         ["Consent:ClinicPhone"] = "Clinic phone number printed on records and in mail.",
+        ["Consent:ClinicLanguage"] = "The clinic's own language, en or es (default en): a record in another language shows the clinic's wording of every disclosure and answer beside the patient's.",
         ["Consent:TimeZone"] = "IANA time zone in which records show times, e.g. America/New_York (default UTC).",
         ["Signing:CertificatePath"] = "PKCS#12 file of the record-signing certificate (Development creates one).",
         ["Signing:CertificatePassword"] = "Password of that PKCS#12 file.",

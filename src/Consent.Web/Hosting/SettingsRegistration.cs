@@ -16,6 +16,8 @@ public static partial class SettingsRegistration
         services.AddOptions<ClinicOptions>().Bind(configuration.GetSection(ClinicOptions.Section))
             .Validate(o => string.IsNullOrWhiteSpace(o.TimeZone) || TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone.Trim(), out _),
                 "Consent:TimeZone is not a time zone this machine knows; use an IANA name such as America/New_York.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ClinicLanguage) || ClinicOptions.Languages.Contains(o.ClinicLanguage.Trim().ToLowerInvariant()),
+                $"Consent:ClinicLanguage must be a language the records are labelled in: {string.Join(" or ", ClinicOptions.Languages)}.")
             .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl)
                     || (Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"),
                 "Consent:PublicBaseUrl must be an absolute http(s) address, such as https://consent.example.org.")
