@@ -55,7 +55,7 @@ static class DisclosureSections
             caption.Add(new Run($"\n{Note(clinicLabels)}", Theme.Small.WithItalic()));
         }
 
-        blocks.Add(Panel(caption, Theme.ClinicWordingFill, Theme.Muted) with { Padding = 4, SpaceAfter = 4, KeepWithNext = true });
+        blocks.Add(Panel(caption, Theme.ClinicWordingFill, Theme.Muted) with { Padding = 4, SpaceAfter = 4, KeepWithNext = true, KeepTogether = true });
         var style = Theme.Body with { Size = 8.5, Color = Theme.Muted };
         var title = d.ClinicTitle ?? d.Title;
         blocks.Add(new ParagraphBlock([new Run(title, style.WithBold())]) { Indent = 8, SpaceAfter = 2, KeepWithNext = true });

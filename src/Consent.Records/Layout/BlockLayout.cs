@@ -89,8 +89,8 @@ sealed class BlockLayout(ITextMeasure measure, double width, double maxUnitHeigh
             ops.AddRange(TextOps(line, textX, top));
             Units.Add(new LayoutUnit(line.Height + top + bottom, ops)
             {
-                // Orphan and widow control: the first two and the last two lines stay together.
-                KeepWithNext = lines.Count > 1 && (i == 0 || i == lines.Count - 2),
+                // Orphan and widow control: the first two and the last two lines stay together; every line of a paragraph kept together.
+                KeepWithNext = lines.Count > 1 && (i == 0 || i == lines.Count - 2 || (p.KeepTogether && i < lines.Count - 1)),
                 Tag = "line",
             });
         }

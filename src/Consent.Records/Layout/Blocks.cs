@@ -22,6 +22,9 @@ sealed record ParagraphBlock(IReadOnlyList<Run> Runs) : Block
 
     /// <summary>A thin bar in this colour on the left edge of the background.</summary>
     public Rgb? AccentBar { get; init; }
+
+    /// <summary>Never split across pages (a short caption whose lines say one thing in two languages).</summary>
+    public bool KeepTogether { get; init; }
 }
 
 /// <summary>A heading (level 1 = section, 2 = subsection, 3 = minor), always kept with what follows.</summary>
