@@ -10,6 +10,41 @@ namespace Consent.EndToEnd.Tests;
 [Collection(BrowserTests.Name)]
 public sealed class PatientChoicesTests(ServiceHost host)
 {
+    /// <summary>
+    /// "Save and finish later" at the narrowest width, in Spanish: a reminder by email tomorrow, the form
+    /// closed on the device, and the same link later goes on where the patient stopped.
+    /// </summary>
+    [Fact]
+    public async Task PatientSavesAndFinishesLater_WithAReminder_AndComesBackWhereTheyStopped()
+    {
+        var session = await StaffApi.StartAsync(host, Patient.Spanish, "es", email: $"later-{Guid.NewGuid():N}@example.net");
+        await using var context = await host.NewContextAsync(Screen.Narrow);
+        var page = await context.NewPageAsync();
+        var check = new PageCheck(page, "later-es-320", axe: true);
+        var walker = new PatientWalker(page, check, Patient.Spanish);
+        await walker.OpenAsync(session.PatientPath);
+        await walker.VerifyAsync();
+        Assert.Equal(Kind.Disclosure, await walker.WalkAsync(Kind.Disclosure));
+        var stoppedAt = await page.Locator("input[name=stepId]").First.GetAttributeAsync("value");
+
+        await walker.SubmitAsync(".save-later a");
+        Assert.EndsWith("/later", page.Url, StringComparison.Ordinal);
+        Assert.Contains("Todo lo que ha hecho hasta ahora está guardado", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await page.Locator("label[for=remind-1]").ClickAsync();
+        await check.CaptureAsync(page, "save-for-later", "later");
+        await walker.SubmitAsync("main form button[type=submit]");
+        Assert.Equal("Sus respuestas están guardadas", await page.InnerTextAsync("h1"));
+        Assert.Contains("Le enviaremos un recordatorio por correo electrónico el", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await check.CaptureAsync(page, "left", "later-left");
+
+        // The form was closed on this device: the link asks for the date of birth again, then goes on where the patient stopped.
+        await walker.SubmitAsync("main a.button");
+        Assert.Equal(Kind.DateOfBirth, await walker.KindAsync());
+        await walker.VerifyAsync();
+        Assert.Equal(stoppedAt, await page.Locator("input[name=stepId]").First.GetAttributeAsync("value"));
+        check.AssertClean();
+    }
+
     [Fact]
     public async Task PatientDeclines_AfterAConfirmation_AndSeesAKindEnding()
     {

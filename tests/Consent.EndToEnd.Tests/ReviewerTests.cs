@@ -50,4 +50,46 @@ public sealed class ReviewerTests(OwnServiceHost host) : IClassFixture<OwnServic
         await check.CaptureAsync(page, "retired");
         check.AssertClean();
     }
+
+    /// <summary>
+    /// "Walk through as the patient": from the version page, in Spanish, the real patient pages with a
+    /// stand-in patient, through the quiz and the signature to the end, with the clinician's part done by
+    /// the preview's button; and the database holds no session, event, job or record afterwards.
+    /// </summary>
+    [Fact]
+    public async Task Reviewer_WalksThroughAVersionAsThePatient_InSpanish_AndNothingIsRecorded()
+    {
+        var before = await host.RowCountsAsync();
+        await using var context = await host.NewContextAsync(Screen.SmallPhone);
+        var page = await StaffBrowser.SignInAsync(host, context, StaffApi.Reviewer);
+        var check = new PageCheck(page, "reviewer-preview", axe: true);
+        await page.GotoAsync("/review/ketamine-chronic-pain/1");
+        await page.Locator("#preview-heading").ScrollIntoViewIfNeededAsync();
+        await check.CaptureAsync(page, "version-preview-form");
+        await page.ClickAndLoadAsync("#preview-heading ~ form button[value=es]");
+
+        Assert.Equal("es", await page.GetAttributeAsync("html", "lang"));
+        Assert.Contains("Preview: nothing is recorded", await page.InnerTextAsync(".preview-banner"), StringComparison.Ordinal);
+        var walker = new PatientWalker(page, check, new Patient("Alex Morgan", new DateOnly(1980, 3, 15), "AM"));
+        Assert.Equal(PatientWalker.Kind.DateOfBirth, await walker.KindAsync());
+        await check.CaptureAsync(page, "date-of-birth", "link");
+        await walker.VerifyAsync();
+
+        Assert.Equal(PatientWalker.Kind.Sign, await walker.WalkAsync(PatientWalker.Kind.Sign));
+        Assert.Contains(PatientWalker.Kind.Quiz, walker.Seen);
+        Assert.Contains("Preview: nothing is recorded", await page.InnerTextAsync(".preview-banner"), StringComparison.Ordinal);
+        Assert.Contains("Firme el formulario", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
+        await walker.SignAsync();
+
+        // Signed: a patient waits for the countersignature; the preview's button does the clinician's part.
+        Assert.Equal(PatientWalker.Kind.Waiting, await walker.KindAsync());
+        await check.CaptureAsync(page, "awaiting-countersign", "waiting-preview");
+        await page.ClickAndLoadAsync("form[action*='handler=PreviewClinician'] button");
+        Assert.Equal(PatientWalker.Kind.Ending, await walker.KindAsync());
+        Assert.Contains("in a real session the patient downloads their signed PDF record here", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await check.CaptureAsync(page, "completed", "ending-preview");
+
+        Assert.Equal(before, await host.RowCountsAsync());
+        check.AssertClean();
+    }
 }

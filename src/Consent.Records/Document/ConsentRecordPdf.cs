@@ -27,8 +27,14 @@ public static class ConsentRecordPdf
         System.Text.Encoding.UTF8.GetBytes($"{record.SessionId}/{record.Kind}/{record.IssuedAt.UtcTicks}");
 
     /// <summary>The page count the record will have, for tests and previews.</summary>
-    internal static int CountPages(ConsentRecord record, RecordRenderOptions? options = null) =>
-        Layout(record, options ?? RecordRenderOptions.Default, new PdfTextMeasure()).Pages.Count;
+    internal static int CountPages(ConsentRecord record, RecordRenderOptions? options = null) => Pages(record, options).Count;
+
+    /// <summary>The laid-out pages (what is drawn where, before the running header and footer), for tests.</summary>
+    internal static IReadOnlyList<LaidOutPage> Pages(ConsentRecord record, RecordRenderOptions? options = null)
+    {
+        using var measure = new PdfTextMeasure();
+        return Layout(record, options ?? RecordRenderOptions.Default, measure).Pages;
+    }
 
     /// <summary>
     /// Lays out and paints the record with no stream compression; the signer compresses with proper
@@ -54,7 +60,7 @@ public static class ConsentRecordPdf
     {
         var labels = options.Labels ?? RecordLabels.For(record.Workflow.Language);
         var geometry = PageGeometry.For(options.Paper);
-        var blocks = new RecordComposer(record, labels).Compose();
+        var blocks = new RecordComposer(record, labels, options.CheckUrl).Compose();
         var layout = new BlockLayout(measure, geometry.BodyWidth, geometry.BodyHeight - 40);
         layout.Add(blocks);
         return (Paginator.Paginate(layout.Units, geometry.Left, geometry.Top, geometry.BodyHeight), geometry, labels);

@@ -4,7 +4,7 @@ using static Consent.Records.Document.RecordText;
 namespace Consent.Records.Document;
 
 /// <summary>Turns a consent record into the blocks of the document, section by section, in the session language.</summary>
-sealed class RecordComposer(ConsentRecord record, RecordLabels labels)
+sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? checkUrl = null)
 {
     readonly List<Block> _blocks = [];
 
@@ -12,6 +12,7 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels)
     {
         TitleBlock();
         Summary();
+        CheckSection.Add(checkUrl, labels, _blocks);
         RecordSections.Outcome(record, labels, _blocks);
         RecordSections.Identity(record, labels, _blocks);
         RecordSections.Screening(record, labels, _blocks);
@@ -73,10 +74,18 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels)
             (labels.Workflow, w.Title),
             (labels.WorkflowVersion, $"{w.Id}, {labels.Version} {w.Version}"),
             (labels.SessionLanguage, LanguageName(w.Language, labels)),
+        };
+        if (record.ClinicLanguage is { } clinicLanguage)
+        {
+            pairs.Add((labels.ClinicLanguage, LanguageName(clinicLanguage, labels)));
+        }
+
+        pairs.AddRange(
+        [
             (labels.WorkflowHash, w.Hash),
             (labels.Session, record.SessionId.ToString()),
             (labels.Started, Time(record.StartedAt, record)),
-        };
+        ]);
         if (record.EndedAt is { } ended)
         {
             pairs.Add((labels.Ended, Time(ended, record)));

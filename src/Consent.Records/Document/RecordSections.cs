@@ -63,10 +63,26 @@ static class RecordSections
         blocks.Add(new TableBlock(
             [0.58, 0.17, 0.25],
             [HeaderCell(labels.Question), HeaderCell(labels.Answer), HeaderCell(labels.AnsweredAt)],
-            [.. record.ScreeningAnswers.Select(a => (IReadOnlyList<TableCell>)[Cell(a.Question), Cell(a.Answer), Cell(Time(a.At, record))])])
+            [.. record.ScreeningAnswers.Select(a => (IReadOnlyList<TableCell>)[Cell(a.Question, a.ClinicQuestion), Cell(a.Answer, a.ClinicAnswer), Cell(Time(a.At, record))])])
         {
             SpaceAfter = 10,
         });
+        ClinicWordingNote(record, labels, record.ScreeningAnswers.Any(a => a.ClinicQuestion is not null), blocks);
+    }
+
+    /// <summary>Under a table with the clinic's wording in grey: what the grey lines are, in the record's language and the clinic's.</summary>
+    static void ClinicWordingNote(ConsentRecord record, RecordLabels labels, bool any, List<Block> blocks)
+    {
+        if (record.ClinicLanguage is not { } clinicLanguage || !any)
+        {
+            return;
+        }
+
+        var clinicLabels = RecordLabels.For(clinicLanguage);
+        string Note(RecordLabels l) => string.Format(System.Globalization.CultureInfo.InvariantCulture,
+            l.ClinicWordingInTable, l.LanguageWord(clinicLanguage), l.LanguageWord(record.Workflow.Language));
+        var text = clinicLabels.Language == labels.Language ? Note(labels) : $"{Note(labels)}\n{Note(clinicLabels)}";
+        blocks.Add(new ParagraphBlock([new Run(text, Theme.ClinicWording)]) { SpaceAfter = 10 });
     }
 
     public static void Comprehension(ConsentRecord record, RecordLabels labels, List<Block> blocks)
@@ -84,12 +100,13 @@ static class RecordSections
             blocks.Add(new TableBlock(
                 [0.55, 0.3, 0.15],
                 [HeaderCell(labels.Question), HeaderCell(labels.ChosenAnswer), HeaderCell(labels.Result)],
-                [.. attempt.Answers.Select(a => (IReadOnlyList<TableCell>)[Cell(a.Question), Cell(a.ChosenLabel), ResultCell(a.Correct, labels)])])
+                [.. attempt.Answers.Select(a => (IReadOnlyList<TableCell>)[Cell(a.Question, a.ClinicQuestion), Cell(a.ChosenLabel, a.ClinicChosenLabel), ResultCell(a.Correct, labels)])])
             {
                 SpaceAfter = 6,
             });
         }
 
+        ClinicWordingNote(record, labels, quiz.Attempts.Any(t => t.Answers.Any(a => a.ClinicQuestion is not null)), blocks);
         var result = quiz.Passed ? labels.Passed : quiz.ResolvedByClinician ? labels.ResolvedByClinician : labels.NotPassed;
         blocks.Add(new ParagraphBlock([new Run($"{labels.Result}: ", Theme.Body.WithBold()), Text(result)]) { SpaceAfter = 10 });
     }

@@ -33,15 +33,12 @@ static class RecordText
 
     public static string LanguageName(string language, RecordLabels labels)
     {
-        var primary = language.Split('-', '_')[0].ToLowerInvariant();
-        var name = (primary, labels.Language) switch
-        {
-            ("en", "es") => "inglés",
-            ("es", "es") => "español",
-            ("en", _) => "English",
-            ("es", _) => "Spanish",
-            _ => null,
-        };
-        return name is null ? language : $"{name} ({language})";
+        var name = labels.LanguageWord(language);
+        return name == language ? language : $"{name} ({language})";
     }
+
+    /// <summary>A cell with the patient's wording and, when there is one, the clinic's below it in grey.</summary>
+    public static TableCell Cell(string text, string? clinicText) => clinicText is null
+        ? Cell(text)
+        : new([new Run(text, Theme.TableText), new Run($"\n{clinicText}", Theme.ClinicWording)]);
 }

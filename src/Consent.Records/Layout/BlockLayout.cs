@@ -41,6 +41,9 @@ sealed class BlockLayout(ITextMeasure measure, double width, double maxUnitHeigh
             case SignatureBlock s:
                 Units.Add(SignatureLayout.Build(s, measure, x, w));
                 break;
+            case QrBlock q:
+                Units.Add(QrLayout.Build(q, measure, x, w));
+                break;
             case RuleBlock r:
                 Units.Add(new LayoutUnit(r.Thickness + 2, [new LineOp(x, 1, x + w, 1, r.Thickness, r.Color)]));
                 break;
@@ -86,8 +89,8 @@ sealed class BlockLayout(ITextMeasure measure, double width, double maxUnitHeigh
             ops.AddRange(TextOps(line, textX, top));
             Units.Add(new LayoutUnit(line.Height + top + bottom, ops)
             {
-                // Orphan and widow control: the first two and the last two lines stay together.
-                KeepWithNext = lines.Count > 1 && (i == 0 || i == lines.Count - 2),
+                // Orphan and widow control: the first two and the last two lines stay together; every line of a paragraph kept together.
+                KeepWithNext = lines.Count > 1 && (i == 0 || i == lines.Count - 2 || (p.KeepTogether && i < lines.Count - 1)),
                 Tag = "line",
             });
         }

@@ -22,6 +22,9 @@ sealed record ParagraphBlock(IReadOnlyList<Run> Runs) : Block
 
     /// <summary>A thin bar in this colour on the left edge of the background.</summary>
     public Rgb? AccentBar { get; init; }
+
+    /// <summary>Never split across pages (a short caption whose lines say one thing in two languages).</summary>
+    public bool KeepTogether { get; init; }
 }
 
 /// <summary>A heading (level 1 = section, 2 = subsection, 3 = minor), always kept with what follows.</summary>
@@ -55,6 +58,9 @@ sealed record SignatureBlock(
     string EmptyBoxText,
     IReadOnlyList<Run> Caption,
     IReadOnlyList<(string Label, string Value)> Details) : Block;
+
+/// <summary>A QR code (its module matrix, quiet zone included, <c>true</c> = dark) in a panel, with a caption beside it.</summary>
+sealed record QrBlock(IReadOnlyList<IReadOnlyList<bool>> Modules, IReadOnlyList<Run> Caption) : Block;
 
 /// <summary>A horizontal rule across the text width.</summary>
 sealed record RuleBlock(Rgb Color, double Thickness = 0.6) : Block;

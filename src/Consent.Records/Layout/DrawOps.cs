@@ -35,3 +35,37 @@ sealed record ImageOp(double X, double Y, double Width, double Height, byte[] Im
 {
     public override DrawOp Offset(double dx, double dy) => this with { X = X + dx, Y = Y + dy };
 }
+
+/// <summary>
+/// A QR code's modules (<c>true</c> = dark), each <see cref="Module"/> points square, drawn as vector
+/// rectangles filled as one path, so no hairline seams show between neighbouring modules.
+/// </summary>
+sealed record QrModulesOp(double X, double Y, double Module, IReadOnlyList<IReadOnlyList<bool>> Modules, Rgb Color) : DrawOp
+{
+    public override DrawOp Offset(double dx, double dy) => this with { X = X + dx, Y = Y + dy };
+
+    /// <summary>The dark modules merged into horizontal runs: (row, first column, length).</summary>
+    public IEnumerable<(int Row, int Column, int Length)> Runs()
+    {
+        for (var row = 0; row < Modules.Count; row++)
+        {
+            var line = Modules[row];
+            for (var column = 0; column < line.Count;)
+            {
+                if (!line[column])
+                {
+                    column++;
+                    continue;
+                }
+
+                var start = column;
+                while (column < line.Count && line[column])
+                {
+                    column++;
+                }
+
+                yield return (row, start, column - start);
+            }
+        }
+    }
+}

@@ -58,6 +58,15 @@ static class PagePainter
                 break;
             case PolylineOp:
                 break;
+            case QrModulesOp q:
+                var path = new XGraphicsPath { FillMode = XFillMode.Winding };
+                foreach (var (row, column, length) in q.Runs())
+                {
+                    path.AddRectangle(q.X + (column * q.Module), q.Y + (row * q.Module), length * q.Module, q.Module);
+                }
+
+                gfx.DrawPath(new XSolidBrush(Color(q.Color)), path);
+                break;
             case ImageOp i:
                 using (var stream = new MemoryStream(i.Image, writable: false))
                 using (var image = XImage.FromStream(stream))

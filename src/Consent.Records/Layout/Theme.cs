@@ -22,6 +22,9 @@ static class Theme
     public static readonly TextStyle TableText = new(8.5, Color: Ink);
     public static readonly TextStyle TableHeader = new(8.5, Bold: true, Color: Ink);
     public static readonly TextStyle Title = new(18, Bold: true, Color: Accent);
+    /// <summary>The clinic's-language wording beside the patient's: grey and italic, so it never reads as what the patient saw.</summary>
+    public static readonly TextStyle ClinicWording = new(8, Italic: true, Color: Muted);
+    public static readonly Rgb ClinicWordingFill = new(0xF1, 0xF1, 0xF3);
     public static readonly TextStyle Subtitle = new(11.5, Color: Ink);
 
     public static TextStyle Heading(int level) => level switch

@@ -21,6 +21,14 @@ public sealed record ConsentRecord
     /// <summary>The clinic's time zone; every time in the record is shown in it, with its UTC offset.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
+    /// <summary>
+    /// The clinic's own language (BCP 47) when it differs from the session's and the record carries the
+    /// clinic-language wording of every disclosure, screening question and quiz question beside the
+    /// patient's (the <c>Clinic…</c> fields of the steps), for the clinic's reference. Null for a record
+    /// in the clinic's language, which shows no such wording.
+    /// </summary>
+    public string? ClinicLanguage { get; init; }
+
     /// <summary>When the session was started by the clinician.</summary>
     public required DateTimeOffset StartedAt { get; init; }
 

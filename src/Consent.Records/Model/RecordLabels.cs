@@ -74,6 +74,28 @@ public sealed record RecordLabels
     /// <summary>Caption: session language.</summary>
     public required string SessionLanguage { get; init; }
 
+    /// <summary>Caption: the clinic's language, on a record that carries the clinic's wording beside the patient's.</summary>
+    public required string ClinicLanguage { get; init; }
+
+    /// <summary>
+    /// Caption of a disclosure's wording in the clinic's language, with {0} the clinic's language and
+    /// {1} the session's (names from <see cref="LanguageWord"/>): it is for reference, not what the patient read.
+    /// </summary>
+    public required string ClinicWordingOfDisclosure { get; init; }
+
+    /// <summary>Note under a screening or quiz table whose grey lines are the clinic's wording, with {0} and {1} as above.</summary>
+    public required string ClinicWordingInTable { get; init; }
+
+    /// <summary>The name of a language in these labels' language, as used in a sentence ("Spanish", "español"); the code itself for a language without one.</summary>
+    public string LanguageWord(string language) => (language.Split('-', '_')[0].ToLowerInvariant(), Language) switch
+    {
+        ("en", "es") => "inglés",
+        ("es", "es") => "español",
+        ("en", _) => "English",
+        ("es", _) => "Spanish",
+        _ => language,
+    };
+
     /// <summary>Caption: workflow hash.</summary>
     public required string WorkflowHash { get; init; }
 
@@ -265,6 +287,12 @@ public sealed record RecordLabels
 
     /// <summary>Closing note about the digital signature.</summary>
     public required string SignatureNote { get; init; }
+
+    /// <summary>Heading beside the verification QR code.</summary>
+    public required string CheckThisRecord { get; init; }
+
+    /// <summary>How to check the record beside its QR code, with {0} the public check page's address.</summary>
+    public required string CheckThisRecordHow { get; init; }
 
     /// <summary>Footer page numbering, with {0} the page and {1} the page count.</summary>
     public required string PageXOfY { get; init; }

@@ -7,7 +7,14 @@ namespace Consent.Records;
 public sealed record IdentityCheck(DateTimeOffset VerifiedAt, string Method, int FailedAttempts);
 
 /// <summary>One screening question and the patient's answer.</summary>
-public sealed record ScreeningAnswer(string Question, string Answer, DateTimeOffset At);
+public sealed record ScreeningAnswer(string Question, string Answer, DateTimeOffset At)
+{
+    /// <summary>The question in the clinic's language (<see cref="ConsentRecord.ClinicLanguage"/>), for the clinic's reference; null when the record carries none.</summary>
+    public string? ClinicQuestion { get; init; }
+
+    /// <summary>The answer in the clinic's language; null when the record carries none or the answer is text the patient typed (never translated).</summary>
+    public string? ClinicAnswer { get; init; }
+}
 
 /// <summary>How a disclosure was acknowledged.</summary>
 public enum AcknowledgmentMethod
@@ -32,7 +39,17 @@ public sealed record DisclosureAcknowledgment(
     string ContentSha256,
     DateTimeOffset AcknowledgedAt,
     AcknowledgmentMethod Method,
-    string? Initials = null);
+    string? Initials = null)
+{
+    /// <summary>
+    /// The title in the clinic's language (<see cref="ConsentRecord.ClinicLanguage"/>), for the clinic's
+    /// reference; null when the record carries none. Not what the patient read: <see cref="ContentSha256"/> stays the hash of <see cref="Body"/>.
+    /// </summary>
+    public string? ClinicTitle { get; init; }
+
+    /// <summary>The Markdown body in the clinic's language, for the clinic's reference; null when the record carries none.</summary>
+    public string? ClinicBody { get; init; }
+}
 
 /// <summary>The teach-back quiz: every attempt, and how it ended.</summary>
 /// <param name="Attempts">Attempts in order.</param>
@@ -44,7 +61,14 @@ public sealed record ComprehensionCheck(IReadOnlyList<ComprehensionAttempt> Atte
 public sealed record ComprehensionAttempt(int Number, DateTimeOffset At, IReadOnlyList<ComprehensionAnswer> Answers);
 
 /// <summary>One quiz question, the option the patient chose, and whether it was right.</summary>
-public sealed record ComprehensionAnswer(string Question, string ChosenLabel, bool Correct);
+public sealed record ComprehensionAnswer(string Question, string ChosenLabel, bool Correct)
+{
+    /// <summary>The question in the clinic's language (<see cref="ConsentRecord.ClinicLanguage"/>), for the clinic's reference; null when the record carries none.</summary>
+    public string? ClinicQuestion { get; init; }
+
+    /// <summary>The chosen option's label in the clinic's language; null when the record carries none.</summary>
+    public string? ClinicChosenLabel { get; init; }
+}
 
 /// <summary>A question the patient asked, with the clinician's answer.</summary>
 public sealed record PatientQuestion(

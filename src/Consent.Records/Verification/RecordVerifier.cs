@@ -21,6 +21,16 @@ public static class RecordVerifier
     /// <summary>The SubFilter of a PAdES baseline signature.</summary>
     public const string PadesSubFilter = "ETSI.CAdES.detached";
 
+    /// <summary>
+    /// The largest signature value read. A record's is under 2 KB (one signer, one certificate); with room
+    /// for an RFC 3161 timestamp token and its certificates, 64 KB is ample. An outside review sent a
+    /// signature stuffed with 19,000 certificates: seconds of processor time per check on a public page.
+    /// </summary>
+    public const int MaxSignatureBytes = 64 * 1024;
+
+    /// <summary>The most certificates a signature may carry: the signer's, and a few for a timestamp's chain.</summary>
+    public const int MaxCertificates = 4;
+
     /// <summary>Verifies <paramref name="pdf"/>; trusted only when signed by <paramref name="trustedCertificate"/>.</summary>
     public static RecordVerification Verify(ReadOnlyMemory<byte> pdf, X509Certificate2? trustedCertificate) =>
         VerifyWithAny(pdf, trustedCertificate is null ? [] : [trustedCertificate]);
@@ -126,8 +136,20 @@ public static class RecordVerifier
         {
             // The hex string is padded with zeros after the DER object; decode exactly one object.
             AsnDecoder.ReadEncodedValue(contents, AsnEncodingRules.BER, out _, out _, out var length);
+            if (length > MaxSignatureBytes)
+            {
+                problems.Add($"The signature value is {length} bytes, larger than any record's ({MaxSignatureBytes} at most): it was not read.");
+                return result with { Problems = problems };
+            }
+
             cms = new SignedCms(new ContentInfo(signed), detached: true);
             cms.Decode(contents.AsSpan(0, length));
+            if (cms.Certificates.Count > MaxCertificates)
+            {
+                problems.Add($"The signature carries {cms.Certificates.Count} certificates; a record's carries at most {MaxCertificates}: it was not checked further.");
+                return result with { Problems = problems };
+            }
+
             // The padding is outside what the signature covers, so it must be exactly what the signer
             // wrote, zeros: otherwise anyone can change (or hide data in) the file without touching the signature.
             if (contents.AsSpan(length).ContainsAnyExcept((byte)0))

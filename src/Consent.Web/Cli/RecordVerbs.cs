@@ -112,34 +112,7 @@ public static class RecordVerbs
 
     private static void Print(TextWriter o, string file, long length, RecordVerification v, bool hadCertificate)
     {
-        static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "unknown";
-        o.WriteLine($"Record:       {file} ({length} bytes)");
-        o.WriteLine($"SHA-256:      {v.FileSha256}");
-        o.WriteLine($"Signature:    {(!v.HasSignature ? "none" : v.SignatureValid ? "valid" : "NOT valid")}"
-            + (v.HasSignature ? $" ({v.SubFilter ?? "no SubFilter"}), signed {Time(v.SigningTime)}" : ""));
-        o.WriteLine($"Integrity:    {(v.IsIntact ? "intact: the signature covers the whole file and its digest matches" : "NOT intact")}");
-        if (v.UnsignedBytes > 0)
-        {
-            o.WriteLine($"Unsigned:     {v.UnsignedBytes} bytes after the signed part (an incremental update or appended data); nothing in them is reported");
-        }
-
-        o.WriteLine(v.Certificate is { } c
-            ? $"Certificate:  {c.Subject}, SHA-256 thumbprint {c.ThumbprintSha256}, valid {Time(c.NotBefore)} to {Time(c.NotAfter)}"
-            : "Certificate:  not readable");
-        o.WriteLine($"Trust:        {(v.Trusted ? "trusted (the signer is a certificate you gave)" : hadCertificate ? "NOT trusted: signed by a different certificate" : "NOT trusted: no certificate given (--certificate cert.pem, from GET /api/v1/records/certificate)")}");
-        o.WriteLine(v.SessionId is { } session
-            ? $"Session:      {session}, {v.Kind?.ToString() ?? "unknown kind"} record, workflow {v.WorkflowId ?? "?"} version {v.WorkflowVersion?.ToString(CultureInfo.InvariantCulture) ?? "?"} (as the signed part says)"
-            : "Session:      not named in the signed part of the file");
-        if (v.Problems.Count > 0)
-        {
-            o.WriteLine("Problems:");
-            foreach (var problem in v.Problems)
-            {
-                o.WriteLine($"  - {problem}");
-            }
-        }
-
-        o.WriteLine($"Result:       {(v.IsValid ? "VALID" : "NOT VALID")}");
+        RecordFileReport.Of(v, file, length, hadCertificate ? "a certificate you gave" : null, withSession: true).Print(o);
         o.WriteLine("(Offline check of the file alone; POST /api/v1/records/verify also compares it with the stored record and the session's event chain.)");
     }
 

@@ -82,6 +82,7 @@ public static class IdentityRegistration
             .AddDefaultTokenProviders()
             .AddTokenProvider<AuthenticatorCodes>(AuthenticatorCodes.ProviderName);
         services.AddSingleton<StaffStandings>();
+        services.AddSingleton<StaffSignInVerdicts>();
         services.AddScoped<StaffSignIn>();
         services.AddScoped<StaffPasswords>();
         services.AddScoped<TwoFactorEnrolment>();

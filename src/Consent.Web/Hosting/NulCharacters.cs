@@ -9,6 +9,9 @@ namespace Consent.Web.Hosting;
 /// 22021). Sent as a query parameter, it also left the pooled connection's auto-prepared statement in a
 /// state where the next request on that connection failed with "Received unexpected backend message
 /// DataRow" (a 500 for someone else), so it is stopped before anything reads the database.
+/// The public check page (<c>/check</c>, Pages/Check.cshtml.cs) reads its own form, after its rate
+/// limit and its size check and with a body limit of its own (a record PDF may be larger than the
+/// 4 MB every other request may send); its one text field accepts hexadecimal digits only.
 /// </remarks>
 public static class NulCharacters
 {
@@ -22,7 +25,7 @@ public static class NulCharacters
             var request = context.Request;
             var found = request.Query.Any(pair => pair.Key.Contains('\0', StringComparison.Ordinal) || HasNul(pair.Value));
             // Page forms only: the API reads JSON (checked by JsonRules), and its one upload is a PDF.
-            if (!found && request.HasFormContentType && !request.Path.StartsWithSegments("/api"))
+            if (!found && request.HasFormContentType && !request.Path.StartsWithSegments("/api") && !request.Path.StartsWithSegments(SignedRecords.CheckPageAddress.Path))
             {
                 try
                 {

@@ -54,5 +54,32 @@ public static class RateLimits
             QueueLimit = 0,
         });
 
-    internal static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The client a limit counts: its IPv4 address, or its IPv6 /64 network (one host or home network
+    /// usually holds a whole /64, so counting single IPv6 addresses would hand it 2^64 fresh limits, as an
+    /// outside review of the public check page pointed out).
+    /// </summary>
+    internal static string ClientAddress(HttpContext http) => ClientKey(http.Connection.RemoteIpAddress);
+
+    internal static string ClientKey(System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 }

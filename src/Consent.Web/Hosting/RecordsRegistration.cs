@@ -17,6 +17,8 @@ public static class RecordsRegistration
         services.AddSingleton(provider => ClinicSettings.From(provider.GetRequiredService<IOptions<ClinicOptions>>().Value));
         services.AddScoped<RecordIssuer>();
         services.AddScoped<RecordCheck>();
+        services.AddScoped<PublicRecordCheck>();
+        services.AddSingleton<CheckPageAddress>();
         services.AddScoped<RecordExport>();
         services.AddSingleton<IOutboxHandler, IssueRecordHandler>();
         return services;

@@ -11,6 +11,7 @@ public static class SessionRegistration
     {
         services.AddSingleton<WorkflowRegistry>();
         services.AddSingleton<PatientLinks>();
+        services.AddSingleton<PublicAddress>();
         services.AddSingleton<SessionStateCache>();
         services.AddScoped<SessionWriter>();
         services.AddScoped<StaffSessions>();

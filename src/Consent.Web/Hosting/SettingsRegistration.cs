@@ -16,6 +16,8 @@ public static partial class SettingsRegistration
         services.AddOptions<ClinicOptions>().Bind(configuration.GetSection(ClinicOptions.Section))
             .Validate(o => string.IsNullOrWhiteSpace(o.TimeZone) || TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone.Trim(), out _),
                 "Consent:TimeZone is not a time zone this machine knows; use an IANA name such as America/New_York.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ClinicLanguage) || ClinicOptions.Languages.Contains(o.ClinicLanguage.Trim().ToLowerInvariant()),
+                $"Consent:ClinicLanguage must be a language the records are labelled in: {string.Join(" or ", ClinicOptions.Languages)}.")
             .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl)
                     || (Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"),
                 "Consent:PublicBaseUrl must be an absolute http(s) address, such as https://consent.example.org.")
@@ -41,6 +43,7 @@ public static partial class SettingsRegistration
             .Validate(o => o.LoginPerMinute >= 1, "RateLimits:LoginPerMinute must be 1 or more.")
             .Validate(o => o.PatientVerifyPerMinute >= 1, "RateLimits:PatientVerifyPerMinute must be 1 or more.")
             .Validate(o => o.PatientRequestsPerMinute >= 1, "RateLimits:PatientRequestsPerMinute must be 1 or more.")
+            .Validate(o => o.RecordChecksPerMinute >= 1, "RateLimits:RecordChecksPerMinute must be 1 or more.")
             .ValidateOnStart();
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section))
             .Validate(o => o.IntervalMinutes >= 0 && double.IsFinite(o.IntervalMinutes), "Audit:IntervalMinutes must be 0 (off) or a number of minutes.")

@@ -21,6 +21,8 @@ public static class UseCaseRegistration
         services.AddScoped<ClinicianActions>();
         services.AddScoped<PatientAccessService>();
         services.AddScoped<PatientActions>();
+        services.AddScoped<SaveForLater>();
+        services.AddSingleton<PatientPreviews>();
         services.AddScoped<WorkflowReviews>();
         services.AddSingleton<WorkflowVersions.ReviewSeals>();
         services.AddScoped<WorkflowVersions.WorkflowApprovals>();

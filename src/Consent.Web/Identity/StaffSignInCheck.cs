@@ -34,8 +34,7 @@ namespace Consent.Web.Identity;
 /// </para>
 /// <para>Patient tickets carry no staff claims and pass through untouched (they are checked by their own handler).</para>
 /// </remarks>
-public sealed class StaffSignInCheck(
-    RequestDelegate next, StaffStandings standings, IHostEnvironment environment, IOptions<IdentityOptions> identity)
+public sealed class StaffSignInCheck(RequestDelegate next, StaffSignInVerdicts verdicts)
 {
     private static readonly HashSet<string> PatientClaims = [PatientAccess.SessionClaim, PatientAccess.LinkClaim];
 
@@ -44,13 +43,22 @@ public sealed class StaffSignInCheck(
         var principal = context.User;
         if (principal.Identity?.IsAuthenticated == true && !principal.Claims.All(c => PatientClaims.Contains(c.Type)))
         {
-            context.User = await CheckAsync(principal, context.RequestServices.GetRequiredService<ConsentDbContext>, context.RequestAborted);
+            context.User = await verdicts.CheckAsync(principal, context.RequestServices.GetRequiredService<ConsentDbContext>, context.RequestAborted);
         }
 
         await next(context);
     }
+}
 
-    private async Task<ClaimsPrincipal> CheckAsync(ClaimsPrincipal principal, Func<ConsentDbContext> database, CancellationToken ct)
+/// <summary>
+/// The check <see cref="StaffSignInCheck"/> makes of every staff sign-in, for the one place that reads a
+/// staff cookie outside the request's own user: a reviewer's preview on the patient pages, where the
+/// request's user is the patient ticket (<see cref="UseCases.Patients.PatientAccessService.OpenPreviewAsync"/>).
+/// </summary>
+public sealed class StaffSignInVerdicts(StaffStandings standings, IHostEnvironment environment, IOptions<IdentityOptions> identity)
+{
+    /// <summary>The sign-in as the account stands now, with the roles it may use; anonymous when it no longer holds.</summary>
+    public async Task<ClaimsPrincipal> CheckAsync(ClaimsPrincipal principal, Func<ConsentDbContext> database, CancellationToken ct)
     {
         var types = identity.Value.ClaimsIdentity;
         if (!Guid.TryParse(principal.FindFirstValue(types.UserIdClaimType), out var userId))

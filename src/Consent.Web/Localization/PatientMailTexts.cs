@@ -7,6 +7,11 @@ public sealed record PatientMailTexts
 
     public required string InvitationBody { get; init; }
 
+    public required string ReminderSubject { get; init; }
+
+    /// <summary>{0} clinic, {1} link, {2} date the link stops working.</summary>
+    public required string ReminderBody { get; init; }
+
     public required string CopySubject { get; init; }
 
     public required string WithdrawalCopySubject { get; init; }
@@ -33,6 +38,17 @@ public sealed record PatientMailTexts
             You will be asked for your date of birth first. The link works until {2}. You can stop and come back later with the same link.
             You can ask the care team questions on every page, and you can say no at any point.
             """,
+        ReminderSubject = "A reminder: your consent form is waiting",
+        ReminderBody = """
+            Hello,
+
+            You asked us to remind you about the consent form from {0}. Everything you did so far is saved. To go on where you stopped:
+
+            {1}
+
+            You will be asked for your date of birth again. The link works until {2}.
+            You can ask the care team questions on every page, and you can say no at any point.
+            """,
         CopySubject = "Your copy of your signed consent",
         WithdrawalCopySubject = "Your copy of your consent withdrawal",
         SummaryCopySubject = "Your copy of your consent session summary",
@@ -57,6 +73,17 @@ public sealed record PatientMailTexts
             {1}
 
             Primero se le pedirá su fecha de nacimiento. El enlace funciona hasta el {2}. Puede detenerse y volver más tarde con el mismo enlace.
+            En cada página puede hacer preguntas al equipo de atención, y puede decir que no en cualquier momento.
+            """,
+        ReminderSubject = "Un recordatorio: su formulario de consentimiento le espera",
+        ReminderBody = """
+            Hola:
+
+            Nos pidió que le recordáramos el formulario de consentimiento de {0}. Todo lo que hizo hasta ahora está guardado. Para seguir donde lo dejó:
+
+            {1}
+
+            Se le pedirá de nuevo su fecha de nacimiento. El enlace funciona hasta el {2}.
             En cada página puede hacer preguntas al equipo de atención, y puede decir que no en cualquier momento.
             """,
         CopySubject = "Su copia de su consentimiento firmado",

@@ -157,6 +157,23 @@ public sealed record PatientTexts
     public required string Call988 { get; init; }
     public required string Text988 { get; init; }
     public required string Call911 { get; init; }
+    public required string SaveForLater { get; init; }
+    public required string LaterSaved { get; init; }
+    public required string LaterComeBack { get; init; }
+    public required string LaterReminderLegend { get; init; }
+    public required string LaterReminderTo { get; init; }
+    public required string LaterReminderNone { get; init; }
+    public required string LaterReminderTomorrow { get; init; }
+    public required string LaterReminderThreeDays { get; init; }
+    public required string LaterNoEmail { get; init; }
+    public required string LaterLeave { get; init; }
+    public required string LaterLeaveHelp { get; init; }
+    public required string LaterKeepGoing { get; init; }
+    public required string LaterLeftTitle { get; init; }
+    public required string LaterLeftText { get; init; }
+    public required string LaterReminderSet { get; init; }
+    public required string LaterChooseReminder { get; init; }
+    public required string LaterOpenAgain { get; init; }
     /// <summary>Language names as said in this language ("Spanish" in English, "inglés" in Spanish).</summary>
     public required IReadOnlyDictionary<string, string> LanguageNames { get; init; }
 
@@ -324,6 +341,23 @@ public sealed record PatientTexts
         Call988 = "Call 988",
         Text988 = "Text 988",
         Call911 = "Call 911",
+        SaveForLater = "Save and finish later",
+        LaterSaved = "Everything you have done so far is saved. You do not need to do anything else to keep it.",
+        LaterComeBack = "To finish, open the same link again before {0}. You will confirm your date of birth again and go on where you stopped.",
+        LaterReminderLegend = "Would you like a reminder by email?",
+        LaterReminderTo = "We will send it to {0}, the address your clinic has for you.",
+        LaterReminderNone = "No, thank you",
+        LaterReminderTomorrow = "Yes, tomorrow",
+        LaterReminderThreeDays = "Yes, in 3 days",
+        LaterNoEmail = "Your clinic has no email address for you, so we cannot send a reminder. Keep the message with your link, or ask your clinic to send it again.",
+        LaterLeave = "Save and leave",
+        LaterLeaveHelp = "Leaving also closes the form on this device, so no one else who uses it can open your answers.",
+        LaterKeepGoing = "Go back to the form",
+        LaterLeftTitle = "Your answers are saved",
+        LaterLeftText = "You have left the form on this device. You can close this page now.",
+        LaterReminderSet = "We will send you a reminder by email on {0}.",
+        LaterChooseReminder = "Choose one of the reminder options.",
+        LaterOpenAgain = "Open the form again",
         LanguageNames = new Dictionary<string, string> { ["en"] = "English", ["es"] = "Spanish" },
     };
 
@@ -467,6 +501,23 @@ public sealed record PatientTexts
         Call988 = "Llamar al 988",
         Text988 = "Enviar un texto al 988",
         Call911 = "Llamar al 911",
+        SaveForLater = "Guardar y terminar más tarde",
+        LaterSaved = "Todo lo que ha hecho hasta ahora está guardado. No tiene que hacer nada más para conservarlo.",
+        LaterComeBack = "Para terminar, abra el mismo enlace otra vez antes del {0}. Confirmará de nuevo su fecha de nacimiento y seguirá donde lo dejó.",
+        LaterReminderLegend = "¿Quiere un recordatorio por correo electrónico?",
+        LaterReminderTo = "Lo enviaremos a {0}, la dirección que tiene su clínica.",
+        LaterReminderNone = "No, gracias",
+        LaterReminderTomorrow = "Sí, mañana",
+        LaterReminderThreeDays = "Sí, dentro de 3 días",
+        LaterNoEmail = "Su clínica no tiene una dirección de correo electrónico suya, así que no podemos enviarle un recordatorio. Guarde el mensaje con su enlace, o pida a su clínica que se lo envíe de nuevo.",
+        LaterLeave = "Guardar y salir",
+        LaterLeaveHelp = "Al salir, el formulario también se cierra en este dispositivo, para que nadie más que lo use pueda abrir sus respuestas.",
+        LaterKeepGoing = "Volver al formulario",
+        LaterLeftTitle = "Sus respuestas están guardadas",
+        LaterLeftText = "Salió del formulario en este dispositivo. Ya puede cerrar esta página.",
+        LaterReminderSet = "Le enviaremos un recordatorio por correo electrónico el {0}.",
+        LaterChooseReminder = "Elija una de las opciones de recordatorio.",
+        LaterOpenAgain = "Abrir el formulario de nuevo",
         LanguageNames = new Dictionary<string, string> { ["en"] = "inglés", ["es"] = "español" },
     };
 }

@@ -6,13 +6,15 @@ using Consent.Web.Data.Entities;
 using Consent.Web.Outbox;
 using Consent.Web.SignedRecords;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Consent.Web.Localization;
 
 namespace Consent.Web.Mail;
 
 /// <summary>
-/// The mail a patient gets: the invitation link when the clinician gave an email address, and a copy
+/// The mail a patient gets: the invitation link when the clinician gave an email address, a reminder
+/// with the same link when the patient saved the form to finish later and asked for one, and a copy
 /// of each record issued. Jobs are enqueued in the transaction that creates the session or logs the record.
 /// </summary>
 /// <remarks>
@@ -24,6 +26,7 @@ public sealed class PatientMail(IDataProtectionProvider protection, ClinicSettin
 {
     public const string Invitation = "invitation";
     public const string RecordCopy = "record";
+    public const string Reminder = "reminder";
     private const string LinkPurpose = "Consent.Mail.InvitationLink.v1";
 
     private IDataProtector Links => protection.CreateProtector(LinkPurpose);
@@ -40,24 +43,74 @@ public sealed class PatientMail(IDataProtectionProvider protection, ClinicSettin
             new JsonObject { ["what"] = Invitation, ["link"] = Links.Protect(patientUrl) }, clock.GetUtcNow());
     }
 
+    /// <summary>
+    /// "Save and finish later" with a reminder: one reminder job per session, due at <paramref name="at"/>,
+    /// carrying the link encrypted as an invitation does (saved with the caller's changes). Asking again
+    /// moves the reminder that has not gone out yet rather than adding a second one; the caller holds the
+    /// session's row lock, so two requests at once cannot both add one (<see cref="UseCases.Patients.SaveForLater"/>).
+    /// </summary>
+    public async Task EnqueueReminderAsync(ConsentDbContext db, ConsentSession session, string patientUrl, DateTimeOffset at, CancellationToken ct)
+    {
+        var payload = new JsonObject { ["what"] = Reminder, ["link"] = Links.Protect(patientUrl) };
+        if (await PendingReminderAsync(db, session.Id, ct) is { } job)
+        {
+            job.Payload = payload.ToJsonString();
+            job.NotBefore = at;
+            return;
+        }
+
+        OutboxSignal.Enqueue(db, OutboxKinds.SendMail, session.Id, payload, clock.GetUtcNow(), at);
+    }
+
+    /// <summary>"No, thank you" after all: the reminder not sent yet is closed, its link dropped (saved with the caller's changes).</summary>
+    public async Task CancelReminderAsync(ConsentDbContext db, ConsentSession session, CancellationToken ct)
+    {
+        if (await PendingReminderAsync(db, session.Id, ct) is { } job)
+        {
+            job.Payload = new JsonObject { ["what"] = Reminder, ["sent"] = false, ["cancelled"] = true }.ToJsonString();
+            job.CompletedAt = clock.GetUtcNow();
+        }
+    }
+
+    /// <summary>The session's reminder job that has not gone out and is not being sent right now, if any.</summary>
+    private async Task<OutboxJob?> PendingReminderAsync(ConsentDbContext db, Guid sessionId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var pending = await db.OutboxJobs
+            .Where(j => j.SessionId == sessionId && j.Kind == OutboxKinds.SendMail && j.CompletedAt == null)
+            .ToListAsync(ct);
+        return pending.FirstOrDefault(j => (j.LeaseUntil is null || j.LeaseUntil < now) && JsonNode.Parse(j.Payload)?["what"]?.GetValue<string>() == Reminder);
+    }
+
     /// <summary>Tells this node's worker that mail may be waiting (after the enqueuing transaction committed).</summary>
     public void Wake() => signal.Wake();
 
     /// <summary>The payload of the job that mails a record's copy.</summary>
     public static JsonObject RecordCopyJob(string kind) => new() { ["what"] = RecordCopy, ["kind"] = kind };
 
-    /// <summary>The patient link an invitation job carries, decrypted; throws a <c>CryptographicException</c> when its key is gone.</summary>
+    /// <summary>The patient link an invitation or reminder job carries, decrypted; throws a <c>CryptographicException</c> when its key is gone.</summary>
     public string InvitationLink(string protectedLink) => Links.Unprotect(protectedLink);
 
-    public MimeMessage ComposeInvitation(ConsentSession session, string link, long jobId)
+    public MimeMessage ComposeInvitation(ConsentSession session, string link, long jobId) => ComposeLink(session, link, jobId, Invitation);
+
+    /// <summary>The reminder a patient asked for when they saved the form to finish later: the same link, and until when it works.</summary>
+    public MimeMessage ComposeReminder(ConsentSession session, string link, long jobId) => ComposeLink(session, link, jobId, Reminder);
+
+    /// <summary>The day a date falls on in the clinic, said in the patient's language ("Tuesday, 1 December 2026").</summary>
+    public string LongDate(DateTimeOffset at, string language) =>
+        TimeZoneInfo.ConvertTime(at, clinic.TimeZone).ToString("D", Culture(language));
+
+    private static CultureInfo Culture(string language) =>
+        CultureInfo.GetCultureInfo(language.StartsWith("es", StringComparison.OrdinalIgnoreCase) ? "es" : "en");
+
+    private MimeMessage ComposeLink(ConsentSession session, string link, long jobId, string what)
     {
         var texts = PatientMailTexts.For(session.Language);
-        var culture = CultureInfo.GetCultureInfo(session.Language.StartsWith("es", StringComparison.OrdinalIgnoreCase) ? "es" : "en");
-        var expires = TimeZoneInfo.ConvertTime(session.ExpiresAt, clinic.TimeZone).ToString("D", culture);
-        var message = New(session, texts.InvitationSubject, jobId);
+        var (subject, body) = what == Reminder ? (texts.ReminderSubject, texts.ReminderBody) : (texts.InvitationSubject, texts.InvitationBody);
+        var message = New(session, subject, jobId);
         message.Body = new TextPart("plain")
         {
-            Text = string.Format(culture, texts.InvitationBody, clinic.Clinic.Name, link, expires) + Footer(texts),
+            Text = string.Format(Culture(session.Language), body, clinic.Clinic.Name, link, LongDate(session.ExpiresAt, session.Language)) + Footer(texts),
         };
         return message;
     }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Mail;
 
-/// <summary>The outbox job <c>send-mail</c>: payload <c>{what: invitation, link}</c> or <c>{what: record, kind}</c>.</summary>
+/// <summary>The outbox job <c>send-mail</c>: payload <c>{what: invitation, link}</c>, <c>{what: reminder, link}</c> or <c>{what: record, kind}</c>.</summary>
 /// <remarks>
 /// <para>Delivery is at least once: a crash between the SMTP server accepting the message and the job being
 /// marked done sends it again, with the same Message-ID.</para>
@@ -20,7 +20,7 @@ namespace Consent.Web.Mail;
 /// <para>An invitation goes out only with the link in force for the job's session, as its chain sealed it
 /// (<see cref="LinkOf"/>): a link of another session is refused the same way.</para>
 /// </remarks>
-public sealed class SendMailHandler(EventSeals seals, ILogger<SendMailHandler> logger) : IOutboxHandler
+public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogger<SendMailHandler> logger) : IOutboxHandler
 {
     public string Kind => OutboxKinds.SendMail;
 
@@ -55,42 +55,8 @@ public sealed class SendMailHandler(EventSeals seals, ILogger<SendMailHandler> l
         switch (what)
         {
             case PatientMail.Invitation:
-                if (payload["link"]?.GetValue<string>() is not { } protectedLink)
-                {
-                    return; // sent already; the link was removed afterwards
-                }
-
-                string link;
-                try
-                {
-                    link = mail.InvitationLink(protectedLink);
-                }
-                catch (System.Security.Cryptography.CryptographicException)
-                {
-                    // The Data Protection key that sealed the link is gone; retrying cannot help. The clinician can reissue the link.
-                    logger.LogWarning("Outbox job {JobId}: the invitation link can no longer be decrypted; nothing sent.", job.Id);
-                    return;
-                }
-
-                var sent = false;
-                switch (LinkOf(link, session, links))
-                {
-                    case InvitedLink.Current:
-                        sent = await SendAsync(delivery, mail.ComposeInvitation(session, link, job.Id), job, ct);
-                        break;
-                    case InvitedLink.Superseded:
-                        logger.LogInformation("Outbox job {JobId}: the invitation's link was replaced by a reissued one before it went out; nothing sent.", job.Id);
-                        break;
-                    default:
-                        logger.LogCritical("AUDIT ALERT: outbox job {JobId}: refused to mail session {SessionId}'s patient a link that is not one the service issued for that session "
-                            + "(the job's session was changed outside the service).", job.Id, session.Id);
-                        throw new InvalidOperationException($"send-mail job {job.Id}: nothing sent: its link is not one issued for session {session.Id}.");
-                }
-
-                // The link is a bearer secret: keep no copy once it is delivered (or cannot be, with no mail configured, or was replaced).
-                var done = new JsonObject { ["what"] = PatientMail.Invitation, ["sent"] = sent }.ToJsonString();
-                await db.OutboxJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(j => j.SetProperty(x => x.Payload, done), ct);
-
+            case PatientMail.Reminder:
+                await SendLinkAsync(db, job, payload, what, session, links, mail, delivery, services.GetRequiredService<PublicAddress>(), ct);
                 return;
             case PatientMail.RecordCopy:
                 var kind = payload["kind"]?.GetValue<string>();
@@ -108,6 +74,64 @@ public sealed class SendMailHandler(EventSeals seals, ILogger<SendMailHandler> l
                 throw new InvalidOperationException($"send-mail job {job.Id} names nothing known to send ('{what}').");
         }
     }
+
+    /// <summary>
+    /// An invitation or a reminder: the link the job carries, encrypted, goes out only while it is the
+    /// session's link in force (<see cref="LinkOf"/>); a reminder only while the form is still open to
+    /// the patient (not ended, not waiting for the countersignature, not past its expiry). Either way the
+    /// link is removed from the job afterwards.
+    /// </summary>
+    private async Task SendLinkAsync(ConsentDbContext db, OutboxJob job, JsonObject payload, string what, ConsentSession session,
+        IReadOnlyList<(long Seq, string Hash)> links, PatientMail mail, MailDelivery delivery, PublicAddress address, CancellationToken ct)
+    {
+        if (payload["link"]?.GetValue<string>() is not { } protectedLink)
+        {
+            return; // sent already; the link was removed afterwards
+        }
+
+        string link;
+        try
+        {
+            link = mail.InvitationLink(protectedLink);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // The Data Protection key that sealed the link is gone; retrying cannot help. The clinician can reissue the link.
+            logger.LogWarning("Outbox job {JobId}: the {What} link can no longer be decrypted; nothing sent.", job.Id, what);
+            return;
+        }
+
+        var sent = false;
+        switch (LinkOf(link, session, links))
+        {
+            case InvitedLink.Current when what == PatientMail.Reminder && !StillOpen(session):
+                logger.LogInformation("Outbox job {JobId}: the form was finished, ended or ran out before the reminder was due; nothing sent.", job.Id);
+                break;
+            case InvitedLink.Current when what == PatientMail.Reminder:
+                // On the service's public address whatever the job says: a reminder is asked for by a
+                // patient-side request, whose Host header nobody vouches for (PublicAddress).
+                sent = await SendAsync(delivery, mail.ComposeReminder(session, address.PatientUrl(PatientLinks.TokenOf(link)!), job.Id), job, ct);
+                break;
+            case InvitedLink.Current:
+                sent = await SendAsync(delivery, mail.ComposeInvitation(session, link, job.Id), job, ct);
+                break;
+            case InvitedLink.Superseded:
+                logger.LogInformation("Outbox job {JobId}: the {What}'s link was replaced by a reissued one before it went out; nothing sent.", job.Id, what);
+                break;
+            default:
+                logger.LogCritical("AUDIT ALERT: outbox job {JobId}: refused to mail session {SessionId}'s patient a link that is not one the service issued for that session "
+                    + "(the job's session was changed outside the service).", job.Id, session.Id);
+                throw new InvalidOperationException($"send-mail job {job.Id}: nothing sent: its link is not one issued for session {session.Id}.");
+        }
+
+        // The link is a bearer secret: keep no copy once it is delivered (or cannot be, with no mail configured, or was replaced).
+        var done = new JsonObject { ["what"] = what, ["sent"] = sent }.ToJsonString();
+        await db.OutboxJobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(j => j.SetProperty(x => x.Payload, done), ct);
+    }
+
+    /// <summary>True while the patient still has something to do on the form: invited or in progress, and the link not run out.</summary>
+    private bool StillOpen(ConsentSession session) =>
+        session.Status is nameof(Consent.Workflows.SessionStatus.Invited) or nameof(Consent.Workflows.SessionStatus.InProgress) && session.ExpiresAt > clock.GetUtcNow();
 
     /// <summary>
     /// The session row with, when its chain does not verify or the row disagrees with it, what is wrong;

@@ -13,6 +13,15 @@ public sealed class ClinicOptions
 
     public string? ClinicPhone { get; set; }
 
+    /// <summary>
+    /// The clinic's own language, one the records have labels for (<see cref="Languages"/>); default "en". A record
+    /// in another language carries the clinic-language wording of its disclosures and answers beside the patient's.
+    /// </summary>
+    public string? ClinicLanguage { get; set; }
+
+    /// <summary>The languages <see cref="ClinicLanguage"/> may name.</summary>
+    public static readonly IReadOnlyList<string> Languages = ["en", "es"];
+
     /// <summary>IANA time zone in which records show times; default UTC.</summary>
     public string? TimeZone { get; set; }
 

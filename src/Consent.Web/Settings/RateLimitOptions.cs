@@ -16,4 +16,7 @@ public sealed class RateLimitOptions
 
     /// <summary>Patient requests per link per minute.</summary>
     public int PatientRequestsPerMinute { get; set; } = 120;
+
+    /// <summary>Checks on the public record check page (<c>/check</c>: an upload or a SHA-256) per client address per minute.</summary>
+    public int RecordChecksPerMinute { get; set; } = 10;
 }

@@ -4,9 +4,13 @@ using Consent.Web.Settings;
 
 namespace Consent.Web.SignedRecords;
 
-/// <summary>The clinic as printed on records and mail (<see cref="ClinicOptions"/>: <c>Consent:ClinicName</c>, <c>ClinicAddress</c>, <c>ClinicPhone</c>, <c>TimeZone</c>).</summary>
-public sealed record ClinicSettings(ClinicDetails Clinic, TimeZoneInfo TimeZone)
+/// <summary>The clinic as printed on records and mail (<see cref="ClinicOptions"/>: <c>Consent:ClinicName</c>, <c>ClinicAddress</c>, <c>ClinicPhone</c>, <c>TimeZone</c>, <c>ClinicLanguage</c>).</summary>
+/// <param name="Language">The clinic's own language (<c>Consent:ClinicLanguage</c>, default "en").</param>
+public sealed record ClinicSettings(ClinicDetails Clinic, TimeZoneInfo TimeZone, string Language = ClinicSettings.DefaultLanguage)
 {
+    /// <summary>The clinic's language when none is configured.</summary>
+    public const string DefaultLanguage = "en";
+
     /// <summary>The clinic's name when none is configured (records, mail and the development certificate alike).</summary>
     public const string DefaultName = "Consent clinic";
 
@@ -29,7 +33,8 @@ public sealed record ClinicSettings(ClinicDetails Clinic, TimeZoneInfo TimeZone)
                 $"Consent:TimeZone '{zoneId}' is not a time zone this machine knows; use an IANA name such as America/New_York.");
         }
 
-        return new ClinicSettings(new ClinicDetails(name, address, phone), zone);
+        var language = options.ClinicLanguage is { Length: > 0 } l && l.Trim().Length > 0 ? l.Trim().ToLowerInvariant() : DefaultLanguage;
+        return new ClinicSettings(new ClinicDetails(name, address, phone), zone, language);
     }
 
     public static string NameOf(ClinicOptions options) => options.ClinicName is { Length: > 0 } n ? n.Trim() : DefaultName;

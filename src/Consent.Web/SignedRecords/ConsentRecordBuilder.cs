@@ -51,6 +51,10 @@ public static class ConsentRecordBuilder
         var labels = RecordLabels.For(language);
         var wording = RecordWording.For(language);
         string Name(string? staffId) => staffId is null ? labels.NotRecorded : source.StaffNames.GetValueOrDefault(staffId, staffId);
+        // The clinic's wording beside the patient's, when the session is in another language and the workflow has the clinic's.
+        var clinicLanguage = source.Clinic.Language;
+        var clinic = !string.Equals(language, clinicLanguage, StringComparison.OrdinalIgnoreCase) && workflow.Languages.Contains(clinicLanguage)
+            ? new ClinicWording(clinicLanguage, RecordLabels.For(clinicLanguage)) : null;
         var signed = state.PatientSignature is not null;
         var countersigned = state.Countersignature is not null;
 
@@ -62,13 +66,14 @@ public static class ConsentRecordBuilder
             SessionId = source.Session.Id,
             Patient = new PatientDetails(source.Session.PatientName, source.Session.PatientDateOfBirth, source.Session.PatientMrn),
             Workflow = new WorkflowReference(workflow.Id, workflow.Version, workflow.Title.For(language), language, state.WorkflowHash ?? source.Session.WorkflowHash),
+            ClinicLanguage = clinic?.Language,
             StartedAt = state.Exists ? state.CreatedAt : source.Session.CreatedAt,
             EndedAt = end.At,
             IssuedAt = source.IssuedAt,
             IdentityCheck = Identity(events, wording),
-            ScreeningAnswers = Screening(events, workflow, language, labels),
-            Disclosures = Disclosures(events, workflow, language),
-            Comprehension = Comprehension(events, workflow, state, language, labels),
+            ScreeningAnswers = Screening(events, workflow, language, labels, clinic),
+            Disclosures = Disclosures(events, workflow, language, clinic),
+            Comprehension = Comprehension(events, workflow, state, language, labels, clinic),
             Questions = [.. state.Questions.Select(q => new RecordQuestion(q.Text, q.AskedAt, q.Answer, q.AnsweredBy is null ? null : Name(q.AnsweredBy), q.AnsweredAt))],
             Discussions = [.. events.Where(e => e.Type == EventTypes.DiscussionRecorded)
                 .Select(e => (e, p: DiscussionRecordedPayload.From(Payload(e))))
@@ -103,7 +108,10 @@ public static class ConsentRecordBuilder
         return new Consent.Records.IdentityCheck(events[verified].At, wording.IdentityMethod, failures);
     }
 
-    private static List<ScreeningAnswer> Screening(List<ConsentEvent> events, WorkflowDefinition workflow, string language, RecordLabels labels)
+    /// <summary>The clinic's language and its labels, for the clinic-language wording a record carries beside the patient's.</summary>
+    private sealed record ClinicWording(string Language, RecordLabels Labels);
+
+    private static List<ScreeningAnswer> Screening(List<ConsentEvent> events, WorkflowDefinition workflow, string language, RecordLabels labels, ClinicWording? clinic)
     {
         var answers = new List<ScreeningAnswer>();
         foreach (var e in events.Where(e => e.Type == EventTypes.AnswersRecorded))
@@ -117,7 +125,12 @@ public static class ConsentRecordBuilder
             {
                 if (given[question.Id] is { } value)
                 {
-                    answers.Add(new ScreeningAnswer(question.Text.For(language).Trim(), AnswerText(question, value, language, labels), e.At));
+                    answers.Add(new ScreeningAnswer(question.Text.For(language).Trim(), AnswerText(question, value, language, labels), e.At)
+                    {
+                        ClinicQuestion = clinic is null ? null : question.Text.For(clinic.Language).Trim(),
+                        // What the patient typed is shown as typed, never translated.
+                        ClinicAnswer = clinic is null || question.Kind == QuestionKind.ShortText ? null : AnswerText(question, value, clinic.Language, clinic.Labels),
+                    });
                 }
             }
         }
@@ -132,7 +145,7 @@ public static class ConsentRecordBuilder
         QuestionKind.ShortText => value.ToString(),
     };
 
-    private static List<DisclosureAcknowledgment> Disclosures(List<ConsentEvent> events, WorkflowDefinition workflow, string language)
+    private static List<DisclosureAcknowledgment> Disclosures(List<ConsentEvent> events, WorkflowDefinition workflow, string language, ClinicWording? clinic)
     {
         var disclosures = new List<DisclosureAcknowledgment>();
         foreach (var e in events.Where(e => e.Type == EventTypes.DisclosureAcknowledged))
@@ -150,13 +163,19 @@ public static class ConsentRecordBuilder
                 e.ContentHash ?? ContentHashes.For(step, language),
                 e.At,
                 acknowledged.Method == AcknowledgeMethod.Initials ? AcknowledgmentMethod.Initials : AcknowledgmentMethod.Checkbox,
-                acknowledged.Initials));
+                acknowledged.Initials)
+            {
+                // For the clinic's reference only: the content hash stays that of the text the patient read.
+                ClinicTitle = clinic is null ? null : step.Title?.For(clinic.Language).Trim() ?? step.Id,
+                ClinicBody = clinic is null ? null : step.Content.For(clinic.Language),
+            });
         }
 
         return disclosures;
     }
 
-    private static ComprehensionCheck? Comprehension(List<ConsentEvent> events, WorkflowDefinition workflow, SessionState state, string language, RecordLabels labels)
+    private static ComprehensionCheck? Comprehension(
+        List<ConsentEvent> events, WorkflowDefinition workflow, SessionState state, string language, RecordLabels labels, ClinicWording? clinic)
     {
         var attempts = new List<ComprehensionAttempt>();
         foreach (var e in events.Where(e => e.Type == EventTypes.ComprehensionAttempted))
@@ -172,7 +191,11 @@ public static class ConsentRecordBuilder
             attempts.Add(new ComprehensionAttempt(number, e.At, [.. quiz.Questions.Select(q =>
             {
                 string? chosen = given?[q.Id]?.ToString();
-                return new ComprehensionAnswer(q.Text.For(language).Trim(), chosen is null ? labels.NotRecorded : Label(q.Options, chosen, language), chosen == q.Answer);
+                return new ComprehensionAnswer(q.Text.For(language).Trim(), chosen is null ? labels.NotRecorded : Label(q.Options, chosen, language), chosen == q.Answer)
+                {
+                    ClinicQuestion = clinic is null ? null : q.Text.For(clinic.Language).Trim(),
+                    ClinicChosenLabel = clinic is null ? null : chosen is null ? clinic.Labels.NotRecorded : Label(q.Options, chosen, clinic.Language),
+                };
             })]));
         }
 

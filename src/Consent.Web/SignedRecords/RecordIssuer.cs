@@ -24,7 +24,7 @@ namespace Consent.Web.SignedRecords;
 /// </remarks>
 public sealed class RecordIssuer(
     ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
-    EventSeals seals, Identity.StaffAccountSeals accounts, ILogger<RecordIssuer> logger)
+    EventSeals seals, Identity.StaffAccountSeals accounts, CheckPageAddress checkPage, ILogger<RecordIssuer> logger)
 {
     /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>
     /// <exception cref="InvalidOperationException">
@@ -64,7 +64,8 @@ public sealed class RecordIssuer(
             return null;
         }
 
-        var pdf = ConsentRecordPdf.RenderSigned(record, signing.Signer);
+        // Every record carries the public check page's address (the same on every record), as a QR code and as text.
+        var pdf = ConsentRecordPdf.RenderSigned(record, signing.Signer, new RecordRenderOptions { CheckUrl = checkPage.Url });
         var row = new StoredRecord
         {
             Id = Guid.CreateVersion7(),

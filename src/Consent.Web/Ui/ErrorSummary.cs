@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
 namespace Consent.Web.Ui;
 
 /// <summary>
@@ -36,10 +38,18 @@ public sealed record ErrorSummary(IReadOnlyList<ErrorSummary.Item> Items)
     /// </summary>
     public static ErrorSummary Of(StaffPageModel page, params (string Field, string InputId, string Label)[] fields)
     {
+        ArgumentNullException.ThrowIfNull(page);
+        return Of(page.ModelState, page.Problem, fields);
+    }
+
+    /// <summary>The same for a page that is not a <see cref="StaffPageModel"/> (the sign-in page): its model state and problem.</summary>
+    public static ErrorSummary Of(ModelStateDictionary state, string? problem, params (string Field, string InputId, string Label)[] fields)
+    {
+        ArgumentNullException.ThrowIfNull(state);
         var items = new List<Item>();
         foreach (var (field, inputId, label) in fields)
         {
-            if (page.ModelState.TryGetValue(field, out var entry))
+            if (state.TryGetValue(field, out var entry))
             {
                 items.AddRange(entry.Errors.Select(e => new Item(Labelled(e.ErrorMessage, field, label), inputId)));
             }
@@ -47,8 +57,8 @@ public sealed record ErrorSummary(IReadOnlyList<ErrorSummary.Item> Items)
 
         // Errors of fields this page does not name still show, without a link; the page's problem only when nothing else does.
         var named = fields.Select(f => f.Field).ToHashSet(StringComparer.Ordinal);
-        items.AddRange(page.ModelState.Where(e => !named.Contains(e.Key)).SelectMany(e => e.Value!.Errors).Select(e => new Item(e.ErrorMessage, null)));
-        if (page.Problem is { } problem && items.Count == 0)
+        items.AddRange(state.Where(e => !named.Contains(e.Key)).SelectMany(e => e.Value!.Errors).Select(e => new Item(e.ErrorMessage, null)));
+        if (problem is not null && items.Count == 0)
         {
             items.Add(new Item(problem, null));
         }

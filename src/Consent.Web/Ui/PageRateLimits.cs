@@ -18,6 +18,7 @@ public static class PageRateLimits
     public const string SignIn = "page-sign-in";
     public const string DateOfBirth = "page-date-of-birth";
     public const string Patient = "page-patient";
+    public const string RecordCheck = "page-record-check";
 
     public static void AddPolicies(RateLimiterOptions options)
     {
@@ -28,5 +29,39 @@ public static class PageRateLimits
             ? RateLimits.PerMinute("dob:" + RateLimits.ClientAddress(http), RateLimits.Limits(http).PatientVerifyPerMinute)
             : RateLimits.PerMinute("link:" + RateLimits.LinkToken(http), RateLimits.Limits(http).PatientRequestsPerMinute));
         options.AddPolicy(Patient, http => RateLimits.PerMinute("link:" + RateLimits.LinkToken(http), RateLimits.Limits(http).PatientRequestsPerMinute));
+        options.AddPolicy(RecordCheck, new RecordCheckLimit());
+    }
+
+    /// <summary>
+    /// The public check page (<c>/check</c>, anonymous): every posted check (an upload or a SHA-256)
+    /// counts per client address, so nobody can test digests in bulk or load the verifier with PDFs.
+    /// A browser over the limit gets a short page that says when to try again; other clients the 429 problem.
+    /// </summary>
+    private sealed class RecordCheckLimit : IRateLimiterPolicy<string>
+    {
+        public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (context, ct) =>
+        {
+            var http = context.HttpContext;
+            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+            {
+                await TypedResults.Problem(title: "Too many checks", detail: $"Please wait {retryAfter} seconds and try again.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
+                return;
+            }
+
+            http.Response.ContentType = "text/html; charset=utf-8";
+            await http.Response.WriteAsync(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<title>Too many checks · Consent</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head><body class=\"staff\"><main id=\"main\">"
+                + "<h1>Too many checks</h1><p class=\"lead\">This page answers a few checks a minute from each address. "
+                + $"Please wait {retryAfter} seconds, then <a href=\"/check\">check the record again</a>.</p></main></body></html>", ct);
+        };
+
+        public RateLimitPartition<string> GetPartition(HttpContext httpContext) => HttpMethods.IsPost(httpContext.Request.Method)
+            ? RateLimits.PerMinute("record-check:" + RateLimits.ClientAddress(httpContext), RateLimits.Limits(httpContext).RecordChecksPerMinute)
+            : RateLimitPartition.GetNoLimiter("record-check-form");
     }
 }

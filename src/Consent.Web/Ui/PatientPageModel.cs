@@ -33,6 +33,12 @@ public abstract class PatientPageModel(PatientAccessService access, PatientActio
 
     public SessionState State { get; private set; } = null!;
 
+    /// <summary>The reviewer's preview these pages show, or null for a patient's session.</summary>
+    public Preview? Preview { get; private set; }
+
+    /// <summary>True on a reviewer's walk-through: nothing is recorded.</summary>
+    public bool IsPreview => Preview is not null;
+
     /// <summary>True when this browser's ticket opens this session.</summary>
     public bool HasAccess { get; private set; }
 
@@ -63,15 +69,33 @@ public abstract class PatientPageModel(PatientAccessService access, PatientActio
     protected async Task<bool> LoadAsync(CancellationToken ct)
     {
         SetLanguage(PatientTexts.English.Code);
-        if (await access.OpenAsync(Token, ct) is not { } open)
+        if (await access.OpenPreviewAsync(Token, HttpContext) is { } preview)
+        {
+            // A reviewer's walk-through: the same pages, decided in memory (PatientPreviews); it opens to
+            // the reviewer who started it, once the preview's date of birth was given.
+            Preview = preview;
+            (Session, Workflow, State) = (preview.Session, preview.Workflow, preview.State);
+            HasAccess = State.Identity.Verified;
+            ViewData["Preview"] = preview;
+        }
+        else if (await access.OpenAsync(Token, ct) is { } open)
+        {
+            (Session, Workflow, State) = (open.Session, open.Workflow, open.State);
+            HasAccess = PatientAccessService.Opens(User, Session);
+        }
+        else
         {
             return false;
         }
 
-        (Session, Workflow, State) = (open.Session, open.Workflow, open.State);
         ViewData["Token"] = Token;
         ViewData["Languages"] = Workflow.Definition.Languages.ToList();
-        HasAccess = PatientAccessService.Opens(User, Session);
+        if (HasAccess && State.Status is SessionStatus.Invited or SessionStatus.InProgress && !IsPastExpiry)
+        {
+            // "Save and finish later" on every page while the patient still has something to do.
+            ViewData["Later"] = $"{Home}/later";
+        }
+
         var chosen = Request.Cookies[LanguageCookie];
         SetLanguage(chosen is not null && Workflow.Definition.Languages.Contains(chosen) ? chosen : Session.Language);
         return true;
@@ -91,7 +115,7 @@ public abstract class PatientPageModel(PatientAccessService access, PatientActio
 
     /// <summary>A write by this patient to this session, keyed by the form's idempotency key (see <see cref="PageIdempotency"/>).</summary>
     protected PatientRequest PatientWrite(string? idempotencyKey) =>
-        new(Session.Id, null, Caller.From(HttpContext).As(Actor.Patient), body => PageIdempotency.For(HttpContext, idempotencyKey, body));
+        new(Session.Id, null, Caller.From(HttpContext).As(Actor.Patient), body => PageIdempotency.For(HttpContext, idempotencyKey, body), IsPreview);
 
     /// <summary>True when the use case turned the write away as not acceptable (the page says "something went wrong").</summary>
     protected static bool IsInvalid(Outcome<SessionWrite> write) => write is Outcome<SessionWrite>.Refused { Refusal.Kind: RefusedAs.Invalid };
@@ -111,6 +135,17 @@ public abstract class PatientPageModel(PatientAccessService access, PatientActio
         Workflow.Definition.Steps.OfType<IdentityStep>().Any(s => State.IsCompleted(s.Id))
             ? new PatientProgressView(Math.Max(0, progress.Index - 1), Math.Max(1, progress.Total - 1))
             : progress;
+
+    /// <summary>Remembers the language a patient chose for this link only (the cookie's path is the link's).</summary>
+    public static void RememberLanguage(HttpContext http, string token, string language, IHostEnvironment environment) =>
+        http.Response.Cookies.Append(LanguageCookie, language, new CookieOptions
+        {
+            Path = $"/p/{token}",
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = !environment.IsDevelopment() || http.Request.IsHttps,
+            MaxAge = TimeSpan.FromDays(30),
+        });
 
     private void SetLanguage(string language)
     {

@@ -25,4 +25,14 @@ public static class PatientTicketCookie
             Path = "/",
             MaxAge = PatientAccess.Lifetime,
         });
+
+    /// <summary>Removes the patient ticket cookie from this browser (the patient left the form on this device).</summary>
+    public static void Remove(HttpContext http, IHostEnvironment environment) =>
+        http.Response.Cookies.Delete(PatientAccess.CookieName, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = !environment.IsDevelopment() || http.Request.IsHttps,
+            Path = "/",
+        });
 }

@@ -51,7 +51,15 @@ internal sealed partial class DefinitionBuilder
             steps.Add(Step($"/steps/{i}", stepNodes[i]!.AsObject()));
         }
         CheckStructure(steps);
-        return new WorkflowDefinition(id, (int)version, title, languages, validFor, withdrawal, [.. steps]);
+        var (validity, notice) = Validity(root);
+        var (reconsent, changes) = Reconsent(root, version);
+        return new WorkflowDefinition(id, (int)version, title, languages, validFor, withdrawal, [.. steps])
+        {
+            Validity = validity,
+            Notice = notice,
+            Reconsent = reconsent,
+            Changes = changes,
+        };
     }
 
     private StepDefinition Step(string pointer, JsonObject node)

@@ -44,13 +44,25 @@ internal static class SchemaCheck
         }
         foreach (var (keyword, message) in node.Errors ?? new Dictionary<string, string>())
         {
-            problems.Add((pointer, Describe(pointer, path, keyword, message)));
+            problems.Add(TopLevelRule(pointer, path, keyword) ?? (pointer, Describe(pointer, path, keyword, message)));
         }
         foreach (var child in node.Details ?? [])
         {
             Collect(child, problems);
         }
     }
+
+    /// <summary>
+    /// The schema's two rules between top-level fields, told in words and placed on the field that
+    /// brings the rule in (the definition's <c>notice</c> or <c>reconsent</c> line), not on the whole file.
+    /// </summary>
+    private static (string Pointer, string Message)? TopLevelRule(string pointer, string evaluationPath, string keyword) => (pointer, keyword) switch
+    {
+        ("", "dependentRequired") => ("/notice", "'notice' needs 'validity': the notice period is counted back from the end of the validity"),
+        ("", "required") when evaluationPath == "/allOf/0/then" =>
+            ("/reconsent", "'changes' is required with 'reconsent: required': say what changed since the previous version and why"),
+        _ => null,
+    };
 
     private static string NameOf(string pointer) => pointer.Length == 0 ? "the definition" : pointer[(pointer.LastIndexOf('/') + 1)..];
 

@@ -12,6 +12,27 @@ public sealed record WorkflowDefinition(
     LocalizedText? Withdrawal,
     ImmutableArray<StepDefinition> Steps)
 {
+    /// <summary>
+    /// How long a consent signed on this version stays valid (<c>validity</c>), or null: it does not
+    /// expire. Counted from the signing (the countersignature that completes the session).
+    /// </summary>
+    public CalendarPeriod? Validity { get; init; }
+
+    /// <summary>
+    /// The period before the end of <see cref="Validity"/> in which a consent counts as expiring
+    /// (<c>notice</c>), or null. Only with a validity, and shorter than it.
+    /// </summary>
+    public CalendarPeriod? Notice { get; init; }
+
+    /// <summary>
+    /// Whether patients who signed an earlier version must sign this one (<c>reconsent</c>): only in
+    /// version 2 or later; absent means <see cref="ReconsentRule.NotRequired"/>.
+    /// </summary>
+    public ReconsentRule Reconsent { get; init; } = ReconsentRule.NotRequired;
+
+    /// <summary>What changed since the previous version and why (<c>changes</c>), per language, or null; required with <see cref="ReconsentRule.Required"/>.</summary>
+    public LocalizedText? Changes { get; init; }
+
     /// <summary>The step with this id, or null.</summary>
     public StepDefinition? FindStep(string? stepId) =>
         stepId is null ? null : Steps.FirstOrDefault(s => s.Id == stepId);
@@ -32,4 +53,17 @@ public sealed record WorkflowDefinition(
     /// <summary>Every screening question of every <c>questions</c> step, in order.</summary>
     public IEnumerable<Question> ScreeningQuestions =>
         Steps.OfType<QuestionsStep>().SelectMany(s => s.Questions);
+}
+
+/// <summary>Whether a new version of a workflow asks patients who signed an earlier one to sign again.</summary>
+public enum ReconsentRule
+{
+    /// <summary>A consent on an earlier version stays in force (wording, layout or translation changes).</summary>
+    NotRequired,
+
+    /// <summary>
+    /// A consent on an earlier version is due again: the version carries information that may bear on the
+    /// patient's willingness to continue (21 CFR 50.25(b)(5), significant new findings).
+    /// </summary>
+    Required,
 }

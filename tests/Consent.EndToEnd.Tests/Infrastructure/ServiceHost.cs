@@ -110,6 +110,18 @@ public class ServiceHost : IAsyncLifetime
         await drop.ExecuteNonQueryAsync();
     }
 
+    /// <summary>How many sessions, events, outbox jobs and records the service's database holds, as "s,e,o,r".</summary>
+    public async Task<string> RowCountsAsync()
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(serverConnection) { Database = database }.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("""
+            SELECT concat_ws(',', (SELECT count(*) FROM consent_sessions), (SELECT count(*) FROM consent_events),
+                (SELECT count(*) FROM outbox_jobs), (SELECT count(*) FROM consent_records))
+            """, connection);
+        return (string)(await count.ExecuteScalarAsync())!;
+    }
+
     /// <summary>A fresh browser context (its own cookies) at a phone or desktop size, with or without JavaScript.</summary>
     /// <remarks>Timeouts are generous: the test machine is shared and can be very busy; a real failure still fails.</remarks>
     public async Task<IBrowserContext> NewContextAsync(Screen screen, bool javaScript = true)

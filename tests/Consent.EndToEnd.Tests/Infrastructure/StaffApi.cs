@@ -44,12 +44,12 @@ public static class StaffApi
     }
 
     public static async Task<StartedSession> StartAsync(
-        ServiceHost host, Patient patient, string language, string workflowId = "ketamine-iv-depression", string? mrn = null)
+        ServiceHost host, Patient patient, string language, string workflowId = "ketamine-iv-depression", string? mrn = null, string? email = null)
     {
         using var http = await ClinicianClientAsync(host);
         var response = await http.PostAsJsonAsync("/api/v1/sessions", new
         {
-            workflowId, language, patient = new { name = patient.Name, dateOfBirth = patient.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), mrn },
+            workflowId, language, patient = new { name = patient.Name, dateOfBirth = patient.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), mrn, email },
         });
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();

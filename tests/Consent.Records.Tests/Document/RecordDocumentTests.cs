@@ -13,7 +13,7 @@ public sealed class RecordDocumentTests
     {
         var record = SampleRecords.Full("en");
         var path = ExternalTool.TempFile(SignedSamples.Pdf());
-        var count = ConsentRecordPdf.CountPages(record);
+        var count = ConsentRecordPdf.CountPages(record, SignedSamples.Options);
         Assert.True(count >= 4);
         for (var page = 1; page <= count; page++)
         {
@@ -29,7 +29,7 @@ public sealed class RecordDocumentTests
     public void The_last_page_is_the_audit_trail_with_the_full_last_hash()
     {
         var record = SampleRecords.Full("en");
-        var count = ConsentRecordPdf.CountPages(record);
+        var count = ConsentRecordPdf.CountPages(record, SignedSamples.Options);
         var path = ExternalTool.TempFile(SignedSamples.Pdf());
         var last = ExternalTool.Run("pdftotext", "-f", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-enc", "UTF-8", path, "-").Output;
         Assert.Contains(record.Audit.LastHash, last, StringComparison.Ordinal);

@@ -133,6 +133,29 @@ static class SampleRecords
         };
     }
 
+    /// <summary>
+    /// The Spanish sample as issued by a clinic whose language is English: every disclosure, screening
+    /// question and answer and quiz question and answer carries the English wording too.
+    /// </summary>
+    public static ConsentRecord SpanishForEnglishClinic()
+    {
+        var es = Full("es");
+        var en = Full("en");
+        return es with
+        {
+            ClinicLanguage = "en",
+            Disclosures = [.. es.Disclosures.Zip(en.Disclosures, (s, e) => s with { ClinicTitle = e.Title, ClinicBody = e.Body })],
+            ScreeningAnswers = [.. es.ScreeningAnswers.Zip(en.ScreeningAnswers, (s, e) => s with { ClinicQuestion = e.Question, ClinicAnswer = e.Answer })],
+            Comprehension = es.Comprehension! with
+            {
+                Attempts = [.. es.Comprehension.Attempts.Zip(en.Comprehension!.Attempts, (s, e) => s with
+                {
+                    Answers = [.. s.Answers.Zip(e.Answers, (sa, ea) => sa with { ClinicQuestion = ea.Question, ClinicChosenLabel = ea.ChosenLabel })],
+                })],
+            },
+        };
+    }
+
     /// <summary>A cursive-looking signature: two strokes in canvas pixels (y down).</summary>
     public static IReadOnlyList<IReadOnlyList<SignaturePoint>> Signature()
     {

@@ -50,6 +50,26 @@ public sealed class PaginationTests
         }
     }
 
+    /// <summary>
+    /// A bilingual record's caption says one thing in two languages over four lines; the widow rule alone let
+    /// it split between the languages (seen on a Spanish record: Spanish at a page's foot, English on the next).
+    /// </summary>
+    [Fact]
+    public void A_paragraph_kept_together_is_never_split_across_pages()
+    {
+        var words = string.Join(' ', Enumerable.Repeat("word", 60));
+        var caption = new ParagraphBlock([new Run($"alpha {words} omega", Theme.Body)]) { KeepTogether = true };
+        for (var filler = 1; filler < 40; filler++)
+        {
+            var blocks = Enumerable.Range(0, filler).Select(i => (Block)new ParagraphBlock([new Run($"filler {i}", Theme.Body)])).Append(caption);
+            var pages = Paginate(blocks);
+            var holding = pages.Where(p => p.Ops.OfType<TextOp>().Any(t => t.Text.Contains("alpha", StringComparison.Ordinal)
+                || t.Text.Contains("word", StringComparison.Ordinal) || t.Text.Contains("omega", StringComparison.Ordinal))).ToList();
+            Assert.True(pages.SelectMany(p => p.Ops.OfType<TextOp>()).Count(t => t.Text.Contains("word", StringComparison.Ordinal)) >= 4, "the caption is four lines or more");
+            Assert.Single(holding);
+        }
+    }
+
     [Fact]
     public void A_page_break_starts_a_new_page_and_space_is_dropped_at_the_top()
     {

@@ -46,13 +46,44 @@ public sealed partial class AuditPagesTests(RecordsWebFactory factory) : IClassF
         Assert.All(both, id => Assert.Equal(("ketamine-iv-depression", "Invited"), SessionRow(id)));
     }
 
-    [Fact]
-    public async Task SessionPage_OffersTheFhirBundleAndTheEventChain_AndBothDownload()
+    /// <summary>A completed session whose record is issued, and an auditor signed in at the pages.</summary>
+    private async Task<(StartedSession Session, HttpClient Auditor)> CompletedWithAuditorAsync()
     {
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await RecordSessions.CompleteAsync(driver);
         await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id);
-        using var auditor = await PageForms.SignedInAsync(factory, Staff.Auditor);
+        return (session, await PageForms.SignedInAsync(factory, Staff.Auditor));
+    }
+
+    /// <summary>Issue 19: the timeline names each event in plain words, with its type beside it as the chain names it.</summary>
+    [Fact]
+    public async Task SessionPage_NamesEachEventInPlainWords_WithItsTypeAsACode()
+    {
+        var (session, auditor) = await CompletedWithAuditorAsync();
+        using var _ = auditor;
+
+        var page = System.Net.WebUtility.HtmlDecode(await auditor.GetStringAsync($"/audit/sessions/{session.Id}"));
+
+        foreach (var (name, type) in new[]
+        {
+            ("Session created by the clinician", "SessionCreated"),
+            ("Identity verified (date of birth confirmed)", "IdentityVerified"),
+            ("Disclosure acknowledged by the patient", "DisclosureAcknowledged"),
+            ("Comprehension quiz attempted", "ComprehensionAttempted"),
+            ("Patient signed", "PatientSigned"),
+            ("Clinician countersigned", "ClinicianCountersigned"),
+            ("Signed record issued", "RecordIssued"),
+        })
+        {
+            Assert.Matches($@"<th scope=""row"">{Regex.Escape(name)}<br><code [^>]*>{type}</code></th>", page);
+        }
+    }
+
+    [Fact]
+    public async Task SessionPage_OffersTheFhirBundleAndTheEventChain_AndBothDownload()
+    {
+        var (session, auditor) = await CompletedWithAuditorAsync();
+        using var _ = auditor;
 
         var page = await auditor.GetStringAsync($"/audit/sessions/{session.Id}");
         var links = Link().Matches(page).Select(m => m.Groups[1].Value).ToList();

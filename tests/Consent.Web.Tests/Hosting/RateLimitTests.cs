@@ -17,6 +17,7 @@ public sealed class TightLimitsFactory : ConsentWebFactory
         ["RateLimits:LoginPerMinute"] = "5",
         ["RateLimits:PatientVerifyPerMinute"] = "3",
         ["RateLimits:PatientRequestsPerMinute"] = "100000",
+        ["RateLimits:RecordChecksPerMinute"] = "3",
     };
 }
 
@@ -75,6 +76,51 @@ public sealed class RateLimitTests(TightLimitsFactory factory) : IClassFixture<T
         Assert.Equal(HttpStatusCode.TooManyRequests, (await VerifyAsync(busy)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(other, 0)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await VerifyAsync(other)).StatusCode);
+    }
+
+    /// <summary>
+    /// The public check page: posted checks count per address (reading the form does not), and a
+    /// browser over the limit gets a page saying when to try again, with Retry-After.
+    /// </summary>
+    [Fact]
+    public async Task TooManyRecordChecks_FromOneAddress_Get429_AsAPageForABrowser()
+    {
+        using var client = LoopbackClient.From(factory, IPAddress.Parse("127.0.0.15"));
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 5; i++)
+        {
+            last?.Dispose();
+            last = await CheckShaAsync(client);
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal("text/html", last!.Content.Headers.ContentType?.MediaType);
+        Assert.True(last.Headers.RetryAfter is not null);
+        Assert.Contains("Too many checks", await last.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/check")).StatusCode);
+        last.Dispose();
+    }
+
+    /// <summary>Posts the SHA-256 form as a browser would: the page's antiforgery cookie and token, Accept text/html.</summary>
+    private static async Task<HttpResponseMessage> CheckShaAsync(HttpClient client)
+    {
+        using var form = await client.GetAsync("/check");
+        var page = await form.Content.ReadAsStringAsync();
+        var token = PageForms.AntiforgeryToken(page);
+        var cookie = string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/check?handler=Sha")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["Sha256"] = new string('a', 64),
+            }),
+        };
+        request.Headers.Add("Cookie", cookie);
+        request.Headers.Accept.ParseAdd("text/html");
+        return await client.SendAsync(request);
     }
 
     private static Task<HttpResponseMessage> SignInAsync(HttpClient client, int attempt) =>

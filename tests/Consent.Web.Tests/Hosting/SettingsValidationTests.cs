@@ -15,6 +15,7 @@ public sealed class SettingsValidationTests
     [InlineData("Smtp__Port", "twenty-five", "Smtp:Port")]
     [InlineData("Smtp__From", "not an address", "Smtp:From")]
     [InlineData("Consent__TimeZone", "Mars/Olympus_Mons", "Consent:TimeZone")]
+    [InlineData("Consent__ClinicLanguage", "fr", "Consent:ClinicLanguage")]
     [InlineData("Consent__PublicBaseUrl", "clinic.example.org/consent", "Consent:PublicBaseUrl")]
     [InlineData("Sessions__StateCacheEvents", "-5", "Sessions:StateCacheEvents")]
     [InlineData("Sessions__StateCacheEvents", "lots", "Sessions:StateCacheEvents")]

@@ -59,6 +59,7 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimits:LoginPerMinute"] = "100000",
         ["RateLimits:PatientVerifyPerMinute"] = "100000",
         ["RateLimits:PatientRequestsPerMinute"] = "100000",
+        ["RateLimits:RecordChecksPerMinute"] = "100000",
     };
 
     /// <summary>

@@ -33,6 +33,12 @@ public static partial class PageForms
         return await browser.PostAsync(path, new FormUrlEncodedContent(form));
     }
 
+    /// <summary>The antiforgery token of the first form on <paramref name="page"/>, decoded; empty when there is none.</summary>
+    public static string AntiforgeryToken(string page) => WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value);
+
+    /// <summary>How many forms on <paramref name="page"/> carry an antiforgery token.</summary>
+    public static int AntiforgeryTokens(string page) => AntiforgeryField().Count(page);
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }

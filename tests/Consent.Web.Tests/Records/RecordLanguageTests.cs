@@ -37,5 +37,42 @@ public sealed class RecordLanguageTests(RecordsWebFactory factory) : IClassFixtu
         Assert.Contains("By signing, I certify that", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Al firmar", text, StringComparison.Ordinal);
         Assert.DoesNotContain("certifico", text, StringComparison.Ordinal);
+        // A record in the clinic's language shows no second language.
+        Assert.DoesNotContain("clinic\u2019s language", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Puede sentir mucho sueño", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A Spanish session at an English clinic (Consent:ClinicLanguage defaults to en): the record is in
+    /// Spanish and, for the clinic, carries the English wording of every disclosure, screening question
+    /// and quiz question and answer; each disclosure's hash is still that of the Spanish text the patient acknowledged.
+    /// </summary>
+    [Fact]
+    public async Task ASpanishSession_AtAnEnglishClinic_HasTheEnglishWordingBesideTheSpanish()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await RecordSessions.CompleteAsync(driver, language: "es");
+        var text = RecordSessions.Text(await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id));
+
+        Assert.All<string>(
+            [
+                "Puede sentir mucho sueño durante el tratamiento y después.",
+                "You may feel very sleepy during and after treatment.",
+                "English (the clinic\u2019s language), for the clinic\u2019s reference only. The patient read and acknowledged the Spanish text above",
+                "¿Está embarazada, podría estar embarazada o está amamantando?",
+                "Are you pregnant, might you be pregnant, or are you breastfeeding?",
+                "¿Puede manejar usted mismo a su casa después de una sesión?",
+                "Can you drive yourself home after a session?",
+                "No, I need someone to take me home",
+                "Idioma de la clínica inglés (en)",
+            ],
+            part => Assert.Contains(part, text, StringComparison.Ordinal));
+
+        // The hashes shown are those of the Spanish texts, as sealed in the chain when the patient acknowledged them.
+        var events = await driver.EventsAsync(session.Id);
+        var hashes = events["events"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "DisclosureAcknowledged")
+            .Select(e => e!["contentHash"]!.GetValue<string>()).ToList();
+        Assert.NotEmpty(hashes);
+        Assert.All(hashes, h => Assert.Contains(h, text, StringComparison.Ordinal));
     }
 }

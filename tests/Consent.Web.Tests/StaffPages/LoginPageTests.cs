@@ -24,4 +24,22 @@ public sealed class LoginPageTests(ConsentWebFactory factory) : IClassFixture<Co
         Assert.Contains("error-summary", page, StringComparison.Ordinal);
         Assert.Contains("The email or password is not correct", page, StringComparison.Ordinal);
     }
+
+    /// <summary>The sign-in page uses the shared error summary too: every problem at once, each linked to its field, and the email kept.</summary>
+    [Fact]
+    public async Task MissingAndMalformedFields_AreListedInTheSharedSummary_EachLinkedToItsField()
+    {
+        using var browser = PageForms.Browser(factory);
+        var posted = await PageForms.PostAsync(browser, "/Account/Login", new Dictionary<string, string>
+        {
+            ["Input.Email"] = "not-an-address",
+            ["Input.Password"] = "",
+        });
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        var page = await posted.Content.ReadAsStringAsync();
+        Assert.Contains("data-error-summary", page, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Input_Email\">Enter your email address as name@example.org.</a>", page, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"#Input_Password\">Enter your password.</a>", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"not-an-address\"", page, StringComparison.Ordinal);
+    }
 }

@@ -25,6 +25,11 @@ public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser>
     [TempData]
     public string? Notice { get; set; }
 
+    /// <summary>Every problem with the form, for the shared error summary, each linked to its field.</summary>
+    public ErrorSummary Errors => ErrorSummary.Of(ModelState, null,
+        ("Input.Email", "Input_Email", "Email"), ("Input.Password", "Input_Password", "Password"),
+        ("Input.TwoFactorCode", "Input_TwoFactorCode", "Authenticator code"));
+
     public void OnGet()
     {
     }
@@ -58,13 +63,16 @@ public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser>
     /// <summary>The sign-in form.</summary>
     public sealed class LoginInput
     {
-        [Required, EmailAddress, StringLength(254)]
+        [Required(ErrorMessage = "Enter your email address.")]
+        [EmailAddress(ErrorMessage = "Enter your email address as name@example.org.")]
+        [StringLength(254, ErrorMessage = "An email address is at most 254 characters.")]
         public string Email { get; set; } = "";
 
-        [Required, StringLength(200)]
+        [Required(ErrorMessage = "Enter your password.")]
+        [StringLength(200, ErrorMessage = "A password is at most 200 characters.")]
         public string Password { get; set; } = "";
 
-        [StringLength(10)]
+        [StringLength(10, ErrorMessage = "An authenticator code is the 6 digits your app shows.")]
         public string? TwoFactorCode { get; set; }
     }
 }

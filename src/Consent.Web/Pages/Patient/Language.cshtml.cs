@@ -21,27 +21,20 @@ public sealed partial class LanguageModel(PatientAccessService access, WorkflowR
 {
     public async Task<IActionResult> OnGetAsync(string token, string lang, string? to, CancellationToken ct)
     {
-        if (await access.FindAsync(token, ct) is not { } session)
+        if ((access.Previews.Find(token)?.Session ?? await access.FindAsync(token, ct)) is not { } session)
         {
             return Redirect($"/p/{Uri.EscapeDataString(token)}");
         }
 
         if (workflows.For(session).Definition.Languages.Contains(lang))
         {
-            Response.Cookies.Append(PatientPageModel.LanguageCookie, lang, new CookieOptions
-            {
-                Path = $"/p/{token}",
-                HttpOnly = true,
-                SameSite = SameSiteMode.Lax,
-                Secure = !environment.IsDevelopment() || Request.IsHttps,
-                MaxAge = TimeSpan.FromDays(30),
-            });
+            PatientPageModel.RememberLanguage(HttpContext, token, lang, environment);
         }
 
         var back = to is not null && ReturnPattern().IsMatch(to) ? "/" + to : "";
         return Redirect($"/p/{token}{back}");
     }
 
-    [GeneratedRegex("^(step|sign|question|decline|withdraw|review/[a-z0-9_-]{1,64})$")]
+    [GeneratedRegex("^(step|sign|question|decline|withdraw|later|review/[a-z0-9_-]{1,64})$")]
     private static partial Regex ReturnPattern();
 }

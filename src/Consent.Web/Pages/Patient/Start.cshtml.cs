@@ -72,10 +72,15 @@ public sealed class StartModel(
             return Page();
         }
 
-        if (await Access.VerifyAsync(Session.Id, dob, Caller.From(HttpContext).As(Actor.Patient), ct) is not Outcome<DateOfBirthCheck>.Ok { Value: var check }
+        if (await Access.VerifyAsync(Session.Id, dob, Caller.From(HttpContext).As(Actor.Patient), ct, IsPreview) is not Outcome<DateOfBirthCheck>.Ok { Value: var check }
             || check.Locked)
         {
             return Redirect(Home);
+        }
+
+        if (IsPreview && check.State.Identity.Verified)
+        {
+            return Redirect($"{Home}/step");
         }
 
         if (check.Ticket is not { } ticket)

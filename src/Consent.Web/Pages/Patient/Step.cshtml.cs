@@ -192,6 +192,22 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
     public Task<IActionResult> OnPostAskDoneAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
         SubmitAsync(stepId, idempotencyKey, _ => new JsonObject { ["done"] = true }, ct);
 
+    /// <summary>
+    /// Only in a reviewer's preview: the clinician's part done at once (questions answered, holds
+    /// discussed, the countersignature given), so the reviewer sees the pages that follow.
+    /// </summary>
+    public async Task<IActionResult> OnPostPreviewClinicianAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct) || Preview is not { } preview || MustGoHome)
+        {
+            return Redirect(Home);
+        }
+
+        var acted = Access.Previews.ActAsClinician(Session.Id, preview.Reviewer,
+            "(Preview) The clinician's answer to this question appears here.", "(Preview) The clinician talked with the patient.");
+        return Redirect(acted is Outcome<SessionState>.Ok { Value: var state } && SessionLifecycle.IsEnded(state.Status) ? Home : Here);
+    }
+
     private async Task<IActionResult> SubmitAsync(
         string stepId, string? idempotencyKey, Func<StepDefinition, JsonObject> read, CancellationToken ct, bool sentQuestion = false)
     {

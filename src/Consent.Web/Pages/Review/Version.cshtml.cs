@@ -1,7 +1,9 @@
 using Consent.Web.Identity;
 using Consent.Web.Ui;
 using Consent.Web.UseCases;
+using Consent.Web.UseCases.Patients;
 using Consent.Web.UseCases.Review;
+using Consent.Web.Sessions;
 using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
@@ -14,7 +16,7 @@ namespace Consent.Web.Pages.Review;
 /// of steps with their conditions, the Mermaid diagram source, past decisions; approve or retire it.
 /// </summary>
 [Authorize(Policy = Policies.EthicsReviewer)]
-public sealed class VersionModel(WorkflowReviews reviews, WorkflowRegistry registry) : StaffPageModel
+public sealed class VersionModel(WorkflowReviews reviews, WorkflowRegistry registry, PatientPreviews previews, IHostEnvironment environment) : StaffPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string WorkflowId { get; set; } = "";
@@ -36,6 +38,20 @@ public sealed class VersionModel(WorkflowReviews reviews, WorkflowRegistry regis
 
     public Task<IActionResult> OnPostRetireAsync(string? comment, CancellationToken ct) =>
         DecideAsync(Data.Entities.ApprovalState.Retired, comment, "Retired: no new session can start on this version.", ct);
+
+    /// <summary>"Walk through it as the patient": a preview of this version in one of its languages, on the patient pages.</summary>
+    public async Task<IActionResult> OnPostPreviewAsync(string? language, CancellationToken ct)
+    {
+        if (StaffAccess.UserId(User) is { } reviewer && Succeeded(previews.Start(WorkflowId, Version, language ?? "", reviewer), out var token))
+        {
+            PatientPageModel.RememberLanguage(HttpContext, token, language!, environment);
+            return Redirect($"/p/{token}");
+        }
+
+        // A language the version is not written in (or a full node): said on the page, as a 400.
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return await LoadAsync(ct) ? Page() : NotFound();
+    }
 
     private async Task<IActionResult> DecideAsync(Data.Entities.ApprovalState decision, string? comment, string done, CancellationToken ct)
     {

@@ -5,7 +5,9 @@ using Consent.Web.Identity;
 using Consent.Web.Sessions;
 using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.UseCases.Patients;
@@ -20,8 +22,11 @@ namespace Consent.Web.UseCases.Patients;
 /// ticket for session A never opens session B, and a reissued link revokes tickets of the old one.
 /// </remarks>
 public sealed class PatientAccessService(
-    ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, IDataProtectionProvider protection, TimeProvider clock)
+    ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, PatientPreviews previews, StaffSignInVerdicts verdicts, IDataProtectionProvider protection, TimeProvider clock)
 {
+    /// <summary>The reviewers' walk-throughs on the patient pages.</summary>
+    public PatientPreviews Previews => previews;
+
     /// <summary>The number of attempts when the workflow's identity step names none.</summary>
     private const int DefaultMaxAttempts = 5;
 
@@ -61,15 +66,38 @@ public sealed class PatientAccessService(
         && user.FindFirstValue(PatientAccess.LinkClaim) == session.LinkTokenHash;
 
     /// <summary>
-    /// Checks the date of birth the patient gave: records the attempt (a failure counts towards the
-    /// lockout) and, when it matches, issues the ticket.
+    /// The reviewer's preview behind a link token: only while it is open, and only for the staff member
+    /// who started it, signed in now (the staff cookie, checked as every staff page checks it, so a
+    /// sign-in ended since then opens nothing). Anyone else holding the link learns nothing.
     /// </summary>
-    public async Task<Outcome<DateOfBirthCheck>> VerifyAsync(Guid sessionId, DateOnly dateOfBirth, Actor actor, CancellationToken ct)
+    public async Task<Preview?> OpenPreviewAsync(string token, HttpContext http)
+    {
+        if (previews.Find(token) is not { } preview)
+        {
+            return null;
+        }
+
+        var staff = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        if (!staff.Succeeded)
+        {
+            return null;
+        }
+
+        var now = await verdicts.CheckAsync(staff.Principal, () => db, http.RequestAborted);
+        return now.IsInRole(StaffRoles.EthicsReviewer) && StaffAccess.UserId(now) == preview.Reviewer ? preview : null;
+    }
+
+    /// <summary>
+    /// Checks the date of birth the patient gave: records the attempt (a failure counts towards the
+    /// lockout) and, when it matches, issues the ticket. In a reviewer's preview the check is decided in
+    /// memory and no ticket is issued: the preview opens to its reviewer's sign-in, not to a ticket.
+    /// </summary>
+    public async Task<Outcome<DateOfBirthCheck>> VerifyAsync(Guid sessionId, DateOnly dateOfBirth, Actor actor, CancellationToken ct, bool preview = false)
     {
         // The row's link and date of birth are what the patient is checked against; the writer opens
         // nothing to a patient from a row changed outside the service (SessionWriter.RefusedToPatient).
-        var write = await writer.ApplyAsync(new SessionWriteRequest(sessionId, actor,
-            locked => new VerifyIdentity(locked.Session.PatientDateOfBirth == dateOfBirth)), ct);
+        var request = new SessionWriteRequest(sessionId, actor, locked => new VerifyIdentity(locked.Session.PatientDateOfBirth == dateOfBirth));
+        var write = preview ? previews.Apply(request) : await writer.ApplyAsync(request, ct);
         if (write is not Outcome<SessionWrite>.Ok { Value: SessionWrite.Applied applied })
         {
             return write.Failure<DateOfBirthCheck>();
@@ -80,7 +108,7 @@ public sealed class PatientAccessService(
         return new DateOfBirthCheck(
             applied.Session,
             applied.State,
-            verified ? PatientAccess.Issue(protection, applied.Session.Id, applied.Session.LinkTokenHash, clock.GetUtcNow()) : null,
+            verified && !preview ? PatientAccess.Issue(protection, applied.Session.Id, applied.Session.LinkTokenHash, clock.GetUtcNow()) : null,
             Math.Max(0, maxAttempts - applied.State.Identity.Failures));
     }
 }

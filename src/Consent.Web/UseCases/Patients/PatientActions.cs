@@ -12,7 +12,7 @@ namespace Consent.Web.UseCases.Patients;
 /// What the patient sent is checked after the session is locked through the ticket's link, so a
 /// stranger learns nothing from a 400.
 /// </remarks>
-public sealed class PatientActions(SessionWriter writer)
+public sealed class PatientActions(SessionWriter writer, PatientPreviews previews)
 {
     /// <summary>The longest Idempotency-Key the API keeps.</summary>
     public const int MaxKeyLength = 100;
@@ -22,7 +22,7 @@ public sealed class PatientActions(SessionWriter writer)
     {
         var key = body is null ? null : request.IdempotencyFor(body);
         var keyTooLong = key is { Key.Length: > MaxKeyLength };
-        return writer.ApplyAsync(new SessionWriteRequest(request.SessionId, request.Actor, locked =>
+        return ApplyAsync(request, new SessionWriteRequest(request.SessionId, request.Actor, locked =>
         {
             if (body is null)
             {
@@ -47,7 +47,7 @@ public sealed class PatientActions(SessionWriter writer)
     public Task<Outcome<SessionWrite>> DeclineAsync(PatientRequest request, string? reason, CancellationToken ct)
     {
         var (clean, error) = TextInput.Clean(reason, "reason", 2000, required: false, multiline: true);
-        return writer.ApplyAsync(new SessionWriteRequest(request.SessionId, request.Actor,
+        return ApplyAsync(request, new SessionWriteRequest(request.SessionId, request.Actor,
             _ => error is null ? new Decline(clean) : FieldErrors.One("reason", error),
             request.LinkHash, request.IdempotencyFor(new JsonObject { ["decline"] = clean })), ct);
     }
@@ -56,15 +56,19 @@ public sealed class PatientActions(SessionWriter writer)
     public Task<Outcome<SessionWrite>> AskAsync(PatientRequest request, string? question, CancellationToken ct)
     {
         var (clean, error) = TextInput.Clean(question, "question", 2000, multiline: true);
-        return writer.ApplyAsync(new SessionWriteRequest(request.SessionId, request.Actor,
+        return ApplyAsync(request, new SessionWriteRequest(request.SessionId, request.Actor,
             locked => error is null ? new AskQuestion(locked.State.CurrentStep?.Id, clean!) : FieldErrors.One("question", error),
             request.LinkHash, request.IdempotencyFor(new JsonObject { ["question"] = clean })), ct);
     }
 
     /// <summary>The patient withdraws a completed consent; the withdrawal gets its own record.</summary>
     public Task<Outcome<SessionWrite>> WithdrawAsync(PatientRequest request, string? reason, CancellationToken ct) =>
-        writer.ApplyAsync(new SessionWriteRequest(request.SessionId, request.Actor, _ => new Withdraw(reason ?? "", Actor.Patient),
+        ApplyAsync(request, new SessionWriteRequest(request.SessionId, request.Actor, _ => new Withdraw(reason ?? "", Actor.Patient),
             request.LinkHash, request.IdempotencyFor(new JsonObject { ["withdraw"] = reason })), ct);
+
+    /// <summary>The write to the session, or to the reviewer's preview in memory (<see cref="PatientPreviews.Apply"/>).</summary>
+    private Task<Outcome<SessionWrite>> ApplyAsync(PatientRequest request, SessionWriteRequest write, CancellationToken ct) =>
+        request.Preview ? Task.FromResult(previews.Apply(write)) : writer.ApplyAsync(write, ct);
 
     private static Refusal Invalid(string reason) => new(RefusedAs.Invalid, "Invalid request", reason);
 
