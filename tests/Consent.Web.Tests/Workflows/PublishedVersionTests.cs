@@ -4,9 +4,15 @@ using Consent.Web.Tests.Infrastructure;
 namespace Consent.Web.Tests.Workflows;
 
 /// <summary>A factory whose workflows and templates are a private copy the test may edit.</summary>
-public sealed class CopiedRepositoryFactory : ConsentWebFactory
+public class CopiedRepositoryFactory : ConsentWebFactory
 {
     public CopiedRepositoryFactory()
+        : this(null)
+    {
+    }
+
+    /// <param name="prepare">Changes the copy before the service first starts on it (given the copy's root).</param>
+    protected CopiedRepositoryFactory(Action<string>? prepare)
     {
         Root = Directory.CreateTempSubdirectory("consent-repo-").FullName;
         foreach (var folder in new[] { "workflows", "templates" })
@@ -18,6 +24,8 @@ public sealed class CopiedRepositoryFactory : ConsentWebFactory
                 File.Copy(file, target);
             }
         }
+
+        prepare?.Invoke(Root);
     }
 
     public string Root { get; }
