@@ -23,7 +23,12 @@ public static class KeyEncryptionVerb
         }
 
         var password = Environment.GetEnvironmentVariable("DataProtection__CertificatePassword") is { Length: > 0 } p ? p : null;
-        PrivateFiles.WriteNew(arguments.File, KeyEncryption.Create(arguments.Subject, password));
+        if (!PrivateFiles.WriteNew(arguments.File, KeyEncryption.Create(arguments.Subject, password)))
+        {
+            error.WriteLine($"{arguments.File} was created by another process meanwhile; it was not replaced.");
+            return 1;
+        }
+
         using var certificate = X509CertificateLoader.LoadPkcs12FromFile(arguments.File, password);
         output.WriteLine($"Wrote {arguments.File}: self-signed RSA 3072, {certificate.Subject}.");
         output.WriteLine("Keep it outside the database and its backups; without it the key ring cannot be read.");

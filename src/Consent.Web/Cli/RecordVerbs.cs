@@ -100,7 +100,12 @@ public static class RecordVerbs
         }
 
         var password = Environment.GetEnvironmentVariable("Signing__CertificatePassword");
-        RecordSigning.CreateFile(file, subject, string.IsNullOrEmpty(password) ? null : password);
+        if (!RecordSigning.CreateFile(file, subject, string.IsNullOrEmpty(password) ? null : password))
+        {
+            error.WriteLine($"{file} was created by another process meanwhile; it was not replaced.");
+            return 1;
+        }
+
         using var certificate = SigningCertificates.Load(file, string.IsNullOrEmpty(password) ? null : password);
         var pem = Path.ChangeExtension(file, ".pem");
         File.WriteAllText(pem, SigningCertificates.ExportPublicPem(certificate));

@@ -92,7 +92,8 @@ public sealed class RecordSigning : IDisposable
     }
 
     /// <summary>Writes a new self-signed signing certificate; never replaces an existing file (another process may have won the race).</summary>
-    public static void CreateFile(string file, string subject, string? password) =>
+    /// <returns>True when this call wrote the file; false when it existed already.</returns>
+    public static bool CreateFile(string file, string subject, string? password) =>
         PrivateFiles.WriteNew(file, SigningCertificates.CreateDevelopmentCertificate(subject, password));
 
     private static RecordSigning FromFile(string file, string? password, string what)
