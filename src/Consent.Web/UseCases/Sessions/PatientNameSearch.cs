@@ -50,6 +50,17 @@ public static class PatientNameSearch
         return sessions;
     }
 
+    /// <summary>Patients whose name holds every word of <paramref name="search"/>.</summary>
+    public static IQueryable<Patient> Filter(IQueryable<Patient> patients, string search)
+    {
+        foreach (var word in Words(search))
+        {
+            patients = patients.Where(p => Translate(p.Name, Folded, Plain).Contains(word));
+        }
+
+        return patients;
+    }
+
     /// <summary>PostgreSQL's <c>translate(text, from, to)</c>, mapped in <see cref="Data.ConsentDbContext"/>; only for queries.</summary>
     public static string Translate(string text, string from, string to) =>
         throw new InvalidOperationException("translate runs in PostgreSQL only.");

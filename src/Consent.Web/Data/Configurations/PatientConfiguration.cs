@@ -1,0 +1,31 @@
+using Consent.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Consent.Web.Data.Configurations;
+
+internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
+{
+    public void Configure(EntityTypeBuilder<Patient> builder)
+    {
+        builder.ToTable("patients");
+        builder.Property(p => p.Name).HasMaxLength(200);
+        builder.Property(p => p.Mrn).HasMaxLength(64);
+        builder.Property(p => p.Email).HasMaxLength(254);
+        builder.Property(p => p.PreferredLanguage).HasMaxLength(10);
+        builder.HasIndex(p => p.Mrn).IsUnique().HasFilter("mrn IS NOT NULL");
+        builder.HasIndex(p => new { p.Name, p.Id });
+    }
+}
+
+internal sealed class PatientChangeConfiguration : IEntityTypeConfiguration<PatientChange>
+{
+    public void Configure(EntityTypeBuilder<PatientChange> builder)
+    {
+        builder.ToTable("patient_changes");
+        builder.Property(c => c.Reason).HasMaxLength(500);
+        builder.Property(c => c.Changes).HasColumnType("jsonb");
+        builder.HasIndex(c => new { c.PatientId, c.ChangedAt });
+        builder.HasOne<Patient>().WithMany().HasForeignKey(c => c.PatientId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
