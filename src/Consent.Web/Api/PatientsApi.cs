@@ -18,7 +18,11 @@ public static class PatientsApi
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
         group.MapPost("/{id:guid}/corrections", CorrectAsync).RequireAuthorization(Policies.Clinician);
         group.MapGet("/{id:guid}/consents", ConsentsAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapPost("/{id:guid}/reconsent", ReconsentAsync).RequireAuthorization(Policies.Clinician);
     }
+
+    internal static async Task<IResult> ReconsentAsync(Guid id, ReconsentInput body, HttpContext http, PatientReconsent reconsent, CancellationToken ct) =>
+        (await reconsent.StartAsync(id, body, Caller.From(http), ct)).ToHttp(started => TypedResults.Created($"/api/v1/sessions/{started.Id}", started));
 
     internal static async Task<IResult> RegisterAsync(PatientDetailsInput body, HttpContext http, PatientRegistry patients, CancellationToken ct) =>
         (await patients.RegisterAsync(body, Caller.From(http), ct)).ToHttp(p => TypedResults.Created($"/api/v1/patients/{p.Id}", p));

@@ -20,6 +20,7 @@ public static class UseCaseRegistration
         services.AddScoped<UseCases.PatientRecords.PatientRegistry>();
         services.AddScoped<UseCases.PatientRecords.PatientTimeline>();
         services.AddScoped<UseCases.PatientRecords.PatientConsents>();
+        services.AddScoped<UseCases.PatientRecords.PatientReconsent>();
         services.AddScoped<SessionReads>();
         services.AddScoped<ClinicianActions>();
         services.AddScoped<PatientAccessService>();

@@ -8,6 +8,7 @@ using Consent.Web.Mail;
 using Consent.Web.Sessions;
 using Consent.Web.UseCases.PatientRecords;
 using Consent.Web.WorkflowVersions;
+using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.UseCases.Sessions;
@@ -17,7 +18,14 @@ public sealed class SessionStarts(
     ConsentDbContext db, WorkflowRegistry workflows, WorkflowApprovals approvals, SessionWriter writer, PatientLinks links, PatientMail mail,
     PatientRegistry patients)
 {
-    public async Task<Outcome<StartedSession>> StartAsync(StartSession input, Caller caller, CancellationToken ct)
+    /// <param name="input">What the clinician sent.</param>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="supersedes">
+    /// For a re-consent (<see cref="PatientRecords.PatientReconsent"/> only, never from the request body): the consent
+    /// it replaces, sealed into the new session's first event.
+    /// </param>
+    public async Task<Outcome<StartedSession>> StartAsync(StartSession input, Caller caller, CancellationToken ct, Supersedes? supersedes = null)
     {
         var errors = new Dictionary<string, string[]>();
         CleanPatientDetails? details = null;
@@ -97,7 +105,7 @@ public sealed class SessionStarts(
             CreatedBy = caller.StaffId!.Value,
         };
         mail.EnqueueInvitation(db, session, patientUrl); // saved with the session, or not at all
-        var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct);
+        var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct, supersedes);
         mail.Wake();
         return new StartedSession(created.Id, state.Status.ToString(), patientUrl, created.ExpiresAt);
     }
