@@ -79,6 +79,27 @@ public sealed class PatientConsents(ConsentDbContext db, WorkflowRegistry workfl
         })];
     }
 
+    /// <summary>
+    /// The FHIR export's view of a record now: a consent record that was superseded, withdrawn or ran out is
+    /// <c>inactive</c>, and its validity's end is <c>provision.period.end</c> (HL7 FHIR R4 Consent).
+    /// </summary>
+    public async Task<FhirBundleOptions> FhirOptionsAsync(Data.Entities.ConsentSession session, RecordKind kind, CancellationToken ct)
+    {
+        if (kind != RecordKind.Consent)
+        {
+            return FhirBundleOptions.Default;
+        }
+
+        var now = clock.GetUtcNow();
+        var record = ConsentStatus.Compute(await SummariesAsync(session.PatientId, now, ct), await TermsAsync(ct), now)
+            .Where(s => s.WorkflowId == session.WorkflowId).SelectMany(s => s.Records).SingleOrDefault(r => r.SessionId == session.Id);
+        return record is null ? FhirBundleOptions.Default : FhirBundleOptions.Default with
+        {
+            ConsentInForce = record.State == ConsentRecordState.Active,
+            ExpiresAt = record.ExpiresAt,
+        };
+    }
+
     private static ConsentStatusView View(WorkflowConsentStatus s) => new(
         s.WorkflowId, ConsentStatus.Name(s.Status), s.SessionId, s.RecordSha256, s.Version, s.SignedAt, s.ExpiresAt, s.Reason,
         [.. s.Records.Select(r => new ConsentRecordView(r.SessionId, r.RecordSha256, r.Version, r.SignedAt, r.ExpiresAt, ConsentStatus.Name(r.State)))]);
