@@ -24,8 +24,11 @@ public static class PatientsApi
     internal static async Task<IResult> ReconsentAsync(Guid id, ReconsentInput body, HttpContext http, PatientReconsent reconsent, CancellationToken ct) =>
         (await reconsent.StartAsync(id, body, Caller.From(http), ct)).ToHttp(started => TypedResults.Created($"/api/v1/sessions/{started.Id}", started));
 
-    internal static async Task<IResult> RegisterAsync(PatientDetailsInput body, HttpContext http, PatientRegistry patients, CancellationToken ct) =>
-        (await patients.RegisterAsync(body, Caller.From(http), ct)).ToHttp(p => TypedResults.Created($"/api/v1/patients/{p.Id}", p));
+    internal static async Task<IResult> RegisterAsync(PatientDetailsInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return (await patients.RegisterAsync(body, Caller.From(http), ct)).ToHttp(p => TypedResults.Created($"/api/v1/patients/{p.Id}", p));
+    }
 
     internal static async Task<IResult> SearchAsync(PatientSearchInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
     {
@@ -39,8 +42,11 @@ public static class PatientsApi
         return (await timeline.GetAsync(id, ct)).ToHttp();
     }
 
-    internal static async Task<IResult> CorrectAsync(Guid id, PatientCorrectionInput body, HttpContext http, PatientRegistry patients, CancellationToken ct) =>
-        (await patients.CorrectAsync(id, body, Caller.From(http), ct)).ToHttp();
+    internal static async Task<IResult> CorrectAsync(Guid id, PatientCorrectionInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return (await patients.CorrectAsync(id, body, Caller.From(http), ct)).ToHttp();
+    }
 
     internal static async Task<IResult> ConsentsAsync(Guid id, HttpContext http, PatientConsents consents, CancellationToken ct)
     {

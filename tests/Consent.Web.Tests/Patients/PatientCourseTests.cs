@@ -68,6 +68,9 @@ public sealed class PatientCourseTests(CourseFactory factory) : IClassFixture<Co
         var reconsent = await driver.Clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/reconsent", new { workflowId = Esketamine });
         Assert.Equal(HttpStatusCode.Created, reconsent.StatusCode);
         var started = (await reconsent.Content.ReadFromJsonAsync<JsonObject>())!;
+        var twice = await driver.Clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/reconsent", new { workflowId = Esketamine });
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Equal(started["id"]!.GetValue<Guid>(), (await twice.Content.ReadFromJsonAsync<JsonObject>())!["sessionId"]!.GetValue<Guid>());
         var url = Text(started, "patientUrl");
         var second = new StartedSession(started["id"]!.GetValue<Guid>(), url[(url.LastIndexOf('/') + 1)..], url);
         var patient = await driver.VerifyAsync(second);

@@ -83,6 +83,54 @@ public sealed class PatientsApiTests(ConsentWebFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task TheSameMrnAndBirthDateUnderAnotherName_IsRefused_AndMrnsCompareWithoutCapitalsOrLookAlikes()
+    {
+        var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var mrn = NewMrn();
+        var alice = await RegisterAsync(clinician, new { name = "Alice Ward", dateOfBirth = "1980-02-03", mrn });
+        var sessionsBefore = await CountAsync("SELECT count(*) FROM consent_sessions");
+
+        var otherName = await clinician.PostAsJsonAsync("/api/v1/sessions", new
+        {
+            workflowId = "ketamine-iv-depression", language = "en", patient = new { name = "Mallory Stone", dateOfBirth = "1980-02-03", mrn },
+        });
+        var sameNameOtherCase = await StartAsync(clinician, new { name = "alice WARD", dateOfBirth = "1980-02-03", mrn = mrn.ToLowerInvariant() });
+        var lowerCaseRegistration = await clinician.PostAsJsonAsync("/api/v1/patients", new { name = "Alice Ward", dateOfBirth = "1980-02-03", mrn = mrn.ToLowerInvariant() });
+        var cyrillic = await clinician.PostAsJsonAsync("/api/v1/patients", new { name = "Alice Ward", dateOfBirth = "1980-02-03", mrn = "МRN-1" });
+        var unicodeHyphen = await clinician.PostAsJsonAsync("/api/v1/patients", new { name = "Alice Ward", dateOfBirth = "1980-02-03", mrn = "MRN‐1" });
+
+        Assert.Equal(HttpStatusCode.Conflict, otherName.StatusCode);
+        Assert.Equal(alice, (await otherName.Content.ReadFromJsonAsync<JsonObject>())!["patientId"]!.GetValue<Guid>());
+        Assert.Equal(alice, await PatientOfAsync(sameNameOtherCase));
+        Assert.Equal(HttpStatusCode.Conflict, lowerCaseRegistration.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, cyrillic.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unicodeHyphen.StatusCode);
+        Assert.Equal(sessionsBefore + 1, await CountAsync("SELECT count(*) FROM consent_sessions"));
+    }
+
+    [Fact]
+    public async Task CorrectionsAtTheSameMoment_NeverOverwriteEachOther_AndTheHistoryChains()
+    {
+        var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var patient = await RegisterAsync(clinician, new { name = "Lost Update", dateOfBirth = "1971-01-01" });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            clinician.PostAsJsonAsync($"/api/v1/patients/{patient}/corrections", new { name = $"Lost Update {i}", reason = $"r{i}" })));
+
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        var timeline = (await clinician.GetFromJsonAsync<JsonObject>($"/api/v1/patients/{patient}"))!;
+        var names = timeline["corrections"]!.AsArray().Select(c => (From: c!["changes"]!["name"]!["from"]!.GetValue<string>(), To: c["changes"]!["name"]!["to"]!.GetValue<string>())).ToList();
+        Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.OK), names.Count);
+        Assert.Equal("Lost Update", names[0].From);
+        for (var i = 1; i < names.Count; i++)
+        {
+            Assert.Equal(names[i - 1].To, names[i].From);
+        }
+
+        Assert.Equal(names[^1].To, timeline["patient"]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task ASessionStartedForARegisteredPatient_TakesTheirDetails_AndBothWaysAtOnceIsRefused()
     {
         var clinician = await factory.ClientForAsync(Staff.Clinician);
@@ -154,7 +202,8 @@ public sealed class PatientsApiTests(ConsentWebFactory factory) : IClassFixture<
         await RegisterAsync(clinician, new { name = $"Pedro {marker}", dateOfBirth = "1980-08-08" });
 
         var byWords = await SearchAsync(auditor, $"{marker.Replace("Zúñiga", "zuniga", StringComparison.Ordinal)} maria");
-        var byMrn = await SearchAsync(clinician, mrn);
+        var byMrn = await SearchAsync(clinician, mrn.ToLowerInvariant());
+        var decomposed = await SearchAsync(clinician, $"Maria Jose\u0301 {marker.Replace("Zúñiga", "Zu\u0301n\u0303iga", StringComparison.Ordinal)}");
         var bothOfThem = await SearchAsync(clinician, marker.Replace("Zúñiga", "ZUÑIGA", StringComparison.Ordinal), limit: 1);
         var auditorRegisters = await auditor.PostAsJsonAsync("/api/v1/patients", new { name = "X Y", dateOfBirth = "1970-01-01" });
         var auditorCorrects = await auditor.PostAsJsonAsync($"/api/v1/patients/{id}/corrections", new { name = "X Y", reason = "r" });
@@ -162,6 +211,7 @@ public sealed class PatientsApiTests(ConsentWebFactory factory) : IClassFixture<
 
         Assert.Equal([id], byWords["patients"]!.AsArray().Select(p => p!["id"]!.GetValue<Guid>()));
         Assert.Equal([id], byMrn["patients"]!.AsArray().Select(p => p!["id"]!.GetValue<Guid>()));
+        Assert.Equal([id], decomposed["patients"]!.AsArray().Select(p => p!["id"]!.GetValue<Guid>()));
         Assert.Single(bothOfThem["patients"]!.AsArray());
         Assert.True(bothOfThem["more"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.Forbidden, auditorRegisters.StatusCode);

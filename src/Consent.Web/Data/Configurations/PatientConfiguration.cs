@@ -13,7 +13,9 @@ internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
         builder.Property(p => p.Mrn).HasMaxLength(64);
         builder.Property(p => p.Email).HasMaxLength(254);
         builder.Property(p => p.PreferredLanguage).HasMaxLength(10);
-        builder.HasIndex(p => p.Mrn).IsUnique().HasFilter("mrn IS NOT NULL");
+        // Unique ignoring capitals: ix_patients_mrn_upper on upper(mrn), an expression index the migration makes
+        // in SQL (EF Core's model cannot state it); PatientRegistry's insert names it in ON CONFLICT.
+        builder.Property(p => p.RowVersion).IsRowVersion();
         builder.HasIndex(p => new { p.Name, p.Id });
     }
 }

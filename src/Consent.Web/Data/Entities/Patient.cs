@@ -27,4 +27,7 @@ public sealed class Patient
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>PostgreSQL xmin: two corrections of one patient at once cannot both apply (the later is a 409).</summary>
+    public uint RowVersion { get; set; }
 }

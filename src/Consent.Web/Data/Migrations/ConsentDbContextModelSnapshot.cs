@@ -384,17 +384,18 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("character varying(10)")
                         .HasColumnName("preferred_language");
 
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id")
                         .HasName("pk_patients");
-
-                    b.HasIndex("Mrn")
-                        .IsUnique()
-                        .HasDatabaseName("ix_patients_mrn")
-                        .HasFilter("mrn IS NOT NULL");
 
                     b.HasIndex("Name", "Id")
                         .HasDatabaseName("ix_patients_name_id");

@@ -58,6 +58,12 @@ public static class PatientDetailsRules
         {
             errors[prefix + "mrn"] = [mrnError];
         }
+        else if (mrn is not null && !IsMrn(mrn))
+        {
+            // A look-alike (a Cyrillic М, a fullwidth digit, a Unicode hyphen) would register a second patient
+            // under what reads as the same MRN; MRNs are compared ignoring capitals (PatientRegistry).
+            errors[prefix + "mrn"] = ["An MRN is written with the letters A to Z, digits, spaces and the signs - . / _ # only."];
+        }
 
         var (email, emailError) = EmailInput.Clean(input?.Email, prefix + "email", required: false);
         if (emailError is not null)
@@ -73,6 +79,12 @@ public static class PatientDetailsRules
 
         return errors.Count > 0 ? (null, errors) : (new CleanPatientDetails(name!, dob!.Value, mrn, email, language), errors);
     }
+
+    /// <summary>True for an MRN of ASCII letters, digits, spaces and <c>- . / _ #</c>.</summary>
+    public static bool IsMrn(string mrn) => mrn.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '.' or '/' or '_' or '#');
+
+    /// <summary>The form MRNs are compared in: capitals ignored (the unique index is on <c>upper(mrn)</c>).</summary>
+    public static string MrnKey(string mrn) => mrn.ToUpperInvariant();
 
     /// <summary>A date of birth as <c>YYYY-MM-DD</c>, from 1900 to today; null when it is not one.</summary>
     public static DateOnly? ParseDateOfBirth(string? text, DateOnly today) =>

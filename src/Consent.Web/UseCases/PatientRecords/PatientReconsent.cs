@@ -58,6 +58,23 @@ public sealed class PatientReconsent(
         // The language asked for (SessionStarts checks it), else the patient's preferred one when the form has it,
         // else the one they read the consent in.
         var offered = workflows.Find(newest.WorkflowId, newest.Version)!.Definition.Languages;
+        if (newest.Version < version)
+        {
+            return new Refusal(RefusedAs.Conflict, "No newer version to consent to",
+                $"The patient signed version {version} of {newest.WorkflowId}, and the newest approved version is {newest.Version}: "
+                + "a re-consent never goes back to an older form.");
+        }
+
+        // One open session per workflow: several would each seal the consent in force when they began, and
+        // the patient would get as many links.
+        if (summaries.FirstOrDefault(s => s.WorkflowId == newest.WorkflowId
+                && s.Status is SessionStatus.Invited or SessionStatus.InProgress or SessionStatus.AwaitingCountersign) is { } open)
+        {
+            return new Refusal(RefusedAs.Conflict, "A session is already open",
+                $"Session {open.SessionId} on {newest.WorkflowId} is still open for this patient. Let the patient finish it, or void it first.",
+                new Dictionary<string, object?> { ["sessionId"] = open.SessionId });
+        }
+
         var language = input?.Language?.Trim() is { Length: > 0 } asked ? asked
             : patient.PreferredLanguage is { } preferred && offered.Contains(preferred) ? preferred
             : await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => s.Language).SingleAsync(ct);

@@ -29,7 +29,7 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
 
     private const string InsertIfMrnFree =
         "INSERT INTO patients (id, name, date_of_birth, mrn, email, preferred_language, created_by, created_at, updated_at) " +
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (mrn) WHERE mrn IS NOT NULL DO NOTHING";
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT ((upper(mrn))) WHERE mrn IS NOT NULL DO NOTHING";
 
     /// <summary>The languages a patient may prefer: those some workflow is written in.</summary>
     public IReadOnlyCollection<string> Languages =>
@@ -76,6 +76,16 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
                 new Dictionary<string, object?> { ["patientId"] = existing.Id });
         }
 
+        // The same MRN and birth date under another name is either a typing error or someone else's consent
+        // about to be filed on this patient (it would replace their consent in force): staff must choose.
+        if (!Consent.Workflows.PersonNames.Match(details.Name, existing.Name))
+        {
+            return new Refusal(RefusedAs.Conflict, "This MRN is registered under another name",
+                $"MRN {details.Mrn} with this date of birth is registered under another name. Check the name; start the session for "
+                + "the registered patient (patientId), or correct the patient's name first if it is wrong.",
+                new Dictionary<string, object?> { ["patientId"] = existing.Id });
+        }
+
         return existing;
     }
 
@@ -100,7 +110,8 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
             return new FieldErrors(new Dictionary<string, string[]> { ["limit"] = [$"The limit must be from 1 to {MaxLimit}."] });
         }
 
-        var query = input?.Query?.Trim() ?? "";
+        // Names are stored composed (NFC); a query typed or pasted decomposed ("Jose\u0301") must find them too.
+        var query = (input?.Query?.Trim() ?? "").Normalize(System.Text.NormalizationForm.FormC);
         if (query.Length > PatientDetailsRules.NameLength || TextInput.HasHiddenCharacters(query))
         {
             return new FieldErrors(new Dictionary<string, string[]>
@@ -113,7 +124,8 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
         if (query.Length > 0)
         {
             var byName = PatientNameSearch.Filter(patients, query);
-            patients = byName.Union(db.Patients.AsNoTracking().Where(p => p.Mrn == query));
+            var key = PatientDetailsRules.MrnKey(query);
+            patients = byName.Union(db.Patients.AsNoTracking().Where(ByMrnKey(key)));
         }
 
         var found = await patients.OrderBy(p => p.Name).ThenBy(p => p.Id).Take(limit + 1).ToListAsync(ct);
@@ -149,9 +161,9 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
 
         // An empty string clears an optional field (MRN, email, language); absent leaves it.
         var changes = new JsonObject();
-        var mrn = input?.Mrn is "" ? null : details.Mrn;
-        var email = input?.Email is "" ? null : details.Email;
-        var language = input?.PreferredLanguage is "" ? null : details.PreferredLanguage;
+        var mrn = Clears(input?.Mrn) ? null : details.Mrn;
+        var email = Clears(input?.Email) ? null : details.Email;
+        var language = Clears(input?.PreferredLanguage) ? null : details.PreferredLanguage;
         Note(changes, "name", patient.Name, details.Name);
         Note(changes, "dateOfBirth", patient.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             details.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
@@ -163,7 +175,7 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
             return new FieldErrors(new Dictionary<string, string[]> { [""] = ["Nothing would change: give at least one field with a new value."] });
         }
 
-        if (mrn is not null && mrn != patient.Mrn && await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.Mrn == mrn, ct) is { } holder)
+        if (mrn is not null && await HolderAsync(mrn, ct) is { } holder && holder.Id != patient.Id)
         {
             return MrnTaken(mrn, holder.Id);
         }
@@ -183,12 +195,20 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
         {
             await db.SaveChangesAsync(ct);
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another correction of this patient was saved since this one read the row: applying this one
+            // would overwrite it and record a "from" that was no longer true.
+            db.ChangeTracker.Clear();
+            return new Refusal(RefusedAs.Conflict, "The patient was changed meanwhile",
+                "Someone else corrected this patient's details a moment ago. Read them again and correct what is still wrong.");
+        }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             db.ChangeTracker.Clear();
-            return await db.Patients.AsNoTracking().SingleOrDefaultAsync(p => p.Mrn == mrn, ct) is { } winner
-                ? MrnTaken(mrn!, winner.Id)
-                : throw new InvalidOperationException("A unique MRN was refused, yet no patient holds it.", e);
+            var winner = await HolderAsync(mrn!, ct);
+            return winner is not null ? MrnTaken(mrn!, winner.Id)
+                : new Refusal(RefusedAs.Conflict, "The MRN was taken meanwhile", $"MRN {mrn} changed hands a moment ago; try again.");
         }
 
         return PatientView.Of(patient);
@@ -197,6 +217,19 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
     /// <summary>A patient's corrections, oldest first.</summary>
     public Task<List<PatientChange>> ChangesAsync(Guid id, CancellationToken ct) =>
         db.PatientChanges.AsNoTracking().Where(c => c.PatientId == id).OrderBy(c => c.ChangedAt).ThenBy(c => c.Id).ToListAsync(ct);
+
+    private static bool Clears(string? sent) => sent is not null && string.IsNullOrWhiteSpace(sent);
+
+    /// <summary>The patient holding an MRN, compared ignoring capitals as the unique index does.</summary>
+    private Task<Patient?> HolderAsync(string mrn, CancellationToken ct)
+    {
+        var key = PatientDetailsRules.MrnKey(mrn);
+        return db.Patients.AsNoTracking().SingleOrDefaultAsync(ByMrnKey(key), ct);
+    }
+
+#pragma warning disable CA1304, CA1311, CA1862 // Runs in PostgreSQL as upper(mrn) = key, the expression the unique index is on.
+    private static System.Linq.Expressions.Expression<Func<Patient, bool>> ByMrnKey(string key) => p => p.Mrn != null && p.Mrn.ToUpper() == key;
+#pragma warning restore CA1304, CA1311, CA1862
 
     private static Refusal MrnTaken(string mrn, Guid holder) => new(RefusedAs.Conflict, "This MRN belongs to another patient",
         $"MRN {mrn} is already registered for another patient. Open that patient, or check the MRN.",
@@ -228,6 +261,29 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
             CreatedAt = clock.GetUtcNow(),
         };
         patient.UpdatedAt = patient.CreatedAt;
+        // The holder can vanish between the refused insert and the look-up (a correction moved the MRN away):
+        // then the insert is tried again, a few times at most.
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await TryInsertAsync(patient, ct))
+            {
+                return (patient, null);
+            }
+
+            if (await HolderAsync(details.Mrn!, ct) is { } holder)
+            {
+                return (null, holder);
+            }
+
+            if (attempt == 4)
+            {
+                throw new InvalidOperationException($"MRN {details.Mrn} was refused as taken five times, yet no patient holds it.");
+            }
+        }
+    }
+
+    private async Task<bool> TryInsertAsync(Patient patient, CancellationToken ct)
+    {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -239,18 +295,13 @@ public sealed class PatientRegistry(ConsentDbContext db, WorkflowRegistry workfl
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)patient.Mrn ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)patient.Email ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)patient.PreferredLanguage ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = staffId });
+            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = patient.CreatedBy });
             insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = patient.CreatedAt });
-            if (await insert.ExecuteNonQueryAsync(ct) == 1)
-            {
-                return (patient, null);
-            }
+            return await insert.ExecuteNonQueryAsync(ct) == 1;
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
-
-        return (null, await db.Patients.AsNoTracking().SingleAsync(p => p.Mrn == details.Mrn, ct));
     }
 }

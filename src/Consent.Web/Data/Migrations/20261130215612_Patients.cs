@@ -13,25 +13,26 @@ namespace Consent.Web.Data.Migrations
             CREATE TEMPORARY TABLE patient_groups ON COMMIT DROP AS
             SELECT gen_random_uuid() AS id, newest.*
             FROM (
-                SELECT DISTINCT ON (patient_mrn, patient_date_of_birth)
-                    patient_mrn AS mrn, patient_date_of_birth AS dob, patient_name AS name, patient_email AS email, language,
+                SELECT DISTINCT ON (upper(patient_mrn), patient_date_of_birth)
+                    upper(patient_mrn) AS mrn_key, patient_mrn AS mrn, patient_date_of_birth AS dob, patient_name AS name,
+                    patient_email AS email, language,
                     max(created_at) OVER w AS last_at, min(created_at) OVER w AS first_at,
                     first_value(created_by) OVER (w ORDER BY created_at, id) AS first_by
                 FROM consent_sessions
                 WHERE patient_mrn IS NOT NULL
-                WINDOW w AS (PARTITION BY patient_mrn, patient_date_of_birth)
-                ORDER BY patient_mrn, patient_date_of_birth, created_at DESC, id DESC
+                WINDOW w AS (PARTITION BY upper(patient_mrn), patient_date_of_birth)
+                ORDER BY upper(patient_mrn), patient_date_of_birth, created_at DESC, id DESC
             ) AS newest;
 
             INSERT INTO patients (id, name, date_of_birth, mrn, email, preferred_language, created_by, created_at, updated_at)
             SELECT id, name, dob,
-                CASE WHEN row_number() OVER (PARTITION BY mrn ORDER BY last_at DESC, id) = 1 THEN mrn END,
+                CASE WHEN row_number() OVER (PARTITION BY mrn_key ORDER BY last_at DESC, id) = 1 THEN mrn END,
                 email, language, first_by, first_at, last_at
             FROM patient_groups;
 
             UPDATE consent_sessions AS s SET patient_id = g.id
             FROM patient_groups AS g
-            WHERE s.patient_mrn = g.mrn AND s.patient_date_of_birth = g.dob;
+            WHERE upper(s.patient_mrn) = g.mrn_key AND s.patient_date_of_birth = g.dob;
 
             CREATE TEMPORARY TABLE lone_sessions ON COMMIT DROP AS
             SELECT id AS session_id, gen_random_uuid() AS patient_id FROM consent_sessions WHERE patient_mrn IS NULL;
@@ -67,7 +68,8 @@ namespace Consent.Web.Data.Migrations
                     preferred_language = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
                     created_by = table.Column<Guid>(type: "uuid", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -97,14 +99,15 @@ namespace Consent.Web.Data.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
-            // Every existing session gets its patient. Sessions with the same MRN and date of birth share
-            // one; a session without an MRN gets one of its own. A patient takes the name, email and
-            // language of their newest session, and the creator and time of their first. Two groups with
-            // the same MRN but different dates of birth (a typing error somewhere) cannot both keep it,
-            // as an MRN is unique: the group seen most recently keeps it, the other keeps its sessions'
-            // own MRN on each session (never changed) and gets none on the patient, for staff to correct.
+            // Every existing session gets its patient. Sessions with the same MRN (ignoring capitals) and date
+            // of birth share one; a session without an MRN gets one of its own. A patient takes the name, email,
+            // language and MRN as typed of their newest session, and the creator and time of their first. Two
+            // groups with the same MRN but different dates of birth (a typing error somewhere) cannot both keep
+            // it, as an MRN is unique: the group seen most recently keeps it, the other gets none on the patient
+            // (each session keeps the MRN it was started with, never changed), for staff to correct.
             migrationBuilder.Sql(BackfillSql);
             migrationBuilder.Sql("ALTER TABLE consent_sessions ALTER COLUMN patient_id DROP DEFAULT;");
+            migrationBuilder.Sql("CREATE UNIQUE INDEX ix_patients_mrn_upper ON patients (upper(mrn)) WHERE mrn IS NOT NULL;");
 
             migrationBuilder.CreateIndex(
                 name: "ix_consent_sessions_patient_id_created_at",
@@ -115,13 +118,6 @@ namespace Consent.Web.Data.Migrations
                 name: "ix_patient_changes_patient_id_changed_at",
                 table: "patient_changes",
                 columns: new[] { "patient_id", "changed_at" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_patients_mrn",
-                table: "patients",
-                column: "mrn",
-                unique: true,
-                filter: "mrn IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_patients_name_id",
@@ -140,6 +136,7 @@ namespace Consent.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP INDEX IF EXISTS ix_patients_mrn_upper;");
             migrationBuilder.DropForeignKey(
                 name: "fk_consent_sessions_patients_patient_id",
                 table: "consent_sessions");
