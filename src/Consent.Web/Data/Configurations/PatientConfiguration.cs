@@ -10,6 +10,7 @@ internal sealed class PatientConfiguration : IEntityTypeConfiguration<Patient>
     {
         builder.ToTable("patients");
         builder.Property(p => p.Name).HasMaxLength(200);
+        builder.Property(p => p.NameFolded).HasComputedColumnSql(UseCases.Sessions.PatientNameSearch.FoldedNameSql("name"), stored: true);
         builder.Property(p => p.Mrn).HasMaxLength(64);
         builder.Property(p => p.Email).HasMaxLength(254);
         builder.Property(p => p.PreferredLanguage).HasMaxLength(10);

@@ -11,6 +11,9 @@ public sealed class Patient
 
     public string Name { get; set; } = "";
 
+    /// <summary>The name folded for search (no capitals, accents or apostrophe variants), kept by PostgreSQL (a stored generated column).</summary>
+    public string NameFolded { get; private set; } = "";
+
     public DateOnly DateOfBirth { get; set; }
 
     /// <summary>The clinic's medical record number; unique when present.</summary>

@@ -379,6 +379,13 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<string>("NameFolded")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("name_folded")
+                        .HasComputedColumnSql("translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZÁÀÂÄÃÅĀáàâäãåāÉÈÊËĒéèêëēÍÌÎÏĪíìîïīÓÒÔÖÕØŌóòôöõøōÚÙÛÜŪúùûüūÑñÇçÝýÿ’‘ʼ`´-‐‑–—', 'abcdefghijklmnopqrstuvwxyzaaaaaaaaaaaaaaeeeeeeeeeeiiiiiiiiiioooooooooooooouuuuuuuuuunnccyyy''''''''''     ')", true);
+
                     b.Property<string>("PreferredLanguage")
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)")

@@ -20,7 +20,7 @@ namespace Consent.Web.Pages.Clinician;
 /// contents and actions stay with the clinician who started it (its link goes to the session page only for them).
 /// </remarks>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class PatientModel(PatientRecordPage pages, PatientRegistry registry) : StaffPageModel
+public sealed class PatientModel(PatientRecordPage pages, PatientRegistry registry, PatientReconsent reconsent) : StaffPageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -106,6 +106,35 @@ public sealed class PatientModel(PatientRecordPage pages, PatientRegistry regist
         MrnHolder = PatientForms.MrnHolder(ModelState, outcome, "mrn");
         return await LoadAsync(ct) ? Page() : NotFound();
     }
+
+    /// <summary>Re-consent (<see cref="PatientReconsent"/>, as <c>POST /api/v1/patients/{id}/reconsent</c>): the new session's page shows its link once.</summary>
+    public async Task<IActionResult> OnPostReconsentAsync(string? workflowId, CancellationToken ct)
+    {
+        var outcome = await reconsent.StartAsync(Id, new ReconsentInput(workflowId), Caller.From(HttpContext), ct);
+        if (outcome is Outcome<UseCases.Sessions.StartedSession>.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (Succeeded(outcome, out var started))
+        {
+            TempData[SessionModel.NewLinkKey(started.Id)] = started.PatientUrl;
+            TempData[nameof(SessionModel.Notice)] = "The re-consent was started. The patient first sees what changed since they signed.";
+            return Redirect($"/clinician/sessions/{started.Id}");
+        }
+
+        if (!await LoadAsync(ct))
+        {
+            return NotFound();
+        }
+
+        Correction = CorrectionInput.Of(Record.Patient);
+        ReconsentRefused = true;
+        return Page();
+    }
+
+    /// <summary>True when a re-consent was refused: <see cref="StaffPageModel.Problem"/> says why.</summary>
+    public bool ReconsentRefused { get; private set; }
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {

@@ -62,6 +62,7 @@ namespace Consent.Web.Data.Migrations
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    name_folded = table.Column<string>(type: "text", nullable: false, computedColumnSql: "translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZÁÀÂÄÃÅĀáàâäãåāÉÈÊËĒéèêëēÍÌÎÏĪíìîïīÓÒÔÖÕØŌóòôöõøōÚÙÛÜŪúùûüūÑñÇçÝýÿ’‘ʼ`´-‐‑–—', 'abcdefghijklmnopqrstuvwxyzaaaaaaaaaaaaaaeeeeeeeeeeiiiiiiiiiioooooooooooooouuuuuuuuuunnccyyy''''''''''     ')", stored: true),
                     date_of_birth = table.Column<DateOnly>(type: "date", nullable: false),
                     mrn = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),

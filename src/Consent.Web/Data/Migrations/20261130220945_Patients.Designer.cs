@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Consent.Web.Data.Migrations
 {
     [DbContext(typeof(ConsentDbContext))]
-    [Migration("20261130215612_Patients")]
+    [Migration("20261130220945_Patients")]
     partial class Patients
     {
         /// <inheritdoc />
@@ -381,6 +381,13 @@ namespace Consent.Web.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<string>("NameFolded")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("name_folded")
+                        .HasComputedColumnSql("translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZÁÀÂÄÃÅĀáàâäãåāÉÈÊËĒéèêëēÍÌÎÏĪíìîïīÓÒÔÖÕØŌóòôöõøōÚÙÛÜŪúùûüūÑñÇçÝýÿ’‘ʼ`´-‐‑–—', 'abcdefghijklmnopqrstuvwxyzaaaaaaaaaaaaaaeeeeeeeeeeiiiiiiiiiioooooooooooooouuuuuuuuuunnccyyy''''''''''     ')", true);
 
                     b.Property<string>("PreferredLanguage")
                         .HasMaxLength(10)
