@@ -36,11 +36,14 @@ BASE="http://127.0.0.1:$PORT"
 # Completed sessions of the shipped workflow, each with one stored record. The PDF bytes are filler
 # of the given size (the export copies them as they are, uncompressed); the SHA-256 is the real one.
 "${PSQL[@]}" -d consent_export <<SQL
+INSERT INTO patients (id, name, date_of_birth, created_by, created_at, updated_at)
+SELECT md5('patient' || g)::uuid, 'Export Patient ' || g, date '1975-06-30', gen_random_uuid(), now(), now()
+FROM generate_series(1, $RECORDS) AS g;
 INSERT INTO consent_sessions (id, workflow_id, workflow_version, workflow_hash, language, status, patient_name,
-    patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash)
+    patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash, patient_id)
 SELECT md5('session' || g)::uuid, w.workflow_id, w.version, w.hash, 'en', 'Completed', 'Export Patient ' || g,
        date '1975-06-30', encode(sha256(('link' || g)::bytea), 'hex'), now() + interval '7 days', gen_random_uuid(),
-       now() - interval '1 day', now(), now() - (g || ' seconds')::interval, 0, repeat('0', 64)
+       now() - interval '1 day', now(), now() - (g || ' seconds')::interval, 0, repeat('0', 64), md5('patient' || g)::uuid
 FROM generate_series(1, $RECORDS) AS g,
      (SELECT workflow_id, version, hash FROM workflow_versions WHERE workflow_id = 'ketamine-iv-depression' ORDER BY version DESC LIMIT 1) AS w;
 INSERT INTO consent_records (id, session_id, kind, pdf, sha256, issued_at)

@@ -72,6 +72,7 @@ app.MapAccountApi();
 app.MapAdminApi();
 app.MapWorkflowsApi();
 app.MapSessionsApi();
+app.MapPatientsApi();
 app.MapPatientApi();
 app.MapConsentRecords();
 app.MapConsentPages();

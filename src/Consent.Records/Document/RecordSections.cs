@@ -18,6 +18,19 @@ static class RecordSections
             ]));
         }
 
+        if (record.Supersedes is { } earlier)
+        {
+            blocks.Add(new HeadingBlock(labels.SupersedesRecord, 1));
+            blocks.AddRange(MarkdownBlocks.Convert(labels.SupersedesIntro, Theme.Body));
+            blocks.Add(KeyValues(
+            [
+                (labels.OriginalSession, earlier.SessionId.ToString()),
+                (labels.OriginalRecordHash, earlier.RecordSha256),
+                (labels.SupersededVersion, earlier.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                (labels.SupersededSignedAt, Time(earlier.SignedAt, record)),
+            ]));
+        }
+
         if (record.Outcome is not { } outcome)
         {
             return;

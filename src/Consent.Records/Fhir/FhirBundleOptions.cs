@@ -17,4 +17,13 @@ public sealed record FhirBundleOptions
     /// <c>{base}{id}/v{version}#sha256={hash}</c>.
     /// </summary>
     public string WorkflowPolicyBase { get; init; } = "urn:consent:workflow:";
+
+    /// <summary>
+    /// What became of a consent record since it was issued, as the service computes it now (superseded, withdrawn,
+    /// expired): <c>Consent.status</c> then says <c>inactive</c> instead of <c>active</c>. Null: as issued.
+    /// </summary>
+    public bool? ConsentInForce { get; init; }
+
+    /// <summary>When the consent's validity ends, for <c>Consent.provision.period.end</c>; null when it does not expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

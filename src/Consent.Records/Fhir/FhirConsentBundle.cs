@@ -25,6 +25,20 @@ public static class FhirConsentBundle
         var consent = Consent(record, signedPdf, options, ids);
         var answers = FhirAnswers.QuestionnaireResponse(record, options, ids);
         var provenance = FhirSignatures.Provenance(record, ids, clinicians);
+        if (record.Supersedes is { } earlier)
+        {
+            // A re-consent revises the earlier consent: Provenance.entity with role "revision" names its record
+            // (R4 ProvenanceEntityRole: "A derivation for which the resulting entity is a revised version of some original").
+            provenance.Entity.Add(new Provenance.EntityComponent
+            {
+                Role = Provenance.ProvenanceEntityRole.Revision,
+                What = new ResourceReference
+                {
+                    Identifier = new Identifier(options.SessionIdSystem, $"{earlier.SessionId}/{RecordKind.Consent}"),
+                    Display = $"SHA-256 {earlier.RecordSha256}",
+                },
+            });
+        }
 
         var bundle = new Bundle
         {
@@ -62,7 +76,8 @@ public static class FhirConsentBundle
         {
             Status = record.Kind switch
             {
-                RecordKind.Consent => Hl7.Fhir.Model.Consent.ConsentState.Active,
+                // R4 ConsentState: "inactive" = "The consent is terminated or replaced" (superseded, withdrawn, expired).
+                RecordKind.Consent => options.ConsentInForce == false ? Hl7.Fhir.Model.Consent.ConsentState.Inactive : Hl7.Fhir.Model.Consent.ConsentState.Active,
                 RecordKind.Withdrawal => Hl7.Fhir.Model.Consent.ConsentState.Inactive,
                 RecordKind.DeclinedSummary => Hl7.Fhir.Model.Consent.ConsentState.Rejected,
                 RecordKind.ReferredSummary => Hl7.Fhir.Model.Consent.ConsentState.Rejected,
@@ -94,7 +109,11 @@ public static class FhirConsentBundle
             Provision = new Hl7.Fhir.Model.Consent.provisionComponent
             {
                 Type = record.Kind == RecordKind.Consent ? Hl7.Fhir.Model.Consent.ConsentProvisionType.Permit : Hl7.Fhir.Model.Consent.ConsentProvisionType.Deny,
-                Period = new Period { StartElement = new FhirDateTime(record.IssuedAt) },
+                Period = new Period
+                {
+                    StartElement = new FhirDateTime(record.IssuedAt),
+                    EndElement = record.Kind == RecordKind.Consent && options.ExpiresAt is { } end ? new FhirDateTime(end) : null,
+                },
             },
         };
         if (record.IdentityCheck is { } identity)

@@ -74,6 +74,9 @@ public sealed record ConsentRecord
     /// <summary>The record a withdrawal withdraws; required for <see cref="RecordKind.Withdrawal"/>.</summary>
     public WithdrawnRecord? Withdrawn { get; init; }
 
+    /// <summary>For a consent given again (a re-consent): the earlier consent record it replaces.</summary>
+    public SupersededRecord? Supersedes { get; init; }
+
     /// <summary>The session's hash-chained event log.</summary>
     public required AuditTrail Audit { get; init; }
 }

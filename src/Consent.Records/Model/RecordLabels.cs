@@ -252,6 +252,18 @@ public sealed record RecordLabels
     /// <summary>Caption: original record hash.</summary>
     public required string OriginalRecordHash { get; init; }
 
+    /// <summary>Re-consent heading: the earlier consent this one replaces.</summary>
+    public required string SupersedesRecord { get; init; }
+
+    /// <summary>Sentence under it.</summary>
+    public required string SupersedesIntro { get; init; }
+
+    /// <summary>Caption: the version signed then.</summary>
+    public required string SupersededVersion { get; init; }
+
+    /// <summary>Caption: when it was signed.</summary>
+    public required string SupersededSignedAt { get; init; }
+
     /// <summary>Audit page heading.</summary>
     public required string AuditTrail { get; init; }
 

@@ -41,3 +41,10 @@ public sealed record RecordOutcome(string Text, string? Reason, DateTimeOffset A
 /// <param name="SessionId">The session of the original record.</param>
 /// <param name="RecordSha256">SHA-256 (hex) of the original signed PDF.</param>
 public sealed record WithdrawnRecord(Guid SessionId, string RecordSha256);
+
+/// <summary>The earlier consent record a re-consent replaces.</summary>
+/// <param name="SessionId">The session of the earlier record.</param>
+/// <param name="RecordSha256">SHA-256 (hex) of the earlier signed PDF.</param>
+/// <param name="Version">The workflow version signed then.</param>
+/// <param name="SignedAt">When it was signed (countersigned).</param>
+public sealed record SupersededRecord(Guid SessionId, string RecordSha256, int Version, DateTimeOffset SignedAt);

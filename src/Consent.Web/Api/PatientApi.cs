@@ -73,7 +73,7 @@ public static class PatientApi
             return OutcomeResults.Problem(VerifyAgain);
         }
 
-        return TypedResults.Ok(PatientView.Render(open.Workflow, open.State, session.Language));
+        return TypedResults.Ok(PatientView.Render(open.Workflow, open.State, session.Language, access.SignedBefore(open.State)));
     }
 
     /// <remarks>

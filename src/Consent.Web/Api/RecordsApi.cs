@@ -77,7 +77,8 @@ public static class RecordsApi
     /// a browser saves it rather than showing raw JSON in the tab. API clients read the body as before.
     /// </remarks>
     internal static async Task<IResult> FhirAsync(
-        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, StaffSessions sessions, RecordIssuer issuer, ClinicSettings clinic, HttpContext http, CancellationToken ct)
+        Guid id, string? kind, ClaimsPrincipal user, ConsentDbContext db, StaffSessions sessions, RecordIssuer issuer, ClinicSettings clinic,
+        UseCases.PatientRecords.PatientConsents consents, HttpContext http, CancellationToken ct)
     {
         if (await sessions.ReadableAsync(id, user, ct) is not { } session)
         {
@@ -114,7 +115,7 @@ public static class RecordsApi
             return NotIssued(session, kind);
         }
 
-        var json = FhirConsentBundle.ToJson(FhirConsentBundle.Build(record, stored.Pdf));
+        var json = FhirConsentBundle.ToJson(FhirConsentBundle.Build(record, stored.Pdf, await consents.FhirOptionsAsync(session, record.Kind, ct)));
         http.Response.Headers.CacheControl = "no-store";
         Attachment(http, RecordFiles.DownloadName(session.PatientName, stored.IssuedAt, clinic.TimeZone, stored.Kind + "Fhir", "json"));
         return TypedResults.Text(json, "application/fhir+json", System.Text.Encoding.UTF8);

@@ -12,9 +12,10 @@ public static class AppendOnlyTables
     /// The hash-chained event log, the signed records (stored once, never changed: RecordIssuer), and
     /// the ethics decisions on workflow versions (added by WorkflowsApi and WorkflowSync, never changed),
     /// and the staff accounts' seal history (Identity/StaffAccountSeals.cs: the latest entry is the
-    /// account's current seal, so an earlier state written back is refused).
+    /// account's current seal, so an earlier state written back is refused), and the corrections of
+    /// patients' details (UseCases/PatientRecords/PatientRegistry.cs).
     /// </summary>
-    public static readonly IReadOnlyList<string> Names = ["consent_events", "consent_records", "workflow_reviews", "staff_account_seals"];
+    public static readonly IReadOnlyList<string> Names = ["consent_events", "consent_records", "workflow_reviews", "staff_account_seals", "patient_changes"];
 
     /// <summary>
     /// Tables whose rows the service changes in a few columns only and never deletes: the runtime role

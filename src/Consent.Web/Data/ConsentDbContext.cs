@@ -16,6 +16,10 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
 
     public DbSet<ConsentSession> Sessions => Set<ConsentSession>();
 
+    public DbSet<Patient> Patients => Set<Patient>();
+
+    public DbSet<PatientChange> PatientChanges => Set<PatientChange>();
+
     public DbSet<ConsentEvent> Events => Set<ConsentEvent>();
 
     public DbSet<IdempotencyEntry> IdempotencyEntries => Set<IdempotencyEntry>();

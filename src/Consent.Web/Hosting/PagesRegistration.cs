@@ -45,6 +45,7 @@ public static class PagesRegistration
         services.AddSingleton<StaffNotes>();
         services.AddSingleton<ClinicTime>();
         services.AddScoped<InvitationStatus>();
+        services.AddScoped<PatientRecordPage>();
         return services;
     }
 

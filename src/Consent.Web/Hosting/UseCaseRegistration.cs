@@ -17,6 +17,10 @@ public static class UseCaseRegistration
     public static IServiceCollection AddConsentUseCases(this IServiceCollection services)
     {
         services.AddScoped<SessionStarts>();
+        services.AddScoped<UseCases.PatientRecords.PatientRegistry>();
+        services.AddScoped<UseCases.PatientRecords.PatientTimeline>();
+        services.AddScoped<UseCases.PatientRecords.PatientConsents>();
+        services.AddScoped<UseCases.PatientRecords.PatientReconsent>();
         services.AddScoped<SessionReads>();
         services.AddScoped<ClinicianActions>();
         services.AddScoped<PatientAccessService>();

@@ -174,6 +174,11 @@ public sealed record PatientTexts
     public required string LaterReminderSet { get; init; }
     public required string LaterChooseReminder { get; init; }
     public required string LaterOpenAgain { get; init; }
+    public required string WhatChangedTitle { get; init; }
+    public required string WhatChangedParts { get; init; }
+    public required string WhatChangedReadAll { get; init; }
+    public required string MarkNew { get; init; }
+    public required string MarkChanged { get; init; }
     /// <summary>Language names as said in this language ("Spanish" in English, "inglés" in Spanish).</summary>
     public required IReadOnlyDictionary<string, string> LanguageNames { get; init; }
 
@@ -358,6 +363,11 @@ public sealed record PatientTexts
         LaterReminderSet = "We will send you a reminder by email on {0}.",
         LaterChooseReminder = "Choose one of the reminder options.",
         LaterOpenAgain = "Open the form again",
+        WhatChangedTitle = "What changed since you signed on {0}",
+        WhatChangedParts = "These parts of the form are new or changed:",
+        WhatChangedReadAll = "Please read the whole form again. Then sign only if you still agree. You can also say no, or ask us questions first.",
+        MarkNew = "New",
+        MarkChanged = "Changed",
         LanguageNames = new Dictionary<string, string> { ["en"] = "English", ["es"] = "Spanish" },
     };
 
@@ -518,6 +528,11 @@ public sealed record PatientTexts
         LaterReminderSet = "Le enviaremos un recordatorio por correo electrónico el {0}.",
         LaterChooseReminder = "Elija una de las opciones de recordatorio.",
         LaterOpenAgain = "Abrir el formulario de nuevo",
+        WhatChangedTitle = "Qué cambió desde que firmó el {0}",
+        WhatChangedParts = "Estas partes del formulario son nuevas o cambiaron:",
+        WhatChangedReadAll = "Lea todo el formulario otra vez. Luego firme solo si todavía está de acuerdo. También puede decir que no, o hacernos preguntas primero.",
+        MarkNew = "Nuevo",
+        MarkChanged = "Cambió",
         LanguageNames = new Dictionary<string, string> { ["en"] = "inglés", ["es"] = "español" },
     };
 }

@@ -21,7 +21,7 @@ internal static class SessionSql
     /// <summary>The session row's columns in the order the lock statement's reader reads them (ordinal = position).</summary>
     internal const string SessionColumns =
         "id, workflow_id, workflow_version, workflow_hash, language, status, patient_name, patient_date_of_birth, " +
-        "patient_mrn, patient_email, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash, xmin";
+        "patient_mrn, patient_email, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash, xmin, patient_id";
 
     private const string LockById = "SELECT " + SessionColumns + " FROM consent_sessions WHERE id = $1 FOR UPDATE";
 
@@ -93,6 +93,7 @@ internal static class SessionSql
                 LastSeq = reader.GetInt64(16),
                 LastHash = reader.GetString(17),
                 RowVersion = reader.GetFieldValue<uint>(18),
+                PatientId = reader.GetGuid(19),
             };
         }
 

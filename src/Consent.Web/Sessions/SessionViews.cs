@@ -24,7 +24,8 @@ public sealed record SessionDetail(
     IReadOnlyList<QuestionView> Questions,
     IReadOnlyList<HoldView> Holds,
     EndingView? Ending,
-    long EventCount)
+    long EventCount,
+    Guid PatientId)
 {
     public static SessionDetail From(ConsentSession s, SessionState state) => new(
         s.Id, state.Status.ToString(), s.WorkflowId, s.WorkflowVersion, s.WorkflowHash, s.Language, s.CreatedAt, s.UpdatedAt,
@@ -37,7 +38,8 @@ public sealed record SessionDetail(
         [.. state.Questions.Select(QuestionView.From)],
         [.. state.OpenHolds.Select(h => HoldView.From(h, s.Language))],
         state.Ending is { } e ? new EndingView(e.Status.ToString(), e.Outcome, e.Reason, e.By, e.At) : null,
-        s.LastSeq);
+        s.LastSeq,
+        s.PatientId);
 }
 
 /// <summary>The patient as the clinician entered them.</summary>

@@ -90,6 +90,9 @@ public static class ConsentRecordBuilder
                 RecordKind.ReferredSummary => new RecordOutcome(state.Ending?.Message?.For(language) ?? wording.Referred, null, end.At),
             },
             Withdrawn = source.Kind == RecordKind.Withdrawal ? new WithdrawnRecord(source.Session.Id, source.WithdrawnRecordSha256!) : null,
+            Supersedes = source.Kind == RecordKind.Consent && state.Supersedes is { } earlier
+                ? new SupersededRecord(earlier.SessionId, earlier.RecordSha256, earlier.Version, earlier.SignedAt)
+                : null,
             Audit = new AuditTrail(
                 [.. events.Select(e => new AuditEvent(e.Seq, e.Type, e.At, Actor(e.Actor, Name), e.Ip, UserAgentText.Clean(e.UserAgent), e.Hash))],
                 end.Hash),

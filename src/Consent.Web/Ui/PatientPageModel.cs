@@ -33,6 +33,9 @@ public abstract class PatientPageModel(PatientAccessService access, PatientActio
 
     public SessionState State { get; private set; } = null!;
 
+    /// <summary>For a re-consent: the version the patient signed before; null otherwise.</summary>
+    public WorkflowDefinition? SignedBefore => State is null ? null : access.SignedBefore(State);
+
     /// <summary>The reviewer's preview these pages show, or null for a patient's session.</summary>
     public Preview? Preview { get; private set; }
 

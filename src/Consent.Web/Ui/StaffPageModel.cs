@@ -18,6 +18,24 @@ public abstract class StaffPageModel : PageModel
     public string? ErrorFor(string field) =>
         ModelState.TryGetValue(field, out var entry) && entry.Errors.Count > 0 ? entry.Errors[0].ErrorMessage : null;
 
+    /// <summary>
+    /// Says a field's error in the page's own terms (a date picker's, say, rather than the API's
+    /// <c>YYYY-MM-DD</c>): in ModelState, and in <see cref="Problem"/> when that was the field's message.
+    /// </summary>
+    protected void Reword(string field, string message)
+    {
+        if (ModelState.TryGetValue(field, out var entry) && entry.Errors.Count > 0)
+        {
+            if (Problem == entry.Errors[0].ErrorMessage)
+            {
+                Problem = message;
+            }
+
+            ModelState.Remove(field);
+            ModelState.AddModelError(field, message);
+        }
+    }
+
     /// <summary>True with the value when the outcome is done; otherwise false, with ModelState and <see cref="Problem"/> saying why.</summary>
     protected bool Succeeded<T>(Outcome<T> outcome, [MaybeNullWhen(false)] out T value)
     {

@@ -17,18 +17,33 @@ public static class PatientView
         }.ToImmutableDictionary();
 
     /// <summary>The current step and progress for <paramref name="state"/>; <paramref name="language"/> falls back to the session's.</summary>
-    public static PatientCurrentView Render(LoadedWorkflow workflow, SessionState state, string language)
+    /// <param name="workflow">The version the session runs.</param>
+    /// <param name="state">The session.</param>
+    /// <param name="language">The language to render in.</param>
+    /// <param name="signedVersion">
+    /// For a re-consent (<see cref="SessionState.Supersedes"/>): the version the patient signed before, so the view says
+    /// what changed since and marks each new or changed disclosure (<see cref="WhatChanged"/>).
+    /// </param>
+    public static PatientCurrentView Render(LoadedWorkflow workflow, SessionState state, string language, WorkflowDefinition? signedVersion = null)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(state);
         var lang = language is not null && workflow.Definition.Languages.Contains(language) ? language : state.Language;
         var step = SessionLifecycle.IsEnded(state.Status) ? null : state.CurrentStep;
         var stop = state.Ending?.StepId is { } stopId ? workflow.Definition.FindStep(stopId) as StopStep : null;
+        var changes = state.Supersedes is { } supersedes && signedVersion is not null ? WhatChanged.Since(signedVersion, workflow.Definition, supersedes, lang) : null;
+        var view = step is null ? null : Step(workflow.Definition, step, state, lang);
+        if (view is not null && changes?.Disclosures.FirstOrDefault(d => d.StepId == view.Id) is { } changed)
+        {
+            view = view with { Mark = changed.Mark };
+        }
+
         return new PatientCurrentView(
             state.Status.ToString(),
-            step is null ? null : Step(workflow.Definition, step, state, lang),
+            view,
             new PatientProgressView(state.Progress.Index, state.Progress.Total),
-            stop?.Message.For(lang));
+            stop?.Message.For(lang),
+            changes);
     }
 
     private static PatientStepView Step(WorkflowDefinition workflow, StepDefinition step, SessionState state, string language)

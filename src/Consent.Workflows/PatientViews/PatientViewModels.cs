@@ -4,7 +4,9 @@ namespace Consent.Workflows;
 /// <param name="SessionStatus">The lifecycle status name (<c>InProgress</c>, <c>Referred</c>, ...).</param>
 /// <param name="Step">The step to show, or null when nothing is left for the patient.</param>
 /// <param name="Message">When a stop step ended the session (<c>Referred</c>): its message, in Markdown.</param>
-public sealed record PatientCurrentView(string SessionStatus, PatientStepView? Step, PatientProgressView Progress, string? Message = null);
+/// <param name="Changes">For a re-consent: what changed since the patient signed before, to show first; absent otherwise.</param>
+public sealed record PatientCurrentView(
+    string SessionStatus, PatientStepView? Step, PatientProgressView Progress, string? Message = null, ChangesSinceView? Changes = null);
 
 /// <summary>One step rendered in the session language. Never carries quiz answers.</summary>
 /// <param name="Type">The step type as written in YAML (<c>disclosure</c>, ...).</param>
@@ -18,6 +20,7 @@ public sealed record PatientCurrentView(string SessionStatus, PatientStepView? S
 /// them (<c>{"confirm": true}</c>, which ends the session with the stop's message in <c>body</c>) or
 /// goes back to change them (<c>{"change": true}</c>).
 /// </param>
+/// <param name="Mark">In a re-consent, for a disclosure: <c>new</c> or <c>changed</c> since the version signed before; absent otherwise.</param>
 public sealed record PatientStepView(
     string Id,
     string Type,
@@ -28,7 +31,8 @@ public sealed record PatientStepView(
     IReadOnlyList<PatientQuestionView>? Questions = null,
     string? Statement = null,
     string? WaitingFor = null,
-    IReadOnlyList<PatientAnswerView>? Confirm = null);
+    IReadOnlyList<PatientAnswerView>? Confirm = null,
+    string? Mark = null);
 
 /// <summary>A screening answer as the patient gave it: the question and the answer's label, in the view's language.</summary>
 public sealed record PatientAnswerView(string QuestionId, string Question, string Answer);

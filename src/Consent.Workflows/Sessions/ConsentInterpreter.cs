@@ -94,6 +94,6 @@ public static partial class ConsentInterpreter
             return Decision.Refuse(RefusalKind.Invalid, "a session needs a patient and the clinician who starts it");
         }
         return Decision.Accept(new SessionCreatedPayload(workflow.Definition.Id, workflow.Definition.Version, workflow.Hash, c.Language,
-            Payload.Iso(c.ExpiresAt), c.PatientDigest, c.CreatedBy, c.LinkTokenHash).On(null));
+            Payload.Iso(c.ExpiresAt), c.PatientDigest, c.CreatedBy, c.LinkTokenHash, c.Supersedes).On(null));
     }
 }

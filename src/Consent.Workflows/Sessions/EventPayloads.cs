@@ -62,6 +62,7 @@ public static class PayloadKeys
     public const string Failures = "failures";
     public const string AttemptsLeft = "attemptsLeft";
     public const string LinkTokenHash = "linkTokenHash";
+    public const string Supersedes = "supersedes";
 
     /// <summary>Adds <c>nameMatches: false</c> when the typed name is not the registered one, so matching payloads stay as they were.</summary>
     internal static JsonObject WithNameMismatch(this JsonObject payload, bool nameMatches)
@@ -69,6 +70,17 @@ public static class PayloadKeys
         if (!nameMatches)
         {
             payload["nameMatches"] = false;
+        }
+
+        return payload;
+    }
+
+    /// <summary>Adds the consent a re-consent replaces, only when there is one (chains from before it have no such key).</summary>
+    internal static JsonObject WithSupersedes(this JsonObject payload, Supersedes? supersedes)
+    {
+        if (supersedes is not null)
+        {
+            payload[Supersedes] = supersedes.ToJson();
         }
 
         return payload;
@@ -94,7 +106,7 @@ public static class PayloadKeys
 /// </remarks>
 public sealed record SessionCreatedPayload(
     string? WorkflowId, int WorkflowVersion, string? WorkflowHash, string? Language, string? ExpiresAt, string? PatientDigest, string? CreatedBy,
-    string? LinkTokenHash = null) : EventPayload
+    string? LinkTokenHash = null, Supersedes? Supersedes = null) : EventPayload
 {
     public override string Type => EventTypes.SessionCreated;
 
@@ -107,11 +119,12 @@ public sealed record SessionCreatedPayload(
         [PayloadKeys.ExpiresAt] = ExpiresAt,
         ["patientDigest"] = PatientDigest,
         ["createdBy"] = CreatedBy,
-    }.WithLinkTokenHash(LinkTokenHash);
+    }.WithLinkTokenHash(LinkTokenHash).WithSupersedes(Supersedes);
 
     public static SessionCreatedPayload From(JsonObject p) => new(
         Payload.Text(p, "workflowId"), Payload.Int(p, "workflowVersion"), Payload.Text(p, "workflowHash"), Payload.Text(p, "language"),
-        Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, "patientDigest"), Payload.Text(p, "createdBy"), Payload.Text(p, PayloadKeys.LinkTokenHash));
+        Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, "patientDigest"), Payload.Text(p, "createdBy"), Payload.Text(p, PayloadKeys.LinkTokenHash),
+        Supersedes.From(p[PayloadKeys.Supersedes] as JsonObject));
 }
 
 /// <summary><see cref="EventTypes.IdentityVerified"/>: how (<c>date-of-birth</c>).</summary>
@@ -417,4 +430,27 @@ public sealed record ReferralFollowedUpPayload(string? Note, string? StaffId) : 
     public override JsonObject ToJson() => new() { ["note"] = Note, [PayloadKeys.StaffId] = StaffId };
 
     public static ReferralFollowedUpPayload From(JsonObject p) => new(Payload.Text(p, "note"), Payload.Text(p, PayloadKeys.StaffId));
+}
+
+/// <summary>
+/// The consent a re-consent session replaces, sealed into its <see cref="EventTypes.SessionCreated"/>: the earlier
+/// session, the SHA-256 of its consent record, the workflow version it signed and when it was signed. The new
+/// record names it, and the patient is shown what changed since that version.
+/// </summary>
+public sealed record Supersedes(Guid SessionId, string RecordSha256, int Version, DateTimeOffset SignedAt)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["sessionId"] = SessionId.ToString(),
+        [PayloadKeys.Sha256] = RecordSha256,
+        ["version"] = Version,
+        ["signedAt"] = Payload.Iso(SignedAt),
+    };
+
+    /// <summary>The object as sealed, or null when absent or incomplete.</summary>
+    public static Supersedes? From(JsonObject? p) =>
+        p is not null && Guid.TryParse(Payload.Text(p, "sessionId"), out var id) && Payload.Text(p, PayloadKeys.Sha256) is { Length: 64 } sha
+            && Payload.Time(Payload.Text(p, "signedAt")) is { } signedAt
+            ? new Supersedes(id, sha, Payload.Int(p, "version"), signedAt)
+            : null;
 }

@@ -10,7 +10,8 @@ public abstract record SessionCommand;
 /// personal data; <paramref name="LinkTokenHash"/> is the hash of the patient link's secret, sealed
 /// into the chain so that a link changed in the database alone is refused.
 /// </summary>
-public sealed record CreateSession(string Language, DateTimeOffset ExpiresAt, string PatientDigest, string CreatedBy, string? LinkTokenHash = null) : SessionCommand;
+public sealed record CreateSession(
+    string Language, DateTimeOffset ExpiresAt, string PatientDigest, string CreatedBy, string? LinkTokenHash = null, Supersedes? Supersedes = null) : SessionCommand;
 
 /// <summary>The patient entered a date of birth; the host compared it and says whether it matched.</summary>
 public sealed record VerifyIdentity(bool Matches) : SessionCommand;

@@ -102,6 +102,7 @@ internal static class SessionReplay
         ExpiresAt = Payload.Time(created.ExpiresAt) ?? e.At,
         PatientDigest = created.PatientDigest ?? "",
         LinkTokenHash = created.LinkTokenHash,
+        Supersedes = created.Supersedes,
         CreatedBy = created.CreatedBy ?? e.Actor,
         CreatedAt = e.At,
     };

@@ -37,6 +37,9 @@ public sealed record SessionState
 
     public string CreatedBy { get; init; } = "";
 
+    /// <summary>For a re-consent: the consent it replaces, as <see cref="EventTypes.SessionCreated"/> sealed it.</summary>
+    public Supersedes? Supersedes { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>When the patient link stops working (moved by <see cref="EventTypes.LinkReissued"/>).</summary>

@@ -9,12 +9,12 @@ namespace Consent.Web.Tests.Api;
 public sealed class WorkflowsApiTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
     [Fact]
-    public async Task Staff_SeeTheThreeShippedWorkflows_WithLanguagesAndHash()
+    public async Task Staff_SeeEveryShippedVersion_ApprovedInDevelopment_WithLanguagesAndHash()
     {
         using var clinician = await factory.ClientForAsync(Staff.Clinician);
         var list = (await clinician.GetFromJsonAsync<JsonArray>("/api/v1/workflows"))!;
-        Assert.Equal(["esketamine-nasal-trd", "ketamine-chronic-pain", "ketamine-iv-depression"],
-            list.Select(w => w!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["esketamine-nasal-trd@1", "esketamine-nasal-trd@2", "ketamine-chronic-pain@1", "ketamine-iv-depression@1"],
+            list.Select(w => $"{w!["id"]!.GetValue<string>()}@{w["version"]!.GetValue<int>()}").Order(StringComparer.Ordinal).ToArray());
         Assert.All(list, w =>
         {
             Assert.Equal(64, w!["hash"]!.GetValue<string>().Length);
@@ -36,6 +36,22 @@ public sealed class WorkflowsApiTests(ConsentWebFactory factory) : IClassFixture
         var english = dissociation["readingLevel"]!["en"]!["value"]!.GetValue<double>();
         Assert.InRange(english, 0, 8);
         Assert.All(steps.Where(s => s!["type"]!.GetValue<string>() == "disclosure"), s => Assert.True(s!["readingLevel"]!["en"]!["value"]!.GetValue<double>() <= 8.0, s["id"] + " reads above grade 8"));
+    }
+
+    [Fact]
+    public async Task EsketamineVersion2_HasTheRemsEnrollmentPage_RightAfterMonitoring_InBothLanguages_AtGrade8OrBelow()
+    {
+        using var reviewer = await factory.ClientForAsync(Staff.Reviewer);
+        var review = (await reviewer.GetFromJsonAsync<JsonObject>("/api/v1/workflows/esketamine-nasal-trd/versions/2"))!;
+        var ids = review["steps"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(ids.IndexOf("monitoring") + 1, ids.IndexOf("rems-enrollment"));
+
+        var rems = review["steps"]!.AsArray().Single(s => s!["id"]!.GetValue<string>() == "rems-enrollment")!;
+        Assert.Contains("Patient Enrollment Form", rems["texts"]!["en"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Formulario de Inscripción del Paciente", rems["texts"]!["es"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.InRange(rems["readingLevel"]!["en"]!["value"]!.GetValue<double>(), 0, 8);
+        Assert.All(review["steps"]!.AsArray().Where(s => s!["type"]!.GetValue<string>() == "disclosure"),
+            s => Assert.True(s!["readingLevel"]!["en"]!["value"]!.GetValue<double>() <= 8.0, s["id"] + " reads above grade 8"));
     }
 
     [Fact]

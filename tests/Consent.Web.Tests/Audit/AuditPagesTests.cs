@@ -141,11 +141,12 @@ public sealed partial class AuditPagesTests(RecordsWebFactory factory) : IClassF
         await using var db = await factory.OpenDatabaseAsync();
         foreach (var (name, created) in at)
         {
-            await using var insert = new NpgsqlCommand("""
+            await using var insert = new NpgsqlCommand($"""
+                {SyntheticPatient.Ensure}
                 INSERT INTO consent_sessions (id, workflow_id, workflow_version, workflow_hash, language, status, patient_name,
-                    patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, last_seq, last_hash)
+                    patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, last_seq, last_hash, patient_id)
                 VALUES (@id, 'ketamine-chronic-pain', 1, repeat('a', 64), 'en', 'Expired', @name, date '1970-01-01',
-                    encode(sha256(@id::text::bytea), 'hex'), @at, gen_random_uuid(), @at, @at, 0, repeat('0', 64))
+                    encode(sha256(@id::text::bytea), 'hex'), @at, gen_random_uuid(), @at, @at, 0, repeat('0', 64), '{SyntheticPatient.Id}')
                 """, db);
             insert.Parameters.AddWithValue("id", ids[name]);
             insert.Parameters.AddWithValue("name", "Searched Patient " + name);

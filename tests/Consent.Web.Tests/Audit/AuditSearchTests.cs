@@ -69,11 +69,12 @@ public sealed partial class AuditSearchTests(ConsentWebFactory factory) : IClass
         foreach (var (name, mrn) in patients)
         {
             var id = Guid.NewGuid();
-            await using var insert = new NpgsqlCommand("""
+            await using var insert = new NpgsqlCommand($"""
+                {SyntheticPatient.Ensure}
                 INSERT INTO consent_sessions (id, workflow_id, workflow_version, workflow_hash, language, status, patient_name,
-                    patient_date_of_birth, patient_mrn, link_token_hash, expires_at, created_by, created_at, updated_at, last_seq, last_hash)
+                    patient_date_of_birth, patient_mrn, link_token_hash, expires_at, created_by, created_at, updated_at, last_seq, last_hash, patient_id)
                 VALUES (@id, 'ketamine-chronic-pain', 1, repeat('a', 64), 'en', 'Expired', @name, date '1970-01-01', @mrn,
-                    encode(sha256(@id::text::bytea), 'hex'), now(), gen_random_uuid(), now(), now(), 0, repeat('0', 64))
+                    encode(sha256(@id::text::bytea), 'hex'), now(), gen_random_uuid(), now(), now(), 0, repeat('0', 64), '{SyntheticPatient.Id}')
                 """, db);
             insert.Parameters.AddWithValue("id", id);
             insert.Parameters.AddWithValue("name", name);

@@ -66,11 +66,12 @@ public sealed class AuditWhileIssuingTests(RecordsWebFactory factory) : IClassFi
     {
         await using var db = await factory.OpenDatabaseAsync();
         await using var insert = new NpgsqlCommand($"""
+            {SyntheticPatient.Ensure}
             INSERT INTO consent_sessions (id, workflow_id, workflow_version, workflow_hash, language, status, patient_name,
-                patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, last_seq, last_hash)
+                patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, last_seq, last_hash, patient_id)
             SELECT ('ffffffff-ffff-4fff-bfff-' || lpad(to_hex(i), 12, '0'))::uuid, 'ketamine-iv-depression', 1, repeat('a', 64), 'en',
                 'Invited', 'Waiting Patient ' || i, date '1970-01-01', lpad(to_hex(i), 64, '0'), now() + interval '1 day', gen_random_uuid(),
-                now(), now(), 0, repeat('0', 64)
+                now(), now(), 0, repeat('0', 64), '{SyntheticPatient.Id}'
             FROM generate_series(1, {LaterSessions}) AS i;
             """, db);
         await insert.ExecuteNonQueryAsync();

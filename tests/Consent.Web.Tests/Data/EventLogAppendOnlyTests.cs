@@ -136,13 +136,14 @@ public sealed class EventLogAppendOnlyTests(ConsentWebFactory factory) : IClassF
     private static async Task<Guid> InsertSessionWithEventAsync(NpgsqlConnection db)
     {
         var id = Guid.NewGuid();
-        await using var sql = new NpgsqlCommand("""
+        await using var sql = new NpgsqlCommand($$"""
             INSERT INTO workflow_versions (workflow_id, version, hash, source_path, title_en, languages, approval, first_loaded_at)
             VALUES ('append-only-test', 1, repeat('0', 64), 'x', 'x', '{en}', 'Approved', now()) ON CONFLICT DO NOTHING;
+            {{SyntheticPatient.Ensure}}
             INSERT INTO consent_sessions (id, workflow_id, workflow_version, workflow_hash, language, status, patient_name,
-                patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, last_seq, last_hash)
+                patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, last_seq, last_hash, patient_id)
             VALUES (@id, 'append-only-test', 1, repeat('0', 64), 'en', 'Invited', 'Test Patient', '1970-01-01',
-                md5(@id::text) || md5(@id::text), now() + interval '1 day', gen_random_uuid(), now(), now(), 1, 'h');
+                md5(@id::text) || md5(@id::text), now() + interval '1 day', gen_random_uuid(), now(), now(), 1, 'h', '{{SyntheticPatient.Id}}');
             INSERT INTO consent_events (session_id, seq, type, payload, actor, at, prev_hash, hash)
             VALUES (@id, 1, 'SessionCreated', '{}', 'test', now(), '', 'h');
             """, db);

@@ -120,7 +120,7 @@ public sealed class AccessMatrixTests(RecordsWebFactory factory) : IClassFixture
     /// Everything a test needs, made afresh for it (accounts with names of its own): nothing is kept
     /// between tests, so either may run first, or alone.
     /// </summary>
-    private async Task<(StartedSession Session, string TicketOfAnotherSession, Dictionary<string, string> Tokens, string TargetId)> ArrangeAsync()
+    private async Task<((Guid Id, string Token, Guid PatientId) Session, string TicketOfAnotherSession, Dictionary<string, string> Tokens, string TargetId)> ArrangeAsync()
     {
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await driver.StartAsync();
@@ -153,7 +153,9 @@ public sealed class AccessMatrixTests(RecordsWebFactory factory) : IClassFixture
             ["ethics reviewer"] = await factory.LoginAsync(Staff.Reviewer),
             ["admin"] = await factory.LoginAsync(Staff.Admin),
         };
-        return (session, otherPatient.DefaultRequestHeaders.Authorization!.Parameter!, tokens, targetId);
+        // The patient's URLs (/api/v1/patients/{id}, /clinician/patients/{id}, /audit/patients/{id}) name the session's patient.
+        var patientId = (await driver.SessionAsync(session.Id))["patientId"]!.GetValue<Guid>();
+        return ((session.Id, session.Token, patientId), otherPatient.DefaultRequestHeaders.Authorization!.Parameter!, tokens, targetId);
     }
 
     private IEnumerable<RouteEndpoint> Endpoints() =>
@@ -179,11 +181,12 @@ public sealed class AccessMatrixTests(RecordsWebFactory factory) : IClassFixture
         return (int)response.StatusCode;
     }
 
-    private static string Url(RouteEndpoint endpoint, StartedSession session, string staffUserId) =>
+    private static string Url(RouteEndpoint endpoint, (Guid Id, string Token, Guid PatientId) session, string staffUserId) =>
         "/" + string.Join("/", endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
         {
             RoutePatternLiteralPart literal => literal.Content,
             RoutePatternParameterPart { Name: "id" } when (endpoint.RoutePattern.RawText ?? "").Contains("admin/users", StringComparison.Ordinal) => staffUserId,
+            RoutePatternParameterPart { Name: "id" } when (endpoint.RoutePattern.RawText ?? "").Contains("patients/", StringComparison.Ordinal) => session.PatientId.ToString(),
             RoutePatternParameterPart { Name: "id" } p when p.ParameterPolicies.Any(x => x.Content == "guid") => session.Id.ToString(),
             RoutePatternParameterPart { Name: "id" } => "ketamine-iv-depression",
             RoutePatternParameterPart { Name: "workflowId" } => "ketamine-iv-depression",

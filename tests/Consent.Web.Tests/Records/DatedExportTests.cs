@@ -132,10 +132,11 @@ public sealed class DatedExportTests(RecordsWebFactory factory) : IClassFixture<
         foreach (var (name, issuedAt) in Synthetic)
         {
             await using var insert = new NpgsqlCommand($"""
+                {SyntheticPatient.Ensure}
                 INSERT INTO consent_sessions (id, workflow_id, workflow_version, workflow_hash, language, status, patient_name,
-                    patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash)
+                    patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash, patient_id)
                 VALUES (@id, 'ketamine-iv-depression', 1, repeat('a', 64), 'en', 'Completed', 'Dated Export Patient', date '1970-01-01',
-                    encode(sha256(@id::text::bytea), 'hex'), now(), gen_random_uuid(), @at, @at, @at, 0, repeat('0', 64));
+                    encode(sha256(@id::text::bytea), 'hex'), now(), gen_random_uuid(), @at, @at, @at, 0, repeat('0', 64), '{SyntheticPatient.Id}');
                 INSERT INTO consent_records (id, session_id, kind, pdf, sha256, issued_at)
                 SELECT gen_random_uuid(), @id, 'Consent', pdf, encode(sha256(pdf), 'hex'), @at
                 FROM (SELECT convert_to('%PDF-1.7 synthetic record ' || @name, 'UTF8') AS pdf) AS synthetic;

@@ -78,11 +78,12 @@ public sealed class LargeExportTests(RecordsWebFactory factory, ITestOutputHelpe
     {
         await using var db = await factory.OpenDatabaseAsync();
         await using var insert = new NpgsqlCommand($"""
+            {SyntheticPatient.Ensure}
             INSERT INTO consent_sessions (id, workflow_id, workflow_version, workflow_hash, language, status, patient_name,
-                patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash)
+                patient_date_of_birth, link_token_hash, expires_at, created_by, created_at, updated_at, completed_at, last_seq, last_hash, patient_id)
             SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'ketamine-iv-depression', 1, repeat('a', 64), 'en',
                 'Completed', 'Export Patient ' || i, date '1970-01-01', lpad(to_hex(i), 64, '0'), now(), gen_random_uuid(),
-                now(), now(), now(), 0, repeat('0', 64)
+                now(), now(), now(), 0, repeat('0', 64), '{SyntheticPatient.Id}'
             FROM generate_series(1, {Records}) AS i;
             INSERT INTO consent_records (id, session_id, kind, pdf, sha256, issued_at)
             SELECT gen_random_uuid(), id, 'Consent', pdf, encode(sha256(pdf), 'hex'), timestamptz '2030-01-01' + n * interval '1 second'

@@ -48,7 +48,7 @@ public sealed class PlantedRecordTests(RecordsWebFactory factory) : IClassFixtur
         var planted = await driver.StartAsync(mrn: "MRN-PLANTED-EXPORT");
         await driver.WalkAsync(await driver.VerifyAsync(planted), planted);
         await PlantAsync(planted.Id, signedPdf);
-        await RuntimeRoleSql.ChangeOneRowAsync(factory, "UPDATE consent_sessions SET workflow_id = 'ketamine-iv-depression' WHERE id = @id", signed.Id);
+        await RuntimeRoleSql.ChangeOneRowAsync(factory, "UPDATE consent_sessions SET workflow_id = 'ketamine-iv-depression', workflow_version = 1 WHERE id = @id", signed.Id);
 
         using var auditor = await factory.ClientForAsync(Staff.Auditor);
         using (var all = await RecordExportTests.ExportAsync(auditor, "/api/v1/exports/records.zip"))

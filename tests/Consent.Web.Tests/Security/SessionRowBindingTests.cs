@@ -15,8 +15,9 @@ namespace Consent.Web.Tests.Security;
 /// </summary>
 public sealed class SessionRowBindingTests(RecordsWebFactory factory) : IClassFixture<RecordsWebFactory>
 {
+    // Version 1 named outright: the row must name a version the other workflow has, whichever esketamine version the session runs.
     private const string OtherWorkflow =
-        "UPDATE consent_sessions SET workflow_id = 'ketamine-iv-depression', " +
+        "UPDATE consent_sessions SET workflow_id = 'ketamine-iv-depression', workflow_version = 1, " +
         "workflow_hash = (SELECT hash FROM workflow_versions WHERE workflow_id = 'ketamine-iv-depression' AND version = 1) WHERE id = @id";
 
     public static TheoryData<string, string> RowChanges => new()

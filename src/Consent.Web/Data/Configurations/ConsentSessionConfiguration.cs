@@ -23,6 +23,8 @@ internal sealed class ConsentSessionConfiguration : IEntityTypeConfiguration<Con
         builder.HasIndex(s => new { s.CreatedBy, s.CreatedAt });
         builder.HasIndex(s => new { s.Status, s.CreatedAt });
         builder.HasIndex(s => s.PatientMrn);
+        builder.HasIndex(s => new { s.PatientId, s.CreatedAt });
+        builder.HasOne<Patient>().WithMany().HasForeignKey(s => s.PatientId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<WorkflowVersionEntry>().WithMany()
             .HasForeignKey(s => new { s.WorkflowId, s.WorkflowVersion })
             .OnDelete(DeleteBehavior.Restrict);

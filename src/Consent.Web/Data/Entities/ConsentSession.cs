@@ -13,6 +13,9 @@ public sealed class ConsentSession
 
     public string Language { get; set; } = "";
 
+    /// <summary>The patient the session belongs to (<see cref="Patient"/>); the columns below are the details it was started with.</summary>
+    public Guid PatientId { get; set; }
+
     public string Status { get; set; } = "";
 
     public string PatientName { get; set; } = "";

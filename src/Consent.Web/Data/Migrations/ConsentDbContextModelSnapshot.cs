@@ -168,6 +168,10 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("patient_email");
 
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
                     b.Property<string>("PatientMrn")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -224,6 +228,9 @@ namespace Consent.Web.Data.Migrations
 
                     b.HasIndex("CreatedBy", "CreatedAt")
                         .HasDatabaseName("ix_consent_sessions_created_by_created_at");
+
+                    b.HasIndex("PatientId", "CreatedAt")
+                        .HasDatabaseName("ix_consent_sessions_patient_id_created_at");
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_consent_sessions_status_created_at");
@@ -335,6 +342,113 @@ namespace Consent.Web.Data.Migrations
                         .HasDatabaseName("ix_outbox_jobs_kind_session_id");
 
                     b.ToTable("outbox_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Consent.Web.Data.Entities.Patient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateOnly>("DateOfBirth")
+                        .HasColumnType("date")
+                        .HasColumnName("date_of_birth");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Mrn")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("mrn");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("NameFolded")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("name_folded")
+                        .HasComputedColumnSql("translate(name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZÁÀÂÄÃÅĀáàâäãåāÉÈÊËĒéèêëēÍÌÎÏĪíìîïīÓÒÔÖÕØŌóòôöõøōÚÙÛÜŪúùûüūÑñÇçÝýÿ’‘ʼ`´-‐‑–—', 'abcdefghijklmnopqrstuvwxyzaaaaaaaaaaaaaaeeeeeeeeeeiiiiiiiiiioooooooooooooouuuuuuuuuunnccyyy''''''''''     ')", true);
+
+                    b.Property<string>("PreferredLanguage")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("preferred_language");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patients");
+
+                    b.HasIndex("Name", "Id")
+                        .HasDatabaseName("ix_patients_name_id");
+
+                    b.ToTable("patients", (string)null);
+                });
+
+            modelBuilder.Entity("Consent.Web.Data.Entities.PatientChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<Guid>("ChangedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("changed_by");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("changes");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_patient_changes");
+
+                    b.HasIndex("PatientId", "ChangedAt")
+                        .HasDatabaseName("ix_patient_changes_patient_id_changed_at");
+
+                    b.ToTable("patient_changes", (string)null);
                 });
 
             modelBuilder.Entity("Consent.Web.Data.Entities.StaffAccountSealEntry", b =>
@@ -850,12 +964,29 @@ namespace Consent.Web.Data.Migrations
 
             modelBuilder.Entity("Consent.Web.Data.Entities.ConsentSession", b =>
                 {
+                    b.HasOne("Consent.Web.Data.Entities.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_sessions_patients_patient_id");
+
                     b.HasOne("Consent.Web.Data.Entities.WorkflowVersionEntry", null)
                         .WithMany()
                         .HasForeignKey("WorkflowId", "WorkflowVersion")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_consent_sessions_workflow_versions_workflow_id_workflow_ver");
+                });
+
+            modelBuilder.Entity("Consent.Web.Data.Entities.PatientChange", b =>
+                {
+                    b.HasOne("Consent.Web.Data.Entities.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_patient_changes_patients_patient_id");
                 });
 
             modelBuilder.Entity("Consent.Web.Data.Entities.StoredRecord", b =>

@@ -4,6 +4,7 @@ using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Ui;
 using Consent.Web.UseCases;
+using Consent.Web.UseCases.PatientRecords;
 using Consent.Web.UseCases.Sessions;
 using Consent.Web.WorkflowVersions;
 using Microsoft.AspNetCore.Authorization;
@@ -12,37 +13,60 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.Pages.Clinician;
 
-/// <summary>Starts a consent session on an approved workflow version, through the same use case as <c>POST /api/v1/sessions</c>.</summary>
+/// <summary>
+/// Starts a consent session on an approved workflow version, through the same use case as <c>POST /api/v1/sessions</c>:
+/// for the patient typed in, or, from a patient's page (<c>?patientId=</c>), for that registered patient.
+/// </summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry workflows, SessionStarts starts) : StaffPageModel
+public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry workflows, SessionStarts starts, PatientRegistry patients) : StaffPageModel
 {
     [BindProperty]
     public StartInput Input { get; set; } = new();
 
+    /// <summary>The registered patient the session is for, from the patient's page; none when the clinician types the details.</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? PatientId { get; set; }
+
+    /// <summary>The registered patient named by <see cref="PatientId"/>.</summary>
+    public PatientView? Patient { get; private set; }
+
     public IReadOnlyList<(string Value, string Label, IReadOnlyList<string> Languages)> Choices { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadChoicesAsync(ct);
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        await LoadChoicesAsync(ct);
+        if (!await LoadPatientAsync(ct))
+        {
+            return NotFound();
+        }
+
+        // The patient's preferred language, when they have one: still only a starting point the clinician can change.
+        if (Patient?.PreferredLanguage is { } preferred && Choices.Any(c => c.Languages.Contains(preferred)))
+        {
+            Input.Language = preferred;
+        }
+
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await LoadChoicesAsync(ct);
+        if (!await LoadPatientAsync(ct))
+        {
+            return NotFound();
+        }
+
         var (id, version) = Parse(Input.Workflow);
         var outcome = await starts.StartAsync(
-            new StartSession(id, version, Input.Language, new PatientInput(Input.PatientName, Input.DateOfBirth, Input.Mrn, Input.Email)),
+            Patient is null
+                ? new StartSession(id, version, Input.Language, new PatientInput(Input.PatientName, Input.DateOfBirth, Input.Mrn, Input.Email))
+                : new StartSession(id, version, Input.Language, null, Patient.Id),
             Caller.From(HttpContext), ct);
         if (!Succeeded(outcome, out var started))
         {
             // The API asks for YYYY-MM-DD; the page's date picker shows the browser's own format, so say it in its terms.
-            if (ModelState.TryGetValue("patient.dateOfBirth", out var dob) && dob.Errors.Count > 0)
-            {
-                if (Problem == dob.Errors[0].ErrorMessage)
-                {
-                    Problem = DateOfBirthError;
-                }
-
-                ModelState.Remove("patient.dateOfBirth");
-                ModelState.AddModelError("patient.dateOfBirth", DateOfBirthError);
-            }
+            Reword("patient.dateOfBirth", DateOfBirthError);
 
             if (string.IsNullOrEmpty(Input.Workflow))
             {
@@ -59,6 +83,18 @@ public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry wor
         TempData[SessionModel.NewLinkKey(started.Id)] = started.PatientUrl;
         TempData[nameof(SessionModel.Notice)] = "The session was started. Whether the invitation email went out shows under Patient.";
         return Redirect($"/clinician/sessions/{started.Id}");
+    }
+
+    /// <summary>The patient <see cref="PatientId"/> names; false when it names none.</summary>
+    private async Task<bool> LoadPatientAsync(CancellationToken ct)
+    {
+        if (PatientId is not { } id)
+        {
+            return true;
+        }
+
+        Patient = await patients.GetAsync(id, ct) is Outcome<PatientView>.Ok { Value: var patient } ? patient : null;
+        return Patient is not null;
     }
 
     private async Task LoadChoicesAsync(CancellationToken ct)

@@ -105,7 +105,7 @@ public sealed class SignModel(PatientAccessService access, PatientActions action
     /// <summary>False when signing is not what the patient should do now (another step, or waiting).</summary>
     private bool Prepare()
     {
-        var view = PatientView.Render(Workflow, State, Lang);
+        var view = PatientView.Render(Workflow, State, Lang, SignedBefore);
         if (view.Step is not { Type: "signature", WaitingFor: null } step)
         {
             return false;

@@ -16,7 +16,8 @@ namespace Consent.Web.Pages.Patient;
 /// <c>POST /api/v1/patient/{token}/steps/{stepId}</c> does, then redirects (post/redirect/get).
 /// </summary>
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class StepModel(PatientAccessService access, PatientActions actions, TimeProvider clock) : PatientPageModel(access, actions, clock)
+public sealed class StepModel(PatientAccessService access, PatientActions actions, TimeProvider clock, Mail.PatientMail mail)
+    : PatientPageModel(access, actions, clock)
 {
     /// <summary>What the page shows.</summary>
     public enum Phase
@@ -28,7 +29,16 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
 
         /// <summary>A stop step waits for the patient to confirm or change the answers that led to it.</summary>
         ConfirmStop,
+
+        /// <summary>A re-consent, before the patient has done anything: what changed since they signed before.</summary>
+        WhatChanged,
     }
+
+    /// <summary>For a re-consent: what changed since the patient signed before (<see cref="WhatChanged"/>); null otherwise.</summary>
+    public ChangesSinceView? Changes { get; private set; }
+
+    /// <summary>The day the patient signed before, in their language.</summary>
+    public string SignedBeforeOn => Changes is null ? "" : mail.LongDate(Changes.SignedAt, Lang);
 
     public Phase Showing { get; private set; }
 
@@ -250,7 +260,7 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
 
     private void Prepare()
     {
-        var view = PatientView.Render(Workflow, State, Lang);
+        var view = PatientView.Render(Workflow, State, Lang, SignedBefore);
         View = view.Step;
         Recorded = PatientView.Render(Workflow, State, Session.Language).Step;
         Progress = Shown(view.Progress);
@@ -259,7 +269,9 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
             : View.Type == "signature" && View.WaitingFor is not null ? Phase.Waiting
             : View.Type == "signature" ? Phase.Certification
             : View.Type == "stop" ? Phase.ConfirmStop
+            : view.Changes is not null && !Request.Query.ContainsKey("read") && NothingDoneYet() ? Phase.WhatChanged
             : Phase.Step;
+        Changes = view.Changes;
         if (State.CurrentStep is ComprehensionStep quiz
             && State.QuizAttempts.TryGetValue(quiz.Id, out var attempts) && attempts.LastOrDefault() is { Passed: false } last)
         {
@@ -268,6 +280,9 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
 
         ViewData["Return"] = "step";
     }
+
+    /// <summary>True until the patient has done anything beyond proving who they are: then a re-consent shows what changed first.</summary>
+    private bool NothingDoneYet() => State.CompletedSteps.All(id => Workflow.Definition.FindStep(id) is IdentityStep);
 
     /// <summary>
     /// The value sent for a field after a mistake, for filling the form again; before anything is sent,

@@ -27,6 +27,10 @@ public sealed class PatientAccessService(
     /// <summary>The reviewers' walk-throughs on the patient pages.</summary>
     public PatientPreviews Previews => previews;
 
+    /// <summary>For a re-consent, the version the patient signed before (as its first event sealed it), to say what changed; else null.</summary>
+    public WorkflowDefinition? SignedBefore(SessionState state) =>
+        state.Supersedes is { } before && state.WorkflowId is { } id ? workflows.Find(id, before.Version)?.Definition : null;
+
     /// <summary>The number of attempts when the workflow's identity step names none.</summary>
     private const int DefaultMaxAttempts = 5;
 

@@ -50,6 +50,24 @@ public static class PatientNameSearch
         return sessions;
     }
 
+    /// <summary>
+    /// The SQL that folds a patient's name once, when it is written: <c>patients.name_folded</c> is a stored
+    /// generated column of it, so a search of 100,000 patients compares plain text instead of running
+    /// <c>translate</c> on every row (docs/PERFORMANCE.md, section 7).
+    /// </summary>
+    public static string FoldedNameSql(string column) => $"translate({column}, '{Folded}', '{Plain.Replace("'", "''", StringComparison.Ordinal)}')";
+
+    /// <summary>Patients whose name holds every word of <paramref name="search"/>.</summary>
+    public static IQueryable<Patient> Filter(IQueryable<Patient> patients, string search)
+    {
+        foreach (var word in Words(search))
+        {
+            patients = patients.Where(p => p.NameFolded.Contains(word));
+        }
+
+        return patients;
+    }
+
     /// <summary>PostgreSQL's <c>translate(text, from, to)</c>, mapped in <see cref="Data.ConsentDbContext"/>; only for queries.</summary>
     public static string Translate(string text, string from, string to) =>
         throw new InvalidOperationException("translate runs in PostgreSQL only.");

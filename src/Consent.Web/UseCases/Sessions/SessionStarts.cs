@@ -6,40 +6,55 @@ using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Mail;
 using Consent.Web.Sessions;
+using Consent.Web.UseCases.PatientRecords;
 using Consent.Web.WorkflowVersions;
+using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consent.Web.UseCases.Sessions;
 
 /// <summary>A clinician starts a consent session on an approved workflow version (page and <c>POST /api/v1/sessions</c>).</summary>
 public sealed class SessionStarts(
-    ConsentDbContext db, WorkflowRegistry workflows, WorkflowApprovals approvals, SessionWriter writer, PatientLinks links, PatientMail mail)
+    ConsentDbContext db, WorkflowRegistry workflows, WorkflowApprovals approvals, SessionWriter writer, PatientLinks links, PatientMail mail,
+    PatientRegistry patients)
 {
-    public async Task<Outcome<StartedSession>> StartAsync(StartSession input, Caller caller, CancellationToken ct)
+    /// <param name="input">What the clinician sent.</param>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="supersedes">
+    /// For a re-consent (<see cref="PatientRecords.PatientReconsent"/> only, never from the request body): the consent
+    /// it replaces, sealed into the new session's first event.
+    /// </param>
+    public async Task<Outcome<StartedSession>> StartAsync(StartSession input, Caller caller, CancellationToken ct, Supersedes? supersedes = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (name, nameError) = TextInput.Clean(input.Patient?.Name, "patient.name", 200);
-        if (nameError is not null)
+        CleanPatientDetails? details = null;
+        Patient? registered = null;
+        if (input.PatientId is { } patientId)
         {
-            errors["patient.name"] = [nameError];
+            if (input.Patient is not null)
+            {
+                errors["patient"] = ["Give either patientId or the patient's details, not both."];
+            }
+            else if ((registered = await patients.FindAsync(patientId, ct)) is null)
+            {
+                errors["patientId"] = ["No patient with this id is registered."];
+            }
+            else
+            {
+                details = new CleanPatientDetails(registered.Name, registered.DateOfBirth, registered.Mrn, registered.Email, registered.PreferredLanguage);
+            }
         }
-
-        if (!DateOnly.TryParseExact(input.Patient?.DateOfBirth ?? "", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var dob)
-            || dob.Year < 1900 || dob > DateOnly.FromDateTime(DateTime.UtcNow))
+        else
         {
-            errors["patient.dateOfBirth"] = ["A date of birth in the past, as YYYY-MM-DD, is required."];
-        }
-
-        var (mrn, mrnError) = TextInput.Clean(input.Patient?.Mrn, "patient.mrn", 64, required: false);
-        if (mrnError is not null)
-        {
-            errors["patient.mrn"] = [mrnError];
-        }
-
-        var (email, emailError) = EmailInput.Clean(input.Patient?.Email, "patient.email", required: false);
-        if (emailError is not null)
-        {
-            errors["patient.email"] = [emailError];
+            var (checkedDetails, patientErrors) = PatientDetailsRules.Check(
+                input.Patient is null ? null : new PatientDetailsInput(input.Patient.Name, input.Patient.DateOfBirth, input.Patient.Mrn, input.Patient.Email),
+                "patient.", patients.Languages, patients.Today);
+            details = checkedDetails;
+            foreach (var (field, messages) in patientErrors)
+            {
+                errors[field] = messages;
+            }
         }
 
         // The newest version an ethics decision the service sealed approves (WorkflowApprovals), not
@@ -61,6 +76,17 @@ public sealed class SessionStarts(
             return new FieldErrors(errors);
         }
 
+        if (registered is null)
+        {
+            var found = await patients.FindOrRegisterAsync(details!, caller.StaffId!.Value, ct);
+            if (found is not Outcome<Patient>.Ok { Value: var patient })
+            {
+                return found.Failure<StartedSession>();
+            }
+
+            registered = patient;
+        }
+
         var token = LinkTokens.Create();
         var patientUrl = links.PatientUrl(caller.RequestBaseUrl, token);
         var session = new ConsentSession
@@ -70,15 +96,16 @@ public sealed class SessionStarts(
             WorkflowVersion = workflow.Definition.Version,
             WorkflowHash = workflow.Hash,
             Language = input.Language!,
-            PatientName = name!,
-            PatientDateOfBirth = dob,
-            PatientMrn = mrn,
-            PatientEmail = email,
+            PatientId = registered.Id,
+            PatientName = details!.Name,
+            PatientDateOfBirth = details.DateOfBirth,
+            PatientMrn = details.Mrn,
+            PatientEmail = details.Email,
             LinkTokenHash = LinkTokens.Hash(token),
             CreatedBy = caller.StaffId!.Value,
         };
         mail.EnqueueInvitation(db, session, patientUrl); // saved with the session, or not at all
-        var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct);
+        var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct, supersedes);
         mail.Wake();
         return new StartedSession(created.Id, state.Status.ToString(), patientUrl, created.ExpiresAt);
     }

@@ -1,0 +1,56 @@
+using Consent.Web.Identity;
+using Consent.Web.UseCases;
+using Consent.Web.UseCases.PatientRecords;
+
+namespace Consent.Web.Api;
+
+/// <summary>
+/// The clinic's patients (use cases in UseCases/PatientRecords): clinicians register, find, read and correct
+/// them; auditors find and read. Search is a POST so names and MRNs stay out of URLs and their logs.
+/// </summary>
+public static class PatientsApi
+{
+    public static void MapPatientsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/patients").WithTags("Patients");
+        group.MapPost("/", RegisterAsync).RequireAuthorization(Policies.Clinician);
+        group.MapPost("/search", SearchAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapPost("/{id:guid}/corrections", CorrectAsync).RequireAuthorization(Policies.Clinician);
+        group.MapGet("/{id:guid}/consents", ConsentsAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapPost("/{id:guid}/reconsent", ReconsentAsync).RequireAuthorization(Policies.Clinician);
+    }
+
+    internal static async Task<IResult> ReconsentAsync(Guid id, ReconsentInput body, HttpContext http, PatientReconsent reconsent, CancellationToken ct) =>
+        (await reconsent.StartAsync(id, body, Caller.From(http), ct)).ToHttp(started => TypedResults.Created($"/api/v1/sessions/{started.Id}", started));
+
+    internal static async Task<IResult> RegisterAsync(PatientDetailsInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return (await patients.RegisterAsync(body, Caller.From(http), ct)).ToHttp(p => TypedResults.Created($"/api/v1/patients/{p.Id}", p));
+    }
+
+    internal static async Task<IResult> SearchAsync(PatientSearchInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return (await patients.SearchAsync(body, ct)).ToHttp();
+    }
+
+    internal static async Task<IResult> GetAsync(Guid id, HttpContext http, PatientTimeline timeline, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return (await timeline.GetAsync(id, ct)).ToHttp();
+    }
+
+    internal static async Task<IResult> CorrectAsync(Guid id, PatientCorrectionInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return (await patients.CorrectAsync(id, body, Caller.From(http), ct)).ToHttp();
+    }
+
+    internal static async Task<IResult> ConsentsAsync(Guid id, HttpContext http, PatientConsents consents, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return (await consents.GetAsync(id, ct)).ToHttp();
+    }
+}

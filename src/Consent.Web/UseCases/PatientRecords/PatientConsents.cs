@@ -1,0 +1,106 @@
+using Consent.Records;
+using Consent.Web.Data;
+using Consent.Web.WorkflowVersions;
+using Consent.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consent.Web.UseCases.PatientRecords;
+
+/// <summary>One signed consent record and what became of it.</summary>
+public sealed record ConsentRecordView(Guid SessionId, string? RecordSha256, int Version, DateTimeOffset SignedAt, DateTimeOffset? ExpiresAt, string State);
+
+/// <summary>A patient's consent to one workflow (<c>GET /api/v1/patients/{id}/consents</c>).</summary>
+public sealed record ConsentStatusView(
+    string WorkflowId, string Status, Guid? SessionId, string? RecordSha256, int? Version, DateTimeOffset? SignedAt, DateTimeOffset? ExpiresAt,
+    string Reason, IReadOnlyList<ConsentRecordView> Records);
+
+/// <summary>A patient's consent status per workflow, judged at <paramref name="At"/>.</summary>
+public sealed record PatientConsentsView(Guid PatientId, DateTimeOffset At, IReadOnlyList<ConsentStatusView> Consents);
+
+/// <summary>
+/// A patient's consent status per workflow: <see cref="ConsentStatus.Compute"/> over the patient's sessions,
+/// the registry's version terms (approved as the sealed ethics decisions say) and the service's clock.
+/// </summary>
+public sealed class PatientConsents(ConsentDbContext db, WorkflowRegistry workflows, WorkflowApprovals approvals, TimeProvider clock)
+{
+    public async Task<Outcome<PatientConsentsView>> GetAsync(Guid patientId, CancellationToken ct)
+    {
+        if (!await db.Patients.AsNoTracking().AnyAsync(p => p.Id == patientId, ct))
+        {
+            return new Missing("No such patient.");
+        }
+
+        var now = clock.GetUtcNow();
+        var statuses = ConsentStatus.Compute(await SummariesAsync(patientId, now, ct), await TermsAsync(ct), now);
+        return new PatientConsentsView(patientId, now, [.. statuses.Select(View)]);
+    }
+
+    /// <summary>The terms of every version in the registry, approved when its sealed decisions say so.</summary>
+    public async Task<IReadOnlyList<WorkflowVersionTerms>> TermsAsync(CancellationToken ct)
+    {
+        var approved = (await approvals.ApprovedAsync(null, ct)).Select(v => (v.WorkflowId, v.Version)).ToHashSet();
+        return [.. workflows.Catalog.Workflows.Select(w => WorkflowVersionTerms.Of(w.Definition, approved.Contains((w.Definition.Id, w.Definition.Version))))];
+    }
+
+    /// <summary>
+    /// The patient's sessions as the status needs them. A session's consent was signed when the clinician
+    /// countersigned (<c>completed_at</c>, held to the chain by PatientBinding); a withdrawal ends at its
+    /// signed withdrawal record; an invitation whose link ran out counts as ran out even before anything
+    /// marks it so.
+    /// </summary>
+    public async Task<IReadOnlyList<ConsentSessionSummary>> SummariesAsync(Guid patientId, DateTimeOffset now, CancellationToken ct)
+    {
+        var rows = await db.Sessions.AsNoTracking().Where(s => s.PatientId == patientId)
+            .Select(s => new { s.Id, s.WorkflowId, s.WorkflowVersion, s.Status, s.CreatedAt, s.UpdatedAt, s.CompletedAt, s.ExpiresAt })
+            .ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var records = await db.Records.AsNoTracking().Where(r => ids.Contains(r.SessionId))
+            .Select(r => new { r.SessionId, r.Kind, r.Sha256, r.IssuedAt }).ToListAsync(ct);
+        var consent = records.Where(r => r.Kind == nameof(RecordKind.Consent)).ToDictionary(r => r.SessionId, r => r.Sha256);
+        var withdrawal = records.Where(r => r.Kind == nameof(RecordKind.Withdrawal)).ToDictionary(r => r.SessionId, r => r.IssuedAt);
+        return [.. rows.Select(r =>
+        {
+            var status = Enum.Parse<SessionStatus>(r.Status);
+            if (status is SessionStatus.Invited or SessionStatus.InProgress && r.ExpiresAt <= now)
+            {
+                status = SessionStatus.Expired;
+            }
+
+            var signed = status is SessionStatus.Completed or SessionStatus.Withdrawn;
+            DateTimeOffset? ended = status switch
+            {
+                SessionStatus.Withdrawn => withdrawal.TryGetValue(r.Id, out var at) ? at : r.UpdatedAt,
+                SessionStatus.Declined or SessionStatus.Referred or SessionStatus.Voided => r.UpdatedAt,
+                SessionStatus.Expired => r.ExpiresAt,
+                _ => null,
+            };
+            return new ConsentSessionSummary(r.Id, r.WorkflowId, r.WorkflowVersion, status, r.CreatedAt,
+                signed ? r.CompletedAt ?? r.UpdatedAt : null, ended, consent.GetValueOrDefault(r.Id));
+        })];
+    }
+
+    /// <summary>
+    /// The FHIR export's view of a record now: a consent record that was superseded, withdrawn or ran out is
+    /// <c>inactive</c>, and its validity's end is <c>provision.period.end</c> (HL7 FHIR R4 Consent).
+    /// </summary>
+    public async Task<FhirBundleOptions> FhirOptionsAsync(Data.Entities.ConsentSession session, RecordKind kind, CancellationToken ct)
+    {
+        if (kind != RecordKind.Consent)
+        {
+            return FhirBundleOptions.Default;
+        }
+
+        var now = clock.GetUtcNow();
+        var record = ConsentStatus.Compute(await SummariesAsync(session.PatientId, now, ct), await TermsAsync(ct), now)
+            .Where(s => s.WorkflowId == session.WorkflowId).SelectMany(s => s.Records).SingleOrDefault(r => r.SessionId == session.Id);
+        return record is null ? FhirBundleOptions.Default : FhirBundleOptions.Default with
+        {
+            ConsentInForce = record.State == ConsentRecordState.Active,
+            ExpiresAt = record.ExpiresAt,
+        };
+    }
+
+    private static ConsentStatusView View(WorkflowConsentStatus s) => new(
+        s.WorkflowId, ConsentStatus.Name(s.Status), s.SessionId, s.RecordSha256, s.Version, s.SignedAt, s.ExpiresAt, s.Reason,
+        [.. s.Records.Select(r => new ConsentRecordView(r.SessionId, r.RecordSha256, r.Version, r.SignedAt, r.ExpiresAt, ConsentStatus.Name(r.State)))]);
+}
