@@ -44,7 +44,8 @@ public sealed class ReconsentTests(ServiceHost host)
         {
             var again = await clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/reconsent", new { workflowId = Esketamine, language });
             again.EnsureSuccessStatusCode();
-            var path = new Uri((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("patientUrl").GetString()!).AbsolutePath;
+            var reconsent = await again.Content.ReadFromJsonAsync<JsonElement>();
+            var path = new Uri(reconsent.GetProperty("patientUrl").GetString()!).AbsolutePath;
 
             await using var context = await host.NewContextAsync(Screen.Narrow);
             var page = await context.NewPageAsync();
@@ -74,6 +75,10 @@ public sealed class ReconsentTests(ServiceHost host)
             Assert.Equal(mark, await page.Locator("h1 .mark-new").InnerTextAsync());
             await check.CaptureAsync(page, "rems-disclosure");
             check.AssertClean();
+
+            // One re-consent may be open per workflow: this one is voided before the next language's.
+            (await clinician.PostAsJsonAsync($"/api/v1/sessions/{reconsent.GetProperty("id").GetGuid()}/void",
+                new { reason = "Shown in the other language next." })).EnsureSuccessStatusCode();
         }
     }
 
