@@ -32,7 +32,8 @@ public sealed record BulkReconsentInput(IReadOnlyList<Guid>? RenewalIds);
 
 /// <summary>What became of one renewal of a bulk re-consent: started (with the link, shown once), or why not.</summary>
 public sealed record BulkReconsentResult(
-    Guid RenewalId, Guid? PatientId, string? PatientName, string? WorkflowId, Guid? SessionId, string? PatientUrl, bool Emailed, string? Problem);
+    Guid RenewalId, Guid? PatientId, string? PatientName, string? WorkflowId, string? WorkflowTitle, Guid? SessionId, string? PatientUrl, bool Emailed,
+    string? Problem);
 
 /// <summary>
 /// Consents over a course of treatment come due: the renewal job (<see cref="RenewalMonitor"/>) finds every patient
@@ -258,8 +259,7 @@ public sealed class ConsentRenewals(
         {
             var r = row.Renewal;
             var session = openSessions.Where(s => s.PatientId == r.PatientId && s.WorkflowId == r.WorkflowId).MaxBy(s => s.CreatedAt);
-            var title = workflows.Find(r.WorkflowId, r.Version)?.Definition.Title.For(StaffNotes.Language) ?? r.WorkflowId;
-            return new RenewalView(r.Id, r.PatientId, row.Name, row.Mrn, r.WorkflowId, title, r.Kind, r.Version, r.ExpiresAt, r.Reason, r.RaisedAt,
+            return new RenewalView(r.Id, r.PatientId, row.Name, row.Mrn, r.WorkflowId, TitleOf(r.WorkflowId, r.Version), r.Kind, r.Version, r.ExpiresAt, r.Reason, r.RaisedAt,
                 r.ClinicianId, session?.Id, session?.CreatedAt);
         })]);
     }
@@ -290,14 +290,15 @@ public sealed class ConsentRenewals(
         {
             if (!renewals.TryGetValue(id, out var row))
             {
-                results.Add(new BulkReconsentResult(id, null, null, null, null, null, false, "No such renewal."));
+                results.Add(new BulkReconsentResult(id, null, null, null, null, null, null, false, "No such renewal."));
                 continue;
             }
 
             var r = row.Renewal;
+            var title = TitleOf(r.WorkflowId, r.Version);
             if (r.ResolvedAt is not null)
             {
-                results.Add(new BulkReconsentResult(id, r.PatientId, row.Name, r.WorkflowId, null, null, false, "No longer due: " + r.Resolution));
+                results.Add(new BulkReconsentResult(id, r.PatientId, row.Name, r.WorkflowId, title, null, null, false, "No longer due: " + r.Resolution));
                 continue;
             }
 
@@ -305,17 +306,20 @@ public sealed class ConsentRenewals(
             if (outcome is Outcome<StartedSession>.Ok { Value: var started })
             {
                 await AnswerAsync(r.Id, started.Id, ct);
-                results.Add(new BulkReconsentResult(id, r.PatientId, row.Name, r.WorkflowId, started.Id, started.PatientUrl,
+                results.Add(new BulkReconsentResult(id, r.PatientId, row.Name, r.WorkflowId, title, started.Id, started.PatientUrl,
                     mail.Enabled && !string.IsNullOrEmpty(row.Email), null));
             }
             else
             {
-                results.Add(new BulkReconsentResult(id, r.PatientId, row.Name, r.WorkflowId, null, null, false, Describe(outcome)));
+                results.Add(new BulkReconsentResult(id, r.PatientId, row.Name, r.WorkflowId, title, null, null, false, Describe(outcome)));
             }
         }
 
         return results;
     }
+
+    private string TitleOf(string workflowId, int version) =>
+        workflows.Find(workflowId, version)?.Definition.Title.For(StaffNotes.Language) ?? workflowId;
 
     /// <summary>Names the re-consent session that answers a renewal (the first one; a later one does not replace it).</summary>
     private async Task AnswerAsync(Guid renewalId, Guid sessionId, CancellationToken ct) =>
