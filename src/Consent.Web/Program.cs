@@ -73,6 +73,7 @@ app.MapAdminApi();
 app.MapWorkflowsApi();
 app.MapSessionsApi();
 app.MapPatientsApi();
+app.MapRenewalsApi();
 app.MapPatientApi();
 app.MapConsentRecords();
 app.MapConsentPages();

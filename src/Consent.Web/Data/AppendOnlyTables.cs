@@ -21,8 +21,14 @@ public static class AppendOnlyTables
     /// Tables whose rows the service changes in a few columns only and never deletes: the runtime role
     /// may UPDATE just these columns. A workflow version's approval state changes when a reviewer
     /// decides (WorkflowsApi.DecideAsync); its hash, file and titles are fixed once loaded (WorkflowSync),
-    /// and start-up compares the hash with the file, so it must not be changeable by the service.
+    /// and start-up compares the hash with the file, so it must not be changeable by the service. A consent
+    /// renewal (UseCases/PatientRecords/ConsentRenewals.cs) is raised once and only resolved, or answered by a
+    /// re-consent session, afterwards: which consent was due, for whom and since when stays as raised.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> UpdatableColumns =
-        new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { ["workflow_versions"] = ["approval"] };
+        new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            ["workflow_versions"] = ["approval"],
+            ["consent_renewals"] = ["resolved_at", "resolution", "reconsent_session_id"],
+        };
 }

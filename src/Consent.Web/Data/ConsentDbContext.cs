@@ -20,6 +20,8 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
 
     public DbSet<PatientChange> PatientChanges => Set<PatientChange>();
 
+    public DbSet<ConsentRenewal> Renewals => Set<ConsentRenewal>();
+
     public DbSet<ConsentEvent> Events => Set<ConsentEvent>();
 
     public DbSet<IdempotencyEntry> IdempotencyEntries => Set<IdempotencyEntry>();

@@ -50,6 +50,13 @@ public static partial class SettingsRegistration
             .Validate(o => o.FirstRunAfterSeconds >= 0 && o.FirstRunAfterSeconds <= 86_400,
                 "Audit:FirstRunAfterSeconds must be a number of seconds from 0 to 86400.")
             .ValidateOnStart();
+        services.AddOptions<RenewalOptions>().Bind(configuration.GetSection(RenewalOptions.Section))
+            .Validate(o => o.IntervalMinutes >= 0 && double.IsFinite(o.IntervalMinutes), "Renewals:IntervalMinutes must be 0 (off) or a number of minutes.")
+            .Validate(o => o.FirstRunAfterSeconds >= 0 && o.FirstRunAfterSeconds <= 86_400,
+                "Renewals:FirstRunAfterSeconds must be a number of seconds from 0 to 86400.")
+            .Validate<IOptions<ClinicOptions>>((o, clinic) => !o.EmailNewLink || Uri.TryCreate(clinic.Value.PublicBaseUrl, UriKind.Absolute, out _),
+                "Renewals:EmailNewLink needs Consent:PublicBaseUrl, the address patients reach the service at, for the links it emails.")
+            .ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateOnStart();
         services.AddOptions<DataDirectoryOptions>().Configure(o => o.Path = configuration[DataDirectoryOptions.Key])
             .Validate(o => !File.Exists(o.FullPath), "CONSENT_DATA_DIR names a file; it must name a folder.")

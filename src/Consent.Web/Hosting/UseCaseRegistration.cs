@@ -21,6 +21,8 @@ public static class UseCaseRegistration
         services.AddScoped<UseCases.PatientRecords.PatientTimeline>();
         services.AddScoped<UseCases.PatientRecords.PatientConsents>();
         services.AddScoped<UseCases.PatientRecords.PatientReconsent>();
+        services.AddScoped<UseCases.PatientRecords.ConsentRenewals>();
+        services.AddHostedService<UseCases.PatientRecords.RenewalMonitor>();
         services.AddScoped<SessionReads>();
         services.AddScoped<ClinicianActions>();
         services.AddScoped<PatientAccessService>();

@@ -74,6 +74,9 @@ public class ServiceHost : IAsyncLifetime
         start.Environment["CONSENT_DATA_DIR"] = dataDir;
         // No periodic audit mid-test (it has its own test in Consent.Web.Tests); the outbox worker runs, as records are part of the flows.
         start.Environment["Audit__IntervalMinutes"] = "0";
+        // The renewal job every 3 seconds, so "Consents to renew" fills while a test waits (RenewalTests).
+        start.Environment["Renewals__IntervalMinutes"] = "0.05";
+        start.Environment["Renewals__FirstRunAfterSeconds"] = "1";
         service = Process.Start(start)!;
         service.OutputDataReceived += Collect;
         service.ErrorDataReceived += Collect;

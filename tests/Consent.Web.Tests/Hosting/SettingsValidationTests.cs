@@ -28,6 +28,8 @@ public sealed class SettingsValidationTests
     [InlineData("Audit__IntervalMinutes", "-15", "Audit:IntervalMinutes")]
     [InlineData("Audit__FirstRunAfterSeconds", "soon", "Audit:FirstRunAfterSeconds")]
     [InlineData("Outbox__RunWorker", "maybe", "Outbox:RunWorker")]
+    [InlineData("Renewals__IntervalMinutes", "-1", "Renewals:IntervalMinutes")]
+    [InlineData("Renewals__EmailNewLink", "true", "Renewals:EmailNewLink needs Consent:PublicBaseUrl")]
     public async Task ABadSetting_StopsStartUp_WithAMessageNamingTheKey(string variable, string value, string key)
     {
         var result = await ServiceProcess.StartInProductionAsync("Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=2",

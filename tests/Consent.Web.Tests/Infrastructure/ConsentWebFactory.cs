@@ -76,6 +76,12 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// </summary>
     protected virtual bool RunsPeriodicAudit => false;
 
+    /// <summary>
+    /// Whether the renewal job runs on its own (30 s after start, then hourly). Off unless the test is about it
+    /// (RenewalMailTests): tests that need it run it themselves (<c>ConsentRenewals.ScanAsync</c>).
+    /// </summary>
+    protected virtual bool RunsRenewalJob => false;
+
     /// <summary>Where the service reads workflows/ and templates/ from; the repository unless a test copies them.</summary>
     public virtual string RepositoryRootPath => RepositoryRoot.Path;
 
@@ -90,6 +96,11 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
         if (!RunsPeriodicAudit)
         {
             builder.UseSetting("Audit:IntervalMinutes", "0");
+        }
+
+        if (!RunsRenewalJob)
+        {
+            builder.UseSetting("Renewals:IntervalMinutes", "0");
         }
 
         foreach (var (key, value) in Settings)

@@ -5,7 +5,7 @@ using netDumbster.smtp;
 namespace Consent.Web.Tests.Mail;
 
 /// <summary>The service sending its mail by SMTP to an in-process server (netDumbster) that the tests read.</summary>
-public sealed class MailWebFactory : RecordsWebFactory
+public class MailWebFactory : RecordsWebFactory
 {
     public const string From = "Riverside Clinic <no-reply@riverside.example>";
 
@@ -37,5 +37,6 @@ public sealed class MailWebFactory : RecordsWebFactory
     {
         await base.DisposeAsync();
         Smtp.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -113,6 +113,90 @@ namespace Consent.Web.Data.Migrations
                     b.ToTable("consent_events", (string)null);
                 });
 
+            modelBuilder.Entity("Consent.Web.Data.Entities.ConsentRenewal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClinicianId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("clinician_id");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("ReconsentSessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reconsent_session_id");
+
+                    b.Property<string>("RecordSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("record_sha256");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resolution");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<string>("WorkflowId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("workflow_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_consent_renewals");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_consent_renewals_patient_id");
+
+                    b.HasIndex("ClinicianId", "RaisedAt")
+                        .HasDatabaseName("ix_consent_renewals_clinician_id_raised_at")
+                        .HasFilter("resolved_at IS NULL");
+
+                    b.HasIndex("SessionId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_consent_renewals_session_id_kind");
+
+                    b.ToTable("consent_renewals", (string)null);
+                });
+
             modelBuilder.Entity("Consent.Web.Data.Entities.ConsentSession", b =>
                 {
                     b.Property<Guid>("Id")
@@ -960,6 +1044,23 @@ namespace Consent.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_consent_events_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Consent.Web.Data.Entities.ConsentRenewal", b =>
+                {
+                    b.HasOne("Consent.Web.Data.Entities.Patient", null)
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_renewals_patients_patient_id");
+
+                    b.HasOne("Consent.Web.Data.Entities.ConsentSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_consent_renewals_sessions_session_id");
                 });
 
             modelBuilder.Entity("Consent.Web.Data.Entities.ConsentSession", b =>

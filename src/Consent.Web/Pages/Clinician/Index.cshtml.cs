@@ -2,6 +2,7 @@ using Consent.Web.Data;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
 using Consent.Web.Ui;
+using Consent.Web.UseCases.PatientRecords;
 using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
@@ -13,11 +14,28 @@ namespace Consent.Web.Pages.Clinician;
 
 /// <summary>The clinician's sessions with live status: the page polls a small JSON handler; without script, a refresh link.</summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class IndexModel(ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, WorkflowRegistry workflows, StaffNotes notes, ClinicTime times) : PageModel
+public sealed class IndexModel(
+    ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, WorkflowRegistry workflows, StaffNotes notes, ClinicTime times,
+    ConsentRenewals renewals) : PageModel
 {
+    /// <summary>Renewals of this clinician's consents "Needs you" lists at most; the rest are on the "Consents to renew" page.</summary>
+    public const int MostRenewals = 20;
+
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => Rows = await LoadAsync(ct);
+    /// <summary>This clinician's consents that are expiring or due for re-consent, with no re-consent under way yet.</summary>
+    public IReadOnlyList<RenewalView> Renewals { get; private set; } = [];
+
+    /// <summary>All of this clinician's open renewals, those under way included.</summary>
+    public int RenewalsTotal { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Rows = await LoadAsync(ct);
+        var mine = await renewals.ListAsync(StaffAccess.UserId(User) ?? Guid.Empty, MostRenewals, ct);
+        RenewalsTotal = mine.Total;
+        Renewals = [.. mine.Renewals.Where(r => r.OpenSessionId is null)];
+    }
 
     public async Task<IActionResult> OnGetStatusAsync(CancellationToken ct) =>
         new JsonResult((await LoadAsync(ct)).Select(r => new

@@ -48,17 +48,22 @@ public sealed class PatientConsents(ConsentDbContext db, WorkflowRegistry workfl
     /// signed withdrawal record; an invitation whose link ran out counts as ran out even before anything
     /// marks it so.
     /// </summary>
-    public async Task<IReadOnlyList<ConsentSessionSummary>> SummariesAsync(Guid patientId, DateTimeOffset now, CancellationToken ct)
+    public async Task<IReadOnlyList<ConsentSessionSummary>> SummariesAsync(Guid patientId, DateTimeOffset now, CancellationToken ct) =>
+        (await SummariesAsync([patientId], now, ct)).GetValueOrDefault(patientId) ?? [];
+
+    /// <summary>The sessions of several patients at once (the renewal job's batches), as <see cref="SummariesAsync(Guid, DateTimeOffset, CancellationToken)"/> gives one's.</summary>
+    public async Task<Dictionary<Guid, List<ConsentSessionSummary>>> SummariesAsync(IReadOnlyCollection<Guid> patientIds, DateTimeOffset now, CancellationToken ct)
     {
-        var rows = await db.Sessions.AsNoTracking().Where(s => s.PatientId == patientId)
-            .Select(s => new { s.Id, s.WorkflowId, s.WorkflowVersion, s.Status, s.CreatedAt, s.UpdatedAt, s.CompletedAt, s.ExpiresAt })
+        var rows = await db.Sessions.AsNoTracking().Where(s => patientIds.Contains(s.PatientId))
+            .Select(s => new { s.Id, s.PatientId, s.WorkflowId, s.WorkflowVersion, s.Status, s.CreatedAt, s.UpdatedAt, s.CompletedAt, s.ExpiresAt })
             .ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
         var records = await db.Records.AsNoTracking().Where(r => ids.Contains(r.SessionId))
             .Select(r => new { r.SessionId, r.Kind, r.Sha256, r.IssuedAt }).ToListAsync(ct);
         var consent = records.Where(r => r.Kind == nameof(RecordKind.Consent)).ToDictionary(r => r.SessionId, r => r.Sha256);
         var withdrawal = records.Where(r => r.Kind == nameof(RecordKind.Withdrawal)).ToDictionary(r => r.SessionId, r => r.IssuedAt);
-        return [.. rows.Select(r =>
+        var byPatient = new Dictionary<Guid, List<ConsentSessionSummary>>();
+        foreach (var r in rows)
         {
             var status = Enum.Parse<SessionStatus>(r.Status);
             if (status is SessionStatus.Invited or SessionStatus.InProgress && r.ExpiresAt <= now)
@@ -74,9 +79,16 @@ public sealed class PatientConsents(ConsentDbContext db, WorkflowRegistry workfl
                 SessionStatus.Expired => r.ExpiresAt,
                 _ => null,
             };
-            return new ConsentSessionSummary(r.Id, r.WorkflowId, r.WorkflowVersion, status, r.CreatedAt,
-                signed ? r.CompletedAt ?? r.UpdatedAt : null, ended, consent.GetValueOrDefault(r.Id));
-        })];
+            if (!byPatient.TryGetValue(r.PatientId, out var list))
+            {
+                byPatient[r.PatientId] = list = [];
+            }
+
+            list.Add(new ConsentSessionSummary(r.Id, r.WorkflowId, r.WorkflowVersion, status, r.CreatedAt,
+                signed ? r.CompletedAt ?? r.UpdatedAt : null, ended, consent.GetValueOrDefault(r.Id)));
+        }
+
+        return byPatient;
     }
 
     /// <summary>

@@ -26,7 +26,8 @@
       return li;
     });
     list.replaceChildren.apply(list, items);
-    if (none) { none.hidden = items.length > 0; }
+    var renewals = document.querySelectorAll("#renewals-needs li").length;
+    if (none) { none.hidden = items.length > 0 || renewals > 0; }
   }
 
   // The clinician's list: update status, progress and "needs you" in place every 5 seconds.
