@@ -15,8 +15,8 @@ namespace Consent.Web.Cli;
 /// does (migrations, roles, the shipped workflows, the demo accounts), skips a patient whose MRN is registered, prints each
 /// demo patient's status and the links of the sessions left open (under <c>BASE_URL</c>, by default
 /// <c>http://127.0.0.1:5080</c>). Exit 2 outside Development, without <c>CONSENT_DEMO_PASSWORD</c>, or when the
-/// record-signing certificate is not valid early enough for the back-dated records; 1 when a start-up check fails or a
-/// seeded patient did not end with the status the story says.
+/// record-signing certificate is not valid early enough for the back-dated records; 1 when a start-up check fails, a use
+/// case refuses a step of the story, or a seeded patient did not end with the status the story says.
 /// </summary>
 public static class DemoDataVerb
 {
@@ -81,7 +81,18 @@ public static class DemoDataVerb
             return 2;
         }
 
-        var (seeded, skipped) = await seeder.SeedAsync(CancellationToken.None);
+        IReadOnlyList<DemoPatient> seeded, skipped;
+        try
+        {
+            (seeded, skipped) = await seeder.SeedAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A use case refused a step of the story: what was done stays, as any real session would.
+            Console.Error.WriteLine($"{e.Message} The demo patients seeded before it stay as they are; a later run skips every MRN that is registered.");
+            return 1;
+        }
+
         Console.WriteLine(skipped.Count == 0 ? $"Seeded {seeded.Count} demo patients."
             : $"Seeded {seeded.Count} demo patient(s); {skipped.Count} were there already ({string.Join(", ", skipped.Select(p => p.Mrn))}) and were left as they are.");
         var wrong = await ReportAsync(app.Services, seeded);
