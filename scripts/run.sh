@@ -5,7 +5,19 @@
 # http://127.0.0.1:${CONSENT_PORT:-5080} as the runtime role.
 # In Development the service makes its certificates on the first run and keeps them in .data/:
 # records-signing.pfx and data-protection-keys.pfx (which encrypts the sign-in keys stored in the database).
+#
+# scripts/run.sh --demo-data does the same, and before serving runs the seed-demo-data command (as the
+# service's own role): twenty fictional patients, MRNs DEMO-0001 to DEMO-0020, across every consent
+# status, some consents signed more than a year back. Running it again adds only what is missing.
 set -euo pipefail
+
+DEMO_DATA=0
+for arg in "$@"; do
+  case "$arg" in
+    --demo-data) DEMO_DATA=1 ;;
+    *) echo "scripts/run.sh: ignoring '$arg' (the one option is --demo-data)" >&2 ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 # shellcheck source=scripts/lib/common.sh
@@ -56,6 +68,10 @@ dotnet build src/Consent.Web -c Release -nologo -v quiet >&2
 
 if [ -n "${OWNER_CONNECTION:-}" ]; then
   ConnectionStrings__ConsentOwner="$OWNER_CONNECTION" dotnet src/Consent.Web/bin/Release/net10.0/Consent.Web.dll migrate >&2
+fi
+
+if [ "$DEMO_DATA" = 1 ]; then
+  dotnet src/Consent.Web/bin/Release/net10.0/Consent.Web.dll seed-demo-data "http://127.0.0.1:$PORT" --contentRoot "$ROOT/src/Consent.Web"
 fi
 
 cat <<MSG

@@ -38,6 +38,9 @@ builder.Services
     .AddConsentMail(builder.Environment)
     .AddConsentPages();
 
+// seed-demo-data (Development only) runs the use cases under a clock it sets back; the service never does.
+DemoDataVerb.UseDemoClock(builder, args);
+
 var app = builder.Build();
 
 app.UseConsentReverseProxy();
@@ -86,12 +89,7 @@ if (await ServiceVerbs.TryRunWithServicesAsync(app, args) is { } commandExit)
 
 try
 {
-    app.ValidateSettings();
-    app.CheckProxyConfiguration();
-    app.CheckRecordsConfiguration();
-    app.CheckMailConfiguration();
-    app.CheckKeyEncryption();
-    await app.PrepareDatabaseAsync();
+    await app.CheckAndPrepareAsync();
 }
 catch (StartupProblemException problem)
 {

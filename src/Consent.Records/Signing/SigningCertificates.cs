@@ -19,14 +19,22 @@ public static class SigningCertificates
 
     /// <summary>
     /// A self-signed ECDSA P-256 certificate (key usage digitalSignature and nonRepudiation, valid
-    /// five years from now) as PKCS#12 bytes, protected by <paramref name="password"/> if given.
+    /// from <paramref name="validFrom"/>, by default five minutes ago, to five years from now) as PKCS#12
+    /// bytes, protected by <paramref name="password"/> if given.
     /// </summary>
+    /// <param name="subjectName">The subject, as "CN=..." or a bare common name.</param>
+    /// <param name="password">The PKCS#12 password, if any.</param>
+    /// <param name="clock">The time "now" is taken from.</param>
+    /// <param name="validFrom">
+    /// The start of the validity period, when it must lie further back: a record signed at a time before it does not
+    /// verify. Only the Development certificate uses it (<c>seed-demo-data</c> signs records dated up to a year back).
+    /// </param>
     /// <remarks>
     /// The key usage also carries keyCertSign, which a self-signed certificate asserts for its own
     /// signature: without it NSS (pdfsig, Firefox, Thunderbird) will not accept the certificate as
     /// its own trust anchor and reports "issuer unknown" even after an auditor trusts it.
     /// </remarks>
-    public static byte[] CreateDevelopmentCertificate(string subjectName, string? password = null, TimeProvider? clock = null)
+    public static byte[] CreateDevelopmentCertificate(string subjectName, string? password = null, TimeProvider? clock = null, DateTimeOffset? validFrom = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(subjectName);
         var now = (clock ?? TimeProvider.System).GetUtcNow();
@@ -36,7 +44,7 @@ public static class SigningCertificates
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation | X509KeyUsageFlags.KeyCertSign, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
-        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(5));
+        using var certificate = request.CreateSelfSigned(validFrom ?? now.AddMinutes(-5), now.AddYears(5));
         return certificate.Export(X509ContentType.Pkcs12, password);
     }
 

@@ -21,13 +21,15 @@ namespace Consent.Web.Cli;
 /// it exits 1 when a row was refused. It also seals the staff accounts an earlier version wrote
 /// (<see cref="Identity.StaffAccountSeals"/>). <c>repair-staff-account EMAIL --roles R1,R2</c> (or
 /// <c>--roles none</c>) puts back an account changed outside the service: exactly those roles, a
-/// temporary password and a new two-factor enrolment, both printed once.
+/// temporary password and a new two-factor enrolment, both printed once. <c>seed-demo-data</c>, Development
+/// only, fills the database with fictional patients across every consent status (<see cref="DemoDataVerb"/>).
 /// </summary>
 public static class ServiceVerbs
 {
     /// <summary>The verbs this class runs (the others are in <see cref="CommandLine"/>).</summary>
     public static readonly IReadOnlyList<string> Names =
-        ["audit", "migrate", "reset-two-factor", "seal-event-log", "encrypt-key-ring", "repair-staff-account", "create-staff-account"];
+        ["audit", "migrate", "reset-two-factor", "seal-event-log", "encrypt-key-ring", "repair-staff-account", "create-staff-account",
+            DemoDataVerb.Name];
 
     public static async Task<int?> TryRunWithServicesAsync(WebApplication app, string[] args)
     {
@@ -45,6 +47,7 @@ public static class ServiceVerbs
             "encrypt-key-ring" => await EncryptKeyRingAsync(app, args),
             "repair-staff-account" => await RepairStaffAccountAsync(app, args),
             "create-staff-account" => await CreateStaffAccountAsync(app, args),
+            DemoDataVerb.Name => await DemoDataVerb.RunAsync(app, args),
             _ => null,
         };
     }

@@ -17,6 +17,12 @@ public sealed class RecordSigning : IDisposable
 {
     public const string DevelopmentFileName = "records-signing.pfx";
 
+    /// <summary>
+    /// How far before its making the Development certificate's validity begins: <c>seed-demo-data</c> signs records
+    /// dated up to about thirteen months back, and a record signed before its certificate's validity does not verify.
+    /// </summary>
+    public static readonly TimeSpan DevelopmentHistory = TimeSpan.FromDays(2 * 365);
+
     private RecordSigning(X509Certificate2 certificate, string source)
     {
         Certificate = certificate;
@@ -85,16 +91,20 @@ public sealed class RecordSigning : IDisposable
         var file = Path.Combine(dataDirectory, DevelopmentFileName);
         if (!File.Exists(file))
         {
-            CreateFile(file, $"{clinicName} records (development)", null);
+            CreateFile(file, $"{clinicName} records (development)", null, DateTimeOffset.UtcNow - DevelopmentHistory);
         }
 
         return FromFile(file, null, "the development certificate");
     }
 
     /// <summary>Writes a new self-signed signing certificate; never replaces an existing file (another process may have won the race).</summary>
+    /// <param name="file">The PKCS#12 file to write.</param>
+    /// <param name="subject">The certificate's subject.</param>
+    /// <param name="password">The file's password, if any.</param>
+    /// <param name="validFrom">The start of its validity when earlier than now (the Development certificate, <see cref="DevelopmentHistory"/>).</param>
     /// <returns>True when this call wrote the file; false when it existed already.</returns>
-    public static bool CreateFile(string file, string subject, string? password) =>
-        PrivateFiles.WriteNew(file, SigningCertificates.CreateDevelopmentCertificate(subject, password));
+    public static bool CreateFile(string file, string subject, string? password, DateTimeOffset? validFrom = null) =>
+        PrivateFiles.WriteNew(file, SigningCertificates.CreateDevelopmentCertificate(subject, password, validFrom: validFrom));
 
     private static RecordSigning FromFile(string file, string? password, string what)
     {

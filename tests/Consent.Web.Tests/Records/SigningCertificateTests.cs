@@ -28,6 +28,20 @@ public sealed class SigningCertificateTests
     }
 
     [Fact]
+    public void TheDevelopmentCertificate_IsValidFromTwoYearsBack_ForTheDemoData_ButAMadeOneFromNow()
+    {
+        var made = Path.Combine(folder, "made.pfx");
+        RecordSigning.CreateFile(made, "Clinic records", null);
+
+        using var development = RecordSigning.Load(Settings(("CONSENT_DATA_DIR", folder)), Host("Development"));
+        using var madeForAClinic = Consent.Records.SigningCertificates.Load(made, null);
+
+        var now = DateTime.UtcNow;
+        Assert.InRange(development.Certificate.NotBefore.ToUniversalTime(), now - RecordSigning.DevelopmentHistory - TimeSpan.FromMinutes(1), now.AddDays(-700));
+        Assert.InRange(madeForAClinic.NotBefore.ToUniversalTime(), now.AddMinutes(-6), now);
+    }
+
+    [Fact]
     public void ManyNodesStartingAtOnce_AllEndUpWithTheSameDevelopmentCertificate()
     {
         var settings = Settings(("CONSENT_DATA_DIR", folder));

@@ -1,0 +1,17 @@
+namespace Consent.Web.Hosting;
+
+/// <summary>What start-up checks and prepares before the service serves, and before <c>seed-demo-data</c> writes.</summary>
+public static class StartupPreparation
+{
+    /// <summary>Checks the settings, proxy, records, mail and key encryption, then migrates and seeds the database.</summary>
+    /// <exception cref="StartupProblemException">Something the operator must fix; the message says what.</exception>
+    public static async Task CheckAndPrepareAsync(this WebApplication app)
+    {
+        app.ValidateSettings();
+        app.CheckProxyConfiguration();
+        app.CheckRecordsConfiguration();
+        app.CheckMailConfiguration();
+        app.CheckKeyEncryption();
+        await app.PrepareDatabaseAsync();
+    }
+}
