@@ -15,7 +15,7 @@ namespace Consent.Web.Tests.Patients;
 /// A service whose clock the test moves, whose records are signed, and where nothing is approved until a
 /// reviewer approves it (so the test decides when esketamine v2 arrives). The test runs the outbox itself.
 /// </summary>
-public sealed class CourseFactory : RecordsWebFactory
+public class CourseFactory : RecordsWebFactory
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 

@@ -5,35 +5,15 @@ using System.Text.Json.Nodes;
 using Consent.Web.Data;
 using Consent.Web.Tests.Infrastructure;
 using Consent.Web.Tests.Mail;
-using Consent.Web.Tests.Records;
 using Consent.Web.UseCases.PatientRecords;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Consent.Web.Tests.Patients;
 
-/// <summary>A course service (<see cref="CourseFactory"/>): its clock moves when the test says; its renewal job runs when the test runs it.</summary>
-public sealed class RenewalFactory : RecordsWebFactory
-{
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    protected override bool RunsOutboxWorker => false;
-
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
-    {
-        ["Workflows:ApproveInDevelopment"] = "false",
-    };
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
-    }
-}
+/// <summary>A course service of its own (its own database; <see cref="CourseFactory"/>): the clock moves when the test says, the renewal job runs when the test runs it.</summary>
+public sealed class RenewalFactory : CourseFactory;
 
 /// <summary>
 /// Issue 13: the renewal job raises <c>reconsent-due</c> and <c>expiring</c> consents once each in the "Needs you" list of
