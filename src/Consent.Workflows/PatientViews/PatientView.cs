@@ -31,7 +31,9 @@ public static class PatientView
         var lang = language is not null && workflow.Definition.Languages.Contains(language) ? language : state.Language;
         var step = SessionLifecycle.IsEnded(state.Status) ? null : state.CurrentStep;
         var stop = state.Ending?.StepId is { } stopId ? workflow.Definition.FindStep(stopId) as StopStep : null;
-        var changes = state.Supersedes is { } supersedes && signedVersion is not null ? WhatChanged.Since(signedVersion, workflow.Definition, supersedes, lang) : null;
+        // A renewal on the version the patient signed changes nothing: no "what changed" page to show.
+        var changes = state.Supersedes is { } supersedes && signedVersion is not null && supersedes.Version != workflow.Definition.Version
+            ? WhatChanged.Since(signedVersion, workflow.Definition, supersedes, lang) : null;
         var view = step is null ? null : Step(workflow.Definition, step, state, lang);
         if (view is not null && changes?.Disclosures.FirstOrDefault(d => d.StepId == view.Id) is { } changed)
         {

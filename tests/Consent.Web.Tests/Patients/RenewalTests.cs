@@ -89,19 +89,53 @@ public sealed class RenewalTests(RenewalFactory factory) : IClassFixture<Renewal
         var resolution = await ResolutionAsync(factory, anaRenewal);
         Assert.StartsWith("Now valid: Signed on", resolution, StringComparison.Ordinal);
 
+        // Ben signs v2 too, and nobody runs the job: asking him again answers that it is no longer due and starts nothing,
+        // and the lists no longer show him.
+        var benUrl = results[0]!["patientUrl"]!.GetValue<string>();
+        await FinishAsync(factory, driver, new StartedSession(results[0]!["sessionId"]!.GetValue<Guid>(), benUrl[(benUrl.LastIndexOf('/') + 1)..], benUrl));
+        var again = (await (await driver.Clinician.PostAsJsonAsync("/api/v1/renewals/reconsent", new { renewalIds = new[] { RenewalOf(mine, ben) } }))
+            .Content.ReadFromJsonAsync<JsonArray>())!;
+        Assert.StartsWith("No longer due: Now valid", again[0]!["problem"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(again[0]!["sessionId"]);
+        Assert.Equal(0, (await driver.Clinician.GetFromJsonAsync<JsonObject>("/api/v1/renewals"))!["total"]!.GetValue<int>());
+
         // Ana's v2 consent runs out: expiring within the notice period, then expired (resolved).
         var status = await StatusAsync(driver.Clinician, ana);
         var expiresAt = status["expiresAt"]!.GetValue<DateTimeOffset>();
         factory.Clock.SetUtcNow(expiresAt.AddDays(-29));
         scan = await ScanAsync(factory);
-        Assert.Equal(1, scan.Raised);
+        Assert.Equal(2, scan.Raised); // Ana's and Ben's, signed moments apart
         var clinician = await factory.ClientForAsync(Staff.Clinician);
         var expiring = (await clinician.GetFromJsonAsync<JsonObject>("/api/v1/renewals?mine=true"))!["renewals"]!.AsArray()
             .Single(r => r!["patientId"]!.GetValue<Guid>() == ana)!;
         Assert.Equal(("expiring", expiresAt), (expiring["kind"]!.GetValue<string>(), expiring["expiresAt"]!.GetValue<DateTimeOffset>()));
         factory.Clock.SetUtcNow(expiresAt.AddHours(1));
-        Assert.Equal(1, (await ScanAsync(factory)).Resolved);
+        Assert.Equal(2, (await ScanAsync(factory)).Resolved);
         Assert.StartsWith("Now expired", await ResolutionAsync(factory, expiring["id"]!.GetValue<Guid>()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconsentsAtOnce_ForOnePatient_StartOneSession()
+    {
+        await ApproveAsync(await factory.ClientForAsync(Staff.Reviewer), 1);
+        var driver = await PatientDriver.CreateAsync(factory);
+        var patientId = await RegisterAsync(driver.Clinician, "Race Renewal", "MRN-R-RACE");
+        await SignAsync(factory, driver, patientId);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>
+            driver.Clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/reconsent", new { workflowId = Esketamine })));
+
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        var timeline = (await driver.Clinician.GetFromJsonAsync<JsonObject>($"/api/v1/patients/{patientId}"))!;
+        Assert.Equal(2, timeline["sessions"]!.AsArray().Count);
+
+        // A renewal on the version the patient signed: nothing changed, so no "what changed" page.
+        var started = (await answers.Single(a => a.StatusCode == HttpStatusCode.Created).Content.ReadFromJsonAsync<JsonObject>())!;
+        var url = started["patientUrl"]!.GetValue<string>();
+        var session = new StartedSession(started["id"]!.GetValue<Guid>(), url[(url.LastIndexOf('/') + 1)..], url);
+        var current = await PatientDriver.CurrentAsync(await driver.VerifyAsync(session), session);
+        Assert.Null(current["changes"]);
     }
 
     [Fact]

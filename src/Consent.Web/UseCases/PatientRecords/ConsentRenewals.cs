@@ -179,9 +179,36 @@ public sealed class ConsentRenewals(
             Reason = Clip(d.Status.Reason, 500),
             RaisedAt = now,
         }).ToList();
-        db.Renewals.AddRange(raised);
-        await db.SaveChangesAsync(ct);
-        return (raised, resolved);
+        await db.SaveChangesAsync(ct); // the resolutions
+        var inserted = new List<ConsentRenewal>(raised.Count);
+        foreach (var r in raised)
+        {
+            // ON CONFLICT: a list or a bulk request refreshing the same patients at the same moment raised it first.
+            if (await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO consent_renewals (id, patient_id, workflow_id, kind, session_id, record_sha256, version, clinician_id, expires_at, reason, raised_at)
+                    VALUES ({r.Id}, {r.PatientId}, {r.WorkflowId}, {r.Kind}, {r.SessionId}, {r.RecordSha256}, {r.Version}, {r.ClinicianId}, {r.ExpiresAt}, {r.Reason}, {r.RaisedAt})
+                    ON CONFLICT (session_id, kind) DO NOTHING
+                    """, ct) == 1)
+            {
+                inserted.Add(r);
+            }
+        }
+
+        return (inserted, resolved);
+    }
+
+    /// <summary>
+    /// Brings the renewals of these patients up to date now, as the job would: a renewal whose consent was since
+    /// renewed, withdrawn or ran out is resolved, and one that came due is raised. Lists and bulk re-consent call it
+    /// first, so nobody is asked to renew what the patient already renewed.
+    /// </summary>
+    private async Task RefreshAsync(List<Guid> patientIds, CancellationToken ct)
+    {
+        if (patientIds.Count > 0)
+        {
+            await ScanBatchAsync(patientIds, await consents.TermsAsync(ct), clock.GetUtcNow(), ct);
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>
@@ -244,6 +271,8 @@ public sealed class ConsentRenewals(
     public async Task<RenewalList> ListAsync(Guid? clinicianId, int take, CancellationToken ct)
     {
         var open = db.Renewals.AsNoTracking().Where(r => r.ResolvedAt == null && (clinicianId == null || r.ClinicianId == clinicianId));
+        var shown = await open.OrderBy(r => r.ExpiresAt == null).ThenBy(r => r.ExpiresAt).Select(r => r.PatientId).Take(take).ToListAsync(ct);
+        await RefreshAsync([.. shown.Distinct()], ct);
         var total = await open.CountAsync(ct);
         var rows = await (from r in open
                           join p in db.Patients.AsNoTracking() on r.PatientId equals p.Id
@@ -281,6 +310,7 @@ public sealed class ConsentRenewals(
             return FieldErrors.One("renewalIds", $"Choose at most {MostPerBulk} patients at a time.");
         }
 
+        await RefreshAsync(await db.Renewals.AsNoTracking().Where(r => ids.Contains(r.Id)).Select(r => r.PatientId).Distinct().ToListAsync(ct), ct);
         var renewals = await (from r in db.Renewals.AsNoTracking()
                               join p in db.Patients.AsNoTracking() on r.PatientId equals p.Id
                               where ids.Contains(r.Id)

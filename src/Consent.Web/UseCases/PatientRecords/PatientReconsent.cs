@@ -44,6 +44,24 @@ public sealed class PatientReconsent(
             return FieldErrors.One("workflowId", "No approved workflow version with this id exists.");
         }
 
+        // One re-consent at a time per patient and workflow: the check for an open session below and the new
+        // session's insert happen under a transaction-scoped advisory lock, so two requests at once (a double
+        // click, a bulk re-consent beside the patient page, the renewal job) cannot both start one.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"reconsent/" + patientId + "/" + newest.WorkflowId}, 0))", ct);
+        var outcome = await StartLockedAsync(patient, newest, input, caller, ct);
+        if (outcome is Outcome<StartedSession>.Ok)
+        {
+            await transaction.CommitAsync(ct);
+        }
+
+        return outcome;
+    }
+
+    private async Task<Outcome<StartedSession>> StartLockedAsync(
+        Data.Entities.Patient patient, Data.Entities.WorkflowVersionEntry newest, ReconsentInput? input, Caller caller, CancellationToken ct)
+    {
+        var patientId = patient.Id;
         var now = clock.GetUtcNow();
         var summaries = await consents.SummariesAsync(patientId, now, ct);
         var status = ConsentStatus.Compute(summaries, await consents.TermsAsync(ct), now).Single(s => s.WorkflowId == newest.WorkflowId);
