@@ -149,6 +149,7 @@ public sealed class RenewalTests(RenewalFactory factory) : IClassFixture<Renewal
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (none.StatusCode, tooMany.StatusCode, notJson.StatusCode));
         Assert.Contains("at least one", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("at most 100", await tooMany.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("The request could not be read", await notJson.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var auditor = await factory.ClientForAsync(Staff.Auditor);
         Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync("/api/v1/renewals")).StatusCode);
