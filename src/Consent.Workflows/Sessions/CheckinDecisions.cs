@@ -102,20 +102,8 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the decision is cleared or not-today");
         }
-        var note = Clean(c.Note);
-        if (note is null || note.Length > MaxNoteLength)
-        {
-            return Refuse(RefusalKind.Invalid, $"a decision note is 1 to {MaxNoteLength} characters");
-        }
-        if (Hidden(note))
-        {
-            return Refuse(RefusalKind.Invalid, HiddenCharacters);
-        }
-        if (Clean(c.StaffId) is not { } staff)
-        {
-            return Refuse(RefusalKind.Invalid, "the clinician is unknown");
-        }
-        return Decision.Accept(new CheckinDecidedPayload(c.Decision, note, staff).On(null));
+        return ClinicianNote(c.Note, c.StaffId, "a decision note", out var note, out var staff)
+            ?? Decision.Accept(new CheckinDecidedPayload(c.Decision, note, staff).On(null));
     }
 
     /// <summary>After an accepted check-in action: appends the check-in's ending when it is due.</summary>
