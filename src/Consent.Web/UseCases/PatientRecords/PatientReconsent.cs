@@ -44,6 +44,11 @@ public sealed class PatientReconsent(
             return FieldErrors.One("workflowId", "No approved workflow version with this id exists.");
         }
 
+        if (workflows.Find(newest.WorkflowId, newest.Version)?.Definition.IsCheckin == true)
+        {
+            return FieldErrors.One("workflowId", $"'{newest.WorkflowId}' is a dose-day check-in, not a consent: there is nothing to consent to again.");
+        }
+
         // One re-consent at a time per patient and workflow: the check for an open session below and the new
         // session's insert happen under a transaction-scoped advisory lock, so two requests at once (a double
         // click, a bulk re-consent beside the patient page, the renewal job) cannot both start one.
