@@ -74,6 +74,7 @@ app.MapWorkflowsApi();
 app.MapSessionsApi();
 app.MapPatientsApi();
 app.MapPatientApi();
+app.MapCdsHooksApi();
 app.MapConsentRecords();
 app.MapConsentPages();
 
