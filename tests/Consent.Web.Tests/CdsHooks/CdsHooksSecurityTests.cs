@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace Consent.Web.Tests.CdsHooks;
+
+/// <summary>
+/// CDS Hooks 2.0, "Trusting CDS Clients": every call carries a JWT signed by a trusted client. Each way a token can be
+/// wrong is its own 401 problem with its own title, and a refused call stores nothing (not even its jti).
+/// </summary>
+public sealed class CdsHooksSecurityTests(CdsFactory factory) : IClassFixture<CdsFactory>
+{
+    private static readonly JsonObject OtherDrug = CdsFactory.OrderSign("617993", "Amoxicillin 120 MG/ML / clavulanate potassium 8.58 MG/ML Oral Suspension", CdsFactory.Patient());
+
+    [Fact]
+    public async Task AGoodToken_IsAccepted_WithEitherRecommendedAlgorithm()
+    {
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience)))));
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Rs384(EhrClient.Claims(CdsFactory.CdsAudience)))));
+    }
+
+    [Fact]
+    public async Task NoToken_IsRefused()
+    {
+        using var client = factory.CreateClient();
+        var before = await factory.TokenUsesAsync();
+
+        var response = await client.PostAsJsonAsync("/cds-services/ketamine-consent", OtherDrug);
+
+        await AssertRefusedAsync(response, "Missing token", before);
+    }
+
+    [Fact]
+    public async Task AnUnknownIssuer_IsRefused()
+    {
+        var claims = EhrClient.Claims(CdsFactory.CdsAudience);
+        claims["iss"] = "https://other-ehr.example.org";
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(claims)), "Unknown client", before);
+    }
+
+    [Fact]
+    public async Task AnUnknownKey_IsRefused()
+    {
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience), kid: "not-a-key-of-this-ehr")),
+            "Unknown key", before);
+    }
+
+    [Fact]
+    public async Task ASignatureByAnotherKey_IsRefused()
+    {
+        using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var before = await factory.TokenUsesAsync();
+
+        var token = factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience), signer: stranger);
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, token), "Bad signature", before);
+    }
+
+    [Fact]
+    public async Task AnotherAudience_IsRefused()
+    {
+        var before = await factory.TokenUsesAsync();
+
+        // A token the EHR made for the FHIR search is not one for the CDS Service, and the reverse.
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(EhrClient.Claims(CdsFactory.FhirAudience))), "Wrong audience", before);
+    }
+
+    [Fact]
+    public async Task AnExpiredToken_IsRefused()
+    {
+        var claims = EhrClient.Claims(CdsFactory.CdsAudience, DateTimeOffset.UtcNow.AddMinutes(-10));
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(claims)), "Token expired", before);
+    }
+
+    [Fact]
+    public async Task AReplayedToken_IsRefused_TheSecondTime()
+    {
+        var token = factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience));
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, token)));
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, token), "Token already used", before);
+    }
+
+    private async Task AssertRefusedAsync(HttpResponseMessage response, string title, long usesBefore)
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(title, problem["title"]!.GetValue<string>());
+        Assert.DoesNotContain("   at ", problem.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(usesBefore, await factory.TokenUsesAsync());
+    }
+}
