@@ -40,6 +40,7 @@ internal sealed partial class DefinitionBuilder
         {
             Error("/version", $"version {version} must equal the file name (v{fileVersion}.yaml)");
         }
+        var kind = root["kind"]?.GetValue<string>() == "checkin" ? WorkflowKind.Checkin : WorkflowKind.Consent;
         languages = [.. root["languages"]!.AsArray().Select(l => l!.GetValue<string>())];
         var title = Text("/title", root["title"]);
         var validFor = IsoDuration.Parse(root["invitationValidFor"]!.GetValue<string>());
@@ -55,6 +56,8 @@ internal sealed partial class DefinitionBuilder
         var (reconsent, changes) = Reconsent(root, version);
         return new WorkflowDefinition(id, (int)version, title, languages, validFor, withdrawal, [.. steps])
         {
+            Kind = kind,
+            Requires = root["requires"]?.GetValue<string>(),
             Validity = validity,
             Notice = notice,
             Reconsent = reconsent,

@@ -53,14 +53,19 @@ internal static class SchemaCheck
     }
 
     /// <summary>
-    /// The schema's two rules between top-level fields, told in words and placed on the field that
-    /// brings the rule in (the definition's <c>notice</c> or <c>reconsent</c> line), not on the whole file.
+    /// The schema's rules between top-level fields, told in words and placed on the field that
+    /// brings the rule in (the definition's <c>notice</c>, <c>reconsent</c>, <c>kind</c> or <c>requires</c> line), not on the whole file.
     /// </summary>
     private static (string Pointer, string Message)? TopLevelRule(string pointer, string evaluationPath, string keyword) => (pointer, keyword) switch
     {
         ("", "dependentRequired") => ("/notice", "'notice' needs 'validity': the notice period is counted back from the end of the validity"),
         ("", "required") when evaluationPath == "/allOf/0/then" =>
             ("/reconsent", "'changes' is required with 'reconsent: required': say what changed since the previous version and why"),
+        ("", "required") when evaluationPath == "/allOf/1/then" =>
+            ("/kind", "'requires' is required with 'kind: checkin': name the consent workflow the check-in relies on"),
+        // A consent with requires fails the else branch (and its "if", which only chose the branch).
+        ("", _) when evaluationPath.StartsWith("/allOf/1/", StringComparison.Ordinal) =>
+            ("/requires", "'requires' is only for check-ins (kind: checkin): a consent workflow does not require another"),
         _ => null,
     };
 

@@ -50,9 +50,33 @@ public sealed class WorkflowCatalog
                 }
             }
         }
+        errors.AddRange(RequiresChecks(loaded));
         return errors.Count > 0
             ? new WorkflowCatalogLoad(null, [.. errors])
             : new WorkflowCatalogLoad(new WorkflowCatalog([.. loaded.OrderBy(w => w.Definition.Id, StringComparer.Ordinal).ThenBy(w => w.Definition.Version)]), []);
+    }
+
+    /// <summary>
+    /// A check-in's <c>requires</c> must name a consent workflow in the catalog (any version will do: the
+    /// consent's status is computed over all of its versions).
+    /// </summary>
+    private static IEnumerable<WorkflowError> RequiresChecks(IReadOnlyList<LoadedWorkflow> loaded)
+    {
+        foreach (var workflow in loaded)
+        {
+            if (workflow.Definition.Requires is not { } required)
+            {
+                continue;
+            }
+            var target = loaded.FirstOrDefault(w => w.Definition.Id == required);
+            var problem = target is null ? $"requires '{required}', which is not a workflow in workflows/"
+                : target.Definition.Kind != WorkflowKind.Consent ? $"requires '{required}', which is a {WorkflowKindNames.Of(target.Definition.Kind)} workflow, not a consent"
+                : null;
+            if (problem is not null)
+            {
+                yield return new WorkflowError(workflow.SourcePath, workflow.RequiresLine, null, problem);
+            }
+        }
     }
 }
 

@@ -68,7 +68,7 @@ internal static partial class WorkflowLoader
             return null;
         }
         var hash = DefinitionHash.Compute(tree.Root, templates.Used);
-        return new LoadedWorkflow(definition, hash, file, templates.UsedPaths);
+        return new LoadedWorkflow(definition, hash, file, templates.UsedPaths) { RequiresLine = tree.LineOf("/requires") };
     }
 
     private static string? StepIdAt(YamlTree tree, string pointer)

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace Consent.Workflows;
 
-/// <summary>One published version of a consent workflow, as read from <c>workflows/&lt;id&gt;/v&lt;N&gt;.yaml</c>.</summary>
+/// <summary>One published version of a consent or check-in workflow, as read from <c>workflows/&lt;id&gt;/v&lt;N&gt;.yaml</c>.</summary>
 public sealed record WorkflowDefinition(
     string Id,
     int Version,
@@ -12,6 +12,22 @@ public sealed record WorkflowDefinition(
     LocalizedText? Withdrawal,
     ImmutableArray<StepDefinition> Steps)
 {
+    /// <summary>
+    /// What the workflow is for (<c>kind</c>): a consent, or a dose-day check-in. Absent in the file means
+    /// <see cref="WorkflowKind.Consent"/>, so definitions written before kinds existed keep their meaning and hash.
+    /// </summary>
+    public WorkflowKind Kind { get; init; } = WorkflowKind.Consent;
+
+    /// <summary>
+    /// For a check-in (<c>requires</c>): the id of the consent workflow whose consent must be in force
+    /// (<c>valid</c> or <c>expiring</c>) for the check-in to start; null for a consent workflow. The
+    /// catalog checks that it names a consent-kind workflow.
+    /// </summary>
+    public string? Requires { get; init; }
+
+    /// <summary>True for a dose-day check-in (<see cref="WorkflowKind.Checkin"/>).</summary>
+    public bool IsCheckin => Kind == WorkflowKind.Checkin;
+
     /// <summary>
     /// How long a consent signed on this version stays valid (<c>validity</c>), or null: it does not
     /// expire. Counted from the signing (the countersignature that completes the session).

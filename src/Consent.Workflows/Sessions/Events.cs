@@ -86,4 +86,22 @@ public static class EventTypes
 
     /// <summary>Payload: note, staffId. A clinician contacted the patient a stop step referred.</summary>
     public const string ReferralFollowedUp = nameof(ReferralFollowedUp);
+
+    /// <summary>Payload: values {fieldId: number or true/false}, staffId. A nurse or clinician entered a check-in's <c>staff-check</c> step.</summary>
+    public const string StaffCheckRecorded = nameof(StaffCheckRecorded);
+
+    /// <summary>Payload: agrees (true/false). The patient's answer at a check-in's <c>affirmation</c> step.</summary>
+    public const string AffirmationRecorded = nameof(AffirmationRecorded);
+
+    /// <summary>Payload: empty. A check-in ended with nothing to report (status Cleared).</summary>
+    public const string CheckinCleared = nameof(CheckinCleared);
+
+    /// <summary>Payload: reasons [{id, values {variable: value}}]. A check-in ended needing a clinician (status Held).</summary>
+    public const string CheckinHeld = nameof(CheckinHeld);
+
+    /// <summary>Payload: decision ("cleared"), note, staffId. A clinician cleared a held check-in after a discussion (status Cleared).</summary>
+    public const string CheckinReleased = nameof(CheckinReleased);
+
+    /// <summary>Payload: decision ("not-today"), note, staffId. A clinician decided a held check-in: no dose today (status NotToday).</summary>
+    public const string CheckinNotToday = nameof(CheckinNotToday);
 }

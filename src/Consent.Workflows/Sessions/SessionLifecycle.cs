@@ -2,7 +2,7 @@ using Stateless;
 
 namespace Consent.Workflows;
 
-/// <summary>Where a consent session is in its life; <c>status</c> in the API.</summary>
+/// <summary>Where a consent or check-in session is in its life; <c>status</c> in the API.</summary>
 public enum SessionStatus
 {
     Invited,
@@ -14,6 +14,18 @@ public enum SessionStatus
     Expired,
     Voided,
     Withdrawn,
+
+    /// <summary>A check-in with nothing to report (or released by a clinician after a discussion): the dose may go ahead.</summary>
+    Cleared,
+
+    /// <summary>
+    /// A check-in that needs a clinician: an answer or a staff check's value met a hold, or the patient no
+    /// longer agrees. The patient can do nothing more in it; a clinician decides (cleared or not today).
+    /// </summary>
+    Held,
+
+    /// <summary>A held check-in the clinician decided against: no dose today.</summary>
+    NotToday,
 }
 
 /// <summary>What moves a session from one status to another.</summary>
@@ -27,6 +39,15 @@ public enum LifecycleTrigger
     Expire,
     Void,
     Withdraw,
+
+    /// <summary>A check-in ends with nothing to report, or a clinician clears a held one.</summary>
+    Clear,
+
+    /// <summary>A check-in ends needing a clinician.</summary>
+    Hold,
+
+    /// <summary>A clinician decides a held check-in: no dose today.</summary>
+    NotToday,
 }
 
 /// <summary>The session lifecycle as a Stateless machine; the interpreter asks it before every status change.</summary>
@@ -51,8 +72,9 @@ public static class SessionLifecycle
     }
 
     /// <summary>
-    /// The events that end a session, and the status each leaves. Only a withdrawal follows another ending
-    /// (a completed consent withdrawn), so the last of these in a chain is the session's status.
+    /// The events that end a session, and the status each leaves. Only a withdrawal (a completed consent
+    /// withdrawn) and a clinician's decision on a held check-in follow another ending, so the last of these
+    /// in a chain is the session's status: each event type leaves one status, whatever its payload.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, SessionStatus> Endings = new Dictionary<string, SessionStatus>(StringComparer.Ordinal)
     {
@@ -62,6 +84,10 @@ public static class SessionLifecycle
         [EventTypes.Expired] = SessionStatus.Expired,
         [EventTypes.Voided] = SessionStatus.Voided,
         [EventTypes.Withdrawn] = SessionStatus.Withdrawn,
+        [EventTypes.CheckinCleared] = SessionStatus.Cleared,
+        [EventTypes.CheckinHeld] = SessionStatus.Held,
+        [EventTypes.CheckinReleased] = SessionStatus.Cleared,
+        [EventTypes.CheckinNotToday] = SessionStatus.NotToday,
     };
 
     /// <summary>
@@ -89,12 +115,16 @@ public static class SessionLifecycle
         return ended ?? (signed ? SessionStatus.AwaitingCountersign : verified ? SessionStatus.InProgress : SessionStatus.Invited);
     }
 
-    /// <summary>True for statuses after which the patient can do nothing more.</summary>
+    /// <summary>
+    /// True for statuses after which the patient can do nothing more. A <see cref="SessionStatus.Held"/>
+    /// check-in is ended for the patient; only the clinician's decision follows it.
+    /// </summary>
     public static bool IsEnded(SessionStatus status) => status switch
     {
         SessionStatus.Invited or SessionStatus.InProgress or SessionStatus.AwaitingCountersign => false,
         SessionStatus.Completed or SessionStatus.Declined or SessionStatus.Referred or SessionStatus.Expired
-            or SessionStatus.Voided or SessionStatus.Withdrawn => true,
+            or SessionStatus.Voided or SessionStatus.Withdrawn
+            or SessionStatus.Cleared or SessionStatus.Held or SessionStatus.NotToday => true,
     };
 
     private static StateMachine<SessionStatus, LifecycleTrigger> Machine(SessionStatus initial, out Func<SessionStatus> current)
@@ -112,13 +142,18 @@ public static class SessionLifecycle
             .Permit(LifecycleTrigger.Decline, SessionStatus.Declined)
             .Permit(LifecycleTrigger.Refer, SessionStatus.Referred)
             .Permit(LifecycleTrigger.Expire, SessionStatus.Expired)
-            .Permit(LifecycleTrigger.Void, SessionStatus.Voided);
+            .Permit(LifecycleTrigger.Void, SessionStatus.Voided)
+            .Permit(LifecycleTrigger.Clear, SessionStatus.Cleared)
+            .Permit(LifecycleTrigger.Hold, SessionStatus.Held);
         machine.Configure(SessionStatus.AwaitingCountersign)
             .Permit(LifecycleTrigger.Countersign, SessionStatus.Completed)
             .Permit(LifecycleTrigger.Decline, SessionStatus.Declined)
             .Permit(LifecycleTrigger.Void, SessionStatus.Voided);
         machine.Configure(SessionStatus.Completed)
             .Permit(LifecycleTrigger.Withdraw, SessionStatus.Withdrawn);
+        machine.Configure(SessionStatus.Held)
+            .Permit(LifecycleTrigger.Clear, SessionStatus.Cleared)
+            .Permit(LifecycleTrigger.NotToday, SessionStatus.NotToday);
         return machine;
     }
 }

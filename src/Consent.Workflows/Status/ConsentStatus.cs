@@ -72,16 +72,21 @@ public static class ConsentStatus
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(registry);
-        var ordered = new ConsentSessionSummary[sessions.Count];
-        for (var i = 0; i < ordered.Length; i++)
+        var consents = new List<ConsentSessionSummary>(sessions.Count);
+        for (var i = 0; i < sessions.Count; i++)
         {
             var session = sessions[i] ?? throw new ArgumentException("a session is null", nameof(sessions));
             if (IsSigned(session.Status) && session.SignedAt is null)
             {
                 throw new ArgumentException($"session {session.SessionId} is {session.Status} but has no SignedAt", nameof(sessions));
             }
-            ordered[i] = session;
+            // A check-in's ending is not a consent's: a check-in never gives or takes consent.
+            if (session.Status is not (SessionStatus.Cleared or SessionStatus.Held or SessionStatus.NotToday))
+            {
+                consents.Add(session);
+            }
         }
+        var ordered = consents.ToArray();
         Array.Sort(ordered, BySigning);
         var result = ImmutableArray.CreateBuilder<WorkflowConsentStatus>();
         var start = 0;
