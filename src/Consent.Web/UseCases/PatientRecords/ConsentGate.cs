@@ -124,24 +124,49 @@ public sealed class ConsentGate(ConsentDbContext db, WorkflowRegistry workflows,
         var (checkin, clearedToday) = await CheckinAsync(patientId, workflow, now, ct);
         if (!clearedToday)
         {
-            reasons.Add($"No check-in was cleared today ({Today(now):yyyy-MM-dd} in the clinic's time zone).");
+            reasons.Add($"No check-in was cleared today ({ClinicDate(now):yyyy-MM-dd} in the clinic's time zone)"
+                + (checkin is null ? "." : $": the latest check-in is {checkin.Status}."));
         }
 
         var inForce = status?.Status is ConsentStatusKind.Valid or ConsentStatusKind.Expiring;
         return new GateView(patientId, workflow, inForce && clearedToday, consent, checkin, reasons);
     }
 
-    /// <summary>The consent workflows the gate can be asked about.</summary>
-    public bool IsConsentWorkflow(string id) => workflows.Catalog.Workflows.Any(w => w.Definition.Id == id);
+    /// <summary>The consent workflows the gate can be asked about (not check-ins).</summary>
+    public bool IsConsentWorkflow(string id) => workflows.Catalog.Workflows.Any(w => w.Definition.Id == id && w.Definition.Kind == WorkflowKind.Consent);
 
-    /// <summary>The clinic's date now.</summary>
-    private DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, clinic.TimeZone).DateTime);
+    /// <summary>The clinic's date at a moment (<c>Consent:TimeZone</c>).</summary>
+    private DateOnly ClinicDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, clinic.TimeZone).DateTime);
 
-    /// <summary>The latest check-in of the patient for this consent, and whether it was cleared today.</summary>
-    private static Task<(GateCheckin? Checkin, bool ClearedToday)> CheckinAsync(Guid patientId, string workflow, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The patient's latest check-in (by start) of any check-in workflow that requires this consent, and whether it was
+    /// cleared today: status <c>Cleared</c> with its clearing time (<c>completed_at</c>, set by SessionWriter when a
+    /// check-in becomes Cleared) on the clinic's date today.
+    /// </summary>
+    private async Task<(GateCheckin? Checkin, bool ClearedToday)> CheckinAsync(Guid patientId, string workflow, DateTimeOffset now, CancellationToken ct)
     {
-        _ = (patientId, workflow, now, ct);
-        return Task.FromResult<(GateCheckin?, bool)>((null, false));
+        var checkins = workflows.Catalog.Workflows.Where(w => w.Definition.IsCheckin && w.Definition.Requires == workflow)
+            .Select(w => w.Definition.Id).Distinct(StringComparer.Ordinal).ToList();
+        if (checkins.Count == 0)
+        {
+            return (null, false);
+        }
+
+        var latest = await db.Sessions.AsNoTracking()
+            .Where(s => s.PatientId == patientId && checkins.Contains(s.WorkflowId))
+            .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
+            .Select(s => new { s.Status, s.CompletedAt, s.UpdatedAt })
+            .FirstOrDefaultAsync(ct);
+        if (latest is null)
+        {
+            return (null, false);
+        }
+
+        var cleared = latest.Status == nameof(SessionStatus.Cleared) && latest.CompletedAt is { } at && ClinicDate(at) == ClinicDate(now);
+        var ended = latest.Status is nameof(SessionStatus.Cleared) ? latest.CompletedAt ?? latest.UpdatedAt
+            : latest.Status is nameof(SessionStatus.Held) or nameof(SessionStatus.NotToday) ? latest.UpdatedAt
+            : (DateTimeOffset?)null;
+        return (new GateCheckin(latest.Status, ended), cleared);
     }
 
     private FieldErrors? WorkflowError(string? workflow) =>
