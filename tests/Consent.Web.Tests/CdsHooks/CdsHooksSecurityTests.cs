@@ -89,6 +89,46 @@ public sealed class CdsHooksSecurityTests(CdsFactory factory) : IClassFixture<Cd
         await AssertRefusedAsync(await factory.CallAsync(OtherDrug, token), "Token already used", before);
     }
 
+    [Fact]
+    public async Task TheReadmesScript_MakesATrustedClientFile_AndTokensTheServiceAccepts()
+    {
+        // scripts/ehr-client.sh (README, "Connecting an EHR"): its file's client added to the trusted ones, read again on change.
+        var keys = Directory.CreateTempSubdirectory("ehr-client-").FullName;
+        try
+        {
+            const string issuer = "https://script-ehr.example.org";
+            var file = JsonNode.Parse(await RunScriptAsync("keys", keys, issuer))!;
+            var trusted = JsonNode.Parse(await File.ReadAllTextAsync(factory.Ehr.TrustedClientsPath))!;
+            trusted["clients"]!.AsArray().Add(file["clients"]![0]!.DeepClone());
+            await File.WriteAllTextAsync(factory.Ehr.TrustedClientsPath, trusted.ToJsonString());
+
+            var token = (await RunScriptAsync("token", keys, issuer, CdsFactory.CdsAudience)).Trim();
+
+            Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, token)));
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    private static async Task<string> RunScriptAsync(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "scripts", "ehr-client.sh"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, errors);
+        return output;
+    }
+
     private async Task AssertRefusedAsync(HttpResponseMessage response, string title, long usesBefore)
     {
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
