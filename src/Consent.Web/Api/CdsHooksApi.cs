@@ -33,11 +33,9 @@ public static class CdsHooksApi
     internal static async Task<IResult> CallAsync(
         HttpContext http, ClientTokens tokens, PublicAddress address, KetamineConsentHook hook, CancellationToken ct)
     {
-        http.Response.Headers.CacheControl = "no-store";
-        var trusted = await tokens.CheckAsync(http.Request, $"{address.Base}/cds-services/{KetamineConsentHook.ServiceId}", ct);
-        if (trusted is not Outcome<TrustedCall>.Ok)
+        if (await UntrustedAsync(http, tokens, $"{address.Base}/cds-services/{KetamineConsentHook.ServiceId}", ct) is { } refused)
         {
-            return OutcomeResults.Problem(trusted);
+            return refused;
         }
 
         var (body, problem) = await ReadJsonAsync(http.Request, ct);
@@ -52,11 +50,9 @@ public static class CdsHooksApi
     internal static async Task<IResult> SearchAsync(
         HttpContext http, ClientTokens tokens, PublicAddress address, ConsentSearch search, CancellationToken ct)
     {
-        http.Response.Headers.CacheControl = "no-store";
-        var outcome = await tokens.CheckAsync(http.Request, $"{address.Base}/fhir", ct);
-        if (outcome is not Outcome<TrustedCall>.Ok)
+        if (await UntrustedAsync(http, tokens, $"{address.Base}/fhir", ct) is { } refused)
         {
-            return OutcomeResults.Problem(outcome);
+            return refused;
         }
 
         var strict = http.Request.Headers["Prefer"].Any(p => p?.Contains("handling=strict", StringComparison.OrdinalIgnoreCase) == true);
@@ -66,6 +62,14 @@ public static class CdsHooksApi
             Outcome<Bundle>.Invalid invalid => Fhir(Problem(invalid.Errors), StatusCodes.Status400BadRequest),
             var other => other.ToHttp(),
         };
+    }
+
+    /// <summary>The 401 problem when the call's token is not a trusted client's for <paramref name="audience"/>, else null (and no-store either way).</summary>
+    private static async Task<IResult?> UntrustedAsync(HttpContext http, ClientTokens tokens, string audience, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var trusted = await tokens.CheckAsync(http.Request, audience, ct);
+        return trusted is Outcome<TrustedCall>.Ok ? null : OutcomeResults.Problem(trusted);
     }
 
     /// <summary>A search error as FHIR answers one: an OperationOutcome (FHIR R4 "Search", 3.1.1.2).</summary>
