@@ -53,6 +53,17 @@ public static class WorkflowTexts
             case CountersignStep countersign:
                 text.AppendLine(countersign.Statement.For(language));
                 break;
+            case AffirmationStep affirmation:
+                text.AppendLine(affirmation.Statement.For(language));
+                break;
+            case StaffCheckStep check:
+                foreach (var field in check.Fields)
+                {
+                    text.Append("- ").Append(field.Label.For(language).Trim())
+                        .AppendLine(field.Kind == StaffFieldKind.Number ? $" ({field.Min}–{field.Max}{(field.Unit is { } unit ? " " + unit : "")})" : " (yes/no)");
+                }
+
+                break;
             case StopStep stop:
                 text.Append('(').Append(stop.Outcome).AppendLine(")").AppendLine(stop.Message.For(language));
                 break;

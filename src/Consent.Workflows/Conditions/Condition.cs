@@ -8,10 +8,12 @@ namespace Consent.Workflows;
 /// <summary>A step's <c>when:</c> condition: an NCalc expression over earlier answers.</summary>
 /// <remarks>
 /// Only answer ids, <c>not</c>/<c>and</c>/<c>or</c>, <c>==</c>/<c>!=</c>, parentheses and string or
-/// boolean literals are allowed; functions and other operators are refused at load, so a definition
-/// cannot reach .NET types or compute anything. A variable whose question was not answered (skipped
-/// by its own condition, or optional and left empty) evaluates as <c>false</c> for yes-no questions
-/// and as the empty string for the other kinds.
+/// boolean literals are allowed, and in check-ins staff-check numbers compared with number literals by
+/// <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>, <c>==</c> and <c>!=</c> (<c>bp_systolic &gt;= 140</c>);
+/// functions and other operators (arithmetic included) are refused at load, so a definition cannot
+/// reach .NET types or compute anything. A variable whose question was not answered (skipped by its
+/// own condition, or optional and left empty) evaluates as <c>false</c> for yes-no questions and as
+/// the empty string for the other kinds.
 /// </remarks>
 public sealed class Condition
 {
@@ -42,12 +44,36 @@ public sealed class Condition
         {
             var options = new LogicalExpressionParserOptions { DisallowSingleEquals = true };
             var expression = LogicalExpressionFactory.Create(text, options, CultureInfo.InvariantCulture);
+            NumbersAsDecimals(expression);
             return new Condition(text, expression);
         }
         catch (NCalcException e)
         {
             error = $"the condition \"{text}\" is not a valid expression: {e.Message}";
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Makes every number literal a <see cref="decimal"/>, the type staff-check values are evaluated as:
+    /// with strict type matching NCalc would never find 150m greater than the literal 140 (an int).
+    /// </summary>
+    private static void NumbersAsDecimals(LogicalExpression expression)
+    {
+        switch (expression)
+        {
+            case ValueExpression { Type: NCalc.ValueType.Integer or NCalc.ValueType.Float } number:
+                number.Value = Convert.ToDecimal(number.Value, CultureInfo.InvariantCulture);
+                break;
+            case UnaryExpression unary:
+                NumbersAsDecimals(unary.Expression);
+                break;
+            case BinaryExpression binary:
+                NumbersAsDecimals(binary.LeftExpression);
+                NumbersAsDecimals(binary.RightExpression);
+                break;
+            default:
+                break;
         }
     }
 
@@ -58,12 +84,23 @@ public sealed class Condition
     /// Checks that the condition only uses allowed syntax and the answers in <paramref name="available"/>
     /// (question id to kind), and that it yields true or false. Returns one message per problem.
     /// </summary>
-    public IReadOnlyList<string> Validate(IReadOnlyDictionary<string, QuestionKind> available) =>
+    public IReadOnlyList<string> Validate(IReadOnlyDictionary<string, QuestionKind> available)
+    {
+        ArgumentNullException.ThrowIfNull(available);
+        return Validate(available.ToDictionary(a => a.Key, a => a.Value == QuestionKind.YesNo ? ConditionValueKind.YesNo : ConditionValueKind.Text,
+            StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Checks the condition against variables of any kind (<paramref name="available"/>: variable to kind),
+    /// staff-check numbers included. Returns one message per problem.
+    /// </summary>
+    public IReadOnlyList<string> Validate(IReadOnlyDictionary<string, ConditionValueKind> available) =>
         ConditionChecker.Check(Expression, available);
 
     /// <summary>
-    /// Evaluates with <paramref name="variables"/> (answer id to <see cref="bool"/> or <see cref="string"/>).
-    /// Variables missing from the dictionary count as false.
+    /// Evaluates with <paramref name="variables"/> (answer id to <see cref="bool"/> or <see cref="string"/>,
+    /// staff-check numbers as <see cref="decimal"/>). Variables missing from the dictionary count as false.
     /// </summary>
     public bool Evaluate(IReadOnlyDictionary<string, object> variables)
     {
@@ -78,4 +115,17 @@ public sealed class Condition
 
     /// <inheritdoc/>
     public override string ToString() => Text;
+}
+
+/// <summary>What a condition variable holds.</summary>
+public enum ConditionValueKind
+{
+    /// <summary>A yes-no answer or staff check: <c>true</c> or <c>false</c>.</summary>
+    YesNo,
+
+    /// <summary>A single-choice or short-text answer: a string.</summary>
+    Text,
+
+    /// <summary>A staff check's number: compared with number literals.</summary>
+    Number,
 }

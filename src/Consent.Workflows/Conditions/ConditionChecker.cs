@@ -9,6 +9,7 @@ internal static class ConditionChecker
     {
         Boolean,
         Text,
+        Number,
         Unknown,
     }
 
@@ -19,7 +20,7 @@ internal static class ConditionChecker
         return names.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    public static IReadOnlyList<string> Check(LogicalExpression expression, IReadOnlyDictionary<string, QuestionKind> available)
+    public static IReadOnlyList<string> Check(LogicalExpression expression, IReadOnlyDictionary<string, ConditionValueKind> available)
     {
         var errors = new List<string>();
         var kind = KindOf(expression, available, errors);
@@ -54,12 +55,17 @@ internal static class ConditionChecker
         }
     }
 
-    private static Kind KindOf(LogicalExpression expression, IReadOnlyDictionary<string, QuestionKind> available, List<string> errors)
+    private static Kind KindOf(LogicalExpression expression, IReadOnlyDictionary<string, ConditionValueKind> available, List<string> errors)
     {
         switch (expression)
         {
-            case Identifier identifier when available.TryGetValue(identifier.Name, out var questionKind):
-                return questionKind == QuestionKind.YesNo ? Kind.Boolean : Kind.Text;
+            case Identifier identifier when available.TryGetValue(identifier.Name, out var valueKind):
+                return valueKind switch
+                {
+                    ConditionValueKind.YesNo => Kind.Boolean,
+                    ConditionValueKind.Number => Kind.Number,
+                    ConditionValueKind.Text => Kind.Text,
+                };
             case Identifier identifier:
                 errors.Add($"'{identifier.Name}' is not an answer given in an earlier step");
                 return Kind.Unknown;
@@ -67,6 +73,10 @@ internal static class ConditionChecker
                 return Kind.Boolean;
             case ValueExpression { Type: NCalc.ValueType.String }:
                 return Kind.Text;
+            case ValueExpression { Type: NCalc.ValueType.Integer or NCalc.ValueType.Float }:
+                return Kind.Number;
+            case UnaryExpression { Type: UnaryExpressionType.Negate, Expression: ValueExpression { Type: NCalc.ValueType.Integer or NCalc.ValueType.Float } }:
+                return Kind.Number;
             case UnaryExpression { Type: UnaryExpressionType.Not } unary:
                 Expect(Kind.Boolean, KindOf(unary.Expression, available, errors), "not", errors);
                 return Kind.Boolean;
@@ -80,14 +90,23 @@ internal static class ConditionChecker
                 var right = KindOf(binary.RightExpression, available, errors);
                 if (left != Kind.Unknown && right != Kind.Unknown && left != right)
                 {
-                    errors.Add("== and != must compare a yes-no answer with true/false, or a choice or text answer with a 'quoted' value");
+                    errors.Add("== and != must compare a yes-no answer with true/false, a choice or text answer with a 'quoted' value, or a number with a number");
+                }
+                return Kind.Boolean;
+            case BinaryExpression { Type: BinaryExpressionType.Greater or BinaryExpressionType.GreaterOrEqual
+                or BinaryExpressionType.Lesser or BinaryExpressionType.LesserOrEqual } binary:
+                var low = KindOf(binary.LeftExpression, available, errors);
+                var high = KindOf(binary.RightExpression, available, errors);
+                if ((low != Kind.Unknown && low != Kind.Number) || (high != Kind.Unknown && high != Kind.Number))
+                {
+                    errors.Add("<, <=, > and >= compare a staff check's number with a number");
                 }
                 return Kind.Boolean;
             case Function function:
                 errors.Add($"functions are not allowed in conditions ('{function.Identifier.Name}')");
                 return Kind.Unknown;
             default:
-                errors.Add("only answers, not, and, or, ==, !=, parentheses and 'quoted' values are allowed in conditions");
+                errors.Add("only answers, not, and, or, ==, !=, <, <=, >, >=, parentheses, numbers and 'quoted' values are allowed in conditions");
                 return Kind.Unknown;
         }
     }

@@ -57,7 +57,7 @@ public static class WorkflowDiagram
         {
             Line(output, Edge(from, "done", label, dotted));
         }
-        Line(output, "done([\"Completed\"])");
+        Line(output, workflow.IsCheckin ? "done([\"Cleared, or Held by a discussion step\"])" : "done([\"Completed\"])");
         return output.ToString();
     }
 

@@ -51,7 +51,7 @@ internal sealed partial class DefinitionBuilder
         {
             steps.Add(Step($"/steps/{i}", stepNodes[i]!.AsObject()));
         }
-        CheckStructure(steps);
+        CheckStructure(steps, kind);
         var (validity, notice) = Validity(root);
         var (reconsent, changes) = Reconsent(root, version);
         return new WorkflowDefinition(id, (int)version, title, languages, validFor, withdrawal, [.. steps])
@@ -89,6 +89,8 @@ internal sealed partial class DefinitionBuilder
             "signature" => new SignatureStep(id, when, Text(pointer + "/statement", node["statement"])),
             "countersign" => new CountersignStep(id, when, Text(pointer + "/statement", node["statement"])),
             "stop" => new StopStep(id, when, node["outcome"]!.GetValue<string>(), Text(pointer + "/message", node["message"])),
+            "staff-check" => new StaffCheckStep(id, when, OptionalText(pointer, node, "title"), StaffCheckFields(pointer + "/fields", node)),
+            "affirmation" => new AffirmationStep(id, when, Text(pointer + "/statement", node["statement"])),
             var other => throw new InvalidOperationException($"schema let through step type '{other}'"),
         };
     }
@@ -166,6 +168,26 @@ internal sealed partial class DefinitionBuilder
         return [.. questions];
     }
 
+    private ImmutableArray<StaffCheckField> StaffCheckFields(string pointer, JsonObject step)
+    {
+        var list = step["fields"]!.AsArray();
+        var fields = new List<StaffCheckField>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var node = list[i]!.AsObject();
+            var at = $"{pointer}/{i}";
+            var kind = node["kind"]!.GetValue<string>() == "number" ? StaffFieldKind.Number : StaffFieldKind.YesNo;
+            var min = Number(node["min"]);
+            var max = Number(node["max"]);
+            if (min >= max)
+            {
+                Error(at + "/max", $"max {max} must be more than min {min}");
+            }
+            fields.Add(new StaffCheckField(node["id"]!.GetValue<string>(), kind, Text(at + "/label", node["label"]), node["unit"]?.GetValue<string>(), min, max));
+        }
+        return [.. fields];
+    }
+
     private ImmutableArray<ChoiceOption> Options(string pointer, JsonObject question)
     {
         if (question["options"] is not JsonArray list)
@@ -229,6 +251,12 @@ internal sealed partial class DefinitionBuilder
 
     private static int Int(JsonObject node, string field, int fallback) =>
         node[field] is { } value ? (int)value.GetValue<long>() : fallback;
+
+    /// <summary>A YAML number (read as a whole number or a double) as a decimal, or null when absent.</summary>
+    private static decimal? Number(JsonNode? node) =>
+        node is not JsonValue value ? null
+        : value.TryGetValue<long>(out var whole) ? whole
+        : (decimal)value.GetValue<double>();
 
     private static string? Fail(string message, out string? error)
     {

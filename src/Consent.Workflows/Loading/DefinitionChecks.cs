@@ -1,13 +1,14 @@
 namespace Consent.Workflows.Loading;
 
-/// <summary>Checks of meaning the schema cannot express: order, uniqueness, conditions, reviews.</summary>
+/// <summary>Checks of meaning the schema cannot express: order, uniqueness, conditions, reviews, and each kind's steps.</summary>
 internal sealed partial class DefinitionBuilder
 {
-    private void CheckStructure(List<StepDefinition> steps)
+    private void CheckStructure(List<StepDefinition> steps, WorkflowKind kind)
     {
         var stepIds = new HashSet<string>(StringComparer.Ordinal);
         var questionIds = new HashSet<string>(StringComparer.Ordinal);
-        var answersSoFar = new Dictionary<string, QuestionKind>(StringComparer.Ordinal);
+        var answersSoFar = new Dictionary<string, ConditionValueKind>(StringComparer.Ordinal);
+        var valuesSoFar = new Dictionary<string, ConditionValueKind>(StringComparer.Ordinal);
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
@@ -18,12 +19,15 @@ internal sealed partial class DefinitionBuilder
             }
             if (step.When is { } when)
             {
-                foreach (var problem in when.Validate(answersSoFar))
+                // In a check-in only the holds (discussion steps) wait for the staff's values: the patient's
+                // steps may come before the staff checks are entered.
+                foreach (var problem in when.Validate(kind == WorkflowKind.Checkin && step is DiscussionStep ? valuesSoFar : answersSoFar))
                 {
                     Error(pointer + "/when", problem);
                 }
             }
             CheckPlacement(steps, i, pointer);
+            CheckKind(step, kind, pointer);
             switch (step)
             {
                 case QuestionsStep questions:
@@ -33,7 +37,16 @@ internal sealed partial class DefinitionBuilder
                     }
                     foreach (var question in questions.Questions)
                     {
-                        answersSoFar[question.Id] = question.Kind;
+                        answersSoFar[question.Id] = valuesSoFar[question.Id] =
+                            question.Kind == QuestionKind.YesNo ? ConditionValueKind.YesNo : ConditionValueKind.Text;
+                    }
+                    break;
+                case StaffCheckStep check:
+                    for (var f = 0; f < check.Fields.Length; f++)
+                    {
+                        var field = check.Fields[f];
+                        CheckQuestionId(questionIds, field.Id, $"{pointer}/fields/{f}/id");
+                        valuesSoFar[field.Id] = field.Kind == StaffFieldKind.Number ? ConditionValueKind.Number : ConditionValueKind.YesNo;
                     }
                     break;
                 case ComprehensionStep quiz:
@@ -43,7 +56,47 @@ internal sealed partial class DefinitionBuilder
                     break;
             }
         }
-        CheckCounts(steps);
+        if (kind == WorkflowKind.Checkin)
+        {
+            CheckCheckin(steps);
+        }
+        else
+        {
+            CheckCounts(steps);
+        }
+    }
+
+    /// <summary>Step types that belong to one kind of workflow only.</summary>
+    private void CheckKind(StepDefinition step, WorkflowKind kind, string pointer)
+    {
+        var type = StepTypeNames.Of(step.Type);
+        if (kind == WorkflowKind.Consent && step is StaffCheckStep or AffirmationStep)
+        {
+            Error(pointer + "/type", $"a {type} step belongs in a check-in (kind: checkin), not in a consent");
+        }
+        if (kind == WorkflowKind.Checkin && step is SignatureStep or CountersignStep or AskStep or ComprehensionStep or StopStep)
+        {
+            Error(pointer + "/type", $"a check-in has no {type} step: the patient's affirmation and the identity check are what it records, "
+                + "and anything that needs a clinician is a hold (a discussion step)");
+        }
+    }
+
+    /// <summary>A check-in has exactly one affirmation, after every question and disclosure: the patient affirms having seen them.</summary>
+    private void CheckCheckin(List<StepDefinition> steps)
+    {
+        var affirmations = steps.Count(s => s is AffirmationStep);
+        var at = steps.FindIndex(s => s is AffirmationStep);
+        if (affirmations != 1)
+        {
+            Error(affirmations == 0 ? $"/steps/{steps.Count - 1}" : $"/steps/{steps.FindLastIndex(s => s is AffirmationStep)}",
+                $"a check-in has exactly one affirmation step (found {affirmations})");
+            return;
+        }
+        var later = steps.FindIndex(at + 1, s => s is QuestionsStep or DisclosureStep);
+        if (later >= 0)
+        {
+            Error($"/steps/{later}", "the affirmation step comes after every questions and disclosure step: the patient affirms having read them");
+        }
     }
 
     private void CheckQuiz(List<StepDefinition> steps, int index, ComprehensionStep quiz, string pointer, HashSet<string> questionIds)
@@ -90,7 +143,7 @@ internal sealed partial class DefinitionBuilder
         {
             Error(pointer, "only the countersign step may follow the signature step");
         }
-        if (step.When is not null && step is IdentityStep or SignatureStep or CountersignStep)
+        if (step.When is not null && step is IdentityStep or SignatureStep or CountersignStep or AffirmationStep or StaffCheckStep)
         {
             Error(pointer + "/when", $"a {StepTypeNames.Of(step.Type)} step cannot be conditional: every session needs it");
         }

@@ -80,7 +80,7 @@ internal static class SchemaCheck
         }
         if (keyword == "enum" && pointer.StartsWith("/steps/", StringComparison.Ordinal) && pointer.EndsWith("/type", StringComparison.Ordinal))
         {
-            return "unknown step type (expected identity, questions, disclosure, comprehension, discussion, ask, signature, countersign or stop)";
+            return "unknown step type (expected identity, questions, disclosure, comprehension, discussion, ask, signature, countersign, stop, staff-check or affirmation)";
         }
         return keyword.Length == 0 ? $"'{name}': {message}" : $"'{name}': {message} ({keyword})";
     }

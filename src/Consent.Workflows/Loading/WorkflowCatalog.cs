@@ -50,7 +50,7 @@ public sealed class WorkflowCatalog
                 }
             }
         }
-        errors.AddRange(RequiresChecks(loaded));
+        errors.AddRange(RequiresChecks(loaded, [.. Directory.GetDirectories(folder).Select(Path.GetFileName).OfType<string>()]));
         return errors.Count > 0
             ? new WorkflowCatalogLoad(null, [.. errors])
             : new WorkflowCatalogLoad(new WorkflowCatalog([.. loaded.OrderBy(w => w.Definition.Id, StringComparer.Ordinal).ThenBy(w => w.Definition.Version)]), []);
@@ -58,9 +58,10 @@ public sealed class WorkflowCatalog
 
     /// <summary>
     /// A check-in's <c>requires</c> must name a consent workflow in the catalog (any version will do: the
-    /// consent's status is computed over all of its versions).
+    /// consent's status is computed over all of its versions). A required workflow whose folder exists but
+    /// whose files have errors is not reported again here: its own errors say what is wrong.
     /// </summary>
-    private static IEnumerable<WorkflowError> RequiresChecks(IReadOnlyList<LoadedWorkflow> loaded)
+    private static IEnumerable<WorkflowError> RequiresChecks(IReadOnlyList<LoadedWorkflow> loaded, HashSet<string> folders)
     {
         foreach (var workflow in loaded)
         {
@@ -69,7 +70,8 @@ public sealed class WorkflowCatalog
                 continue;
             }
             var target = loaded.FirstOrDefault(w => w.Definition.Id == required);
-            var problem = target is null ? $"requires '{required}', which is not a workflow in workflows/"
+            var problem = target is null && !folders.Contains(required) ? $"requires '{required}', which is not a workflow in workflows/"
+                : target is null ? null
                 : target.Definition.Kind != WorkflowKind.Consent ? $"requires '{required}', which is a {WorkflowKindNames.Of(target.Definition.Kind)} workflow, not a consent"
                 : null;
             if (problem is not null)

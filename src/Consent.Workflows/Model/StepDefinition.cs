@@ -12,6 +12,12 @@ public enum StepType
     Signature,
     Countersign,
     Stop,
+
+    /// <summary>Check-ins only: values a nurse or clinician enters (blood pressure, a ride home confirmed).</summary>
+    StaffCheck,
+
+    /// <summary>Check-ins only: the patient affirms, or not, that they still agree to the treatment today.</summary>
+    Affirmation,
 }
 
 /// <summary>One step of a workflow. Each step type is a sealed record deriving from this one.</summary>
@@ -27,8 +33,8 @@ public abstract record StepDefinition(string Id, Condition? When, LocalizedText?
     public bool IsPatientStep => Type switch
     {
         StepType.Identity or StepType.Questions or StepType.Disclosure or StepType.Comprehension
-            or StepType.Ask or StepType.Signature => true,
-        StepType.Discussion or StepType.Countersign or StepType.Stop => false,
+            or StepType.Ask or StepType.Signature or StepType.Affirmation => true,
+        StepType.Discussion or StepType.Countersign or StepType.Stop or StepType.StaffCheck => false,
     };
 }
 
@@ -47,5 +53,7 @@ public static class StepTypeNames
         StepType.Signature => "signature",
         StepType.Countersign => "countersign",
         StepType.Stop => "stop",
+        StepType.StaffCheck => "staff-check",
+        StepType.Affirmation => "affirmation",
     };
 }

@@ -88,3 +88,57 @@ public sealed record StopStep(string Id, Condition? When, string Outcome, Locali
     /// <inheritdoc/>
     public override StepType Type => StepType.Stop;
 }
+
+/// <summary>
+/// Check-ins only: values a nurse or clinician enters (<c>staff-check</c>), each a condition variable that
+/// a <c>discussion</c> step's <c>when</c> can compare with a threshold (<c>bp_systolic &gt;= 140</c>).
+/// Staff may enter it before, during or after the patient's steps.
+/// </summary>
+public sealed record StaffCheckStep(string Id, Condition? When, LocalizedText? Title, ImmutableArray<StaffCheckField> Fields)
+    : StepDefinition(Id, When, Title)
+{
+    /// <inheritdoc/>
+    public override StepType Type => StepType.StaffCheck;
+}
+
+/// <summary>
+/// Check-ins only: the patient's answer to <see cref="Statement"/> ("I still agree to this treatment today").
+/// Yes lets the check-in go on; no ends it <see cref="SessionStatus.Held"/> at once (reason
+/// <see cref="CheckinReasons.NoLongerAgrees"/>), and the host offers the patient withdrawal.
+/// </summary>
+public sealed record AffirmationStep(string Id, Condition? When, LocalizedText Statement) : StepDefinition(Id, When, null)
+{
+    /// <inheritdoc/>
+    public override StepType Type => StepType.Affirmation;
+}
+
+/// <summary>The kinds of value a staff check holds.</summary>
+public enum StaffFieldKind
+{
+    /// <summary>A number within a plausible range (<see cref="StaffCheckField.Min"/> to <see cref="StaffCheckField.Max"/>).</summary>
+    Number,
+
+    /// <summary>Yes (true) or no (false).</summary>
+    YesNo,
+}
+
+/// <summary>One value of a staff check; its id is a condition variable, unique among question ids.</summary>
+/// <param name="Unit">For numbers: the unit shown and recorded (<c>mmHg</c>), or null.</param>
+/// <param name="Min">For numbers: the lowest plausible value; anything lower is refused as a typing error.</param>
+/// <param name="Max">For numbers: the highest plausible value.</param>
+public sealed record StaffCheckField(string Id, StaffFieldKind Kind, LocalizedText Label, string? Unit, decimal? Min, decimal? Max)
+{
+    /// <summary>The YAML name of a field kind.</summary>
+    public static string KindName(StaffFieldKind kind) => kind switch
+    {
+        StaffFieldKind.Number => "number",
+        StaffFieldKind.YesNo => "yes-no",
+    };
+}
+
+/// <summary>Reason ids of a held check-in that are not a <c>discussion</c> step's id.</summary>
+public static class CheckinReasons
+{
+    /// <summary>The patient answered no at the affirmation: they no longer agree to the treatment today.</summary>
+    public const string NoLongerAgrees = "no-longer-agrees";
+}

@@ -66,6 +66,10 @@ public sealed record WorkflowDefinition(
         return -1;
     }
 
+    /// <summary>Every field of every <c>staff-check</c> step, in order.</summary>
+    public IEnumerable<StaffCheckField> StaffCheckFields =>
+        Steps.OfType<StaffCheckStep>().SelectMany(s => s.Fields);
+
     /// <summary>Every screening question of every <c>questions</c> step, in order.</summary>
     public IEnumerable<Question> ScreeningQuestions =>
         Steps.OfType<QuestionsStep>().SelectMany(s => s.Questions);

@@ -69,6 +69,7 @@ public static class PatientView
             AskStep ask => view with { Body = ask.Text.For(language) },
             SignatureStep signature => view with { Statement = signature.Statement.For(language), WaitingFor = WaitingFor(state, language) },
             StopStep stop => view with { Body = stop.Message.For(language), Confirm = Confirm(workflow, state, stop, language) },
+            AffirmationStep affirmation => view with { Statement = affirmation.Statement.For(language) },
             _ => view,
         };
     }

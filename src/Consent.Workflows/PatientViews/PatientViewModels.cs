@@ -13,7 +13,7 @@ public sealed record PatientCurrentView(
 /// <param name="Body">Markdown: a disclosure without its heading, the ask text, or a stop message.</param>
 /// <param name="ContentHash">What the patient echoes back when acknowledging (see <see cref="ContentHashes"/>).</param>
 /// <param name="Acknowledge">For disclosures: <c>checkbox</c> or <c>initials</c>.</param>
-/// <param name="Statement">For the signature step: the certification statement.</param>
+/// <param name="Statement">For the signature step: the certification statement; for a check-in's affirmation step: what the patient affirms.</param>
 /// <param name="WaitingFor">For the signature step: why signing must wait (open holds, unanswered questions); null when it need not.</param>
 /// <param name="Confirm">
 /// For a <c>stop</c> step that waits for the patient: the answers that led to it. The patient confirms

@@ -71,6 +71,9 @@ public static partial class ConsentInterpreter
             Expire => context.Expire(),
             ReissueLink c => context.ReissueLink(c),
             IssueRecord c => context.IssueRecord(c),
+            RecordStaffCheck c => context.RecordStaffCheck(c),
+            Affirm c => context.Affirm(c),
+            DecideCheckin c => context.DecideCheckin(c),
             _ => Decision.Refuse(RefusalKind.Invalid, "unknown command"),
         };
     }

@@ -6,9 +6,9 @@ namespace Consent.Workflows;
 
 /// <summary>SHA-256 of the exact text a step shows in a language, so the log proves what was read.</summary>
 /// <remarks>
-/// Disclosures hash the template file's text; signature and countersign steps their statement; stop
-/// and discussion steps their message or reason. Steps made of several texts (questions, quizzes,
-/// ask, identity) hash the canonical JSON of what the patient sees — never the quiz answers.
+/// Disclosures hash the template file's text; signature, countersign and affirmation steps their
+/// statement; stop and discussion steps their message or reason. Steps made of several texts (questions,
+/// quizzes, ask, identity, a staff check's fields) hash the canonical JSON of what is shown — never the quiz answers.
 /// </remarks>
 public static class ContentHashes
 {
@@ -23,6 +23,7 @@ public static class ContentHashes
             CountersignStep countersign => Of(countersign.Statement.For(language)),
             StopStep stop => Of(stop.Message.For(language)),
             DiscussionStep discussion => Of(discussion.Reason.For(language)),
+            AffirmationStep affirmation => Of(affirmation.Statement.For(language)),
             _ => Of(CanonicalJson.Write(Rendering(step, language))),
         };
     }
@@ -59,6 +60,17 @@ public static class ContentHashes
                 break;
             case AskStep ask:
                 view["text"] = ask.Text.For(language);
+                break;
+            case StaffCheckStep check:
+                view["fields"] = new JsonArray([.. check.Fields.Select(f => (JsonNode)new JsonObject
+                {
+                    ["id"] = f.Id,
+                    ["kind"] = StaffCheckField.KindName(f.Kind),
+                    ["label"] = f.Label.For(language),
+                    ["unit"] = f.Unit,
+                    ["min"] = f.Min,
+                    ["max"] = f.Max,
+                })]);
                 break;
             default:
                 break;

@@ -16,7 +16,8 @@ internal sealed partial record DecisionContext(LoadedWorkflow Workflow, SessionS
         {
             case SessionStatus.Expired:
                 return Refuse(RefusalKind.Gone, "this link has expired; ask the clinic for a new one");
-            case SessionStatus.Completed or SessionStatus.Declined or SessionStatus.Referred or SessionStatus.Voided or SessionStatus.Withdrawn:
+            case SessionStatus.Completed or SessionStatus.Declined or SessionStatus.Referred or SessionStatus.Voided or SessionStatus.Withdrawn
+                or SessionStatus.Cleared or SessionStatus.Held or SessionStatus.NotToday:
                 return Refuse(RefusalKind.Conflict, $"the session is {State.Status}");
             case SessionStatus.AwaitingCountersign when !allowAwaiting:
                 return Refuse(RefusalKind.Conflict, "you have signed; the clinician countersigns next");
@@ -99,7 +100,7 @@ internal sealed partial record DecisionContext(LoadedWorkflow Workflow, SessionS
                     automatic = new HoldOpenedPayload(discussion.Id, HoldKind.Discussion).On(discussion.Id, ContentHashes.For(discussion, State.Language));
                     break;
                 default:
-                    return new Decision.Accepted(events);
+                    return WithCheckinEnding(new Decision.Accepted(events));
             }
             events.Add(automatic);
             state = Apply(state, automatic);

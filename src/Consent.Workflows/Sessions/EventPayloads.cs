@@ -45,6 +45,11 @@ public abstract record EventPayload
         EventTypes.Voided => VoidedPayload.From(payload),
         EventTypes.Withdrawn => WithdrawnPayload.From(payload),
         EventTypes.ReferralFollowedUp => ReferralFollowedUpPayload.From(payload),
+        EventTypes.StaffCheckRecorded => StaffCheckRecordedPayload.From(payload),
+        EventTypes.AffirmationRecorded => AffirmationRecordedPayload.From(payload),
+        EventTypes.CheckinCleared => new CheckinClearedPayload(),
+        EventTypes.CheckinHeld => CheckinHeldPayload.From(payload),
+        EventTypes.CheckinReleased or EventTypes.CheckinNotToday => CheckinDecidedPayload.From(type, payload),
         _ => null,
     };
 }

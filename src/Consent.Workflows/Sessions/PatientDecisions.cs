@@ -14,7 +14,7 @@ internal sealed partial record DecisionContext
         // After the end the patient may still open the link — to read the outcome, fetch their copy
         // or withdraw — whatever the invitation's expiry; the date-of-birth check and its lockout still apply.
         var endedWithSomethingToSee = State.Status is SessionStatus.Completed or SessionStatus.Declined
-            or SessionStatus.Referred or SessionStatus.Withdrawn;
+            or SessionStatus.Referred or SessionStatus.Withdrawn or SessionStatus.Cleared or SessionStatus.Held or SessionStatus.NotToday;
         if (endedWithSomethingToSee && State.Identity.Locked)
         {
             return Refuse(RefusalKind.Locked, "this link is locked after too many tries; ask the clinic to reissue it");

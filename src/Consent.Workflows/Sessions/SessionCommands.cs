@@ -84,3 +84,25 @@ public sealed record ReissueLink(DateTimeOffset NewExpiresAt, string StaffId, st
 
 /// <summary>The system issued a record (PDF) with this SHA-256.</summary>
 public sealed record IssueRecord(string Sha256, string Kind) : SessionCommand;
+
+/// <summary>
+/// A nurse or clinician enters a check-in's <c>staff-check</c> step: field id to a JSON number (within the
+/// field's plausible range) or true/false. Allowed whenever the check-in is open, before or after the patient's steps.
+/// </summary>
+public sealed record RecordStaffCheck(string StepId, IReadOnlyDictionary<string, JsonNode?> Values, string StaffId) : SessionCommand;
+
+/// <summary>The patient answers a check-in's affirmation: they still agree to the treatment today, or not.</summary>
+public sealed record Affirm(string StepId, bool Agrees) : SessionCommand;
+
+/// <summary>A clinician decides a held check-in: cleared after a discussion, or not today; with a note.</summary>
+public sealed record DecideCheckin(CheckinDecision Decision, string Note, string StaffId) : SessionCommand;
+
+/// <summary>A clinician's decision on a held check-in.</summary>
+public enum CheckinDecision
+{
+    /// <summary>Cleared after a discussion: the dose may go ahead (status Cleared).</summary>
+    Cleared,
+
+    /// <summary>No dose today (status NotToday).</summary>
+    NotToday,
+}

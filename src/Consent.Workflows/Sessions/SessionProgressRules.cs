@@ -26,8 +26,10 @@ internal static class SessionProgressRules
         step.When is null || step.When.Evaluate(variables);
 
     /// <summary>
-    /// Condition variables: every screening question, answered or not. Unanswered yes-no questions read
-    /// as false and other unanswered questions as the empty string.
+    /// Condition variables: every screening question, answered or not, and every staff-check field.
+    /// Unanswered yes-no questions read as false and other unanswered questions as the empty string;
+    /// staff values not yet entered read as false or 0 (a check-in's holds are only judged once every
+    /// staff check is entered).
     /// </summary>
     public static Dictionary<string, object> Variables(WorkflowDefinition workflow, SessionState state)
     {
@@ -39,9 +41,25 @@ internal static class SessionProgressRules
                 ? answer?.GetValueKind() == JsonValueKind.True
                 : answer?.GetValueKind() == JsonValueKind.String ? answer.GetValue<string>() : "";
         }
+        foreach (var check in workflow.Steps.OfType<StaffCheckStep>())
+        {
+            var values = state.StaffChecks.GetValueOrDefault(check.Id)?.Values;
+            foreach (var field in check.Fields)
+            {
+                var value = values?[field.Id];
+                variables[field.Id] = field.Kind == StaffFieldKind.Number
+                    ? Payload.Number(value) ?? 0m
+                    : value?.GetValueKind() == JsonValueKind.True;
+            }
+        }
         return variables;
     }
 
+    /// <remarks>
+    /// In a check-in only the patient's steps are ever current: staff checks are entered apart from them, and
+    /// the holds (discussion steps) are judged at the end (<see cref="CheckinEnding"/>).
+    /// </remarks>
     private static StepDefinition? NextStep(WorkflowDefinition workflow, SessionState state, IReadOnlyDictionary<string, object> variables) =>
-        workflow.Steps.FirstOrDefault(s => s is not CountersignStep && !state.IsCompleted(s.Id) && Applies(s, variables));
+        workflow.Steps.FirstOrDefault(s => s is not CountersignStep && (!workflow.IsCheckin || s.IsPatientStep)
+            && !state.IsCompleted(s.Id) && Applies(s, variables));
 }

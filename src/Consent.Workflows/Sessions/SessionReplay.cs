@@ -59,6 +59,19 @@ internal static class SessionReplay
                 ? Ended(state, e, LifecycleTrigger.Withdraw, SessionStatus.Withdrawn, withdrawn.Reason, withdrawn.RecordedBy) : state,
             EventTypes.ReferralFollowedUp => ReferralFollowedUpPayload.From(p) is var followUp
                 ? state with { FollowUp = new FollowUp(followUp.Note ?? "", followUp.StaffId ?? e.Actor, e.At) } : state,
+            EventTypes.StaffCheckRecorded => StaffCheckRecordedPayload.From(p) is var check
+                ? Complete(state, e.StepId) with
+                {
+                    StaffChecks = state.StaffChecks.SetItem(e.StepId ?? "", new StaffCheckEntry(e.StepId ?? "", (JsonObject)check.Values.DeepClone(), check.StaffId ?? e.Actor, e.At)),
+                }
+                : state,
+            EventTypes.AffirmationRecorded => Complete(state, e.StepId) with { Affirmed = AffirmationRecordedPayload.From(p).Agrees },
+            EventTypes.CheckinCleared => Ended(state, e, LifecycleTrigger.Clear, SessionStatus.Cleared, null, "system"),
+            EventTypes.CheckinHeld => Ended(state, e, LifecycleTrigger.Hold, SessionStatus.Held, null, "system") with
+            {
+                HoldReasons = CheckinHeldPayload.From(p).Reasons,
+            },
+            EventTypes.CheckinReleased or EventTypes.CheckinNotToday => Decided(state, e, CheckinDecidedPayload.From(e.Type, p)),
             _ => state,
         };
         return SessionProgressRules.Derive(workflow, next with { LastSeq = e.Seq });
@@ -78,6 +91,18 @@ internal static class SessionReplay
             Status = Move(state, trigger, e),
             Ending = new SessionEnding(status, e.StepId, null, null, reason, by ?? e.Actor, e.At),
         };
+
+    private static SessionState Decided(SessionState state, RecordedEvent e, CheckinDecidedPayload decided)
+    {
+        var (trigger, status) = decided.Decision == CheckinDecision.Cleared
+            ? (LifecycleTrigger.Clear, SessionStatus.Cleared)
+            : (LifecycleTrigger.NotToday, SessionStatus.NotToday);
+        var by = decided.StaffId ?? e.Actor;
+        return Ended(state, e, trigger, status, decided.Note, by) with
+        {
+            CheckinDecision = new CheckinDecisionEntry(decided.Decision, decided.Note ?? "", by, e.At),
+        };
+    }
 
     private static ImmutableSortedDictionary<string, JsonNode> WithAnswers(ImmutableSortedDictionary<string, JsonNode> answers, JsonObject? given)
     {

@@ -82,6 +82,18 @@ public sealed record SessionState
     /// <summary>For a referred session: the clinician's follow-up, once recorded; null until then.</summary>
     public FollowUp? FollowUp { get; init; }
 
+    /// <summary>A check-in's staff checks by step id, as entered.</summary>
+    public ImmutableSortedDictionary<string, StaffCheckEntry> StaffChecks { get; init; } = ImmutableSortedDictionary.Create<string, StaffCheckEntry>(Ordinal);
+
+    /// <summary>A check-in's affirmation: true when the patient still agrees today, false when not, null before they answer.</summary>
+    public bool? Affirmed { get; init; }
+
+    /// <summary>Why a check-in was held (empty unless it was): a discussion step's id or <see cref="CheckinReasons.NoLongerAgrees"/>, with the values that led there.</summary>
+    public ImmutableArray<CheckinHoldReason> HoldReasons { get; init; } = [];
+
+    /// <summary>A clinician's decision on a held check-in, once recorded.</summary>
+    public CheckinDecisionEntry? CheckinDecision { get; init; }
+
     /// <summary>Sequence number of the last event applied.</summary>
     public long LastSeq { get; init; }
 
@@ -149,3 +161,16 @@ public sealed record IssuedRecord(string Sha256, string Kind, DateTimeOffset At)
 
 /// <summary>A clinician's follow-up of a referral: the note, who, when.</summary>
 public sealed record FollowUp(string Note, string StaffId, DateTimeOffset At);
+
+/// <summary>A staff check as entered: the values by field id (numbers or true/false), who entered them and when.</summary>
+public sealed record StaffCheckEntry(string StepId, JsonObject Values, string StaffId, DateTimeOffset At);
+
+/// <summary>
+/// One reason a check-in was held: <paramref name="Id"/> is the discussion step whose condition held (its
+/// <c>reason</c> is the text), or <see cref="CheckinReasons.NoLongerAgrees"/>; <paramref name="Values"/> are the
+/// answers and staff values the condition read (variable to value).
+/// </summary>
+public sealed record CheckinHoldReason(string Id, JsonObject Values);
+
+/// <summary>A clinician's decision on a held check-in.</summary>
+public sealed record CheckinDecisionEntry(CheckinDecision Decision, string Note, string StaffId, DateTimeOffset At);

@@ -50,20 +50,27 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict, "no discussion is needed in this session now");
         }
-        var note = Clean(c.Note);
-        if (note is null || note.Length > MaxNoteLength)
+        return ClinicianNote(c.Note, c.StaffId, "a discussion note", out var note, out var staff)
+            ?? Decision.Accept(new DiscussionRecordedPayload(note, staff, [.. open]).On(null));
+    }
+
+    /// <summary>
+    /// Checks a clinician's note (1 to <see cref="MaxNoteLength"/> visible characters) and staff id: the
+    /// refusal, or null with both cleaned.
+    /// </summary>
+    private static Decision? ClinicianNote(string? given, string? staffId, string what, out string note, out string staff)
+    {
+        note = Clean(given) ?? "";
+        staff = Clean(staffId) ?? "";
+        if (note.Length == 0 || note.Length > MaxNoteLength)
         {
-            return Refuse(RefusalKind.Invalid, $"a discussion note is 1 to {MaxNoteLength} characters");
+            return Refuse(RefusalKind.Invalid, $"{what} is 1 to {MaxNoteLength} characters");
         }
         if (Hidden(note))
         {
             return Refuse(RefusalKind.Invalid, HiddenCharacters);
         }
-        if (Clean(c.StaffId) is not { } staff)
-        {
-            return Refuse(RefusalKind.Invalid, "the clinician is unknown");
-        }
-        return Decision.Accept(new DiscussionRecordedPayload(note, staff, [.. open]).On(null));
+        return staff.Length == 0 ? Refuse(RefusalKind.Invalid, "the clinician is unknown") : null;
     }
 
     /// <summary>Once per referral: the follow-up the patient was promised, with a note. The session stays Referred.</summary>

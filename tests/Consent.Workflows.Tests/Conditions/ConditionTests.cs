@@ -76,3 +76,59 @@ public sealed class ConditionTests
         return condition;
     }
 }
+
+/// <summary>Staff-check numbers in conditions: compared with number literals, nothing else.</summary>
+public sealed class NumericConditionTests
+{
+    private static readonly Dictionary<string, ConditionValueKind> Available = new()
+    {
+        ["bp_systolic"] = ConditionValueKind.Number,
+        ["ride_confirmed"] = ConditionValueKind.YesNo,
+        ["heard_from"] = ConditionValueKind.Text,
+    };
+
+    [Theory]
+    [InlineData("bp_systolic >= 140", 140, true)]
+    [InlineData("bp_systolic >= 140", 139.5, false)]
+    [InlineData("bp_systolic > 140.5", 140.6, true)]
+    [InlineData("bp_systolic < 90", 89, true)]
+    [InlineData("bp_systolic <= 90", 91, false)]
+    [InlineData("bp_systolic == 120", 120, true)]
+    [InlineData("bp_systolic != 120", 120, false)]
+    [InlineData("bp_systolic >= 140 or not ride_confirmed", 120, false)]
+    [InlineData("bp_systolic > -1", 0, true)]
+    public void Numbers_CompareWithThresholds(string text, double value, bool expected)
+    {
+        var condition = Condition.Parse(text, out var error)!;
+
+        Assert.Null(error);
+        Assert.Empty(condition.Validate(Available));
+        Assert.Equal(expected, condition.Evaluate(new Dictionary<string, object>
+        {
+            ["bp_systolic"] = (decimal)value,
+            ["ride_confirmed"] = true,
+        }));
+    }
+
+    [Theory]
+    [InlineData("bp_systolic", "must be true or false")]
+    [InlineData("bp_systolic >= '140'", "compare a staff check's number with a number")]
+    [InlineData("heard_from > 3", "compare a staff check's number with a number")]
+    [InlineData("ride_confirmed >= 1", "compare a staff check's number with a number")]
+    [InlineData("bp_systolic == true", "== and != must compare")]
+    [InlineData("bp_systolic + 10 >= 150", "only answers")]
+    public void Validate_RefusesNumbersUsedOtherwise(string text, string message)
+    {
+        var problems = Condition.Parse(text, out _)!.Validate(Available);
+
+        Assert.Contains(problems, p => p.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AYesNoQuestion_IsNotANumber()
+    {
+        var problems = Condition.Parse("pregnant >= 1", out _)!.Validate(new Dictionary<string, QuestionKind> { ["pregnant"] = QuestionKind.YesNo });
+
+        Assert.Contains(problems, p => p.Contains("compare a staff check's number with a number", StringComparison.Ordinal));
+    }
+}

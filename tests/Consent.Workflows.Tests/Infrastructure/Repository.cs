@@ -15,8 +15,20 @@ internal static class Repository
 
     public static string FixturePath(params string[] parts) => Path.Combine([RepositoryRoot.Path, "tests", "Consent.Workflows.Tests", "Fixtures", .. parts]);
 
+    private static readonly Lazy<LoadedWorkflow> CheckinWorkflow = new(() =>
+    {
+        using var repository = new ScratchRepository();
+        repository.AddCheckin();
+        var load = WorkflowCatalog.Load(repository.Root);
+        Assert.True(load.Succeeded, string.Join("\n", load.Errors));
+        return load.Catalog!.Find("test-checkin", 1)!;
+    });
+
     /// <summary>The fixture workflow <c>test-consent</c> v1.</summary>
     public static LoadedWorkflow TestConsent => FixtureWorkflow.Value;
+
+    /// <summary>The fixture check-in <c>test-checkin</c> v1 (requires <c>test-consent</c>), loaded in a scratch copy.</summary>
+    public static LoadedWorkflow TestCheckin => CheckinWorkflow.Value;
 }
 
 /// <summary>A scratch copy of the fixture repository, deleted on dispose.</summary>
@@ -48,6 +60,25 @@ internal sealed class ScratchRepository : IDisposable
     }
 
     public string PathOf(string relative) => Path.Combine(Root, relative);
+
+    /// <summary>The check-in fixture's path once <see cref="AddCheckin"/> has copied it in.</summary>
+    public string CheckinPath => Path.Combine(Root, "workflows", "test-checkin", "v1.yaml");
+
+    /// <summary>Adds the check-in fixture as <c>workflows/test-checkin/v1.yaml</c>.</summary>
+    public void AddCheckin()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(CheckinPath)!);
+        File.Copy(Repository.FixturePath("checkin", "test-checkin-v1.yaml"), CheckinPath);
+    }
+
+    /// <summary>Replaces the first occurrence of <paramref name="old"/> in the check-in fixture.</summary>
+    public void EditCheckin(string old, string replacement)
+    {
+        var text = File.ReadAllText(CheckinPath);
+        var at = text.IndexOf(old, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"fixture text not found: {old}");
+        File.WriteAllText(CheckinPath, text[..at] + replacement + text[(at + old.Length)..]);
+    }
 
     public IReadOnlyList<WorkflowError> Validate() => WorkflowValidator.ValidateRepository(Root);
 

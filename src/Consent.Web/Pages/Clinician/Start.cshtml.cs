@@ -100,7 +100,9 @@ public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry wor
     private async Task LoadChoicesAsync(CancellationToken ct)
     {
         var approved = await approvals.ApprovedAsync(null, ct);
+        // Consents only: a check-in is started apart, for a patient whose consent is in force.
         Choices = [.. approved.Select(w => workflows.Find(w.WorkflowId, w.Version)).OfType<Consent.Workflows.LoadedWorkflow>()
+            .Where(w => !w.Definition.IsCheckin)
             .Select(w => ($"{w.Definition.Id}@{w.Definition.Version}", $"{w.Definition.Title.For("en")} (version {w.Definition.Version})",
                 (IReadOnlyList<string>)[.. w.Definition.Languages]))];
     }

@@ -35,11 +35,15 @@ public sealed class PatientConsents(ConsentDbContext db, WorkflowRegistry workfl
         return new PatientConsentsView(patientId, now, [.. statuses.Select(View)]);
     }
 
-    /// <summary>The terms of every version in the registry, approved when its sealed decisions say so.</summary>
+    /// <summary>
+    /// The terms of every consent version in the registry, approved when its sealed decisions say so. Check-in
+    /// workflows are not consents: they have no status of their own here.
+    /// </summary>
     public async Task<IReadOnlyList<WorkflowVersionTerms>> TermsAsync(CancellationToken ct)
     {
         var approved = (await approvals.ApprovedAsync(null, ct)).Select(v => (v.WorkflowId, v.Version)).ToHashSet();
-        return [.. workflows.Catalog.Workflows.Select(w => WorkflowVersionTerms.Of(w.Definition, approved.Contains((w.Definition.Id, w.Definition.Version))))];
+        return [.. workflows.Catalog.Workflows.Where(w => w.Definition.Kind == WorkflowKind.Consent)
+            .Select(w => WorkflowVersionTerms.Of(w.Definition, approved.Contains((w.Definition.Id, w.Definition.Version))))];
     }
 
     /// <summary>
@@ -50,9 +54,10 @@ public sealed class PatientConsents(ConsentDbContext db, WorkflowRegistry workfl
     /// </summary>
     public async Task<IReadOnlyList<ConsentSessionSummary>> SummariesAsync(Guid patientId, DateTimeOffset now, CancellationToken ct)
     {
-        var rows = await db.Sessions.AsNoTracking().Where(s => s.PatientId == patientId)
+        var checkins = workflows.Catalog.Workflows.Where(w => w.Definition.IsCheckin).Select(w => w.Definition.Id).ToHashSet(StringComparer.Ordinal);
+        var rows = (await db.Sessions.AsNoTracking().Where(s => s.PatientId == patientId)
             .Select(s => new { s.Id, s.WorkflowId, s.WorkflowVersion, s.Status, s.CreatedAt, s.UpdatedAt, s.CompletedAt, s.ExpiresAt })
-            .ToListAsync(ct);
+            .ToListAsync(ct)).Where(r => !checkins.Contains(r.WorkflowId)).ToList(); // a check-in neither gives nor takes consent
         var ids = rows.Select(r => r.Id).ToList();
         var records = await db.Records.AsNoTracking().Where(r => ids.Contains(r.SessionId))
             .Select(r => new { r.SessionId, r.Kind, r.Sha256, r.IssuedAt }).ToListAsync(ct);

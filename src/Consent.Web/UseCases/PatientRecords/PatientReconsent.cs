@@ -44,6 +44,11 @@ public sealed class PatientReconsent(
             return FieldErrors.One("workflowId", "No approved workflow version with this id exists.");
         }
 
+        if (workflows.Find(newest.WorkflowId, newest.Version)?.Definition.IsCheckin == true)
+        {
+            return FieldErrors.One("workflowId", $"'{newest.WorkflowId}' is a dose-day check-in, not a consent: there is nothing to consent to again.");
+        }
+
         var now = clock.GetUtcNow();
         var summaries = await consents.SummariesAsync(patientId, now, ct);
         var status = ConsentStatus.Compute(summaries, await consents.TermsAsync(ct), now).Single(s => s.WorkflowId == newest.WorkflowId);

@@ -3,7 +3,8 @@ using Consent.Workflows;
 namespace Consent.Web.UseCases.Review;
 
 /// <summary>An approved version, as clinicians choose from.</summary>
-public sealed record WorkflowSummary(string Id, int Version, IReadOnlyDictionary<string, string> Title, IReadOnlyList<string> Languages, string Hash);
+public sealed record WorkflowSummary(string Id, int Version, IReadOnlyDictionary<string, string> Title, IReadOnlyList<string> Languages, string Hash,
+    string Kind = "consent", string? Requires = null);
 
 /// <summary>A version with its approval state, for reviewers.</summary>
 public sealed record VersionSummary(string Id, int Version, string Title, IReadOnlyList<string> Languages, string Hash, string Approval, string SourcePath);

@@ -18,7 +18,8 @@ public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry regist
         return [.. approved
             .Select(w => registry.Find(w.WorkflowId, w.Version))
             .OfType<LoadedWorkflow>()
-            .Select(w => new WorkflowSummary(w.Definition.Id, w.Definition.Version, w.Definition.Title.Texts, [.. w.Definition.Languages], w.Hash))];
+            .Select(w => new WorkflowSummary(w.Definition.Id, w.Definition.Version, w.Definition.Title.Texts, [.. w.Definition.Languages], w.Hash,
+                WorkflowKindNames.Of(w.Definition.Kind), w.Definition.Requires))];
     }
 
     public Task<List<VersionSummary>> ListAllAsync(CancellationToken ct) =>
@@ -39,10 +40,16 @@ public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry regist
         var steps = definition.Steps.Select(step =>
         {
             var texts = definition.Languages.ToDictionary(lang => lang, lang => WorkflowTexts.Render(step, lang));
-            var levels = step is DisclosureStep disclosure
-                ? definition.Languages.Select(lang => (lang, score: ReadingLevel.For(lang, disclosure.Body.For(lang))))
-                    .Where(x => x.score is not null).ToDictionary(x => x.lang, x => x.score! with { Value = Math.Round(x.score!.Value, 1) })
-                : null;
+            // A check-in has few disclosures, if any: the reviewer also sees how its questions, holds and affirmation read.
+            Func<string, string>? patientText = step switch
+            {
+                DisclosureStep disclosure => disclosure.Body.For,
+                QuestionsStep or DiscussionStep or AffirmationStep when definition.IsCheckin => lang => WorkflowTexts.Render(step, lang),
+                _ => null,
+            };
+            var levels = patientText is null ? null
+                : definition.Languages.Select(lang => (lang, score: ReadingLevel.For(lang, patientText(lang))))
+                    .Where(x => x.score is not null).ToDictionary(x => x.lang, x => x.score! with { Value = Math.Round(x.score!.Value, 1) });
             return new StepReview(step.Id, StepTypeNames.Of(step.Type), step.When?.Text, texts, levels);
         }).ToList();
         // The state and each decision as their seals say, not as the rows do: the third outside review

@@ -66,6 +66,12 @@ public sealed class SessionStarts(
         {
             errors["workflowId"] = ["No approved workflow version with this id (and version) exists."];
         }
+        else if (workflow.Definition.IsCheckin)
+        {
+            // A check-in relies on a consent in force and is started for a registered patient, not as a consent.
+            errors["workflowId"] = [$"'{workflow.Definition.Id}' is a dose-day check-in, not a consent: it is started as a check-in for a patient "
+                + $"whose {workflow.Definition.Requires} consent is in force, not as a consent session."];
+        }
         else if (input.Language is null || !workflow.Definition.Languages.Contains(input.Language))
         {
             errors["language"] = [$"The language must be one of: {string.Join(", ", workflow.Definition.Languages)}."];
