@@ -10,8 +10,7 @@ namespace Consent.Web.Tests.CdsHooks;
 /// <summary>
 /// The service with one trusted EHR (<see cref="EhrClient"/>), records signed in the background, the clinic in New York,
 /// and the EHR's MRN system set. <see cref="SignedAsync"/> gives a patient (MRN-0042) with a signed ketamine consent, once.
-/// Its workflows are a copy of the repository's with one check-in added, <see cref="CheckinWorkflow"/>, which requires
-/// ketamine-iv-depression (the check-in steps do not matter to the gate, which reads only check-in sessions' rows).
+/// Check-ins are the shipped <see cref="CheckinWorkflow"/>, which requires ketamine-iv-depression.
 /// </summary>
 public class CdsFactory : RecordsWebFactory
 {
@@ -21,14 +20,9 @@ public class CdsFactory : RecordsWebFactory
     private readonly SemaphoreSlim signing = new(1, 1);
     private Guid? patientId;
 
-    public const string CheckinWorkflow = "test-dose-checkin";
+    public const string CheckinWorkflow = "ketamine-iv-dose-checkin";
 
     public EhrClient Ehr { get; } = new();
-
-    /// <summary>The copy of workflows/ and templates/ the service reads.</summary>
-    public string Root { get; } = CopyWithCheckin();
-
-    public override string RepositoryRootPath => Root;
 
     public const string CdsAudience = "http://localhost/cds-services/ketamine-consent";
     public const string FhirAudience = "http://localhost/fhir";
@@ -75,19 +69,8 @@ public class CdsFactory : RecordsWebFactory
     {
         await base.DisposeAsync();
         Ehr.Dispose();
-        Directory.Delete(Root, recursive: true);
         signing.Dispose();
         GC.SuppressFinalize(this);
-    }
-
-    private static string CopyWithCheckin()
-    {
-        var root = Workflows.CopiedRepositoryFactory.Copy();
-        var consent = File.ReadAllText(Path.Combine(root, "workflows", "ketamine-chronic-pain", "v1.yaml"));
-        Directory.CreateDirectory(Path.Combine(root, "workflows", CheckinWorkflow));
-        File.WriteAllText(Path.Combine(root, "workflows", CheckinWorkflow, "v1.yaml"), consent
-            .Replace("id: ketamine-chronic-pain\nversion: 1\n", $"id: {CheckinWorkflow}\nversion: 1\nkind: checkin\nrequires: ketamine-iv-depression\n", StringComparison.Ordinal));
-        return root;
     }
 
     /// <summary>

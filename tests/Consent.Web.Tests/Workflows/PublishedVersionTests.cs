@@ -14,25 +14,18 @@ public class CopiedRepositoryFactory : ConsentWebFactory
     /// <param name="prepare">Changes the copy before the service first starts on it (given the copy's root).</param>
     protected CopiedRepositoryFactory(Action<string>? prepare)
     {
-        Root = Copy();
-        prepare?.Invoke(Root);
-    }
-
-    /// <summary>A private copy of the repository's workflows/ and templates/, in a new temporary folder; its root.</summary>
-    public static string Copy()
-    {
-        var root = Directory.CreateTempSubdirectory("consent-repo-").FullName;
+        Root = Directory.CreateTempSubdirectory("consent-repo-").FullName;
         foreach (var folder in new[] { "workflows", "templates" })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, folder), "*", SearchOption.AllDirectories))
             {
-                var target = Path.Combine(root, Path.GetRelativePath(RepositoryRoot.Path, file));
+                var target = Path.Combine(Root, Path.GetRelativePath(RepositoryRoot.Path, file));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Copy(file, target);
             }
         }
 
-        return root;
+        prepare?.Invoke(Root);
     }
 
     public string Root { get; }
