@@ -78,6 +78,7 @@ app.MapSessionsApi();
 app.MapPatientsApi();
 app.MapRenewalsApi();
 app.MapPatientApi();
+app.MapCdsHooksApi();
 app.MapConsentRecords();
 app.MapConsentPages();
 

@@ -54,5 +54,6 @@ public static class OutcomeResults
         RefusedAs.KeyReused => StatusCodes.Status422UnprocessableEntity,
         RefusedAs.Locked => StatusCodes.Status423Locked,
         RefusedAs.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        RefusedAs.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
     };
 }

@@ -19,6 +19,21 @@ public static class PatientsApi
         group.MapPost("/{id:guid}/corrections", CorrectAsync).RequireAuthorization(Policies.Clinician);
         group.MapGet("/{id:guid}/consents", ConsentsAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
         group.MapPost("/{id:guid}/reconsent", ReconsentAsync).RequireAuthorization(Policies.Clinician);
+        group.MapGet("/{id:guid}/gate", GateAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        // The same gate by MRN and date of birth, posted so that an MRN never appears in an address or its logs.
+        app.MapPost("/api/v1/gate/lookup", GateLookupAsync).WithTags("Patients").RequireAuthorization(Policies.ClinicianOrAuditor);
+    }
+
+    internal static async Task<IResult> GateAsync(Guid id, string? workflow, HttpContext http, ConsentGate gate, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return (await gate.CheckAsync(id, workflow, ct)).ToHttp();
+    }
+
+    internal static async Task<IResult> GateLookupAsync(GateLookupInput body, HttpContext http, ConsentGate gate, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return (await gate.LookupAsync(body, ct)).ToHttp();
     }
 
     internal static async Task<IResult> ReconsentAsync(Guid id, ReconsentInput body, HttpContext http, PatientReconsent reconsent, CancellationToken ct) =>

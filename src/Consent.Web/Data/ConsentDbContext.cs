@@ -34,6 +34,8 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
 
     public DbSet<StaffAccountSealEntry> StaffAccountSeals => Set<StaffAccountSealEntry>();
 
+    public DbSet<ClientTokenUse> ClientTokenUses => Set<ClientTokenUse>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

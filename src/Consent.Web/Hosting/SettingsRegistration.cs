@@ -57,6 +57,15 @@ public static partial class SettingsRegistration
             .Validate<IOptions<ClinicOptions>>((o, clinic) => !o.EmailNewLink || Uri.TryCreate(clinic.Value.PublicBaseUrl, UriKind.Absolute, out _),
                 "Renewals:EmailNewLink needs Consent:PublicBaseUrl, the address patients reach the service at, for the links it emails.")
             .ValidateOnStart();
+        services.AddOptions<CdsHooksOptions>().Bind(configuration.GetSection(CdsHooksOptions.Section))
+            .Validate(o => o.ClockSkewSeconds is >= 0 and <= 300, "CdsHooks:ClockSkewSeconds must be 0 to 300 seconds.")
+            .Validate(o => o.MaxTokenLifetimeSeconds is >= 10 and <= 3600, "CdsHooks:MaxTokenLifetimeSeconds must be 10 to 3600 seconds.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.MrnSystem), "CdsHooks:MrnSystem must name the identifier system of the clinic's MRN.")
+            .Validate(o => o.Orders.All(order => order.Split('=', 2, StringSplitOptions.TrimEntries) is [{ Length: > 0 }, { Length: > 0 }]),
+                "CdsHooks:Orders entries must read RXCUI=workflow-id, such as 6130=ketamine-iv-depression.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.TrustedClientsPath) || TrustedClientsFileReads(o.TrustedClientsPath),
+                "CdsHooks:TrustedClientsPath must name a readable trusted-clients file: {\"clients\": [{\"iss\": ..., \"keys\": [JWK, ...]}]}.")
+            .ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateOnStart();
         services.AddOptions<DataDirectoryOptions>().Configure(o => o.Path = configuration[DataDirectoryOptions.Key])
             .Validate(o => !File.Exists(o.FullPath), "CONSENT_DATA_DIR names a file; it must name a folder.")
@@ -87,6 +96,19 @@ public static partial class SettingsRegistration
     /// <summary>A setting's value as bound, for code that runs before the container exists (command-line verbs).</summary>
     public static T Read<T>(IConfiguration configuration, string section)
         where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
+
+    private static bool TrustedClientsFileReads(string path)
+    {
+        try
+        {
+            Identity.TrustedClients.Parse(File.ReadAllText(path));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex RoleName();

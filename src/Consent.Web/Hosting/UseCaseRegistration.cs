@@ -23,6 +23,11 @@ public static class UseCaseRegistration
         services.AddScoped<UseCases.PatientRecords.PatientReconsent>();
         services.AddScoped<UseCases.PatientRecords.ConsentRenewals>();
         services.AddHostedService<UseCases.PatientRecords.RenewalMonitor>();
+        services.AddScoped<UseCases.PatientRecords.ConsentGate>();
+        services.AddScoped<UseCases.PatientRecords.ConsentSearch>();
+        services.AddScoped<UseCases.CdsHooks.KetamineConsentHook>();
+        services.AddSingleton<Identity.TrustedClients>();
+        services.AddScoped<Identity.ClientTokens>();
         services.AddScoped<SessionReads>();
         services.AddScoped<ClinicianActions>();
         services.AddScoped<PatientAccessService>();

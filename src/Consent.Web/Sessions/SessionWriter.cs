@@ -101,7 +101,9 @@ public sealed class SessionWriter(
 
         session.Status = state.Status.ToString();
         session.UpdatedAt = now;
-        if (state.Status == SessionStatus.Completed && session.CompletedAt is null)
+        // completed_at is when a consent was countersigned, or when a check-in was cleared (at its end, or when a
+        // clinician released a held one): the consent gate's "a check-in was cleared today" reads it.
+        if (state.Status is SessionStatus.Completed or SessionStatus.Cleared && session.CompletedAt is null)
         {
             session.CompletedAt = now;
         }

@@ -33,4 +33,7 @@ public enum RefusedAs
 
     /// <summary>The body is not in a type the service reads (415).</summary>
     UnsupportedMediaType,
+
+    /// <summary>The call lacks data the service needs and does not fetch itself, such as a CDS Hooks prefetch (412).</summary>
+    PreconditionFailed,
 }

@@ -23,6 +23,35 @@ namespace Consent.Web.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Consent.Web.Data.Entities.ClientTokenUse", b =>
+                {
+                    b.Property<string>("Issuer")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("issuer");
+
+                    b.Property<string>("TokenId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("token_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Issuer", "TokenId")
+                        .HasName("pk_client_token_uses");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_client_token_uses_expires_at");
+
+                    b.ToTable("client_token_uses", (string)null);
+                });
+
             modelBuilder.Entity("Consent.Web.Data.Entities.ConsentEvent", b =>
                 {
                     b.Property<long>("Id")

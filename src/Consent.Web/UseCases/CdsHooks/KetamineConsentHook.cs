@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using Consent.Web.Settings;
+using Consent.Web.SignedRecords;
+using Consent.Web.UseCases.PatientRecords;
+using Microsoft.Extensions.Options;
+
+namespace Consent.Web.UseCases.CdsHooks;
+
+/// <summary>
+/// The <c>ketamine-consent</c> CDS Service (HL7 CDS Hooks 2.0): for a draft order of ketamine or esketamine it asks the
+/// consent gate and answers cards, none when the gate allows the dose.
+/// </summary>
+/// <remarks>
+/// <para>CDS Hooks 2.0, "Calling a CDS Service": the request carries <c>hook</c>, <c>hookInstance</c>, <c>context</c> and
+/// <c>prefetch</c>. For <c>order-sign</c> (and <c>order-select</c>) <c>context.draftOrders</c> is a FHIR Bundle of the
+/// orders; <c>order-select</c>'s <c>context.selections</c> names those just chosen, and only those are checked.</para>
+/// <para>"Prefetch Template": discovery asks for <c>patient: "Patient/{{context.patientId}}"</c>. The patient is the
+/// Consent patient whose MRN is the prefetched Patient's identifier of <c>CdsHooks:MrnSystem</c> (and, when the EHR gives
+/// a birth date, whose date of birth is that one). A call without the Patient is answered as the spec says of a service
+/// that cannot get the data it needs: 412 Precondition Failed (this service does not query the EHR's FHIR server).</para>
+/// <para>"CDS Service Response" / "Card Attributes": each card has a <c>uuid</c>, a <c>summary</c> under 140 characters,
+/// a Markdown <c>detail</c>, an <c>indicator</c> (<c>warning</c> or <c>critical</c>), a <c>source</c> and absolute links.</para>
+/// </remarks>
+public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptions> options, ClinicSettings clinic)
+{
+    /// <summary>The service id in discovery and in its URL, <c>/cds-services/ketamine-consent</c>.</summary>
+    public const string ServiceId = "ketamine-consent";
+
+    /// <summary>The hooks this service answers.</summary>
+    public static readonly IReadOnlyList<string> Hooks = ["order-sign", "order-select"];
+
+    /// <summary>The discovery response (CDS Hooks 2.0, "Discovery"): one service per hook, each asking for the Patient.</summary>
+    public static JsonObject Discovery() => new()
+    {
+        ["services"] = new JsonArray([.. Hooks.Select(hook => (JsonNode)new JsonObject
+        {
+            ["hook"] = hook,
+            ["title"] = "Ketamine and esketamine consent gate",
+            ["description"] = "Checks a ketamine or esketamine order against the patient's signed consent and today's dose-day check-in: "
+                + "no card when the dose may go ahead, a warning when no check-in was cleared today, a critical card when there is no valid consent.",
+            ["id"] = ServiceId,
+            ["prefetch"] = new JsonObject { ["patient"] = "Patient/{{context.patientId}}" },
+        })]),
+    };
+
+    /// <summary>The cards for one call; <paramref name="baseUrl"/> is where staff open the service's pages.</summary>
+    public async Task<Outcome<JsonObject>> CardsAsync(JsonNode? body, string baseUrl, CancellationToken ct)
+    {
+        if (body is not JsonObject request || Text(request["hook"]) is not { } hook || !Hooks.Contains(hook))
+        {
+            return FieldErrors.One("hook", $"Send a CDS Hooks request for one of the hooks {string.Join(", ", Hooks)}.");
+        }
+
+        if (request["context"]?["draftOrders"] is not JsonObject { } draftOrders || Text(draftOrders["resourceType"]) != "Bundle")
+        {
+            return FieldErrors.One("context.draftOrders", "context.draftOrders must be a FHIR Bundle of the draft orders.");
+        }
+
+        var selections = hook == "order-select" && request["context"]?["selections"] is JsonArray chosen
+            ? chosen.Select(Text).OfType<string>().ToHashSet(StringComparer.Ordinal) : null;
+        var orders = options.Value.OrderWorkflows();
+        var needed = (draftOrders["entry"] as JsonArray ?? [])
+            .Select(e => e?["resource"] as JsonObject)
+            .OfType<JsonObject>()
+            .Where(r => Text(r["resourceType"]) == "MedicationRequest")
+            .Where(r => selections is null || selections.Contains($"MedicationRequest/{Text(r["id"])}"))
+            .SelectMany(RxNormCodes)
+            .Select(code => orders.GetValueOrDefault(code))
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Where(gate.IsConsentWorkflow)
+            .ToList();
+        if (needed.Count == 0)
+        {
+            return Response([]);
+        }
+
+        if (request["prefetch"]?["patient"] is not JsonObject patient || Text(patient["resourceType"]) != "Patient")
+        {
+            return new Refusal(RefusedAs.PreconditionFailed, "Prefetch missing",
+                "The order is for ketamine or esketamine, and this service needs the Patient to check consent: send prefetch.patient "
+                + "(Patient/{{context.patientId}}) as discovery asks.");
+        }
+
+        var mrn = (patient["identifier"] as JsonArray ?? [])
+            .Where(i => Text(i?["system"]) == options.Value.MrnSystem)
+            .Select(i => Text(i?["value"]))
+            .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        var found = mrn is null ? null : await gate.FindByMrnAsync(mrn, ct);
+        if (found is not null && DateOnly.TryParseExact(Text(patient["birthDate"]) ?? "", "yyyy-MM-dd", out var born) && born != found.DateOfBirth)
+        {
+            found = null; // the same MRN for someone else: never show another person's consent
+        }
+
+        var cards = new JsonArray();
+        foreach (var workflow in needed)
+        {
+            if (found is null)
+            {
+                cards.Add(Card("critical", "No valid consent",
+                    $"No consent to **{workflow}** is on file: the status is **none**. "
+                    + (mrn is null ? $"The patient has no MRN of system {options.Value.MrnSystem}, so the consent service cannot find them."
+                        : "The consent service has no patient with this MRN and date of birth.")
+                    + " Register the patient and start a consent before ordering.",
+                    ("Register the patient and start consent", $"{baseUrl}/clinician/patients")));
+                continue;
+            }
+
+            var view = await gate.GateAsync(found.Id, workflow, ct);
+            if (view.Allowed)
+            {
+                continue;
+            }
+
+            var patientPage = $"{baseUrl}/clinician/patients/{found.Id}";
+            cards.Add(view.ConsentInForce
+                ? Card("warning", "No check-in today",
+                    $"The consent to **{workflow}** is **{view.Consent.Status}** (version {view.Consent.Version}), but no dose-day check-in "
+                    + "was cleared today. " + string.Join(" ", view.Reasons),
+                    ("Open the patient to start today's check-in", patientPage))
+                : Card("critical", "No valid consent",
+                    $"There is no valid consent to **{workflow}**: the status is **{view.Consent.Status}**. " + string.Join(" ", view.Reasons),
+                    ("Open the patient to start or renew consent", patientPage)));
+        }
+
+        return Response(cards);
+    }
+
+    private static JsonObject Response(JsonArray cards) => new() { ["cards"] = cards };
+
+    private JsonObject Card(string indicator, string summary, string detail, (string Label, string Url) link) => new()
+    {
+        ["uuid"] = Guid.NewGuid().ToString(),
+        ["summary"] = summary,
+        ["detail"] = detail,
+        ["indicator"] = indicator,
+        ["source"] = new JsonObject { ["label"] = $"{clinic.Clinic.Name} consent service" },
+        ["links"] = new JsonArray(new JsonObject { ["label"] = link.Label, ["url"] = link.Url, ["type"] = "absolute" }),
+    };
+
+    /// <summary>The RxNorm codes of a MedicationRequest's <c>medicationCodeableConcept</c>.</summary>
+    private static IEnumerable<string> RxNormCodes(JsonObject request) =>
+        (request["medicationCodeableConcept"]?["coding"] as JsonArray ?? [])
+            .Where(c => Text(c?["system"]) == CdsHooksOptions.RxNormSystem)
+            .Select(c => Text(c?["code"]))
+            .OfType<string>();
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace Consent.Web.Tests.CdsHooks;
+
+/// <summary>
+/// CDS Hooks 2.0, "Trusting CDS Clients": every call carries a JWT signed by a trusted client. Each way a token can be
+/// wrong is its own 401 problem with its own title, and a refused call stores nothing (not even its jti).
+/// </summary>
+public sealed class CdsHooksSecurityTests(CdsFactory factory) : IClassFixture<CdsFactory>
+{
+    private static readonly JsonObject OtherDrug = CdsFactory.OrderSign("617993", "Amoxicillin 120 MG/ML / clavulanate potassium 8.58 MG/ML Oral Suspension", CdsFactory.Patient());
+
+    [Fact]
+    public async Task AGoodToken_IsAccepted_WithEitherRecommendedAlgorithm()
+    {
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience)))));
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Rs384(EhrClient.Claims(CdsFactory.CdsAudience)))));
+    }
+
+    [Fact]
+    public async Task NoToken_IsRefused()
+    {
+        using var client = factory.CreateClient();
+        var before = await factory.TokenUsesAsync();
+
+        var response = await client.PostAsJsonAsync("/cds-services/ketamine-consent", OtherDrug);
+
+        await AssertRefusedAsync(response, "Missing token", before);
+    }
+
+    [Fact]
+    public async Task AnUnknownIssuer_IsRefused()
+    {
+        var claims = EhrClient.Claims(CdsFactory.CdsAudience);
+        claims["iss"] = "https://other-ehr.example.org";
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(claims)), "Unknown client", before);
+    }
+
+    [Fact]
+    public async Task AnUnknownKey_IsRefused()
+    {
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience), kid: "not-a-key-of-this-ehr")),
+            "Unknown key", before);
+    }
+
+    [Fact]
+    public async Task ASignatureByAnotherKey_IsRefused()
+    {
+        using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var before = await factory.TokenUsesAsync();
+
+        var token = factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience), signer: stranger);
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, token), "Bad signature", before);
+    }
+
+    [Fact]
+    public async Task AnotherAudience_IsRefused()
+    {
+        var before = await factory.TokenUsesAsync();
+
+        // A token the EHR made for the FHIR search is not one for the CDS Service, and the reverse.
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(EhrClient.Claims(CdsFactory.FhirAudience))), "Wrong audience", before);
+    }
+
+    [Fact]
+    public async Task AnExpiredToken_IsRefused()
+    {
+        var claims = EhrClient.Claims(CdsFactory.CdsAudience, DateTimeOffset.UtcNow.AddMinutes(-10));
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(claims)), "Token expired", before);
+    }
+
+    [Fact]
+    public async Task AReplayedToken_IsRefused_TheSecondTime()
+    {
+        var token = factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience));
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, token)));
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, token), "Token already used", before);
+    }
+
+    [Fact]
+    public async Task TheReadmesScript_MakesATrustedClientFile_AndTokensTheServiceAccepts()
+    {
+        // scripts/ehr-client.sh (README, "Connecting an EHR"): its file's client added to the trusted ones, read again on change.
+        var keys = Directory.CreateTempSubdirectory("ehr-client-").FullName;
+        try
+        {
+            const string issuer = "https://script-ehr.example.org";
+            var file = JsonNode.Parse(await RunScriptAsync("keys", keys, issuer))!;
+            var trusted = JsonNode.Parse(await File.ReadAllTextAsync(factory.Ehr.TrustedClientsPath))!;
+            trusted["clients"]!.AsArray().Add(file["clients"]![0]!.DeepClone());
+            await File.WriteAllTextAsync(factory.Ehr.TrustedClientsPath, trusted.ToJsonString());
+
+            var token = (await RunScriptAsync("token", keys, issuer, CdsFactory.CdsAudience)).Trim();
+
+            Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, token)));
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    private static async Task<string> RunScriptAsync(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "scripts", "ehr-client.sh"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, errors);
+        return output;
+    }
+
+    private async Task AssertRefusedAsync(HttpResponseMessage response, string title, long usesBefore)
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(title, problem["title"]!.GetValue<string>());
+        Assert.DoesNotContain("   at ", problem.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(usesBefore, await factory.TokenUsesAsync());
+    }
+}
