@@ -106,6 +106,10 @@ public class ServiceHost : IAsyncLifetime
         }
 
         service?.Dispose();
+        // The service's own log, kept beside the screenshots: when a browser test fails, it says what the service was doing.
+        var output = Path.Combine(RepositoryRoot.Path, "tests", "test-output");
+        Directory.CreateDirectory(output);
+        await File.WriteAllTextAsync(Path.Combine(output, $"service-{GetType().Name}-{database}.log"), Log);
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(serverConnection);
         await connection.OpenAsync();
