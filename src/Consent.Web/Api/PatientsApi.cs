@@ -19,6 +19,7 @@ public static class PatientsApi
         group.MapPost("/{id:guid}/corrections", CorrectAsync).RequireAuthorization(Policies.Clinician);
         group.MapGet("/{id:guid}/consents", ConsentsAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
         group.MapPost("/{id:guid}/reconsent", ReconsentAsync).RequireAuthorization(Policies.Clinician);
+        group.MapPost("/{id:guid}/checkins", CheckinAsync).RequireAuthorization(Policies.Clinician);
         group.MapGet("/{id:guid}/gate", GateAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
         // The same gate by MRN and date of birth, posted so that an MRN never appears in an address or its logs.
         app.MapPost("/api/v1/gate/lookup", GateLookupAsync).WithTags("Patients").RequireAuthorization(Policies.ClinicianOrAuditor);
@@ -38,6 +39,9 @@ public static class PatientsApi
 
     internal static async Task<IResult> ReconsentAsync(Guid id, ReconsentInput body, HttpContext http, PatientReconsent reconsent, CancellationToken ct) =>
         (await reconsent.StartAsync(id, body, Caller.From(http), ct)).ToHttp(started => TypedResults.Created($"/api/v1/sessions/{started.Id}", started));
+
+    internal static async Task<IResult> CheckinAsync(Guid id, StartCheckinInput body, HttpContext http, PatientCheckins checkins, CancellationToken ct) =>
+        (await checkins.StartAsync(id, body, Caller.From(http), ct)).ToHttp(started => TypedResults.Created($"/api/v1/sessions/{started.Id}", started));
 
     internal static async Task<IResult> RegisterAsync(PatientDetailsInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
     {

@@ -20,6 +20,8 @@ public static class SessionsApi
         group.MapPost("/{id:guid}/countersign", CountersignAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/questions/{questionId}/answer", AnswerQuestionAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/discussions", RecordDiscussionAsync).RequireAuthorization(Policies.Clinician);
+        group.MapPost("/{id:guid}/staff-checks/{stepId}", RecordStaffCheckAsync).RequireAuthorization(Policies.Clinician);
+        group.MapPost("/{id:guid}/checkin-decision", DecideCheckinAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/follow-up", FollowUpAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/void", VoidAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/withdraw", WithdrawAsync).RequireAuthorization(Policies.Clinician);
@@ -35,6 +37,12 @@ public static class SessionsApi
 
     /// <summary>A clinician's answer to a patient's question.</summary>
     public sealed record AnswerInput(string? Answer);
+
+    /// <summary>A check-in's staff-check values, by field id (numbers, or true/false).</summary>
+    public sealed record StaffCheckInput(Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Values);
+
+    /// <summary>The clinician's decision on a held check-in, signed with the password: <c>cleared</c> or <c>not-today</c>, and why.</summary>
+    public sealed record CheckinDecisionInput(string? Decision, string? Note, string? Password);
 
     /// <summary>A note of the discussion the clinician had with the patient.</summary>
     public sealed record DiscussionInput(string? Note);
@@ -72,6 +80,13 @@ public static class SessionsApi
 
     internal static async Task<IResult> AnswerQuestionAsync(Guid id, string questionId, AnswerInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.AnswerQuestionAsync(id, questionId, body.Answer, Caller.From(http), ct)).ToHttp();
+
+    internal static async Task<IResult> RecordStaffCheckAsync(
+        Guid id, string stepId, StaffCheckInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
+        (await actions.RecordStaffCheckAsync(id, stepId, body.Values, Caller.From(http), ct)).ToHttp();
+
+    internal static async Task<IResult> DecideCheckinAsync(Guid id, CheckinDecisionInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
+        (await actions.DecideCheckinAsync(id, body.Decision, body.Note, body.Password, Caller.From(http), ct)).ToHttp();
 
     internal static async Task<IResult> RecordDiscussionAsync(Guid id, DiscussionInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.RecordDiscussionAsync(id, body.Note, Caller.From(http), ct)).ToHttp();

@@ -21,6 +21,7 @@ public static class UseCaseRegistration
         services.AddScoped<UseCases.PatientRecords.PatientTimeline>();
         services.AddScoped<UseCases.PatientRecords.PatientConsents>();
         services.AddScoped<UseCases.PatientRecords.PatientReconsent>();
+        services.AddScoped<UseCases.PatientRecords.PatientCheckins>();
         services.AddScoped<UseCases.PatientRecords.ConsentRenewals>();
         services.AddHostedService<UseCases.PatientRecords.RenewalMonitor>();
         services.AddScoped<UseCases.PatientRecords.ConsentGate>();

@@ -22,9 +22,16 @@ public static class StepSubmissions
         AskStep => Ask(step.Id, body),
         SignatureStep => Signature(step.Id, body, registeredName),
         StopStep => Stop(step.Id, body),
+        AffirmationStep => Affirmation(step.Id, body),
         IdentityStep => (null, "Verify the date of birth with POST /api/v1/patient/{token}/verify."),
         _ => (null, "This step is not answered by the patient."),
     };
+
+    /// <summary>A check-in's affirmation: <c>{"agrees": true}</c> (I still agree to this treatment today) or <c>false</c>.</summary>
+    private static (SessionCommand?, string?) Affirmation(string stepId, JsonObject body) =>
+        body["agrees"] is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+            ? (new Affirm(stepId, v.GetValue<bool>()), null)
+            : (null, "Send {\"agrees\": true} if you still agree to this treatment today, or {\"agrees\": false} if you do not.");
 
     /// <summary>A stop step waiting for the patient: confirm the answers shown (the session ends) or go back to change them.</summary>
     private static (SessionCommand?, string?) Stop(string stepId, JsonObject body) =>

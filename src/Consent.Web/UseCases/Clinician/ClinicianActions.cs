@@ -55,12 +55,9 @@ public sealed class ClinicianActions(
             return FieldErrors.One("statementAccepted", "The attestation must be accepted to countersign.");
         }
 
-        // 21 CFR 11.200: the signature is executed with both components, the identity and the password.
-        var staff = await users.GetUserAsync(caller.User);
-        if (staff is null || string.IsNullOrEmpty(password)
-            || !(await signIn.CheckPasswordSignInAsync(staff, password, lockoutOnFailure: true)).Succeeded)
+        if (await SignerAsync(caller, password) is not { } staff)
         {
-            return FieldErrors.One("password", "The password is not correct (repeated failures lock the account).");
+            return WrongPassword;
         }
 
         var staffId = staff.Id.ToString();
@@ -69,6 +66,76 @@ public sealed class ClinicianActions(
                 ? FieldErrors.One("nameConfirmed",
                     $"The patient signed as \"{signed.FullName}\", not as the registered \"{locked.Session.PatientName}\". Confirm that the registered patient signed (nameConfirmed).")
                 : new Countersign(staffId, true, nameConfirmed is true)), ct);
+    }
+
+    /// <summary>
+    /// Values a nurse or clinician measured or confirmed for a check-in's <c>staff-check</c> step (blood pressure, a ride
+    /// home): the interpreter checks each against the step's fields and, once the patient's part is done too, ends the
+    /// check-in Cleared or Held.
+    /// </summary>
+    public async Task<Outcome<SessionWrite>> RecordStaffCheckAsync(
+        Guid id, string stepId, IReadOnlyDictionary<string, JsonNode?>? values, Caller caller, CancellationToken ct)
+    {
+        if (!await OwnsAsync(id, caller, ct))
+        {
+            return Missing.Session;
+        }
+
+        if (values is null || values.Count == 0)
+        {
+            return FieldErrors.One("values", "Give the values of this check, by field id.");
+        }
+
+        var staffId = caller.StaffId!.Value.ToString();
+        return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), _ => new RecordStaffCheck(stepId, values, staffId)), ct);
+    }
+
+    /// <summary>
+    /// The clinician's decision on a held check-in: <c>cleared</c> after a discussion (the dose may go ahead) or
+    /// <c>not-today</c>, with a note. It is an electronic signature (21 CFR 11.50, 11.200): the password is entered again.
+    /// </summary>
+    public async Task<Outcome<SessionWrite>> DecideCheckinAsync(
+        Guid id, string? decision, string? note, string? password, Caller caller, CancellationToken ct)
+    {
+        if (!await OwnsAsync(id, caller, ct))
+        {
+            return Missing.Session;
+        }
+
+        CheckinDecision? chosen = decision switch
+        {
+            "cleared" => CheckinDecision.Cleared,
+            "not-today" => CheckinDecision.NotToday,
+            _ => null,
+        };
+        if (chosen is null)
+        {
+            return FieldErrors.One("decision", "The decision must be \"cleared\" (after a discussion, the dose may go ahead) or \"not-today\".");
+        }
+
+        var (clean, error) = TextInput.Clean(note, "note", 4000, multiline: true);
+        if (error is not null)
+        {
+            return FieldErrors.One("note", error);
+        }
+
+        if (await SignerAsync(caller, password) is not { } staff)
+        {
+            return WrongPassword;
+        }
+
+        var staffId = staff.Id.ToString();
+        return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), _ => new DecideCheckin(chosen.Value, clean!, staffId)), ct);
+    }
+
+    private static FieldErrors WrongPassword => FieldErrors.One("password", "The password is not correct (repeated failures lock the account).");
+
+    /// <summary>21 CFR 11.200: a signature is executed with both components, the identity and the password.</summary>
+    private async Task<StaffUser?> SignerAsync(Caller caller, string? password)
+    {
+        var staff = await users.GetUserAsync(caller.User);
+        return staff is not null && !string.IsNullOrEmpty(password) && (await signIn.CheckPasswordSignInAsync(staff, password, lockoutOnFailure: true)).Succeeded
+            ? staff : null;
     }
 
     /// <summary>A new patient link (after a lockout or expiry); the old one stops working. The answer carries the new link.</summary>

@@ -25,7 +25,11 @@ public sealed class SessionStarts(
     /// For a re-consent (<see cref="PatientRecords.PatientReconsent"/> only, never from the request body): the consent
     /// it replaces, sealed into the new session's first event.
     /// </param>
-    public async Task<Outcome<StartedSession>> StartAsync(StartSession input, Caller caller, CancellationToken ct, Supersedes? supersedes = null)
+    /// <param name="checkin">
+    /// For a dose-day check-in (<see cref="PatientRecords.PatientCheckins"/> only, after it checked the consent it relies on):
+    /// the workflow must be a check-in; otherwise it must be a consent.
+    /// </param>
+    public async Task<Outcome<StartedSession>> StartAsync(StartSession input, Caller caller, CancellationToken ct, Supersedes? supersedes = null, bool checkin = false)
     {
         var errors = new Dictionary<string, string[]>();
         CleanPatientDetails? details = null;
@@ -66,7 +70,11 @@ public sealed class SessionStarts(
         {
             errors["workflowId"] = ["No approved workflow version with this id (and version) exists."];
         }
-        else if (workflow.Definition.IsCheckin)
+        else if (checkin && !workflow.Definition.IsCheckin)
+        {
+            errors["workflowId"] = [$"'{workflow.Definition.Id}' is a consent, not a dose-day check-in."];
+        }
+        else if (!checkin && workflow.Definition.IsCheckin)
         {
             // A check-in relies on a consent in force and is started for a registered patient, not as a consent.
             errors["workflowId"] = [$"'{workflow.Definition.Id}' is a dose-day check-in, not a consent: it is started as a check-in for a patient "
