@@ -33,6 +33,7 @@ public static class UseCaseRegistration
         services.AddScoped<ClinicianActions>();
         services.AddScoped<PatientAccessService>();
         services.AddScoped<PatientActions>();
+        services.AddScoped<CheckinWithdrawals>();
         services.AddScoped<SaveForLater>();
         services.AddSingleton<PatientPreviews>();
         services.AddScoped<WorkflowReviews>();

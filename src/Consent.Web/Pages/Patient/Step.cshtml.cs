@@ -32,6 +32,9 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
 
         /// <summary>A re-consent, before the patient has done anything: what changed since they signed before.</summary>
         WhatChanged,
+
+        /// <summary>A check-in whose patient part is done: the staff's checks are still to come.</summary>
+        CheckinSent,
     }
 
     /// <summary>For a re-consent: what changed since the patient signed before (<see cref="WhatChanged"/>); null otherwise.</summary>
@@ -199,6 +202,19 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
             return new JsonObject { [choice == "change" ? "change" : "confirm"] = true };
         }, ct);
 
+    /// <summary>A check-in's affirmation: "Yes, I still agree" or "No, I do not agree today" (two buttons, so it takes one tap).</summary>
+    public Task<IActionResult> OnPostAffirmAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
+        SubmitAsync(stepId, idempotencyKey, _ =>
+        {
+            var choice = Request.Form["choice"].ToString();
+            if (choice is not ("agree" or "disagree"))
+            {
+                Errors["choice"] = T.ChooseEvery;
+            }
+
+            return new JsonObject { ["agrees"] = choice == "agree" };
+        }, ct);
+
     public Task<IActionResult> OnPostAskDoneAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
         SubmitAsync(stepId, idempotencyKey, _ => new JsonObject { ["done"] = true }, ct);
 
@@ -265,6 +281,7 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
         Recorded = PatientView.Render(Workflow, State, Session.Language).Step;
         Progress = Shown(view.Progress);
         Showing = State.Status == SessionStatus.AwaitingCountersign ? Phase.AwaitingCountersign
+            : View is null && IsCheckin ? Phase.CheckinSent
             : View is null ? Phase.Waiting
             : View.Type == "signature" && View.WaitingFor is not null ? Phase.Waiting
             : View.Type == "signature" ? Phase.Certification

@@ -139,7 +139,11 @@ public sealed class ClinicianActions(
     }
 
     /// <summary>A new patient link (after a lockout or expiry); the old one stops working. The answer carries the new link.</summary>
-    public async Task<Outcome<SessionWrite>> ReissueLinkAsync(Guid id, Caller caller, CancellationToken ct)
+    /// <param name="device">
+    /// <see cref="Devices.ClinicTablet"/> for a link opened at once on a clinic tablet: it is not mailed, and the chain records
+    /// that the patient's answers came through the clinic's device; null for a link for the patient's own device.
+    /// </param>
+    public async Task<Outcome<SessionWrite>> ReissueLinkAsync(Guid id, Caller caller, CancellationToken ct, string? device = null)
     {
         if (!await OwnsAsync(id, caller, ct))
         {
@@ -153,8 +157,12 @@ public sealed class ClinicianActions(
             locked =>
             {
                 locked.Session.LinkTokenHash = LinkTokens.Hash(token);
-                mail.EnqueueInvitation(db, locked.Session, patientUrl); // saved only if the reissue is accepted
-                return new ReissueLink(clock.GetUtcNow().Add(locked.Workflow.Definition.InvitationValidFor), staffId, locked.Session.LinkTokenHash);
+                if (device is null)
+                {
+                    mail.EnqueueInvitation(db, locked.Session, patientUrl); // saved only if the reissue is accepted
+                }
+
+                return new ReissueLink(clock.GetUtcNow().Add(locked.Workflow.Definition.InvitationValidFor), staffId, locked.Session.LinkTokenHash, device);
             },
             Answer: (session, _, _) => new JsonObject { ["patientUrl"] = patientUrl, ["expiresAt"] = session.ExpiresAt }), ct);
         mail.Wake();
