@@ -67,7 +67,16 @@ public sealed class CheckinTests(ServiceHost host)
         await using var tablet = await host.NewContextAsync(Screen.Narrow);
         var clinician = await StaffBrowser.SignInAsync(host, tablet, StaffApi.Clinician);
         var check = new PageCheck(clinician, "checkin-held-tablet", axe: true);
-        await StartFromPatientPageAsync(clinician, check, patientId);
+
+        // From "Check-ins today": the patient is listed with their consent in force and nothing started yet.
+        await clinician.ClickAndLoadAsync("nav a[href='/clinician/checkins']");
+        var row = clinician.Locator($"#checkins-table tr[data-patient='{patientId}']");
+        Assert.Equal("Valid", await row.Locator(".consent-status").InnerTextAsync());
+        await check.CaptureAsync(clinician, "today");
+        await AssertFitsAsync(clinician);
+        await row.Locator("button.start-checkin").ClickAsync();
+        await clinician.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        Assert.Contains("/clinician/sessions/", clinician.Url, StringComparison.Ordinal);
         var sessionPath = new Uri(clinician.Url).AbsolutePath;
 
         // The clinician hands the tablet over: a link for it, and the staff sign-in ends on this device.
@@ -80,6 +89,7 @@ public sealed class CheckinTests(ServiceHost host)
         await walker.VerifyAsync();
         Assert.Equal(Kind.Waiting, await walker.WalkAsync());
         Assert.Equal("Please give the tablet back to the staff.", await clinician.InnerTextAsync(".hand-back"));
+        Assert.DoesNotContain(await tablet.CookiesAsync(), c => c.Name == "consent_patient"); // the patient's access ends on the tablet
         await AssertFitsAsync(clinician);
 
         // Back with staff: sign in again, enter the checks; the missing ride holds it for the clinician.
@@ -92,6 +102,9 @@ public sealed class CheckinTests(ServiceHost host)
         await check.CaptureAsync(clinician, "held");
         await clinician.GotoAsync("/clinician");
         Assert.Contains("check-in held", await clinician.Locator("tr", new() { HasText = patient.Name }).Filter(new() { HasText = "Check-in before" }).InnerTextAsync(), StringComparison.Ordinal);
+        await clinician.GotoAsync("/clinician/checkins");
+        Assert.Equal("Held: needs a clinician", await clinician.Locator($"#checkins-table tr[data-patient='{patientId}'] .status-Held").InnerTextAsync());
+        Assert.Equal(patientId.ToString(), await clinician.Locator("#checkins-table tbody tr").First.GetAttributeAsync("data-patient")); // held first
         await clinician.GotoAsync(sessionPath);
 
         // A wrong password signs nothing; the right one releases it.
