@@ -154,12 +154,13 @@ public sealed class SessionModel(
             values[field.Id] = field.Kind switch
             {
                 StaffFieldKind.YesNo => raw switch { "yes" => JsonValue.Create(true), "no" => JsonValue.Create(false), _ => null },
-                _ => decimal.TryParse(raw, NumberStyles.Number, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number) : null,
+                // Digits and one decimal point only: "1,25" (a decimal comma) must not become 125.
+                _ => decimal.TryParse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number) : null,
             };
             if (values[field.Id] is null)
             {
                 Problem = $"Enter “{MarkdownHtml.Plain(field.Label.For(StaffNotes.Language))}”"
-                    + (field.Kind == StaffFieldKind.YesNo ? ": yes or no." : $" as a number{(field.Unit is { } unit ? " in " + unit : "")}.");
+                    + (field.Kind == StaffFieldKind.YesNo ? ": yes or no." : $" as a number{(field.Unit is { } unit ? " in " + unit : "")}, digits only (a point for decimals).");
                 return Page();
             }
         }

@@ -16,7 +16,7 @@ namespace Consent.Web.Pages.Patient;
 /// <c>POST /api/v1/patient/{token}/steps/{stepId}</c> does, then redirects (post/redirect/get).
 /// </summary>
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class StepModel(PatientAccessService access, PatientActions actions, TimeProvider clock, Mail.PatientMail mail)
+public sealed class StepModel(PatientAccessService access, PatientActions actions, TimeProvider clock, Mail.PatientMail mail, IHostEnvironment environment)
     : PatientPageModel(access, actions, clock)
 {
     /// <summary>What the page shows.</summary>
@@ -78,6 +78,12 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
 
         QuestionSent = sent;
         Prepare();
+        if (Showing == Phase.CheckinSent && OnClinicTablet && !IsPreview)
+        {
+            // The patient's part is done on the clinic's tablet: their access ends on it before it goes back to staff.
+            PatientTicketCookie.Remove(HttpContext, environment);
+        }
+
         return Page();
     }
 

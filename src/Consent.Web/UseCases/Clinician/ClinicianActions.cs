@@ -57,7 +57,7 @@ public sealed class ClinicianActions(
 
         if (await SignerAsync(caller, password) is not { } staff)
         {
-            return WrongPassword;
+            return WrongPassword(await IsLockedOutAsync(caller));
         }
 
         var staffId = staff.Id.ToString();
@@ -121,14 +121,17 @@ public sealed class ClinicianActions(
 
         if (await SignerAsync(caller, password) is not { } staff)
         {
-            return WrongPassword;
+            return WrongPassword(await IsLockedOutAsync(caller));
         }
 
         var staffId = staff.Id.ToString();
         return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), _ => new DecideCheckin(chosen.Value, clean!, staffId)), ct);
     }
 
-    private static FieldErrors WrongPassword => FieldErrors.One("password", "The password is not correct (repeated failures lock the account).");
+    /// <summary>Why a signature was not made: the password, or an account locked after repeated failures (then even the right one is refused).</summary>
+    private static FieldErrors WrongPassword(bool lockedOut) => FieldErrors.One("password", lockedOut
+        ? "Your account is locked for a while after repeated wrong passwords, so you cannot sign now. Try again later, or ask an administrator."
+        : "The password is not correct (repeated failures lock the account).");
 
     /// <summary>21 CFR 11.200: a signature is executed with both components, the identity and the password.</summary>
     private async Task<StaffUser?> SignerAsync(Caller caller, string? password)
@@ -137,6 +140,9 @@ public sealed class ClinicianActions(
         return staff is not null && !string.IsNullOrEmpty(password) && (await signIn.CheckPasswordSignInAsync(staff, password, lockoutOnFailure: true)).Succeeded
             ? staff : null;
     }
+
+    private async Task<bool> IsLockedOutAsync(Caller caller) =>
+        await users.GetUserAsync(caller.User) is { } staff && await users.IsLockedOutAsync(staff);
 
     /// <summary>A new patient link (after a lockout or expiry); the old one stops working. The answer carries the new link.</summary>
     /// <param name="device">

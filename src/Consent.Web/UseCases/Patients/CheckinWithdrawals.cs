@@ -28,7 +28,11 @@ public sealed class CheckinWithdrawals(PatientConsents consents, SessionWriter w
         await ConsentAsync(checkin, definition, ct) is { Status: ConsentStatusKind.Valid or ConsentStatusKind.Expiring, SessionId: { } consentId }
             ? consentId : null;
 
-    /// <summary>The status now of the consent a check-in relies on; null when the session is not a check-in or names no patient.</summary>
+    /// <summary>
+    /// The status now of the consent a check-in relies on; null when the session is not a check-in, names no patient, or
+    /// the patient's consent now is a later one than the check-in relied on (signed after it started): an old check-in's
+    /// link never reaches a consent signed since.
+    /// </summary>
     public async Task<WorkflowConsentStatus?> ConsentAsync(ConsentSession checkin, WorkflowDefinition definition, CancellationToken ct)
     {
         if (!definition.IsCheckin || definition.Requires is not { } requires || checkin.PatientId == Guid.Empty)
@@ -37,8 +41,9 @@ public sealed class CheckinWithdrawals(PatientConsents consents, SessionWriter w
         }
 
         var now = clock.GetUtcNow();
-        return ConsentStatus.Compute(await consents.SummariesAsync(checkin.PatientId, now, ct), await consents.TermsAsync(ct), now)
+        var status = ConsentStatus.Compute(await consents.SummariesAsync(checkin.PatientId, now, ct), await consents.TermsAsync(ct), now)
             .FirstOrDefault(s => s.WorkflowId == requires);
+        return status?.SignedAt > checkin.CreatedAt ? null : status;
     }
 
     /// <summary>Withdraws the consent <paramref name="checkin"/> relies on, as the patient; Missing when none is in force.</summary>
