@@ -22,7 +22,11 @@ public static class PagesRegistration
     public static IServiceCollection AddConsentPages(this IServiceCollection services)
     {
         services.AddRazorPages(options => options.Conventions.AllowAnonymousToFolder("/Patient"))
-            .AddMvcOptions(options => options.Filters.Add<AntiforgeryFailureRedirect>());
+            .AddMvcOptions(options =>
+            {
+                options.Filters.Add<AntiforgeryFailureRedirect>();
+                options.Filters.Add<UnknownPageHandler>();
+            });
         services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((options, environment) =>
         {
             options.Cookie.Name = "consent_af";
@@ -72,6 +76,34 @@ internal sealed class AntiforgeryFailureRedirect : IAlwaysRunResultFilter
     }
 
     public void OnResultExecuted(ResultExecutedContext context)
+    {
+    }
+}
+
+/// <summary>
+/// A form posted to a page with no such handler (<c>?handler=Nope</c>, or none where the page has only named ones) gets a
+/// 400 problem and runs nothing: without a handler the framework would render the page with nothing loaded.
+/// </summary>
+internal sealed class UnknownPageHandler : IPageFilter
+{
+    public void OnPageHandlerSelected(PageHandlerSelectedContext context)
+    {
+    }
+
+    public void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        if (context.HandlerMethod is null && !HttpMethods.IsGet(context.HttpContext.Request.Method) && !HttpMethods.IsHead(context.HttpContext.Request.Method))
+        {
+            context.Result = new BadRequestObjectResult(new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "Unknown form",
+                Detail = "This page has no such form to send. Open the page again and use its buttons.",
+            });
+        }
+    }
+
+    public void OnPageHandlerExecuted(PageHandlerExecutedContext context)
     {
     }
 }

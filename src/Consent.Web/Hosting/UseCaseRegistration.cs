@@ -22,6 +22,7 @@ public static class UseCaseRegistration
         services.AddScoped<UseCases.PatientRecords.PatientConsents>();
         services.AddScoped<UseCases.PatientRecords.PatientReconsent>();
         services.AddScoped<UseCases.PatientRecords.PatientCheckins>();
+        services.AddScoped<UseCases.PatientRecords.TodaysCheckins>();
         services.AddScoped<UseCases.PatientRecords.ConsentRenewals>();
         services.AddHostedService<UseCases.PatientRecords.RenewalMonitor>();
         services.AddScoped<UseCases.PatientRecords.ConsentGate>();
@@ -33,6 +34,7 @@ public static class UseCaseRegistration
         services.AddScoped<ClinicianActions>();
         services.AddScoped<PatientAccessService>();
         services.AddScoped<PatientActions>();
+        services.AddScoped<CheckinWithdrawals>();
         services.AddScoped<SaveForLater>();
         services.AddSingleton<PatientPreviews>();
         services.AddScoped<WorkflowReviews>();

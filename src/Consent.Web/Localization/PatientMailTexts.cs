@@ -7,6 +7,12 @@ public sealed record PatientMailTexts
 
     public required string InvitationBody { get; init; }
 
+    /// <summary>A dose-day check-in's invitation: a few questions before today's dose, not a consent form.</summary>
+    public required string CheckinSubject { get; init; }
+
+    /// <summary>{0} clinic, {1} link, {2} date the link stops working.</summary>
+    public required string CheckinBody { get; init; }
+
     public required string ReminderSubject { get; init; }
 
     /// <summary>{0} clinic, {1} link, {2} date the link stops working.</summary>
@@ -37,6 +43,17 @@ public sealed record PatientMailTexts
 
             You will be asked for your date of birth first. The link works until {2}. You can stop and come back later with the same link.
             You can ask the care team questions on every page, and you can say no at any point.
+            """,
+        CheckinSubject = "Questions before your treatment today",
+        CheckinBody = """
+            Hello,
+
+            {0} asks you to answer a few short questions before your treatment today. It takes about a minute:
+
+            {1}
+
+            You will be asked for your date of birth first. The link works until {2}.
+            If you do not agree to the treatment today, you can say so there. That is your choice.
             """,
         ReminderSubject = "A reminder: your consent form is waiting",
         ReminderBody = """
@@ -74,6 +91,17 @@ public sealed record PatientMailTexts
 
             Primero se le pedirá su fecha de nacimiento. El enlace funciona hasta el {2}. Puede detenerse y volver más tarde con el mismo enlace.
             En cada página puede hacer preguntas al equipo de atención, y puede decir que no en cualquier momento.
+            """,
+        CheckinSubject = "Preguntas antes de su tratamiento de hoy",
+        CheckinBody = """
+            Hola:
+
+            {0} le pide que responda unas preguntas cortas antes de su tratamiento de hoy. Toma cerca de un minuto:
+
+            {1}
+
+            Primero se le pedirá su fecha de nacimiento. El enlace funciona hasta el {2}.
+            Si hoy no está de acuerdo con el tratamiento, puede decirlo allí. Es su decisión.
             """,
         ReminderSubject = "Un recordatorio: su formulario de consentimiento le espera",
         ReminderBody = """

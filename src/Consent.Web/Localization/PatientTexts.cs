@@ -24,6 +24,26 @@ public sealed record PatientTexts
     public required string FixBelow { get; init; }
 
     public required string WelcomeTitle { get; init; }
+
+    // A dose-day check-in: the affirmation, the wait for the staff's checks, and how it ended.
+    public required string AffirmTitle { get; init; }
+    public required string AffirmYes { get; init; }
+    public required string AffirmNo { get; init; }
+    public required string AffirmHelp { get; init; }
+    public required string CheckinSentTitle { get; init; }
+    public required string CheckinSentText { get; init; }
+    public required string CheckinHandBack { get; init; }
+    public required string ClearedTitle { get; init; }
+    public required string ClearedText { get; init; }
+    public required string HeldTitle { get; init; }
+    public required string HeldText { get; init; }
+    public required string NoLongerAgreesTitle { get; init; }
+    public required string NoLongerAgreesText { get; init; }
+    public required string NoLongerAgreesWithdraw { get; init; }
+    public required string CheckinWithdrawAnyTime { get; init; }
+    public required string ConsentNotInForce { get; init; }
+    public required string NotTodayTitle { get; init; }
+    public required string NotTodayText { get; init; }
     public required string WelcomeIntro { get; init; }
     public required string WelcomeResume { get; init; }
     public required string WelcomeBack { get; init; }
@@ -321,6 +341,24 @@ public sealed record PatientTexts
         TranslationNotice = "You are reading this in {0}. Your clinic set up this form in {1}, so your signed form will be in {1}.",
         TranslationShowOriginal = "Show the text in {0}",
         NotAnswered = "Not answered",
+        AffirmTitle = "Before your dose today",
+        AffirmYes = "Yes, I still agree",
+        AffirmNo = "No, I do not agree today",
+        AffirmHelp = "Either answer is fine. If you say no, you will not get a dose today, and a clinician will talk with you.",
+        CheckinSentTitle = "Thank you. We have your answers",
+        CheckinSentText = "A nurse will check a few more things with you before your dose, such as your blood pressure and your ride home.",
+        CheckinHandBack = "Please give the tablet back to the staff.",
+        ClearedTitle = "You are checked in for today",
+        ClearedText = "Everything is ready for your dose today. A staff member will call you.",
+        HeldTitle = "A clinician will talk with you first",
+        HeldText = "Before any dose today, a clinician will talk with you about this:",
+        NoLongerAgreesTitle = "You do not have to go on",
+        NoLongerAgreesText = "You said you do not agree to this treatment today. That is your choice. You will not get a dose today, and a clinician will talk with you.",
+        NoLongerAgreesWithdraw = "If you want to stop this treatment for good, you can withdraw your consent now. Your other care does not change.",
+        CheckinWithdrawAnyTime = "You can withdraw your consent to this treatment at any time.",
+        ConsentNotInForce = "Your consent to this treatment is no longer in force. Your clinic will talk with you about what comes next.",
+        NotTodayTitle = "No dose today",
+        NotTodayText = "A clinician decided that there is no dose today. Your clinic will contact you about the next step.",
         WithdrawTitle = "Withdraw your consent",
         WithdrawText = "You can withdraw your consent at any time, even just before a dose. Your other care does not change. We will record your withdrawal and you get a copy.",
         WithdrawButton = "Withdraw my consent",
@@ -486,6 +524,24 @@ public sealed record PatientTexts
         TranslationNotice = "Usted está leyendo esto en {0}. Su clínica preparó este formulario en {1}, por eso su formulario firmado estará en {1}.",
         TranslationShowOriginal = "Mostrar el texto en {0}",
         NotAnswered = "Sin respuesta",
+        AffirmTitle = "Antes de su dosis de hoy",
+        AffirmYes = "Sí, sigo de acuerdo",
+        AffirmNo = "No, hoy no estoy de acuerdo",
+        AffirmHelp = "Cualquier respuesta está bien. Si dice que no, hoy no recibirá una dosis y un profesional clínico hablará con usted.",
+        CheckinSentTitle = "Gracias. Tenemos sus respuestas",
+        CheckinSentText = "Una enfermera revisará algunas cosas más con usted antes de su dosis, como su presión arterial y cómo volverá a casa.",
+        CheckinHandBack = "Por favor, devuelva la tableta al personal.",
+        ClearedTitle = "Ya está registrado para hoy",
+        ClearedText = "Todo está listo para su dosis de hoy. Un miembro del personal lo llamará.",
+        HeldTitle = "Un profesional clínico hablará con usted primero",
+        HeldText = "Antes de cualquier dosis de hoy, un profesional clínico hablará con usted sobre esto:",
+        NoLongerAgreesTitle = "No tiene que continuar",
+        NoLongerAgreesText = "Usted dijo que hoy no está de acuerdo con este tratamiento. Es su decisión. Hoy no recibirá una dosis, y un profesional clínico hablará con usted.",
+        NoLongerAgreesWithdraw = "Si quiere dejar este tratamiento para siempre, puede retirar su consentimiento ahora. El resto de su atención no cambia.",
+        CheckinWithdrawAnyTime = "Puede retirar su consentimiento a este tratamiento en cualquier momento.",
+        ConsentNotInForce = "Su consentimiento a este tratamiento ya no está vigente. Su clínica hablará con usted sobre lo que sigue.",
+        NotTodayTitle = "Hoy no habrá dosis",
+        NotTodayText = "Un profesional clínico decidió que hoy no habrá dosis. Su clínica se comunicará con usted sobre el siguiente paso.",
         WithdrawTitle = "Retirar su consentimiento",
         WithdrawText = "Puede retirar su consentimiento en cualquier momento, incluso justo antes de una dosis. El resto de su atención no cambia. Dejaremos constancia de su retiro y usted recibirá una copia.",
         WithdrawButton = "Retirar mi consentimiento",

@@ -22,7 +22,9 @@ namespace Consent.Web.Mail;
 /// link encrypted with Data Protection, and the handler removes it once the mail is sent. Subjects are
 /// fixed sentences, so nothing about the patient or their treatment shows in a mailbox list.
 /// </remarks>
-public sealed class PatientMail(IDataProtectionProvider protection, ClinicSettings clinic, MailSettings settings, OutboxSignal signal, TimeProvider clock)
+public sealed class PatientMail(
+    IDataProtectionProvider protection, ClinicSettings clinic, MailSettings settings, OutboxSignal signal, WorkflowVersions.WorkflowRegistry workflows,
+    TimeProvider clock)
 {
     public const string Invitation = "invitation";
     public const string RecordCopy = "record";
@@ -106,7 +108,10 @@ public sealed class PatientMail(IDataProtectionProvider protection, ClinicSettin
     private MimeMessage ComposeLink(ConsentSession session, string link, long jobId, string what)
     {
         var texts = PatientMailTexts.For(session.Language);
-        var (subject, body) = what == Reminder ? (texts.ReminderSubject, texts.ReminderBody) : (texts.InvitationSubject, texts.InvitationBody);
+        var checkin = workflows.Find(session.WorkflowId, session.WorkflowVersion)?.Definition.IsCheckin == true;
+        var (subject, body) = what == Reminder ? (texts.ReminderSubject, texts.ReminderBody)
+            : checkin ? (texts.CheckinSubject, texts.CheckinBody)
+            : (texts.InvitationSubject, texts.InvitationBody);
         var message = New(session, subject, jobId);
         message.Body = new TextPart("plain")
         {

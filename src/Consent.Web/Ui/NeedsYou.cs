@@ -5,7 +5,8 @@ namespace Consent.Web.Ui;
 /// <summary>What a session needs from its clinician, in the words of the "Needs you" column and the session page.</summary>
 public static class NeedsYou
 {
-    public static IReadOnlyList<string> For(SessionState state, StaffNotes notes)
+    /// <param name="workflow">The session's workflow: a check-in's staff checks still to enter are named from it.</param>
+    public static IReadOnlyList<string> For(SessionState state, StaffNotes notes, WorkflowDefinition? workflow = null)
     {
         var needs = new List<string>();
         if (state.UnansweredQuestions.Count() is var open and > 0)
@@ -28,6 +29,19 @@ public static class NeedsYou
         if (state is { Status: SessionStatus.Referred, FollowUp: null, Ending: { } ending })
         {
             needs.Add(notes.For(ending).Title + " — contact the patient");
+        }
+
+        // A held check-in waits for a clinician's signed decision before any dose (issue 14).
+        if (state is { Status: SessionStatus.Held, CheckinDecision: null })
+        {
+            needs.Add("check-in held (" + string.Join("; ", state.HoldReasons.Select(r => notes.CheckinReason(workflow, r.Id)).Distinct(StringComparer.Ordinal))
+                + ") — decide: cleared or not today");
+        }
+
+        if (workflow is { IsCheckin: true } && state.Status is SessionStatus.Invited or SessionStatus.InProgress
+            && workflow.Steps.OfType<StaffCheckStep>().Where(s => !state.IsCompleted(s.Id)).Select(s => MarkdownHtml.Plain(s.Title?.For(StaffNotes.Language) ?? s.Id)).ToList() is { Count: > 0 } checks)
+        {
+            needs.Add("staff check to enter: " + string.Join("; ", checks));
         }
 
         return needs;

@@ -65,6 +65,18 @@ public abstract class PatientPageModel(PatientAccessService access, PatientActio
 
     protected DateTimeOffset Now => clock.GetUtcNow();
 
+    /// <summary>True for a dose-day check-in (<c>kind: checkin</c>) rather than a consent.</summary>
+    public bool IsCheckin => Workflow.Definition.IsCheckin;
+
+    /// <summary>True when this link was made for a clinic tablet (the patient hands it back to staff when done).</summary>
+    public bool OnClinicTablet => State.LinkDevice == Devices.ClinicTablet;
+
+    /// <summary>On a check-in's ending page: true when the consent it relies on is still in force, so the patient may withdraw it here.</summary>
+    public bool CanWithdrawConsent => CheckinConsent?.Status is ConsentStatusKind.Valid or ConsentStatusKind.Expiring;
+
+    /// <summary>On a check-in's ending page: the status now of the consent it relies on (null elsewhere).</summary>
+    public WorkflowConsentStatus? CheckinConsent { get; protected set; }
+
     /// <summary>True when the patient reads in another language than the one the session records.</summary>
     public bool IsTranslated => Lang != Session.Language;
 

@@ -53,12 +53,19 @@ public sealed class PatientRecordPage(
 
         var cards = status.Consents.Select(c => new ConsentCard(c, Title(c.WorkflowId, c.Version),
             c.SessionId is { } session && mine.Contains(session),
-            c.SessionId is { } started && view.Sessions.FirstOrDefault(s => s.Id == started) is { } owner ? Name(owner.StartedBy) : null)).ToList();
+            c.SessionId is { } started && view.Sessions.FirstOrDefault(s => s.Id == started) is { } owner ? Name(owner.StartedBy) : null,
+            CheckinsOf(c.WorkflowId))).ToList();
         return new PatientRecord(view.Patient, status.At, cards,
             [.. entries.OrderByDescending(e => e.At).ThenBy(e => e is CorrectionEntry ? 0 : 1)]);
     }
 
     /// <summary>The workflow's title in the staff language: of the version named, else of its newest version known.</summary>
+    /// <summary>The check-in workflows whose <c>requires</c> names <paramref name="consentWorkflowId"/>, each once, titled by its newest version.</summary>
+    private List<(string Id, string Title)> CheckinsOf(string consentWorkflowId) =>
+        [.. workflows.Catalog.Workflows.Where(w => w.Definition.IsCheckin && w.Definition.Requires == consentWorkflowId)
+            .GroupBy(w => w.Definition.Id, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, Title(g.Key, null)))];
+
     private string Title(string workflowId, int? version)
     {
         var workflow = version is { } v ? workflows.Find(workflowId, v) : null;
@@ -115,7 +122,8 @@ public sealed record PatientRecord(PatientView Patient, DateTimeOffset At, IRead
 
 /// <summary>One workflow's consent status; <paramref name="Mine"/> when the signed-in clinician started its session.</summary>
 /// <param name="StartedBy">Who started the session the status rests on, as staff pages name them.</param>
-public sealed record ConsentCard(ConsentStatusView Status, string Title, bool Mine, string? StartedBy);
+/// <param name="Checkins">The dose-day check-ins that rely on this consent (workflow id and title), for starting one while it is in force.</param>
+public sealed record ConsentCard(ConsentStatusView Status, string Title, bool Mine, string? StartedBy, IReadOnlyList<(string Id, string Title)> Checkins);
 
 /// <summary>Something that happened to the patient's record, at <paramref name="At"/>.</summary>
 public abstract record TimelineEntry(DateTimeOffset At);

@@ -16,6 +16,9 @@ public static class StaffLabels
         nameof(SessionStatus.Expired) => "Expired",
         nameof(SessionStatus.Voided) => "Voided",
         nameof(SessionStatus.Withdrawn) => "Withdrawn",
+        nameof(SessionStatus.Cleared) => "Cleared for today",
+        nameof(SessionStatus.Held) => "Held: needs a clinician",
+        nameof(SessionStatus.NotToday) => "Not today",
         _ => status,
     };
 

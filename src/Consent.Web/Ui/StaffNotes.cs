@@ -66,6 +66,16 @@ public sealed class StaffNotes
         var step => StepTypeNames.Of(step.Type),
     };
 
+    /// <summary>Why a check-in was held, as staff name it: the hold's note title, or that the patient does not agree today.</summary>
+    public string CheckinReason(WorkflowDefinition? workflow, string reasonId) =>
+        reasonId == CheckinReasons.NoLongerAgrees ? "the patient does not agree today"
+        : workflow?.FindStep(reasonId) is DiscussionStep discussion ? Find(NameOf(discussion.Reason, discussion.Id))?.Title ?? discussion.Id
+        : reasonId;
+
+    /// <summary>The note for a check-in's hold reason (a discussion step's), or null for one with none (the patient does not agree today).</summary>
+    public StaffNote? CheckinNote(WorkflowDefinition workflow, string reasonId) =>
+        workflow.FindStep(reasonId) is DiscussionStep discussion ? Find(NameOf(discussion.Reason, discussion.Id)) : null;
+
     /// <summary>The note named <paramref name="name"/>, or null.</summary>
     public StaffNote? Find(string name) => notes.GetValueOrDefault(name);
 

@@ -102,6 +102,17 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the decision is cleared or not-today");
         }
+        // A dose needs the patient's agreement today: a clinician cannot clear a patient who said no (the patient may
+        // check in again if they change their mind), nor clear one whose staff checks were never taken.
+        if (c.Decision == CheckinDecision.Cleared && State.HoldReasons.Any(r => r.Id == CheckinReasons.NoLongerAgrees))
+        {
+            return Refuse(RefusalKind.Conflict,
+                "the patient said they do not agree to the treatment today, so only 'not-today' can be decided; if they change their mind, start a new check-in");
+        }
+        if (c.Decision == CheckinDecision.Cleared && Definition.Steps.OfType<StaffCheckStep>().FirstOrDefault(s => !State.IsCompleted(s.Id)) is { } missing)
+        {
+            return Refuse(RefusalKind.Conflict, $"staff check '{missing.Id}' was never recorded, so the check-in cannot be cleared; decide 'not-today' and start a new check-in");
+        }
         return ClinicianNote(c.Note, c.StaffId, "a decision note", out var note, out var staff)
             ?? Decision.Accept(new CheckinDecidedPayload(c.Decision, note, staff).On(null));
     }

@@ -64,6 +64,7 @@ public static class PayloadKeys
     public const string Kind = "kind";
     public const string Sha256 = "sha256";
     public const string Method = "method";
+    public const string Device = "device";
     public const string Failures = "failures";
     public const string AttemptsLeft = "attemptsLeft";
     public const string LinkTokenHash = "linkTokenHash";
@@ -132,14 +133,32 @@ public sealed record SessionCreatedPayload(
         Supersedes.From(p[PayloadKeys.Supersedes] as JsonObject));
 }
 
-/// <summary><see cref="EventTypes.IdentityVerified"/>: how (<c>date-of-birth</c>).</summary>
-public sealed record IdentityVerifiedPayload(string Method) : EventPayload
+/// <summary>
+/// <see cref="EventTypes.IdentityVerified"/>: how (<c>date-of-birth</c>) and, when the link was made for one, on which
+/// kind of device (<see cref="Devices.ClinicTablet"/>; absent means the patient's own device, the link sent to them).
+/// </summary>
+public sealed record IdentityVerifiedPayload(string Method, string? Device = null) : EventPayload
 {
     public override string Type => EventTypes.IdentityVerified;
 
-    public override JsonObject ToJson() => new() { [PayloadKeys.Method] = Method };
+    public override JsonObject ToJson() => Device is null
+        ? new() { [PayloadKeys.Method] = Method }
+        : new() { [PayloadKeys.Method] = Method, [PayloadKeys.Device] = Device };
 
-    public static IdentityVerifiedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.Method) ?? "");
+    public static IdentityVerifiedPayload From(JsonObject p) => new(Payload.Text(p, PayloadKeys.Method) ?? "", Payload.Text(p, PayloadKeys.Device));
+}
+
+/// <summary>
+/// The kinds of device a patient link is used on, recorded on the chain: the device check of 21 CFR 11.10(h)
+/// ("use of device ... checks to determine, as appropriate, the validity of the source of data input").
+/// </summary>
+public static class Devices
+{
+    /// <summary>The patient's own phone or computer, through the link sent to them (the default; not written).</summary>
+    public const string OwnDevice = "own-device";
+
+    /// <summary>A clinic's tablet, through a link a staff member made and opened on it (never sent anywhere).</summary>
+    public const string ClinicTablet = "clinic-tablet";
 }
 
 /// <summary><see cref="EventTypes.IdentityCheckFailed"/>: failures so far and attempts left.</summary>
@@ -162,16 +181,27 @@ public sealed record LinkLockedPayload(int Failures) : EventPayload
     public static LinkLockedPayload From(JsonObject p) => new(Payload.Int(p, PayloadKeys.Failures));
 }
 
-/// <summary><see cref="EventTypes.LinkReissued"/>: the new link's expiry, who made it and (when given) the new link's hash.</summary>
-public sealed record LinkReissuedPayload(string? ExpiresAt, string? StaffId, string? LinkTokenHash = null) : EventPayload
+/// <summary>
+/// <see cref="EventTypes.LinkReissued"/>: the new link's expiry, who made it, (when given) the new link's hash and (when
+/// the link was made for one) the kind of device it is opened on (<see cref="Devices.ClinicTablet"/>).
+/// </summary>
+public sealed record LinkReissuedPayload(string? ExpiresAt, string? StaffId, string? LinkTokenHash = null, string? Device = null) : EventPayload
 {
     public override string Type => EventTypes.LinkReissued;
 
-    public override JsonObject ToJson() =>
-        new JsonObject { [PayloadKeys.ExpiresAt] = ExpiresAt, [PayloadKeys.StaffId] = StaffId }.WithLinkTokenHash(LinkTokenHash);
+    public override JsonObject ToJson()
+    {
+        var json = new JsonObject { [PayloadKeys.ExpiresAt] = ExpiresAt, [PayloadKeys.StaffId] = StaffId }.WithLinkTokenHash(LinkTokenHash);
+        if (Device is not null)
+        {
+            json[PayloadKeys.Device] = Device;
+        }
+
+        return json;
+    }
 
     public static LinkReissuedPayload From(JsonObject p) =>
-        new(Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, PayloadKeys.StaffId), Payload.Text(p, PayloadKeys.LinkTokenHash));
+        new(Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, PayloadKeys.StaffId), Payload.Text(p, PayloadKeys.LinkTokenHash), Payload.Text(p, PayloadKeys.Device));
 }
 
 /// <summary><see cref="EventTypes.AnswersRecorded"/>: the answers by question id (yes/no, a choice or short text, as given).</summary>

@@ -30,7 +30,7 @@ internal sealed partial record DecisionContext
             {
                 return Refuse(RefusalKind.Conflict, "the session cannot start now");
             }
-            var verified = new IdentityVerifiedPayload("date-of-birth").On(identity.Id, HashOf(identity));
+            var verified = new IdentityVerifiedPayload("date-of-birth", State.LinkDevice).On(identity.Id, HashOf(identity));
             return State.Status == SessionStatus.InProgress || State.Status == SessionStatus.Invited
                 ? AdvanceAfter(Decision.Accept(verified))
                 : Decision.Accept(verified);

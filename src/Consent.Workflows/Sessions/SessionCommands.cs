@@ -80,7 +80,8 @@ public sealed record Withdraw(string Reason, string RecordedBy) : SessionCommand
 public sealed record Expire : SessionCommand;
 
 /// <summary>A clinician gives the patient link a new expiry and unlocks it.</summary>
-public sealed record ReissueLink(DateTimeOffset NewExpiresAt, string StaffId, string? LinkTokenHash = null) : SessionCommand;
+/// <param name="Device">Where the new link is used: null for the patient's own device, <see cref="Devices.ClinicTablet"/> for a link opened at once on a clinic tablet.</param>
+public sealed record ReissueLink(DateTimeOffset NewExpiresAt, string StaffId, string? LinkTokenHash = null, string? Device = null) : SessionCommand;
 
 /// <summary>The system issued a record (PDF) with this SHA-256.</summary>
 public sealed record IssueRecord(string Sha256, string Kind) : SessionCommand;

@@ -17,6 +17,7 @@ internal static class SessionReplay
             {
                 Status = state.Status == SessionStatus.Invited ? Move(state, LifecycleTrigger.VerifyIdentity, e) : state.Status,
                 Identity = state.Identity with { Verified = true, Failures = 0, VerifiedAt = state.Identity.VerifiedAt ?? e.At },
+                VerifiedOn = state.VerifiedOn.Add(IdentityVerifiedPayload.From(p).Device ?? Devices.OwnDevice),
             },
             EventTypes.IdentityCheckFailed => state with { Identity = state.Identity with { Failures = state.Identity.Failures + 1 } },
             EventTypes.LinkLocked => state with { Identity = state.Identity with { Locked = true } },
@@ -24,6 +25,7 @@ internal static class SessionReplay
             {
                 ExpiresAt = Payload.Time(LinkReissuedPayload.From(p).ExpiresAt) ?? state.ExpiresAt,
                 LinkTokenHash = LinkReissuedPayload.From(p).LinkTokenHash ?? state.LinkTokenHash,
+                LinkDevice = LinkReissuedPayload.From(p).Device,
                 Identity = state.Identity with { Failures = 0, Locked = false },
             },
             EventTypes.AnswersRecorded => Complete(state, e.StepId) with { Answers = WithAnswers(state.Answers, AnswersRecordedPayload.From(p).Answers) },

@@ -35,6 +35,12 @@ public sealed record SessionState
     /// </summary>
     public string? LinkTokenHash { get; init; }
 
+    /// <summary>The kind of device the current link was made for: null for the patient's own, <see cref="Devices.ClinicTablet"/> for a clinic tablet.</summary>
+    public string? LinkDevice { get; init; }
+
+    /// <summary>The kinds of device the patient proved who they are on (<see cref="Devices"/>), each once, sorted by name.</summary>
+    public ImmutableSortedSet<string> VerifiedOn { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
     public string CreatedBy { get; init; } = "";
 
     /// <summary>For a re-consent: the consent it replaces, as <see cref="EventTypes.SessionCreated"/> sealed it.</summary>

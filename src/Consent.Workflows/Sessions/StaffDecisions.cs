@@ -171,7 +171,11 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the staff member is unknown");
         }
-        return Decision.Accept(new LinkReissuedPayload(Payload.Iso(c.NewExpiresAt), staff, c.LinkTokenHash).On(null));
+        if (c.Device is not (null or Devices.ClinicTablet))
+        {
+            return Refuse(RefusalKind.Invalid, $"a link is made for the patient's own device or for a {Devices.ClinicTablet}");
+        }
+        return Decision.Accept(new LinkReissuedPayload(Payload.Iso(c.NewExpiresAt), staff, c.LinkTokenHash, c.Device).On(null));
     }
 
     public Decision IssueRecord(IssueRecord c)

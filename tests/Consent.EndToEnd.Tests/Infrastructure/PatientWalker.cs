@@ -22,6 +22,7 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
         Disclosure,
         Quiz,
         Ask,
+        Affirmation,
         Certification,
         Sign,
         Waiting,
@@ -39,6 +40,9 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
 
     /// <summary>When true, the first quiz attempt answers one question wrong (to see the passages shown again).</summary>
     public bool MissQuizOnce { get; init; }
+
+    /// <summary>At a check-in's affirmation: true answers "No, I do not agree today"; false (the default) still agrees.</summary>
+    public bool DisagreesToday { get; init; }
 
     public List<Kind> Seen { get; } = [];
 
@@ -68,6 +72,11 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
         if (await Has("form[action*='handler=Quiz']"))
         {
             return Kind.Quiz;
+        }
+
+        if (await Has("form[action*='handler=Affirm']"))
+        {
+            return Kind.Affirmation;
         }
 
         if (await Has("form[action*='handler=AskDone']"))
@@ -135,6 +144,9 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
                 }
 
                 await SubmitAsync("form[action*='handler=Answers'] button[type=submit]");
+                break;
+            case Kind.Affirmation:
+                await SubmitAsync($"form[action*='handler=Affirm'] button[value={(DisagreesToday ? "disagree" : "agree")}]");
                 break;
             case Kind.ConfirmStop:
                 await SubmitAsync($"form[action*='handler=Stop'] button[value={(ChangesAtStop() ? "change" : "confirm")}]");

@@ -77,6 +77,8 @@ public class ServiceHost : IAsyncLifetime
         // The renewal job every 3 seconds, so "Consents to renew" fills while a test waits (RenewalTests).
         start.Environment["Renewals__IntervalMinutes"] = "0.05";
         start.Environment["Renewals__FirstRunAfterSeconds"] = "1";
+        // Each request's start and end, with its time, in the service log a failing test leaves behind (tests/test-output).
+        start.Environment["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
         service = Process.Start(start)!;
         service.OutputDataReceived += Collect;
         service.ErrorDataReceived += Collect;

@@ -52,6 +52,10 @@ public sealed class CheckinFlowTests(CheckinFlowFactory factory) : IClassFixture
         Assert.Equal("Held", (await driver.SessionAsync(second.Id))["status"]!.GetValue<string>());
         Assert.Contains("hold-ride-home", (await driver.EventsAsync(second.Id)).ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("warning", await IndicatorAsync());
+        // While it is held and undecided, no new check-in can step around it.
+        var around = await clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/checkins", new { workflowId = Checkin });
+        Assert.Equal(HttpStatusCode.Conflict, around.StatusCode);
+        Assert.Equal(second.Id, (await around.Content.ReadFromJsonAsync<JsonObject>())!["sessionId"]!.GetValue<Guid>());
         var unsigned = await clinician.PostAsJsonAsync($"/api/v1/sessions/{second.Id}/checkin-decision",
             new { decision = "cleared", note = "Her sister will drive her; confirmed by phone.", password = "wrong" });
         Assert.Equal(HttpStatusCode.BadRequest, unsigned.StatusCode);
@@ -61,6 +65,9 @@ public sealed class CheckinFlowTests(CheckinFlowFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
         Assert.Equal("Cleared", (await driver.SessionAsync(second.Id))["status"]!.GetValue<string>());
         Assert.Null(await IndicatorAsync());
+        // Both cleared check-ins' chains verify, with the row's completion time at the clearing (at the end, or the release).
+        Assert.True((await driver.EventsAsync(first.Id))["verified"]!.GetValue<bool>(), (await driver.EventsAsync(first.Id)).ToJsonString());
+        Assert.True((await driver.EventsAsync(second.Id))["verified"]!.GetValue<bool>(), (await driver.EventsAsync(second.Id)).ToJsonString());
 
         // A patient who no longer agrees: held at once, whatever staff would enter.
         var third = await StartAsync(clinician, patientId);
@@ -69,6 +76,15 @@ public sealed class CheckinFlowTests(CheckinFlowFactory factory) : IClassFixture
         Assert.Equal("Held", (await driver.SessionAsync(third.Id))["status"]!.GetValue<string>());
         Assert.Contains("no-longer-agrees", (await driver.EventsAsync(third.Id)).ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("warning", await IndicatorAsync());
+        // Nobody can clear a patient who said no today; "not today" is the one decision.
+        var overridden = await clinician.PostAsJsonAsync($"/api/v1/sessions/{third.Id}/checkin-decision",
+            new { decision = "cleared", note = "Discussed; the patient is fine.", password = ConsentWebFactory.DemoPassword });
+        Assert.Equal(HttpStatusCode.Conflict, overridden.StatusCode);
+        Assert.Equal("warning", await IndicatorAsync());
+        var notToday = await clinician.PostAsJsonAsync($"/api/v1/sessions/{third.Id}/checkin-decision",
+            new { decision = "not-today", note = "The patient does not want a dose today.", password = ConsentWebFactory.DemoPassword });
+        Assert.Equal(HttpStatusCode.OK, notToday.StatusCode);
+        Assert.Equal("NotToday", (await driver.SessionAsync(third.Id))["status"]!.GetValue<string>());
     }
 
     [Fact]

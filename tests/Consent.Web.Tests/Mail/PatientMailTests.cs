@@ -43,6 +43,31 @@ public sealed class PatientMailTests(MailWebFactory factory) : IClassFixture<Mai
         Assert.Contains("fecha de nacimiento", message.TextBody, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 14: a dose-day check-in's invitation asks a few questions before today's dose; it is not "your consent form".</summary>
+    [Fact]
+    public async Task ACheckin_GetsTheCheckinInvitation_NotTheConsentFormOne()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var consent = await RecordSessions.CompleteAsync(driver);
+        var patientId = (await driver.Clinician.GetFromJsonAsync<JsonElement>($"/api/v1/sessions/{consent.Id}")).GetProperty("patientId").GetGuid();
+        var email = Address();
+        var corrected = await driver.Clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/corrections", new
+        {
+            name = PatientDriver.PatientName, dateOfBirth = PatientDriver.DateOfBirth, mrn = "MRN-0042", email, preferredLanguage = "", reason = "Email given at the desk.",
+        });
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+
+        var started = await driver.Clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/checkins", new { workflowId = "ketamine-iv-dose-checkin" });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var url = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("patientUrl").GetString()!;
+
+        var message = Assert.Single(await factory.MailForAsync(email));
+        Assert.Equal("Questions before your treatment today", message.Subject);
+        Assert.Contains(url, message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("If you do not agree to the treatment today, you can say so there.", message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("consent form", message.TextBody, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NoEmailAddress_NoMailJob()
     {

@@ -113,6 +113,24 @@ public sealed class CheckinInterpreterTests
         Assert.Equal(RefusalKind.Conflict, session.Refuse(Vitals(128, 82, true)).Kind);
     }
 
+    /// <summary>A clinician cannot clear a patient who said no today, nor a check-in whose staff checks were never taken.</summary>
+    [Fact]
+    public void APatientWhoNoLongerAgrees_CanOnlyBeDecidedNotToday()
+    {
+        var session = new SessionDriver(Checkin);
+        session.Verify();
+        Answer(session);
+        session.Accept(new Affirm("still-agree", false));
+
+        var refused = session.Refuse(new DecideCheckin(CheckinDecision.Cleared, "Talked; the patient is fine to go ahead.", "dr-1"));
+        Assert.Equal(RefusalKind.Conflict, refused.Kind);
+        Assert.Contains("do not agree", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal(SessionStatus.Held, session.State.Status);
+
+        session.Accept(new DecideCheckin(CheckinDecision.NotToday, "The patient does not want a dose today.", "dr-1"), "dr-1");
+        Assert.Equal(SessionStatus.NotToday, session.State.Status);
+    }
+
     [Theory]
     [InlineData(CheckinDecision.Cleared, SessionStatus.Cleared, EventTypes.CheckinReleased, "cleared")]
     [InlineData(CheckinDecision.NotToday, SessionStatus.NotToday, EventTypes.CheckinNotToday, "not-today")]

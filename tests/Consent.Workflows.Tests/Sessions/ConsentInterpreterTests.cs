@@ -210,6 +210,29 @@ public sealed class ConsentInterpreterTests
         Assert.Equal(SessionStatus.InProgress, session.State.Status);
     }
 
+    /// <summary>21 CFR 11.10(h): a link made for a clinic tablet is recorded as such, and so is every identity check made through it.</summary>
+    [Fact]
+    public void ALinkMadeForAClinicTablet_RecordsTheDevice_OnTheLinkAndOnTheIdentityCheck()
+    {
+        var session = new SessionDriver();
+        var own = session.Accept(new VerifyIdentity(true)).Single(e => e.Type == EventTypes.IdentityVerified);
+        Assert.False(own.Payload.ContainsKey("device")); // the patient's own link: nothing written, as before
+        Assert.Equal([Devices.OwnDevice], session.State.VerifiedOn);
+
+        var reissued = session.Accept(new ReissueLink(session.Now.AddHours(12), "staff-1", Device: Devices.ClinicTablet), "staff-1").Single();
+        Assert.Equal(Devices.ClinicTablet, reissued.Payload["device"]!.GetValue<string>());
+        Assert.Equal(Devices.ClinicTablet, session.State.LinkDevice);
+
+        var onTablet = session.Accept(new VerifyIdentity(true)).Single(e => e.Type == EventTypes.IdentityVerified);
+        Assert.Equal(Devices.ClinicTablet, onTablet.Payload["device"]!.GetValue<string>());
+        Assert.Equal([Devices.ClinicTablet, Devices.OwnDevice], session.State.VerifiedOn);
+
+        // A link for the patient's own device again (a new link to send): no device, and later checks say so.
+        session.Accept(new ReissueLink(session.Now.AddDays(3), "staff-1"), "staff-1");
+        Assert.Null(session.State.LinkDevice);
+        Assert.Equal(RefusalKind.Invalid, session.Refuse(new ReissueLink(session.Now.AddDays(3), "staff-1", Device: "a stranger's phone")).Kind);
+    }
+
     [Fact]
     public void StepActions_BeforeIdentity_AreRefused()
     {

@@ -13,7 +13,7 @@ namespace Consent.Web.Pages.Account;
 /// <summary>Cookie sign-in for staff, with the authenticator code when two-factor is on.</summary>
 [AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.SignIn)]
-public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser> signIn) : PageModel
+public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser> signIn, IHostEnvironment environment) : PageModel
 {
     [BindProperty]
     public LoginInput Input { get; set; } = new();
@@ -51,6 +51,8 @@ public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser>
         }
 
         await signIn.SignInWithClaimsAsync(attempt.User!, isPersistent: false, [attempt.SecondFactorClaim]);
+        // A staff member signing in on a device a patient used (a clinic tablet handed back) ends the patient's access there.
+        Ui.PatientTicketCookie.Remove(HttpContext, environment);
         if (attempt.PasswordChangeRequired)
         {
             // A temporary password from an admin's reset reaches nothing else until it is replaced.

@@ -12,7 +12,7 @@ namespace Consent.Web.Pages.Account;
 /// rotated, so a copy of the cookie (and every other sign-in of the account) stops working too.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class LogoutModel(SignInManager<StaffUser> signIn) : PageModel
+public sealed class LogoutModel(SignInManager<StaffUser> signIn, IHostEnvironment environment) : PageModel
 {
     public void OnGet()
     {
@@ -26,6 +26,8 @@ public sealed class LogoutModel(SignInManager<StaffUser> signIn) : PageModel
         }
 
         await signIn.SignOutAsync();
+        // Any patient's access on this device ends too (a clinic tablet).
+        Ui.PatientTicketCookie.Remove(HttpContext, environment);
         return RedirectToPage("/Index");
     }
 }

@@ -62,7 +62,7 @@ public sealed class IndexModel(
             var workflow = workflows.Find(s.WorkflowId, s.WorkflowVersion);
             var title = workflow?.Definition.Title.For(StaffNotes.Language) ?? s.WorkflowId;
             var state = workflow is null ? null : await writer.StateAsync(workflow, s, ct);
-            IReadOnlyList<string> attention = state is null ? [] : NeedsYou.For(state, notes);
+            IReadOnlyList<string> attention = state is null ? [] : NeedsYou.For(state, notes, workflow!.Definition);
             rows.Add(new Row(s.Id, s.PatientName, s.PatientMrn, $"{title} (v{s.WorkflowVersion})", s.Language, state?.Status.ToString() ?? s.Status,
                 state is null ? "" : $"{state.Progress.Index} of {state.Progress.Total}", string.Join(", ", attention), s.UpdatedAt));
         }

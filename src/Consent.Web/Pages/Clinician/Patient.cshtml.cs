@@ -20,7 +20,7 @@ namespace Consent.Web.Pages.Clinician;
 /// contents and actions stay with the clinician who started it (its link goes to the session page only for them).
 /// </remarks>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class PatientModel(PatientRecordPage pages, PatientRegistry registry, PatientReconsent reconsent) : StaffPageModel
+public sealed class PatientModel(PatientRecordPage pages, PatientRegistry registry, PatientReconsent reconsent, PatientCheckins checkins) : StaffPageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -132,6 +132,38 @@ public sealed class PatientModel(PatientRecordPage pages, PatientRegistry regist
         ReconsentRefused = true;
         return Page();
     }
+
+    /// <summary>
+    /// Today's check-in (<see cref="PatientCheckins"/>, as <c>POST /api/v1/patients/{id}/checkins</c>): the check-in's page shows
+    /// its link once, and from there staff enter their checks or open it on a clinic tablet.
+    /// </summary>
+    public async Task<IActionResult> OnPostCheckinAsync(string? workflowId, CancellationToken ct)
+    {
+        var outcome = await checkins.StartAsync(Id, new StartCheckinInput(workflowId), Caller.From(HttpContext), ct);
+        if (outcome is Outcome<UseCases.Sessions.StartedSession>.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (Succeeded(outcome, out var started))
+        {
+            TempData[SessionModel.NewLinkKey(started.Id)] = started.PatientUrl;
+            TempData[nameof(SessionModel.Notice)] = "Today's check-in was started. Give the patient the link, or open it on a clinic tablet below.";
+            return Redirect($"/clinician/sessions/{started.Id}");
+        }
+
+        if (!await LoadAsync(ct))
+        {
+            return NotFound();
+        }
+
+        Correction = CorrectionInput.Of(Record.Patient);
+        CheckinRefused = true;
+        return Page();
+    }
+
+    /// <summary>True when a check-in was refused: <see cref="StaffPageModel.Problem"/> says why.</summary>
+    public bool CheckinRefused { get; private set; }
 
     /// <summary>True when a re-consent was refused: <see cref="StaffPageModel.Problem"/> says why.</summary>
     public bool ReconsentRefused { get; private set; }

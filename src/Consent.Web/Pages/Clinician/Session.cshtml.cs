@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
@@ -7,6 +9,7 @@ using Consent.Web.UseCases.Clinician;
 using Consent.Web.UseCases.Sessions;
 using Consent.Workflows;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Consent.Web.Pages.Clinician;
@@ -17,7 +20,9 @@ namespace Consent.Web.Pages.Clinician;
 /// action runs the same use case as the matching <c>/api/v1/sessions/{id}/...</c> endpoint.
 /// </summary>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class SessionModel(SessionReads reads, ClinicianActions actions, QrCodes qr, StaffNotes notes, InvitationStatus invitations) : StaffPageModel
+public sealed class SessionModel(
+    SessionReads reads, ClinicianActions actions, QrCodes qr, StaffNotes notes, InvitationStatus invitations, SignInManager<StaffUser> signIn)
+    : StaffPageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -39,7 +44,7 @@ public sealed class SessionModel(SessionReads reads, ClinicianActions actions, Q
     public string Invitation { get; private set; } = "";
 
     /// <summary>What the session needs from the clinician now (the list's "Needs you").</summary>
-    public IReadOnlyList<string> Needs => NeedsYou.For(State, notes);
+    public IReadOnlyList<string> Needs => NeedsYou.For(State, notes, Workflow.Definition);
 
     /// <summary>A step as staff name it.</summary>
     public string StepTitle(string? stepId) => notes.StepTitle(Workflow, stepId);
@@ -124,6 +129,69 @@ public sealed class SessionModel(SessionReads reads, ClinicianActions actions, Q
 
         return await ShowProblemAsync(ct);
     }
+
+    /// <summary>
+    /// A check-in's staff check from its form: each field <c>f_&lt;id&gt;</c> read as a number or yes/no. The use case
+    /// (the same one as <c>POST /api/v1/sessions/{id}/staff-checks/{stepId}</c>) checks ranges and says what is wrong.
+    /// </summary>
+    public async Task<IActionResult> OnPostStaffCheckAsync(string stepId, CancellationToken ct)
+    {
+        if (!await LoadAsync(ct))
+        {
+            return NotFound();
+        }
+
+        if (Workflow.Definition.FindStep(stepId) is not StaffCheckStep step)
+        {
+            Problem = "This check-in has no such staff check.";
+            return Page();
+        }
+
+        var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var field in step.Fields)
+        {
+            var raw = Request.Form["f_" + field.Id].ToString().Trim();
+            values[field.Id] = field.Kind switch
+            {
+                StaffFieldKind.YesNo => raw switch { "yes" => JsonValue.Create(true), "no" => JsonValue.Create(false), _ => null },
+                // Digits and one decimal point only: "1,25" (a decimal comma) must not become 125.
+                _ => decimal.TryParse(raw, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number) : null,
+            };
+            if (values[field.Id] is null)
+            {
+                Problem = $"Enter “{MarkdownHtml.Plain(field.Label.For(StaffNotes.Language))}”"
+                    + (field.Kind == StaffFieldKind.YesNo ? ": yes or no." : $" as a number{(field.Unit is { } unit ? " in " + unit : "")}, digits only (a point for decimals).");
+                return Page();
+            }
+        }
+
+        return await ActAsync(actions.RecordStaffCheckAsync(Id, stepId, values, Caller.From(HttpContext), ct), "The check was recorded.", ct);
+    }
+
+    /// <summary>The clinician's signed decision on a held check-in (password re-entered, as for a countersignature).</summary>
+    public Task<IActionResult> OnPostDecideAsync(string? decision, string? note, string? password, CancellationToken ct) =>
+        ActAsync(actions.DecideCheckinAsync(Id, decision, note, password, Caller.From(HttpContext), ct),
+            decision == "cleared" ? "You cleared the check-in: the dose may go ahead today." : "You decided: no dose today.", ct);
+
+    /// <summary>
+    /// Opens the check-in on this device, a clinic tablet: a new link made for the tablet (recorded on the chain, 21 CFR
+    /// 11.10(h)), never mailed, and this browser's staff sign-in ended, so the patient holding the tablet cannot reach staff
+    /// pages. The patient confirms their date of birth and answers; staff sign in again when it is handed back.
+    /// </summary>
+    public async Task<IActionResult> OnPostTabletAsync(CancellationToken ct)
+    {
+        var outcome = await actions.ReissueLinkAsync(Id, Caller.From(HttpContext), ct, Devices.ClinicTablet);
+        if (Succeeded(outcome, out var write) && write is SessionWrite.Applied { Body: var body } && body["patientUrl"]?.GetValue<string>() is { } url)
+        {
+            await signIn.SignOutAsync();
+            return Redirect(new Uri(url).PathAndQuery);
+        }
+
+        return await ShowProblemAsync(ct);
+    }
+
+    /// <summary>Why a check-in was held, as staff name it.</summary>
+    public string CheckinReason(string reasonId) => notes.CheckinReason(Workflow.Definition, reasonId);
 
     private async Task<IActionResult> ActAsync(Task<Outcome<SessionWrite>> action, string done, CancellationToken ct)
     {

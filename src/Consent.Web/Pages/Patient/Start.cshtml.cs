@@ -16,7 +16,7 @@ namespace Consent.Web.Pages.Patient;
 /// </summary>
 [EnableRateLimiting(PageRateLimits.DateOfBirth)]
 public sealed class StartModel(
-    PatientAccessService access, PatientActions actions, TimeProvider clock, IHostEnvironment environment)
+    PatientAccessService access, PatientActions actions, CheckinWithdrawals checkins, TimeProvider clock, IHostEnvironment environment)
     : PatientPageModel(access, actions, clock)
 {
     /// <summary>What the front page shows.</summary>
@@ -50,6 +50,11 @@ public sealed class StartModel(
         }
 
         Decide();
+        if (Showing == View.Ended && HasAccess && IsCheckin && !IsPreview)
+        {
+            CheckinConsent = await checkins.ConsentAsync(Session, Workflow.Definition, ct);
+        }
+
         return Showing == View.Welcome && HasAccess && !HasEnded ? Redirect($"{Home}/step") : Page();
     }
 
@@ -94,7 +99,8 @@ public sealed class StartModel(
     }
 
     /// <summary>The session ended in a way the patient may come back to read (and download a copy of).</summary>
-    public bool HasEnded => State.Status is SessionStatus.Completed or SessionStatus.Declined or SessionStatus.Referred or SessionStatus.Withdrawn;
+    public bool HasEnded => State.Status is SessionStatus.Completed or SessionStatus.Declined or SessionStatus.Referred or SessionStatus.Withdrawn
+        or SessionStatus.Cleared or SessionStatus.Held or SessionStatus.NotToday;
 
     private PageResult NotValid()
     {

@@ -16,7 +16,7 @@ namespace Consent.Web.Pages.Patient;
 /// <c>POST /api/v1/patient/{token}/steps/{stepId}</c> does, then redirects (post/redirect/get).
 /// </summary>
 [EnableRateLimiting(PageRateLimits.Patient)]
-public sealed class StepModel(PatientAccessService access, PatientActions actions, TimeProvider clock, Mail.PatientMail mail)
+public sealed class StepModel(PatientAccessService access, PatientActions actions, TimeProvider clock, Mail.PatientMail mail, IHostEnvironment environment)
     : PatientPageModel(access, actions, clock)
 {
     /// <summary>What the page shows.</summary>
@@ -32,6 +32,9 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
 
         /// <summary>A re-consent, before the patient has done anything: what changed since they signed before.</summary>
         WhatChanged,
+
+        /// <summary>A check-in whose patient part is done: the staff's checks are still to come.</summary>
+        CheckinSent,
     }
 
     /// <summary>For a re-consent: what changed since the patient signed before (<see cref="WhatChanged"/>); null otherwise.</summary>
@@ -75,6 +78,12 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
 
         QuestionSent = sent;
         Prepare();
+        if (Showing == Phase.CheckinSent && OnClinicTablet && !IsPreview)
+        {
+            // The patient's part is done on the clinic's tablet: their access ends on it before it goes back to staff.
+            PatientTicketCookie.Remove(HttpContext, environment);
+        }
+
         return Page();
     }
 
@@ -199,6 +208,19 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
             return new JsonObject { [choice == "change" ? "change" : "confirm"] = true };
         }, ct);
 
+    /// <summary>A check-in's affirmation: "Yes, I still agree" or "No, I do not agree today" (two buttons, so it takes one tap).</summary>
+    public Task<IActionResult> OnPostAffirmAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
+        SubmitAsync(stepId, idempotencyKey, _ =>
+        {
+            var choice = Request.Form["choice"].ToString();
+            if (choice is not ("agree" or "disagree"))
+            {
+                Errors["choice"] = T.ChooseEvery;
+            }
+
+            return new JsonObject { ["agrees"] = choice == "agree" };
+        }, ct);
+
     public Task<IActionResult> OnPostAskDoneAsync(string stepId, string? idempotencyKey, CancellationToken ct) =>
         SubmitAsync(stepId, idempotencyKey, _ => new JsonObject { ["done"] = true }, ct);
 
@@ -265,6 +287,7 @@ public sealed class StepModel(PatientAccessService access, PatientActions action
         Recorded = PatientView.Render(Workflow, State, Session.Language).Step;
         Progress = Shown(view.Progress);
         Showing = State.Status == SessionStatus.AwaitingCountersign ? Phase.AwaitingCountersign
+            : View is null && IsCheckin ? Phase.CheckinSent
             : View is null ? Phase.Waiting
             : View.Type == "signature" && View.WaitingFor is not null ? Phase.Waiting
             : View.Type == "signature" ? Phase.Certification

@@ -57,7 +57,7 @@ public sealed class ClinicianActions(
 
         if (await SignerAsync(caller, password) is not { } staff)
         {
-            return WrongPassword;
+            return WrongPassword(await IsLockedOutAsync(caller));
         }
 
         var staffId = staff.Id.ToString();
@@ -121,14 +121,17 @@ public sealed class ClinicianActions(
 
         if (await SignerAsync(caller, password) is not { } staff)
         {
-            return WrongPassword;
+            return WrongPassword(await IsLockedOutAsync(caller));
         }
 
         var staffId = staff.Id.ToString();
         return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), _ => new DecideCheckin(chosen.Value, clean!, staffId)), ct);
     }
 
-    private static FieldErrors WrongPassword => FieldErrors.One("password", "The password is not correct (repeated failures lock the account).");
+    /// <summary>Why a signature was not made: the password, or an account locked after repeated failures (then even the right one is refused).</summary>
+    private static FieldErrors WrongPassword(bool lockedOut) => FieldErrors.One("password", lockedOut
+        ? "Your account is locked for a while after repeated wrong passwords, so you cannot sign now. Try again later, or ask an administrator."
+        : "The password is not correct (repeated failures lock the account).");
 
     /// <summary>21 CFR 11.200: a signature is executed with both components, the identity and the password.</summary>
     private async Task<StaffUser?> SignerAsync(Caller caller, string? password)
@@ -138,8 +141,15 @@ public sealed class ClinicianActions(
             ? staff : null;
     }
 
+    private async Task<bool> IsLockedOutAsync(Caller caller) =>
+        await users.GetUserAsync(caller.User) is { } staff && await users.IsLockedOutAsync(staff);
+
     /// <summary>A new patient link (after a lockout or expiry); the old one stops working. The answer carries the new link.</summary>
-    public async Task<Outcome<SessionWrite>> ReissueLinkAsync(Guid id, Caller caller, CancellationToken ct)
+    /// <param name="device">
+    /// <see cref="Devices.ClinicTablet"/> for a link opened at once on a clinic tablet: it is not mailed, and the chain records
+    /// that the patient's answers came through the clinic's device; null for a link for the patient's own device.
+    /// </param>
+    public async Task<Outcome<SessionWrite>> ReissueLinkAsync(Guid id, Caller caller, CancellationToken ct, string? device = null)
     {
         if (!await OwnsAsync(id, caller, ct))
         {
@@ -153,8 +163,12 @@ public sealed class ClinicianActions(
             locked =>
             {
                 locked.Session.LinkTokenHash = LinkTokens.Hash(token);
-                mail.EnqueueInvitation(db, locked.Session, patientUrl); // saved only if the reissue is accepted
-                return new ReissueLink(clock.GetUtcNow().Add(locked.Workflow.Definition.InvitationValidFor), staffId, locked.Session.LinkTokenHash);
+                if (device is null)
+                {
+                    mail.EnqueueInvitation(db, locked.Session, patientUrl); // saved only if the reissue is accepted
+                }
+
+                return new ReissueLink(clock.GetUtcNow().Add(locked.Workflow.Definition.InvitationValidFor), staffId, locked.Session.LinkTokenHash, device);
             },
             Answer: (session, _, _) => new JsonObject { ["patientUrl"] = patientUrl, ["expiresAt"] = session.ExpiresAt }), ct);
         mail.Wake();

@@ -60,13 +60,18 @@ public sealed class PatientCheckins(
 
         var open = await db.Sessions.AsNoTracking()
             .Where(s => s.PatientId == patientId && s.WorkflowId == workflow.Definition.Id
-                && (s.Status == nameof(SessionStatus.Invited) || s.Status == nameof(SessionStatus.InProgress)) && s.ExpiresAt > now)
-            .Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct);
-        if (open is { } openId)
+                && (((s.Status == nameof(SessionStatus.Invited) || s.Status == nameof(SessionStatus.InProgress)) && s.ExpiresAt > now)
+                    || s.Status == nameof(SessionStatus.Held)))
+            .Select(s => new { s.Id, s.Status }).FirstOrDefaultAsync(ct);
+        if (open is not null)
         {
-            return new Refusal(RefusedAs.Conflict, "A check-in is already open",
-                $"Check-in {openId} is still open for this patient. Let the patient finish it, or void it first.",
-                new Dictionary<string, object?> { ["sessionId"] = openId });
+            // A held check-in stands until a clinician decides it (signed): a new check-in must not step around a hold
+            // such as thoughts of self-harm, and the gate reads the latest check-in.
+            return new Refusal(RefusedAs.Conflict, open.Status == nameof(SessionStatus.Held) ? "A held check-in is not decided" : "A check-in is already open",
+                open.Status == nameof(SessionStatus.Held)
+                    ? $"Check-in {open.Id} is held and needs a clinician's decision (cleared after a discussion, or not today) before another check-in can start. The clinician who started it decides it on its page."
+                    : $"Check-in {open.Id} is still open for this patient. Let the patient finish it, or void it first.",
+                new Dictionary<string, object?> { ["sessionId"] = open.Id });
         }
 
         var offered = workflow.Definition.Languages;
