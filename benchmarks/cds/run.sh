@@ -36,7 +36,7 @@ export CONSENT_DATA_DIR="$WORK/data"
 service_start "$WORK/service.log" "$PORT" "$BENCH_CONNECTION" \
   CdsHooks__TrustedClientsPath="$WORK/trusted-clients.json" CdsHooks__MrnSystem="$MRN_SYSTEM" \
   CdsHooks__MaxTokenLifetimeSeconds=3600 Consent__PublicBaseUrl="http://127.0.0.1:$PORT" \
-  Renewals__IntervalMinutes=0 DOTNET_PerfMapEnabled="$([ -n "${PERF:-}" ] && echo 1 || echo 0)"
+  Renewals__IntervalMinutes=0 DOTNET_EnableWriteXorExecute="$([ -n "${PERF:-}" ] && echo 0 || echo 1)" DOTNET_PerfMapEnabled="$([ -n "${PERF:-}" ] && echo 1 || echo 0)"
 # The hourly renewal job is off: its first scan of the 100,000 patients would otherwise land in the measurement.
 wait_ready "$PORT" 120 || { tail -20 "$WORK/service.log" >&2; exit 1; }
 
@@ -146,3 +146,4 @@ fi
 # How PostgreSQL answered: a sequential scan of a large table here would be a missing index.
 "${PSQL[@]}" -d consent_cds -F ' ' -c "SELECT 'tables:', string_agg(relname || ' seq ' || seq_scan || ' idx ' || coalesce(idx_scan, 0), ', ' ORDER BY relname)
   FROM pg_stat_user_tables WHERE relname IN ('patients', 'consent_sessions', 'consent_records', 'client_token_uses', 'workflow_versions', 'workflow_reviews')"
+if [ -n "${AFTER_SQL:-}" ]; then psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d consent_cds -f "$AFTER_SQL"; fi   # AFTER_SQL=file: a look at the plans
