@@ -5,7 +5,10 @@
 # kept-alive connection. Every call carries its own JWT (RS384, a new jti), signed before the clock starts with
 # openssl, so the service checks the signature and stores the jti as in production. The patient of each call is
 # drawn at random; every answer must be the one warning card (consent valid, no check-in today).
-# Prints p50, p95 and p99 in milliseconds and the throughput. Starts a PostgreSQL of its own; loopback only.
+# Prints p50, p95 and p99 in milliseconds and the throughput, and the CPU each call cost the service, PostgreSQL (its
+# backends) and this load generator (all three share the machine's cores). Starts a PostgreSQL of its own; loopback only.
+# SERVICE_DLL runs another build of the service (a same-run baseline). Before the clock starts, each caller sends WARM
+# (default 20) calls over its connection, all callers at once (compiled code, a full pool, prepared statements).
 set -euo pipefail
 . "$(dirname "$0")/../lib/bench.sh"
 cd "$BENCH_ROOT"
@@ -24,7 +27,7 @@ trap 'exit 130' INT TERM HUP PIPE
 ISSUER="https://ehr.bench.example"
 MRN_SYSTEM="urn:example:mrn"
 machine_line
-build_web_release
+[ -n "${SERVICE_DLL:-}" ] || build_web_release   # another build is built by whoever names it
 bench_pg_start "$WORK/pg" "$PG_PORT"
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -v ON_ERROR_STOP=1 -qAt)
 bench_database "$PG_PORT" consent_cds
@@ -32,7 +35,9 @@ scripts/ehr-client.sh keys "$WORK/ehr" "$ISSUER" > "$WORK/trusted-clients.json"
 export CONSENT_DATA_DIR="$WORK/data"
 service_start "$WORK/service.log" "$PORT" "$BENCH_CONNECTION" \
   CdsHooks__TrustedClientsPath="$WORK/trusted-clients.json" CdsHooks__MrnSystem="$MRN_SYSTEM" \
-  CdsHooks__MaxTokenLifetimeSeconds=3600 Consent__PublicBaseUrl="http://127.0.0.1:$PORT"
+  CdsHooks__MaxTokenLifetimeSeconds=3600 Consent__PublicBaseUrl="http://127.0.0.1:$PORT" \
+  Renewals__IntervalMinutes=0 DOTNET_EnableWriteXorExecute="$([ -n "${PERF:-}" ] && echo 0 || echo 1)" DOTNET_PerfMapEnabled="$([ -n "${PERF:-}" ] && echo 1 || echo 0)"
+# The hourly renewal job is off: its first scan of the 100,000 patients would otherwise land in the measurement.
 wait_ready "$PORT" 120 || { tail -20 "$WORK/service.log" >&2; exit 1; }
 
 HASH=$("${PSQL[@]}" -d consent_cds -c "SELECT hash FROM workflow_versions WHERE workflow_id = 'ketamine-iv-depression' AND version = 1")
@@ -55,9 +60,25 @@ VACUUM ANALYZE patients, consent_sessions, consent_records;
 SQL
 echo "patients: $("${PSQL[@]}" -d consent_cds -c "SELECT count(*) FROM patients"), sessions: $("${PSQL[@]}" -d consent_cds -c "SELECT count(*) FROM consent_sessions")"
 
-python3 - "$PORT" "$CALLERS" "$REQUESTS" "$PATIENTS" "$WORK/ehr" "$ISSUER" "$MRN_SYSTEM" <<'PY'
-import base64, http.client, json, os, random, subprocess, sys, threading, time
+if [ -n "${PERF:-}" ]; then   # PERF=file: a CPU profile of the whole machine (perf record -a -g) over the warm-up and the timed calls
+  perf record -q -F 499 -g -a -o "$PERF" >/dev/null 2>&1 & PERF_PID=$!
+fi
+python3 - "$PORT" "$CALLERS" "$REQUESTS" "$PATIENTS" "$WORK/ehr" "$ISSUER" "$MRN_SYSTEM" "$SERVICE_PID" "$(head -1 "$WORK/pg/postmaster.pid")" <<'PY'
+import base64, concurrent.futures, http.client, json, os, random, subprocess, sys, threading, time
 port, callers, n, patients, keys, issuer, system = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
+service_pid, postmaster_pid = int(sys.argv[8]), int(sys.argv[9])
+tick = os.sysconf("SC_CLK_TCK")
+def stat(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f: fields = f.read().rsplit(")", 1)[1].split()
+    except OSError: return None
+    return int(fields[1]), int(fields[11]) + int(fields[12])   # ppid, utime + stime (ticks)
+def cpu():
+    """CPU ticks so far: the service, and each PostgreSQL process (the postmaster's children) by pid."""
+    pg = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (s := stat(int(entry))) and s[0] == postmaster_pid: pg[int(entry)] = s[1]
+    return stat(service_pid)[1], pg
 url = f"http://127.0.0.1:{port}/cds-services/ketamine-consent"
 b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 kid = json.load(open(os.path.join(os.path.dirname(keys), "trusted-clients.json")))["clients"][0]["keys"][0]["kid"]
@@ -76,9 +97,9 @@ def body(g):
             "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "6130"}]}}}]}},
         "prefetch": {"patient": {"resourceType": "Patient", "id": str(g),
             "identifier": [{"system": system, "value": f"MRN-{g:07d}"}]}}})
-warm = 50
+warm = int(os.environ.get("WARM", "20"))
 t0 = time.time()
-tokens = [token() for _ in range(callers * n + warm)]
+with concurrent.futures.ThreadPoolExecutor(4) as signers: tokens = list(signers.map(lambda _: token(), range(callers * (n + warm))))
 print(f"signed {len(tokens)} tokens in {time.time() - t0:.1f} s (before timing)")
 def call(c, t, g):
     c.request("POST", "/cds-services/ketamine-consent", body(g), {"Content-Type": "application/json", "Authorization": "Bearer " + t})
@@ -86,23 +107,43 @@ def call(c, t, g):
     if r.status != 200: raise SystemExit(f"{r.status} {data[:300]!r}")
     cards = json.loads(data)["cards"]
     if len(cards) != 1 or cards[0]["indicator"] != "warning": raise SystemExit(f"unexpected cards {data[:300]!r}")
-c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-for i in range(warm): call(c, tokens.pop(), random.randint(1, patients))   # warm-up: JIT, plans, pools
+# Warm-up, untimed: each caller sends WARM calls over its own connection, all at once, so that the service's code is
+# compiled, its database pool holds the connections the load needs and their statements are prepared.
+conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(callers)]
+def warm_up(conn, mine):
+    for t in mine: call(conn, t, random.randint(1, patients))
+warmers = [threading.Thread(target=warm_up, args=(conns[i], tokens[callers * n + i * warm:callers * n + (i + 1) * warm])) for i in range(callers)]
+for t in warmers: t.start()
+for t in warmers: t.join()
 times, lock = [], threading.Lock()
-def caller(mine):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def caller(conn, mine):
     local = []
     for t in mine:
         g = random.randint(1, patients)
         s = time.perf_counter(); call(conn, t, g); local.append((time.perf_counter() - s) * 1000)
     with lock: times.extend(local)
-threads = [threading.Thread(target=caller, args=(tokens[i * n:(i + 1) * n],)) for i in range(callers)]
+threads = [threading.Thread(target=caller, args=(conns[i], tokens[i * n:(i + 1) * n])) for i in range(callers)]
+service0, pg0 = cpu(); own0 = os.times()
 start = time.perf_counter()
 for t in threads: t.start()
 for t in threads: t.join()
 wall = time.perf_counter() - start
+service1, pg1 = cpu(); own1 = os.times()
 times.sort()
 q = lambda p: times[min(len(times) - 1, int(len(times) * p))]
 print(f"cds order-sign, {callers} callers: p50 {q(0.50):7.2f} ms   p95 {q(0.95):7.2f} ms   p99 {q(0.99):7.2f} ms   "
       f"({len(times)} calls, {len(times) / wall:.0f} calls/s)")
+per_call = lambda ticks: ticks / tick * 1000 / len(times)
+print(f"cpu per call: service {per_call(service1 - service0):.2f} ms, postgres {per_call(sum(v - pg0.get(k, 0) for k, v in pg1.items())):.2f} ms, "
+      f"load generator {(own1.user + own1.system - own0.user - own0.system) * 1000 / len(times):.2f} ms "
+      f"(wall {wall:.1f} s, {os.cpu_count()} cores; load average after: {open('/proc/loadavg').read().split()[0]})")
 PY
+if [ -n "${PERF:-}" ]; then   # and $PERF.pids: the service's pid, then PostgreSQL's (perf report --pid)
+  kill -INT "$PERF_PID"; wait "$PERF_PID" || true
+  { echo "$SERVICE_PID"; pgrep -P "$(head -1 "$WORK/pg/postmaster.pid")" | paste -sd, -; } > "$PERF.pids"
+  cp /tmp/perf-"$SERVICE_PID".map "$(dirname "$PERF")/" 2>/dev/null || true
+fi
+# How PostgreSQL answered: a sequential scan of a large table here would be a missing index.
+"${PSQL[@]}" -d consent_cds -F ' ' -c "SELECT 'tables:', string_agg(relname || ' seq ' || seq_scan || ' idx ' || coalesce(idx_scan, 0), ', ' ORDER BY relname)
+  FROM pg_stat_user_tables WHERE relname IN ('patients', 'consent_sessions', 'consent_records', 'client_token_uses', 'workflow_versions', 'workflow_reviews')"
+if [ -n "${AFTER_SQL:-}" ]; then psql -h 127.0.0.1 -p "$PG_PORT" -U consent -d consent_cds -f "$AFTER_SQL"; fi   # AFTER_SQL=file: a look at the plans

@@ -26,6 +26,7 @@ public static class UseCaseRegistration
         services.AddScoped<UseCases.PatientRecords.ConsentRenewals>();
         services.AddHostedService<UseCases.PatientRecords.RenewalMonitor>();
         services.AddScoped<UseCases.PatientRecords.ConsentGate>();
+        services.AddSingleton<UseCases.PatientRecords.GateTerms>();
         services.AddScoped<UseCases.PatientRecords.ConsentSearch>();
         services.AddScoped<UseCases.CdsHooks.KetamineConsentHook>();
         services.AddSingleton<Identity.TrustedClients>();

@@ -43,6 +43,9 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
 
     private static int calls;
 
+    /// <summary>The token handler: it holds no per-token state, so one serves every call.</summary>
+    private static readonly JsonWebTokenHandler handler = new();
+
     /// <summary>Checks the request's bearer token for a call to <paramref name="audience"/> (the endpoint's own URL).</summary>
     public async Task<Outcome<TrustedCall>> CheckAsync(HttpRequest request, string audience, CancellationToken ct)
     {
@@ -53,7 +56,6 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
                 "Send the call with Authorization: Bearer and a JWT signed by a trusted client (CDS Hooks 2.0, \"Trusting CDS Clients\").");
         }
 
-        var handler = new JsonWebTokenHandler();
         JsonWebToken token;
         try
         {
@@ -138,27 +140,33 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
 
     private static Refusal Refuse(string title, string detail) => new(RefusedAs.SignedOut, title, detail);
 
-    /// <summary>Stores the use; false when this issuer's jti was stored already (by this node or another).</summary>
+    /// <summary>Stores the use; false when this issuer's jti was stored already (by this node or another). One round trip.</summary>
     private async Task<bool> RecordUseAsync(string issuer, string jti, DateTimeOffset keepUntil, DateTimeOffset now, CancellationToken ct)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
+        // Every so often this node also removes the uses whose tokens have expired (they can no longer be replayed),
+        // in the same round trip as the insert.
+        if (Interlocked.Increment(ref calls) % 200 == 1)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(DeleteExpired) { Parameters = { new NpgsqlParameter<DateTimeOffset> { TypedValue = now } } });
+        }
+
+        var insert = new NpgsqlBatchCommand(InsertUse)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string> { TypedValue = issuer },
+                new NpgsqlParameter<string> { TypedValue = jti },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = keepUntil },
+                new NpgsqlParameter<DateTimeOffset> { TypedValue = now },
+            },
+        };
+        batch.BatchCommands.Add(insert);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            // Every so often this node also removes the uses whose tokens have expired: they can no longer be replayed.
-            if (Interlocked.Increment(ref calls) % 200 == 1)
-            {
-                await using var delete = new NpgsqlCommand(DeleteExpired, connection);
-                delete.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-                await delete.ExecuteNonQueryAsync(ct);
-            }
-
-            await using var insert = new NpgsqlCommand(InsertUse, connection);
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = issuer });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = jti });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = keepUntil });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            return await insert.ExecuteNonQueryAsync(ct) == 1;
+            await batch.ExecuteNonQueryAsync(ct);
+            return insert.RecordsAffected == 1;
         }
         finally
         {

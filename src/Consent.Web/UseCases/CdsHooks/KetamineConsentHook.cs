@@ -86,7 +86,8 @@ public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptio
             .Where(i => Text(i?["system"]) == options.Value.MrnSystem)
             .Select(i => Text(i?["value"]))
             .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
-        var found = mrn is null ? null : await gate.FindByMrnAsync(mrn, ct);
+        // The patient, their consent sessions and latest check-ins in one round trip, read fresh for this call.
+        var found = mrn is null ? null : await gate.GateByMrnAsync(mrn, needed, ct);
         if (found is not null && DateOnly.TryParseExact(Text(patient["birthDate"]) ?? "", "yyyy-MM-dd", out var born) && born != found.DateOfBirth)
         {
             found = null; // the same MRN for someone else: never show another person's consent
@@ -106,7 +107,7 @@ public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptio
                 continue;
             }
 
-            var view = await gate.GateAsync(found.Id, workflow, ct);
+            var view = found.Views[workflow];
             if (view.Allowed)
             {
                 continue;

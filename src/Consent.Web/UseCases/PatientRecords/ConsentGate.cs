@@ -4,6 +4,8 @@ using Consent.Web.SignedRecords;
 using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Consent.Web.UseCases.PatientRecords;
 
@@ -23,6 +25,9 @@ public sealed record GateView(Guid PatientId, string Workflow, bool Allowed, Gat
     public bool ConsentInForce => Consent.Status is "valid" or "expiring";
 }
 
+/// <summary>A patient found by MRN (<see cref="ConsentGate.GateByMrnAsync"/>) and the gate for each workflow asked about.</summary>
+public sealed record GatePatient(Guid Id, DateOnly DateOfBirth, IReadOnlyDictionary<string, GateView> Views);
+
 /// <summary>The body of <c>POST /api/v1/gate/lookup</c>: the patient by MRN and date of birth, so an MRN never appears in an address.</summary>
 public sealed record GateLookupInput(string? Mrn, string? DateOfBirth, string? Workflow);
 
@@ -37,7 +42,8 @@ public sealed record GateLookupInput(string? Mrn, string? DateOfBirth, string? W
 /// allows a dose too, and its reason says when it ends. <c>reconsent-due</c> (in force, but a newer version requires
 /// re-consent) does not allow a dose: the clinic must re-consent first.
 /// </remarks>
-public sealed class ConsentGate(ConsentDbContext db, WorkflowRegistry workflows, PatientConsents consents, ClinicSettings clinic, TimeProvider clock)
+public sealed class ConsentGate(
+    ConsentDbContext db, WorkflowRegistry workflows, PatientConsents consents, GateTerms terms, ClinicSettings clinic, TimeProvider clock)
 {
     /// <summary>The gate for a patient by id.</summary>
     public async Task<Outcome<GateView>> CheckAsync(Guid patientId, string? workflow, CancellationToken ct)
@@ -106,8 +112,32 @@ public sealed class ConsentGate(ConsentDbContext db, WorkflowRegistry workflows,
     public async Task<GateView> GateAsync(Guid patientId, string workflow, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var status = ConsentStatus.Compute(await consents.SummariesAsync(patientId, now, ct), await consents.TermsAsync(ct), now)
-            .SingleOrDefault(s => s.WorkflowId == workflow);
+        var read = await ReadAsync(patientId, null, [workflow], now, ct); // not there (any more): no sessions, as before
+        return View(patientId, workflow, read, await terms.GetAsync(read.TermsFingerprint, consents, ct), now);
+    }
+
+    /// <summary>
+    /// The patient holding an MRN (as <see cref="FindByMrnAsync"/> finds them) and the gate for each of
+    /// <paramref name="workflowIds"/> (consent workflows known to the registry), read in one round trip; null when no
+    /// patient holds the MRN. The caller still compares the date of birth.
+    /// </summary>
+    public async Task<GatePatient?> GateByMrnAsync(string mrn, IReadOnlyList<string> workflowIds, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (await ReadAsync(null, PatientDetailsRules.MrnKey(mrn.Trim()), workflowIds, now, ct) is not { Found: true } read)
+        {
+            return null;
+        }
+
+        var registry = await terms.GetAsync(read.TermsFingerprint, consents, ct);
+        return new GatePatient(read.PatientId, read.DateOfBirth,
+            workflowIds.Distinct(StringComparer.Ordinal).ToDictionary(w => w, w => View(read.PatientId, w, read, registry, now), StringComparer.Ordinal));
+    }
+
+    /// <summary>The gate's answer from what <see cref="ReadAsync"/> read.</summary>
+    private GateView View(Guid patientId, string workflow, GateRead read, IReadOnlyList<WorkflowVersionTerms> registry, DateTimeOffset now)
+    {
+        var status = ConsentStatus.Compute(read.Sessions, registry, now).SingleOrDefault(s => s.WorkflowId == workflow);
         var consent = status is null
             ? new GateConsent(ConsentStatus.Name(ConsentStatusKind.None), null, null, null)
             : new GateConsent(ConsentStatus.Name(status.Status), status.RecordSha256, status.Version, status.ExpiresAt);
@@ -121,7 +151,7 @@ public sealed class ConsentGate(ConsentDbContext db, WorkflowRegistry workflows,
             reasons.Add($"The consent expires at {status.ExpiresAt:O}: renew it soon.");
         }
 
-        var (checkin, clearedToday) = await CheckinAsync(patientId, workflow, now, ct);
+        var (checkin, clearedToday) = Checkin(read.Checkins.GetValueOrDefault(workflow), now);
         if (!clearedToday)
         {
             reasons.Add($"No check-in was cleared today ({ClinicDate(now):yyyy-MM-dd} in the clinic's time zone)"
@@ -138,25 +168,20 @@ public sealed class ConsentGate(ConsentDbContext db, WorkflowRegistry workflows,
     /// <summary>The clinic's date at a moment (<c>Consent:TimeZone</c>).</summary>
     private DateOnly ClinicDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, clinic.TimeZone).DateTime);
 
-    /// <summary>
-    /// The patient's latest check-in (by start) of any check-in workflow that requires this consent, and whether it was
-    /// cleared today: status <c>Cleared</c> with its clearing time (<c>completed_at</c>, set by SessionWriter when a
-    /// check-in becomes Cleared) on the clinic's date today.
-    /// </summary>
-    private async Task<(GateCheckin? Checkin, bool ClearedToday)> CheckinAsync(Guid patientId, string workflow, DateTimeOffset now, CancellationToken ct)
-    {
-        var checkins = workflows.Catalog.Workflows.Where(w => w.Definition.IsCheckin && w.Definition.Requires == workflow)
-            .Select(w => w.Definition.Id).Distinct(StringComparer.Ordinal).ToList();
-        if (checkins.Count == 0)
-        {
-            return (null, false);
-        }
+    /// <summary>A session row of the patient's latest check-in for a consent workflow.</summary>
+    private sealed record CheckinRow(string Status, DateTimeOffset? CompletedAt, DateTimeOffset UpdatedAt);
 
-        var latest = await db.Sessions.AsNoTracking()
-            .Where(s => s.PatientId == patientId && checkins.Contains(s.WorkflowId))
-            .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
-            .Select(s => new { s.Status, s.CompletedAt, s.UpdatedAt })
-            .FirstOrDefaultAsync(ct);
+    /// <summary>What the gate reads per call: the patient, their consent sessions, their latest check-ins, and the terms' fingerprint.</summary>
+    private sealed record GateRead(
+        bool Found, Guid PatientId, DateOnly DateOfBirth, List<ConsentSessionSummary> Sessions, Dictionary<string, CheckinRow> Checkins, string TermsFingerprint);
+
+    /// <summary>
+    /// The latest check-in (<paramref name="latest"/>: by start, of any check-in workflow that requires the consent), and
+    /// whether it was cleared today: status <c>Cleared</c> with its clearing time (<c>completed_at</c>, set by SessionWriter
+    /// when a check-in becomes Cleared) on the clinic's date today.
+    /// </summary>
+    private (GateCheckin? Checkin, bool ClearedToday) Checkin(CheckinRow? latest, DateTimeOffset now)
+    {
         if (latest is null)
         {
             return (null, false);
@@ -169,8 +194,142 @@ public sealed class ConsentGate(ConsentDbContext db, WorkflowRegistry workflows,
         return (new GateCheckin(latest.Status, ended), cleared);
     }
 
+    /// <summary>
+    /// A fingerprint of every row the version terms' approvals are judged from (<see cref="WorkflowApprovals.ApprovedAsync"/>):
+    /// a row's <c>ctid</c> and <c>xmin</c> change with any insert, update or delete, so an equal fingerprint means the same rows.
+    /// </summary>
+    private const string TermsFingerprintSql =
+        "SELECT md5(coalesce((SELECT string_agg(ctid::text || xmin::text, ',' ORDER BY ctid) FROM workflow_versions), '') || '|' "
+        + "|| coalesce((SELECT string_agg(ctid::text || xmin::text, ',' ORDER BY ctid) FROM workflow_reviews WHERE seq IS NOT NULL), ''))";
+
+    /// <summary>
+    /// Everything one gate answer needs, in one round trip (one <see cref="NpgsqlBatch"/>): the terms' fingerprint; the
+    /// patient (by id, or by <c>upper(mrn)</c> as the unique index <c>ix_patients_mrn_upper</c> is on) with, in the same
+    /// statement, their consent sessions and each one's consent and withdrawal records (the rows
+    /// <see cref="PatientConsents.SummariesAsync(Guid, DateTimeOffset, CancellationToken)"/> reads); and for each workflow the
+    /// latest check-in requiring it; not <see cref="GateRead.Found"/> when there is no such patient.
+    /// </summary>
+    /// <remarks>
+    /// The sessions, records and check-ins are read fresh on every call, never cached: a withdrawn, voided or lapsed
+    /// consent turns the gate (and the CDS card critical) on the very next call. Only the version terms are kept per node
+    /// (<see cref="GateTerms"/>), and only while the fingerprint read here is the one they were built under.
+    /// </remarks>
+    private async Task<GateRead> ReadAsync(Guid? patientId, string? mrnKey, IReadOnlyList<string> workflowIds, DateTimeOffset now, CancellationToken ct)
+    {
+        var checkinWorkflows = workflows.Catalog.Workflows.Where(w => w.Definition.IsCheckin).Select(w => w.Definition).ToList();
+        var allCheckins = checkinWorkflows.Select(w => w.Id).Distinct(StringComparer.Ordinal).ToArray();
+        var asked = workflowIds.Distinct(StringComparer.Ordinal)
+            .Select(w => (Workflow: w, Checkins: checkinWorkflows.Where(c => c.Requires == w).Select(c => c.Id).Distinct(StringComparer.Ordinal).ToArray()))
+            .Where(w => w.Checkins.Length > 0).ToList();
+        var byMrn = patientId is null;
+        NpgsqlParameter Key() => patientId is { } id ? new NpgsqlParameter<Guid> { TypedValue = id } : new NpgsqlParameter<string> { TypedValue = mrnKey! };
+        NpgsqlParameter Names(string[] names) => new NpgsqlParameter<string[]> { TypedValue = names, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(TermsFingerprintSql));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            // The records as subqueries (each one row at most: the index on (session_id, kind) is unique), not joins: with
+            // two more joins the generic plan is costed above the custom one, and PostgreSQL planned the statement anew
+            // on every call (pg_prepared_statements: custom_plans only), 40 % of its CPU in the benchmark.
+            "SELECT p.id, p.date_of_birth, s.id, s.workflow_id, s.workflow_version, s.status, s.created_at, s.updated_at, s.completed_at, "
+            + "s.expires_at, (SELECT c.sha256 FROM consent_records c WHERE c.session_id = s.id AND c.kind = 'Consent'), "
+            + "(SELECT w.issued_at FROM consent_records w WHERE w.session_id = s.id AND w.kind = 'Withdrawal') FROM patients p "
+            + "LEFT JOIN consent_sessions s ON s.patient_id = p.id AND NOT (s.workflow_id = ANY($2)) " // a check-in neither gives nor takes consent
+            + (byMrn ? "WHERE upper(p.mrn) = $1 AND p.mrn IS NOT NULL" : "WHERE p.id = $1"))
+        {
+            Parameters = { Key(), Names(allCheckins) },
+        });
+        foreach (var (_, checkins) in asked)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "SELECT patient_id, status, completed_at, updated_at FROM consent_sessions WHERE patient_id = "
+                + (byMrn ? "(SELECT id FROM patients WHERE upper(mrn) = $1 AND mrn IS NOT NULL)" : "$1")
+                + " AND workflow_id = ANY($2) ORDER BY created_at DESC, id DESC LIMIT 1")
+            {
+                Parameters = { Key(), Names(checkins) },
+            });
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            var fingerprint = reader.GetString(0);
+            await reader.NextResultAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return new GateRead(false, patientId ?? Guid.Empty, default, [], [], fingerprint);
+            }
+
+            var (id, born) = (reader.GetGuid(0), reader.GetFieldValue<DateOnly>(1));
+            var sessions = new List<ConsentSessionSummary>();
+            do
+            {
+                if (!reader.IsDBNull(2))
+                {
+                    sessions.Add(PatientConsents.Summary(reader.GetGuid(2), reader.GetString(3), reader.GetInt32(4), reader.GetString(5),
+                        reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7), Nullable<DateTimeOffset>(reader, 8),
+                        reader.GetFieldValue<DateTimeOffset>(9), reader.IsDBNull(10) ? null : reader.GetString(10), Nullable<DateTimeOffset>(reader, 11), now));
+                }
+            }
+            while (await reader.ReadAsync(ct));
+
+            var latest = new Dictionary<string, CheckinRow>(StringComparer.Ordinal);
+            foreach (var (workflow, _) in asked)
+            {
+                await reader.NextResultAsync(ct);
+                // By MRN this statement finds the patient again: should the MRN have moved to someone else in between,
+                // their check-in is not this patient's, and the gate says no check-in (never another person's clearance).
+                if (await reader.ReadAsync(ct) && reader.GetGuid(0) == id)
+                {
+                    latest[workflow] = new CheckinRow(reader.GetString(1), Nullable<DateTimeOffset>(reader, 2), reader.GetFieldValue<DateTimeOffset>(3));
+                }
+            }
+
+            return new GateRead(true, id, born, sessions, latest, fingerprint);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static T? Nullable<T>(NpgsqlDataReader reader, int ordinal) where T : struct =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<T>(ordinal);
+
     private FieldErrors? WorkflowError(string? workflow) =>
         string.IsNullOrWhiteSpace(workflow) ? FieldErrors.One("workflow", "Name the consent workflow, such as ketamine-iv-depression.")
         : !IsConsentWorkflow(workflow.Trim()) ? FieldErrors.One("workflow", $"No consent workflow is called {workflow.Trim()}.")
         : null;
+}
+
+/// <summary>
+/// The consent version terms (<see cref="PatientConsents.TermsAsync"/>: the registry's versions, approved as their sealed
+/// ethics decisions say) kept per node, so that the gate does not read and check the approvals on every call. They are
+/// used only while the fingerprint of the approval rows, which the gate reads in the same round trip as the patient's
+/// sessions, is the one they were built under: any decision recorded, on any node, or any change to those rows builds
+/// them again on the next call. The consent status itself is never cached (see <c>ConsentGate.ReadAsync</c>).
+/// </summary>
+public sealed class GateTerms
+{
+    private volatile Built? built;
+
+    /// <summary>The terms for <paramref name="fingerprint"/>, read through <paramref name="consents"/> when they are not the ones held.</summary>
+    public async Task<IReadOnlyList<WorkflowVersionTerms>> GetAsync(string fingerprint, PatientConsents consents, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(consents);
+        if (built is { } known && known.Fingerprint == fingerprint)
+        {
+            return known.Terms;
+        }
+
+        // Read after the fingerprint was: the terms are at least as new as it, and a change in between only means
+        // the next call's fingerprint differs and they are read again.
+        var terms = await consents.TermsAsync(ct);
+        built = new Built(fingerprint, terms);
+        return terms;
+    }
+
+    private sealed record Built(string Fingerprint, IReadOnlyList<WorkflowVersionTerms> Terms);
 }

@@ -70,30 +70,42 @@ public sealed class PatientConsents(ConsentDbContext db, WorkflowRegistry workfl
         var byPatient = new Dictionary<Guid, List<ConsentSessionSummary>>();
         foreach (var r in rows)
         {
-            var status = Enum.Parse<SessionStatus>(r.Status);
-            if (status is SessionStatus.Invited or SessionStatus.InProgress && r.ExpiresAt <= now)
-            {
-                status = SessionStatus.Expired;
-            }
-
-            var signed = status is SessionStatus.Completed or SessionStatus.Withdrawn;
-            DateTimeOffset? ended = status switch
-            {
-                SessionStatus.Withdrawn => withdrawal.TryGetValue(r.Id, out var at) ? at : r.UpdatedAt,
-                SessionStatus.Declined or SessionStatus.Referred or SessionStatus.Voided => r.UpdatedAt,
-                SessionStatus.Expired => r.ExpiresAt,
-                _ => null,
-            };
             if (!byPatient.TryGetValue(r.PatientId, out var list))
             {
                 byPatient[r.PatientId] = list = [];
             }
 
-            list.Add(new ConsentSessionSummary(r.Id, r.WorkflowId, r.WorkflowVersion, status, r.CreatedAt,
-                signed ? r.CompletedAt ?? r.UpdatedAt : null, ended, consent.GetValueOrDefault(r.Id)));
+            list.Add(Summary(r.Id, r.WorkflowId, r.WorkflowVersion, r.Status, r.CreatedAt, r.UpdatedAt, r.CompletedAt, r.ExpiresAt,
+                consent.GetValueOrDefault(r.Id), withdrawal.TryGetValue(r.Id, out var at) ? at : null, now));
         }
 
         return byPatient;
+    }
+
+    /// <summary>
+    /// One session row as the status needs it (also used by <see cref="ConsentGate"/>, which reads the same columns in
+    /// its one statement): <paramref name="consentSha256"/> is its consent record's hash and <paramref name="withdrawnAt"/>
+    /// its withdrawal record's issue time, when it has them.
+    /// </summary>
+    internal static ConsentSessionSummary Summary(Guid id, string workflowId, int version, string statusName, DateTimeOffset createdAt,
+        DateTimeOffset updatedAt, DateTimeOffset? completedAt, DateTimeOffset expiresAt, string? consentSha256, DateTimeOffset? withdrawnAt,
+        DateTimeOffset now)
+    {
+        var status = Enum.Parse<SessionStatus>(statusName);
+        if (status is SessionStatus.Invited or SessionStatus.InProgress && expiresAt <= now)
+        {
+            status = SessionStatus.Expired;
+        }
+
+        var signed = status is SessionStatus.Completed or SessionStatus.Withdrawn;
+        DateTimeOffset? ended = status switch
+        {
+            SessionStatus.Withdrawn => withdrawnAt ?? updatedAt,
+            SessionStatus.Declined or SessionStatus.Referred or SessionStatus.Voided => updatedAt,
+            SessionStatus.Expired => expiresAt,
+            _ => null,
+        };
+        return new ConsentSessionSummary(id, workflowId, version, status, createdAt, signed ? completedAt ?? updatedAt : null, ended, consentSha256);
     }
 
     /// <summary>
