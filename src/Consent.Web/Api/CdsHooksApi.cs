@@ -110,6 +110,14 @@ public static class CdsHooksApi
             buffer.Write(chunk, 0, read);
         }
 
+        // The API's one rule for JSON bodies (Hosting/JsonRules): one value, no duplicate members, valid UTF-8, not too deep.
+        // JsonNode reads lazily, so without it a duplicate "hook" or a bad byte in a string failed later, as a 500.
+        if (Hosting.JsonRules.Check(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } problem)
+        {
+            return (null, TypedResults.Problem(title: "Invalid JSON", detail: $"Send the CDS Hooks request as one JSON object: {problem.Message}",
+                statusCode: StatusCodes.Status400BadRequest));
+        }
+
         try
         {
             return (JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 64 }), null);

@@ -66,6 +66,13 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
             return Refuse("Malformed token", "The bearer token is not a signed JWT (JWS compact serialization).");
         }
 
+        // RFC 7515 §4.1.11: a recipient that does not understand a "crit" extension must reject the JWS; this service
+        // understands none.
+        if (token.TryGetHeaderValue<object>("crit", out _))
+        {
+            return Refuse("Unsupported critical header", "The token's crit header names extensions this service does not understand (RFC 7515, 4.1.11).");
+        }
+
         var issuer = token.TryGetPayloadValue<string>("iss", out var iss) ? iss : null;
         if (string.IsNullOrEmpty(issuer) || clients.Find(issuer) is not { } client)
         {

@@ -79,6 +79,16 @@ public sealed class CdsHooksSecurityTests(CdsFactory factory) : IClassFixture<Cd
         await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(claims)), "Token expired", before);
     }
 
+    /// <summary>RFC 7515 4.1.11: a "crit" extension the service does not understand rejects the token.</summary>
+    [Fact]
+    public async Task ACriticalHeaderExtension_IsRefused()
+    {
+        var before = await factory.TokenUsesAsync();
+        var token = factory.Ehr.Es384WithHeader(EhrClient.Claims(CdsFactory.CdsAudience), new JsonObject { ["crit"] = new JsonArray("exp"), ["exp"] = 1 });
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, token), "Unsupported critical header", before);
+    }
+
     [Fact]
     public async Task AReplayedToken_IsRefused_TheSecondTime()
     {

@@ -62,6 +62,18 @@ public sealed class EhrClient : IDisposable
         Sign(new JsonObject { ["alg"] = "ES384", ["typ"] = "JWT", ["kid"] = kid }, claims,
             data => (signer ?? ec).SignData(data, HashAlgorithmName.SHA384));
 
+    /// <summary>A JWT signed with the EHR's ES384 key whose header also carries <paramref name="extra"/> (such as <c>crit</c>).</summary>
+    public string Es384WithHeader(JsonObject claims, JsonObject extra)
+    {
+        var header = new JsonObject { ["alg"] = "ES384", ["typ"] = "JWT", ["kid"] = EcKid };
+        foreach (var (name, value) in extra)
+        {
+            header[name] = value?.DeepClone();
+        }
+
+        return Sign(header, claims, data => ec.SignData(data, HashAlgorithmName.SHA384));
+    }
+
     /// <summary>A JWT signed with the EHR's RS384 key.</summary>
     public string Rs384(JsonObject claims, string kid = RsaKid) =>
         Sign(new JsonObject { ["alg"] = "RS384", ["typ"] = "JWT", ["kid"] = kid }, claims,

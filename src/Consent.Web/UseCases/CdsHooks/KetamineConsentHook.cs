@@ -51,7 +51,7 @@ public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptio
             return FieldErrors.One("hook", $"Send a CDS Hooks request for one of the hooks {string.Join(", ", Hooks)}.");
         }
 
-        if (request["context"]?["draftOrders"] is not JsonObject { } draftOrders || Text(draftOrders["resourceType"]) != "Bundle")
+        if ((request["context"] as JsonObject)?["draftOrders"] is not JsonObject { } draftOrders || Text(draftOrders["resourceType"]) != "Bundle")
         {
             return FieldErrors.One("context.draftOrders", "context.draftOrders must be a FHIR Bundle of the draft orders.");
         }
@@ -59,12 +59,14 @@ public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptio
         var selections = hook == "order-select" && request["context"]?["selections"] is JsonArray chosen
             ? chosen.Select(Text).OfType<string>().ToHashSet(StringComparer.Ordinal) : null;
         var orders = options.Value.OrderWorkflows();
-        var needed = (draftOrders["entry"] as JsonArray ?? [])
-            .Select(e => e?["resource"] as JsonObject)
+        var resources = (draftOrders["entry"] as JsonArray ?? [])
+            .Select(e => (e as JsonObject)?["resource"] as JsonObject)
             .OfType<JsonObject>()
+            .ToList();
+        var needed = resources
             .Where(r => Text(r["resourceType"]) == "MedicationRequest")
             .Where(r => selections is null || selections.Contains($"MedicationRequest/{Text(r["id"])}"))
-            .SelectMany(RxNormCodes)
+            .SelectMany(r => RxNormCodes(r, resources))
             .Select(code => orders.GetValueOrDefault(code))
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
@@ -82,15 +84,20 @@ public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptio
                 + "(Patient/{{context.patientId}}) as discovery asks.");
         }
 
-        var mrn = (patient["identifier"] as JsonArray ?? [])
-            .Where(i => Text(i?["system"]) == options.Value.MrnSystem)
-            .Select(i => Text(i?["value"]))
-            .FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        var mrns = (patient["identifier"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Where(i => Text(i["system"]) == options.Value.MrnSystem)
+            .Select(i => Text(i["value"])?.Trim())
+            .Where(v => !string.IsNullOrEmpty(v))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        // Two different MRNs of the clinic's system: which patient is meant cannot be known, so no consent is shown (fail closed).
+        var mrn = mrns.Count == 1 ? mrns[0] : null;
         // The patient, their consent sessions and latest check-ins in one round trip, read fresh for this call.
         var found = mrn is null ? null : await gate.GateByMrnAsync(mrn, needed, ct);
-        if (found is not null && DateOnly.TryParseExact(Text(patient["birthDate"]) ?? "", "yyyy-MM-dd", out var born) && born != found.DateOfBirth)
+        if (found is not null && !SameBirthDate(patient["birthDate"], found.DateOfBirth))
         {
-            found = null; // the same MRN for someone else: never show another person's consent
+            found = null; // the same MRN for someone else (or a birth date that cannot be compared): never show another person's consent
         }
 
         var cards = new JsonArray();
@@ -100,7 +107,8 @@ public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptio
             {
                 cards.Add(Card("critical", "No valid consent",
                     $"No consent to **{workflow}** is on file: the status is **none**. "
-                    + (mrn is null ? $"The patient has no MRN of system {options.Value.MrnSystem}, so the consent service cannot find them."
+                    + (mrns.Count > 1 ? $"The patient has more than one MRN of system {options.Value.MrnSystem}, so the consent service cannot tell who they are."
+                        : mrn is null ? $"The patient has no MRN of system {options.Value.MrnSystem}, so the consent service cannot find them."
                         : "The consent service has no patient with this MRN and date of birth.")
                     + " Register the patient and start a consent before ordering.",
                     ("Register the patient and start consent", $"{baseUrl}/clinician/patients")));
@@ -139,12 +147,51 @@ public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptio
         ["links"] = new JsonArray(new JsonObject { ["label"] = link.Label, ["url"] = link.Url, ["type"] = "absolute" }),
     };
 
-    /// <summary>The RxNorm codes of a MedicationRequest's <c>medicationCodeableConcept</c>.</summary>
-    private static IEnumerable<string> RxNormCodes(JsonObject request) =>
-        (request["medicationCodeableConcept"]?["coding"] as JsonArray ?? [])
-            .Where(c => Text(c?["system"]) == CdsHooksOptions.RxNormSystem)
-            .Select(c => Text(c?["code"]))
+    /// <summary>
+    /// The RxNorm codes of a MedicationRequest's medication (FHIR R4 MedicationRequest.medication[x]): its
+    /// <c>medicationCodeableConcept</c>, or the <c>code</c> of the Medication its <c>medicationReference</c> names, contained
+    /// in it (<c>#id</c>) or in the draft orders' Bundle (<c>Medication/id</c>). The system is compared without a trailing
+    /// slash or capitals and the code without spaces, so a small difference in how an EHR writes them never lets an order
+    /// through unchecked.
+    /// </summary>
+    private static IEnumerable<string> RxNormCodes(JsonObject request, IReadOnlyList<JsonObject> bundle)
+    {
+        var concept = request["medicationCodeableConcept"] as JsonObject;
+        if (concept is null && Text((request["medicationReference"] as JsonObject)?["reference"])?.Trim() is { Length: > 0 } reference)
+        {
+            var medication = reference.StartsWith('#')
+                ? (request["contained"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(r => Text(r["resourceType"]) == "Medication" && Text(r["id"]) == reference[1..])
+                : bundle.FirstOrDefault(r => Text(r["resourceType"]) == "Medication" && $"Medication/{Text(r["id"])}" == reference);
+            concept = medication?["code"] as JsonObject;
+        }
+
+        return (concept?["coding"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Where(c => IsRxNorm(Text(c["system"])))
+            .Select(c => Text(c["code"])?.Trim())
             .OfType<string>();
+    }
+
+    private static bool IsRxNorm(string? system) =>
+        system is not null && string.Equals(system.Trim().TrimEnd('/'), CdsHooksOptions.RxNormSystem, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// True when the EHR sent no birth date, or one that agrees with <paramref name="dateOfBirth"/>: a full date equal to it,
+    /// or a partial FHIR date (<c>YYYY</c>, <c>YYYY-MM</c>) it falls in. Anything else (another date, or a value that is not a
+    /// FHIR date) is false, so the gate fails closed.
+    /// </summary>
+    private static bool SameBirthDate(JsonNode? birthDate, DateOnly dateOfBirth)
+    {
+        if (birthDate is null)
+        {
+            return true;
+        }
+
+        var given = Text(birthDate)?.Trim() ?? "";
+        var full = dateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return given.Length is 4 or 7 or 10 && System.Text.RegularExpressions.Regex.IsMatch(given, "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+            && full.StartsWith(given, StringComparison.Ordinal);
+    }
 
     private static string? Text(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

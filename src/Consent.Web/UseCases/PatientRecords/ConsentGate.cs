@@ -58,7 +58,7 @@ public sealed class ConsentGate(
             return new Missing("No such patient.");
         }
 
-        return await GateAsync(patientId, workflow!, ct);
+        return await GateAsync(patientId, workflow!.Trim(), ct);
     }
 
     /// <summary>The gate for a patient by MRN and date of birth; no match (or another date of birth) is the same not found.</summary>
@@ -300,7 +300,8 @@ public sealed class ConsentGate(
 
     private FieldErrors? WorkflowError(string? workflow) =>
         string.IsNullOrWhiteSpace(workflow) ? FieldErrors.One("workflow", "Name the consent workflow, such as ketamine-iv-depression.")
-        : !IsConsentWorkflow(workflow.Trim()) ? FieldErrors.One("workflow", $"No consent workflow is called {workflow.Trim()}.")
+        : !IsConsentWorkflow(workflow.Trim()) ? FieldErrors.One("workflow",
+            $"No consent workflow is called {(workflow.Trim().Length > 80 ? workflow.Trim()[..80] + "…" : workflow.Trim())}.")
         : null;
 }
 

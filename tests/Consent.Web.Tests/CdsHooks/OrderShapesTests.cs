@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Consent.Web.Tests.Infrastructure;
+
+namespace Consent.Web.Tests.CdsHooks;
+
+/// <summary>
+/// The shapes an EHR may send, found by an outside attack on a running instance: each must be checked, never let
+/// through. The patient (MRN-0042) has a valid ketamine consent and no check-in today, so a recognised order gets a
+/// warning; one not recognised would get no card, which the EHR reads as "go ahead".
+/// </summary>
+public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFactory>
+{
+    [Fact]
+    public async Task AMedicationReference_ToAContainedOrBundledMedication_IsChecked()
+    {
+        await factory.SignedAsync();
+
+        var contained = Order(CdsFactory.Patient());
+        var request = Request(contained);
+        request.Remove("medicationCodeableConcept");
+        request["medicationReference"] = new JsonObject { ["reference"] = "#med1" };
+        request["contained"] = new JsonArray(Medication("med1", CdsHooksRxNorm, "6130"));
+
+        var bundled = Order(CdsFactory.Patient());
+        var second = Request(bundled);
+        second.Remove("medicationCodeableConcept");
+        second["medicationReference"] = new JsonObject { ["reference"] = "Medication/m-7" };
+        ((JsonArray)bundled["context"]!["draftOrders"]!["entry"]!).Add(new JsonObject { ["resource"] = Medication("m-7", CdsHooksRxNorm, "6130") });
+
+        Assert.Equal("warning", await IndicatorAsync(contained));
+        Assert.Equal("warning", await IndicatorAsync(bundled));
+    }
+
+    [Theory]
+    [InlineData(CdsHooksRxNorm + "/", "6130")]
+    [InlineData("HTTP://WWW.NLM.NIH.GOV/research/umls/rxnorm", " 6130 ")]
+    public async Task AnRxNormSystemOrCode_WrittenSlightlyOtherwise_IsChecked(string system, string code)
+    {
+        await factory.SignedAsync();
+        var order = Order(CdsFactory.Patient());
+        var coding = (JsonObject)Request(order)["medicationCodeableConcept"]!["coding"]![0]!;
+        coding["system"] = system;
+        coding["code"] = code;
+
+        Assert.Equal("warning", await IndicatorAsync(order));
+    }
+
+    [Theory]
+    [InlineData("1975", "warning")]                  // a partial FHIR date the patient's falls in
+    [InlineData("1975-06", "warning")]
+    [InlineData("1900", "critical")]                 // another year: someone else
+    [InlineData("1975-06-30T00:00:00Z", "critical")] // not a FHIR date: cannot be compared, so fail closed
+    [InlineData("30/06/1975", "critical")]
+    public async Task ABirthDate_IsComparedOrFailsClosed(string birthDate, string indicator)
+    {
+        await factory.SignedAsync();
+        var order = Order(CdsFactory.Patient(birthDate: birthDate));
+
+        Assert.Equal(indicator, await IndicatorAsync(order));
+    }
+
+    [Fact]
+    public async Task TwoDifferentMrns_OfTheClinicsSystem_FailClosed()
+    {
+        await factory.SignedAsync();
+        var patient = CdsFactory.Patient();
+        ((JsonArray)patient["identifier"]!).Add(new JsonObject { ["system"] = CdsFactory.MrnSystem, ["value"] = "MRN-9999" });
+
+        var cards = await CdsFactory.CardsAsync(await factory.CallAsync(Order(patient)));
+
+        var card = Assert.Single(cards)!;
+        Assert.Equal("critical", card["indicator"]!.GetValue<string>());
+        Assert.Contains("more than one MRN", card["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OddlyShapedCodings_AreIgnored_NotA500()
+    {
+        var garbage = Order(CdsFactory.Patient());
+        Request(garbage)["medicationCodeableConcept"]!["coding"] = new JsonArray(null, 1, "x", new JsonObject());
+        var asArray = Order(CdsFactory.Patient());
+        Request(asArray)["medicationCodeableConcept"] = new JsonArray("6130");
+        var contextArray = Order(CdsFactory.Patient());
+        contextArray["context"] = new JsonArray(1, 2);
+
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(garbage)));
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(asArray)));
+        Assert.Equal(HttpStatusCode.BadRequest, (await factory.CallAsync(contextArray)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"hook\":\"order-sign\",\"hook\":\"patient-view\"}")]
+    [InlineData("{\"hook\":\"\xff\xfe\"}")]
+    public async Task ABodyWithDuplicateMembersOrBadBytes_IsA400(string body)
+    {
+        using var client = factory.CreateClient();
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/cds-services/ketamine-consent")
+        {
+            Content = new ByteArrayContent(body.Select(c => (byte)c).ToArray()) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        message.Headers.Authorization = EhrClient.Bearer(factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience)));
+
+        var response = await client.SendAsync(message);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Invalid JSON", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private const string CdsHooksRxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
+
+    private static JsonObject Order(JsonObject patient) => CdsFactory.OrderSign("6130", "ketamine", patient);
+
+    private static JsonObject Request(JsonObject order) => (JsonObject)order["context"]!["draftOrders"]!["entry"]![0]!["resource"]!;
+
+    private static JsonObject Medication(string id, string system, string code) => new()
+    {
+        ["resourceType"] = "Medication",
+        ["id"] = id,
+        ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = system, ["code"] = code }) },
+    };
+
+    private async Task<string?> IndicatorAsync(JsonObject order)
+    {
+        var cards = await CdsFactory.CardsAsync(await factory.CallAsync(order));
+        return cards.Count == 0 ? null : Assert.Single(cards)!["indicator"]!.GetValue<string>();
+    }
+}
