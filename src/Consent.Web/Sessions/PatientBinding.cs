@@ -81,7 +81,7 @@ public static class PatientBinding
 
     /// <summary>
     /// Null when the row's status and completion time are those the chain gives
-    /// (<see cref="SessionLifecycle.StatusOf"/>; completed when the countersignature was logged). The third
+    /// (<see cref="SessionLifecycle.StatusOf"/>; completed when the countersignature was logged, or a check-in cleared). The third
     /// outside review marked a declined and a withdrawn session Completed in the row: searches, the audit
     /// page, the verify answer and the export then said consent was in force, beside "verified".
     /// </summary>
@@ -92,9 +92,11 @@ public static class PatientBinding
             return mismatch;
         }
 
-        var completed = events.FirstOrDefault(e => e.Type == EventTypes.ClinicianCountersigned)?.At;
+        // SessionWriter sets completed_at when a consent is countersigned, or when a check-in is cleared (at its end, or when
+        // a clinician releases a held one): the first of those events is the time the row must hold.
+        var completed = events.FirstOrDefault(e => e.Type is EventTypes.ClinicianCountersigned or EventTypes.CheckinCleared or EventTypes.CheckinReleased)?.At;
         return completed != row.CompletedAt
-            ? $"the completion time stored for session {row.Id} ({Time(row.CompletedAt)}) is not the countersignature's ({Time(completed)}): it was changed outside the service"
+            ? $"the completion time stored for session {row.Id} ({Time(row.CompletedAt)}) is not the countersignature's or the check-in's clearing ({Time(completed)}): it was changed outside the service"
             : null;
     }
 
