@@ -19,7 +19,7 @@ public static class ConsentRecordPdf
         ArgumentNullException.ThrowIfNull(signer);
         var labels = (options ?? RecordRenderOptions.Default).Labels ?? RecordLabels.For(record.Workflow.Language);
         var draft = RenderDraft(record, options ?? RecordRenderOptions.Default);
-        return signer.Sign(draft, record.IssuedAt, $"{labels.DocumentTitle}: {RecordComposer.KindTitle(record.Kind, labels)}", record.Clinic.Name, Seed(record));
+        return signer.Sign(draft, record.IssuedAt, $"{RecordComposer.DocumentTitle(record.Kind, labels)}: {RecordComposer.KindTitle(record.Kind, labels)}", record.Clinic.Name, Seed(record));
     }
 
     /// <summary>What the document ids are derived from: one record, one set of ids.</summary>
