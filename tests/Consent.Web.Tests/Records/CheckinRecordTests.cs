@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Consent.Records;
+using Consent.Records.Tests.Infrastructure;
+using Consent.Web.Tests.CdsHooks;
+using Consent.Web.Tests.Infrastructure;
+using Hl7.Fhir.Serialization;
+
+namespace Consent.Web.Tests.Records;
+
+/// <summary>A service of its own for check-in records, so its check-ins touch no other test's patient.</summary>
+public sealed class CheckinRecordFactory : CdsFactory;
+
+/// <summary>
+/// Issue 14: a dose-day check-in that ends (cleared, cleared by a clinician after a hold, or not today) gets a one-page signed
+/// record in the session's language, naming the consent record it relies on by SHA-256 and the chain's last hash; the FHIR
+/// export is a QuestionnaireResponse linked to that consent by a Provenance.
+/// </summary>
+public sealed class CheckinRecordTests(CheckinRecordFactory factory) : IClassFixture<CheckinRecordFactory>
+{
+    private const string Checkin = CdsFactory.CheckinWorkflow;
+
+    [Fact]
+    public async Task EachEndedCheckin_GetsAOnePageSignedRecord_NamingTheConsentItReliesOn()
+    {
+        var patientId = await factory.SignedAsync();
+        var driver = await PatientDriver.CreateAsync(factory);
+        var clinician = driver.Clinician;
+        var consent = (await clinician.GetFromJsonAsync<JsonObject>($"/api/v1/patients/{patientId}/consents"))!["consents"]!.AsArray()
+            .Single(c => c!["workflowId"]!.GetValue<string>() == "ketamine-iv-depression")!;
+        var consentSha = consent["recordSha256"]!.GetValue<string>();
+        using var anonymous = factory.CreateClient();
+        using var certificate = X509Certificate2.CreateFromPem(await anonymous.GetStringAsync("/api/v1/records/certificate"));
+
+        // Cleared at once: nothing to report.
+        var cleared = await StartAsync(clinician, patientId, "en");
+        await driver.WalkAsync(await driver.VerifyAsync(cleared), cleared, step => Answer(step, rideHome: true, agrees: true));
+        await StaffCheckAsync(clinician, cleared, systolic: 122, rideConfirmed: true);
+        var pdf = await RecordSessions.WaitForRecordAsync(clinician, cleared.Id, "checkin");
+        var text = Check(pdf, certificate, cleared.Id);
+        Assert.Contains("Dose-day check-in record", text, StringComparison.Ordinal);
+        Assert.Contains("Check-in before your ketamine dose", text, StringComparison.Ordinal);
+        Assert.Contains("ketamine-iv-dose-checkin, version 1", text, StringComparison.Ordinal);
+        Assert.Contains(PatientDriver.PatientName, text, StringComparison.Ordinal);
+        Assert.Contains(PatientDriver.DateOfBirth, text, StringComparison.Ordinal);
+        Assert.Contains(consentSha, text, StringComparison.Ordinal);
+        Assert.Contains("I still agree to this treatment today.", text, StringComparison.Ordinal);
+        Assert.Contains("Yes, the patient still agrees", text, StringComparison.Ordinal);
+        Assert.Contains("Systolic blood pressure", text, StringComparison.Ordinal);
+        Assert.Contains("122 mmHg", text, StringComparison.Ordinal);
+        Assert.Contains("Dr. Demo Clinician", text, StringComparison.Ordinal);
+        Assert.Contains("Cleared for today's dose", text, StringComparison.Ordinal);
+        Assert.Contains(await LastHashBeforeRecordAsync(clinician, cleared.Id), text, StringComparison.Ordinal);
+
+        // Held for the ride home, then cleared by the clinician after a discussion.
+        var released = await StartAsync(clinician, patientId, "en");
+        await driver.WalkAsync(await driver.VerifyAsync(released), released, step => Answer(step, rideHome: false, agrees: true));
+        await StaffCheckAsync(clinician, released, systolic: 118, rideConfirmed: false);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.PostAsJsonAsync($"/api/v1/sessions/{released.Id}/checkin-decision",
+            new { decision = "cleared", note = "Her sister will drive her; confirmed by phone.", password = ConsentWebFactory.DemoPassword })).StatusCode);
+        text = Check(await RecordSessions.WaitForRecordAsync(clinician, released.Id, "checkin"), certificate, released.Id);
+        Assert.Contains("Cleared after discussion", text, StringComparison.Ordinal);
+        Assert.Contains("You cannot drive after a dose", text, StringComparison.Ordinal);
+        Assert.Contains("Her sister will drive her; confirmed by phone.", text, StringComparison.Ordinal);
+        Assert.Contains("Signed electronically by password re-entry", text, StringComparison.Ordinal);
+        Assert.Contains(consentSha, text, StringComparison.Ordinal);
+
+        // In Spanish, held for blood pressure, and the clinician decides: not today.
+        var notToday = await StartAsync(clinician, patientId, "es");
+        await driver.WalkAsync(await driver.VerifyAsync(notToday), notToday, step => Answer(step, rideHome: true, agrees: true));
+        await StaffCheckAsync(clinician, notToday, systolic: 168, rideConfirmed: true);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.PostAsJsonAsync($"/api/v1/sessions/{notToday.Id}/checkin-decision",
+            new { decision = "not-today", note = "Presión 168/78 dos veces; volver el jueves.", password = ConsentWebFactory.DemoPassword })).StatusCode);
+        text = Check(await RecordSessions.WaitForRecordAsync(clinician, notToday.Id, "checkin"), certificate, notToday.Id);
+        Assert.Contains("Registro de la verificación del día de la dosis", text, StringComparison.Ordinal);
+        Assert.Contains("Sigo de acuerdo con este tratamiento hoy.", text, StringComparison.Ordinal);
+        Assert.Contains("Hoy no", text, StringComparison.Ordinal);
+        Assert.Contains("Presión arterial sistólica: 168 mmHg", text, StringComparison.Ordinal);
+        Assert.Contains("Presión 168/78 dos veces; volver el jueves.", text, StringComparison.Ordinal);
+        Assert.Contains(consentSha, text, StringComparison.Ordinal);
+
+        // A patient who no longer agrees: held, with no record until a clinician decides.
+        var noLonger = await StartAsync(clinician, patientId, "en");
+        await driver.WalkAsync(await driver.VerifyAsync(noLonger), noLonger, step => Answer(step, rideHome: true, agrees: false));
+        Assert.Equal("Held", (await driver.SessionAsync(noLonger.Id))["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await clinician.PostAsJsonAsync($"/api/v1/sessions/{noLonger.Id}/checkin-decision",
+            new { decision = "not-today", note = "Does not want the dose today; we talked about stopping.", password = ConsentWebFactory.DemoPassword })).StatusCode);
+        text = Check(await RecordSessions.WaitForRecordAsync(clinician, noLonger.Id, "checkin"), certificate, noLonger.Id);
+        Assert.Contains("No: the patient no longer agrees to this treatment today", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheCheckinsFhirExport_IsAQuestionnaireResponse_LinkedToTheConsentItReliesOn()
+    {
+        var patientId = await factory.SignedAsync();
+        var driver = await PatientDriver.CreateAsync(factory);
+        var clinician = driver.Clinician;
+        var consent = (await clinician.GetFromJsonAsync<JsonObject>($"/api/v1/patients/{patientId}/consents"))!["consents"]!.AsArray()
+            .Single(c => c!["workflowId"]!.GetValue<string>() == "ketamine-iv-depression")!;
+        var checkin = await StartAsync(clinician, patientId, "en");
+        await driver.WalkAsync(await driver.VerifyAsync(checkin), checkin, step => Answer(step, rideHome: true, agrees: true));
+        await StaffCheckAsync(clinician, checkin, systolic: 121, rideConfirmed: true);
+        await RecordSessions.WaitForRecordAsync(clinician, checkin.Id, "checkin");
+
+        var response = await clinician.GetAsync($"/api/v1/sessions/{checkin.Id}/fhir?kind=checkin");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await response.Content.ReadAsStringAsync();
+        var bundle = JsonNode.Parse(json)!;
+        var resources = bundle["entry"]!.AsArray().Select(e => e!["resource"]!).ToList();
+        Assert.DoesNotContain(resources, r => r["resourceType"]!.GetValue<string>() == "Consent");
+        var answers = Assert.Single(resources, r => r["resourceType"]!.GetValue<string>() == "QuestionnaireResponse");
+        Assert.Equal("completed", answers["status"]!.GetValue<string>());
+        Assert.Contains(consent["recordSha256"]!.GetValue<string>(), answers.ToJsonString(), StringComparison.Ordinal);
+        var provenance = Assert.Single(resources, r => r["resourceType"]!.GetValue<string>() == "Provenance");
+        var source = Assert.Single(provenance["entity"]!.AsArray())!;
+        Assert.Equal("source", source["role"]!.GetValue<string>());
+        Assert.Equal(consent["sessionId"]!.GetValue<string>(), source["what"]!["identifier"]!["value"]!.GetValue<string>());
+        var parsed = new Hl7.Fhir.Serialization.FhirJsonDeserializer().Deserialize<Hl7.Fhir.Model.Bundle>(json);
+        Assert.Empty(Consent.Records.Tests.Fhir.FhirValidation.Errors(parsed));
+    }
+
+    [Fact]
+    public void TheInterpretersNoteLimit_IsTheOneTheOnePageLayoutIsTestedFor() =>
+        Assert.Equal(CheckinDetails.MaxNoteLength, Consent.Workflows.CheckinLimits.MaxDecisionNoteLength);
+
+    /// <summary>Signed and trusted, a check-in record, one page, and clean for qpdf; its text as pdftotext reads it.</summary>
+    private static string Check(byte[] pdf, X509Certificate2 certificate, Guid sessionId)
+    {
+        var verification = RecordVerifier.Verify(pdf, certificate);
+        Assert.True(verification.IsValid, string.Join("; ", verification.Problems));
+        Assert.Equal(RecordKind.Checkin, verification.Kind);
+        Assert.Equal(sessionId, verification.SessionId);
+        var path = ExternalTool.TempFile(pdf);
+        var qpdf = ExternalTool.Run("qpdf", "--check", path);
+        Assert.True(qpdf.ExitCode == 0 && !qpdf.All.Contains("WARNING", StringComparison.Ordinal), qpdf.All);
+        Assert.Equal("1", ExternalTool.Run("qpdf", "--show-npages", path).Output.Trim());
+        return RecordSessions.Text(pdf);
+    }
+
+    /// <summary>The hash of the last event before the record was issued: the check-in's end, the chain head the record covers.</summary>
+    private static async Task<string> LastHashBeforeRecordAsync(HttpClient staff, Guid sessionId)
+    {
+        var events = JsonNode.Parse(await staff.GetStringAsync($"/api/v1/sessions/{sessionId}/events"))!["events"]!.AsArray();
+        return events.Last(e => e!["type"]!.GetValue<string>() != "RecordIssued")!["hash"]!.GetValue<string>();
+    }
+
+    private static async Task<StartedSession> StartAsync(HttpClient clinician, Guid patientId, string language)
+    {
+        var response = await clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/checkins", new { workflowId = Checkin, language });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        var url = body["patientUrl"]!.GetValue<string>();
+        return new StartedSession(body["id"]!.GetValue<Guid>(), url[(url.LastIndexOf('/') + 1)..], url);
+    }
+
+    private static async Task StaffCheckAsync(HttpClient clinician, StartedSession session, int systolic, bool rideConfirmed)
+    {
+        var response = await clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/staff-checks/before-dose",
+            new { values = new { bp_systolic = systolic, bp_diastolic = 78, ride_confirmed = rideConfirmed } });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    private static JsonObject? Answer(JsonObject step, bool rideHome, bool agrees) => step["type"]!.GetValue<string>() switch
+    {
+        "questions" => new JsonObject
+        {
+            ["answers"] = new JsonObject(step["questions"]!.AsArray().Select(q => KeyValuePair.Create(
+                q!["id"]!.GetValue<string>(), (JsonNode?)JsonValue.Create(q["id"]!.GetValue<string>() == "ride_home" && rideHome)))),
+        },
+        "affirmation" => new JsonObject { ["agrees"] = agrees },
+        _ => null,
+    };
+}
