@@ -122,6 +122,67 @@ public sealed class CheckinRecordTests(CheckinRecordFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task ACheckin_AppearsInTheTimeline_TheAuditSearch_AndTheExport_AsACheckin()
+    {
+        var patientId = await factory.SignedAsync();
+        var driver = await PatientDriver.CreateAsync(factory);
+        var clinician = driver.Clinician;
+        var consent = (await clinician.GetFromJsonAsync<JsonObject>($"/api/v1/patients/{patientId}/consents"))!["consents"]!.AsArray()
+            .Single(c => c!["workflowId"]!.GetValue<string>() == "ketamine-iv-depression")!;
+        var consentSession = consent["sessionId"]!.GetValue<string>();
+        var consentSha = consent["recordSha256"]!.GetValue<string>();
+        var checkin = await StartAsync(clinician, patientId, "en");
+        await driver.WalkAsync(await driver.VerifyAsync(checkin), checkin, step => Answer(step, rideHome: true, agrees: true));
+        await StaffCheckAsync(clinician, checkin, systolic: 119, rideConfirmed: true);
+        var pdf = await RecordSessions.WaitForRecordAsync(clinician, checkin.Id, "checkin");
+
+        // The timeline (API): the check-in is a check-in, names the consent it relied on, and lists its record.
+        var timeline = (await clinician.GetFromJsonAsync<JsonObject>($"/api/v1/patients/{patientId}"))!["sessions"]!.AsArray();
+        var entry = timeline.Single(s => s!["id"]!.GetValue<Guid>() == checkin.Id)!;
+        Assert.Equal("checkin", entry["kind"]!.GetValue<string>());
+        Assert.Equal(consentSession, entry["reliesOn"]!["sessionId"]!.GetValue<string>());
+        Assert.Equal(consentSha, entry["reliesOn"]!["recordSha256"]!.GetValue<string>());
+        Assert.Equal("Checkin", Assert.Single(entry["records"]!.AsArray())!["kind"]!.GetValue<string>());
+        Assert.Equal("consent", timeline.Single(s => s!["id"]!.GetValue<string>() == consentSession)!["kind"]!.GetValue<string>());
+
+        // The auditor's patient page says check-in and links the consent's record.
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Auditor);
+        var page = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync($"/audit/patients/{patientId}"));
+        Assert.Contains("Check-in: Check-in before your ketamine dose", page, StringComparison.Ordinal);
+        Assert.Contains($"Relies on the consent record of session <a href=\"#session-{consentSession}\">", page, StringComparison.Ordinal);
+        Assert.Contains(consentSha, page, StringComparison.Ordinal);
+
+        // The auditor's search, by the API and on the page: narrowed to check-ins, each row says which it is.
+        using var auditor = await factory.ClientForAsync(Staff.Auditor);
+        var checkins = (await auditor.GetFromJsonAsync<JsonArray>("/api/v1/sessions?kind=checkin&limit=500"))!;
+        Assert.Contains(checkins, s => s!["id"]!.GetValue<Guid>() == checkin.Id);
+        Assert.All(checkins, s => Assert.Equal("checkin", s!["kind"]!.GetValue<string>()));
+        var consents = (await auditor.GetFromJsonAsync<JsonArray>("/api/v1/sessions?kind=consent&limit=500"))!;
+        Assert.DoesNotContain(consents, s => s!["id"]!.GetValue<Guid>() == checkin.Id);
+        Assert.Equal(HttpStatusCode.BadRequest, (await auditor.GetAsync("/api/v1/sessions?kind=dose")).StatusCode);
+        var search = await PageForms.PostAsync(browser, "/audit", new Dictionary<string, string>
+        {
+            ["Search.From"] = "", ["Search.To"] = "", ["Search.WorkflowId"] = "", ["Search.Status"] = "", ["Search.Mrn"] = CdsFactory.Mrn,
+            ["Search.Name"] = "", ["Search.Kind"] = "checkin",
+        });
+        var results = System.Net.WebUtility.HtmlDecode(await search.Content.ReadAsStringAsync());
+        Assert.Contains($"/audit/sessions/{checkin.Id}", results, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/audit/sessions/{consentSession}", results, StringComparison.Ordinal);
+        Assert.Contains("<td>Check-in</td>", results, StringComparison.Ordinal);
+
+        // The export: the check-in record with its kind and the consent record it relied on.
+        using var zip = await RecordExportTests.ExportAsync(auditor, "/api/v1/exports/records.zip");
+        var line = RecordExportTests.Manifest(zip).Single(l => l["session_id"] == checkin.Id.ToString("D"));
+        Assert.Equal("Checkin", line["kind"]);
+        Assert.Equal("Cleared", line["session_status"]);
+        Assert.NotEqual("", line["completed_at"]);
+        Assert.Equal(consentSha, line["relies_on_sha256"]);
+        Assert.Equal(RecordSessions.Sha256(pdf), line["sha256"]);
+        Assert.Equal(pdf, RecordExportTests.Bytes(zip, line["file"]));
+        Assert.Equal("", RecordExportTests.Manifest(zip).Single(l => l["session_id"] == consentSession && l["kind"] == "Consent")["relies_on_sha256"]);
+    }
+
+    [Fact]
     public void TheInterpretersNoteLimit_IsTheOneTheOnePageLayoutIsTestedFor() =>
         Assert.Equal(CheckinDetails.MaxNoteLength, Consent.Workflows.CheckinLimits.MaxDecisionNoteLength);
 
