@@ -32,6 +32,7 @@ static class CheckinSections
         CheckLine(checkUrl, labels, blocks);
         ReliesOn(record, checkin, labels, blocks);
         Answers(record, checkin, labels, blocks);
+        Disclosures(record, labels, blocks);
         StaffChecks(record, checkin, labels, blocks);
         Outcome(record, checkin, labels, blocks);
         ChainHead(record, labels, blocks);
@@ -63,7 +64,7 @@ static class CheckinSections
         var clinic = record.Clinic;
         if (clinic.Logo is { } logo && ImageSize.Of(logo) is { } size)
         {
-            var height = 24.0;
+            var height = 20.0;
             blocks.Add(new ImageBlock(logo, size.Width * height / size.Height, height) { SpaceAfter = 4 });
         }
 
@@ -181,6 +182,26 @@ static class CheckinSections
         }
     }
 
+    /// <summary>
+    /// A disclosure the check-in showed (the SPRAVATO REMS dose-day rules): its title, how and when it was acknowledged, and the
+    /// SHA-256 of exactly the text shown, which names that text in the workflow version; the text itself is in the workflow.
+    /// </summary>
+    static void Disclosures(ConsentRecord record, RecordLabels labels, List<Block> blocks)
+    {
+        if (record.Disclosures.Count == 0)
+        {
+            return;
+        }
+
+        blocks.Add(Heading(labels.CheckinDisclosures));
+        blocks.Add(Compact([0.22, 0.23, 0.55], null, record.Disclosures.Select(d => (IReadOnlyList<TableCell>)
+        [
+            C(d.Title, Text8 with { Bold = true }),
+            C($"{(d.Method == AcknowledgmentMethod.Initials ? $"{labels.ByInitials} {d.Initials}" : labels.ByCheckbox)}, {ClockTime(d.AcknowledgedAt, record)}"),
+            C(d.ContentSha256, Text8 with { Size = 6.5 }),
+        ]), zebra: false));
+    }
+
     static void StaffChecks(ConsentRecord record, CheckinDetails checkin, RecordLabels labels, List<Block> blocks)
     {
         if (checkin.StaffChecks.Count == 0)
@@ -206,9 +227,12 @@ static class CheckinSections
     static void Outcome(ConsentRecord record, CheckinDetails checkin, RecordLabels labels, List<Block> blocks)
     {
         var outcome = checkin.Outcome;
-        blocks.Add(Heading(labels.Outcome));
         var notToday = outcome.Result == CheckinResult.NotToday;
-        var runs = new List<Run> { new($"{Status(record, labels)} \u2013 {Time(outcome.At, record)}", Theme.Body with { Size = 8.5, Bold = true }) };
+        var runs = new List<Run>
+        {
+            new($"{labels.Outcome}: ", Theme.Body with { Size = 8.5 }),
+            new($"{Status(record, labels)} \u2013 {Time(outcome.At, record)}", Theme.Body with { Size = 8.5, Bold = true }),
+        };
         if (outcome.HeldReasons.Count > 0)
         {
             runs.Add(new Run($"\n{labels.HeldBecause} ({labels.HeldAt} {(outcome.HeldAt is { } held ? ClockTime(held, record) : labels.NotRecorded)}):", Label8));

@@ -59,7 +59,7 @@ public static class ConsentRecordPdf
     static (List<LaidOutPage> Pages, PageGeometry Geometry, RecordLabels Labels) Layout(ConsentRecord record, RecordRenderOptions options, PdfTextMeasure measure)
     {
         var labels = options.Labels ?? RecordLabels.For(record.Workflow.Language);
-        var geometry = PageGeometry.For(options.Paper);
+        var geometry = record.Kind == RecordKind.Checkin ? PageGeometry.For(options.Paper).Compact() : PageGeometry.For(options.Paper);
         var blocks = new RecordComposer(record, labels, options.CheckUrl).Compose();
         var layout = new BlockLayout(measure, geometry.BodyWidth, geometry.BodyHeight - 40);
         layout.Add(blocks);

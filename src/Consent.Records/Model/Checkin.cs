@@ -19,7 +19,7 @@ public sealed record CheckinDetails(
     /// The longest clinician's note the one-page layout is made and tested for (the check-in interpreter refuses longer ones:
     /// <c>CheckinLimits.MaxDecisionNoteLength</c> in Consent.Workflows, kept equal by a test).
     /// </summary>
-    public const int MaxNoteLength = 400;
+    public const int MaxNoteLength = 300;
 
     /// <summary>The kind of device the patient answered on, when the session's events record one; null when they do not.</summary>
     public string? DeviceKind { get; init; }

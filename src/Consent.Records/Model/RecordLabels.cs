@@ -397,4 +397,6 @@ public sealed record RecordLabels
     /// <summary>Caption: the kind of device the patient answered on.</summary>
     public required string DeviceKind { get; init; }
 
+    /// <summary>Heading: the disclosures a check-in showed, by title and SHA-256 (the text is in the workflow version).</summary>
+    public required string CheckinDisclosures { get; init; }
 }

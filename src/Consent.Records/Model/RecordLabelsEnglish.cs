@@ -125,5 +125,6 @@ static class RecordLabelsEnglish
         MeaningClearedAfterDiscussion = "Cleared after discussion: the clinician talked with the patient and cleared today's dose",
         MeaningNotToday = "Not today: the clinician decided that the patient is not dosed today",
         DeviceKind = "Device",
+        CheckinDisclosures = "Information acknowledged (SHA-256 of the text shown)",
     };
 }

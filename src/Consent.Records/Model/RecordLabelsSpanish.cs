@@ -125,5 +125,6 @@ static class RecordLabelsSpanish
         MeaningClearedAfterDiscussion = "Autorizada tras conversar: el clínico habló con el paciente y autorizó la dosis de hoy",
         MeaningNotToday = "Hoy no: el clínico decidió que el paciente no recibe la dosis hoy",
         DeviceKind = "Dispositivo",
+        CheckinDisclosures = "Información confirmada (SHA-256 del texto mostrado)",
     };
 }

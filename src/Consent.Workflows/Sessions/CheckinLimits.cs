@@ -8,5 +8,5 @@ public static class CheckinLimits
     /// check-in's one-page signed record (never cut: 21 CFR 11.10(b) asks for an accurate and complete copy), and this is
     /// what fits on one page beside every other part at its largest. Longer notes are refused with a problem saying so.
     /// </summary>
-    public const int MaxDecisionNoteLength = 400;
+    public const int MaxDecisionNoteLength = 300;
 }

@@ -209,6 +209,7 @@ static class SampleRecords
             IssuedAt = ended.AddSeconds(3),
             IdentityCheck = new IdentityCheck(Start.AddSeconds(40), es ? "fecha de nacimiento" : "date of birth", 1),
             ScreeningAnswers = questions,
+            Disclosures = [Rems(language, Next())],
             Checkin = new CheckinDetails(
                 new ReliedOnConsent(SessionId, Sha256("the consent record"), 2, Start.AddDays(-40)),
                 new CheckinAffirmation(Template("statements", "still-agree-today"), true, Next()),
@@ -229,6 +230,13 @@ static class SampleRecords
             },
             Audit = new AuditTrail(events, previous),
         };
+    }
+
+    /// <summary>The SPRAVATO REMS dose-day rules, as the esketamine check-in shows them.</summary>
+    static DisclosureAcknowledgment Rems(string language, DateTimeOffset at)
+    {
+        var body = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "templates", "disclosures", language, "rems-dose-day.md"));
+        return new DisclosureAcknowledgment(body.Split('\n')[0].TrimStart('#', ' ').Trim(), body, Sha256(body), at, AcknowledgmentMethod.Checkbox, null);
     }
 
     public static IReadOnlyList<IReadOnlyList<SignaturePoint>> Signature()
