@@ -38,7 +38,7 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
     /// <summary>
     /// The manifest's columns. <c>kind</c> is the record's kind (<c>Checkin</c> for a dose-day check-in record);
     /// <c>completed_at</c> is when a consent was countersigned or a check-in cleared; <c>relies_on_sha256</c>, for a
-    /// check-in record only, is the SHA-256 of the consent record the check-in relied on (docs/records.md).
+    /// check-in record only, is the SHA-256 of the consent record the check-in relied on (docs/api.md, "Check-in records").
     /// </summary>
     public const string ManifestHeader = "session_id,workflow_id,workflow_version,session_status,kind,completed_at,issued_at,sha256,file,relies_on_sha256";
 

@@ -92,7 +92,7 @@ public sealed class SessionStarts(
 
         // A check-in seals the consent it relies on into its first event, read here in the caller's transaction and under
         // its lock (PatientCheckins), so it is the consent PatientCheckins found in force; the check-in's signed record
-        // names that consent's record by SHA-256 (docs/records.md, "Check-in records").
+        // names that consent's record by SHA-256 (docs/api.md, "Check-in records").
         ReliesOn? reliesOn = null;
         if (checkin)
         {
