@@ -19,7 +19,7 @@ public static class ConsentRecordPdf
         ArgumentNullException.ThrowIfNull(signer);
         var labels = (options ?? RecordRenderOptions.Default).Labels ?? RecordLabels.For(record.Workflow.Language);
         var draft = RenderDraft(record, options ?? RecordRenderOptions.Default);
-        return signer.Sign(draft, record.IssuedAt, $"{labels.DocumentTitle}: {RecordComposer.KindTitle(record.Kind, labels)}", record.Clinic.Name, Seed(record));
+        return signer.Sign(draft, record.IssuedAt, $"{RecordComposer.DocumentTitle(record.Kind, labels)}: {RecordComposer.KindTitle(record.Kind, labels)}", record.Clinic.Name, Seed(record));
     }
 
     /// <summary>What the document ids are derived from: one record, one set of ids.</summary>
@@ -59,7 +59,7 @@ public static class ConsentRecordPdf
     static (List<LaidOutPage> Pages, PageGeometry Geometry, RecordLabels Labels) Layout(ConsentRecord record, RecordRenderOptions options, PdfTextMeasure measure)
     {
         var labels = options.Labels ?? RecordLabels.For(record.Workflow.Language);
-        var geometry = PageGeometry.For(options.Paper);
+        var geometry = record.Kind == RecordKind.Checkin ? PageGeometry.For(options.Paper).Compact() : PageGeometry.For(options.Paper);
         var blocks = new RecordComposer(record, labels, options.CheckUrl).Compose();
         var layout = new BlockLayout(measure, geometry.BodyWidth, geometry.BodyHeight - 40);
         layout.Add(blocks);

@@ -15,7 +15,7 @@ sealed class PageFurniture(ConsentRecord record, RecordLabels labels, PageGeomet
         var headerY = page.Top - 22;
         var footerY = page.Height - page.Bottom + 18;
 
-        var session = $"{labels.DocumentTitle} \u00b7 {labels.Session} {record.SessionId}";
+        var session = $"{RecordComposer.DocumentTitle(record.Kind, labels)} \u00b7 {labels.Session} {record.SessionId}";
         var sessionWidth = measure.Width(session, Style);
         yield return new TextOp(left, headerY, Fit(record.Clinic.Name, right - left - sessionWidth - 16), Style with { Bold = true });
         yield return new TextOp(right - sessionWidth, headerY, session, Style);

@@ -10,6 +10,13 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? c
 
     public List<Block> Compose()
     {
+        if (record.Kind == RecordKind.Checkin)
+        {
+            // One page: the check-in's own sections, the chain head instead of the audit table (CheckinSections).
+            CheckinSections.Add(record, labels, checkUrl, _blocks);
+            return _blocks;
+        }
+
         TitleBlock();
         Summary();
         CheckSection.Add(checkUrl, labels, _blocks);
@@ -25,20 +32,26 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? c
         return _blocks;
     }
 
+    /// <summary>The document's title: a check-in record is not a consent record.</summary>
+    public static string DocumentTitle(RecordKind kind, RecordLabels labels) =>
+        kind == RecordKind.Checkin ? labels.CheckinDocumentTitle : labels.DocumentTitle;
+
     public static string KindTitle(RecordKind kind, RecordLabels labels) => kind switch
     {
+        RecordKind.Checkin => labels.KindCheckin,
         RecordKind.Consent => labels.KindConsent,
         RecordKind.Withdrawal => labels.KindWithdrawal,
         RecordKind.DeclinedSummary => labels.KindDeclined,
         RecordKind.ReferredSummary => labels.KindReferred,
     };
 
-    string Status => record.Kind switch
+    internal string Status => record.Kind switch
     {
         RecordKind.Consent => labels.StatusConsent,
         RecordKind.Withdrawal => labels.StatusWithdrawal,
         RecordKind.DeclinedSummary => labels.StatusDeclined,
         RecordKind.ReferredSummary => labels.StatusReferred,
+        RecordKind.Checkin => CheckinSections.Status(record, labels),
     };
 
     void TitleBlock()
@@ -57,7 +70,7 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? c
             _blocks.Add(new ParagraphBlock([new Run(address, Theme.Small)]) { SpaceAfter = 12 });
         }
 
-        _blocks.Add(new ParagraphBlock([new Run(labels.DocumentTitle, Theme.Title)]) { KeepWithNext = true });
+        _blocks.Add(new ParagraphBlock([new Run(DocumentTitle(record.Kind, labels), Theme.Title)]) { KeepWithNext = true });
         _blocks.Add(new ParagraphBlock([new Run(KindTitle(record.Kind, labels), Theme.Subtitle)]) { SpaceAfter = 6, KeepWithNext = true });
         _blocks.Add(new RuleBlock(Theme.Accent, 1.2) { SpaceAfter = 10 });
     }

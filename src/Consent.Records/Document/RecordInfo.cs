@@ -26,7 +26,7 @@ static class RecordInfo
     public static void Write(PdfDocument document, ConsentRecord record, RecordLabels labels)
     {
         var info = document.Info;
-        info.Title = $"{labels.DocumentTitle} \u2013 {RecordComposer.KindTitle(record.Kind, labels)}";
+        info.Title = $"{RecordComposer.DocumentTitle(record.Kind, labels)} \u2013 {RecordComposer.KindTitle(record.Kind, labels)}";
         info.Author = record.Clinic.Name;
         info.Subject = $"{record.Workflow.Title} ({record.Workflow.Id} {labels.Version} {record.Workflow.Version})";
         info.Creator = "Consent";

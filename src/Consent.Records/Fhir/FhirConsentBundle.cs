@@ -17,6 +17,11 @@ public static class FhirConsentBundle
     public static Bundle Build(ConsentRecord record, ReadOnlyMemory<byte> signedPdf, FhirBundleOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (record.Kind == RecordKind.Checkin)
+        {
+            return FhirCheckinBundle.Build(record, signedPdf, options);
+        }
+
         options ??= FhirBundleOptions.Default;
         var ids = new FhirReferences(record.SessionId);
         var patient = FhirParties.Patient(record, options);
@@ -81,6 +86,7 @@ public static class FhirConsentBundle
                 RecordKind.Withdrawal => Hl7.Fhir.Model.Consent.ConsentState.Inactive,
                 RecordKind.DeclinedSummary => Hl7.Fhir.Model.Consent.ConsentState.Rejected,
                 RecordKind.ReferredSummary => Hl7.Fhir.Model.Consent.ConsentState.Rejected,
+                RecordKind.Checkin => throw new ArgumentException("A check-in record is exported as a QuestionnaireResponse (FhirCheckinBundle), not a Consent."),
             },
             Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "treatment", "Treatment"),
             Category = [new CodeableConcept("http://loinc.org", "59284-0", "Patient Consent")],

@@ -77,6 +77,9 @@ public sealed record ConsentRecord
     /// <summary>For a consent given again (a re-consent): the earlier consent record it replaces.</summary>
     public SupersededRecord? Supersedes { get; init; }
 
+    /// <summary>What a dose-day check-in record shows; required for <see cref="RecordKind.Checkin"/>, null otherwise.</summary>
+    public CheckinDetails? Checkin { get; init; }
+
     /// <summary>The session's hash-chained event log.</summary>
     public required AuditTrail Audit { get; init; }
 }

@@ -14,4 +14,7 @@ public enum RecordKind
 
     /// <summary>Screening referred the patient elsewhere; a summary of what happened up to that point.</summary>
     ReferredSummary,
+
+    /// <summary>A dose-day check-in that ended: cleared, cleared after a discussion, or not today (<see cref="ConsentRecord.Checkin"/>).</summary>
+    Checkin,
 }

@@ -317,4 +317,92 @@ public sealed record RecordLabels
 
     /// <summary>No.</summary>
     public required string No { get; init; }
+
+    /// <summary>Title of a dose-day check-in record.</summary>
+    public required string CheckinDocumentTitle { get; init; }
+
+    /// <summary>Subtitle for a check-in record.</summary>
+    public required string KindCheckin { get; init; }
+
+    /// <summary>Status of a check-in cleared without a clinician.</summary>
+    public required string StatusCleared { get; init; }
+
+    /// <summary>Status of a held check-in a clinician cleared.</summary>
+    public required string StatusClearedAfterDiscussion { get; init; }
+
+    /// <summary>Status of a held check-in a clinician decided not today.</summary>
+    public required string StatusNotToday { get; init; }
+
+    /// <summary>Caption: the check-in workflow.</summary>
+    public required string CheckinWorkflow { get; init; }
+
+    /// <summary>Heading: the consent a check-in relies on.</summary>
+    public required string ReliesOnHeading { get; init; }
+
+
+    /// <summary>Caption: the SHA-256 of the consent record relied on.</summary>
+    public required string ConsentRecordHash { get; init; }
+
+    /// <summary>Caption: the consent session relied on.</summary>
+    public required string ConsentSession { get; init; }
+
+    /// <summary>Shown when a check-in started before the consent it relies on was sealed in its chain.</summary>
+    public required string ReliesOnNotSealed { get; init; }
+
+    /// <summary>Heading: the patient's answers at a check-in.</summary>
+    public required string PatientAnswers { get; init; }
+
+    /// <summary>Heading: the affirmation.</summary>
+    public required string Affirmation { get; init; }
+
+    /// <summary>The patient's answer to the affirmation: still agrees.</summary>
+    public required string StillAgrees { get; init; }
+
+    /// <summary>The patient's answer to the affirmation: no longer agrees (also a hold reason).</summary>
+    public required string NoLongerAgrees { get; init; }
+
+    /// <summary>Heading: staff checks.</summary>
+    public required string StaffChecks { get; init; }
+
+    /// <summary>Column: the staff check field.</summary>
+    public required string Check { get; init; }
+
+    /// <summary>Column: the value entered.</summary>
+    public required string Value { get; init; }
+
+    /// <summary>Caption: who entered a staff check.</summary>
+    public required string EnteredBy { get; init; }
+
+    /// <summary>Caption: why a check-in was held.</summary>
+    public required string HeldBecause { get; init; }
+
+    /// <summary>Caption: when a check-in was held.</summary>
+    public required string HeldAt { get; init; }
+
+    /// <summary>Caption before the values a hold reason read.</summary>
+    public required string ValuesRead { get; init; }
+
+    /// <summary>Caption: the clinician who decided a held check-in.</summary>
+    public required string DecidedBy { get; init; }
+
+    /// <summary>Caption: the clinician's note.</summary>
+    public required string Note { get; init; }
+
+    /// <summary>Meaning of the clinician's signature clearing a held check-in.</summary>
+    public required string MeaningClearedAfterDiscussion { get; init; }
+
+    /// <summary>Meaning of the clinician's signature deciding not today.</summary>
+    public required string MeaningNotToday { get; init; }
+
+    /// <summary>Caption: the kind of device the patient answered on.</summary>
+    public required string DeviceKind { get; init; }
+
+    /// <summary>The kind of device "a clinic tablet" (a link a staff member opened on the clinic's tablet; 21 CFR 11.10(h)).</summary>
+    public required string DeviceClinicTablet { get; init; }
+
+    /// <summary>The kind of device "the patient's own" (the link sent to them).</summary>
+    public required string DeviceOwn { get; init; }
+
+    /// <summary>Heading: the disclosures a check-in showed, by title and SHA-256 (the text is in the workflow version).</summary>
+    public required string CheckinDisclosures { get; init; }
 }

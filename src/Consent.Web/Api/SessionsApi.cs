@@ -58,8 +58,10 @@ public static class SessionsApi
 
     internal static async Task<IResult> ListAsync(
         ClaimsPrincipal user, SessionReads reads, DateTimeOffset? from, DateTimeOffset? to, string? workflowId,
-        string? status, string? mrn, int? limit, CancellationToken ct) =>
-        TypedResults.Ok(await reads.ListAsync(new SessionFilter(from, to, workflowId, status, mrn, limit), user, ct));
+        string? status, string? mrn, int? limit, string? kind, CancellationToken ct) =>
+        kind is not null && !SessionReads.Kinds.Contains(kind)
+            ? (IResult)OutcomeResults.Invalid("kind", "The kind is consent or checkin.")
+            : TypedResults.Ok(await reads.ListAsync(new SessionFilter(from, to, workflowId, status, mrn, limit, Kind: kind), user, ct));
 
     internal static async Task<IResult> GetAsync(Guid id, ClaimsPrincipal user, SessionReads reads, CancellationToken ct) =>
         (await reads.DetailAsync(id, user, ct)).ToHttp();

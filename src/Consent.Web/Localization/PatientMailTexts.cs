@@ -24,6 +24,9 @@ public sealed record PatientMailTexts
 
     public required string SummaryCopySubject { get; init; }
 
+    /// <summary>Subject of the mailed copy of a dose-day check-in record.</summary>
+    public required string CheckinCopySubject { get; init; }
+
     public required string CopyBody { get; init; }
 
     public required string Contact { get; init; }
@@ -69,6 +72,7 @@ public sealed record PatientMailTexts
         CopySubject = "Your copy of your signed consent",
         WithdrawalCopySubject = "Your copy of your consent withdrawal",
         SummaryCopySubject = "Your copy of your consent session summary",
+        CheckinCopySubject = "Your copy of your check-in record",
         CopyBody = """
             Hello,
 
@@ -117,6 +121,7 @@ public sealed record PatientMailTexts
         CopySubject = "Su copia de su consentimiento firmado",
         WithdrawalCopySubject = "Su copia del retiro de su consentimiento",
         SummaryCopySubject = "Su copia del resumen de su sesión de consentimiento",
+        CheckinCopySubject = "Su copia del registro de su verificación antes de la dosis",
         CopyBody = """
             Hola:
 

@@ -128,6 +128,7 @@ public sealed class PatientMail(
             RecordKind.Consent => texts.CopySubject,
             RecordKind.Withdrawal => texts.WithdrawalCopySubject,
             RecordKind.DeclinedSummary or RecordKind.ReferredSummary => texts.SummaryCopySubject,
+            RecordKind.Checkin => texts.CheckinCopySubject,
         } : texts.SummaryCopySubject;
         var message = New(session, subject, jobId);
         var body = new BodyBuilder { TextBody = string.Format(CultureInfo.InvariantCulture, texts.CopyBody, clinic.Clinic.Name) + Footer(texts) };

@@ -81,7 +81,7 @@ public static class PatientBinding
 
     /// <summary>
     /// Null when the row's status and completion time are those the chain gives
-    /// (<see cref="SessionLifecycle.StatusOf"/>; completed when the countersignature was logged). The third
+    /// (<see cref="SessionLifecycle.StatusOf"/>; completed when the countersignature was logged, or a check-in cleared). The third
     /// outside review marked a declined and a withdrawn session Completed in the row: searches, the audit
     /// page, the verify answer and the export then said consent was in force, beside "verified".
     /// </summary>

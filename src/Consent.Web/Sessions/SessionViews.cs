@@ -66,9 +66,9 @@ public sealed record HoldView(string Id, string Kind, string StepId, string? Rea
 /// <summary>How a session ended.</summary>
 public sealed record EndingView(string Status, string? Outcome, string? Reason, string By, DateTimeOffset At);
 
-/// <summary>One row of the session list.</summary>
+/// <summary>One row of the session list; <paramref name="Kind"/> is <c>consent</c>, or <c>checkin</c> for a dose-day check-in.</summary>
 public sealed record SessionSummary(Guid Id, string Status, string WorkflowId, int WorkflowVersion, string Language,
-    string PatientName, string? PatientMrn, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CompletedAt);
+    string PatientName, string? PatientMrn, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? CompletedAt, string Kind = "consent");
 
 /// <summary>An event as the audit API shows it.</summary>
 public sealed record EventView(long Seq, string Type, string? StepId, DateTimeOffset At, string Actor, string? Ip, string? UserAgent,

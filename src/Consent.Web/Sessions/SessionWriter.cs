@@ -154,14 +154,15 @@ public sealed class SessionWriter(
 
     /// <summary>Creates a session row and its first event in one transaction.</summary>
     public async Task<(ConsentSession Session, SessionState State)> CreateAsync(
-        ConsentSession session, LoadedWorkflow workflow, string patientDigest, Actor actor, CancellationToken ct, Supersedes? supersedes = null)
+        ConsentSession session, LoadedWorkflow workflow, string patientDigest, Actor actor, CancellationToken ct, Supersedes? supersedes = null,
+        ReliesOn? reliesOn = null)
     {
         var now = EventChain.Truncate(clock.GetUtcNow());
         session.CreatedAt = now;
         session.UpdatedAt = now;
         session.ExpiresAt = now.Add(workflow.Definition.InvitationValidFor);
         var decision = ConsentInterpreter.Decide(workflow, SessionState.Empty,
-            new CreateSession(session.Language, session.ExpiresAt, patientDigest, actor.Id, session.LinkTokenHash, supersedes), now);
+            new CreateSession(session.Language, session.ExpiresAt, patientDigest, actor.Id, session.LinkTokenHash, supersedes, reliesOn), now);
         if (decision is not Decision.Accepted accepted)
         {
             throw new InvalidOperationException("The interpreter refused to create a session: " + ((Decision.Refused)decision).Reason);

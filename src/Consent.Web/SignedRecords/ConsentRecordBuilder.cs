@@ -12,6 +12,7 @@ namespace Consent.Web.SignedRecords;
 /// <param name="Events">Every event of the session, in sequence order.</param>
 /// <param name="StaffNames">Display names of the staff ids that appear in the events.</param>
 /// <param name="WithdrawnRecordSha256">For a withdrawal: the SHA-256 of the session's consent record.</param>
+/// <param name="ReliedOnRecordSha256">For a check-in: the SHA-256 of the consent record its first event says it relies on.</param>
 public sealed record RecordSource(
     ConsentSession Session,
     LoadedWorkflow Workflow,
@@ -20,7 +21,8 @@ public sealed record RecordSource(
     DateTimeOffset IssuedAt,
     ClinicSettings Clinic,
     IReadOnlyDictionary<string, string> StaffNames,
-    string? WithdrawnRecordSha256 = null);
+    string? WithdrawnRecordSha256 = null,
+    string? ReliedOnRecordSha256 = null);
 
 /// <summary>
 /// Gathers a <see cref="ConsentRecord"/> from a session's events: everything up to and including the
@@ -36,8 +38,8 @@ public static class ConsentRecordBuilder
     /// <summary>The record, or null when the session never ended this way.</summary>
     public static ConsentRecord? Build(RecordSource source)
     {
-        var ending = RecordEndings.For(source.Kind).EndingEvent;
-        var end = source.Events.LastOrDefault(e => e.Type == ending);
+        var endings = RecordEndings.EndingEvents(source.Kind);
+        var end = source.Events.LastOrDefault(e => endings.Contains(e.Type));
         if (end is null || (source.Kind == RecordKind.Withdrawal && source.WithdrawnRecordSha256 is null))
         {
             return null;
@@ -88,7 +90,10 @@ public static class ConsentRecordBuilder
                 RecordKind.Withdrawal => new RecordOutcome(wording.Withdrawn, state.Ending?.Reason, end.At),
                 RecordKind.DeclinedSummary => new RecordOutcome(wording.Declined, state.Ending?.Reason, end.At),
                 RecordKind.ReferredSummary => new RecordOutcome(state.Ending?.Message?.For(language) ?? wording.Referred, null, end.At),
+                RecordKind.Checkin => null, // the check-in's outcome is in Checkin
+
             },
+            Checkin = source.Kind == RecordKind.Checkin ? CheckinRecord.Details(source, events, state, language, labels, Name) : null,
             Withdrawn = source.Kind == RecordKind.Withdrawal ? new WithdrawnRecord(source.Session.Id, source.WithdrawnRecordSha256!) : null,
             Supersedes = source.Kind == RecordKind.Consent && state.Supersedes is { } earlier
                 ? new SupersededRecord(earlier.SessionId, earlier.RecordSha256, earlier.Version, earlier.SignedAt)
@@ -239,8 +244,8 @@ public static class ConsentRecordBuilder
     private static string Actor(string actor, Func<string?, string> name) =>
         actor is Sessions.Actor.Patient or Sessions.Actor.System ? actor : name(actor);
 
-    private static string Label(IEnumerable<ChoiceOption> options, string value, string language) =>
+    internal static string Label(IEnumerable<ChoiceOption> options, string value, string language) =>
         options.FirstOrDefault(o => o.Value == value)?.Label.For(language) ?? value;
 
-    private static JsonObject Payload(ConsentEvent e) => JsonNode.Parse(e.Payload) as JsonObject ?? [];
+    internal static JsonObject Payload(ConsentEvent e) => JsonNode.Parse(e.Payload) as JsonObject ?? [];
 }

@@ -18,13 +18,18 @@ public static class RecordEndings
         new(RecordKind.DeclinedSummary, SessionStatus.Declined, EventTypes.Declined),
         new(RecordKind.ReferredSummary, SessionStatus.Referred, EventTypes.StopReached),
         new(RecordKind.Withdrawal, SessionStatus.Withdrawn, EventTypes.Withdrawn),
+        // A dose-day check-in ends Cleared (nothing to report, or released by a clinician after a discussion) or NotToday;
+        // Held is not an ending that gets a record: the clinician's decision ends it, and its one record shows the hold too.
+        new(RecordKind.Checkin, SessionStatus.Cleared, EventTypes.CheckinCleared),
+        new(RecordKind.Checkin, SessionStatus.Cleared, EventTypes.CheckinReleased),
+        new(RecordKind.Checkin, SessionStatus.NotToday, EventTypes.CheckinNotToday),
     ];
 
     /// <summary>The record a session in this status gets, if any.</summary>
     public static Ending? ForStatus(SessionStatus status) => All.FirstOrDefault(e => e.Status == status);
 
-    /// <summary>How a session ends with this kind of record.</summary>
-    public static Ending For(RecordKind kind) => All.First(e => e.Kind == kind);
+    /// <summary>The events that end a session with this kind of record (a check-in has three).</summary>
+    public static IReadOnlySet<string> EndingEvents(RecordKind kind) => All.Where(e => e.Kind == kind).Select(e => e.EndingEvent).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>True for an event that ends a session with a record.</summary>
     public static bool IsEndingEvent(string eventType) => All.Any(e => e.EndingEvent == eventType);

@@ -35,7 +35,12 @@ public sealed record RecordExportFilter(DateTimeOffset? From, DateTimeOffset? To
 /// </remarks>
 public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, TimeProvider clock, ILogger<RecordExport> logger)
 {
-    public const string ManifestHeader = "session_id,workflow_id,workflow_version,session_status,kind,completed_at,issued_at,sha256,file";
+    /// <summary>
+    /// The manifest's columns. <c>kind</c> is the record's kind (<c>Checkin</c> for a dose-day check-in record);
+    /// <c>completed_at</c> is when a consent was countersigned or a check-in cleared; <c>relies_on_sha256</c>, for a
+    /// check-in record only, is the SHA-256 of the consent record the check-in relied on (docs/api.md, "Check-in records").
+    /// </summary>
+    public const string ManifestHeader = "session_id,workflow_id,workflow_version,session_status,kind,completed_at,issued_at,sha256,file,relies_on_sha256";
 
     /// <summary>The number of records written.</summary>
     public async Task<int> WriteAsync(Stream output, RecordExportFilter filter, CancellationToken ct)
@@ -58,7 +63,7 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
                     manifest.Write(string.Join(',',
                         sessionId.ToString("D"), Csv(rows.GetString(1)), rows.GetInt32(2).ToString(CultureInfo.InvariantCulture), Csv(rows.GetString(3)),
                         Csv(kind), Time(rows.IsDBNull(5) ? null : rows.GetFieldValue<DateTimeOffset>(5)), Time(rows.GetFieldValue<DateTimeOffset>(6)),
-                        rows.GetString(7), Csv(FilePath(sessionId, kind))) + "\n");
+                        rows.GetString(7), Csv(FilePath(sessionId, kind)), rows.IsDBNull(8) ? "" : rows.GetString(8)) + "\n");
                     count++;
                     await sink.DrainAsync(all: false, ct);
                 }
@@ -96,8 +101,12 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
     /// </summary>
     private static readonly string ManifestColumns =
         "r.session_id, w.workflow_id, w.workflow_version, " + StatusSql + ", r.kind, "
-        + $"(SELECT c.at FROM consent_events c WHERE c.session_id = r.session_id AND c.type = '{EventTypes.ClinicianCountersigned}' ORDER BY c.seq LIMIT 1), "
-        + "r.issued_at, r.sha256";
+        + $"(SELECT c.at FROM consent_events c WHERE c.session_id = r.session_id AND c.type IN ('{EventTypes.ClinicianCountersigned}', "
+        + $"'{EventTypes.CheckinCleared}', '{EventTypes.CheckinReleased}') ORDER BY c.seq LIMIT 1), "
+        + "r.issued_at, r.sha256, "
+        // A check-in's first event seals the consent it relies on (its record's SHA-256 when that was issued already, else the session).
+        + $"CASE WHEN r.kind = '{nameof(Consent.Records.RecordKind.Checkin)}' THEN COALESCE(w.relies_sha, "
+        + $"(SELECT r2.sha256 FROM consent_records r2 WHERE r2.session_id::text = w.relies_session AND r2.kind = '{nameof(Consent.Records.RecordKind.Consent)}')) END";
 
     private static string StatusSql => $"""
         COALESCE(
@@ -124,7 +133,9 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
             JOIN consent_sessions s ON s.id = r.session_id
             CROSS JOIN LATERAL (
                 SELECT COALESCE(c.payload->>'workflowId', s.workflow_id) AS workflow_id,
-                       COALESCE((c.payload->>'workflowVersion')::int, s.workflow_version) AS workflow_version
+                       COALESCE((c.payload->>'workflowVersion')::int, s.workflow_version) AS workflow_version,
+                       c.payload->'{PayloadKeys.ReliesOn}'->>'{PayloadKeys.Sha256}' AS relies_sha,
+                       c.payload->'{PayloadKeys.ReliesOn}'->>'sessionId' AS relies_session
                 FROM consent_events c WHERE c.session_id = r.session_id AND c.type = '{EventTypes.SessionCreated}'
                 ORDER BY c.seq LIMIT 1) w
             WHERE {Period(command, filter)} AND {Named}
@@ -189,7 +200,7 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
     }
 
     private string Readme(RecordExportFilter filter, int count, int unnamed) => string.Join('\n',
-        "Signed consent records exported " + Time(clock.GetUtcNow()),
+        "Signed consent and dose-day check-in records exported " + Time(clock.GetUtcNow()),
         $"Records issued from {(filter.From is { } f ? Time(f) : "the beginning")} to {(filter.To is { } t ? Time(t) : "now")}"
             + (string.IsNullOrEmpty(filter.WorkflowId) ? "" : $", workflow {filter.WorkflowId}") + $": {count}.",
         unnamed == 0
@@ -197,7 +208,8 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
             : $"Left out: {unnamed} stored record(s) of the period that no RecordIssued event of their session names. They were put in the"
                 + " database outside the service; the service logged each as an AUDIT ALERT. Ask the operator to run the audit.",
         "",
-        "manifest.csv   one line per record; sha256 is the SHA-256 of the file named in the last column",
+        "manifest.csv   one line per record; sha256 is the SHA-256 of the file named in the file column; a check-in record",
+        "               (kind Checkin) names in relies_on_sha256 the SHA-256 of the consent record it relied on",
         "records/       the signed PDFs (PAdES, /SubFilter /ETSI.CAdES.detached)",
         "certificate.pem  the service's signing certificate, then any earlier ones it still vouches for",
         "",

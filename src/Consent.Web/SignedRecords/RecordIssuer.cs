@@ -59,6 +59,11 @@ public sealed class RecordIssuer(
         var now = clock.GetUtcNow();
         var issuedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         var record = await BuildAsync(session, kind, issuedAt, withdrawn, forSigning: true, ct);
+        if (kind == RecordKind.Checkin && record?.Checkin is null)
+        {
+            return null;
+        }
+
         if (record is null)
         {
             return null;
@@ -119,6 +124,37 @@ public sealed class RecordIssuer(
         return await BuildAsync(session, kind, stored.IssuedAt, withdrawn, forSigning: false, ct);
     }
 
+    /// <summary>
+    /// For a check-in: the SHA-256 of the consent record it relies on. Its first event seals the consent session that was in
+    /// force when it started (<see cref="ReliesOn"/>, written by SessionStarts under PatientCheckins' lock), and the SHA-256
+    /// too when that record was already issued. The record is read from the consent session's stored, chained record (issued
+    /// first if the job has not run yet, as a withdrawal's consent record is); a stored record that is not the one the
+    /// check-in sealed is an AUDIT ALERT and nothing is signed. Null for a check-in started before the consent was sealed.
+    /// </summary>
+    private async Task<string?> ReliedOnAsync(ReliesOn? reliesOn, Guid checkinId, bool forSigning, CancellationToken ct)
+    {
+        if (reliesOn is null)
+        {
+            return null;
+        }
+
+        var consent = forSigning ? await IssueAsync(reliesOn.SessionId, RecordKind.Consent, ct) : await FindAsync(reliesOn.SessionId, RecordKind.Consent, ct);
+        if (consent is null)
+        {
+            return reliesOn.RecordSha256;
+        }
+
+        if (reliesOn.RecordSha256 is { } sealedSha && !string.Equals(sealedSha, consent.Sha256, StringComparison.Ordinal))
+        {
+            logger.LogCritical("AUDIT ALERT: check-in {SessionId} relies on consent record {Sealed}, but session {ConsentId} stores {Stored}.",
+                checkinId, sealedSha, reliesOn.SessionId, consent.Sha256);
+            throw new UnverifiedChainException(
+                $"The check-in record of session {checkinId} was not {(forSigning ? "signed" : "described")}: the consent record it relies on is not the one its chain names.");
+        }
+
+        return consent.Sha256;
+    }
+
     public Task<StoredRecord?> FindAsync(Guid sessionId, RecordKind kind, CancellationToken ct) =>
         db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.SessionId == sessionId && r.Kind == kind.ToString(), ct);
 
@@ -164,8 +200,9 @@ public sealed class RecordIssuer(
             .ToList();
         var names = await SealedNamesAsync(session.Id, kind, staffIds, forSigning, ct);
         // The workflow the chain sealed, not the one the row names (the row has no seal; signing refused a difference above).
-        var (workflow, _) = await writer.OpenAsync(session, ct);
-        return ConsentRecordBuilder.Build(new RecordSource(session, workflow, events, kind, issuedAt, clinic, names, withdrawn));
+        var (workflow, state) = await writer.OpenAsync(session, ct);
+        var reliedOn = kind == RecordKind.Checkin ? await ReliedOnAsync(state.ReliesOn, session.Id, forSigning, ct) : null;
+        return ConsentRecordBuilder.Build(new RecordSource(session, workflow, events, kind, issuedAt, clinic, names, withdrawn, reliedOn));
     }
 
     /// <summary>

@@ -110,7 +110,7 @@ public sealed class PatientRecordPage(
     public static bool InForce(string status) => status is "valid" or "expiring" or "reconsent-due";
 
     /// <summary>A record kind as words: "DeclinedSummary" becomes "Declined summary".</summary>
-    public static string RecordKind(string kind) => StaffLabels.Event(kind);
+    public static string RecordKind(string kind) => kind == nameof(Consent.Records.RecordKind.Checkin) ? "Check-in" : StaffLabels.Event(kind);
 
     /// <summary>The first 12 hex digits of a SHA-256, to tell records apart at a glance (the full value is one tap away).</summary>
     public static string Shortened(string sha256) => sha256.Length > 12 ? sha256[..12] + "…" : sha256;

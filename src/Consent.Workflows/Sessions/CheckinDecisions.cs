@@ -113,8 +113,14 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict, $"staff check '{missing.Id}' was never recorded, so the check-in cannot be cleared; decide 'not-today' and start a new check-in");
         }
-        return ClinicianNote(c.Note, c.StaffId, "a decision note", out var note, out var staff)
-            ?? Decision.Accept(new CheckinDecidedPayload(c.Decision, note, staff).On(null));
+        if (ClinicianNote(c.Note, c.StaffId, "a decision note", out var note, out var staff) is { } refused)
+        {
+            return refused;
+        }
+        // Printed in full on the check-in's one-page signed record (CheckinLimits).
+        return note.Length > CheckinLimits.MaxDecisionNoteLength
+            ? Refuse(RefusalKind.Invalid, $"a check-in decision note is 1 to {CheckinLimits.MaxDecisionNoteLength} characters: it is printed in full on the one-page check-in record")
+            : Decision.Accept(new CheckinDecidedPayload(c.Decision, note, staff).On(null));
     }
 
     /// <summary>After an accepted check-in action: appends the check-in's ending when it is due.</summary>

@@ -96,7 +96,11 @@ public static partial class ConsentInterpreter
         {
             return Decision.Refuse(RefusalKind.Invalid, "a session needs a patient and the clinician who starts it");
         }
+        if (c.ReliesOn is not null && !workflow.Definition.IsCheckin)
+        {
+            return Decision.Refuse(RefusalKind.Invalid, "only a check-in relies on a consent; this is a consent");
+        }
         return Decision.Accept(new SessionCreatedPayload(workflow.Definition.Id, workflow.Definition.Version, workflow.Hash, c.Language,
-            Payload.Iso(c.ExpiresAt), c.PatientDigest, c.CreatedBy, c.LinkTokenHash, c.Supersedes).On(null));
+            Payload.Iso(c.ExpiresAt), c.PatientDigest, c.CreatedBy, c.LinkTokenHash, c.Supersedes, c.ReliesOn).On(null));
     }
 }

@@ -69,6 +69,7 @@ public static class PayloadKeys
     public const string AttemptsLeft = "attemptsLeft";
     public const string LinkTokenHash = "linkTokenHash";
     public const string Supersedes = "supersedes";
+    public const string ReliesOn = "reliesOn";
 
     /// <summary>Adds <c>nameMatches: false</c> when the typed name is not the registered one, so matching payloads stay as they were.</summary>
     internal static JsonObject WithNameMismatch(this JsonObject payload, bool nameMatches)
@@ -87,6 +88,17 @@ public static class PayloadKeys
         if (supersedes is not null)
         {
             payload[Supersedes] = supersedes.ToJson();
+        }
+
+        return payload;
+    }
+
+    /// <summary>Adds the consent a check-in relies on, only for a check-in (other chains have no such key).</summary>
+    internal static JsonObject WithReliesOn(this JsonObject payload, ReliesOn? reliesOn)
+    {
+        if (reliesOn is not null)
+        {
+            payload[ReliesOn] = reliesOn.ToJson();
         }
 
         return payload;
@@ -112,7 +124,7 @@ public static class PayloadKeys
 /// </remarks>
 public sealed record SessionCreatedPayload(
     string? WorkflowId, int WorkflowVersion, string? WorkflowHash, string? Language, string? ExpiresAt, string? PatientDigest, string? CreatedBy,
-    string? LinkTokenHash = null, Supersedes? Supersedes = null) : EventPayload
+    string? LinkTokenHash = null, Supersedes? Supersedes = null, ReliesOn? ReliesOn = null) : EventPayload
 {
     public override string Type => EventTypes.SessionCreated;
 
@@ -125,12 +137,12 @@ public sealed record SessionCreatedPayload(
         [PayloadKeys.ExpiresAt] = ExpiresAt,
         ["patientDigest"] = PatientDigest,
         ["createdBy"] = CreatedBy,
-    }.WithLinkTokenHash(LinkTokenHash).WithSupersedes(Supersedes);
+    }.WithLinkTokenHash(LinkTokenHash).WithSupersedes(Supersedes).WithReliesOn(ReliesOn);
 
     public static SessionCreatedPayload From(JsonObject p) => new(
         Payload.Text(p, "workflowId"), Payload.Int(p, "workflowVersion"), Payload.Text(p, "workflowHash"), Payload.Text(p, "language"),
         Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, "patientDigest"), Payload.Text(p, "createdBy"), Payload.Text(p, PayloadKeys.LinkTokenHash),
-        Supersedes.From(p[PayloadKeys.Supersedes] as JsonObject));
+        Supersedes.From(p[PayloadKeys.Supersedes] as JsonObject), ReliesOn.From(p[PayloadKeys.ReliesOn] as JsonObject));
 }
 
 /// <summary>
@@ -487,5 +499,37 @@ public sealed record Supersedes(Guid SessionId, string RecordSha256, int Version
         p is not null && Guid.TryParse(Payload.Text(p, "sessionId"), out var id) && Payload.Text(p, PayloadKeys.Sha256) is { Length: 64 } sha
             && Payload.Time(Payload.Text(p, "signedAt")) is { } signedAt
             ? new Supersedes(id, sha, Payload.Int(p, "version"), signedAt)
+            : null;
+}
+
+/// <summary>
+/// The consent a dose-day check-in relies on, sealed into its <see cref="EventTypes.SessionCreated"/> when it starts: the
+/// patient's consent session of the workflow the check-in <c>requires</c> that was in force then, the version signed, when
+/// it was signed, and the SHA-256 of its signed record when that record was already issued (the record is issued by a
+/// background job moments after the countersignature, so a check-in started in between names the session only; the
+/// check-in's own record then reads the SHA-256 from the consent record stored for that session, which never changes).
+/// </summary>
+public sealed record ReliesOn(Guid SessionId, int Version, DateTimeOffset SignedAt, string? RecordSha256)
+{
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject
+        {
+            ["sessionId"] = SessionId.ToString(),
+            ["version"] = Version,
+            ["signedAt"] = Payload.Iso(SignedAt),
+        };
+        if (RecordSha256 is not null)
+        {
+            json[PayloadKeys.Sha256] = RecordSha256;
+        }
+
+        return json;
+    }
+
+    /// <summary>The object as sealed, or null when absent or incomplete.</summary>
+    public static ReliesOn? From(JsonObject? p) =>
+        p is not null && Guid.TryParse(Payload.Text(p, "sessionId"), out var id) && Payload.Time(Payload.Text(p, "signedAt")) is { } signedAt
+            ? new ReliesOn(id, Payload.Int(p, "version"), signedAt, Payload.Text(p, PayloadKeys.Sha256) is { Length: 64 } sha ? sha : null)
             : null;
 }

@@ -11,7 +11,8 @@ public abstract record SessionCommand;
 /// into the chain so that a link changed in the database alone is refused.
 /// </summary>
 public sealed record CreateSession(
-    string Language, DateTimeOffset ExpiresAt, string PatientDigest, string CreatedBy, string? LinkTokenHash = null, Supersedes? Supersedes = null) : SessionCommand;
+    string Language, DateTimeOffset ExpiresAt, string PatientDigest, string CreatedBy, string? LinkTokenHash = null, Supersedes? Supersedes = null,
+    ReliesOn? ReliesOn = null) : SessionCommand;
 
 /// <summary>The patient entered a date of birth; the host compared it and says whether it matched.</summary>
 public sealed record VerifyIdentity(bool Matches) : SessionCommand;

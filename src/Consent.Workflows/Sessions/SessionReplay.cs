@@ -130,6 +130,7 @@ internal static class SessionReplay
         PatientDigest = created.PatientDigest ?? "",
         LinkTokenHash = created.LinkTokenHash,
         Supersedes = created.Supersedes,
+        ReliesOn = created.ReliesOn,
         CreatedBy = created.CreatedBy ?? e.Actor,
         CreatedAt = e.At,
     };

@@ -46,6 +46,9 @@ public sealed record SessionState
     /// <summary>For a re-consent: the consent it replaces, as <see cref="EventTypes.SessionCreated"/> sealed it.</summary>
     public Supersedes? Supersedes { get; init; }
 
+    /// <summary>For a check-in: the consent it relies on, as <see cref="EventTypes.SessionCreated"/> sealed it (null in check-ins started before it was sealed).</summary>
+    public ReliesOn? ReliesOn { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>When the patient link stops working (moved by <see cref="EventTypes.LinkReissued"/>).</summary>

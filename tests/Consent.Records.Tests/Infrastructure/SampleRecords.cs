@@ -127,6 +127,7 @@ static class SampleRecords
                 RecordKind.Withdrawal => new RecordOutcome(es ? "La paciente retiró su consentimiento." : "The patient withdrew consent.", es ? "Prefiere probar la psicoterapia primero." : "Prefers to try psychotherapy first.", issued),
                 RecordKind.DeclinedSummary => new RecordOutcome(es ? "La paciente rechazó el tratamiento." : "The patient declined treatment.", null, issued),
                 RecordKind.ReferredSummary => new RecordOutcome(es ? Statements.ReferralEs : Statements.ReferralEn, null, issued),
+                RecordKind.Checkin => throw new ArgumentException("A check-in record is made by SampleRecords.Checkin.", nameof(kind)),
             },
             Withdrawn = kind == RecordKind.Withdrawal ? new WithdrawnRecord(SessionId, Sha256("original")) : null,
             Audit = new AuditTrail(events, previous),
@@ -157,6 +158,87 @@ static class SampleRecords
     }
 
     /// <summary>A cursive-looking signature: two strokes in canvas pixels (y down).</summary>
+    /// <summary>
+    /// A dose-day check-in record as large as one can be: the five questions of the shipped ketamine check-in, the affirmation,
+    /// the three staff values, and, unless cleared at once, every hold reason the workflow has (each with the patient's words and
+    /// the values read) and a clinician's note of <paramref name="noteLength"/> characters.
+    /// </summary>
+    public static ConsentRecord Checkin(string language = "en", CheckinResult result = CheckinResult.NotToday, int noteLength = 1000, string? deviceKind = null)
+    {
+        var es = language == "es";
+        var labels = RecordLabels.For(language);
+        var t = Start;
+        DateTimeOffset Next(int minutes = 1) => t = t.AddMinutes(minutes);
+        string Template(string folder, string name) => File.ReadAllText(Path.Combine(RepositoryRoot.Path, "templates", folder, language, name + ".md")).Trim();
+        var questions = new[] { "crisis", "new-symptoms", "new-medicines", "pregnant", "ride-home" }
+            .Select(q => new ScreeningAnswer(Template("questions", "checkin-" + q), q is "ride-home" ? labels.No : labels.Yes, Next())).ToList();
+        var held = result != CheckinResult.Cleared;
+        var reasons = held
+            ? new[] { "crisis", "blood-pressure", "ride-home", "pregnancy", "medicines", "symptoms" }.Select(r => Template("messages", "checkin-" + r)
+                + (r == "blood-pressure" ? (es ? " (Valores: Presión arterial sistólica: 188 mmHg; Presión arterial diastólica: 104 mmHg)" : " (Values: Systolic blood pressure: 188 mmHg; Diastolic blood pressure: 104 mmHg)") : "")).ToList()
+            : [];
+        var note = string.Concat(Enumerable.Repeat(es
+            ? "Hablé con la paciente en persona; presión repetida a los 10 minutos, sigue alta; revisamos medicamentos nuevos y el transporte. "
+            : "Saw the patient in person; blood pressure repeated after 10 minutes, still high; reviewed new medicines and the ride home. ", noteLength / 100 + 1))[..noteLength].TrimEnd();
+        var events = new List<AuditEvent>();
+        string previous = new('0', 64);
+        foreach (var type in new[] { "SessionCreated", "IdentityVerified", "AnswersRecorded", "AffirmationRecorded", "StaffCheckRecorded", held ? "CheckinHeld" : "CheckinCleared" })
+        {
+            previous = Sha256(previous + type);
+            events.Add(new AuditEvent(events.Count + 1, type, Next(), "patient", "203.0.113.7", null, previous));
+        }
+
+        var ended = Next(4);
+        var decisionType = result == CheckinResult.NotToday ? "CheckinNotToday" : "CheckinReleased";
+        if (held)
+        {
+            previous = Sha256(previous + decisionType);
+            events.Add(new AuditEvent(events.Count + 1, decisionType, ended, "Dr. Adaeze Okafor-Whitfield, MD", "198.51.100.20", null, previous));
+        }
+
+        return new ConsentRecord
+        {
+            Kind = RecordKind.Checkin,
+            Clinic = new ClinicDetails("Riverside Mental Health Clinic", ["1200 Harbor Avenue, Suite 400", "Springfield, OR 97477"], "+1 541 555 0142"),
+            TimeZone = NewYork,
+            SessionId = Guid.Parse("0b9e5c1d-2f4a-4e8b-a7c3-6d1f0e2b9a85"),
+            Patient = new PatientDetails(es ? "María José García Núñez de la Fuente" : "Margaret J. O'Brien-Whitfield", new DateOnly(1975, 6, 30), "MRN-00981234-RIVERSIDE"),
+            Workflow = new WorkflowReference("ketamine-iv-dose-checkin", 1, es ? "Preguntas antes de su dosis de ketamina" : "Check-in before your ketamine dose", language, Sha256("checkin workflow")),
+            StartedAt = Start,
+            EndedAt = ended,
+            IssuedAt = ended.AddSeconds(3),
+            IdentityCheck = new IdentityCheck(Start.AddSeconds(40), es ? "fecha de nacimiento" : "date of birth", 1),
+            ScreeningAnswers = questions,
+            Disclosures = [Rems(language, Next())],
+            Checkin = new CheckinDetails(
+                new ReliedOnConsent(SessionId, Sha256("the consent record"), 2, Start.AddDays(-40)),
+                new CheckinAffirmation(Template("statements", "still-agree-today"), true, Next()),
+                [
+                    new CheckinStaffCheck(es ? "Antes de la dosis" : "Before the dose",
+                    [
+                        new StaffCheckValue(es ? "Presión arterial sistólica" : "Systolic blood pressure", held ? "188" : "122", "mmHg"),
+                        new StaffCheckValue(es ? "Presión arterial diastólica" : "Diastolic blood pressure", held ? "104" : "78", "mmHg"),
+                        new StaffCheckValue(es ? "Transporte a casa confirmado con el conductor" : "Ride home confirmed with the driver", labels.No, null),
+                    ], "Nurse Oluwaseun Adebayo-Castellanos, RN", Next()),
+                ],
+                new CheckinOutcome(result, ended, reasons, held ? events[5].At : null, held
+                    ? new CheckinDecisionSignature("Dr. Adaeze Okafor-Whitfield, MD", ended,
+                        result == CheckinResult.NotToday ? labels.MeaningNotToday : labels.MeaningClearedAfterDiscussion, note)
+                    : null))
+            {
+                DeviceKind = deviceKind,
+            },
+            Audit = new AuditTrail(events, previous),
+        };
+    }
+
+    /// <summary>The SPRAVATO REMS dose-day rules, as the esketamine check-in shows them.</summary>
+    static DisclosureAcknowledgment Rems(string language, DateTimeOffset at)
+    {
+        var body = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "templates", "disclosures", language, "rems-dose-day.md"));
+        return new DisclosureAcknowledgment(body.Split('\n')[0].TrimStart('#', ' ').Trim(), body, Sha256(body), at, AcknowledgmentMethod.Checkbox, null);
+    }
+
     public static IReadOnlyList<IReadOnlyList<SignaturePoint>> Signature()
     {
         var first = new List<SignaturePoint>();

@@ -11,7 +11,9 @@ then ends one session with Expired; nothing else is faked).
 Walks sessions through the public API so that every event type the service writes appears (a wrong
 date of birth, a lockout and a new link, questions and answers, a failed quiz, a discussion,
 a screening stop changed once then confirmed, and its follow-up, a signature under another name confirmed at
-countersigning, a decline, a void, a link left to expire, a completed consent and its withdrawal),
+countersigning, a decline, a void, a link left to expire, a completed consent and its withdrawal, and four dose-day
+check-ins relying on a consent: one cleared, one held then released by the clinician, one held then decided not today,
+one whose patient no longer agrees),
 then reads the rows back with psql. EventChainFixtureTests checks that each chain still verifies byte for byte, so
 changing how payloads are written can never change what an old chain hashes to.
 """
@@ -77,6 +79,8 @@ def answer(step, yes=(), wrong_quiz=False, signed_as="Jane Doe"):
         return {"answers": {q["id"]: (q["options"][-1]["value"] if wrong_quiz else None) for q in step.get("questions") or []}}
     if kind == "ask":
         return {"done": True}
+    if kind == "affirmation":
+        return {"agrees": "no-longer-agrees" not in yes}
     if kind == "signature":
         return {"fullName": signed_as, "certify": True, "strokes": [[[5, 5], [60, 30], [120, 10]]]}
     sys.exit(f"unknown step type {kind}")
@@ -130,6 +134,7 @@ def main():
     clinician = login("clinician@example.org")
     quiz = quiz_answers("ketamine-iv-depression")
     sessions = []
+    checkins = []
 
     # A wrong date of birth, questions and answers, a failed quiz and its discussion, a completed
     # consent in Spanish with an email address, then its withdrawal.
@@ -155,6 +160,27 @@ def main():
     walk(link, verify(link), clinician, sid, quiz_answers("esketamine-nasal-trd"), yes={"sedating_medicines"}, signed_as="Janet Q. Doe")
     call("POST", f"/api/v1/sessions/{sid}/countersign", {"password": PASSWORD, "statementAccepted": True, "nameConfirmed": True}, clinician)
     sessions.append(sid)
+
+    # Dose-day check-ins for that patient, relying on the consent just countersigned (one open at a time, each ended
+    # before the next starts): cleared; held for blood pressure then released by the clinician; held for the ride home
+    # then decided not today; and a patient who no longer agrees (held at once, left for the clinician).
+    patient = call("GET", f"/api/v1/sessions/{sid}", token=clinician)[1]["patientId"]
+    for values, yes, decision in [
+        ({"bp_systolic": 122, "bp_diastolic": 78, "ride_confirmed": True}, {"ride_home"}, None),
+        ({"bp_systolic": 152, "bp_diastolic": 84, "ride_confirmed": True}, {"ride_home"}, "cleared"),
+        ({"bp_systolic": 118, "bp_diastolic": 76, "ride_confirmed": False}, set(), "not-today"),
+        (None, {"ride_home", "no-longer-agrees"}, None),
+    ]:
+        checkin = call("POST", f"/api/v1/patients/{patient}/checkins", {"workflowId": "esketamine-dose-checkin"}, clinician)[1]
+        cid, clink = checkin["id"], checkin["patientUrl"].rstrip("/").split("/")[-1]
+        walk(clink, verify(clink), clinician, cid, {}, yes=yes)
+        if values is not None:
+            call("POST", f"/api/v1/sessions/{cid}/staff-checks/before-dose", {"values": values}, clinician)
+        if decision is not None:
+            note = "Rechecked after 10 minutes: 134/82." if decision == "cleared" else "No ride home today; rebooked for tomorrow."
+            call("POST", f"/api/v1/sessions/{cid}/checkin-decision", {"decision": decision, "note": note, "password": PASSWORD}, clinician)
+        sessions.append(cid)
+        checkins.append(cid)
 
     # A decline with a reason.
     sid, link = start(clinician, workflow="esketamine-nasal-trd")
@@ -185,7 +211,8 @@ def main():
     for _ in range(60):
         rows = psql(sessions)
         issued = {r["session_id"] for r in rows if r["type"] == "RecordIssued"}
-        if sum(1 for r in rows if r["type"] == "RecordIssued") >= 5:
+        # Five consent sessions and three ended check-ins get a record (the one left held does not).
+        if sum(1 for r in rows if r["type"] == "RecordIssued") >= 8:
             break
         time.sleep(1)
     rows = psql(sessions)

@@ -171,6 +171,39 @@ public sealed class CheckinInterpreterTests
         Assert.Equal(RefusalKind.Conflict, held.Refuse(new DecideCheckin(CheckinDecision.Cleared, "changed my mind", "dr-1")).Kind);
     }
 
+    [Fact]
+    public void ACheckin_SealsTheConsentItReliesOn_AndAConsentRefusesOne()
+    {
+        var reliesOn = new ReliesOn(Guid.Parse("6f1c2a4e-8b3d-4c7a-9e21-5d0b7f3a91c4"), 2, SessionDriver.Start.AddDays(-30), new string('a', 64));
+
+        var checkin = ConsentInterpreter.Decide(Checkin, SessionState.Empty,
+            new CreateSession("en", SessionDriver.Start.AddDays(1), "digest", "staff-1", ReliesOn: reliesOn), SessionDriver.Start);
+        var consent = ConsentInterpreter.Decide(Repository.TestConsent, SessionState.Empty,
+            new CreateSession("en", SessionDriver.Start.AddDays(1), "digest", "staff-1", ReliesOn: reliesOn), SessionDriver.Start);
+
+        var created = Assert.Single(Assert.IsType<Decision.Accepted>(checkin).Events);
+        Assert.Equal(reliesOn, SessionCreatedPayload.From(created.Payload).ReliesOn);
+        var state = ConsentInterpreter.Apply(Checkin, SessionState.Empty,
+            new RecordedEvent(1, created.Type, created.StepId, created.Payload, created.ContentHash, "staff-1", SessionDriver.Start));
+        Assert.Equal(reliesOn, state.ReliesOn);
+        Assert.Equal(RefusalKind.Invalid, Assert.IsType<Decision.Refused>(consent).Kind);
+    }
+
+    [Fact]
+    public void ADecisionNote_FitsTheOnePageRecord()
+    {
+        var held = new SessionDriver(Checkin);
+        Patient(held);
+        Vitals(held, 150, 80, rideConfirmed: true);
+
+        var refused = held.Refuse(new DecideCheckin(CheckinDecision.Cleared, new string('n', CheckinLimits.MaxDecisionNoteLength + 1), "dr-1"));
+
+        Assert.Equal(RefusalKind.Invalid, refused.Kind);
+        Assert.Contains("one-page check-in record", refused.Reason, StringComparison.Ordinal);
+        held.Accept(new DecideCheckin(CheckinDecision.Cleared, new string('n', CheckinLimits.MaxDecisionNoteLength), "dr-1"));
+        Assert.Equal(SessionStatus.Cleared, held.State.Status);
+    }
+
     [Theory]
     [InlineData(59, 80)]
     [InlineData(261, 80)]

@@ -45,7 +45,8 @@ public sealed class IndexModel(ConsentDbContext db, SessionReads reads) : PageMo
         }
 
         Results = await reads.ListAsync(new SessionFilter(days.Start, days.End, Blank(Search.WorkflowId),
-            Blank(Search.Status), Blank(Search.Mrn?.Trim()), 200, MrnIgnoringCase: true, PatientName: Blank(Search.Name)), User, ct);
+            Blank(Search.Status), Blank(Search.Mrn?.Trim()), 200, MrnIgnoringCase: true, PatientName: Blank(Search.Name),
+            Kind: SessionReads.Kinds.Contains(Search.Kind ?? "") ? Search.Kind : null), User, ct);
         return Page();
     }
 
@@ -68,5 +69,8 @@ public sealed class IndexModel(ConsentDbContext db, SessionReads reads) : PageMo
         public string? Mrn { get; set; }
 
         public string? Name { get; set; }
+
+        /// <summary>Consents (<c>consent</c>), dose-day check-ins (<c>checkin</c>), or both (empty).</summary>
+        public string? Kind { get; set; }
     }
 }

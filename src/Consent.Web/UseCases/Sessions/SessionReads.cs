@@ -9,8 +9,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Consent.Web.UseCases.Sessions;
 
 /// <summary>What staff read of sessions: the list (clinicians their own, auditors all) and one session with its state.</summary>
-public sealed class SessionReads(ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions)
+public sealed class SessionReads(ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, WorkflowVersions.WorkflowRegistry workflows)
 {
+    /// <summary>The kinds of session the list can be narrowed to (<see cref="SessionFilter.Kind"/>).</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["consent", "checkin"];
+
     public async Task<List<SessionSummary>> ListAsync(SessionFilter filter, ClaimsPrincipal user, CancellationToken ct)
     {
         var query = db.Sessions.AsNoTracking();
@@ -56,10 +59,21 @@ public sealed class SessionReads(ConsentDbContext db, SessionWriter writer, Staf
             query = PatientNameSearch.Filter(query, filter.PatientName);
         }
 
+        var checkins = workflows.Catalog.Workflows.Where(w => w.Definition.IsCheckin).Select(w => w.Definition.Id).Distinct(StringComparer.Ordinal).ToList();
+        if (filter.Kind == "checkin")
+        {
+            query = query.Where(s => checkins.Contains(s.WorkflowId));
+        }
+        else if (filter.Kind == "consent")
+        {
+            query = query.Where(s => !checkins.Contains(s.WorkflowId));
+        }
+
         var list = await query.OrderByDescending(s => s.CreatedAt).Take(Math.Clamp(filter.Limit ?? 100, 1, 500))
             .Select(s => new SessionSummary(s.Id, s.Status, s.WorkflowId, s.WorkflowVersion, s.Language, s.PatientName, s.PatientMrn,
-                s.CreatedAt, s.UpdatedAt, s.CompletedAt))
+                s.CreatedAt, s.UpdatedAt, s.CompletedAt, "consent"))
             .ToListAsync(ct);
+        list = [.. list.Select(s => checkins.Contains(s.WorkflowId) ? s with { Kind = "checkin" } : s)];
         if (me is not { } clinician)
         {
             return list;
@@ -94,10 +108,11 @@ public sealed class SessionReads(ConsentDbContext db, SessionWriter writer, Staf
 /// <paramref name="MrnIgnoringCase"/> and <paramref name="PatientName"/> are the audit page's: its
 /// search is posted, so neither an MRN nor a name ends up in an address or a log. The API's
 /// <c>GET /api/v1/sessions</c> takes neither (a name in a query string would be logged).
+/// <paramref name="Kind"/> narrows the list to consents (<c>consent</c>) or dose-day check-ins (<c>checkin</c>).
 /// </remarks>
 public sealed record SessionFilter(
     DateTimeOffset? From, DateTimeOffset? To, string? WorkflowId, string? Status, string? Mrn, int? Limit,
-    bool MrnIgnoringCase = false, string? PatientName = null);
+    bool MrnIgnoringCase = false, string? PatientName = null, string? Kind = null);
 
 /// <summary>A session as its clinician works on it.</summary>
 public sealed record ClinicianSession(ConsentSession Session, LoadedWorkflow Workflow, SessionState State, IReadOnlyList<ConsentEvent> RecentEvents);

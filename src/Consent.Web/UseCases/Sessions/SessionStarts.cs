@@ -16,7 +16,7 @@ namespace Consent.Web.UseCases.Sessions;
 /// <summary>A clinician starts a consent session on an approved workflow version (page and <c>POST /api/v1/sessions</c>).</summary>
 public sealed class SessionStarts(
     ConsentDbContext db, WorkflowRegistry workflows, WorkflowApprovals approvals, SessionWriter writer, PatientLinks links, PatientMail mail,
-    PatientRegistry patients)
+    PatientRegistry patients, PatientConsents consents, TimeProvider clock)
 {
     /// <param name="input">What the clinician sent.</param>
     /// <param name="caller">Who asks.</param>
@@ -90,6 +90,25 @@ public sealed class SessionStarts(
             return new FieldErrors(errors);
         }
 
+        // A check-in seals the consent it relies on into its first event, read here in the caller's transaction and under
+        // its lock (PatientCheckins), so it is the consent PatientCheckins found in force; the check-in's signed record
+        // names that consent's record by SHA-256 (docs/api.md, "Check-in records").
+        ReliesOn? reliesOn = null;
+        if (checkin)
+        {
+            var now = clock.GetUtcNow();
+            var inForce = registered is null || workflow!.Definition.Requires is not { } requires ? null
+                : ConsentStatus.Compute(await consents.SummariesAsync(registered.Id, now, ct), await consents.TermsAsync(ct), now)
+                    .FirstOrDefault(s => s.WorkflowId == requires && s.Status is ConsentStatusKind.Valid or ConsentStatusKind.Expiring);
+            if (inForce is not { SessionId: { } consentSession, Version: { } version, SignedAt: { } signedAt })
+            {
+                return new Refusal(RefusedAs.Conflict, "No consent in force",
+                    $"A check-in relies on the patient's consent to {workflow!.Definition.Requires}, and none is in force. Obtain or renew the consent first.");
+            }
+
+            reliesOn = new ReliesOn(consentSession, version, signedAt, inForce.RecordSha256);
+        }
+
         if (registered is null)
         {
             var found = await patients.FindOrRegisterAsync(details!, caller.StaffId!.Value, ct);
@@ -119,7 +138,7 @@ public sealed class SessionStarts(
             CreatedBy = caller.StaffId!.Value,
         };
         mail.EnqueueInvitation(db, session, patientUrl); // saved with the session, or not at all
-        var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct, supersedes);
+        var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct, supersedes, reliesOn);
         mail.Wake();
         return new StartedSession(created.Id, state.Status.ToString(), patientUrl, created.ExpiresAt);
     }
