@@ -50,6 +50,13 @@ public sealed class CheckinTests(ServiceHost host)
         await page.ReloadAsync();
         Assert.Equal("Ya está registrado para hoy", await page.Locator("h1").InnerTextAsync());
         Assert.Equal(1, await page.Locator("a[href$='/withdraw']").CountAsync()); // withdrawal stays on offer
+        // The patient's copy: the signed one-page check-in record, once the outbox has issued it.
+        var copy = await Deadline.ValueAsync("the check-in record", async () =>
+        {
+            var response = await page.APIRequest.GetAsync(await page.Locator("a[href$='/record.pdf']").GetAttributeAsync("href") ?? "");
+            return response.Ok ? await response.BodyAsync() : null;
+        });
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(copy, 0, 4));
         await check.CaptureAsync(page, "cleared", "checkin-cleared");
         await AssertFitsAsync(page);
 

@@ -24,12 +24,9 @@ static class FhirAnswers
             Source = new ResourceReference(ids.Patient),
         };
 
-        if (record.IdentityCheck is { } identity)
+        if (IdentityGroup(record, labels) is { } identityGroup)
         {
-            response.Item.Add(Group("identity", labels.IdentityCheck,
-                Question("identity.verified-at", labels.VerifiedAt, new FhirDateTime(identity.VerifiedAt)),
-                Question("identity.method", labels.Method, new FhirString(identity.Method)),
-                Question("identity.failed-attempts", labels.FailedAttempts, new Integer(identity.FailedAttempts))));
+            response.Item.Add(identityGroup);
         }
 
         if (record.ScreeningAnswers.Count > 0)
@@ -114,9 +111,17 @@ static class FhirAnswers
         return Group($"questions.{n}", $"{labels.Question} {n}", [.. items]);
     }
 
-    static Item Group(string linkId, string text, params Item[] items) => new() { LinkId = linkId, Text = text, Item = [.. items] };
+    /// <summary>The identity check as a group of answers (consent and check-in responses alike); null when none was recorded.</summary>
+    internal static Item? IdentityGroup(ConsentRecord record, RecordLabels labels) => record.IdentityCheck is { } identity
+        ? Group("identity", labels.IdentityCheck,
+            Question("identity.verified-at", labels.VerifiedAt, new FhirDateTime(identity.VerifiedAt)),
+            Question("identity.method", labels.Method, new FhirString(identity.Method)),
+            Question("identity.failed-attempts", labels.FailedAttempts, new Integer(identity.FailedAttempts)))
+        : null;
 
-    static Item Question(string linkId, string text, DataType value) => new()
+    internal static Item Group(string linkId, string text, params Item[] items) => new() { LinkId = linkId, Text = text, Item = [.. items] };
+
+    internal static Item Question(string linkId, string text, DataType value) => new()
     {
         LinkId = linkId,
         Text = text,

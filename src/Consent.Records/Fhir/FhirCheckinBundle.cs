@@ -95,62 +95,59 @@ public static class FhirCheckinBundle
 
         if (checkin.ReliesOn is { } consent)
         {
-            response.Item.Add(Group("relies-on", labels.ReliesOnHeading,
-                Question("relies-on.session", labels.ConsentSession, new FhirString(consent.SessionId.ToString())),
-                Question("relies-on.record-sha256", labels.ConsentRecordHash, new FhirString(consent.RecordSha256)),
-                Question("relies-on.version", labels.Version, new Integer(consent.Version)),
-                Question("relies-on.signed-at", labels.SignedAt, new FhirDateTime(consent.SignedAt))));
+            response.Item.Add(FhirAnswers.Group("relies-on", labels.ReliesOnHeading,
+                FhirAnswers.Question("relies-on.session", labels.ConsentSession, new FhirString(consent.SessionId.ToString())),
+                FhirAnswers.Question("relies-on.record-sha256", labels.ConsentRecordHash, new FhirString(consent.RecordSha256)),
+                FhirAnswers.Question("relies-on.version", labels.Version, new Integer(consent.Version)),
+                FhirAnswers.Question("relies-on.signed-at", labels.SignedAt, new FhirDateTime(consent.SignedAt))));
         }
 
-        if (record.IdentityCheck is { } identity)
+        if (FhirAnswers.IdentityGroup(record, labels) is { } identityGroup)
         {
-            response.Item.Add(Group("identity", labels.IdentityCheck,
-                Question("identity.verified-at", labels.VerifiedAt, new FhirDateTime(identity.VerifiedAt)),
-                Question("identity.method", labels.Method, new FhirString(identity.Method)),
-                Question("identity.failed-attempts", labels.FailedAttempts, new Integer(identity.FailedAttempts))));
+            response.Item.Add(identityGroup);
         }
 
         if (record.ScreeningAnswers.Count > 0)
         {
-            response.Item.Add(Group("answers", labels.PatientAnswers,
-                [.. record.ScreeningAnswers.Select((a, i) => Question($"answers.{i + 1}", a.Question, new FhirString(a.Answer)))]));
+            response.Item.Add(FhirAnswers.Group("answers", labels.PatientAnswers,
+                [.. record.ScreeningAnswers.Select((a, i) => FhirAnswers.Question($"answers.{i + 1}", a.Question, new FhirString(a.Answer)))]));
         }
 
         if (checkin.Affirmation is { } affirmation)
         {
-            response.Item.Add(Group("affirmation", labels.Affirmation,
-                Question("affirmation.agrees", affirmation.Statement.Trim(), new FhirBoolean(affirmation.Agrees)),
-                Question("affirmation.at", labels.AnsweredAt, new FhirDateTime(affirmation.At))));
+            response.Item.Add(FhirAnswers.Group("affirmation", labels.Affirmation,
+                FhirAnswers.Question("affirmation.agrees", affirmation.Statement.Trim(), new FhirBoolean(affirmation.Agrees)),
+                FhirAnswers.Question("affirmation.at", labels.AnsweredAt, new FhirDateTime(affirmation.At))));
         }
 
         for (var n = 0; n < checkin.StaffChecks.Count; n++)
         {
             var check = checkin.StaffChecks[n];
             var id = $"staff-check.{n + 1}";
-            response.Item.Add(Group(id, check.Title.Length > 0 ? check.Title : labels.StaffChecks,
+            response.Item.Add(FhirAnswers.Group(id, check.Title.Length > 0 ? check.Title : labels.StaffChecks,
             [
-                .. check.Values.Select((v, i) => Question($"{id}.{i + 1}", v.Unit is { } unit ? $"{v.Label} ({unit})" : v.Label, StaffValue(v))),
-                Question($"{id}.entered-by", labels.EnteredBy, new FhirString(check.EnteredBy)),
-                Question($"{id}.at", labels.AnsweredAt, new FhirDateTime(check.At)),
+                .. check.Values.Select((v, i) => FhirAnswers.Question($"{id}.{i + 1}", v.Unit is { } unit ? $"{v.Label} ({unit})" : v.Label, StaffValue(v))),
+                FhirAnswers.Question($"{id}.entered-by", labels.EnteredBy, new FhirString(check.EnteredBy)),
+                FhirAnswers.Question($"{id}.at", labels.AnsweredAt, new FhirDateTime(check.At)),
             ]));
         }
 
         var outcome = checkin.Outcome;
         List<Item> outcomeItems =
         [
-            Question("outcome.result", labels.Status, new Coding("urn:consent:checkin-outcome", ResultCode(outcome.Result))),
-            Question("outcome.at", labels.OutcomeAt, new FhirDateTime(outcome.At)),
-            .. outcome.HeldReasons.Select((r, i) => Question($"outcome.held.{i + 1}", labels.HeldBecause, new FhirString(r))),
+            FhirAnswers.Question("outcome.result", labels.Status, new Coding("urn:consent:checkin-outcome", ResultCode(outcome.Result))),
+            FhirAnswers.Question("outcome.at", labels.OutcomeAt, new FhirDateTime(outcome.At)),
+            .. outcome.HeldReasons.Select((r, i) => FhirAnswers.Question($"outcome.held.{i + 1}", labels.HeldBecause, new FhirString(r))),
         ];
         if (outcome.Decision is { } decision)
         {
-            outcomeItems.Add(Question("outcome.decided-by", labels.DecidedBy, new FhirString(decision.PrintedName)));
-            outcomeItems.Add(Question("outcome.decided-at", labels.SignedAt, new FhirDateTime(decision.SignedAt)));
-            outcomeItems.Add(Question("outcome.meaning", labels.Meaning, new FhirString(decision.Meaning)));
-            outcomeItems.Add(Question("outcome.note", labels.Note, new FhirString(decision.Note)));
+            outcomeItems.Add(FhirAnswers.Question("outcome.decided-by", labels.DecidedBy, new FhirString(decision.PrintedName)));
+            outcomeItems.Add(FhirAnswers.Question("outcome.decided-at", labels.SignedAt, new FhirDateTime(decision.SignedAt)));
+            outcomeItems.Add(FhirAnswers.Question("outcome.meaning", labels.Meaning, new FhirString(decision.Meaning)));
+            outcomeItems.Add(FhirAnswers.Question("outcome.note", labels.Note, new FhirString(decision.Note)));
         }
 
-        response.Item.Add(Group("outcome", labels.Outcome, [.. outcomeItems]));
+        response.Item.Add(FhirAnswers.Group("outcome", labels.Outcome, [.. outcomeItems]));
         return response;
     }
 
@@ -237,14 +234,5 @@ public static class FhirCheckinBundle
     {
         Type = new CodeableConcept(ParticipantTypes, code, display),
         Who = new ResourceReference(who),
-    };
-
-    static Item Group(string linkId, string text, params Item[] items) => new() { LinkId = linkId, Text = text, Item = [.. items] };
-
-    static Item Question(string linkId, string text, DataType value) => new()
-    {
-        LinkId = linkId,
-        Text = text,
-        Answer = [new QuestionnaireResponse.AnswerComponent { Value = value }],
     };
 }

@@ -27,6 +27,7 @@ public sealed record PatientTexts
 
     // A dose-day check-in: the affirmation, the wait for the staff's checks, and how it ended.
     public required string AffirmTitle { get; init; }
+    public required string CheckinCopy { get; init; }
     public required string AffirmYes { get; init; }
     public required string AffirmNo { get; init; }
     public required string AffirmHelp { get; init; }
@@ -342,6 +343,7 @@ public sealed record PatientTexts
         TranslationShowOriginal = "Show the text in {0}",
         NotAnswered = "Not answered",
         AffirmTitle = "Before your dose today",
+        CheckinCopy = "Download your check-in record (PDF)",
         AffirmYes = "Yes, I still agree",
         AffirmNo = "No, I do not agree today",
         AffirmHelp = "Either answer is fine. If you say no, you will not get a dose today, and a clinician will talk with you.",
@@ -525,6 +527,7 @@ public sealed record PatientTexts
         TranslationShowOriginal = "Mostrar el texto en {0}",
         NotAnswered = "Sin respuesta",
         AffirmTitle = "Antes de su dosis de hoy",
+        CheckinCopy = "Descargar el registro de sus respuestas de hoy (PDF)",
         AffirmYes = "Sí, sigo de acuerdo",
         AffirmNo = "No, hoy no estoy de acuerdo",
         AffirmHelp = "Cualquier respuesta está bien. Si dice que no, hoy no recibirá una dosis y un profesional clínico hablará con usted.",

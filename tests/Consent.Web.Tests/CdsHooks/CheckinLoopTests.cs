@@ -42,22 +42,9 @@ public sealed class CheckinLoopTests(CheckinLoopFactory factory) : IClassFixture
         Assert.Equal("No check-in today", card["summary"]!.GetValue<string>());
 
         // 2. A check-in with nothing to report, cleared: the same order gets no card.
-        var started = await clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/checkins", new { workflowId = CdsFactory.CheckinWorkflow });
-        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
-        var body = (await started.Content.ReadFromJsonAsync<JsonObject>())!;
-        var url = body["patientUrl"]!.GetValue<string>();
-        var checkin = new StartedSession(body["id"]!.GetValue<Guid>(), url[(url.LastIndexOf('/') + 1)..], url);
+        var checkin = await CheckinSteps.StartAsync(clinician, patientId);
         var patient = await driver.VerifyAsync(checkin);
-        await driver.WalkAsync(patient, checkin, step => step["type"]!.GetValue<string>() switch
-        {
-            "questions" => new JsonObject
-            {
-                ["answers"] = new JsonObject(step["questions"]!.AsArray().Select(q => KeyValuePair.Create(
-                    q!["id"]!.GetValue<string>(), (JsonNode?)JsonValue.Create(q["id"]!.GetValue<string>() == "ride_home")))),
-            },
-            "affirmation" => new JsonObject { ["agrees"] = true },
-            _ => null,
-        });
+        await driver.WalkAsync(patient, checkin, step => CheckinSteps.Answer(step, rideHome: true, agrees: true));
         var checkedIn = await clinician.PostAsJsonAsync($"/api/v1/sessions/{checkin.Id}/staff-checks/before-dose",
             new { values = new { bp_systolic = 126, bp_diastolic = 80, ride_confirmed = true } });
         Assert.Equal(HttpStatusCode.OK, checkedIn.StatusCode);

@@ -7,6 +7,7 @@ using Consent.Records.Tests.Infrastructure;
 using Consent.Web.Tests.CdsHooks;
 using Consent.Web.Tests.Infrastructure;
 using Hl7.Fhir.Serialization;
+using static Consent.Web.Tests.CdsHooks.CheckinSteps;
 
 namespace Consent.Web.Tests.Records;
 
@@ -206,31 +207,4 @@ public sealed class CheckinRecordTests(CheckinRecordFactory factory) : IClassFix
         var events = JsonNode.Parse(await staff.GetStringAsync($"/api/v1/sessions/{sessionId}/events"))!["events"]!.AsArray();
         return events.Last(e => e!["type"]!.GetValue<string>() != "RecordIssued")!["hash"]!.GetValue<string>();
     }
-
-    private static async Task<StartedSession> StartAsync(HttpClient clinician, Guid patientId, string language)
-    {
-        var response = await clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/checkins", new { workflowId = Checkin, language });
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        var url = body["patientUrl"]!.GetValue<string>();
-        return new StartedSession(body["id"]!.GetValue<Guid>(), url[(url.LastIndexOf('/') + 1)..], url);
-    }
-
-    private static async Task StaffCheckAsync(HttpClient clinician, StartedSession session, int systolic, bool rideConfirmed)
-    {
-        var response = await clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/staff-checks/before-dose",
-            new { values = new { bp_systolic = systolic, bp_diastolic = 78, ride_confirmed = rideConfirmed } });
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-    }
-
-    private static JsonObject? Answer(JsonObject step, bool rideHome, bool agrees) => step["type"]!.GetValue<string>() switch
-    {
-        "questions" => new JsonObject
-        {
-            ["answers"] = new JsonObject(step["questions"]!.AsArray().Select(q => KeyValuePair.Create(
-                q!["id"]!.GetValue<string>(), (JsonNode?)JsonValue.Create(q["id"]!.GetValue<string>() == "ride_home" && rideHome)))),
-        },
-        "affirmation" => new JsonObject { ["agrees"] = agrees },
-        _ => null,
-    };
 }
