@@ -26,7 +26,7 @@ public static class ConfigurationKeys
         ["Consent:TimeZone"] = "IANA time zone in which records show times, e.g. America/New_York (default UTC).",
         ["CdsHooks:TrustedClientsPath"] = "JSON file of the EHRs trusted to call CDS Hooks and the FHIR search: each client's iss and public keys as JWKs (README, Connecting an EHR).",
         ["CdsHooks:MrnSystem"] = "Identifier system of the clinic's MRN in the EHR's Patient (default urn:oid:1.2.36.146.595.217.0.1, an example: set yours).",
-        ["CdsHooks:Orders"] = "RxNorm codes the order gate checks, each RXCUI=consent-workflow (default ketamine 6130, esketamine nasal spray 2201623 and 2201625).",
+        ["CdsHooks:Orders"] = "RxNorm codes the order gate checks, each RXCUI=consent-workflow (default ketamine 6130 and its injection clinical drugs 238082-238084 and Ketalar 206967, 206970, 206972; esketamine nasal spray 2201623 and 2201625).",
         ["CdsHooks:ClockSkewSeconds"] = "Clock difference allowed when checking a client token's exp and iat (default 30).",
         ["CdsHooks:MaxTokenLifetimeSeconds"] = "Longest a client token may live, exp minus now (default 300).",
         ["Signing:CertificatePath"] = "PKCS#12 file of the record-signing certificate (Development creates one).",

@@ -49,12 +49,22 @@ public sealed class CdsHooksOptions
     /// Looked up in RxNorm (NLM) through the RxNorm concept pages of ndclist.com, which show each concept's RxCUI and
     /// term type from the RxNorm release: 2201623 "esketamine Nasal Spray" (SCDF, clinical drug form) and 2201625
     /// "esketamine Nasal Spray [Spravato]" (SBDF, branded drug form). 6130 is the RxNorm ingredient (IN) ketamine.
-    /// An EHR that codes its orders as clinical drugs (SCD/SBD, such as esketamine 28 MG nasal spray) adds their
-    /// RxCUIs with <c>CdsHooks:Orders</c>.
+    /// Ketamine is ordered as an injectable clinical drug far more often than by its ingredient, so its clinical drug codes
+    /// are in the defaults too: the openFDA NDC directory (api.fda.gov/drug/ndc) lists the ketamine hydrochloride
+    /// injections (for example NDC 42023-113, Ketalar 10 mg/mL; 0409-2051, 25021-684 and 65219-186, 100 mg/mL) with the
+    /// RxCUIs 238082, 238083 and 238084 (generic clinical drugs) and 206967, 206970 and 206972 (Ketalar branded drugs).
+    /// An EHR that codes esketamine orders as clinical drugs (SCD/SBD, esketamine 28 MG nasal spray) adds their RxCUIs
+    /// with <c>CdsHooks:Orders</c>; they were not confirmed from a primary source here.
     /// </remarks>
     public static readonly IReadOnlyList<string> DefaultOrders =
     [
         "6130=ketamine-iv-depression",       // ketamine (IN)
+        "238082=ketamine-iv-depression",     // ketamine injectable solution (clinical drug, openFDA NDC listings)
+        "238083=ketamine-iv-depression",     // ketamine injectable solution (clinical drug)
+        "238084=ketamine-iv-depression",     // ketamine injectable solution (clinical drug)
+        "206967=ketamine-iv-depression",     // Ketalar injectable solution (branded drug)
+        "206970=ketamine-iv-depression",     // Ketalar injectable solution (branded drug)
+        "206972=ketamine-iv-depression",     // Ketalar injectable solution (branded drug)
         "2201623=esketamine-nasal-trd",      // esketamine Nasal Spray (SCDF)
         "2201625=esketamine-nasal-trd",      // esketamine Nasal Spray [Spravato] (SBDF)
     ];

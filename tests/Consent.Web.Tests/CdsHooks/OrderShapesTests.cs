@@ -33,6 +33,17 @@ public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFact
         Assert.Equal("warning", await IndicatorAsync(bundled));
     }
 
+    /// <summary>Ketamine is usually ordered as an injectable clinical drug, not by its ingredient: those codes are checked by default.</summary>
+    [Theory]
+    [InlineData("238083")]
+    [InlineData("206967")]
+    public async Task AKetamineInjectionOrder_CodedAsAClinicalDrug_IsChecked(string rxcui)
+    {
+        await factory.SignedAsync();
+
+        Assert.Equal("warning", await IndicatorAsync(CdsFactory.OrderSign(rxcui, "ketamine injectable solution", CdsFactory.Patient())));
+    }
+
     [Theory]
     [InlineData(CdsHooksRxNorm + "/", "6130")]
     [InlineData("HTTP://WWW.NLM.NIH.GOV/research/umls/rxnorm", " 6130 ")]
