@@ -156,6 +156,7 @@ public sealed class CheckinTests(ServiceHost host)
         await walker.VerifyAsync();
         Assert.Equal(Kind.Ending, await walker.WalkAsync());
         Assert.Equal("You do not have to go on", await page.Locator("h1").InnerTextAsync());
+        Assert.Contains("If you only do not want a dose today, you do not need to do anything else.", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         await AssertFitsAsync(page);
 
         await walker.SubmitAsync("a[href$='/withdraw']");

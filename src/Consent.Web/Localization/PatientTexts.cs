@@ -41,6 +41,7 @@ public sealed record PatientTexts
     public required string NoLongerAgreesTitle { get; init; }
     public required string NoLongerAgreesText { get; init; }
     public required string NoLongerAgreesWithdraw { get; init; }
+    public required string NoLongerAgreesKeep { get; init; }
     public required string CheckinWithdrawAnyTime { get; init; }
     public required string ConsentNotInForce { get; init; }
     public required string NotTodayTitle { get; init; }
@@ -357,6 +358,7 @@ public sealed record PatientTexts
         NoLongerAgreesTitle = "You do not have to go on",
         NoLongerAgreesText = "You said you do not agree to this treatment today. That is your choice. You will not get a dose today, and a clinician will talk with you.",
         NoLongerAgreesWithdraw = "If you want to stop this treatment for good, you can withdraw your consent now. Your other care does not change.",
+        NoLongerAgreesKeep = "If you only do not want a dose today, you do not need to do anything else.",
         CheckinWithdrawAnyTime = "You can withdraw your consent to this treatment at any time.",
         ConsentNotInForce = "Your consent to this treatment is no longer in force. Your clinic will talk with you about what comes next.",
         NotTodayTitle = "No dose today",
@@ -541,6 +543,7 @@ public sealed record PatientTexts
         NoLongerAgreesTitle = "No tiene que continuar",
         NoLongerAgreesText = "Usted dijo que hoy no está de acuerdo con este tratamiento. Es su decisión. Hoy no recibirá una dosis, y un profesional clínico hablará con usted.",
         NoLongerAgreesWithdraw = "Si quiere dejar este tratamiento para siempre, puede retirar su consentimiento ahora. El resto de su atención no cambia.",
+        NoLongerAgreesKeep = "Si solo no quiere una dosis hoy, no necesita hacer nada más.",
         CheckinWithdrawAnyTime = "Puede retirar su consentimiento a este tratamiento en cualquier momento.",
         ConsentNotInForce = "Su consentimiento a este tratamiento ya no está vigente. Su clínica hablará con usted sobre lo que sigue.",
         NotTodayTitle = "Hoy no habrá dosis",
