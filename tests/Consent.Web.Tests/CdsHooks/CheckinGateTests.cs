@@ -20,26 +20,35 @@ public sealed class CheckinGateTests(CheckinCdsFactory factory) : IClassFixture<
         using var clinician = await factory.ClientForAsync(Staff.Clinician);
         var now = DateTimeOffset.UtcNow;
 
-        // Cleared, but a day and more ago: not today.
-        await CheckinRows.InsertAsync(factory, patientId, "Cleared", now.AddHours(-31), now.AddHours(-30));
+        // Today's rows lie between the start of the clinic's day and now, so the test holds just after midnight in
+        // New York too (a row a minute before 00:00 there is yesterday's).
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var dayStart = new DateTimeOffset(local.Date, zone.GetUtcOffset(local.Date)).ToUniversalTime();
+        var sinceMidnight = now - dayStart;
+        DateTimeOffset Today(double fraction) => dayStart + sinceMidnight * fraction;
+
+        // Cleared yesterday evening, clinic time: not today.
+        await CheckinRows.InsertAsync(factory, patientId, "Cleared", dayStart.AddHours(-7), dayStart.AddHours(-6));
         var gate = await GateAsync(clinician, patientId);
         Assert.False(gate["allowed"]!.GetValue<bool>());
         Assert.Equal("Cleared", gate["checkin"]!["status"]!.GetValue<string>());
         Assert.Equal("warning", Assert.Single(await OrderAsync())!["indicator"]!.GetValue<string>());
 
         // Today's check-in is held: still no.
-        await CheckinRows.InsertAsync(factory, patientId, "Held", now.AddMinutes(-20), null);
+        await CheckinRows.InsertAsync(factory, patientId, "Held", Today(0.2), null);
         gate = await GateAsync(clinician, patientId);
         Assert.False(gate["allowed"]!.GetValue<bool>());
         Assert.Equal("Held", gate["checkin"]!["status"]!.GetValue<string>());
         Assert.Contains(gate["reasons"]!.AsArray(), r => r!.GetValue<string>().EndsWith("the latest check-in is Held.", StringComparison.Ordinal));
 
-        // A later check-in cleared a minute ago: the gate opens, and the order gets no card.
-        await CheckinRows.InsertAsync(factory, patientId, "Cleared", now.AddMinutes(-10), now.AddMinutes(-1));
+        // A later check-in cleared today: the gate opens, and the order gets no card.
+        var clearedAt = Today(0.9);
+        await CheckinRows.InsertAsync(factory, patientId, "Cleared", Today(0.5), clearedAt);
         gate = await GateAsync(clinician, patientId);
         Assert.True(gate["allowed"]!.GetValue<bool>(), gate.ToJsonString());
         Assert.Equal("Cleared", gate["checkin"]!["status"]!.GetValue<string>());
-        Assert.Equal(now.AddMinutes(-1).ToUnixTimeSeconds(), gate["checkin"]!["at"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
+        Assert.Equal(clearedAt.ToUnixTimeSeconds(), gate["checkin"]!["at"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
         Assert.Empty(gate["reasons"]!.AsArray());
         Assert.Empty(await OrderAsync());
     }
