@@ -17,7 +17,11 @@ PORT="${CDS_PORT:-18593}"
 PG_PORT="${CDS_PG_PORT:-18545}"
 PATIENTS="${PATIENTS:-100000}"
 CALLERS="${CALLERS:-32}"
-REQUESTS="${REQUESTS:-100}"
+REQUESTS="${REQUESTS:-100}"          # LOADGEN=python: calls per caller
+LOADGEN="${LOADGEN:-wrk}"            # wrk (default) or python (the first version's threads, one per caller)
+DURATION="${DURATION:-30}"           # LOADGEN=wrk: seconds timed
+TOKENS="${TOKENS:-60000}"            # LOADGEN=wrk: tokens signed for the timed run (more than it can send)
+THINK_MS="${THINK_MS:-0}"            # LOADGEN=wrk: each caller waits this long between an answer and its next call
 WORK="$(mktemp -d /tmp/consent-cds.XXXXXX)"
 chmod 755 "$WORK"
 cleanup() { service_stop; pg_stop "$WORK/pg"; rm -rf "$WORK"; }
@@ -28,6 +32,7 @@ ISSUER="https://ehr.bench.example"
 MRN_SYSTEM="urn:example:mrn"
 machine_line
 [ -n "${SERVICE_DLL:-}" ] || build_web_release   # another build is built by whoever names it
+[ "$LOADGEN" != wrk ] || apt_ensure wrk wrk
 bench_pg_start "$WORK/pg" "$PG_PORT"
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -v ON_ERROR_STOP=1 -qAt)
 bench_database "$PG_PORT" consent_cds
@@ -36,7 +41,8 @@ export CONSENT_DATA_DIR="$WORK/data"
 service_start "$WORK/service.log" "$PORT" "$BENCH_CONNECTION" \
   CdsHooks__TrustedClientsPath="$WORK/trusted-clients.json" CdsHooks__MrnSystem="$MRN_SYSTEM" \
   CdsHooks__MaxTokenLifetimeSeconds=3600 Consent__PublicBaseUrl="http://127.0.0.1:$PORT" \
-  Renewals__IntervalMinutes=0 DOTNET_EnableWriteXorExecute="$([ -n "${PERF:-}" ] && echo 0 || echo 1)" DOTNET_PerfMapEnabled="$([ -n "${PERF:-}" ] && echo 1 || echo 0)"
+  Renewals__IntervalMinutes=0 DOTNET_EnableWriteXorExecute="$([ -n "${PERF:-}" ] && echo 0 || echo 1)" DOTNET_PerfMapEnabled="$([ -n "${PERF:-}" ] && echo 1 || echo 0)" \
+  ${SERVICE_ENV:-}   # SERVICE_ENV="NAME=value ...": more settings for the service (runtime knobs), word-split
 # The hourly renewal job is off: its first scan of the 100,000 patients would otherwise land in the measurement.
 wait_ready "$PORT" 120 || { tail -20 "$WORK/service.log" >&2; exit 1; }
 
@@ -63,6 +69,73 @@ echo "patients: $("${PSQL[@]}" -d consent_cds -c "SELECT count(*) FROM patients"
 if [ -n "${PERF:-}" ]; then   # PERF=file: a CPU profile of the whole machine (perf record -a -g) over the warm-up and the timed calls
   perf record -q -F 499 -g -a -o "$PERF" >/dev/null 2>&1 & PERF_PID=$!
 fi
+if [ "$LOADGEN" = wrk ]; then
+python3 - "$PORT" "$CALLERS" "$PATIENTS" "$WORK/ehr" "$ISSUER" "$MRN_SYSTEM" "$SERVICE_PID" "$(head -1 "$WORK/pg/postmaster.pid")" \
+  "$DURATION" "$TOKENS" "$THINK_MS" "$WORK" "$(dirname "$0")/calls.lua" <<'PY'
+# wrk (C, an event loop per thread) sends the calls, so that the load generator's own cost and queueing stay small.
+import base64, json, multiprocessing, os, subprocess, sys, time
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+port, callers, patients, keys, issuer, system = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+service_pid, postmaster_pid, duration, count, think, work, script = int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), int(sys.argv[11]), sys.argv[12], sys.argv[13]
+tick = os.sysconf("SC_CLK_TCK")
+def stat(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f: fields = f.read().rsplit(")", 1)[1].split()
+    except OSError: return None
+    return int(fields[1]), int(fields[11]) + int(fields[12])
+def cpu():
+    pg = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (s := stat(int(entry))) and s[0] == postmaster_pid: pg[int(entry)] = s[1]
+    return stat(service_pid)[1], pg
+url = f"http://127.0.0.1:{port}/cds-services/ketamine-consent"
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+kid = json.load(open(os.path.join(work, "trusted-clients.json")))["clients"][0]["keys"][0]["kid"]
+header = b64(json.dumps({"alg": "RS384", "typ": "JWT", "kid": kid}).encode())
+key = None
+def sign(n):
+    global key
+    key = key or serialization.load_pem_private_key(open(os.path.join(keys, "ehr-rs384.pem"), "rb").read(), None)
+    now = int(time.time())
+    out = []
+    for _ in range(n):
+        payload = b64(json.dumps({"iss": issuer, "sub": "bench", "aud": url, "iat": now, "exp": now + 3000, "jti": os.urandom(16).hex()}).encode())
+        signature = key.sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA384())
+        out.append(f"{header}.{payload}.{b64(signature)}")
+    return out
+def tokens_file(name, n):
+    t0 = time.time()
+    with multiprocessing.Pool(os.cpu_count()) as pool: chunks = pool.map(sign, [1000] * (n // 1000 + 1))
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        for chunk in chunks: f.write("\n".join(chunk) + "\n")
+    print(f"signed {sum(map(len, chunks))} tokens for {name} in {time.time() - t0:.1f} s (before timing)")
+    return path
+def wrk(tokens, seconds):
+    run = subprocess.run(["wrk", "-t", "2", "-c", str(callers), "-d", f"{seconds}s", "--timeout", "10s", "-s", script, url, "--",
+                          tokens, str(patients), system, str(think), "2"], capture_output=True, text=True)
+    lines = [l for l in run.stdout.splitlines() if l.startswith("{") or l.startswith("first bad")]
+    if run.returncode != 0 or not lines: raise SystemExit(f"wrk failed: {run.stdout}{run.stderr}")
+    result = json.loads(lines[0])
+    if result["bad"] or result["errors"]: raise SystemExit(f"{result['bad']} bad answers, {result['errors']} socket errors: {lines[1:] or run.stdout}")
+    return result
+# Warm-up, untimed (compiled code, a full pool, prepared statements), then the timed run over fresh tokens.
+warm = wrk(tokens_file("warm.txt", int(os.environ.get("WARM_TOKENS", "20000"))), int(os.environ.get("WARM_SECONDS", "5")))
+timed = tokens_file("timed.txt", count)
+service0, pg0 = cpu(); own0 = os.times()
+result = wrk(timed, duration)
+service1, pg1 = cpu(); own1 = os.times()
+calls, wall = result["requests"], result["duration_us"] / 1e6
+ms = lambda us: us / 1000
+print(f"cds order-sign, {callers} callers (wrk, think {think} ms): p50 {ms(result['p50']):7.2f} ms   p95 {ms(result['p95']):7.2f} ms   "
+      f"p99 {ms(result['p99']):7.2f} ms   max {ms(result['max']):7.2f} ms   ({calls} calls, {calls / wall:.0f} calls/s)")
+per_call = lambda ticks: ticks / tick * 1000 / calls
+print(f"cpu per call: service {per_call(service1 - service0):.2f} ms, postgres {per_call(sum(v - pg0.get(k, 0) for k, v in pg1.items())):.2f} ms, "
+      f"load generator {(own1.children_user + own1.children_system - own0.children_user - own0.children_system) * 1000 / calls:.2f} ms "
+      f"(wall {wall:.1f} s, {os.cpu_count()} cores; load average after: {open('/proc/loadavg').read().split()[0]})")
+PY
+else
 python3 - "$PORT" "$CALLERS" "$REQUESTS" "$PATIENTS" "$WORK/ehr" "$ISSUER" "$MRN_SYSTEM" "$SERVICE_PID" "$(head -1 "$WORK/pg/postmaster.pid")" <<'PY'
 import base64, concurrent.futures, http.client, json, os, random, subprocess, sys, threading, time
 port, callers, n, patients, keys, issuer, system = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
@@ -138,6 +211,7 @@ print(f"cpu per call: service {per_call(service1 - service0):.2f} ms, postgres {
       f"load generator {(own1.user + own1.system - own0.user - own0.system) * 1000 / len(times):.2f} ms "
       f"(wall {wall:.1f} s, {os.cpu_count()} cores; load average after: {open('/proc/loadavg').read().split()[0]})")
 PY
+fi
 if [ -n "${PERF:-}" ]; then   # and $PERF.pids: the service's pid, then PostgreSQL's (perf report --pid)
   kill -INT "$PERF_PID"; wait "$PERF_PID" || true
   { echo "$SERVICE_PID"; pgrep -P "$(head -1 "$WORK/pg/postmaster.pid")" | paste -sd, -; } > "$PERF.pids"
