@@ -361,6 +361,9 @@ public sealed record RecordLabels
     /// <summary>The patient's answer to the affirmation: no longer agrees (also a hold reason).</summary>
     public required string NoLongerAgrees { get; init; }
 
+    /// <summary>A hold reason: the patient asked a question during the check-in that no clinician had answered.</summary>
+    public required string OpenQuestion { get; init; }
+
     /// <summary>Heading: staff checks.</summary>
     public required string StaffChecks { get; init; }
 

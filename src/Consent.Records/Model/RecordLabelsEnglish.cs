@@ -113,6 +113,7 @@ static class RecordLabelsEnglish
         Affirmation = "Affirmation",
         StillAgrees = "Yes, the patient still agrees",
         NoLongerAgrees = "No: the patient no longer agrees to this treatment today",
+        OpenQuestion = "The patient asked a question that no clinician had answered",
         StaffChecks = "Staff checks",
         Check = "Check",
         Value = "Value",

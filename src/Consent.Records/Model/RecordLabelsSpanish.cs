@@ -113,6 +113,7 @@ static class RecordLabelsSpanish
         Affirmation = "Afirmación",
         StillAgrees = "Sí, el paciente sigue de acuerdo",
         NoLongerAgrees = "No: el paciente ya no está de acuerdo con este tratamiento hoy",
+        OpenQuestion = "El paciente hizo una pregunta que ningún profesional clínico había respondido",
         StaffChecks = "Controles del personal",
         Check = "Control",
         Value = "Valor",

@@ -22,6 +22,9 @@ public static class PatientAccess
     public const string LinkClaim = "consent:link";
     public const string CookieName = "consent_patient";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(4);
+
+    /// <summary>How long a check-in on the clinic's tablet stays open to the patient there after it ends (SessionWriter.TabletAccessOver).</summary>
+    public static readonly TimeSpan TabletGrace = TimeSpan.FromMinutes(5);
     private const string Purpose = "Consent.PatientAccess.v1";
 
     public static string Issue(IDataProtectionProvider provider, Guid sessionId, string linkHash, DateTimeOffset now)

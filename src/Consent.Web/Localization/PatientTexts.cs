@@ -38,6 +38,7 @@ public sealed record PatientTexts
     public required string ClearedText { get; init; }
     public required string HeldTitle { get; init; }
     public required string HeldText { get; init; }
+    public required string HeldQuestion { get; init; }
     public required string NoLongerAgreesTitle { get; init; }
     public required string NoLongerAgreesText { get; init; }
     public required string NoLongerAgreesWithdraw { get; init; }
@@ -355,6 +356,7 @@ public sealed record PatientTexts
         ClearedText = "Everything is ready for your dose today. A staff member will call you.",
         HeldTitle = "A clinician will talk with you first",
         HeldText = "Before any dose today, a clinician will talk with you about this:",
+        HeldQuestion = "The question you asked. A clinician will answer it before any dose.",
         NoLongerAgreesTitle = "You do not have to go on",
         NoLongerAgreesText = "You said you do not agree to this treatment today. That is your choice. You will not get a dose today, and a clinician will talk with you.",
         NoLongerAgreesWithdraw = "If you want to stop this treatment for good, you can withdraw your consent now. Your other care does not change.",
@@ -540,6 +542,7 @@ public sealed record PatientTexts
         ClearedText = "Todo está listo para su dosis de hoy. Un miembro del personal lo llamará.",
         HeldTitle = "Un profesional clínico hablará con usted primero",
         HeldText = "Antes de cualquier dosis de hoy, un profesional clínico hablará con usted sobre esto:",
+        HeldQuestion = "La pregunta que hizo. Un profesional clínico la responderá antes de cualquier dosis.",
         NoLongerAgreesTitle = "No tiene que continuar",
         NoLongerAgreesText = "Usted dijo que hoy no está de acuerdo con este tratamiento. Es su decisión. Hoy no recibirá una dosis, y un profesional clínico hablará con usted.",
         NoLongerAgreesWithdraw = "Si quiere dejar este tratamiento para siempre, puede retirar su consentimiento ahora. El resto de su atención no cambia.",

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
+using Consent.Web.Identity;
 using Consent.Web.UseCases;
 using Consent.Web.WorkflowVersions;
 using Consent.Workflows;
@@ -233,12 +234,25 @@ public sealed class SessionWriter(
     {
         if (PatientBinding.Problem(session, state) is not { } problem)
         {
-            return null;
+            return TabletAccessOver(state, clock.GetUtcNow())
+                ? new Refusal(RefusedAs.Forbidden, "This check-in has ended",
+                    "This check-in was done on the clinic's tablet and has ended, so it no longer opens here. Ask the clinic for your signed check-in record, or to record that you withdraw your consent.")
+                : null;
         }
 
         logger.LogCritical("AUDIT ALERT: refused to open session {SessionId} to a patient: {Problem}.", session.Id, problem);
         return new Refusal(RefusedAs.Forbidden, "This link cannot be used", "This consent form cannot be opened with this link. Please contact your clinic.");
     }
+
+    /// <summary>
+    /// True when a check-in done on the clinic's tablet ended more than <see cref="PatientAccess.TabletGrace"/> ago: the
+    /// patient's access on the tablet ends with their part, whatever the tablet's cookie says, so whoever holds the tablet
+    /// next can neither read the check-in nor withdraw the patient's consent. The minutes of grace let the patient read
+    /// the ending page and withdraw there and then, as it offers; staff signing in on the tablet end it sooner.
+    /// </summary>
+    public static bool TabletAccessOver(SessionState state, DateTimeOffset now) =>
+        state.LinkDevice == Devices.ClinicTablet && SessionLifecycle.IsEnded(state.Status)
+        && (state.CheckinEndedAt ?? state.Ending?.At) is { } ended && now - ended > PatientAccess.TabletGrace;
 
     /// <summary>True when the sealed workflow is <paramref name="workflow"/> (or the chain does not say).</summary>
     private static bool RunsOn(LoadedWorkflow workflow, string? id, int version, string? hash) =>

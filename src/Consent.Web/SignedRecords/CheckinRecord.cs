@@ -83,6 +83,11 @@ internal static class CheckinRecord
             return labels.NoLongerAgrees;
         }
 
+        if (reason.Id == CheckinReasons.OpenQuestion)
+        {
+            return labels.OpenQuestion;
+        }
+
         var text = workflow.FindStep(reason.Id) is DiscussionStep step ? step.Reason.For(language).Trim() : reason.Id;
         var units = workflow.Steps.OfType<StaffCheckStep>().SelectMany(s => s.Fields).ToDictionary(f => f.Id, f => f, StringComparer.Ordinal);
         // The staff's values the condition read (the patient's answers are in the answers table above).

@@ -69,6 +69,7 @@ public sealed class StaffNotes
     /// <summary>Why a check-in was held, as staff name it: the hold's note title, or that the patient does not agree today.</summary>
     public string CheckinReason(WorkflowDefinition? workflow, string reasonId) =>
         reasonId == CheckinReasons.NoLongerAgrees ? "the patient does not agree today"
+        : reasonId == CheckinReasons.OpenQuestion ? "the patient asked a question"
         : workflow?.FindStep(reasonId) is DiscussionStep discussion ? Find(NameOf(discussion.Reason, discussion.Id))?.Title ?? discussion.Id
         : reasonId;
 

@@ -141,4 +141,10 @@ public static class CheckinReasons
 {
     /// <summary>The patient answered no at the affirmation: they no longer agree to the treatment today.</summary>
     public const string NoLongerAgrees = "no-longer-agrees";
+
+    /// <summary>
+    /// The patient asked a question during the check-in that no clinician has answered: anything that needs a clinician
+    /// is a hold, so a question is never left behind a cleared dose.
+    /// </summary>
+    public const string OpenQuestion = "open-question";
 }

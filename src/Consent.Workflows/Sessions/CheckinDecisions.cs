@@ -87,20 +87,30 @@ internal sealed partial record DecisionContext
 
     private static string Unit(StaffCheckField field) => field.Unit is { } unit ? " " + unit : "";
 
-    /// <summary>A clinician decides a held check-in: cleared after a discussion, or not today.</summary>
+    /// <summary>
+    /// A clinician decides a held check-in: cleared after a discussion, or not today. A check-in still in progress
+    /// whose answers already hold it (<see cref="CheckinHolds.Pending"/>: a patient who reported a crisis and then
+    /// left, say) can be ended "not today" the same way; it cannot be cleared before it has ended.
+    /// </summary>
     public Decision DecideCheckin(DecideCheckin c)
     {
         if (!Definition.IsCheckin)
         {
             return Refuse(RefusalKind.Invalid, "only a check-in is decided; this is a consent");
         }
-        if (State.Status != SessionStatus.Held)
-        {
-            return Refuse(RefusalKind.Conflict, $"only a held check-in needs a decision (this one is {State.Status})");
-        }
         if (!Enum.IsDefined(c.Decision))
         {
             return Refuse(RefusalKind.Invalid, "the decision is cleared or not-today");
+        }
+        var openWithHold = State.Status == SessionStatus.InProgress && CheckinHolds.Pending(Definition, State).Count > 0;
+        if (State.Status != SessionStatus.Held && !openWithHold)
+        {
+            return Refuse(RefusalKind.Conflict, $"only a held check-in needs a decision (this one is {State.Status})");
+        }
+        if (openWithHold && c.Decision == CheckinDecision.Cleared)
+        {
+            return Refuse(RefusalKind.Conflict,
+                "the patient's answers hold this check-in and it has not ended, so it cannot be cleared; decide 'not-today', or let the patient finish and the staff checks be entered");
         }
         // A dose needs the patient's agreement today: a clinician cannot clear a patient who said no (the patient may
         // check in again if they change their mind), nor clear one whose staff checks were never taken.
@@ -108,6 +118,10 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict,
                 "the patient said they do not agree to the treatment today, so only 'not-today' can be decided; if they change their mind, start a new check-in");
+        }
+        if (c.Decision == CheckinDecision.Cleared && State.Affirmed != true)
+        {
+            return Refuse(RefusalKind.Conflict, "the patient never said they still agree today, so the check-in cannot be cleared; decide 'not-today' and start a new check-in");
         }
         if (c.Decision == CheckinDecision.Cleared && Definition.Steps.OfType<StaffCheckStep>().FirstOrDefault(s => !State.IsCompleted(s.Id)) is { } missing)
         {
@@ -141,7 +155,8 @@ internal sealed partial record DecisionContext
     /// <summary>
     /// The event that ends a check-in in <paramref name="state"/>, or null while something is left: the
     /// patient's steps (identity, questions, disclosures, the affirmation) and every staff check. Then each
-    /// discussion step whose condition holds is a reason to hold, with the values its condition read.
+    /// discussion step whose condition holds is a reason to hold, with the values its condition read, and so is
+    /// a question of the patient's that no clinician has answered.
     /// </summary>
     private NewEvent? CheckinEnding(SessionState state)
     {
@@ -150,14 +165,51 @@ internal sealed partial record DecisionContext
         {
             return null;
         }
-        var variables = SessionProgressRules.Variables(Definition, state);
-        var reasons = Definition.Steps.OfType<DiscussionStep>()
-            .Where(s => SessionProgressRules.Applies(s, variables))
-            .Select(s => new CheckinHoldReason(s.Id, ValuesRead(s, variables)))
-            .ToList();
+        var reasons = CheckinHolds.Reasons(Definition, state, onlyKnown: false);
         return reasons.Count == 0
             ? new CheckinClearedPayload().On(null)
             : new CheckinHeldPayload([.. reasons]).On(null);
+    }
+}
+
+/// <summary>What holds a check-in: the workflow's discussion steps whose condition holds, and the patient's unanswered questions.</summary>
+public static class CheckinHolds
+{
+    /// <summary>
+    /// The reasons that already hold a check-in still in progress: the discussion steps whose condition holds on values
+    /// all given so far (a patient's answer, a staff check entered; a condition that reads a value not yet given waits),
+    /// and an unanswered question. Nothing that ends such a check-in early (void, expiry) may drop them: it cannot be
+    /// voided, its expiry holds it, and a clinician may end it "not today".
+    /// </summary>
+    public static IReadOnlyList<CheckinHoldReason> Pending(WorkflowDefinition workflow, SessionState state) =>
+        workflow.IsCheckin && state.Status is SessionStatus.Invited or SessionStatus.InProgress ? Reasons(workflow, state, onlyKnown: true) : [];
+
+    internal static List<CheckinHoldReason> Reasons(WorkflowDefinition workflow, SessionState state, bool onlyKnown)
+    {
+        var variables = SessionProgressRules.Variables(workflow, state);
+        var known = onlyKnown ? Known(workflow, state) : null;
+        var reasons = workflow.Steps.OfType<DiscussionStep>()
+            .Where(s => known is null || (s.When?.Variables ?? []).All(known.Contains))
+            .Where(s => SessionProgressRules.Applies(s, variables))
+            .Select(s => new CheckinHoldReason(s.Id, ValuesRead(s, variables)))
+            .ToList();
+        var open = state.UnansweredQuestions.Select(q => q.Id).ToList();
+        if (open.Count > 0)
+        {
+            reasons.Add(new CheckinHoldReason(CheckinReasons.OpenQuestion, new JsonObject { ["questions"] = new JsonArray([.. open.Select(id => JsonValue.Create(id))]) }));
+        }
+        return reasons;
+    }
+
+    /// <summary>The condition variables given so far: questions answered, and the fields of the staff checks entered.</summary>
+    private static HashSet<string> Known(WorkflowDefinition workflow, SessionState state)
+    {
+        var known = new HashSet<string>(state.Answers.Keys, StringComparer.Ordinal);
+        foreach (var check in workflow.Steps.OfType<StaffCheckStep>().Where(s => state.StaffChecks.ContainsKey(s.Id)))
+        {
+            known.UnionWith(check.Fields.Select(f => f.Id));
+        }
+        return known;
     }
 
     private static JsonObject ValuesRead(StepDefinition step, IReadOnlyDictionary<string, object> variables)

@@ -202,6 +202,13 @@ internal sealed partial record DecisionContext
         {
             return refused;
         }
+        if (Definition.IsCheckin)
+        {
+            // A check-in asks for no new agreement, so there is nothing to decline: a patient who does not want a dose
+            // says so at the affirmation (which holds the check-in for a clinician), and may withdraw the consent.
+            return Refuse(RefusalKind.Conflict,
+                "a check-in has nothing to decline: answer 'I do not agree today' at the last step, or withdraw your consent");
+        }
         if (!SessionLifecycle.CanFire(State.Status, LifecycleTrigger.Decline))
         {
             return Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot be declined");

@@ -144,7 +144,8 @@ public static class SessionLifecycle
             .Permit(LifecycleTrigger.Expire, SessionStatus.Expired)
             .Permit(LifecycleTrigger.Void, SessionStatus.Voided)
             .Permit(LifecycleTrigger.Clear, SessionStatus.Cleared)
-            .Permit(LifecycleTrigger.Hold, SessionStatus.Held);
+            .Permit(LifecycleTrigger.Hold, SessionStatus.Held)
+            .Permit(LifecycleTrigger.NotToday, SessionStatus.NotToday);
         machine.Configure(SessionStatus.AwaitingCountersign)
             .Permit(LifecycleTrigger.Countersign, SessionStatus.Completed)
             .Permit(LifecycleTrigger.Decline, SessionStatus.Declined)

@@ -68,10 +68,11 @@ internal static class SessionReplay
                 }
                 : state,
             EventTypes.AffirmationRecorded => Complete(state, e.StepId) with { Affirmed = AffirmationRecordedPayload.From(p).Agrees },
-            EventTypes.CheckinCleared => Ended(state, e, LifecycleTrigger.Clear, SessionStatus.Cleared, null, "system"),
+            EventTypes.CheckinCleared => Ended(state, e, LifecycleTrigger.Clear, SessionStatus.Cleared, null, "system") with { CheckinEndedAt = e.At },
             EventTypes.CheckinHeld => Ended(state, e, LifecycleTrigger.Hold, SessionStatus.Held, null, "system") with
             {
                 HoldReasons = CheckinHeldPayload.From(p).Reasons,
+                CheckinEndedAt = e.At,
             },
             EventTypes.CheckinReleased or EventTypes.CheckinNotToday => Decided(state, e, CheckinDecidedPayload.From(e.Type, p)),
             _ => state,

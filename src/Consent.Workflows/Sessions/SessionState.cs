@@ -100,6 +100,9 @@ public sealed record SessionState
     /// <summary>Why a check-in was held (empty unless it was): a discussion step's id or <see cref="CheckinReasons.NoLongerAgrees"/>, with the values that led there.</summary>
     public ImmutableArray<CheckinHoldReason> HoldReasons { get; init; } = [];
 
+    /// <summary>When a check-in ended for the patient (cleared or held), before any clinician's decision; null before.</summary>
+    public DateTimeOffset? CheckinEndedAt { get; init; }
+
     /// <summary>A clinician's decision on a held check-in, once recorded.</summary>
     public CheckinDecisionEntry? CheckinDecision { get; init; }
 

@@ -106,6 +106,12 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot be voided");
         }
+        if (CheckinHolds.Pending(Definition, State) is { Count: > 0 } holds)
+        {
+            // Voiding would drop what the patient reported (and let a new check-in start clean): a clinician decides.
+            return Refuse(RefusalKind.Conflict,
+                $"the patient's answers already hold this check-in ({string.Join(", ", holds.Select(h => h.Id))}), so it cannot be voided; decide 'not-today' instead");
+        }
         var reason = Clean(c.Reason);
         if (reason is null || reason.Length > MaxNoteLength)
         {
@@ -154,7 +160,11 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict, "the link has not expired yet");
         }
-        return Decision.Accept(new ExpiredPayload(Payload.Iso(State.ExpiresAt)).On(null));
+        // A check-in whose answers already hold it is held, not expired, when its link runs out: what the patient
+        // reported reaches a clinician's decision, and the hold keeps a new check-in from stepping around it.
+        return CheckinHolds.Pending(Definition, State) is { Count: > 0 } holds
+            ? Decision.Accept(new CheckinHeldPayload([.. holds]).On(null))
+            : Decision.Accept(new ExpiredPayload(Payload.Iso(State.ExpiresAt)).On(null));
     }
 
     public Decision ReissueLink(ReissueLink c)

@@ -273,6 +273,88 @@ public sealed class CheckinInterpreterTests
         Assert.Equal("Sigo de acuerdo con este tratamiento hoy.", view.Step?.Statement);
     }
 
+    [Fact]
+    public void ACheckin_HasNothingToDecline()
+    {
+        var session = new SessionDriver(Checkin);
+        session.Verify();
+        Answer(session, crisis: true);
+
+        var refused = session.Refuse(new Decline("no"));
+
+        Assert.Equal(RefusalKind.Conflict, refused.Kind);
+        Assert.Equal(SessionStatus.InProgress, session.State.Status);
+    }
+
+    [Fact]
+    public void ACrisisAnswer_CannotBeVoidedAway_AndCanBeEndedNotToday()
+    {
+        var session = new SessionDriver(Checkin);
+        session.Verify();
+        Answer(session, crisis: true);
+
+        // The patient left before the affirmation: the crisis answer already holds the check-in.
+        Assert.Equal(["hold-crisis"], CheckinHolds.Pending(Checkin.Definition, session.State).Select(r => r.Id));
+        Assert.Contains("hold-crisis", session.Refuse(new VoidSession("redo", "dr-1")).Reason, StringComparison.Ordinal);
+        Assert.Equal(RefusalKind.Conflict, session.Refuse(new DecideCheckin(CheckinDecision.Cleared, "fine", "dr-1")).Kind);
+        session.Accept(new DecideCheckin(CheckinDecision.NotToday, "Talked about the crisis line; seen by the psychiatrist today.", "dr-1"), "dr-1");
+
+        Assert.Equal(SessionStatus.NotToday, session.State.Status);
+        Assert.Equal(SessionStatus.NotToday, ConsentInterpreter.Replay(Checkin, session.Events).Status);
+    }
+
+    [Fact]
+    public void ACheckinWithNoHoldYet_CanBeVoided_ButNotEndedByADecision()
+    {
+        var session = new SessionDriver(Checkin);
+        session.Verify();
+        // ride_home is no, but the condition also reads the staff's ride_confirmed, not entered yet: nothing holds yet.
+        Answer(session, rideHome: false);
+
+        Assert.Empty(CheckinHolds.Pending(Checkin.Definition, session.State));
+        Assert.Equal(RefusalKind.Conflict, session.Refuse(new DecideCheckin(CheckinDecision.NotToday, "no", "dr-1")).Kind);
+        session.Accept(new VoidSession("started for the wrong patient", "dr-1"), "dr-1");
+        Assert.Equal(SessionStatus.Voided, session.State.Status);
+    }
+
+    [Fact]
+    public void ACheckinWithAHold_IsHeldNotExpired_WhenItsLinkRunsOut()
+    {
+        var held = new SessionDriver(Checkin);
+        held.Verify();
+        Answer(held, crisis: true);
+        held.Now = held.State.ExpiresAt.AddMinutes(1);
+
+        Assert.Equal([EventTypes.CheckinHeld], held.Accept(new Expire(), "system").Select(e => e.Type));
+        Assert.Equal(["hold-crisis"], held.State.HoldReasons.Select(r => r.Id));
+        // It never reached the affirmation, so it cannot be cleared, only decided "not today".
+        Assert.Equal(RefusalKind.Conflict, held.Refuse(new DecideCheckin(CheckinDecision.Cleared, "fine", "dr-1")).Kind);
+        held.Accept(new DecideCheckin(CheckinDecision.NotToday, "Called the patient; safe, seen tomorrow.", "dr-1"), "dr-1");
+
+        var quiet = new SessionDriver(Checkin);
+        quiet.Verify();
+        Answer(quiet);
+        quiet.Now = quiet.State.ExpiresAt.AddMinutes(1);
+        Assert.Equal([EventTypes.Expired], quiet.Accept(new Expire(), "system").Select(e => e.Type));
+    }
+
+    [Fact]
+    public void AnUnansweredQuestion_HoldsTheCheckin()
+    {
+        var session = new SessionDriver(Checkin);
+        session.Verify();
+        session.Accept(new AskQuestion("today", "I felt like hurting myself yesterday, should I still come in?"));
+        Answer(session);
+        session.Accept(new Affirm("still-agree", true));
+
+        Vitals(session, 120, 80, rideConfirmed: true);
+
+        Assert.Equal(SessionStatus.Held, session.State.Status);
+        var reason = Assert.Single(session.State.HoldReasons);
+        Assert.Equal(CheckinReasons.OpenQuestion, reason.Id);
+        Assert.Equal("q1", reason.Values["questions"]![0]!.GetValue<string>());
+    }
+
     private static void Patient(SessionDriver session, bool rideHome = true, bool crisis = false)
     {
         session.Verify();

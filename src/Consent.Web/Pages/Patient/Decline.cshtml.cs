@@ -20,7 +20,8 @@ public sealed class DeclineModel(PatientAccessService access, PatientActions act
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!await LoadAsync(ct) || MustGoHome)
+        // A check-in has nothing to decline (the patient answers "I do not agree today" instead): its link goes home.
+        if (!await LoadAsync(ct) || MustGoHome || IsCheckin)
         {
             return Redirect(Home);
         }
@@ -31,7 +32,7 @@ public sealed class DeclineModel(PatientAccessService access, PatientActions act
 
     public async Task<IActionResult> OnPostAsync(string? idempotencyKey, CancellationToken ct)
     {
-        if (!await LoadAsync(ct) || MustGoHome)
+        if (!await LoadAsync(ct) || MustGoHome || IsCheckin)
         {
             return Redirect(Home);
         }

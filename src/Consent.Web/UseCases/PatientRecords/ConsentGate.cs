@@ -151,11 +151,21 @@ public sealed class ConsentGate(
             reasons.Add($"The consent expires at {status.ExpiresAt:O}: renew it soon.");
         }
 
-        var (checkin, clearedToday) = Checkin(read.Checkins.GetValueOrDefault(workflow), now);
+        var latest = read.Checkins.GetValueOrDefault(workflow);
+        var (checkin, clearedToday) = Checkin(latest, now);
+        // A check-in stands on the consent in force when it started (its chain's reliesOn). One that started before the
+        // consent now in force was signed stood on an earlier one, since withdrawn or replaced: that morning's "I still
+        // agree today" was not given under this consent, so it does not open the gate.
+        var underEarlierConsent = latest is not null && status?.SignedAt is { } signedAt && latest.CreatedAt < signedAt;
         if (!clearedToday)
         {
             reasons.Add($"No check-in was cleared today ({ClinicDate(now):yyyy-MM-dd} in the clinic's time zone)"
                 + (checkin is null ? "." : $": the latest check-in is {checkin.Status}."));
+        }
+        else if (underEarlierConsent)
+        {
+            reasons.Add("Today's check-in was cleared under an earlier consent, before the consent now in force was signed: a new check-in is needed.");
+            clearedToday = false;
         }
 
         var inForce = status?.Status is ConsentStatusKind.Valid or ConsentStatusKind.Expiring;
@@ -169,7 +179,7 @@ public sealed class ConsentGate(
     private DateOnly ClinicDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, clinic.TimeZone).DateTime);
 
     /// <summary>A session row of the patient's latest check-in for a consent workflow.</summary>
-    private sealed record CheckinRow(string Status, DateTimeOffset? CompletedAt, DateTimeOffset UpdatedAt);
+    private sealed record CheckinRow(string Status, DateTimeOffset? CompletedAt, DateTimeOffset UpdatedAt, DateTimeOffset CreatedAt);
 
     /// <summary>What the gate reads per call: the patient, their consent sessions, their latest check-ins, and the terms' fingerprint.</summary>
     private sealed record GateRead(
@@ -242,7 +252,7 @@ public sealed class ConsentGate(
         foreach (var (_, checkins) in asked)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "SELECT patient_id, status, completed_at, updated_at FROM consent_sessions WHERE patient_id = "
+                "SELECT patient_id, status, completed_at, updated_at, created_at FROM consent_sessions WHERE patient_id = "
                 + (byMrn ? "(SELECT id FROM patients WHERE upper(mrn) = $1 AND mrn IS NOT NULL)" : "$1")
                 + " AND workflow_id = ANY($2) ORDER BY created_at DESC, id DESC LIMIT 1")
             {
@@ -283,7 +293,8 @@ public sealed class ConsentGate(
                 // their check-in is not this patient's, and the gate says no check-in (never another person's clearance).
                 if (await reader.ReadAsync(ct) && reader.GetGuid(0) == id)
                 {
-                    latest[workflow] = new CheckinRow(reader.GetString(1), Nullable<DateTimeOffset>(reader, 2), reader.GetFieldValue<DateTimeOffset>(3));
+                    latest[workflow] = new CheckinRow(reader.GetString(1), Nullable<DateTimeOffset>(reader, 2), reader.GetFieldValue<DateTimeOffset>(3),
+                        reader.GetFieldValue<DateTimeOffset>(4));
                 }
             }
 
