@@ -38,6 +38,13 @@ public static class NeedsYou
                 + ") — decide: cleared or not today");
         }
 
+        // A check-in still open whose answers already hold it (a crisis answer, say): the clinician sees the patient now.
+        if (workflow is { IsCheckin: true } && CheckinHolds.Pending(workflow, state) is { Count: > 0 } pending)
+        {
+            needs.Add("the patient's answers hold this check-in (" + string.Join("; ", pending.Select(r => notes.CheckinReason(workflow, r.Id)).Distinct(StringComparer.Ordinal))
+                + ") — see the patient");
+        }
+
         if (workflow is { IsCheckin: true } && state.Status is SessionStatus.Invited or SessionStatus.InProgress
             && workflow.Steps.OfType<StaffCheckStep>().Where(s => !state.IsCompleted(s.Id)).Select(s => MarkdownHtml.Plain(s.Title?.For(StaffNotes.Language) ?? s.Id)).ToList() is { Count: > 0 } checks)
         {

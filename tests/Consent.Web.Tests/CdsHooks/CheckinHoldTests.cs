@@ -49,6 +49,11 @@ public sealed class CheckinHoldTests(CheckinHoldFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.Conflict, voided.StatusCode);
         Assert.Contains("hold-crisis", await voided.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("InProgress", (await driver.SessionAsync(checkin.Id))["status"]!.GetValue<string>());
+        // The session page says so at the top ("Needs you") and offers the not-today decision.
+        var page = await clinician.GetStringAsync($"/clinician/sessions/{checkin.Id}");
+        Assert.Contains("the patient&#x27;s answers hold this check-in (", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"not-today\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"cleared\"", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Conflict, (await clinician.PostAsJsonAsync($"/api/v1/patients/{patientId}/checkins", new { workflowId = CdsFactory.CheckinWorkflow })).StatusCode);
 
         // It cannot be cleared before it ends; "not today", signed, ends it, and only then may a new check-in start.
