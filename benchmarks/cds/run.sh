@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # The CDS Hooks call (POST /cds-services/ketamine-consent, order-sign of ketamine) with PATIENTS (default 100,000)
 # patients, each with a signed ketamine consent (sessions and record rows inserted with SQL: the gate reads rows, not
-# chains), at CALLERS (default 32) concurrent callers, each sending REQUESTS (default 100) calls over its own
-# kept-alive connection. Every call carries its own JWT (RS384, a new jti), signed before the clock starts with
-# openssl, so the service checks the signature and stores the jti as in production. The patient of each call is
-# drawn at random; every answer must be the one warning card (consent valid, no check-in today).
+# chains), at CALLERS (default 32) concurrent callers, each over its own kept-alive connection. Every call carries its
+# own JWT (RS384, a new jti), signed before the clock starts, so the service checks the signature and stores the jti as
+# in production. The patient of each call is drawn at random; every answer must be the one warning card (consent valid,
+# no check-in today), or the run fails.
+#
+# LOADGEN=wrk (default): wrk (C, one event loop per thread; benchmarks/cds/calls.lua) sends the calls for DURATION
+# seconds (default 30) after an untimed warm-up, from TOKENS pre-signed tokens (python3-cryptography). THINK_MS (default
+# 0) is each caller's pause between an answer and its next call: 0 is a closed loop that measures the most the machine
+# can answer (each caller waits behind the others), a pause models clinicians who sign orders now and then.
+# LOADGEN=python: the first version, a Python thread per caller sending REQUESTS (default 100) calls each.
+#
 # Prints p50, p95 and p99 in milliseconds and the throughput, and the CPU each call cost the service, PostgreSQL (its
-# backends) and this load generator (all three share the machine's cores). Starts a PostgreSQL of its own; loopback only.
-# SERVICE_DLL runs another build of the service (a same-run baseline). Before the clock starts, each caller sends WARM
-# (default 20) calls over its connection, all callers at once (compiled code, a full pool, prepared statements).
+# backends) and the load generator (all three share the machine's cores). Starts a PostgreSQL of its own; loopback only.
+# SERVICE_DLL runs another build of the service (a same-run baseline); SERVICE_ENV="NAME=value ..." adds settings.
 set -euo pipefail
 . "$(dirname "$0")/../lib/bench.sh"
 cd "$BENCH_ROOT"
