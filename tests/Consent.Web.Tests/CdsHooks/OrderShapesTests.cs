@@ -33,6 +33,70 @@ public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFact
         Assert.Equal("warning", await IndicatorAsync(bundled));
     }
 
+    /// <summary>
+    /// FHIR R4 Bundle, "Resolving references in Bundles" (https://hl7.org/fhir/R4/bundle.html#references): a reference
+    /// names a Medication by its entry's fullUrl (absolute, urn:uuid included), by type and id (relative to the order's
+    /// RESTful fullUrl when it has one), with or without a version. Each is resolved: the ketamine Medication gets the
+    /// patient's warning (and no "cannot be identified" note), another drug no card, so the reference was followed, not
+    /// merely refused.
+    /// </summary>
+    [Theory]
+    [InlineData("urn-uuid", "6130", "warning")]
+    [InlineData("urn-uuid", "617993", null)]
+    [InlineData("absolute", "6130", "warning")]
+    [InlineData("absolute", "617993", null)]
+    [InlineData("versioned", "6130", "warning")]
+    [InlineData("versioned", "617993", null)]
+    [InlineData("no-id", "6130", "warning")]
+    [InlineData("no-id", "617993", null)]
+    [InlineData("relative-to-restful-order", "6130", "warning")]
+    [InlineData("relative-to-restful-order", "617993", null)]
+    public async Task AMedicationReference_IsResolvedInTheBundle_AsFhirR4Says(string shape, string rxcui, string? indicator)
+    {
+        await factory.SignedAsync();
+        const string uuid = "urn:uuid:5b1c7f0e-2c4d-4b8e-9a51-3f2f6a0d9e11";
+        const string url = "https://ehr.example.org/fhir/Medication/m1";
+        var order = Order(CdsFactory.Patient());
+        var request = Request(order);
+        request.Remove("medicationCodeableConcept");
+        var medication = Medication("m1", CdsHooksRxNorm, rxcui);
+        var entry = new JsonObject();
+        switch (shape)
+        {
+            case "urn-uuid":
+                entry["fullUrl"] = uuid;
+                request["medicationReference"] = new JsonObject { ["reference"] = uuid };
+                break;
+            case "absolute":
+                entry["fullUrl"] = url;
+                request["medicationReference"] = new JsonObject { ["reference"] = url };
+                break;
+            case "versioned":
+                medication["meta"] = new JsonObject { ["versionId"] = "2" };
+                request["medicationReference"] = new JsonObject { ["reference"] = "Medication/m1/_history/2" };
+                break;
+            case "no-id":
+                medication.Remove("id");
+                entry["fullUrl"] = uuid;
+                request["medicationReference"] = new JsonObject { ["reference"] = uuid };
+                break;
+            default:
+                medication.Remove("id");
+                entry["fullUrl"] = url;
+                ((JsonObject)Entries(order)[0]!)["fullUrl"] = "https://ehr.example.org/fhir/MedicationRequest/smart-MedicationRequest-103";
+                request["medicationReference"] = new JsonObject { ["reference"] = "Medication/m1" };
+                break;
+        }
+
+        entry["resource"] = medication;
+        Entries(order).Add(entry);
+
+        var cards = await CdsFactory.CardsAsync(await factory.CallAsync(order));
+
+        Assert.Equal(indicator, cards.Count == 0 ? null : Assert.Single(cards)!["indicator"]!.GetValue<string>());
+        Assert.DoesNotContain("cannot be identified", cards.ToJsonString(), StringComparison.Ordinal);
+    }
+
     /// <summary>Ketamine is usually ordered as an injectable clinical drug, not by its ingredient: those codes are checked by default.</summary>
     [Theory]
     [InlineData("238083")]
@@ -124,6 +188,8 @@ public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFact
     private static JsonObject Order(JsonObject patient) => CdsFactory.OrderSign("6130", "ketamine", patient);
 
     private static JsonObject Request(JsonObject order) => (JsonObject)order["context"]!["draftOrders"]!["entry"]![0]!["resource"]!;
+
+    private static JsonArray Entries(JsonObject order) => (JsonArray)order["context"]!["draftOrders"]!["entry"]!;
 
     private static JsonObject Medication(string id, string system, string code) => new()
     {

@@ -21,7 +21,7 @@ namespace Consent.Web.UseCases.CdsHooks;
 /// <para>"CDS Service Response" / "Card Attributes": each card has a <c>uuid</c>, a <c>summary</c> under 140 characters,
 /// a Markdown <c>detail</c>, an <c>indicator</c> (<c>warning</c> or <c>critical</c>), a <c>source</c> and absolute links.</para>
 /// </remarks>
-public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptions> options, ClinicSettings clinic)
+public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptions> options, ClinicSettings clinic)
 {
     /// <summary>The service id in discovery and in its URL, <c>/cds-services/ketamine-consent</c>.</summary>
     public const string ServiceId = "ketamine-consent";
@@ -59,14 +59,15 @@ public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptio
         var selections = hook == "order-select" && request["context"]?["selections"] is JsonArray chosen
             ? chosen.Select(Text).OfType<string>().ToHashSet(StringComparer.Ordinal) : null;
         var orders = options.Value.OrderWorkflows();
-        var resources = (draftOrders["entry"] as JsonArray ?? [])
-            .Select(e => (e as JsonObject)?["resource"] as JsonObject)
+        var entries = (draftOrders["entry"] as JsonArray ?? [])
             .OfType<JsonObject>()
+            .Where(e => e["resource"] is JsonObject)
+            .Select(e => new Found((JsonObject)e["resource"]!, (JsonObject)e["resource"]!, Text(e["fullUrl"])?.Trim()))
             .ToList();
-        var needed = resources
-            .Where(r => Text(r["resourceType"]) == "MedicationRequest")
-            .Where(r => selections is null || selections.Contains($"MedicationRequest/{Text(r["id"])}"))
-            .SelectMany(r => RxNormCodes(r, resources))
+        var needed = entries
+            .Where(e => Text(e.Resource["resourceType"]) == "MedicationRequest")
+            .Where(e => selections is null || selections.Contains($"MedicationRequest/{Text(e.Resource["id"])}"))
+            .SelectMany(e => RxNormCodes(e, entries))
             .Select(code => orders.GetValueOrDefault(code))
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
@@ -147,30 +148,110 @@ public sealed class KetamineConsentHook(ConsentGate gate, IOptions<CdsHooksOptio
         ["links"] = new JsonArray(new JsonObject { ["label"] = link.Label, ["url"] = link.Url, ["type"] = "absolute" }),
     };
 
+    /// <summary>A resource found in the draft orders: a Bundle entry's resource, or one contained in <see cref="Container"/>, with the entry's fullUrl.</summary>
+    private sealed record Found(JsonObject Resource, JsonObject Container, string? FullUrl);
+
     /// <summary>
     /// The RxNorm codes of a MedicationRequest's medication (FHIR R4 MedicationRequest.medication[x]): its
-    /// <c>medicationCodeableConcept</c>, or the <c>code</c> of the Medication its <c>medicationReference</c> names, contained
-    /// in it (<c>#id</c>) or in the draft orders' Bundle (<c>Medication/id</c>). The system is compared without a trailing
-    /// slash or capitals and the code without spaces, so a small difference in how an EHR writes them never lets an order
-    /// through unchecked.
+    /// <c>medicationCodeableConcept</c>, or the <c>code</c> of the Medication its <c>medicationReference</c> names, as
+    /// <see cref="Resolve"/> finds it. The system is compared without a trailing slash or capitals and the code without
+    /// spaces, so a small difference in how an EHR writes them never lets an order through unchecked.
     /// </summary>
-    private static IEnumerable<string> RxNormCodes(JsonObject request, IReadOnlyList<JsonObject> bundle)
+    private static IEnumerable<string> RxNormCodes(Found order, IReadOnlyList<Found> bundle)
     {
-        var concept = request["medicationCodeableConcept"] as JsonObject;
-        if (concept is null && Text((request["medicationReference"] as JsonObject)?["reference"])?.Trim() is { Length: > 0 } reference)
+        var concept = order.Resource["medicationCodeableConcept"] as JsonObject;
+        if (concept is null && Text((order.Resource["medicationReference"] as JsonObject)?["reference"])?.Trim() is { Length: > 0 } reference)
         {
-            var medication = reference.StartsWith('#')
-                ? (request["contained"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(r => Text(r["resourceType"]) == "Medication" && Text(r["id"]) == reference[1..])
-                : bundle.FirstOrDefault(r => Text(r["resourceType"]) == "Medication" && $"Medication/{Text(r["id"])}" == reference);
-            concept = medication?["code"] as JsonObject;
+            return Resolve(reference, order, bundle)
+                .Where(m => Text(m.Resource["resourceType"]) == "Medication")
+                .SelectMany(m => Codes(m.Resource["code"] as JsonObject))
+                .ToList();
         }
 
-        return (concept?["coding"] as JsonArray ?? [])
+        return Codes(concept);
+    }
+
+    private static IEnumerable<string> Codes(JsonObject? concept) =>
+        (concept?["coding"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Where(c => IsRxNorm(Text(c["system"])))
             .Select(c => Text(c["code"])?.Trim())
             .OfType<string>();
+
+    /// <summary>
+    /// The resources a reference made from <paramref name="from"/> names, as FHIR R4 resolves references in a Bundle
+    /// (https://hl7.org/fhir/R4/bundle.html#references): <c>#id</c> a resource contained in the one that refers; an
+    /// absolute URL (<c>urn:uuid:</c> and <c>urn:oid:</c> included) the entry whose fullUrl is that URL; a relative one
+    /// (<c>Medication/id</c>), when the referring entry's fullUrl is a RESTful URL, the entry whose fullUrl is the same
+    /// base followed by it, else (or for an entry without a fullUrl) the resource of that type and id. A version
+    /// (<c>/_history/v</c>) is taken off before matching and then compared with the resource's <c>meta.versionId</c>.
+    /// Empty when it names nothing here.
+    /// </summary>
+    private static List<Found> Resolve(string reference, Found from, IReadOnlyList<Found> bundle)
+    {
+        reference = reference.Trim();
+        if (reference.StartsWith('#'))
+        {
+            var id = reference[1..];
+            return id.Length == 0 ? [] : (from.Container["contained"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(r => Text(r["id"]) == id)
+                .Select(r => new Found(r, from.Container, from.FullUrl))
+                .ToList();
+        }
+
+        var (target, version) = WithoutVersion(reference);
+        List<Found> found;
+        if (IsAbsolute(target))
+        {
+            found = [.. bundle.Where(e => e.FullUrl == target)];
+        }
+        else if (Restful(target) is not { Base: "" } relative)
+        {
+            return []; // not a reference to a resource
+        }
+        else if (Restful(from.FullUrl) is { Base.Length: > 0 } origin)
+        {
+            var absolute = origin.Base + target;
+            found = [.. bundle.Where(e => e.FullUrl == absolute || (e.FullUrl is null && Names(e, relative.Type, relative.Id)))];
+        }
+        else
+        {
+            found = [.. bundle.Where(e => Names(e, relative.Type, relative.Id))];
+        }
+
+        return version is null ? found : [.. found.Where(e => Text(e.Resource["meta"]?["versionId"]) is not { } v || v == version)];
     }
+
+    /// <summary>True when the entry is the resource of this type and id, by its own id or by its RESTful fullUrl.</summary>
+    private static bool Names(Found entry, string type, string id) =>
+        Text(entry.Resource["resourceType"]) == type
+        && (Text(entry.Resource["id"]) == id || (Restful(entry.FullUrl) is { } url && url.Type == type && url.Id == id));
+
+    /// <summary>A reference without its <c>/_history/version</c>, and the version.</summary>
+    private static (string Target, string? Version) WithoutVersion(string reference)
+    {
+        var at = reference.LastIndexOf("/_history/", StringComparison.Ordinal);
+        return at > 0 && Restful(reference) is not null ? (reference[..at], reference[(at + "/_history/".Length)..]) : (reference, null);
+    }
+
+    /// <summary>An absolute URI (it has a scheme: <c>https:</c>, <c>urn:</c>), as opposed to a relative reference.</summary>
+    private static bool IsAbsolute(string reference) => SchemeRule().IsMatch(reference);
+
+    /// <summary>
+    /// A RESTful URL (FHIR R4 References, "Literal References": <c>[base]/Type/id</c>, optionally <c>/_history/version</c>),
+    /// absolute or relative: its base (empty when relative, else ending in a slash), type and id; null otherwise.
+    /// </summary>
+    private static (string Base, string Type, string Id)? Restful(string? url)
+    {
+        var match = url is null ? null : RestfulRule().Match(url);
+        return match is { Success: true } ? (match.Groups["base"].Value, match.Groups["type"].Value, match.Groups["id"].Value) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9+.-]*:")]
+    private static partial System.Text.RegularExpressions.Regex SchemeRule();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<base>https?://[^?#]+/)?(?<type>[A-Z][A-Za-z]+)/(?<id>[A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?$")]
+    private static partial System.Text.RegularExpressions.Regex RestfulRule();
 
     private static bool IsRxNorm(string? system) =>
         system is not null && string.Equals(system.Trim().TrimEnd('/'), CdsHooksOptions.RxNormSystem, StringComparison.OrdinalIgnoreCase);
