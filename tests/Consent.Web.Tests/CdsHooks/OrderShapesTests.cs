@@ -97,6 +97,52 @@ public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFact
         Assert.DoesNotContain("cannot be identified", cards.ToJsonString(), StringComparison.Ordinal);
     }
 
+    /// <summary>A Medication coded only by its ingredient (R4 <c>ingredient.itemCodeableConcept</c>, R5 <c>ingredient.item.concept</c>).</summary>
+    [Theory]
+    [InlineData("itemCodeableConcept")]
+    [InlineData("item.concept")]
+    public async Task AMedication_CodedOnlyByItsIngredient_IsChecked(string element)
+    {
+        await factory.SignedAsync();
+        var order = Order(CdsFactory.Patient());
+        var request = Request(order);
+        request.Remove("medicationCodeableConcept");
+        request["medicationReference"] = new JsonObject { ["reference"] = "#med1" };
+        var ingredient = Concept(CdsHooksRxNorm, "6130");
+        request["contained"] = new JsonArray(new JsonObject
+        {
+            ["resourceType"] = "Medication",
+            ["id"] = "med1",
+            ["code"] = new JsonObject { ["text"] = "ketamine hydrochloride 50 mg/mL, compounded" },
+            ["ingredient"] = new JsonArray(new JsonObject
+            {
+                [element == "item.concept" ? "item" : element] = element == "item.concept" ? new JsonObject { ["concept"] = ingredient } : ingredient,
+                ["isActive"] = true,
+            }),
+        });
+
+        Assert.Equal("warning", await IndicatorAsync(order));
+    }
+
+    /// <summary>RxNorm named by its OID (HL7 terminology lists urn:oid:2.16.840.1.113883.6.88) or over https, and a code sent as a JSON number.</summary>
+    [Theory]
+    [InlineData("urn:oid:2.16.840.1.113883.6.88", false)]
+    [InlineData("https://www.nlm.nih.gov/research/umls/rxnorm", false)]
+    [InlineData(CdsHooksRxNorm, true)]
+    public async Task AnRxNormOid_HttpsSystem_OrNumericCode_IsChecked(string system, bool numericCode)
+    {
+        await factory.SignedAsync();
+        var order = Order(CdsFactory.Patient());
+        var coding = (JsonObject)Request(order)["medicationCodeableConcept"]!["coding"]![0]!;
+        coding["system"] = system;
+        if (numericCode)
+        {
+            coding["code"] = 6130;
+        }
+
+        Assert.Equal("warning", await IndicatorAsync(order));
+    }
+
     /// <summary>Ketamine is usually ordered as an injectable clinical drug, not by its ingredient: those codes are checked by default.</summary>
     [Theory]
     [InlineData("238083")]
@@ -190,6 +236,11 @@ public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFact
     private static JsonObject Request(JsonObject order) => (JsonObject)order["context"]!["draftOrders"]!["entry"]![0]!["resource"]!;
 
     private static JsonArray Entries(JsonObject order) => (JsonArray)order["context"]!["draftOrders"]!["entry"]!;
+
+    private static JsonObject Concept(string system, string code) => new()
+    {
+        ["coding"] = new JsonArray(new JsonObject { ["system"] = system, ["code"] = code }),
+    };
 
     private static JsonObject Medication(string id, string system, string code) => new()
     {

@@ -153,9 +153,8 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
 
     /// <summary>
     /// The RxNorm codes of a MedicationRequest's medication (FHIR R4 MedicationRequest.medication[x]): its
-    /// <c>medicationCodeableConcept</c>, or the <c>code</c> of the Medication its <c>medicationReference</c> names, as
-    /// <see cref="Resolve"/> finds it. The system is compared without a trailing slash or capitals and the code without
-    /// spaces, so a small difference in how an EHR writes them never lets an order through unchecked.
+    /// <c>medicationCodeableConcept</c>, or those of the Medication its <c>medicationReference</c> names, as
+    /// <see cref="Resolve"/> finds it (<see cref="MedicationCodes"/>).
     /// </summary>
     private static IEnumerable<string> RxNormCodes(Found order, IReadOnlyList<Found> bundle)
     {
@@ -164,19 +163,63 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
         {
             return Resolve(reference, order, bundle)
                 .Where(m => Text(m.Resource["resourceType"]) == "Medication")
-                .SelectMany(m => Codes(m.Resource["code"] as JsonObject))
+                .SelectMany(m => MedicationCodes(m, bundle, 0))
                 .ToList();
         }
 
         return Codes(concept);
     }
 
+    /// <summary>How deep a Medication's ingredients that are Medications themselves are followed.</summary>
+    private const int MaxIngredientDepth = 3;
+
+    /// <summary>
+    /// The RxNorm codes of a Medication: its <c>code</c>, and its ingredients' (R4 <c>ingredient.itemCodeableConcept</c>,
+    /// R5 <c>ingredient.item.concept</c>, and the <c>code</c> of a Medication or Substance an ingredient's reference names),
+    /// so a Medication coded only by what is in it (RxNorm 6130, ketamine) is still a ketamine order.
+    /// </summary>
+    private static List<string> MedicationCodes(Found medication, IReadOnlyList<Found> bundle, int depth)
+    {
+        var codes = Codes(medication.Resource["code"] as JsonObject).ToList();
+        foreach (var ingredient in (medication.Resource["ingredient"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            codes.AddRange(Codes(ingredient["itemCodeableConcept"] as JsonObject));
+            codes.AddRange(Codes(ingredient["item"]?["concept"] as JsonObject));
+            var reference = Text((ingredient["itemReference"] as JsonObject)?["reference"]) ?? Text(ingredient["item"]?["reference"]?["reference"]);
+            if (depth < MaxIngredientDepth && reference?.Trim() is { Length: > 0 } target)
+            {
+                foreach (var item in Resolve(target, medication, bundle))
+                {
+                    codes.AddRange(Text(item.Resource["resourceType"]) switch
+                    {
+                        "Medication" => MedicationCodes(item, bundle, depth + 1),
+                        "Substance" => Codes(item.Resource["code"] as JsonObject),
+                        _ => [],
+                    });
+                }
+            }
+        }
+
+        return codes;
+    }
+
+    /// <summary>
+    /// The RxNorm codes of a CodeableConcept. The system is RxNorm's URI, over http or https, compared without a trailing
+    /// slash or capitals, or its OID (<see cref="RxNormOid"/>); the code is compared without spaces, and may be a JSON
+    /// number: a small difference in how an EHR writes them never lets an order through unchecked.
+    /// </summary>
     private static IEnumerable<string> Codes(JsonObject? concept) =>
         (concept?["coding"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Where(c => IsRxNorm(Text(c["system"])))
-            .Select(c => Text(c["code"])?.Trim())
+            .Select(c => Code(c["code"]))
             .OfType<string>();
+
+    /// <summary>A code as text: a string without surrounding spaces, or a whole JSON number (<c>6130</c>) as its digits.</summary>
+    private static string? Code(JsonNode? code) => code is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.Number
+        ? value.TryGetValue<decimal>(out var number) && number == decimal.Truncate(number) && number >= 0
+            ? decimal.Truncate(number).ToString(System.Globalization.CultureInfo.InvariantCulture) : null
+        : Text(code)?.Trim();
 
     /// <summary>
     /// The resources a reference made from <paramref name="from"/> names, as FHIR R4 resolves references in a Bundle
@@ -253,8 +296,22 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?<base>https?://[^?#]+/)?(?<type>[A-Z][A-Za-z]+)/(?<id>[A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?$")]
     private static partial System.Text.RegularExpressions.Regex RestfulRule();
 
-    private static bool IsRxNorm(string? system) =>
-        system is not null && string.Equals(system.Trim().TrimEnd('/'), CdsHooksOptions.RxNormSystem, StringComparison.OrdinalIgnoreCase);
+    /// <summary>RxNorm's OID (HL7 terminology, RxNorm: "urn:oid:2.16.840.1.113883.6.88"), which some EHRs send as the system.</summary>
+    public const string RxNormOid = "urn:oid:2.16.840.1.113883.6.88";
+
+    private static bool IsRxNorm(string? system)
+    {
+        var given = system?.Trim().TrimEnd('/');
+        if (given is null)
+        {
+            return false;
+        }
+
+        var canonical = CdsHooksOptions.RxNormSystem["http://".Length..];
+        return string.Equals(given, RxNormOid, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(given, CdsHooksOptions.RxNormSystem, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(given, "https://" + canonical, StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>
     /// True when the EHR sent no birth date, or one that agrees with <paramref name="dateOfBirth"/>: a full date equal to it,
