@@ -143,6 +143,38 @@ public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFact
         Assert.Equal("warning", await IndicatorAsync(order));
     }
 
+    /// <summary>
+    /// A medicationReference that names nothing in the request (an identifier or display only, or a reference to no
+    /// entry): the drug cannot be known, so the order is judged as one of each drug the gate covers, and the card says why.
+    /// MRN-0042 has a ketamine consent (no check-in today: a warning) and no esketamine consent (critical).
+    /// </summary>
+    [Theory]
+    [InlineData("identifier")]
+    [InlineData("display")]
+    [InlineData("Medication/not-in-the-bundle")]
+    [InlineData("urn:uuid:0f0f0f0f-0000-4000-8000-000000000000")]
+    [InlineData("https://ehr.example.org/fhir/Medication/m1")]
+    public async Task AMedicationReference_ThatCannotBeResolved_FailsClosed(string reference)
+    {
+        await factory.SignedAsync();
+        var order = Order(CdsFactory.Patient());
+        var request = Request(order);
+        request.Remove("medicationCodeableConcept");
+        request["medicationReference"] = reference switch
+        {
+            "identifier" => new JsonObject { ["identifier"] = new JsonObject { ["system"] = "urn:oid:2.16.840.1.113883.6.69", ["value"] = "42023-113-10" } },
+            "display" => new JsonObject { ["display"] = "ketamine 50 mg/mL injection" },
+            _ => new JsonObject { ["reference"] = reference },
+        };
+        // A Medication with the id but another fullUrl is not what the absolute reference names.
+        Entries(order).Add(new JsonObject { ["fullUrl"] = "urn:uuid:6a7b8c9d-0000-4000-8000-000000000001", ["resource"] = Medication("m1", CdsHooksRxNorm, "617993") });
+
+        var cards = await CdsFactory.CardsAsync(await factory.CallAsync(order));
+
+        Assert.Equal(["critical", "warning"], cards.Select(c => c!["indicator"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.All(cards, c => Assert.Contains("cannot be identified", c!["detail"]!.GetValue<string>(), StringComparison.Ordinal));
+    }
+
     /// <summary>Ketamine is usually ordered as an injectable clinical drug, not by its ingredient: those codes are checked by default.</summary>
     [Theory]
     [InlineData("238083")]

@@ -64,15 +64,23 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
             .Where(e => e["resource"] is JsonObject)
             .Select(e => new Found((JsonObject)e["resource"]!, (JsonObject)e["resource"]!, Text(e["fullUrl"])?.Trim()))
             .ToList();
-        var needed = entries
+        var drugs = entries
             .Where(e => Text(e.Resource["resourceType"]) == "MedicationRequest")
             .Where(e => selections is null || selections.Contains($"MedicationRequest/{Text(e.Resource["id"])}"))
-            .SelectMany(e => RxNormCodes(e, entries))
+            .Select(e => (Order: e, Drug: Drug(e, entries)))
+            .ToList();
+        // An order whose drug cannot be known may be any drug the gate covers: it is judged as each (fail closed).
+        var unknown = drugs.Where(d => d.Drug.Unknown is not null).Select(d => $"order {OrderName(d.Order)} ({d.Drug.Unknown})").ToList();
+        var needed = drugs
+            .SelectMany(d => d.Drug.Codes)
             .Select(code => orders.GetValueOrDefault(code))
             .OfType<string>()
+            .Concat(unknown.Count > 0 ? orders.Values : [])
             .Distinct(StringComparer.Ordinal)
             .Where(gate.IsConsentWorkflow)
             .ToList();
+        var unknownNote = unknown.Count == 0 ? ""
+            : $" The medication of {string.Join("; ", unknown)} cannot be identified, so it is checked as an order that needs this consent.";
         if (needed.Count == 0)
         {
             return Response([]);
@@ -111,7 +119,7 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
                     + (mrns.Count > 1 ? $"The patient has more than one MRN of system {options.Value.MrnSystem}, so the consent service cannot tell who they are."
                         : mrn is null ? $"The patient has no MRN of system {options.Value.MrnSystem}, so the consent service cannot find them."
                         : "The consent service has no patient with this MRN and date of birth.")
-                    + " Register the patient and start a consent before ordering.",
+                    + " Register the patient and start a consent before ordering." + unknownNote,
                     ("Register the patient and start consent", $"{baseUrl}/clinician/patients")));
                 continue;
             }
@@ -126,10 +134,10 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
             cards.Add(view.ConsentInForce
                 ? Card("warning", "No check-in today",
                     $"The consent to **{workflow}** is **{view.Consent.Status}** (version {view.Consent.Version}), but no dose-day check-in "
-                    + "was cleared today. " + string.Join(" ", view.Reasons),
+                    + "was cleared today. " + string.Join(" ", view.Reasons) + unknownNote,
                     ("Open the patient to start today's check-in", patientPage))
                 : Card("critical", "No valid consent",
-                    $"There is no valid consent to **{workflow}**: the status is **{view.Consent.Status}**. " + string.Join(" ", view.Reasons),
+                    $"There is no valid consent to **{workflow}**: the status is **{view.Consent.Status}**. " + string.Join(" ", view.Reasons) + unknownNote,
                     ("Open the patient to start or renew consent", patientPage)));
         }
 
@@ -151,24 +159,43 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
     /// <summary>A resource found in the draft orders: a Bundle entry's resource, or one contained in <see cref="Container"/>, with the entry's fullUrl.</summary>
     private sealed record Found(JsonObject Resource, JsonObject Container, string? FullUrl);
 
+    /// <summary>What an order is for: the RxNorm codes read, and why its drug cannot be known when it cannot (else null).</summary>
+    private sealed record OrderedDrug(List<string> Codes, string? Unknown);
+
     /// <summary>
-    /// The RxNorm codes of a MedicationRequest's medication (FHIR R4 MedicationRequest.medication[x]): its
-    /// <c>medicationCodeableConcept</c>, or those of the Medication its <c>medicationReference</c> names, as
-    /// <see cref="Resolve"/> finds it (<see cref="MedicationCodes"/>).
+    /// The drug of a MedicationRequest (FHIR R4 MedicationRequest.medication[x]): the RxNorm codes of its
+    /// <c>medicationCodeableConcept</c>, and those of the Medication its <c>medicationReference</c> names, as
+    /// <see cref="Resolve"/> finds it (<see cref="MedicationCodes"/>). A <c>medicationReference</c> that names no Medication
+    /// here (an identifier or display only, a reference to nothing in the request, or not a Reference) leaves the drug
+    /// unknown: this service does not query the EHR, so it cannot tell it is not ketamine, and the order is judged.
     /// </summary>
-    private static IEnumerable<string> RxNormCodes(Found order, IReadOnlyList<Found> bundle)
+    private static OrderedDrug Drug(Found order, IReadOnlyList<Found> bundle)
     {
-        var concept = order.Resource["medicationCodeableConcept"] as JsonObject;
-        if (concept is null && Text((order.Resource["medicationReference"] as JsonObject)?["reference"])?.Trim() is { Length: > 0 } reference)
+        var codes = Codes(order.Resource["medicationCodeableConcept"] as JsonObject).ToList();
+        string? unknown = null;
+        if (order.Resource["medicationReference"] is { } reference)
         {
-            return Resolve(reference, order, bundle)
-                .Where(m => Text(m.Resource["resourceType"]) == "Medication")
-                .SelectMany(m => MedicationCodes(m, bundle, 0))
-                .ToList();
+            var target = Text((reference as JsonObject)?["reference"])?.Trim();
+            var medications = string.IsNullOrEmpty(target) ? []
+                : Resolve(target, order, bundle).Where(m => Text(m.Resource["resourceType"]) == "Medication").ToList();
+            if (medications.Count == 0)
+            {
+                unknown = string.IsNullOrEmpty(target) ? "its medicationReference has no reference, only an identifier or a display"
+                    : "its medicationReference names no Medication in the draft orders";
+            }
+
+            codes.AddRange(medications.SelectMany(m => MedicationCodes(m, bundle, 0)));
         }
 
-        return Codes(concept);
+        return new OrderedDrug(codes, unknown);
     }
+
+    /// <summary>An order as a card names it: its id when it is a FHIR id (never free text from the request in Markdown), else its place.</summary>
+    private static string OrderName(Found order) =>
+        Text(order.Resource["id"]) is { } id && FhirIdRule().IsMatch(id) ? $"MedicationRequest/{id}" : "MedicationRequest without an id";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9\-.]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex FhirIdRule();
 
     /// <summary>How deep a Medication's ingredients that are Medications themselves are followed.</summary>
     private const int MaxIngredientDepth = 3;
