@@ -175,6 +175,32 @@ public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFact
         Assert.All(cards, c => Assert.Contains("cannot be identified", c!["detail"]!.GetValue<string>(), StringComparison.Ordinal));
     }
 
+    /// <summary>An EHR on FHIR R5 sends MedicationRequest.medication as a CodeableReference (<c>concept</c> or <c>reference</c>).</summary>
+    [Theory]
+    [InlineData("concept")]
+    [InlineData("reference")]
+    public async Task AnR5Medication_CodeableReference_IsChecked(string element)
+    {
+        await factory.SignedAsync();
+        var order = Order(CdsFactory.Patient());
+        var request = Request(order);
+        request.Remove("medicationCodeableConcept");
+        if (element == "concept")
+        {
+            request["medication"] = new JsonObject { ["concept"] = Concept(CdsHooksRxNorm, "6130") };
+        }
+        else
+        {
+            request["medication"] = new JsonObject { ["reference"] = new JsonObject { ["reference"] = "#med1" } };
+            request["contained"] = new JsonArray(Medication("med1", CdsHooksRxNorm, "6130"));
+        }
+
+        var cards = await CdsFactory.CardsAsync(await factory.CallAsync(order));
+
+        Assert.Equal("warning", Assert.Single(cards)!["indicator"]!.GetValue<string>());
+        Assert.DoesNotContain("cannot be identified", cards.ToJsonString(), StringComparison.Ordinal);
+    }
+
     /// <summary>Ketamine is usually ordered as an injectable clinical drug, not by its ingredient: those codes are checked by default.</summary>
     [Theory]
     [InlineData("238083")]

@@ -163,25 +163,36 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
     private sealed record OrderedDrug(List<string> Codes, string? Unknown);
 
     /// <summary>
-    /// The drug of a MedicationRequest (FHIR R4 MedicationRequest.medication[x]): the RxNorm codes of its
+    /// The drug of a MedicationRequest (FHIR R4 MedicationRequest.medication[x]; R5's CodeableReference
+    /// <c>medication.concept</c> and <c>medication.reference</c> are read too): the RxNorm codes of its
     /// <c>medicationCodeableConcept</c>, and those of the Medication its <c>medicationReference</c> names, as
-    /// <see cref="Resolve"/> finds it (<see cref="MedicationCodes"/>). A <c>medicationReference</c> that names no Medication
-    /// here (an identifier or display only, a reference to nothing in the request, or not a Reference) leaves the drug
-    /// unknown: this service does not query the EHR, so it cannot tell it is not ketamine, and the order is judged.
+    /// <see cref="Resolve"/> finds it (<see cref="MedicationCodes"/>). A reference that names no Medication here (an
+    /// identifier or display only, a reference to nothing in the request, or not a Reference) leaves the drug unknown:
+    /// this service does not query the EHR, so it cannot tell it is not ketamine, and the order is judged.
     /// </summary>
     private static OrderedDrug Drug(Found order, IReadOnlyList<Found> bundle)
     {
         var codes = Codes(order.Resource["medicationCodeableConcept"] as JsonObject).ToList();
+        codes.AddRange(Codes((order.Resource["medication"] as JsonObject)?["concept"] as JsonObject));
         string? unknown = null;
-        if (order.Resource["medicationReference"] is { } reference)
+        foreach (var (element, reference) in new[]
         {
+            ("medicationReference", order.Resource["medicationReference"]),
+            ("medication.reference", (order.Resource["medication"] as JsonObject)?["reference"]),
+        })
+        {
+            if (reference is null)
+            {
+                continue;
+            }
+
             var target = Text((reference as JsonObject)?["reference"])?.Trim();
             var medications = string.IsNullOrEmpty(target) ? []
                 : Resolve(target, order, bundle).Where(m => Text(m.Resource["resourceType"]) == "Medication").ToList();
             if (medications.Count == 0)
             {
-                unknown = string.IsNullOrEmpty(target) ? "its medicationReference has no reference, only an identifier or a display"
-                    : "its medicationReference names no Medication in the draft orders";
+                unknown ??= string.IsNullOrEmpty(target) ? $"its {element} has no reference, only an identifier or a display"
+                    : $"its {element} names no Medication in the draft orders";
             }
 
             codes.AddRange(medications.SelectMany(m => MedicationCodes(m, bundle, 0)));
