@@ -201,6 +201,36 @@ public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFact
         Assert.DoesNotContain("cannot be identified", cards.ToJsonString(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// order-select's <c>context.selections</c> may name an order by its entry's fullUrl or an absolute URL, not only
+    /// <c>MedicationRequest/id</c>; a selection that names no entry checks every order (fail closed). The Bundle holds the
+    /// ketamine order and an amoxicillin one; selecting only the amoxicillin gets no card.
+    /// </summary>
+    [Theory]
+    [InlineData("urn:uuid:9d0e1f2a-0000-4000-8000-0000000000aa", "urn:uuid:9d0e1f2a-0000-4000-8000-0000000000aa", "warning")]
+    [InlineData("https://ehr.example.org/fhir/MedicationRequest/smart-MedicationRequest-103", "https://ehr.example.org/fhir/MedicationRequest/smart-MedicationRequest-103", "warning")]
+    [InlineData(null, "https://ehr.example.org/fhir/MedicationRequest/smart-MedicationRequest-103", "warning")]
+    [InlineData(null, "MedicationRequest/smart-MedicationRequest-103/_history/1", "warning")]
+    [InlineData(null, "MedicationRequest/not-in-the-bundle", "warning")]
+    [InlineData("urn:uuid:9d0e1f2a-0000-4000-8000-0000000000aa", "urn:uuid:9d0e1f2a-0000-4000-8000-0000000000bb", null)]
+    public async Task OrderSelect_SelectionsByFullUrlOrAbsoluteUrl_AreResolved(string? fullUrl, string selection, string? indicator)
+    {
+        await factory.SignedAsync();
+        var order = Order(CdsFactory.Patient());
+        order["hook"] = "order-select";
+        if (fullUrl is not null)
+        {
+            ((JsonObject)Entries(order)[0]!)["fullUrl"] = fullUrl;
+        }
+
+        var other = (JsonObject)Request(CdsFactory.OrderSign("617993", "amoxicillin", null)).DeepClone();
+        other["id"] = "amoxicillin-1";
+        Entries(order).Add(new JsonObject { ["fullUrl"] = "urn:uuid:9d0e1f2a-0000-4000-8000-0000000000bb", ["resource"] = other });
+        order["context"]!["selections"] = new JsonArray(selection);
+
+        Assert.Equal(indicator, await IndicatorAsync(order));
+    }
+
     /// <summary>Ketamine is usually ordered as an injectable clinical drug, not by its ingredient: those codes are checked by default.</summary>
     [Theory]
     [InlineData("238083")]

@@ -57,16 +57,14 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
         }
 
         var selections = hook == "order-select" && request["context"]?["selections"] is JsonArray chosen
-            ? chosen.Select(Text).OfType<string>().ToHashSet(StringComparer.Ordinal) : null;
+            ? chosen.Select(Text).OfType<string>().ToList() : null;
         var orders = options.Value.OrderWorkflows();
         var entries = (draftOrders["entry"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Where(e => e["resource"] is JsonObject)
             .Select(e => new Found((JsonObject)e["resource"]!, (JsonObject)e["resource"]!, Text(e["fullUrl"])?.Trim()))
             .ToList();
-        var drugs = entries
-            .Where(e => Text(e.Resource["resourceType"]) == "MedicationRequest")
-            .Where(e => selections is null || selections.Contains($"MedicationRequest/{Text(e.Resource["id"])}"))
+        var drugs = Selected(entries.Where(e => Text(e.Resource["resourceType"]) == "MedicationRequest").ToList(), selections, entries)
             .Select(e => (Order: e, Drug: Drug(e, entries)))
             .ToList();
         // An order whose drug cannot be known may be any drug the gate covers: it is judged as each (fail closed).
@@ -158,6 +156,40 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
 
     /// <summary>A resource found in the draft orders: a Bundle entry's resource, or one contained in <see cref="Container"/>, with the entry's fullUrl.</summary>
     private sealed record Found(JsonObject Resource, JsonObject Container, string? FullUrl);
+
+    /// <summary>
+    /// The orders to check: all of them, or for <c>order-select</c> those <c>context.selections</c> names. A selection is a
+    /// reference resolved as <see cref="Resolve"/> does (<c>MedicationRequest/id</c>, with or without a version, an entry's
+    /// fullUrl), and an absolute RESTful URL also names the entry of that type and id. A selection that names no entry of
+    /// the request leaves what was chosen unknown, so every order is checked (fail closed).
+    /// </summary>
+    private static List<Found> Selected(List<Found> requests, List<string>? selections, IReadOnlyList<Found> bundle)
+    {
+        if (selections is null)
+        {
+            return requests;
+        }
+
+        var outside = new Found([], [], null);
+        var named = new HashSet<JsonObject>(ReferenceEqualityComparer.Instance);
+        foreach (var selection in selections.Select(s => s.Trim()))
+        {
+            var found = Resolve(selection, outside, bundle);
+            if (Restful(WithoutVersion(selection).Target) is { } restful)
+            {
+                found.AddRange(bundle.Where(e => Names(e, restful.Type, restful.Id)));
+            }
+
+            if (found.Count == 0)
+            {
+                return requests;
+            }
+
+            named.UnionWith(found.Select(e => e.Resource));
+        }
+
+        return [.. requests.Where(r => named.Contains(r.Resource))];
+    }
 
     /// <summary>What an order is for: the RxNorm codes read, and why its drug cannot be known when it cannot (else null).</summary>
     private sealed record OrderedDrug(List<string> Codes, string? Unknown);
