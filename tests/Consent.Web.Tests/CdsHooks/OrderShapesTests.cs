@@ -299,6 +299,48 @@ public sealed class OrderShapesTests(CdsFactory factory) : IClassFixture<CdsFact
         Assert.Equal(HttpStatusCode.BadRequest, (await factory.CallAsync(contextArray)).StatusCode);
     }
 
+    /// <summary>
+    /// Members of the wrong JSON shape where an object is expected (an ingredient's item, a Medication's meta, the
+    /// prefetch): never a 500, which an EHR shows as no card. The ketamine order is still judged.
+    /// </summary>
+    [Theory]
+    [InlineData("item")]
+    [InlineData("meta")]
+    [InlineData("prefetch")]
+    public async Task OddlyShapedMembers_OfAKetamineOrder_AreNotA500(string member)
+    {
+        await factory.SignedAsync();
+        var order = Order(CdsFactory.Patient());
+        var request = Request(order);
+        var medication = Medication("m1", CdsHooksRxNorm, "6130");
+        request.Remove("medicationCodeableConcept");
+        request["medicationReference"] = new JsonObject { ["reference"] = "Medication/m1/_history/1" };
+        Entries(order).Add(new JsonObject { ["resource"] = medication });
+        switch (member)
+        {
+            case "item":
+                medication["ingredient"] = new JsonArray(new JsonObject { ["item"] = new JsonArray("6130") }, new JsonObject { ["item"] = "6130" });
+                break;
+            case "meta":
+                medication["meta"] = new JsonArray("1");
+                break;
+            default:
+                order["prefetch"] = new JsonArray(CdsFactory.Patient());
+                break;
+        }
+
+        var response = await factory.CallAsync(order);
+
+        if (member == "prefetch")
+        {
+            Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        }
+        else
+        {
+            Assert.Equal("warning", Assert.Single(await CdsFactory.CardsAsync(response))!["indicator"]!.GetValue<string>());
+        }
+    }
+
     [Theory]
     [InlineData("{\"hook\":\"order-sign\",\"hook\":\"patient-view\"}")]
     [InlineData("{\"hook\":\"\xff\xfe\"}")]

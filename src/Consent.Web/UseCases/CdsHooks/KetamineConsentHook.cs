@@ -84,7 +84,7 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
             return Response([]);
         }
 
-        if (request["prefetch"]?["patient"] is not JsonObject patient || Text(patient["resourceType"]) != "Patient")
+        if ((request["prefetch"] as JsonObject)?["patient"] is not JsonObject patient || Text(patient["resourceType"]) != "Patient")
         {
             return new Refusal(RefusedAs.PreconditionFailed, "Prefetch missing",
                 "The order is for ketamine or esketamine, and this service needs the Patient to check consent: send prefetch.patient "
@@ -254,16 +254,17 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
         foreach (var ingredient in (medication.Resource["ingredient"] as JsonArray ?? []).OfType<JsonObject>())
         {
             codes.AddRange(Codes(ingredient["itemCodeableConcept"] as JsonObject));
-            codes.AddRange(Codes(ingredient["item"]?["concept"] as JsonObject));
-            var reference = Text((ingredient["itemReference"] as JsonObject)?["reference"]) ?? Text(ingredient["item"]?["reference"]?["reference"]);
+            var item = ingredient["item"] as JsonObject; // R5 CodeableReference
+            codes.AddRange(Codes(item?["concept"] as JsonObject));
+            var reference = Text((ingredient["itemReference"] as JsonObject)?["reference"]) ?? Text((item?["reference"] as JsonObject)?["reference"]);
             if (depth < MaxIngredientDepth && reference?.Trim() is { Length: > 0 } target)
             {
-                foreach (var item in Resolve(target, medication, bundle))
+                foreach (var named in Resolve(target, medication, bundle))
                 {
-                    codes.AddRange(Text(item.Resource["resourceType"]) switch
+                    codes.AddRange(Text(named.Resource["resourceType"]) switch
                     {
-                        "Medication" => MedicationCodes(item, bundle, depth + 1),
-                        "Substance" => Codes(item.Resource["code"] as JsonObject),
+                        "Medication" => MedicationCodes(named, bundle, depth + 1),
+                        "Substance" => Codes(named.Resource["code"] as JsonObject),
                         _ => [],
                     });
                 }
@@ -332,7 +333,7 @@ public sealed partial class KetamineConsentHook(ConsentGate gate, IOptions<CdsHo
             found = [.. bundle.Where(e => Names(e, relative.Type, relative.Id))];
         }
 
-        return version is null ? found : [.. found.Where(e => Text(e.Resource["meta"]?["versionId"]) is not { } v || v == version)];
+        return version is null ? found : [.. found.Where(e => Text((e.Resource["meta"] as JsonObject)?["versionId"]) is not { } v || v == version)];
     }
 
     /// <summary>True when the entry is the resource of this type and id, by its own id or by its RESTful fullUrl.</summary>
