@@ -61,9 +61,15 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
         {
             token = handler.ReadJsonWebToken(header[7..].Trim());
         }
-        catch (ArgumentException)
+        catch (Exception e) when (IsMalformed(e))
         {
-            return Refuse("Malformed token", "The bearer token is not a signed JWT (JWS compact serialization).");
+            return Malformed(e);
+        }
+
+        // A JWE (RFC 7516, five parts) is read without being decrypted; this service takes signed tokens only.
+        if (token.IsEncrypted)
+        {
+            return Malformed(null);
         }
 
         // RFC 7515 §4.1.11: a recipient that does not understand a "crit" extension must reject the JWS; this service
@@ -146,6 +152,21 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
     }
 
     private static Refusal Refuse(string title, string detail) => new(RefusedAs.SignedOut, title, detail);
+
+    /// <summary>
+    /// What reading a token that is not a JWS throws: IdentityModel's own exceptions (SecurityTokenMalformedException and
+    /// the other argument exceptions), and those of the base64url and JSON decoders under it.
+    /// </summary>
+    private static bool IsMalformed(Exception e) =>
+        e is ArgumentException or FormatException or SecurityTokenException or System.Text.Json.JsonException or InvalidOperationException
+            or OverflowException or System.Text.DecoderFallbackException;
+
+    /// <summary>The refusal of a token that is not a JWS; logged as a refusal (a line, no stack trace), not as a service error.</summary>
+    private Refusal Malformed(Exception? e)
+    {
+        logger.LogInformation("A client token was refused as malformed: {Problem}.", e?.GetType().Name ?? "an encrypted JWT (JWE)");
+        return Refuse("Malformed token", "The bearer token is not a signed JWT (JWS compact serialization).");
+    }
 
     /// <summary>Stores the use; false when this issuer's jti was stored already (by this node or another). One round trip.</summary>
     private async Task<bool> RecordUseAsync(string issuer, string jti, DateTimeOffset keepUntil, DateTimeOffset now, CancellationToken ct)

@@ -99,6 +99,33 @@ public sealed class CdsHooksSecurityTests(CdsFactory factory) : IClassFixture<Cd
         await AssertRefusedAsync(await factory.CallAsync(OtherDrug, token), "Token already used", before);
     }
 
+    /// <summary>
+    /// A bearer token that is not a JWS, such as a JWE (five parts, RFC 7516) or parts that are not base64url JSON, is
+    /// "Malformed token" on both EHR endpoints: never a 500, and never an error with a stack trace in the log.
+    /// </summary>
+    [Theory]
+    [InlineData("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a.b.c.d")]
+    [InlineData("eyJhbGciOiJFUzM4NCIsImtpZCI6ImVoci1lczM4NC0xIn0.a.b.c.d")]
+    [InlineData("a.b.c.d.e")]
+    [InlineData("eyJhbGciOiJFUzM4NCJ9.!!!.c")]
+    [InlineData("bm90IGpzb24.bm90IGpzb24.c")]
+    [InlineData("e30.W10.c")]
+    public async Task AMalformedToken_IsRefused_OnBothEndpoints_WithoutAStackTrace(string token)
+    {
+        var before = await factory.TokenUsesAsync();
+        var logged = factory.LogLines.Count;
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, token), "Malformed token", before);
+        using var client = factory.CreateClient();
+        using var search = new HttpRequestMessage(HttpMethod.Get, $"/fhir/Consent?patient.identifier={CdsFactory.Mrn}");
+        search.Headers.Authorization = EhrClient.Bearer(token);
+        await AssertRefusedAsync(await client.SendAsync(search), "Malformed token", before);
+
+        var lines = factory.LogLines.Skip(logged).ToList();
+        Assert.DoesNotContain(lines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("   at ", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task TheReadmesScript_MakesATrustedClientFile_AndTokensTheServiceAccepts()
     {
