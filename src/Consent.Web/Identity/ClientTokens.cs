@@ -94,6 +94,7 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
         {
             ValidIssuer = issuer,
             ValidAudience = audience,
+            IgnoreTrailingSlashWhenValidatingAudience = false, // aud is the endpoint's URL exactly, not with a slash added
             IssuerSigningKey = key,
             ValidAlgorithms = Algorithms,
             RequireSignedTokens = true,

@@ -126,6 +126,15 @@ public sealed class CdsHooksSecurityTests(CdsFactory factory) : IClassFixture<Cd
         Assert.DoesNotContain(lines, l => l.Contains("   at ", StringComparison.Ordinal));
     }
 
+    /// <summary>aud must be the endpoint's URL exactly: IdentityModel's default would also take it with a trailing slash.</summary>
+    [Fact]
+    public async Task AnAudienceWithATrailingSlash_IsRefused()
+    {
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience + "/"))), "Wrong audience", before);
+    }
+
     [Fact]
     public async Task TheReadmesScript_MakesATrustedClientFile_AndTokensTheServiceAccepts()
     {
