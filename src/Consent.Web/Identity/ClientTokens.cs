@@ -137,6 +137,21 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
                 $"The token must be issued now (iat not in the future) and expire within {settings.MaxTokenLifetimeSeconds} seconds.");
         }
 
+        // RFC 7519 §4.1.5: not accepted before nbf (optional; the same skew as exp and iat).
+        if (token.TryGetPayloadValue<object>("nbf", out _))
+        {
+            if (!token.TryGetPayloadValue<long>("nbf", out var nbf))
+            {
+                return Refuse("Invalid token", "The token's nbf must be seconds since the epoch.");
+            }
+
+            var notBefore = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(nbf, 0, 253_402_300_799));
+            if (notBefore - skew > now)
+            {
+                return Refuse("Token not yet valid", $"The token is not valid before {notBefore:O} (nbf); sign it for now.");
+            }
+        }
+
         var jti = token.Id;
         if (string.IsNullOrEmpty(jti) || jti.Length > ClientTokenUse.MaxLength || issuer.Length > ClientTokenUse.MaxLength)
         {

@@ -135,6 +135,24 @@ public sealed class CdsHooksSecurityTests(CdsFactory factory) : IClassFixture<Cd
         await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(EhrClient.Claims(CdsFactory.CdsAudience + "/"))), "Wrong audience", before);
     }
 
+    /// <summary>RFC 7519 §4.1.5: a token is not accepted before its nbf (beyond the clock skew); within the skew it is.</summary>
+    [Fact]
+    public async Task ATokenNotYetValid_IsRefused()
+    {
+        var early = EhrClient.Claims(CdsFactory.CdsAudience);
+        early["nbf"] = DateTimeOffset.UtcNow.AddMinutes(2).ToUnixTimeSeconds();
+        var withinSkew = EhrClient.Claims(CdsFactory.CdsAudience);
+        withinSkew["nbf"] = DateTimeOffset.UtcNow.AddSeconds(10).ToUnixTimeSeconds();
+        var notANumber = EhrClient.Claims(CdsFactory.CdsAudience);
+        notANumber["nbf"] = "tomorrow";
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(early)), "Token not yet valid", before);
+        // IdentityModel reads nbf with the token: a value that is not a NumericDate makes it unreadable.
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(notANumber)), "Malformed token", before);
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(withinSkew))));
+    }
+
     [Fact]
     public async Task TheReadmesScript_MakesATrustedClientFile_AndTokensTheServiceAccepts()
     {
