@@ -153,6 +153,49 @@ public sealed class CdsHooksSecurityTests(CdsFactory factory) : IClassFixture<Cd
         Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, factory.Ehr.Es384(withinSkew))));
     }
 
+    /// <summary>
+    /// The algorithm must be the key's: RFC 7518 §3.4 pairs ES256, ES384 and ES512 with P-256, P-384 and P-521, RS and PS
+    /// need an RSA key, and a JWK's own alg must be the token's. The EHR's keys say ES384 and RS384.
+    /// </summary>
+    [Theory]
+    [InlineData("ES512")]
+    [InlineData("ES256")]
+    [InlineData("RS256")]
+    [InlineData("PS384")]
+    public async Task AnAlgorithmOtherThanTheKeys_IsRefused(string alg)
+    {
+        var claims = EhrClient.Claims(CdsFactory.CdsAudience);
+        var hash = alg[2..] switch { "256" => HashAlgorithmName.SHA256, "384" => HashAlgorithmName.SHA384, _ => HashAlgorithmName.SHA512 };
+        var token = alg.StartsWith("ES", StringComparison.Ordinal) ? factory.Ehr.SignedAs(claims, alg, hash)
+            : factory.Ehr.RsaSignedAs(claims, alg, hash, alg.StartsWith("PS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1);
+        var before = await factory.TokenUsesAsync();
+
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, token), "Algorithm not accepted", before);
+    }
+
+    /// <summary>A JWK without alg: the curve decides (RFC 7518 §3.4). A P-384 key signs ES384, not ES512 or ES256.</summary>
+    [Fact]
+    public async Task AKeyWithoutAlg_AcceptsOnlyItsCurvesAlgorithm()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        const string issuer = "https://no-alg-ehr.example.org";
+        const string kid = "no-alg-p384";
+        var trusted = JsonNode.Parse(await File.ReadAllTextAsync(factory.Ehr.TrustedClientsPath))!;
+        trusted["clients"]!.AsArray().Add(new JsonObject { ["iss"] = issuer, ["keys"] = new JsonArray(EhrClient.EcJwk(key, kid, alg: null)) });
+        await File.WriteAllTextAsync(factory.Ehr.TrustedClientsPath, trusted.ToJsonString());
+        JsonObject Claims()
+        {
+            var claims = EhrClient.Claims(CdsFactory.CdsAudience);
+            claims["iss"] = issuer;
+            return claims;
+        }
+
+        var before = await factory.TokenUsesAsync();
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.SignedAs(Claims(), "ES512", HashAlgorithmName.SHA512, kid, key)), "Algorithm not accepted", before);
+        await AssertRefusedAsync(await factory.CallAsync(OtherDrug, factory.Ehr.SignedAs(Claims(), "ES256", HashAlgorithmName.SHA256, kid, key)), "Algorithm not accepted", before);
+        Assert.Empty(await CdsFactory.CardsAsync(await factory.CallAsync(OtherDrug, factory.Ehr.SignedAs(Claims(), "ES384", HashAlgorithmName.SHA384, kid, key))));
+    }
+
     [Fact]
     public async Task TheReadmesScript_MakesATrustedClientFile_AndTokensTheServiceAccepts()
     {
