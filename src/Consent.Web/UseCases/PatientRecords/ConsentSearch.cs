@@ -21,7 +21,8 @@ namespace Consent.Web.UseCases.PatientRecords;
 /// server cannot read is an error too. This server searches Consent by patient only: without <c>patient.identifier</c> it
 /// would list every patient's consents, so that is an error.</para>
 /// <para>Each match (<c>search.mode = match</c>) comes with the Patient and Organization it refers to
-/// (<c>search.mode = include</c>), so its references resolve inside the Bundle.</para>
+/// (<c>search.mode = include</c>), so its references resolve inside the Bundle. The Patient's MRN is under
+/// <c>CdsHooks:MrnSystem</c>, the system the EHR searches with (the record's own export says <c>urn:consent:mrn</c>).</para>
 /// </remarks>
 public sealed class ConsentSearch(
     ConsentDbContext db, ConsentGate gate, RecordIssuer issuer, PatientConsents consents, IOptions<CdsHooksOptions> options, ILogger<ConsentSearch> logger)
@@ -111,7 +112,8 @@ public sealed class ConsentSearch(
                 continue;
             }
 
-            var built = FhirConsentBundle.Build(record, x.Record.Pdf, await consents.FhirOptionsAsync(x.Session, record.Kind, ct));
+            var fhirOptions = await consents.FhirOptionsAsync(x.Session, record.Kind, ct) with { MedicalRecordNumberSystem = options.Value.MrnSystem };
+            var built = FhirConsentBundle.Build(record, x.Record.Pdf, fhirOptions);
             var match = built.Entry.Single(e => e.Resource is FhirConsent);
             if (statuses is not null && !statuses.Contains((match.Resource as FhirConsent)?.Status ?? FhirConsent.ConsentState.EnteredInError))
             {
