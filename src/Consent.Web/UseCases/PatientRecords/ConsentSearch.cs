@@ -2,6 +2,7 @@ using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Settings;
 using Consent.Web.SignedRecords;
+using Consent.Web.WorkflowVersions;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,10 +23,13 @@ namespace Consent.Web.UseCases.PatientRecords;
 /// would list every patient's consents, so that is an error.</para>
 /// <para>Each match (<c>search.mode = match</c>) comes with the Patient and Organization it refers to
 /// (<c>search.mode = include</c>), so its references resolve inside the Bundle. The Patient's MRN is under
-/// <c>CdsHooks:MrnSystem</c>, the system the EHR searches with (the record's own export says <c>urn:consent:mrn</c>).</para>
+/// <c>CdsHooks:MrnSystem</c>, the system the EHR searches with (the record's own export says <c>urn:consent:mrn</c>).
+/// Only consent sessions are listed: a dose-day check-in (a workflow of kind <c>checkin</c>) is not a consent, even when
+/// it ends as a consent session can (declined).</para>
 /// </remarks>
 public sealed class ConsentSearch(
-    ConsentDbContext db, ConsentGate gate, RecordIssuer issuer, PatientConsents consents, IOptions<CdsHooksOptions> options, ILogger<ConsentSearch> logger)
+    ConsentDbContext db, ConsentGate gate, RecordIssuer issuer, PatientConsents consents, WorkflowRegistry workflows, IOptions<CdsHooksOptions> options,
+    ILogger<ConsentSearch> logger)
 {
     /// <summary>The search parameters this server supports.</summary>
     public static readonly IReadOnlyList<string> Parameters = ["patient.identifier", "status"];
@@ -89,8 +93,10 @@ public sealed class ConsentSearch(
     private async Task AddMatchesAsync(Bundle bundle, Guid patientId, HashSet<FhirConsent.ConsentState>? statuses, CancellationToken ct)
     {
         var kinds = Kinds.Select(k => k.ToString()).ToList();
+        var checkins = workflows.Catalog.Workflows.Where(w => w.Definition.IsCheckin).Select(w => w.Definition.Id).Distinct(StringComparer.Ordinal).ToList();
         var found = await db.Records.AsNoTracking()
-            .Join(db.Sessions.AsNoTracking().Where(s => s.PatientId == patientId), r => r.SessionId, s => s.Id, (r, s) => new { Record = r, Session = s })
+            .Join(db.Sessions.AsNoTracking().Where(s => s.PatientId == patientId && !checkins.Contains(s.WorkflowId)),
+                r => r.SessionId, s => s.Id, (r, s) => new { Record = r, Session = s })
             .Where(x => kinds.Contains(x.Record.Kind))
             .OrderBy(x => x.Record.IssuedAt)
             .ToListAsync(ct);
