@@ -24,7 +24,9 @@ public sealed record TrustedCall(string Issuer, string? Subject, string TokenId)
 /// Lifetimes are checked here with the service's <see cref="TimeProvider"/> (so tests can move the clock), the
 /// signature, issuer and audience by Microsoft.IdentityModel.JsonWebTokens. Only asymmetric algorithms are accepted:
 /// the spec recommends ES384 and RS384; the other RSA, RSA-PSS and ECDSA ones of RFC 7518 are allowed too, never
-/// <c>none</c> or an HMAC (a public key must never become a shared secret).
+/// <c>none</c> or an HMAC (a public key must never become a shared secret), and each only with a key it belongs to
+/// (<see cref="KeyAlgorithms"/>). <c>aud</c> must be the endpoint's URL exactly (no trailing slash added), and a token
+/// with an <c>nbf</c> is not accepted before it, beyond the clock skew.
 /// </remarks>
 public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IOptions<CdsHooksOptions> options, TimeProvider clock, ILogger<ClientTokens> logger)
 {
@@ -61,9 +63,15 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
         {
             token = handler.ReadJsonWebToken(header[7..].Trim());
         }
-        catch (ArgumentException)
+        catch (Exception e) when (IsMalformed(e))
         {
-            return Refuse("Malformed token", "The bearer token is not a signed JWT (JWS compact serialization).");
+            return Malformed(e);
+        }
+
+        // A JWE (RFC 7516, five parts) is read without being decrypted; this service takes signed tokens only.
+        if (token.IsEncrypted)
+        {
+            return Malformed(null);
         }
 
         // RFC 7515 §4.1.11: a recipient that does not understand a "crit" extension must reject the JWS; this service
@@ -84,10 +92,19 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
             return Refuse("Unknown key", $"The token's kid names no key of client {issuer} in the trusted-clients file.");
         }
 
+        if (KeyAlgorithms(key) is var fits && !fits.Contains(token.Alg, StringComparer.Ordinal))
+        {
+            return Refuse("Algorithm not accepted", fits.Count == 0
+                ? $"Key {token.Kid} of client {issuer} has no algorithm this service accepts."
+                : $"Key {token.Kid} of client {issuer} signs with {string.Join(" or ", fits)} only: the algorithm must be the key's "
+                    + "(its JWK alg; RFC 7518, 3.4: ES256 with P-256, ES384 with P-384, ES512 with P-521; RS and PS with RSA keys).");
+        }
+
         var validation = await handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = issuer,
             ValidAudience = audience,
+            IgnoreTrailingSlashWhenValidatingAudience = false, // aud is the endpoint's URL exactly, not with a slash added
             IssuerSigningKey = key,
             ValidAlgorithms = Algorithms,
             RequireSignedTokens = true,
@@ -130,6 +147,21 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
                 $"The token must be issued now (iat not in the future) and expire within {settings.MaxTokenLifetimeSeconds} seconds.");
         }
 
+        // RFC 7519 §4.1.5: not accepted before nbf (optional; the same skew as exp and iat).
+        if (token.TryGetPayloadValue<object>("nbf", out _))
+        {
+            if (!token.TryGetPayloadValue<long>("nbf", out var nbf))
+            {
+                return Refuse("Invalid token", "The token's nbf must be seconds since the epoch.");
+            }
+
+            var notBefore = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(nbf, 0, 253_402_300_799));
+            if (notBefore - skew > now)
+            {
+                return Refuse("Token not yet valid", $"The token is not valid before {notBefore:O} (nbf); sign it for now.");
+            }
+        }
+
         var jti = token.Id;
         if (string.IsNullOrEmpty(jti) || jti.Length > ClientTokenUse.MaxLength || issuer.Length > ClientTokenUse.MaxLength)
         {
@@ -146,6 +178,44 @@ public sealed class ClientTokens(TrustedClients clients, ConsentDbContext db, IO
     }
 
     private static Refusal Refuse(string title, string detail) => new(RefusedAs.SignedOut, title, detail);
+
+    /// <summary>
+    /// The algorithms of <see cref="Algorithms"/> a key may sign with: an EC key's curve decides (RFC 7518 §3.4: ES256 with
+    /// P-256, ES384 with P-384, ES512 with P-521), an RSA key takes the RS and PS ones, and a JWK that names its
+    /// <c>alg</c> (RFC 7517 §4.4) takes that one only. Otherwise a key could verify a signature made under an algorithm
+    /// it was never meant for (ECDSA verifies a SHA-512 hash with a P-384 key, truncated).
+    /// </summary>
+    private static List<string> KeyAlgorithms(JsonWebKey key)
+    {
+        var byType = key.Kty switch
+        {
+            JsonWebAlgorithmsKeyTypes.EllipticCurve => key.Crv switch
+            {
+                JsonWebKeyECTypes.P256 => [SecurityAlgorithms.EcdsaSha256],
+                JsonWebKeyECTypes.P384 => [SecurityAlgorithms.EcdsaSha384],
+                JsonWebKeyECTypes.P521 => [SecurityAlgorithms.EcdsaSha512],
+                _ => new List<string>(),
+            },
+            JsonWebAlgorithmsKeyTypes.RSA => Algorithms.Where(a => a.StartsWith("RS", StringComparison.Ordinal) || a.StartsWith("PS", StringComparison.Ordinal)).ToList(),
+            _ => [],
+        };
+        return string.IsNullOrEmpty(key.Alg) ? byType : [.. byType.Where(a => a == key.Alg)];
+    }
+
+    /// <summary>
+    /// What reading a token that is not a JWS throws: IdentityModel's own exceptions (SecurityTokenMalformedException and
+    /// the other argument exceptions), and those of the base64url and JSON decoders under it.
+    /// </summary>
+    private static bool IsMalformed(Exception e) =>
+        e is ArgumentException or FormatException or SecurityTokenException or System.Text.Json.JsonException or InvalidOperationException
+            or OverflowException or System.Text.DecoderFallbackException;
+
+    /// <summary>The refusal of a token that is not a JWS; logged as a refusal (a line, no stack trace), not as a service error.</summary>
+    private Refusal Malformed(Exception? e)
+    {
+        logger.LogInformation("A client token was refused as malformed: {Problem}.", e?.GetType().Name ?? "an encrypted JWT (JWE)");
+        return Refuse("Malformed token", "The bearer token is not a signed JWT (JWS compact serialization).");
+    }
 
     /// <summary>Stores the use; false when this issuer's jti was stored already (by this node or another). One round trip.</summary>
     private async Task<bool> RecordUseAsync(string issuer, string jti, DateTimeOffset keepUntil, DateTimeOffset now, CancellationToken ct)

@@ -18,7 +18,7 @@ public sealed class CdsHooksOptions
     /// </summary>
     public string? TrustedClientsPath { get; set; }
 
-    /// <summary>Seconds of clock difference allowed when checking <c>exp</c> (and <c>iat</c>); default 30.</summary>
+    /// <summary>Seconds of clock difference allowed when checking <c>exp</c> (and <c>iat</c> and <c>nbf</c>); default 30.</summary>
     public int ClockSkewSeconds { get; set; } = 30;
 
     /// <summary>
@@ -30,6 +30,7 @@ public sealed class CdsHooksOptions
     /// <summary>
     /// The identifier system of the clinic's MRN in the EHR (<c>Patient.identifier.system</c>); default
     /// <c>urn:oid:1.2.36.146.595.217.0.1</c>, the example system of the FHIR R4 Patient example, so an EHR must set its own.
+    /// The FHIR Consent search returns the Patient's MRN under it too.
     /// </summary>
     public string MrnSystem { get; set; } = DefaultMrnSystem;
 

@@ -79,6 +79,33 @@ public sealed class EhrClient : IDisposable
         Sign(new JsonObject { ["alg"] = "RS384", ["typ"] = "JWT", ["kid"] = kid }, claims,
             data => rsa.SignData(data, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1));
 
+    /// <summary>
+    /// A JWT whose header names <paramref name="alg"/> and <paramref name="kid"/>, signed by <paramref name="sign"/> whatever
+    /// the algorithm says (so a test can sign ES512 with a P-384 key); <paramref name="signer"/> defaults to the EHR's EC key.
+    /// </summary>
+    public string SignedAs(JsonObject claims, string alg, HashAlgorithmName hash, string kid = EcKid, ECDsa? signer = null) =>
+        Sign(new JsonObject { ["alg"] = alg, ["typ"] = "JWT", ["kid"] = kid }, claims, data => (signer ?? ec).SignData(data, hash));
+
+    /// <summary>A JWT signed with the EHR's RSA key under <paramref name="alg"/>, with <paramref name="padding"/> (PKCS #1 v1.5 or PSS).</summary>
+    public string RsaSignedAs(JsonObject claims, string alg, HashAlgorithmName hash, RSASignaturePadding padding) =>
+        Sign(new JsonObject { ["alg"] = alg, ["typ"] = "JWT", ["kid"] = RsaKid }, claims, data => rsa.SignData(data, hash, padding));
+
+    /// <summary>An EC public key as a JWK (RFC 7518 §6.2.1) for a trusted-clients file; <paramref name="alg"/> null leaves <c>alg</c> out.</summary>
+    public static JsonObject EcJwk(ECDsa key, string kid, string? alg)
+    {
+        var publicKey = key.ExportParameters(false);
+        var jwk = new JsonObject
+        {
+            ["kty"] = "EC", ["crv"] = $"P-{key.KeySize}", ["kid"] = kid, ["use"] = "sig", ["x"] = B64(publicKey.Q.X!), ["y"] = B64(publicKey.Q.Y!),
+        };
+        if (alg is not null)
+        {
+            jwk["alg"] = alg;
+        }
+
+        return jwk;
+    }
+
     public static AuthenticationHeaderValue Bearer(string token) => new("Bearer", token);
 
     public void Dispose()

@@ -2,6 +2,7 @@ using Consent.Records;
 using Consent.Web.Data;
 using Consent.Web.Settings;
 using Consent.Web.SignedRecords;
+using Consent.Web.WorkflowVersions;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,10 +22,14 @@ namespace Consent.Web.UseCases.PatientRecords;
 /// server cannot read is an error too. This server searches Consent by patient only: without <c>patient.identifier</c> it
 /// would list every patient's consents, so that is an error.</para>
 /// <para>Each match (<c>search.mode = match</c>) comes with the Patient and Organization it refers to
-/// (<c>search.mode = include</c>), so its references resolve inside the Bundle.</para>
+/// (<c>search.mode = include</c>), so its references resolve inside the Bundle. The Patient's MRN is under
+/// <c>CdsHooks:MrnSystem</c>, the system the EHR searches with (the record's own export says <c>urn:consent:mrn</c>).
+/// Only consent sessions are listed: a dose-day check-in (a workflow of kind <c>checkin</c>) is not a consent, even when
+/// it ends as a consent session can (declined).</para>
 /// </remarks>
 public sealed class ConsentSearch(
-    ConsentDbContext db, ConsentGate gate, RecordIssuer issuer, PatientConsents consents, IOptions<CdsHooksOptions> options, ILogger<ConsentSearch> logger)
+    ConsentDbContext db, ConsentGate gate, RecordIssuer issuer, PatientConsents consents, WorkflowRegistry workflows, IOptions<CdsHooksOptions> options,
+    ILogger<ConsentSearch> logger)
 {
     /// <summary>The search parameters this server supports.</summary>
     public static readonly IReadOnlyList<string> Parameters = ["patient.identifier", "status"];
@@ -88,8 +93,10 @@ public sealed class ConsentSearch(
     private async Task AddMatchesAsync(Bundle bundle, Guid patientId, HashSet<FhirConsent.ConsentState>? statuses, CancellationToken ct)
     {
         var kinds = Kinds.Select(k => k.ToString()).ToList();
+        var checkins = workflows.Catalog.Workflows.Where(w => w.Definition.IsCheckin).Select(w => w.Definition.Id).Distinct(StringComparer.Ordinal).ToList();
         var found = await db.Records.AsNoTracking()
-            .Join(db.Sessions.AsNoTracking().Where(s => s.PatientId == patientId), r => r.SessionId, s => s.Id, (r, s) => new { Record = r, Session = s })
+            .Join(db.Sessions.AsNoTracking().Where(s => s.PatientId == patientId && !checkins.Contains(s.WorkflowId)),
+                r => r.SessionId, s => s.Id, (r, s) => new { Record = r, Session = s })
             .Where(x => kinds.Contains(x.Record.Kind))
             .OrderBy(x => x.Record.IssuedAt)
             .ToListAsync(ct);
@@ -111,7 +118,8 @@ public sealed class ConsentSearch(
                 continue;
             }
 
-            var built = FhirConsentBundle.Build(record, x.Record.Pdf, await consents.FhirOptionsAsync(x.Session, record.Kind, ct));
+            var fhirOptions = await consents.FhirOptionsAsync(x.Session, record.Kind, ct) with { MedicalRecordNumberSystem = options.Value.MrnSystem };
+            var built = FhirConsentBundle.Build(record, x.Record.Pdf, fhirOptions);
             var match = built.Entry.Single(e => e.Resource is FhirConsent);
             if (statuses is not null && !statuses.Contains((match.Resource as FhirConsent)?.Status ?? FhirConsent.ConsentState.EnteredInError))
             {
