@@ -26,24 +26,6 @@ public sealed class FhirConsentSearchTests(CdsFactory factory) : IClassFixture<C
         Assert.All(patients, p => Assert.Equal((CdsFactory.MrnSystem, CdsFactory.Mrn), (Assert.Single(p.Identifier).System, p.Identifier[0].Value)));
     }
 
-    [Fact]
-    public async Task ADeclinedCheckin_IsNotListed_AsAConsent()
-    {
-        var patientId = await factory.SignedAsync();
-        var driver = await Infrastructure.PatientDriver.CreateAsync(factory);
-        var checkin = await CheckinSteps.StartAsync(driver.Clinician, patientId);
-        var patient = await driver.VerifyAsync(checkin);
-        var declined = await patient.PostAsJsonAsync($"/api/v1/patient/{checkin.Token}/decline", new { reason = "Not today." });
-        Assert.True(declined.IsSuccessStatusCode, await declined.Content.ReadAsStringAsync());
-        await RecordSessions.WaitForRecordAsync(driver.Clinician, checkin.Id, "DeclinedSummary");
-
-        var bundle = await SearchAsync();
-
-        var consent = Assert.IsType<Hl7.Fhir.Model.Consent>(Assert.Single(bundle.Entry, e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Resource);
-        Assert.Equal(Hl7.Fhir.Model.Consent.ConsentState.Active, consent.Status);
-        Assert.Equal(1, bundle.Total);
-    }
-
     private async Task<Bundle> SearchAsync()
     {
         using var client = factory.CreateClient();
