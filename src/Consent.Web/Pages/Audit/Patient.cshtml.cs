@@ -9,6 +9,7 @@ namespace Consent.Web.Pages.Audit;
 
 /// <summary>One patient for an auditor, read-only: details, consent status per workflow and the timeline, each session linked to its audit trail.</summary>
 [Authorize(Policy = Policies.Auditor)]
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.PatientPage, SystemEvents.ReadSubject.Patient)]
 public sealed class PatientModel(PatientRecordPage pages) : PageModel
 {
     [BindProperty(SupportsGet = true)]

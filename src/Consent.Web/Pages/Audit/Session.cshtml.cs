@@ -11,6 +11,7 @@ namespace Consent.Web.Pages.Audit;
 
 /// <summary>A session's event timeline with the result of verifying its hash chain, and its downloads.</summary>
 [Authorize(Policy = Policies.Auditor)]
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.SessionPage, SystemEvents.ReadSubject.Session)]
 public sealed class SessionModel(AuditTrail audit) : PageModel
 {
     [BindProperty(SupportsGet = true)]

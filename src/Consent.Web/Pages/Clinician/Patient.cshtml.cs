@@ -20,6 +20,7 @@ namespace Consent.Web.Pages.Clinician;
 /// contents and actions stay with the clinician who started it (its link goes to the session page only for them).
 /// </remarks>
 [Authorize(Policy = Policies.Clinician)]
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.PatientPage, SystemEvents.ReadSubject.Patient)]
 public sealed class PatientModel(PatientRecordPage pages, PatientRegistry registry, PatientReconsent reconsent, PatientCheckins checkins) : StaffPageModel
 {
     [BindProperty(SupportsGet = true)]

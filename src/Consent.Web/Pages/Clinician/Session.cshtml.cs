@@ -20,6 +20,7 @@ namespace Consent.Web.Pages.Clinician;
 /// action runs the same use case as the matching <c>/api/v1/sessions/{id}/...</c> endpoint.
 /// </summary>
 [Authorize(Policy = Policies.Clinician)]
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.SessionPage, SystemEvents.ReadSubject.Session)]
 public sealed class SessionModel(
     SessionReads reads, ClinicianActions actions, QrCodes qr, StaffNotes notes, InvitationStatus invitations, SignInManager<StaffUser> signIn)
     : StaffPageModel
