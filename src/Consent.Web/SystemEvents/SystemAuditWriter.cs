@@ -8,7 +8,7 @@ namespace Consent.Web.SystemEvents;
 
 /// <summary>
 /// Drains <see cref="SystemAudit"/>'s queue onto the system chain: up to <see cref="BatchSize"/> events, or what
-/// came within <see cref="BatchInterval"/> of the first, in one transaction that takes a PostgreSQL advisory
+/// came within the batch interval (200 ms) of the first, in one transaction that takes a PostgreSQL advisory
 /// transaction lock (so every node appends to the one chain in turn), reads the chain's head, numbers and hashes
 /// the batch and inserts it. A batch the database refuses (it is away) is retried until it is written, while new
 /// events wait in the queue up to its bound. On a clean shutdown the queue is closed and drained before the host
@@ -21,7 +21,8 @@ public sealed class SystemAuditWriter(SystemAudit audit, IConfiguration configur
 
     public const int BatchSize = 200;
 
-    public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long a batch waits for more events after its first (<c>SystemEvents:BatchIntervalMilliseconds</c>, 200 by default).</summary>
+    private readonly TimeSpan batchInterval = TimeSpan.FromMilliseconds(configuration.GetValue("SystemEvents:BatchIntervalMilliseconds", 200));
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
@@ -59,7 +60,7 @@ public sealed class SystemAuditWriter(SystemAudit audit, IConfiguration configur
             {
                 using (var window = CancellationTokenSource.CreateLinkedTokenSource(ct))
                 {
-                    window.CancelAfter(BatchInterval);
+                    window.CancelAfter(batchInterval);
                     while (batch.Count < BatchSize)
                     {
                         while (batch.Count < BatchSize && reader.TryRead(out var draft))

@@ -21,8 +21,11 @@ namespace Consent.Web.Pages.Clinician;
 /// </remarks>
 [Authorize(Policy = Policies.Clinician)]
 [SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.PatientPage, SystemEvents.ReadSubject.Patient)]
-public sealed class PatientModel(PatientRecordPage pages, PatientRegistry registry, PatientReconsent reconsent, PatientCheckins checkins) : StaffPageModel
+public sealed class PatientModel(PatientRecordPage pages, PatientRegistry registry, PatientReconsent reconsent, PatientCheckins checkins, SystemEvents.SystemEventReads dataReads) : StaffPageModel
 {
+    /// <summary>Who has read this data (the system audit trail), for the "who has seen this" panel.</summary>
+    public SystemEvents.PatientDataReadsPanel Reads { get; private set; } = new(0, []);
+
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
 
@@ -83,6 +86,7 @@ public sealed class PatientModel(PatientRecordPage pages, PatientRegistry regist
         }
 
         Correction = CorrectionInput.Of(Record.Patient);
+        Reads = await dataReads.ReadsOfPatientAsync(Id, ct);
         return Page();
     }
 
