@@ -84,6 +84,48 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
         Assert.Equal(0L, await leaked.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task AnAdminsAccountChanges_AndAClinicianPageRead_AreRecorded_WithWhoDidThem()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var adminId = await SystemEventRows.StaffIdAsync(factory, Staff.Admin);
+        var email = $"new-{Guid.NewGuid():N}@example.org";
+        var id = await StaffAccounts.CreateAsync(admin, email, "a long enough password 1234", null, "Clinician");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = new[] { "Auditor" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/users/{id}/deactivate", null)).StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory, "type LIKE 'staff.account.%' AND detail->>'email' = @e", email, 3);
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var query = new NpgsqlCommand("""
+            SELECT type, actor, actor_email, detail->>'account', detail->'roles', detail->'before'
+            FROM system_events WHERE type LIKE 'staff.account.%' AND detail->>'email' = @e ORDER BY seq
+            """, db);
+        query.Parameters.AddWithValue("e", email);
+        var rows = new List<(string Type, string Actor, string? ActorEmail, string Account, string? Roles, string? Before)>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+        }
+
+        Assert.Equal(["staff.account.created", "staff.account.roles-changed", "staff.account.deactivated"], rows.Select(r => r.Type));
+        Assert.All(rows, r => Assert.Equal((adminId.ToString("D"), Staff.Admin, id), (r.Actor, r.ActorEmail, r.Account)));
+        Assert.Equal("[\"Clinician\"]", rows[0].Roles);
+        Assert.Equal(("[\"Auditor\"]", "[\"Clinician\"]"), (rows[1].Roles, rows[1].Before));
+
+        // The clinician's own session page is a read of the patient's data too.
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync();
+        using var clinicianPages = await PageForms.SignedInAsync(factory, Staff.Clinician);
+        Assert.Equal(HttpStatusCode.OK, (await clinicianPages.GetAsync($"/clinician/sessions/{session.Id}")).StatusCode);
+        await SystemEventRows.WaitForAsync(factory, "type = 'patient-data.read' AND detail->>'what' = 'session.page' AND session_id = @s", session.Id, 1);
+        var page = await clinicianPages.GetStringAsync($"/clinician/sessions/{session.Id}");
+        Assert.Contains(Staff.Clinician, page[page.IndexOf("id=\"data-reads\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("from=yesterday", "from")]
     [InlineData("to=2026-13-45T00:00:00Z", "to")]
