@@ -1,6 +1,7 @@
 using Consent.Web.Api;
 using Consent.Web.Cli;
 using Consent.Web.Hosting;
+using Consent.Web.SystemEvents;
 using Scalar.AspNetCore;
 
 if (CommandLine.TryRun(args, out var exitCode))
@@ -36,7 +37,8 @@ builder.Services
     .AddConsentUseCases()
     .AddConsentRecords(builder.Environment)
     .AddConsentMail(builder.Environment)
-    .AddConsentPages();
+    .AddConsentPages()
+    .AddConsentSystemEvents();
 
 // seed-demo-data (Development only) runs the use cases under a clock it sets back; the service never does.
 DemoDataVerb.UseDemoClock(builder, args);
@@ -59,6 +61,8 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseStaffSignInCheck();
 app.UseAuthorization();
+// Every successful staff read of patient data, on the system audit trail (SystemEvents/, 45 CFR 164.312(b)).
+app.UsePatientDataReadAudit();
 app.UseRateLimiter();
 app.UseConsentLogScope();
 app.UseConsentJsonRequests();
@@ -80,6 +84,7 @@ app.MapRenewalsApi();
 app.MapPatientApi();
 app.MapCdsHooksApi();
 app.MapConsentRecords();
+app.MapSystemEventsApi();
 app.MapConsentPages();
 
 // Verbs that read the database run before start-up work, so they never change what they check.

@@ -80,11 +80,12 @@ public static class AuthApi
     /// Rotates the account's security stamp, which ends this token and every other sign-in of the
     /// account (other tokens, cookies), on every node within a minute.
     /// </summary>
-    internal static async Task<NoContent> LogoutAsync(ClaimsPrincipal principal, UserManager<StaffUser> users, HttpContext http)
+    internal static async Task<NoContent> LogoutAsync(ClaimsPrincipal principal, UserManager<StaffUser> users, HttpContext http, SystemEvents.SystemAudit audit)
     {
         if (await users.GetUserAsync(principal) is { } user)
         {
             await users.UpdateSecurityStampAsync(user);
+            audit.Record(SystemEvents.SystemEventTypes.SignedOut);
         }
 
         if (http.Request.Cookies.ContainsKey(IdentityRegistration.StaffCookie))

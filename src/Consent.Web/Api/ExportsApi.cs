@@ -13,7 +13,8 @@ public static class ExportsApi
             .WithDescription("Signed records issued in [from, to) (ISO 8601), optionally of one workflow: manifest.csv, records/*.pdf, certificate.pem.");
     }
 
-    internal static IResult RecordsZip(DateTimeOffset? from, DateTimeOffset? to, string? workflowId, HttpContext http, RecordExport export, TimeProvider clock)
+    internal static IResult RecordsZip(
+        DateTimeOffset? from, DateTimeOffset? to, string? workflowId, HttpContext http, RecordExport export, TimeProvider clock, SystemEvents.SystemAudit audit)
     {
         if (from is not null && to is not null && from >= to)
         {
@@ -27,7 +28,18 @@ public static class ExportsApi
 
         http.Response.Headers.CacheControl = "no-store";
         var name = $"consent-records-{clock.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}.zip";
-        return TypedResults.Stream(body => export.WriteAsync(body, new RecordExportFilter(from, to, workflowId), http.RequestAborted),
-            "application/zip", name);
+        // Recorded once the whole archive is written (45 CFR 164.528: what left the service, for whom, when).
+        return TypedResults.Stream(async body =>
+        {
+            var count = await export.WriteAsync(body, new RecordExportFilter(from, to, workflowId), http.RequestAborted);
+            audit.Record(SystemEvents.SystemEventTypes.RecordsExported, new System.Text.Json.Nodes.JsonObject
+            {
+                ["from"] = from?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["to"] = to?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["workflowId"] = workflowId,
+                ["records"] = count,
+                ["file"] = name,
+            });
+        }, "application/zip", name);
     }
 }

@@ -1,4 +1,5 @@
 using Consent.Web.Identity;
+using Consent.Web.SystemEvents;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.PatientRecords;
 
@@ -15,12 +16,15 @@ public static class PatientsApi
         var group = app.MapGroup("/api/v1/patients").WithTags("Patients");
         group.MapPost("/", RegisterAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/search", SearchAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
-        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.Patient, ReadSubject.Patient));
         group.MapPost("/{id:guid}/corrections", CorrectAsync).RequireAuthorization(Policies.Clinician);
-        group.MapGet("/{id:guid}/consents", ConsentsAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapGet("/{id:guid}/consents", ConsentsAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.PatientConsents, ReadSubject.Patient));
         group.MapPost("/{id:guid}/reconsent", ReconsentAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/checkins", CheckinAsync).RequireAuthorization(Policies.Clinician);
-        group.MapGet("/{id:guid}/gate", GateAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapGet("/{id:guid}/gate", GateAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.PatientGate, ReadSubject.Patient));
         // The same gate by MRN and date of birth, posted so that an MRN never appears in an address or its logs.
         app.MapPost("/api/v1/gate/lookup", GateLookupAsync).WithTags("Patients").RequireAuthorization(Policies.ClinicianOrAuditor);
     }

@@ -29,8 +29,10 @@ public static class RecordsApi
             .WithDescription("Upload a record PDF as multipart/form-data (one file) or as an application/pdf body, at most 20 MB.");
 
         var sessions = app.MapGroup("/api/v1/sessions").WithTags("Records");
-        sessions.MapGet("/{id:guid}/record.pdf", SessionRecordAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
-        sessions.MapGet("/{id:guid}/fhir", FhirAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        sessions.MapGet("/{id:guid}/record.pdf", SessionRecordAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new SystemEvents.PatientDataReadAttribute(SystemEvents.SystemEventTypes.Reads.RecordPdf, SystemEvents.ReadSubject.Session));
+        sessions.MapGet("/{id:guid}/fhir", FhirAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new SystemEvents.PatientDataReadAttribute(SystemEvents.SystemEventTypes.Reads.Fhir, SystemEvents.ReadSubject.Session));
 
         app.MapGroup("/api/v1/patient/{token}").WithTags("Patient").RequireRateLimiting(Hosting.RateLimits.Patient)
             .MapGet("/record.pdf", PatientRecordAsync).RequireAuthorization(Policies.Patient);

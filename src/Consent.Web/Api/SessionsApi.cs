@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Consent.Web.Identity;
+using Consent.Web.SystemEvents;
 using Consent.Web.UseCases;
 using Consent.Web.UseCases.Audit;
 using Consent.Web.UseCases.Clinician;
@@ -15,8 +16,10 @@ public static class SessionsApi
         var group = app.MapGroup("/api/v1/sessions").WithTags("Sessions");
         group.MapPost("/", StartAsync).RequireAuthorization(Policies.Clinician);
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
-        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
-        group.MapGet("/{id:guid}/events", EventsAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.SessionDetail, ReadSubject.Session));
+        group.MapGet("/{id:guid}/events", EventsAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.SessionEvents, ReadSubject.Session));
         group.MapPost("/{id:guid}/countersign", CountersignAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/questions/{questionId}/answer", AnswerQuestionAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/discussions", RecordDiscussionAsync).RequireAuthorization(Policies.Clinician);

@@ -41,6 +41,11 @@ public sealed class AuditMonitor(IServiceScopeFactory scopes, AuditStatus status
                 {
                     logger.LogCritical("AUDIT ALERT: session {SessionId}: {What} (sequence {Seq})", finding.SessionId, finding.What, finding.BrokenAtSeq);
                 }
+
+                if (report.SystemChain is { Verified: false } system)
+                {
+                    logger.LogCritical("AUDIT ALERT: system audit trail: {What} (sequence {Seq})", system.Problem, system.BrokenAtSeq);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -64,6 +69,6 @@ public sealed class AuditHealthCheck(AuditStatus status) : IHealthCheck
         var last = status.Last;
         return Task.FromResult(last is null || last.Clean
             ? HealthCheckResult.Healthy(last is null ? "No audit has run yet." : $"Audit clean at {last.CheckedAt:O}.")
-            : HealthCheckResult.Degraded($"Audit found {last.Findings.Count} problem(s) at {last.CheckedAt:O}."));
+            : HealthCheckResult.Degraded($"Audit found {last.ProblemCount} problem(s) at {last.CheckedAt:O}."));
     }
 }

@@ -16,7 +16,8 @@ namespace Consent.Web.Audit;
 /// whole file, it names its session, the chain has a RecordIssued event for exactly those bytes, and
 /// the chain's event the record was signed over still has the hash it was signed with.
 /// </summary>
-public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventSeals seals)
+/// <remarks>It also verifies the system audit trail's chain (staff actions and reads, <see cref="SystemEvents.SystemEventReads"/>).</remarks>
+public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventSeals seals, SystemEvents.SystemEventReads systemEvents)
 {
     private const int Batch = 200;
 
@@ -86,7 +87,8 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
             after = page[^1].Id;
         }
 
-        return new AuditReport(clock.GetUtcNow(), sessions, events, records, findings);
+        var systemChain = await systemEvents.VerifyAsync(ct);
+        return new AuditReport(clock.GetUtcNow(), sessions, events, records, findings, systemChain);
     }
 
     private static IEnumerable<AuditFinding> CheckRecord(StoredRecord record, RecordVerification verification, Dictionary<(Guid, string), string> issued)

@@ -69,7 +69,14 @@ public static class ServiceVerbs
             Console.WriteLine($"  PROBLEM  session {finding.SessionId}{(finding.BrokenAtSeq is { } seq ? $" at event {seq}" : "")}: {finding.What}");
         }
 
-        Console.WriteLine(report.Clean ? "Every chain and record verifies." : $"{report.Findings.Count} problem(s) found.");
+        if (report.SystemChain is { } system)
+        {
+            Console.WriteLine(system.Verified
+                ? $"System audit trail: {system.EventsChecked} events, the chain verifies."
+                : $"  PROBLEM  system audit trail at event {system.BrokenAtSeq}: {system.Problem}");
+        }
+
+        Console.WriteLine(report.Clean ? "Every chain and record verifies." : $"{report.ProblemCount} problem(s) found.");
         return report.Clean ? 0 : 1;
     }
 

@@ -36,6 +36,9 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
 
     public DbSet<ClientTokenUse> ClientTokenUses => Set<ClientTokenUse>();
 
+    /// <summary>The system audit trail: staff actions and staff reads of patient data (SystemEvents/).</summary>
+    public DbSet<SystemEvent> SystemEvents => Set<SystemEvent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

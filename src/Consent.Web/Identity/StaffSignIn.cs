@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Consent.Web.SystemEvents;
 using Consent.Web.Data.Entities;
 using Microsoft.AspNetCore.Identity;
 
@@ -41,11 +43,38 @@ public sealed record SignInAttempt(SignInOutcome Outcome, StaffUser? User = null
 /// </remarks>
 public sealed class StaffSignIn(
     UserManager<StaffUser> users, SignInManager<StaffUser> signIn, IPasswordHasher<StaffUser> hasher, TimeProvider clock, StaffAccountSeals seals,
-    Data.ConsentDbContext db, ILogger<StaffSignIn> logger)
+    Data.ConsentDbContext db, ILogger<StaffSignIn> logger, SystemAudit audit)
 {
     private static string? decoyHash;
 
+    /// <summary>
+    /// Checks the attempt and records its outcome on the system audit trail (21 CFR 11.10(e), 45 CFR 164.312(b)):
+    /// the email tried and why it was refused, never the password or the code.
+    /// </summary>
     public async Task<SignInAttempt> CheckAsync(string email, string password, string? twoFactorCode)
+    {
+        var (attempt, reason, account) = await DecideAsync(email, password, twoFactorCode);
+        if (attempt.Outcome == SignInOutcome.SignedIn)
+        {
+            audit.RecordFor(SystemEventTypes.SignInSucceeded, attempt.User!.Id, attempt.User.Email,
+                new JsonObject { ["secondFactor"] = attempt.PassedSecondFactor, ["temporaryPassword"] = attempt.PasswordChangeRequired });
+        }
+        else
+        {
+            var tried = email.Trim();
+            var detail = new JsonObject { ["emailTried"] = tried.Length > 256 ? tried[..256] : tried, ["reason"] = reason };
+            if (account is not null)
+            {
+                detail["account"] = account.Value.ToString("D");
+            }
+
+            audit.Record(SystemEventTypes.SignInFailed, detail);
+        }
+
+        return attempt;
+    }
+
+    private async Task<(SignInAttempt Attempt, string Reason, Guid? Account)> DecideAsync(string email, string password, string? twoFactorCode)
     {
         StaffUser? user;
         try
@@ -58,31 +87,31 @@ public sealed class StaffSignIn(
             // emails never reused), so a row was written outside it.
             logger.LogCritical("AUDIT ALERT: more than one staff account has the email a sign-in named; AspNetUsers was changed outside the service. The sign-in is refused.");
             SpendTheHashingWork(password);
-            return new SignInAttempt(SignInOutcome.Refused);
+            return (new SignInAttempt(SignInOutcome.Refused), "duplicate-email", null);
         }
 
         if (user is null || user.DeactivatedAt is not null || await users.IsLockedOutAsync(user))
         {
             SpendTheHashingWork(password);
-            return new SignInAttempt(SignInOutcome.Refused);
+            return (new SignInAttempt(SignInOutcome.Refused), user is null ? "unknown-email" : user.DeactivatedAt is not null ? "deactivated" : "locked-out", user?.Id);
         }
 
         if (await seals.CheckStoredAsync(db, user, CancellationToken.None) is var seal && seal != SealState.Holds)
         {
             logger.LogCritical("AUDIT ALERT: a sign-in to staff account {UserId} is refused: {Why}.", user.Id, StaffAccountSeals.Why(seal));
             SpendTheHashingWork(password);
-            return new SignInAttempt(SignInOutcome.Refused);
+            return (new SignInAttempt(SignInOutcome.Refused), "account-changed-outside", user.Id);
         }
 
         if (!(await signIn.CheckPasswordSignInAsync(user, StaffPasswords.AsIssued(users, user, password), lockoutOnFailure: true)).Succeeded)
         {
-            return new SignInAttempt(SignInOutcome.Refused);
+            return (new SignInAttempt(SignInOutcome.Refused), "wrong-password", user.Id);
         }
 
         // A temporary password an admin set stops working after its time (StaffPasswords).
         if (user.TemporaryPasswordExpiresAt <= clock.GetUtcNow())
         {
-            return new SignInAttempt(SignInOutcome.Refused);
+            return (new SignInAttempt(SignInOutcome.Refused), "temporary-password-expired", user.Id);
         }
 
         var passedSecondFactor = false;
@@ -92,14 +121,14 @@ public sealed class StaffSignIn(
             if (code.Length == 0 || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
             {
                 await users.AccessFailedAsync(user);
-                return new SignInAttempt(SignInOutcome.SecondFactorNeeded);
+                return (new SignInAttempt(SignInOutcome.SecondFactorNeeded), code.Length == 0 ? "second-factor-missing" : "second-factor-wrong", user.Id);
             }
 
             passedSecondFactor = true;
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        return new SignInAttempt(SignInOutcome.SignedIn, user, passedSecondFactor);
+        return (new SignInAttempt(SignInOutcome.SignedIn, user, passedSecondFactor), "", user.Id);
     }
 
     /// <summary>A password check against a hash no password matches, made by the same hasher with the same work factor.</summary>

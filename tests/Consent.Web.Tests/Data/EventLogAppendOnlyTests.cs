@@ -28,6 +28,8 @@ public sealed class EventLogAppendOnlyTests(ConsentWebFactory factory) : IClassF
     [InlineData("UPDATE workflow_versions SET source_path = 'elsewhere', title_en = 'Other' WHERE workflow_id = 'append-only-test'")]
     [InlineData("UPDATE workflow_versions SET approval = 'Approved', hash = repeat('1', 64) WHERE workflow_id = 'append-only-test'")]
     [InlineData("DELETE FROM workflow_versions WHERE workflow_id = 'append-only-test'")]
+    [InlineData("UPDATE system_events SET detail = '{\"changed\": true}'")]
+    [InlineData("DELETE FROM system_events")]
     public async Task RuntimeRole_CannotChangeRemoveOrUnguardHistory(string sql)
     {
         await using var db = await factory.OpenDatabaseAsync();

@@ -12,7 +12,7 @@ namespace Consent.Web.Pages.Account;
 /// rotated, so a copy of the cookie (and every other sign-in of the account) stops working too.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class LogoutModel(SignInManager<StaffUser> signIn, IHostEnvironment environment) : PageModel
+public sealed class LogoutModel(SignInManager<StaffUser> signIn, IHostEnvironment environment, SystemEvents.SystemAudit audit) : PageModel
 {
     public void OnGet()
     {
@@ -23,6 +23,7 @@ public sealed class LogoutModel(SignInManager<StaffUser> signIn, IHostEnvironmen
         if (await signIn.UserManager.GetUserAsync(User) is { } user)
         {
             await signIn.UserManager.UpdateSecurityStampAsync(user);
+            audit.Record(SystemEvents.SystemEventTypes.SignedOut);
         }
 
         await signIn.SignOutAsync();

@@ -9,8 +9,12 @@ namespace Consent.Web.Pages.Audit;
 
 /// <summary>One patient for an auditor, read-only: details, consent status per workflow and the timeline, each session linked to its audit trail.</summary>
 [Authorize(Policy = Policies.Auditor)]
-public sealed class PatientModel(PatientRecordPage pages) : PageModel
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.PatientPage, SystemEvents.ReadSubject.Patient)]
+public sealed class PatientModel(PatientRecordPage pages, SystemEvents.SystemEventReads dataReads) : PageModel
 {
+    /// <summary>Who has read this data (the system audit trail), for the "who has seen this" panel.</summary>
+    public SystemEvents.PatientDataReadsPanel Reads { get; private set; } = new(0, []);
+
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
 
@@ -38,6 +42,7 @@ public sealed class PatientModel(PatientRecordPage pages) : PageModel
         }
 
         Record = record;
+        Reads = await dataReads.ReadsOfPatientAsync(Id, ct);
         return Page();
     }
 }

@@ -11,8 +11,12 @@ namespace Consent.Web.Pages.Audit;
 
 /// <summary>A session's event timeline with the result of verifying its hash chain, and its downloads.</summary>
 [Authorize(Policy = Policies.Auditor)]
-public sealed class SessionModel(AuditTrail audit) : PageModel
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.SessionPage, SystemEvents.ReadSubject.Session)]
+public sealed class SessionModel(AuditTrail audit, SystemEvents.SystemEventReads dataReads) : PageModel
 {
+    /// <summary>Who has read this data (the system audit trail), for the "who has seen this" panel.</summary>
+    public SystemEvents.PatientDataReadsPanel Reads { get; private set; } = new(0, []);
+
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
 
@@ -36,6 +40,7 @@ public sealed class SessionModel(AuditTrail audit) : PageModel
 
         (Session, Events, Chain) = (timeline.Chain.Session, timeline.Chain.Events, timeline.Chain.Check);
         (Records, StaffNames) = (timeline.Records, timeline.StaffNames);
+        Reads = await dataReads.ReadsOfSessionAsync(Id, ct);
         return Page();
     }
 

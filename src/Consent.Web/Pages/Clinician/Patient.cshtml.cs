@@ -20,8 +20,12 @@ namespace Consent.Web.Pages.Clinician;
 /// contents and actions stay with the clinician who started it (its link goes to the session page only for them).
 /// </remarks>
 [Authorize(Policy = Policies.Clinician)]
-public sealed class PatientModel(PatientRecordPage pages, PatientRegistry registry, PatientReconsent reconsent, PatientCheckins checkins) : StaffPageModel
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.PatientPage, SystemEvents.ReadSubject.Patient)]
+public sealed class PatientModel(PatientRecordPage pages, PatientRegistry registry, PatientReconsent reconsent, PatientCheckins checkins, SystemEvents.SystemEventReads dataReads) : StaffPageModel
 {
+    /// <summary>Who has read this data (the system audit trail), for the "who has seen this" panel.</summary>
+    public SystemEvents.PatientDataReadsPanel Reads { get; private set; } = new(0, []);
+
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
 
@@ -82,6 +86,7 @@ public sealed class PatientModel(PatientRecordPage pages, PatientRegistry regist
         }
 
         Correction = CorrectionInput.Of(Record.Patient);
+        Reads = await dataReads.ReadsOfPatientAsync(Id, ct);
         return Page();
     }
 

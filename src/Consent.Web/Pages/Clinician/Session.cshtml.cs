@@ -20,10 +20,15 @@ namespace Consent.Web.Pages.Clinician;
 /// action runs the same use case as the matching <c>/api/v1/sessions/{id}/...</c> endpoint.
 /// </summary>
 [Authorize(Policy = Policies.Clinician)]
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.SessionPage, SystemEvents.ReadSubject.Session)]
 public sealed class SessionModel(
-    SessionReads reads, ClinicianActions actions, QrCodes qr, StaffNotes notes, InvitationStatus invitations, SignInManager<StaffUser> signIn)
+    SessionReads reads, ClinicianActions actions, QrCodes qr, StaffNotes notes, InvitationStatus invitations, SignInManager<StaffUser> signIn,
+    SystemEvents.SystemEventReads dataReads)
     : StaffPageModel
 {
+    /// <summary>Who has read this data (the system audit trail), for the "who has seen this" panel.</summary>
+    public SystemEvents.PatientDataReadsPanel Reads { get; private set; } = new(0, []);
+
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
 
@@ -72,6 +77,7 @@ public sealed class SessionModel(
             QrDataUri = qr.PngDataUri(link);
         }
 
+        Reads = await dataReads.ReadsOfSessionAsync(Id, ct);
         return Page();
     }
 

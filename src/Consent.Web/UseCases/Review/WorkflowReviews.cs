@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Consent.Web.UseCases.Review;
 
 /// <summary>Workflow versions: the approved list for staff; review, approval and retirement for ethics reviewers (pages and API).</summary>
-public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry registry, WorkflowApprovals approvals, ReviewSeals seals, TimeProvider clock)
+public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry registry, WorkflowApprovals approvals, ReviewSeals seals, TimeProvider clock, SystemEvents.SystemAudit audit)
 {
     public async Task<List<WorkflowSummary>> ListApprovedAsync(CancellationToken ct)
     {
@@ -109,6 +109,8 @@ public sealed class WorkflowReviews(ConsentDbContext db, WorkflowRegistry regist
             // Another reviewer's decision on this version landed first with the same number.
             return new Refusal(RefusedAs.Conflict, "Not possible now", "Another decision on this version was just recorded; reload and look again.");
         }
+        audit.Record(decision == ApprovalState.Retired ? SystemEvents.SystemEventTypes.WorkflowRetired : SystemEvents.SystemEventTypes.WorkflowApproved,
+            new System.Text.Json.Nodes.JsonObject { ["workflowId"] = id, ["version"] = version, ["hash"] = entry.Hash, ["comment"] = clean }, by: reviewer);
         return new VersionDecided(id, version, decision.ToString());
     }
 }

@@ -15,7 +15,7 @@ namespace Consent.Web.UseCases.Staff;
 /// Every method first finds the account of the principal; one that no longer exists is refused as
 /// <see cref="RefusedAs.SignedOut"/>.
 /// </remarks>
-public sealed class OwnAccount(StaffUserManager users, StaffPasswords passwords, TwoFactorEnrolment enrolment)
+public sealed class OwnAccount(StaffUserManager users, StaffPasswords passwords, TwoFactorEnrolment enrolment, SystemEvents.SystemAudit audit)
 {
     private static readonly Refusal NoAccount = new(RefusedAs.SignedOut, "Signed out", "Sign in again.");
 
@@ -70,10 +70,14 @@ public sealed class OwnAccount(StaffUserManager users, StaffPasswords passwords,
             return NoAccount;
         }
 
-        return await enrolment.ConfirmAsync(user, code)
-            ? user
-            : FieldErrors.One("code",
-                "The code is not valid: set up with your enrolment code first, then send the current code from the new key. Check the time on your phone.");
+        if (await enrolment.ConfirmAsync(user, code))
+        {
+            audit.Record(SystemEvents.SystemEventTypes.TwoFactorEnrolled, by: principal);
+            return user;
+        }
+
+        return FieldErrors.One("code",
+            "The code is not valid: set up with your enrolment code first, then send the current code from the new key. Check the time on your phone.");
     }
 
     /// <summary>The key set-up gave that still waits for its first code, to show again after a wrong one.</summary>

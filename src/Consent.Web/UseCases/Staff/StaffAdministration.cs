@@ -1,8 +1,10 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Consent.Web.Data;
 using Consent.Web.Data.Entities;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
+using Consent.Web.SystemEvents;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +19,8 @@ namespace Consent.Web.UseCases.Staff;
 /// checks and changes under <see cref="LastActiveAdmin"/>'s lock, so two admins acting at once
 /// cannot leave the clinic without one.
 /// </remarks>
-public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext db, TwoFactorEnrolment enrolment, TimeProvider clock)
+/// <para>Each change is recorded on the system audit trail with the admin who made it (<see cref="SystemAudit"/>; 21 CFR 11.10(e)).</para>
+public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext db, TwoFactorEnrolment enrolment, TimeProvider clock, SystemAudit audit)
 {
     public async Task<List<StaffView>> ListAsync()
     {
@@ -95,6 +98,7 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
 
         await users.AddToRolesAsync(user, input.Roles!);
         var code = await enrolment.IssueAsync(user, adminId);
+        audit.Record(SystemEventTypes.AccountCreated, Account(user, new JsonArray([.. input.Roles!.Select(r => (JsonNode)r)])));
         return new EnrolmentCodeIssued(await ViewAsync(user), code);
     }
 
@@ -130,6 +134,9 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
 
             await users.RemoveFromRolesAsync(user, current.Except(input.Roles!));
             await users.AddToRolesAsync(user, input.Roles!.Except(current));
+            var changed = Account(user, new JsonArray([.. input.Roles!.Select(r => (JsonNode)r)]));
+            changed["before"] = new JsonArray([.. current.Select(r => (JsonNode)r)]);
+            audit.Record(SystemEventTypes.RolesChanged, changed);
             return await ViewAsync(user);
         });
     }
@@ -163,6 +170,7 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
             }
 
             await users.DeactivateAsync(user);
+            audit.Record(SystemEventTypes.AccountDeactivated, Account(user));
             return await ViewAsync(user);
         });
     }
@@ -182,7 +190,20 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
         }
 
         await users.ReactivateAsync(user);
+        audit.Record(SystemEventTypes.AccountReactivated, Account(user));
         return await ViewAsync(user);
+    }
+
+    /// <summary>Which account an admin changed (its id and email), and its roles when they are the change.</summary>
+    private static JsonObject Account(StaffUser user, JsonArray? roles = null)
+    {
+        var detail = new JsonObject { ["account"] = user.Id.ToString("D"), ["email"] = user.Email };
+        if (roles is not null)
+        {
+            detail["roles"] = roles;
+        }
+
+        return detail;
     }
 
     /// <summary>What the password validators (length and the rest, as Identity is configured) say against a password; empty when it passes.</summary>

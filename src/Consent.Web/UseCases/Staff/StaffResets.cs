@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Consent.Web.Identity;
 using Consent.Web.Sessions;
+using Consent.Web.SystemEvents;
 
 namespace Consent.Web.UseCases.Staff;
 
@@ -12,7 +14,7 @@ namespace Consent.Web.UseCases.Staff;
 /// Neither can be used on the admin's own account (a conflict): an admin changes their own password
 /// and authenticator on their account page, which asks for the current ones.
 /// </remarks>
-public sealed class StaffResets(StaffUserManager users, StaffPasswords passwords, TwoFactorEnrolment enrolment, TimeProvider clock)
+public sealed class StaffResets(StaffUserManager users, StaffPasswords passwords, TwoFactorEnrolment enrolment, TimeProvider clock, SystemAudit audit)
 {
     /// <summary>
     /// Sets a random temporary password, lifts a lockout and ends the account's sign-ins. The staff
@@ -36,6 +38,7 @@ public sealed class StaffResets(StaffUserManager users, StaffPasswords passwords
         }
 
         var temporary = await passwords.ResetAsync(user, StaffAccess.UserId(caller)!.Value);
+        audit.Record(SystemEventTypes.PasswordReset, new JsonObject { ["account"] = user.Id.ToString("D"), ["email"] = user.Email }, by: caller);
         return new TemporaryPasswordSet(await StaffView.OfAsync(users, user, clock), temporary);
     }
 
@@ -58,6 +61,7 @@ public sealed class StaffResets(StaffUserManager users, StaffPasswords passwords
         }
 
         var code = await enrolment.ResetAsync(user, StaffAccess.UserId(caller));
+        audit.Record(SystemEventTypes.TwoFactorReset, new JsonObject { ["account"] = user.Id.ToString("D"), ["email"] = user.Email }, by: caller);
         return new EnrolmentCodeIssued(await StaffView.OfAsync(users, user, clock), code);
     }
 

@@ -1,0 +1,45 @@
+namespace Consent.Web.SystemEvents;
+
+/// <summary>
+/// The types of system events, stable dotted names (docs/system-events.md): once written they are part of
+/// hashed history, so a name is never changed or reused.
+/// </summary>
+public static class SystemEventTypes
+{
+    public const string SignInSucceeded = "staff.sign-in.succeeded";
+    public const string SignInFailed = "staff.sign-in.failed";
+    public const string SignedOut = "staff.signed-out";
+    public const string TwoFactorEnrolled = "staff.two-factor.enrolled";
+    public const string TwoFactorReset = "staff.two-factor.reset";
+    public const string PasswordReset = "staff.password.reset";
+    public const string AccountCreated = "staff.account.created";
+    public const string AccountDeactivated = "staff.account.deactivated";
+    public const string AccountReactivated = "staff.account.reactivated";
+    public const string RolesChanged = "staff.account.roles-changed";
+    public const string WorkflowApproved = "workflow.version.approved";
+    public const string WorkflowRetired = "workflow.version.retired";
+    public const string RecordsExported = "records.exported";
+
+    /// <summary>A staff member read patient data; <c>detail.what</c> names what (<see cref="Reads"/>).</summary>
+    public const string PatientDataRead = "patient-data.read";
+
+    /// <summary>The system chain's own loss notice: events that could not be queued (the queue was full).</summary>
+    public const string EventsLost = "system.events-lost";
+
+    /// <summary>What a <see cref="PatientDataRead"/> read: the value of its <c>detail.what</c>.</summary>
+    public static class Reads
+    {
+        public const string SessionDetail = "session.detail";
+        public const string SessionEvents = "session.events";
+        public const string SessionPage = "session.page";
+        public const string RecordPdf = "session.record-pdf";
+        public const string Fhir = "session.fhir";
+        public const string Patient = "patient.detail";
+        public const string PatientConsents = "patient.consents";
+        public const string PatientGate = "patient.gate";
+        public const string PatientPage = "patient.page";
+    }
+
+    public static bool IsWellFormed(string type) =>
+        type.Length is > 0 and <= 60 && type.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-');
+}

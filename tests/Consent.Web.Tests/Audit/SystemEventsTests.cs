@@ -1,0 +1,285 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Consent.Web.Audit;
+using Consent.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Consent.Web.Tests.Audit;
+
+/// <summary>
+/// The system audit trail (docs/system-events.md; 21 CFR 11.10(e), 45 CFR 164.312(b)): staff reads of patient data
+/// and sign-ins land on one verified chain, are answered by GET /api/v1/audit/system-events and shown in the
+/// "who has seen this" panels; a sign-in's password never reaches it.
+/// </summary>
+public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+{
+    [Fact]
+    public async Task AnAuditorsReadsOfASession_AreOnTheChain_InTheApi_AndInThePanels()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync();
+        var patientId = await SystemEventRows.PatientOfAsync(factory, session.Id);
+        using var auditorApi = await factory.ClientForAsync(Staff.Auditor);
+        using var auditorPages = await PageForms.SignedInAsync(factory, Staff.Auditor);
+        var auditorId = await SystemEventRows.StaffIdAsync(factory, Staff.Auditor);
+
+        Assert.Equal(HttpStatusCode.OK, (await auditorApi.GetAsync($"/api/v1/sessions/{session.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditorPages.GetAsync($"/audit/sessions/{session.Id}")).StatusCode);
+        // Only answers that showed data count: a session that is not there is no read of anyone's data.
+        var absent = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.NotFound, (await auditorApi.GetAsync($"/api/v1/sessions/{absent}")).StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory, "type = 'patient-data.read' AND session_id = @s", session.Id, 2);
+        var answer = (await auditorApi.GetFromJsonAsync<JsonObject>($"/api/v1/audit/system-events?type=patient-data.read&actor={auditorId}"))!;
+        Assert.True(answer["verified"]!.GetValue<bool>(), answer.ToJsonString());
+        Assert.Null(answer["brokenAtSeq"]?.GetValue<long>());
+        var reads = answer["events"]!.AsArray().Select(e => e!.AsObject())
+            .Where(e => e["sessionId"]?.GetValue<Guid>() == session.Id).ToList();
+        Assert.Equal(["session.detail", "session.page"], reads.Select(e => e["detail"]!["what"]!.GetValue<string>()).Order());
+        Assert.All(reads, e =>
+        {
+            Assert.Equal(Staff.Auditor, e["actorEmail"]!.GetValue<string>());
+            Assert.Equal(patientId, e["patientId"]!.GetValue<Guid>());
+            Assert.True(e.ContainsKey("ip") && e.ContainsKey("userAgent")); // the in-memory test server has no client address
+        });
+        Assert.Contains(reads, e => e["detail"]!["path"]!.GetValue<string>() == $"/api/v1/sessions/{session.Id}");
+        Assert.DoesNotContain(answer["events"]!.AsArray(), e => e!["sessionId"]?.GetValue<Guid>() == absent);
+
+        // The session page and the patient page list those reads: who, what.
+        var sessionPage = await auditorPages.GetStringAsync($"/audit/sessions/{session.Id}");
+        var panel = sessionPage[sessionPage.IndexOf("id=\"data-reads\"", StringComparison.Ordinal)..];
+        Assert.Contains(Staff.Auditor, panel, StringComparison.Ordinal);
+        Assert.Contains("session.detail", panel, StringComparison.Ordinal);
+        Assert.Contains("session.page", panel, StringComparison.Ordinal);
+        var patientPage = await auditorPages.GetStringAsync($"/audit/patients/{patientId}");
+        var patientPanel = patientPage[patientPage.IndexOf("id=\"data-reads\"", StringComparison.Ordinal)..];
+        Assert.Contains(Staff.Auditor, patientPanel, StringComparison.Ordinal);
+        Assert.Contains("session.detail", patientPanel, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFailedSignIn_IsRecorded_WithTheEmailTriedAndWhy_NeverThePassword()
+    {
+        const string password = "Wrong-Password-5c1e8b0f-not-the-real-one";
+        var email = $"nobody-{Guid.NewGuid():N}@example.org";
+        using var client = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/auth/login", new { email, password })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/auth/login", new { email = Staff.Clinician, password })).StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory, "type = 'staff.sign-in.failed' AND detail->>'emailTried' = @e", email, 1);
+        await SystemEventRows.WaitForAsync(factory, "type = 'staff.sign-in.failed' AND detail->>'emailTried' = @e", Staff.Clinician, 1);
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var query = new NpgsqlCommand("""
+            SELECT detail->>'reason', actor FROM system_events WHERE type = 'staff.sign-in.failed' AND detail->>'emailTried' = @e
+            """, db);
+        query.Parameters.AddWithValue("e", email);
+        Assert.Equal(("unknown-email", "anonymous"), await SystemEventRows.SingleAsync(query));
+        query.Parameters["e"].Value = Staff.Clinician;
+        Assert.Equal(("wrong-password", "anonymous"), await SystemEventRows.SingleAsync(query));
+
+        await using var leaked = new NpgsqlCommand("SELECT count(*) FROM system_events WHERE system_events::text LIKE '%' || @p || '%'", db);
+        leaked.Parameters.AddWithValue("p", password);
+        Assert.Equal(0L, await leaked.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task AnAdminsAccountChanges_AndAClinicianPageRead_AreRecorded_WithWhoDidThem()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var adminId = await SystemEventRows.StaffIdAsync(factory, Staff.Admin);
+        var email = $"new-{Guid.NewGuid():N}@example.org";
+        var id = await StaffAccounts.CreateAsync(admin, email, "a long enough password 1234", null, "Clinician");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = new[] { "Auditor" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/users/{id}/deactivate", null)).StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory, "type LIKE 'staff.account.%' AND detail->>'email' = @e", email, 3);
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var query = new NpgsqlCommand("""
+            SELECT type, actor, actor_email, detail->>'account', detail->'roles', detail->'before'
+            FROM system_events WHERE type LIKE 'staff.account.%' AND detail->>'email' = @e ORDER BY seq
+            """, db);
+        query.Parameters.AddWithValue("e", email);
+        var rows = new List<(string Type, string Actor, string? ActorEmail, string Account, string? Roles, string? Before)>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            }
+        }
+
+        Assert.Equal(["staff.account.created", "staff.account.roles-changed", "staff.account.deactivated"], rows.Select(r => r.Type));
+        Assert.All(rows, r => Assert.Equal((adminId.ToString("D"), Staff.Admin, id), (r.Actor, r.ActorEmail, r.Account)));
+        Assert.Equal("[\"Clinician\"]", rows[0].Roles);
+        Assert.Equal(("[\"Auditor\"]", "[\"Clinician\"]"), (rows[1].Roles, rows[1].Before));
+
+        // The clinician's own session page is a read of the patient's data too.
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync();
+        using var clinicianPages = await PageForms.SignedInAsync(factory, Staff.Clinician);
+        Assert.Equal(HttpStatusCode.OK, (await clinicianPages.GetAsync($"/clinician/sessions/{session.Id}")).StatusCode);
+        await SystemEventRows.WaitForAsync(factory, "type = 'patient-data.read' AND detail->>'what' = 'session.page' AND session_id = @s", session.Id, 1);
+        var page = await clinicianPages.GetStringAsync($"/clinician/sessions/{session.Id}");
+        Assert.Contains(Staff.Clinician, page[page.IndexOf("id=\"data-reads\"", StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("to=2026-13-45T00:00:00Z", "to")]
+    [InlineData("from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z", "to")]
+    [InlineData("type=Not%20A%20Type", "type")]
+    [InlineData("actor=bob", "actor")]
+    [InlineData("limit=0", "limit")]
+    public async Task BadParameters_AreA400Problem_NamingTheParameter(string query, string field)
+    {
+        using var auditor = await factory.ClientForAsync(Staff.Auditor);
+        var response = await auditor.GetAsync($"/api/v1/audit/system-events?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.NotNull(problem["errors"]?[field]);
+    }
+
+    [Fact]
+    public async Task AClinician_IsRefusedTheSystemTrail()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        Assert.Equal(HttpStatusCode.Forbidden, (await clinician.GetAsync("/api/v1/audit/system-events")).StatusCode);
+    }
+}
+
+/// <summary>A changed system event breaks the chain at its seq: in the API and in the audit. Its own database, since it breaks the chain for good.</summary>
+public sealed class SystemEventTamperTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+{
+    [Fact]
+    public async Task TheChainVerifies_AndARowChangedByTheOwner_BreaksItAtItsSeq()
+    {
+        using var auditor = await factory.ClientForAsync(Staff.Auditor);
+        using var anonymous = factory.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email = $"tamper-{i}@example.org", password = "not it at all" });
+        }
+
+        await SystemEventRows.WaitForAsync(factory, "detail->>'emailTried' = @e", "tamper-2@example.org", 1);
+        var honest = (await auditor.GetFromJsonAsync<JsonObject>("/api/v1/audit/system-events"))!;
+        Assert.True(honest["verified"]!.GetValue<bool>(), honest.ToJsonString());
+        var events = honest["events"]!.AsArray();
+        Assert.True(events.Count >= 4);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e!["seq"]!.GetValue<long>()));
+        using (var scope = factory.Services.CreateScope())
+        {
+            var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
+            Assert.True(report.SystemChain!.Verified);
+            Assert.True(report.Clean);
+        }
+
+        long target;
+        await using (var owner = await factory.OpenOwnerDatabaseAsync())
+        {
+            await using var change = new NpgsqlCommand("""
+                ALTER TABLE system_events DISABLE TRIGGER system_events_no_update_or_delete;
+                UPDATE system_events SET detail = jsonb_set(detail, '{emailTried}', '"someone-else@example.org"')
+                    WHERE detail->>'emailTried' = 'tamper-1@example.org' RETURNING seq;
+                """, owner);
+            target = (long)(await change.ExecuteScalarAsync())!;
+            await using var enable = new NpgsqlCommand("ALTER TABLE system_events ENABLE TRIGGER system_events_no_update_or_delete", owner);
+            await enable.ExecuteNonQueryAsync();
+        }
+
+        var broken = (await auditor.GetFromJsonAsync<JsonObject>("/api/v1/audit/system-events"))!;
+        Assert.False(broken["verified"]!.GetValue<bool>());
+        Assert.Equal(target, broken["brokenAtSeq"]!.GetValue<long>());
+        using (var scope = factory.Services.CreateScope())
+        {
+            var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
+            Assert.False(report.SystemChain!.Verified);
+            Assert.Equal(target, report.SystemChain.BrokenAtSeq);
+            Assert.False(report.Clean);
+        }
+    }
+}
+
+/// <summary>A host stopped cleanly writes every event it queued before it stops.</summary>
+public sealed class SystemEventShutdownTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
+{
+    [Fact]
+    public async Task ACleanShutdown_WritesEveryQueuedEvent()
+    {
+        // A second node whose batches would wait a minute: only the drain at shutdown can write them in time.
+        var node = new SameDatabaseNode(factory.ConnectionString, settings: new Dictionary<string, string>
+        {
+            ["SystemEvents:BatchIntervalMilliseconds"] = "60000",
+            ["Outbox:RunWorker"] = "false",
+            ["Audit:IntervalMinutes"] = "0",
+            ["Renewals:IntervalMinutes"] = "0",
+        });
+        var marker = Guid.NewGuid().ToString("N");
+        using (var client = node.CreateClient())
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = $"shutdown-{marker}-{i}@example.org", password = "not it" });
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            }
+        }
+
+        await node.DisposeAsync();
+
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM system_events WHERE detail->>'emailTried' LIKE @m", db);
+        count.Parameters.AddWithValue("m", $"shutdown-{marker}-%");
+        Assert.Equal(12L, await count.ExecuteScalarAsync());
+    }
+}
+
+internal static class SystemEventRows
+{
+    /// <summary>Waits (up to 15 s) until the writer has put at least <paramref name="atLeast"/> matching rows on the chain.</summary>
+    public static async Task WaitForAsync(ConsentWebFactory factory, string where, object value, int atLeast)
+    {
+        await using var db = await factory.OpenDatabaseAsync();
+        var parameter = where.Contains("@s", StringComparison.Ordinal) ? "s" : "e";
+        for (var waited = 0; waited < 150; waited++)
+        {
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM system_events WHERE {where}", db);
+            count.Parameters.AddWithValue(parameter, value);
+            if ((long)(await count.ExecuteScalarAsync())! >= atLeast)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"no {atLeast} system event(s) where {where} ({value}) within 15 s");
+    }
+
+    public static async Task<(string, string)> SingleAsync(NpgsqlCommand query)
+    {
+        await using var reader = await query.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        var row = (reader.GetString(0), reader.GetString(1));
+        Assert.False(await reader.ReadAsync());
+        return row;
+    }
+
+    public static async Task<Guid> PatientOfAsync(ConsentWebFactory factory, Guid session)
+    {
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var query = new NpgsqlCommand("SELECT patient_id FROM consent_sessions WHERE id = @s", db);
+        query.Parameters.AddWithValue("s", session);
+        return (Guid)(await query.ExecuteScalarAsync())!;
+    }
+
+    public static async Task<Guid> StaffIdAsync(ConsentWebFactory factory, string email)
+    {
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var query = new NpgsqlCommand("SELECT id FROM \"AspNetUsers\" WHERE email = @e", db);
+        query.Parameters.AddWithValue("e", email);
+        return (Guid)(await query.ExecuteScalarAsync())!;
+    }
+}
