@@ -2,26 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Consent.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 using static Consent.Web.Tests.CdsHooks.CheckinSteps;
 
 namespace Consent.Web.Tests.CdsHooks;
 
 /// <summary>A service of its own, with a clock the test moves (the minutes a tablet stays open after a check-in).</summary>
-public sealed class CheckinHoldFactory : CdsFactory
-{
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
-    }
-}
+public sealed class CheckinHoldFactory() : ClockedCdsFactory(DateTimeOffset.UtcNow);
 
 /// <summary>
 /// What the patient reports at a check-in reaches a clinician: a crisis answer cannot be voided or declined away (and

@@ -10,10 +10,9 @@ using Microsoft.Extensions.Time.Testing;
 namespace Consent.Web.Tests.CdsHooks;
 
 /// <summary>The CDS service with a clock the test moves (the EHR's tokens are issued at that time too).</summary>
-public sealed class CheckinLoopFactory : CdsFactory
+public abstract class ClockedCdsFactory(DateTimeOffset start) : CdsFactory
 {
-    /// <summary>10:00 in New York (the clinic's time zone here) on a fixed day, so "today" and "the next day" are plain.</summary>
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 12, 1, 15, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(start);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -21,6 +20,9 @@ public sealed class CheckinLoopFactory : CdsFactory
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 }
+
+/// <summary>10:00 in New York (the clinic's time zone here) on a fixed day, so "today" and "the next day" are plain.</summary>
+public sealed class CheckinLoopFactory() : ClockedCdsFactory(new DateTimeOffset(2026, 12, 1, 15, 0, 0, TimeSpan.Zero));
 
 /// <summary>
 /// Issue 14, "done when": the whole loop with a clock the test moves. The consent is signed and a dose ordered through
