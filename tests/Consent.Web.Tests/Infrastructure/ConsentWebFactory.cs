@@ -174,7 +174,9 @@ public class ConsentWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private string As(string role)
     {
-        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = DatabaseName, Username = role };
+        // Timeout 60 s: dozens of test services start at once on two cores, and a new connection could wait longer than
+        // Npgsql's 15 s default (a service's start-up lock once failed so, with nothing wrong but the load).
+        var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = DatabaseName, Username = role, Timeout = 60 };
         builder.Remove("Password");
         return builder.ConnectionString;
     }
