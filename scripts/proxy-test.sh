@@ -108,7 +108,8 @@ done
 # Staff accounts, as an operator creates the first ones outside Development (no demo accounts
 # there): with the service's own command, which seals them (an account written with SQL signs in
 # as nobody). The password comes from the environment, so it is a chosen one, not temporary.
-for account in "clinician@proxy.example|Proxy Clinician|Clinician" "reviewer@proxy.example|Proxy Reviewer|EthicsReviewer"; do
+for account in "clinician@proxy.example|Proxy Clinician|Clinician" "reviewer@proxy.example|Proxy Reviewer|EthicsReviewer" \
+  "second.reviewer@proxy.example|Second Proxy Reviewer|EthicsReviewer"; do
   IFS='|' read -r email name role <<< "$account"
   env "${SERVICE_ENV[@]}" CONSENT_STAFF_PASSWORD="$PASSWORD" dotnet "$DLL" create-staff-account "$email" "$name" "$role" \
     >> "$WORK/accounts.txt" 2>&1 || { cat "$WORK/accounts.txt" >&2; fail "could not create the staff account $email"; }

@@ -36,10 +36,31 @@ login() { curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H 'content-typ
   -d "{\"email\":\"$1\",\"password\":\"$2\"}" "$BASE/api/v1/auth/login"; }
 ADMIN=$(curl -fsS -H 'content-type: application/json' -d "{\"email\":\"admin@example.org\",\"password\":\"$CONSENT_DEMO_PASSWORD\"}" \
   "$BASE/api/v1/auth/login" | python3 -c 'import sys, json; print(json.load(sys.stdin)["accessToken"])')
+# Accounts made as a clinic makes them: invited, and each invitee sets the password with the link in the
+# invitation mail (Development writes it as an .eml file under the data directory's mail/ folder).
 for i in $(seq 1 "$ACCOUNTS"); do
   curl -fsS -o /dev/null -H "Authorization: Bearer $ADMIN" -H 'content-type: application/json' \
-    -d "{\"email\":\"timing$i@example.org\",\"displayName\":\"Timing $i\",\"password\":\"timing password $i\",\"roles\":[\"Clinician\"]}" \
+    -d "{\"email\":\"timing$i@example.org\",\"displayName\":\"Timing $i\",\"roles\":[\"Clinician\"]}" \
     "$BASE/api/v1/admin/users"
+done
+mailed_link() { # mailed_link EMAIL: the account link in the mail sent to EMAIL, once it is there
+  python3 - "$CONSENT_DATA_DIR/mail" "$1" <<'PY'
+import email, email.policy, pathlib, sys, time
+folder, to = pathlib.Path(sys.argv[1]), sys.argv[2]
+for _ in range(300):
+    for f in sorted(folder.glob("*.eml")) if folder.exists() else []:
+        m = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+        if m["To"] and to in str(m["To"]):
+            for line in m.get_body(("plain",)).get_content().splitlines():
+                if "/account/link/" in line:
+                    print(line.strip()); sys.exit(0)
+    time.sleep(0.1)
+sys.exit("no invitation mail for " + to)
+PY
+}
+for i in $(seq 1 "$ACCOUNTS"); do
+  curl -fsS -o /dev/null -H 'content-type: application/json' \
+    -d "{\"token\":\"$(mailed_link "timing$i@example.org")\",\"password\":\"timing password $i\"}" "$BASE/api/v1/auth/link/password"
 done
 
 # Warm-up, not reported.

@@ -245,7 +245,13 @@ def walk(base, direct, cafile, client_ip, stranger_ip, password, workflow_file, 
     fields = {f["name"]: f["value"] for f in login["fields"]}
     fields.update({"Input.Email": "clinician@proxy.example", "Input.Password": password})
     status, _, page, url = staff_browser.send("POST", "/Account/Login", form=fields)
-    check(status == 200, f"clinician signs in on the page ({status})")
+    check(status == 200 and url.endswith("/account/training"), f"clinician signs in on the page and is sent to the training attestation ({status} {url})")
+    # 21 CFR 11.10(i), 11.100(c): no role works until the staff member has signed the attestation.
+    attest = next(f for f in Forms(page.decode()).forms if any(field["name"] == "Password" for field in f["fields"]))
+    fields = {f["name"]: f["value"] for f in attest["fields"]}
+    fields["Password"] = password
+    status, _, page, url = staff_browser.send("POST", urllib.parse.urljoin(url, attest["action"] or url), form=fields)
+    check(status == 200 and not url.endswith("/account/training"), f"the clinician signs the training attestation on the page ({status} {url})")
     status, _, page, url = staff_browser.send("GET", "/clinician")
     check(status == 200 and url.endswith("/clinician"), f"the clinician's page opens with the sign-in cookie ({status} {url})")
 
@@ -256,8 +262,14 @@ def walk(base, direct, cafile, client_ip, stranger_ip, password, workflow_file, 
         api.headers["Authorization"] = f"Bearer {token}"
         return api
 
-    reviewer = signed_in("reviewer@proxy.example")
-    reviewer.json("POST", f"/api/v1/workflows/{workflow}/versions/1/approve", {"comment": "Reviewed for the proxy test."})
+    # Outside Development two distinct reviewers approve a version (Review__RequiredApprovals), each
+    # approval a signature by password re-entry (21 CFR 11.50, 11.200(a)), after their training attestation.
+    for email in ("reviewer@proxy.example", "second.reviewer@proxy.example"):
+        reviewer = signed_in(email)
+        reviewer.json("POST", "/api/v1/account/training", {"password": password})
+        approval = reviewer.json("POST", f"/api/v1/workflows/{workflow}/versions/1/approve",
+                                 {"comment": "Reviewed for the proxy test.", "password": password})
+    check(approval.get("approval") == "Approved", f"two reviewers approved version 1: {approval.get('approval')}")
     clinician = signed_in("clinician@proxy.example")
 
     def start():

@@ -26,6 +26,17 @@ public sealed class KeyboardAndNarrowScreenTests(ServiceHost host)
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync("1980");
         await PressAndLoadAsync(page, "Enter");
+
+        // The key information comes first: read, ticked and sent with the keyboard.
+        Assert.Equal(Kind.Disclosure, await walker.KindAsync());
+        Assert.StartsWith("Key information", await page.InnerTextAsync("h1"), StringComparison.Ordinal);
+        await check.CaptureAsync(page, "key-information", "key information");
+        await AssertFitsAsync(page);
+        await TabToAsync(page, "#acknowledged");
+        await page.Keyboard.PressAsync("Space");
+        await TabToAsync(page, "form[action*='handler=Acknowledge'] button[type=submit]");
+        await PressAndLoadAsync(page, "Enter");
+
         Assert.Equal(Kind.Questions, await walker.KindAsync());
         await check.CaptureAsync(page, "questions", "questions");
         await AssertFitsAsync(page);
@@ -47,7 +58,7 @@ public sealed class KeyboardAndNarrowScreenTests(ServiceHost host)
         await page.Keyboard.PressAsync("Space");
         await TabToAsync(page, "form[action*='handler=Acknowledge'] button[type=submit]");
         await PressAndLoadAsync(page, "Enter");
-        Assert.StartsWith("Step 3", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+        Assert.StartsWith("Step 4", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
 
         await TabToAsync(page, "a.action-decline");
         await PressAndLoadAsync(page, "Enter");

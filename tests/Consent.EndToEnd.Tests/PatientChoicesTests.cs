@@ -112,9 +112,11 @@ public sealed class PatientChoicesTests(ServiceHost host)
         await walker.OpenAsync(session.PatientPath);
         await walker.VerifyAsync();
 
-        // Every choice is a 44 by 44 px target, and Yes and No are stacked on a phone. The first screen after the date of birth is step 1.
-        Assert.Equal(Kind.Questions, await walker.WalkAsync(Kind.Questions));
+        // Every choice is a 44 by 44 px target, and Yes and No are stacked on a phone. The first screen after the date of birth is
+        // step 1, the key information; the screening questions are step 2.
         Assert.StartsWith("Step 1 of", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+        Assert.Equal(Kind.Questions, await walker.WalkAsync(Kind.Questions));
+        Assert.StartsWith("Step 2 of", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
         var clinic = page.Locator(".site-footer .clinic-phone a[href^='tel:']");
         Assert.Equal("tel:+15550100", await clinic.GetAttributeAsync("href"));
         Assert.Equal(1, await page.Locator(".site-footer a[href='tel:988']").CountAsync());
@@ -166,6 +168,7 @@ public sealed class PatientChoicesTests(ServiceHost host)
         var walker = new PatientWalker(page, check, Patient.English);
         await walker.OpenAsync(session.PatientPath);
         await walker.VerifyAsync();
+        await walker.WalkAsync(Kind.Questions); // past the key information
         await walker.WalkAsync(Kind.Disclosure);
         // This browser has no voice for English (headless Chromium has none): no dead button, and the page says so.
         Assert.Equal(0, await page.EvaluateAsync<int>("() => speechSynthesis.getVoices().length"));
@@ -187,7 +190,7 @@ public sealed class PatientChoicesTests(ServiceHost host)
         await check.CaptureAsync(page, "translated", "translated");
         await walker.AnswerAsync(Kind.Disclosure, null);
         Assert.Equal(Kind.Disclosure, await walker.KindAsync());
-        Assert.StartsWith("Paso 4", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+        Assert.StartsWith("Paso 5", await page.InnerTextAsync(".step-count"), StringComparison.Ordinal);
 
         // Later, on another device: the same link, the date of birth again, and on from where they stopped.
         await using var second = await host.NewContextAsync(Screen.Desktop);
@@ -196,7 +199,7 @@ public sealed class PatientChoicesTests(ServiceHost host)
         var resumed = new PatientWalker(later, laterCheck, Patient.English) { MissQuizOnce = true };
         await resumed.OpenAsync(session.PatientPath);
         await resumed.VerifyAsync();
-        Assert.StartsWith("Step 4", await later.InnerTextAsync(".step-count"), StringComparison.Ordinal);
+        Assert.StartsWith("Step 5", await later.InnerTextAsync(".step-count"), StringComparison.Ordinal);
         Assert.Equal(Kind.Quiz, await resumed.WalkAsync(Kind.Quiz));
         await resumed.AnswerAsync(Kind.Quiz, "understanding");
         Assert.True(await later.Locator(".review-passage").CountAsync() > 0, "a missed question shows its passage again");

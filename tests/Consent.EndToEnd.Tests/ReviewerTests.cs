@@ -43,10 +43,18 @@ public sealed class ReviewerTests(OwnServiceHost host) : IClassFixture<OwnServic
         Assert.True(await page.Locator("details table.system-texts tbody tr").CountAsync() > 50, "the patient pages' messages are listed");
         await check.CaptureBothSizesAsync(page, "version");
 
+        // A retirement is a signature: without the password nothing happens, the error stands by the field and the comment stays.
         await page.FillAsync("#comment", "Superseded by the bladder wording of version 2 (review board, item 7).");
+        await page.FillAsync("#decision-password", "not the password");
+        await page.ClickAndLoadAsync("main button[formaction*='handler=Retire']");
+        Assert.Contains("The password is not correct", await page.InnerTextAsync("#decision-password-error"), StringComparison.Ordinal);
+        Assert.Equal("Superseded by the bladder wording of version 2 (review board, item 7).", await page.InputValueAsync("#comment"));
+        await check.CaptureAsync(page, "wrong-password");
+        await page.FillAsync("#decision-password", ServiceHost.DemoPassword);
         await page.ClickAndLoadAsync("main button[formaction*='handler=Retire']");
         Assert.Contains("Retired", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         Assert.Contains("Superseded by the bladder wording", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        Assert.Contains("Retired by ", await page.InnerTextAsync("#decisions-heading + ul"), StringComparison.Ordinal);
         await check.CaptureAsync(page, "retired");
         check.AssertClean();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Consent.Records.Layout;
 using static Consent.Records.Document.RecordText;
 
@@ -91,6 +92,13 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? c
         if (record.ClinicLanguage is { } clinicLanguage)
         {
             pairs.Add((labels.ClinicLanguage, LanguageName(clinicLanguage, labels)));
+        }
+
+        // Who approved the version the session ran on, and when: each signature's manifestation (21 CFR 11.50).
+        if (record.WorkflowApprovals.Count > 0)
+        {
+            pairs.Add((labels.EthicsApproval, string.Join("\n", record.WorkflowApprovals.Select(a =>
+                string.Format(CultureInfo.InvariantCulture, labels.SignedByAt, a.Meaning, a.SignerName, Time(a.SignedAt, record))))));
         }
 
         pairs.AddRange(

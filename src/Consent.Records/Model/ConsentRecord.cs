@@ -18,6 +18,12 @@ public sealed record ConsentRecord
     /// <summary>The approved workflow version the session ran on.</summary>
     public required WorkflowReference Workflow { get; init; }
 
+    /// <summary>
+    /// The ethics reviewers' signed approvals the workflow version was in use on when the session started, in the order
+    /// they were made; the summary states each ("Approved for use with patients by …, …"). Empty: nothing is printed.
+    /// </summary>
+    public IReadOnlyList<WorkflowApproval> WorkflowApprovals { get; init; } = [];
+
     /// <summary>The clinic's time zone; every time in the record is shown in it, with its UTC offset.</summary>
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 

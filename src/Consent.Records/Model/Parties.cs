@@ -23,3 +23,12 @@ public sealed record PatientDetails(string Name, DateOnly DateOfBirth, string? M
 /// <param name="Language">Session language (BCP 47, e.g. <c>en</c>, <c>es</c>).</param>
 /// <param name="Hash">SHA-256 (hex) of the normalized definition and its template texts.</param>
 public sealed record WorkflowReference(string Id, int Version, string Title, string Language, string Hash);
+
+/// <summary>
+/// An ethics reviewer's signed approval of the workflow version the session ran on (21 CFR 11.50): printed as
+/// "<see cref="Meaning"/> by <see cref="SignerName"/>, <see cref="SignedAt"/>" in the record's time zone, with its offset.
+/// </summary>
+/// <param name="Meaning">The signature's meaning in the record's language, e.g. "Approved for use with patients".</param>
+/// <param name="SignerName">The reviewer's printed name at signing.</param>
+/// <param name="SignedAt">When the reviewer signed.</param>
+public sealed record WorkflowApproval(string Meaning, string SignerName, DateTimeOffset SignedAt);

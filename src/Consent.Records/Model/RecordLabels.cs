@@ -96,6 +96,12 @@ public sealed record RecordLabels
         _ => language,
     };
 
+    /// <summary>Caption: the signed ethics approvals of the workflow version.</summary>
+    public required string EthicsApproval { get; init; }
+
+    /// <summary>One signed approval: {0} its meaning, {1} the reviewer's printed name, {2} the time with its offset.</summary>
+    public required string SignedByAt { get; init; }
+
     /// <summary>Caption: workflow hash.</summary>
     public required string WorkflowHash { get; init; }
 

@@ -25,6 +25,8 @@ static class RecordLabelsEnglish
         ClinicLanguage = "Clinic\u2019s language",
         ClinicWordingOfDisclosure = "{0} (the clinic\u2019s language), for the clinic\u2019s reference only. The patient read and acknowledged the {1} text above; the SHA-256 above is of that text.",
         ClinicWordingInTable = "Grey lines: the same wording in {0} (the clinic\u2019s language), for the clinic\u2019s reference; the patient saw and answered the {1} wording. Text the patient typed is shown as typed.",
+        EthicsApproval = "Ethics approval",
+        SignedByAt = "{0} by {1}, {2}",
         WorkflowHash = "Workflow SHA-256",
         Status = "Status",
         Started = "Session started",

@@ -25,6 +25,8 @@ static class RecordLabelsSpanish
         ClinicLanguage = "Idioma de la clínica",
         ClinicWordingOfDisclosure = "En {0} (el idioma de la clínica), solo como referencia para la clínica. El paciente leyó y confirmó el texto en {1} de arriba; el SHA-256 de arriba es el de ese texto.",
         ClinicWordingInTable = "Líneas en gris: la misma redacción en {0} (el idioma de la clínica), como referencia para la clínica; el paciente vio y respondió la redacción en {1}. El texto que escribió el paciente se muestra tal cual.",
+        EthicsApproval = "Aprobación ética",
+        SignedByAt = "{0} por {1}, {2}",
         WorkflowHash = "SHA-256 del proceso",
         Status = "Estado",
         Started = "Inicio de la sesión",

@@ -22,7 +22,23 @@ public static class AccountApi
         group.MapPost("/password", ChangePasswordAsync);
         group.MapPost("/two-factor/setup", SetupTwoFactorAsync);
         group.MapPost("/two-factor/enable", EnableTwoFactorAsync);
+        group.MapGet("/training", (string? language, ClaimsPrincipal principal, TrainingAttestations training) => GetTrainingAsync(language, principal, training));
+        group.MapPost("/training", SignTrainingAsync);
     }
+
+    /// <summary>Signing the training attestation: the password, the authenticator code on a sign-in's first signature, and the language read.</summary>
+    public sealed record TrainingSignature(string? Password, string? Code, string? Language);
+
+    /// <summary>The training attestation's text (<c>?language=en|es</c>), its SHA-256, and when the caller signed it.</summary>
+    internal static async Task<IResult> GetTrainingAsync(string? language, ClaimsPrincipal principal, TrainingAttestations training) =>
+        (await training.ViewAsync(principal, language)).ToHttp();
+
+    /// <summary>
+    /// Signs the training attestation, once: no role works before it (21 CFR 11.10(i), 11.100(c)). A
+    /// wrong password or code is a 400 on that field; signing again a 409.
+    /// </summary>
+    internal static async Task<IResult> SignTrainingAsync(TrainingSignature body, ClaimsPrincipal principal, TrainingAttestations training) =>
+        (await training.AttestAsync(principal, body.Password, body.Code, body.Language)).ToHttp();
 
     /// <summary>The current password and the new one.</summary>
     public sealed record PasswordChange(string? CurrentPassword, string? NewPassword);
@@ -45,18 +61,19 @@ public static class AccountApi
     /// </summary>
     internal static async Task<Results<Ok<AuthApi.BearerToken>, UnauthorizedHttpResult, ValidationProblem>> ChangePasswordAsync(
         PasswordChange body, ClaimsPrincipal principal, HttpContext http, OwnAccount account,
-        SignInManager<StaffUser> signIn, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
+        SignInManager<StaffUser> signIn, StaffSignIns signIns, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
     {
         switch (await account.ChangePasswordAsync(principal, body.CurrentPassword, body.NewPassword))
         {
             case Outcome<StaffUser>.Ok { Value: var user }:
-                var secondFactor = new Claim(Policies.TwoFactorClaim, principal.HasClaim(Policies.TwoFactorClaim, "true") ? "true" : "false");
+                // The same sign-in carries on (its id and start), with the second factor it passed.
+                var claims = await signIns.StartAsync(user, principal.HasClaim(Policies.TwoFactorClaim, "true"), principal);
                 if (http.Request.Cookies.ContainsKey(IdentityRegistration.StaffCookie))
                 {
-                    await signIn.SignInWithClaimsAsync(user, isPersistent: false, [secondFactor]);
+                    await signIn.SignInWithClaimsAsync(user, isPersistent: false, claims);
                 }
 
-                return TypedResults.Ok(await AuthApi.IssueAsync(user, secondFactor, signIn, bearer, clock));
+                return TypedResults.Ok(await AuthApi.IssueAsync(user, claims, signIn, bearer, clock));
             case Outcome<StaffUser>.Invalid invalid:
                 return TypedResults.ValidationProblem(invalid.Errors);
             default:

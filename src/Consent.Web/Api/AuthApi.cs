@@ -18,7 +18,46 @@ public static class AuthApi
         var group = app.MapGroup("/api/v1/auth").WithTags("Auth");
         group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(Hosting.RateLimits.Login);
         group.MapPost("/logout", LogoutAsync).RequireAuthorization(Policies.Staff);
+        group.MapPost("/password/forgot", ForgotPasswordAsync).AllowAnonymous().RequireRateLimiting(Hosting.RateLimits.Login);
+        group.MapPost("/link/password", SetPasswordFromLinkAsync).AllowAnonymous().RequireRateLimiting(Hosting.RateLimits.Login);
     }
+
+    /// <summary>Request body of <c>POST /api/v1/auth/password/forgot</c>.</summary>
+    public sealed record ForgotRequest(string? Email);
+
+    /// <summary>Request body of <c>POST /api/v1/auth/link/password</c>: the token from the emailed link (or the whole link) and the password to set.</summary>
+    public sealed record LinkPasswordRequest(string? Token, string? Password);
+
+    /// <summary>What setting a password from a link did: an invitation activates the account and carries the one-time code that starts an authenticator set-up.</summary>
+    public sealed record LinkPasswordSet(string Purpose, string Email, string? TwoFactorEnrolmentCode, DateTimeOffset? TwoFactorEnrolmentCodeExpiresAt);
+
+    /// <summary>
+    /// Mails a password-reset link (valid one hour) to the account with this email, when there is an
+    /// active one. Always 202, so the answer does not tell which emails have accounts.
+    /// </summary>
+    internal static async Task<Results<Accepted, ValidationProblem>> ForgotPasswordAsync(ForgotRequest body, UseCases.Staff.StaffLinks links)
+    {
+        if (string.IsNullOrWhiteSpace(body.Email))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["Enter the email address of your account."] });
+        }
+
+        await links.RequestResetAsync(body.Email);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    /// <summary>
+    /// Sets the password with an emailed link: an invitation (the first password) or a reset. The link
+    /// is used up; every other sign-in of the account ends. Sign in afterwards with <c>/login</c>.
+    /// </summary>
+    internal static async Task<Results<Ok<LinkPasswordSet>, ValidationProblem>> SetPasswordFromLinkAsync(LinkPasswordRequest body, UseCases.Staff.StaffLinks links) =>
+        await links.SetPasswordAsync(body.Token, body.Password) switch
+        {
+            UseCases.Outcome<UseCases.Staff.PasswordSetFromLink>.Ok { Value: var set } => TypedResults.Ok(new LinkPasswordSet(
+                set.Invitation ? AccountLinks.Invitation : AccountLinks.PasswordReset, set.User.Email!, set.EnrolmentCode?.Code, set.EnrolmentCode?.ExpiresAt)),
+            UseCases.Outcome<UseCases.Staff.PasswordSetFromLink>.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
+            _ => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["This link does not work."] }),
+        };
 
     /// <summary>Request body of the login call.</summary>
     public sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode);
@@ -34,7 +73,7 @@ public static class AuthApi
     /// the answer never reveals whether an account exists. Failures count towards lockout.
     /// </remarks>
     internal static async Task<Results<Ok<BearerToken>, ProblemHttpResult, ValidationProblem>> LoginAsync(
-        LoginRequest request, StaffSignIn staffSignIn, SignInManager<StaffUser> signIn, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
+        LoginRequest request, StaffSignIn staffSignIn, SignInManager<StaffUser> signIn, StaffSignIns signIns, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
@@ -59,15 +98,15 @@ public static class AuthApi
                     statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        return TypedResults.Ok(await IssueAsync(attempt.User!, attempt.SecondFactorClaim, signIn, bearer, clock));
+        return TypedResults.Ok(await IssueAsync(attempt.User!, await signIns.StartAsync(attempt.User!, attempt.PassedSecondFactor), signIn, bearer, clock));
     }
 
-    /// <summary>A bearer token for the account, carrying whether its sign-in passed a second factor.</summary>
+    /// <summary>A bearer token for the account, carrying the sign-in's claims (<see cref="StaffSignIns.StartAsync"/>: second factor, id, start).</summary>
     internal static async Task<BearerToken> IssueAsync(
-        StaffUser user, Claim secondFactor, SignInManager<StaffUser> signIn, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
+        StaffUser user, IEnumerable<Claim> signInClaims, SignInManager<StaffUser> signIn, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider clock)
     {
         var principal = await signIn.CreateUserPrincipalAsync(user);
-        ((ClaimsIdentity)principal.Identity!).AddClaim(secondFactor);
+        ((ClaimsIdentity)principal.Identity!).AddClaims(signInClaims);
 
         // The ticket the bearer-token handler would write, without the refresh token it adds.
         var options = bearer.Get(IdentityConstants.BearerScheme);

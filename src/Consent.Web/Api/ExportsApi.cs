@@ -28,17 +28,20 @@ public static class ExportsApi
 
         http.Response.Headers.CacheControl = "no-store";
         var name = $"consent-records-{clock.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}.zip";
-        // Recorded once the whole archive is written (45 CFR 164.528: what left the service, for whom, when).
+        // Recorded once the whole archive is written (45 CFR 164.528: what left the service, for whom, when; 45 CFR
+        // 164.312(b), 21 CFR 11.10(e)): the actor is the signed-in auditor who exported, and the manifest's SHA-256
+        // pins down which records went out, each named in it by its own SHA-256.
         return TypedResults.Stream(async body =>
         {
-            var count = await export.WriteAsync(body, new RecordExportFilter(from, to, workflowId), http.RequestAborted);
+            var written = await export.WriteAsync(body, new RecordExportFilter(from, to, workflowId), http.RequestAborted);
             audit.Record(SystemEvents.SystemEventTypes.RecordsExported, new System.Text.Json.Nodes.JsonObject
             {
                 ["from"] = from?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["to"] = to?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["workflowId"] = workflowId,
-                ["records"] = count,
+                ["records"] = written.Records,
                 ["file"] = name,
+                ["manifestSha256"] = written.ManifestSha256,
             });
         }, "application/zip", name);
     }

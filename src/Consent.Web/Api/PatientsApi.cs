@@ -15,7 +15,8 @@ public static class PatientsApi
     {
         var group = app.MapGroup("/api/v1/patients").WithTags("Patients");
         group.MapPost("/", RegisterAsync).RequireAuthorization(Policies.Clinician);
-        group.MapPost("/search", SearchAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapPost("/search", SearchAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.PatientSearch, ReadSubject.Many) { ReadsByPost = true });
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
             .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.Patient, ReadSubject.Patient));
         group.MapPost("/{id:guid}/corrections", CorrectAsync).RequireAuthorization(Policies.Clinician);
@@ -26,7 +27,8 @@ public static class PatientsApi
         group.MapGet("/{id:guid}/gate", GateAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
             .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.PatientGate, ReadSubject.Patient));
         // The same gate by MRN and date of birth, posted so that an MRN never appears in an address or its logs.
-        app.MapPost("/api/v1/gate/lookup", GateLookupAsync).WithTags("Patients").RequireAuthorization(Policies.ClinicianOrAuditor);
+        app.MapPost("/api/v1/gate/lookup", GateLookupAsync).WithTags("Patients").RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.GateLookup, ReadSubject.Many) { ReadsByPost = true });
     }
 
     internal static async Task<IResult> GateAsync(Guid id, string? workflow, HttpContext http, ConsentGate gate, CancellationToken ct)

@@ -17,7 +17,7 @@ public static class RenewalsApi
     public static void MapRenewalsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/renewals").WithTags("Patients").RequireAuthorization(Policies.Clinician);
-        group.MapGet("/", ListAsync);
+        group.MapGet("/", ListAsync).WithMetadata(new SystemEvents.PatientDataReadAttribute(SystemEvents.SystemEventTypes.Reads.Renewals, SystemEvents.ReadSubject.Many));
         group.MapPost("/reconsent", ReconsentAsync);
     }
 

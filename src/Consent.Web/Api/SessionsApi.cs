@@ -15,7 +15,8 @@ public static class SessionsApi
     {
         var group = app.MapGroup("/api/v1/sessions").WithTags("Sessions");
         group.MapPost("/", StartAsync).RequireAuthorization(Policies.Clinician);
-        group.MapGet("/", ListAsync).RequireAuthorization(Policies.ClinicianOrAuditor);
+        group.MapGet("/", ListAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.SessionList, ReadSubject.Many));
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
             .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.SessionDetail, ReadSubject.Session));
         group.MapGet("/{id:guid}/events", EventsAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
@@ -36,7 +37,8 @@ public static class SessionsApi
     /// The countersignature. <paramref name="NameConfirmed"/> is needed when the patient signed under a
     /// name that is not the registered one: the clinician confirms the registered patient signed.
     /// </summary>
-    public sealed record CountersignInput(string? Password, bool? StatementAccepted, bool? NameConfirmed = null);
+    /// <summary>The countersignature: the password, and the authenticator code on the sign-in's first signature (21 CFR 11.200(a)(1)).</summary>
+    public sealed record CountersignInput(string? Password, bool? StatementAccepted, bool? NameConfirmed = null, string? Code = null);
 
     /// <summary>A clinician's answer to a patient's question.</summary>
     public sealed record AnswerInput(string? Answer);
@@ -45,7 +47,7 @@ public static class SessionsApi
     public sealed record StaffCheckInput(Dictionary<string, System.Text.Json.Nodes.JsonNode?>? Values);
 
     /// <summary>The clinician's decision on a held check-in, signed with the password: <c>cleared</c> or <c>not-today</c>, and why.</summary>
-    public sealed record CheckinDecisionInput(string? Decision, string? Note, string? Password);
+    public sealed record CheckinDecisionInput(string? Decision, string? Note, string? Password, string? Code = null);
 
     /// <summary>A note of the discussion the clinician had with the patient.</summary>
     public sealed record DiscussionInput(string? Note);
@@ -81,7 +83,7 @@ public static class SessionsApi
         });
 
     internal static async Task<IResult> CountersignAsync(Guid id, CountersignInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
-        (await actions.CountersignAsync(id, body.Password, body.StatementAccepted, Caller.From(http), ct, body.NameConfirmed)).ToHttp();
+        (await actions.CountersignAsync(id, body.Password, body.StatementAccepted, Caller.From(http), ct, body.NameConfirmed, body.Code)).ToHttp();
 
     internal static async Task<IResult> AnswerQuestionAsync(Guid id, string questionId, AnswerInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.AnswerQuestionAsync(id, questionId, body.Answer, Caller.From(http), ct)).ToHttp();
@@ -91,7 +93,7 @@ public static class SessionsApi
         (await actions.RecordStaffCheckAsync(id, stepId, body.Values, Caller.From(http), ct)).ToHttp();
 
     internal static async Task<IResult> DecideCheckinAsync(Guid id, CheckinDecisionInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
-        (await actions.DecideCheckinAsync(id, body.Decision, body.Note, body.Password, Caller.From(http), ct)).ToHttp();
+        (await actions.DecideCheckinAsync(id, body.Decision, body.Note, body.Password, Caller.From(http), ct, body.Code)).ToHttp();
 
     internal static async Task<IResult> RecordDiscussionAsync(Guid id, DiscussionInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.RecordDiscussionAsync(id, body.Note, Caller.From(http), ct)).ToHttp();

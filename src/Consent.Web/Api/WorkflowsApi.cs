@@ -29,5 +29,5 @@ public static class WorkflowsApi
 
     internal static async Task<IResult> DecideAsync(
         string id, int version, ApprovalState decision, DecisionInput body, ClaimsPrincipal user, WorkflowReviews reviews, CancellationToken ct) =>
-        (await reviews.DecideAsync(id, version, decision, body.Comment, user, ct)).ToHttp();
+        (await reviews.DecideAsync(id, version, decision, body, user, ct)).ToHttp();
 }

@@ -16,7 +16,8 @@ public sealed class AuditStatus
 
 /// <summary>
 /// Re-checks the audit trail periodically (<c>Audit:IntervalMinutes</c>, default 15; 0 turns it
-/// off) and raises an alert in the log when a chain or record stops verifying.
+/// off) and raises an alert in the log when a chain or record stops verifying; each run is recorded on the
+/// system audit trail as <c>operations.audit.run</c> with its results.
 /// </summary>
 public sealed class AuditMonitor(IServiceScopeFactory scopes, AuditStatus status, IOptions<AuditOptions> options, ILogger<AuditMonitor> logger) : BackgroundService
 {
@@ -37,6 +38,8 @@ public sealed class AuditMonitor(IServiceScopeFactory scopes, AuditStatus status
                 using var scope = scopes.CreateScope();
                 var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(stoppingToken);
                 status.Set(report);
+                // Each run and what it found goes on the system audit trail (21 CFR 11.10(e), 45 CFR 164.312(b)).
+                SystemEvents.OperationsEvents.RecordAuditRun(scope.ServiceProvider.GetRequiredService<SystemEvents.SystemAudit>(), report, SystemEvents.OperationsEvents.Periodic);
                 foreach (var finding in report.Findings.Take(20))
                 {
                     logger.LogCritical("AUDIT ALERT: session {SessionId}: {What} (sequence {Seq})", finding.SessionId, finding.What, finding.BrokenAtSeq);

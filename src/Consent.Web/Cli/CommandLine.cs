@@ -70,6 +70,12 @@ public static class CommandLine
             Console.WriteLine($"ok  {workflow.SourcePath}  {workflow.Definition.Steps.Length} steps  sha256 {workflow.Hash}");
         }
 
-        return 0;
+        var keyInformation = load.Catalog.NewestVersionsWithoutKeyInformation().ToList();
+        foreach (var error in keyInformation)
+        {
+            Console.Error.WriteLine(error.ToString());
+        }
+
+        return keyInformation.Count == 0 ? 0 : 1;
     }
 }

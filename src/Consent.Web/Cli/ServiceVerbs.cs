@@ -8,7 +8,8 @@ namespace Consent.Web.Cli;
 
 /// <summary>
 /// Command-line verbs that need the database: <c>audit</c> checks every event chain and stored record
-/// and prints a report; it exits 1 when anything fails to verify. <c>migrate</c> applies pending
+/// and prints a report, and records the run on the system audit trail (<c>operations.audit.run</c>); it exits 1
+/// when anything fails to verify or the run could not be recorded. <c>migrate</c> applies pending
 /// migrations as the owner role (<c>ConnectionStrings:ConsentOwner</c>) and grants the runtime role
 /// its privileges; it exits 1 when it could not. <c>reset-two-factor EMAIL</c> turns the account's
 /// second factor off, ends its sign-ins and prints a new enrolment code: how an operator enrols the
@@ -77,6 +78,18 @@ public static class ServiceVerbs
         }
 
         Console.WriteLine(report.Clean ? "Every chain and record verifies." : $"{report.ProblemCount} problem(s) found.");
+
+        // The run and its results go on the system audit trail (21 CFR 11.10(e), 45 CFR 164.312(b)); no writer runs in a command, so it is written now.
+        try
+        {
+            await SystemEvents.OperationsEvents.RecordAuditRunNowAsync(scope.ServiceProvider, report, CancellationToken.None);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            Console.Error.WriteLine($"The audit run could not be recorded on the system audit trail: {e.Message}");
+            return 1;
+        }
+
         return report.Clean ? 0 : 1;
     }
 
@@ -239,7 +252,10 @@ public static class ServiceVerbs
         var chosen = Environment.GetEnvironmentVariable("CONSENT_STAFF_PASSWORD") is { Length: > 0 } p ? p : null;
         var password = chosen ?? Identity.OneTimeSecrets.New(4);
         using var scope = app.Services.CreateScope();
-        var outcome = await scope.ServiceProvider.GetRequiredService<UseCases.Staff.StaffAdministration>().CreateAsync(
+        // The roles are made at start-up; the first admin may be created before the service ever started
+        // on this database (right after migrate), and must not be left without its role.
+        await Identity.DemoAccounts.EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole<Guid>>>());
+        var outcome = await scope.ServiceProvider.GetRequiredService<UseCases.Staff.StaffAdministration>().CreateWithPasswordAsync(
             new UseCases.Staff.CreateStaff(args[1], args[2], password, args[3].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                 PasswordIsTemporary: chosen is null),
             adminId: null);

@@ -39,6 +39,9 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
     /// <summary>The system audit trail: staff actions and staff reads of patient data (SystemEvents/).</summary>
     public DbSet<SystemEvent> SystemEvents => Set<SystemEvent>();
 
+    /// <summary>Staff sign-ins and their first signature (Identity/StaffSignatures.cs).</summary>
+    public DbSet<StaffSignInEntry> StaffSignIns => Set<StaffSignInEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

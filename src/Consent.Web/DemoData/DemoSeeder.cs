@@ -104,6 +104,8 @@ public sealed class DemoSeeder(IServiceProvider services, DemoClock clock, strin
         var clinician = await users.FindByEmailAsync(ClinicianEmail)
             ?? throw new InvalidOperationException($"The demo clinician {ClinicianEmail} does not exist.");
         var signedIn = await scoped.GetRequiredService<SignInManager<StaffUser>>().CreateUserPrincipalAsync(clinician);
+        // A sign-in of its own, as a request's is (StaffSignIns): its start bounds its life, and its first signature is recorded.
+        ((System.Security.Claims.ClaimsIdentity)signedIn.Identity!).AddClaims(await scoped.GetRequiredService<StaffSignIns>().StartAsync(clinician, secondFactor: false));
         // The roles, as every request gets them (StaffSignInCheck): from the account as it stands, not from the sign-in.
         var principal = await scoped.GetRequiredService<StaffSignInVerdicts>().CheckAsync(signedIn, scoped.GetRequiredService<ConsentDbContext>, ct);
         return new Caller(principal, null, UserAgent, baseUrl);

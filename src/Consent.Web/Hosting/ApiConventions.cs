@@ -12,7 +12,13 @@ public static class ApiConventions
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
             // A body or query value the endpoint cannot bind (a string for a list, "1" for a boolean) is answered by the
             // framework with a bare 400; say what it means, since the framework logs its reason but does not return it.
-            if (context.ProblemDetails.Status == StatusCodes.Status400BadRequest && context.ProblemDetails.Detail is null && context.Exception is null)
+            // A validation problem that names its fields says so in the detail instead (field: message; …).
+            if (context.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } named && named.Detail is null)
+            {
+                named.Detail = string.Join(" ", named.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))
+                    + " Nothing was changed.";
+            }
+            else if (context.ProblemDetails.Status == StatusCodes.Status400BadRequest && context.ProblemDetails.Detail is null && context.Exception is null)
             {
                 context.ProblemDetails.Detail = "The request could not be read: a value has the wrong type or form, or the body is not the JSON "
                     + "this endpoint takes (the API reference at /scalar names each field). Nothing was changed.";

@@ -147,7 +147,8 @@ public static class DatabaseStartup
         if (app.Environment.IsDevelopment() && !string.IsNullOrEmpty(demoPassword))
         {
             await DemoAccounts.EnsureDemoAccountsAsync(
-                services.GetRequiredService<StaffUserManager>(), demoPassword, services.GetRequiredService<TimeProvider>(), logger);
+                services.GetRequiredService<StaffUserManager>(), demoPassword, services.GetRequiredService<TimeProvider>(), logger,
+                services.GetRequiredService<TrainingAttestation>());
             logger.LogInformation("Demo staff accounts are ready (Development only).");
         }
     }

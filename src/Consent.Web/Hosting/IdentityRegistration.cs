@@ -14,6 +14,9 @@ public static class IdentityRegistration
 {
     public const string StaffCookie = "consent_staff";
 
+    /// <summary>The header a page's own background requests carry, so they do not count as activity.</summary>
+    public const string BackgroundHeader = "X-Consent-Background";
+
     private const string SelectScheme = "ConsentSelect";
 
     public static IServiceCollection AddConsentIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
@@ -85,6 +88,11 @@ public static class IdentityRegistration
         services.AddSingleton<StaffSignInVerdicts>();
         services.AddScoped<StaffSignIn>();
         services.AddScoped<StaffPasswords>();
+        services.AddScoped<LockoutAlerts>();
+        services.AddScoped<AccountLinks>();
+        services.AddScoped<StaffSignIns>();
+        services.AddScoped<StaffSignatures>();
+        services.AddSingleton<TrainingAttestation>();
         services.AddScoped<TwoFactorEnrolment>();
 
         // The cookie's own stamp check runs as often as StaffSignInCheck's database look-ups, and a
@@ -105,10 +113,43 @@ public static class IdentityRegistration
             options.LoginPath = "/Account/Login";
             options.LogoutPath = "/Account/Logout";
             options.AccessDeniedPath = "/Account/AccessDenied";
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
-            options.SlidingExpiration = true;
+            // Identity:IdleMinutes without a request the person made ends the page sign-in (renewed on each
+            // such request below); Identity:MaxSignInHours ends any sign-in (StaffSignInVerdicts).
+            options.ExpireTimeSpan = TimeSpan.FromMinutes(Math.Clamp(configuration.GetValue("Identity:IdleMinutes", 15), 1, 480));
+            options.SlidingExpiration = false;
             options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
-            options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                // A page refused only because the account still owes something first (a temporary password,
+                // an authenticator, the training attestation) sends the person to where it is done.
+                if (!context.Request.Path.StartsWithSegments("/api") && context.HttpContext.User.FindFirst(StaffSignInVerdicts.DueClaim)?.Value is { } due)
+                {
+                    context.Response.Redirect(due == "training" ? "/account/training" : "/account");
+                    return Task.CompletedTask;
+                }
+
+                return ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+            };
+        });
+
+        services.PostConfigure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, options =>
+        {
+            var stampCheck = options.Events.OnValidatePrincipal;
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                await stampCheck(context);
+                // The idle clock restarts on every request the person made. A page's background refresh
+                // (staff.js sends X-Consent-Background) does not count: a page left open is idle.
+                // (Identity's stamp check, renewing a cookie without sliding expiration, keeps its expiry: the
+                // new issue time set here makes the renewal count the whole idle time from now.)
+                if (context.Principal is not null && !context.Request.Headers.ContainsKey(BackgroundHeader))
+                {
+                    var now = (context.Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
+                    context.Properties.IssuedUtc = now;
+                    context.Properties.ExpiresUtc = now + context.Options.ExpireTimeSpan;
+                    context.ShouldRenew = true;
+                }
+            };
         });
 
         services.AddAuthorizationBuilder().AddConsentPolicies();
@@ -132,11 +173,20 @@ public static class IdentityRegistration
             keys.Current.Subject, keys.Current.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), keys.Source);
     }
 
+    /// <summary>Keeps the sign-in's own claims (second factor, id, start: <see cref="StaffSignIns"/>) in the principal Identity rebuilds from the account.</summary>
     private static Task KeepSecondFactor(SecurityStampRefreshingPrincipalContext context)
     {
-        if (context.CurrentPrincipal?.FindFirst(Policies.TwoFactorClaim) is { } claim && context.NewPrincipal?.Identity is System.Security.Claims.ClaimsIdentity identity)
+        if (context.NewPrincipal?.Identity is not System.Security.Claims.ClaimsIdentity identity || context.CurrentPrincipal is null)
         {
-            identity.AddClaim(new System.Security.Claims.Claim(claim.Type, claim.Value));
+            return Task.CompletedTask;
+        }
+
+        foreach (var type in new[] { Policies.TwoFactorClaim, StaffSignIns.IdClaim, StaffSignIns.StartedClaim })
+        {
+            if (context.CurrentPrincipal.FindFirst(type) is { } claim && !identity.HasClaim(c => c.Type == type))
+            {
+                identity.AddClaim(new System.Security.Claims.Claim(claim.Type, claim.Value));
+            }
         }
 
         return Task.CompletedTask;

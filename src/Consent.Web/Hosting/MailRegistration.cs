@@ -15,6 +15,8 @@ public static class MailRegistration
         services.AddSingleton<MailDelivery>();
         services.AddSingleton<PatientMail>();
         services.AddSingleton<IOutboxHandler, SendMailHandler>();
+        services.AddSingleton<StaffMail>();
+        services.AddSingleton<IOutboxHandler, StaffMailHandler>();
         return services;
     }
 

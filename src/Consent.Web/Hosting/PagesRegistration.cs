@@ -26,6 +26,7 @@ public static class PagesRegistration
             {
                 options.Filters.Add<AntiforgeryFailureRedirect>();
                 options.Filters.Add<UnknownPageHandler>();
+                options.Filters.Add<StaffDutiesFilter>();
             });
         services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((options, environment) =>
         {

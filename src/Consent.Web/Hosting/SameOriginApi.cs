@@ -52,7 +52,10 @@ public static class SameOriginApi
     {
         from = "";
         if (!request.Path.StartsWithSegments("/api") || HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)
-            || HttpMethods.IsOptions(request.Method) || request.Headers.Authorization.Count > 0
+            || HttpMethods.IsOptions(request.Method)
+            // Only a bearer token picks a scheme other than the cookie (IdentityRegistration); any other Authorization
+            // header (Basic, which a browser may add by itself, or an empty one) leaves the cookie doing the signing in.
+            || request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
             || !(request.Cookies.ContainsKey(IdentityRegistration.StaffCookie) || request.Cookies.ContainsKey(PatientAccess.CookieName)))
         {
             return false;

@@ -32,6 +32,11 @@ public static partial class SettingsRegistration
             .Validate(o => string.IsNullOrWhiteSpace(o.PreviousCertificatesPath) || File.Exists(o.PreviousCertificatesPath),
                 "Signing:PreviousCertificatesPath names a file that does not exist.")
             .ValidateOnStart();
+        services.AddOptions<StaffSignInOptions>().Bind(configuration.GetSection(StaffSignInOptions.Section))
+            .Validate(o => o.IdleMinutes is >= 1 and <= 480, "Identity:IdleMinutes must be 1 to 480 (minutes without activity before a staff sign-in ends).")
+            .Validate(o => o.MaxSignInHours is >= 1 and <= 24, "Identity:MaxSignInHours must be 1 to 24 (hours after which any staff sign-in ends).")
+            .Validate(o => o.IdleMinutes <= o.MaxSignInHours * 60, "Identity:IdleMinutes must not be longer than Identity:MaxSignInHours.")
+            .ValidateOnStart();
         services.AddOptions<ConsentSessionOptions>().Bind(configuration.GetSection(ConsentSessionOptions.Section))
             .Validate(o => o.StateCacheEvents >= 0, "Sessions:StateCacheEvents must be 0 (no cache) or more.")
             .ValidateOnStart();
@@ -65,6 +70,11 @@ public static partial class SettingsRegistration
                 "CdsHooks:Orders entries must read RXCUI=workflow-id, such as 6130=ketamine-iv-depression.")
             .Validate(o => string.IsNullOrWhiteSpace(o.TrustedClientsPath) || TrustedClientsFileReads(o.TrustedClientsPath),
                 "CdsHooks:TrustedClientsPath must name a readable trusted-clients file: {\"clients\": [{\"iss\": ..., \"keys\": [JWK, ...]}]}.")
+            .ValidateOnStart();
+        services.AddOptions<ReviewOptions>().Bind(configuration.GetSection(ReviewOptions.Section))
+            .PostConfigure<IHostEnvironment>((o, environment) => o.RequiredApprovals ??=
+                environment.IsDevelopment() ? ReviewOptions.DevelopmentRequiredApprovals : ReviewOptions.DefaultRequiredApprovals)
+            .Validate(o => o.RequiredApprovals >= 1, "Review:RequiredApprovals must be 1 or more: the number of distinct reviewers who must approve a workflow version.")
             .ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section)).ValidateOnStart();
         services.AddOptions<DataDirectoryOptions>().Configure(o => o.Path = configuration[DataDirectoryOptions.Key])

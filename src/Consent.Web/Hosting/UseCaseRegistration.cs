@@ -41,9 +41,12 @@ public static class UseCaseRegistration
         services.AddScoped<WorkflowReviews>();
         services.AddSingleton<WorkflowVersions.ReviewSeals>();
         services.AddScoped<WorkflowVersions.WorkflowApprovals>();
+        services.AddScoped<WorkflowVersions.ReviewSignatures>();
         services.AddScoped<StaffAdministration>();
         services.AddScoped<StaffResets>();
         services.AddScoped<OwnAccount>();
+        services.AddScoped<StaffLinks>();
+        services.AddScoped<TrainingAttestations>();
         services.AddScoped<AuditTrail>();
         return services;
     }

@@ -29,9 +29,11 @@ public static class DemoAccounts
     /// Development only. The password is reset to the configured one whenever it differs, so that
     /// the value scripts/run.sh prints always works. A demo account whose seal does not hold (made
     /// before account seals, or changed in the database) is put back as it should be, with its one
-    /// role, the demo password and no second factor, and the log says so.
+    /// role, the demo password and no second factor, and the log says so. A demo account is made with
+    /// the training attestation already signed (in English), so the demo works at once; the system
+    /// audit trail has no <c>staff.training.attested</c> event for it, and a real account always signs it itself.
     /// </remarks>
-    public static async Task EnsureDemoAccountsAsync(StaffUserManager users, string password, TimeProvider clock, ILogger logger)
+    public static async Task EnsureDemoAccountsAsync(StaffUserManager users, string password, TimeProvider clock, ILogger logger, TrainingAttestation training)
     {
         foreach (var (email, name, role) in Accounts)
         {
@@ -68,6 +70,13 @@ public static class DemoAccounts
             if (!await users.IsInRoleAsync(user, role))
             {
                 Check(await users.AddToRoleAsync(user, role), email);
+            }
+
+            if (user.TrainingAttestedAt is null)
+            {
+                training.Apply(user, "en", clock.GetUtcNow());
+                user.PasswordChangedAt ??= clock.GetUtcNow();
+                Check(await users.UpdateAsync(user), email);
             }
         }
     }

@@ -25,22 +25,29 @@ public static class PatientAccess
 
     /// <summary>How long a check-in on the clinic's tablet stays open to the patient there after it ends (SessionWriter.TabletAccessOver).</summary>
     public static readonly TimeSpan TabletGrace = TimeSpan.FromMinutes(5);
-    private const string Purpose = "Consent.PatientAccess.v1";
+    // v2: the expiry is in the protected payload and checked against the service's TimeProvider, the clock that
+    // issued it (v1 used the time-limited protector, which checks against the machine's clock). A v1 ticket no longer
+    // opens anything: the patient verifies again.
+    private const string Purpose = "Consent.PatientAccess.v2";
 
     public static string Issue(IDataProtectionProvider provider, Guid sessionId, string linkHash, DateTimeOffset now)
     {
-        var protector = provider.CreateProtector(Purpose).ToTimeLimitedDataProtector();
-        var payload = string.Join('|', sessionId.ToString("N"), linkHash);
-        return protector.Protect(payload, now.Add(Lifetime));
+        var protector = provider.CreateProtector(Purpose);
+        var expires = now.Add(Lifetime).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        return protector.Protect(string.Join('|', sessionId.ToString("N"), linkHash, expires));
     }
 
-    public static (Guid SessionId, string LinkHash)? Read(IDataProtectionProvider provider, string ticket)
+    /// <summary>The session and link a ticket opens, or null when it is forged, for another purpose or ran out by <paramref name="now"/>.</summary>
+    public static (Guid SessionId, string LinkHash)? Read(IDataProtectionProvider provider, string ticket, DateTimeOffset now)
     {
         try
         {
-            var protector = provider.CreateProtector(Purpose).ToTimeLimitedDataProtector();
-            var parts = protector.Unprotect(ticket).Split('|');
-            return parts.Length == 2 && Guid.TryParseExact(parts[0], "N", out var id) ? (id, parts[1]) : null;
+            var parts = provider.CreateProtector(Purpose).Unprotect(ticket).Split('|');
+            return parts.Length == 3 && Guid.TryParseExact(parts[0], "N", out var id)
+                && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+                && now.ToUnixTimeMilliseconds() < expires
+                ? (id, parts[1])
+                : null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
@@ -54,7 +61,8 @@ public sealed class PatientAccessHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IDataProtectionProvider dataProtection)
+    IDataProtectionProvider dataProtection,
+    TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -75,7 +83,7 @@ public sealed class PatientAccessHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var access = PatientAccess.Read(dataProtection, ticket);
+        var access = PatientAccess.Read(dataProtection, ticket, clock.GetUtcNow());
         if (access is null)
         {
             return Task.FromResult(AuthenticateResult.Fail("The patient access ticket is not valid."));

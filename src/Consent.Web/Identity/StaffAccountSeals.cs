@@ -92,6 +92,8 @@ public sealed class StaffAccountSeals(KeyEncryption certificates)
     {
         user.TemporaryPasswordExpiresAt = user.TemporaryPasswordExpiresAt is { } temporary ? CertificateMac.WholeSeconds(temporary) : null;
         user.TwoFactorEnrolmentCodeExpiresAt = user.TwoFactorEnrolmentCodeExpiresAt is { } code ? CertificateMac.WholeSeconds(code) : null;
+        user.AccountLinkExpiresAt = user.AccountLinkExpiresAt is { } link ? CertificateMac.WholeSeconds(link) : null;
+        user.TrainingAttestedAt = user.TrainingAttestedAt is { } attested ? CertificateMac.WholeSeconds(attested) : null;
         user.AccountSeal = Seal(user, roles);
         var seq = (await db.StaffAccountSeals.Where(e => e.UserId == user.Id).MaxAsync(e => (long?)e.Seq, ct) ?? 0) + 1;
         var entry = new StaffAccountSealEntry
@@ -115,7 +117,27 @@ public sealed class StaffAccountSeals(KeyEncryption certificates)
     };
 
     /// <summary>The sealed fields, in a fixed order, as a JSON array (the serializer escapes every string the same way each time).</summary>
-    private static string Content(StaffUser user, IEnumerable<string> roles) => JsonSerializer.Serialize(new object?[]
+    /// <remarks>
+    /// The emailed link (its token's hash, purpose and expiry) and the training attestation were added
+    /// later: they are appended only when set, so an account sealed before they existed, which has
+    /// none, keeps a seal that holds. A database writer who plants a link hash it knows, or an
+    /// attestation nobody signed, breaks the seal.
+    /// </remarks>
+    private static string Content(StaffUser user, IEnumerable<string> roles) => JsonSerializer.Serialize(Fields(user, roles));
+
+    private static object?[] Fields(StaffUser user, IEnumerable<string> roles)
+    {
+        object?[] first = Original(user, roles);
+        var link = user.AccountLinkHash is null && user.AccountLinkPurpose is null && user.AccountLinkExpiresAt is null
+            ? []
+            : new object?[] { "link", user.AccountLinkHash, user.AccountLinkPurpose, user.AccountLinkExpiresAt?.ToUnixTimeSeconds() };
+        var training = user.TrainingAttestedAt is null && user.TrainingAttestationHash is null
+            ? []
+            : new object?[] { "training", user.TrainingAttestedAt?.ToUnixTimeSeconds(), user.TrainingAttestationHash, user.TrainingAttestationLanguage };
+        return [.. first, .. link, .. training];
+    }
+
+    private static object?[] Original(StaffUser user, IEnumerable<string> roles) => new object?[]
     {
         "staff-account-v1",
         user.Id.ToString("D"),
@@ -131,5 +153,5 @@ public sealed class StaffAccountSeals(KeyEncryption certificates)
         user.TwoFactorEnrolmentCodeExpiresAt?.ToUnixTimeSeconds(),
         user.DisplayName,
         roles.Order(StringComparer.Ordinal).ToArray(),
-    });
+    };
 }

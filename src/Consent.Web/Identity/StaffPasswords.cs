@@ -23,7 +23,10 @@ namespace Consent.Web.Identity;
 /// account's id, never a password.
 /// </para>
 /// </remarks>
-public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, ILogger<StaffPasswords> log)
+/// <para>Every way a password is set (<see cref="ChangeAsync"/>, <see cref="ResetAsync"/>, <see cref="SetFromLinkAsync"/>) records when
+/// (<see cref="StaffUser.PasswordChangedAt"/>, shown to admins) and mails the staff member a notice, so someone who did not do it
+/// finds out (21 CFR 11.300(b), (d)).</para>
+public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, ILogger<StaffPasswords> log, Data.ConsentDbContext db, Mail.StaffMail mail)
 {
     /// <summary>How long a temporary password signs in before the admin must reset it again.</summary>
     public static readonly TimeSpan TemporaryLifetime = TimeSpan.FromHours(72);
@@ -61,14 +64,23 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
             return Error("newPassword", "Choose a new password, different from the current one.");
         }
 
-        var temporaryUntil = user.TemporaryPasswordExpiresAt;
+        var (temporaryUntil, changedAt) = (user.TemporaryPasswordExpiresAt, user.PasswordChangedAt);
+        var link = (user.AccountLinkHash, user.AccountLinkPurpose, user.AccountLinkExpiresAt);
         user.TemporaryPasswordExpiresAt = null;
+        user.PasswordChangedAt = clock.GetUtcNow();
+        // A reset link asked for earlier stops working: the holder has just chosen a password.
+        AccountLinks.UseUp(user);
+        mail.EnqueueNotice(db, user, "changed");
         var changed = await users.ChangePasswordAsync(user, currentPassword, newPassword);
         if (!changed.Succeeded)
         {
-            user.TemporaryPasswordExpiresAt = temporaryUntil;
+            (user.TemporaryPasswordExpiresAt, user.PasswordChangedAt) = (temporaryUntil, changedAt);
+            (user.AccountLinkHash, user.AccountLinkPurpose, user.AccountLinkExpiresAt) = link;
+            DropQueuedNotices();
             return new Dictionary<string, string[]> { ["newPassword"] = [.. changed.Errors.Select(e => e.Description)] };
         }
+
+        mail.Wake();
 
         log.LogInformation("Staff account {UserId} changed its password; its other sign-ins have ended.", user.Id);
         return null;
@@ -81,6 +93,8 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
         var password = OneTimeSecrets.New(TemporaryGroups);
         var expires = clock.GetUtcNow() + TemporaryLifetime;
         user.TemporaryPasswordExpiresAt = expires;
+        user.PasswordChangedAt = clock.GetUtcNow();
+        mail.EnqueueNotice(db, user, "reset-by-admin");
         var reset = await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), password);
         if (!reset.Succeeded)
         {
@@ -89,9 +103,63 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
 
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
+        mail.Wake();
         log.LogWarning("{Issuer} reset the password of staff account {UserId} to a temporary one, valid until {ExpiresAt:O}; its sign-ins have ended.",
             resetBy is { } admin ? $"Admin {admin}" : "The repair-staff-account command", user.Id, expires);
         return new Temporary(password, expires);
+    }
+
+    /// <summary>
+    /// Sets the password from an emailed link (<see cref="AccountLinks"/>): the first one, from an
+    /// invitation, or a new one, from a reset. Uses the link up, lifts a lockout of guesses (whoever
+    /// holds the link holds the mailbox), ends every other sign-in, and mails the notice of a reset.
+    /// Null when set; otherwise what is wrong with the password, by field <c>password</c>.
+    /// </summary>
+    public async Task<Dictionary<string, string[]>?> SetFromLinkAsync(StaffUser user, string? newPassword)
+    {
+        if (string.IsNullOrEmpty(newPassword))
+        {
+            return Error("password", "Choose a password.");
+        }
+
+        var invitation = user.PasswordHash is null;
+        var saved = (user.AccountLinkHash, user.AccountLinkPurpose, user.AccountLinkExpiresAt, user.TemporaryPasswordExpiresAt, user.PasswordChangedAt);
+        AccountLinks.UseUp(user);
+        user.TemporaryPasswordExpiresAt = null;
+        user.PasswordChangedAt = clock.GetUtcNow();
+        if (!invitation)
+        {
+            mail.EnqueueNotice(db, user, "reset-by-link");
+        }
+
+        var result = invitation
+            ? await users.AddPasswordAsync(user, newPassword)
+            : await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), newPassword);
+        if (!result.Succeeded)
+        {
+            (user.AccountLinkHash, user.AccountLinkPurpose, user.AccountLinkExpiresAt, user.TemporaryPasswordExpiresAt, user.PasswordChangedAt) = saved;
+            DropQueuedNotices();
+            return new Dictionary<string, string[]> { ["password"] = [.. result.Errors.Select(e => e.Description)] };
+        }
+
+        if (!invitation)
+        {
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+            mail.Wake();
+        }
+
+        log.LogInformation("Staff account {UserId} set its password from an emailed {Purpose} link.", user.Id, invitation ? "invitation" : "reset");
+        return null;
+    }
+
+    /// <summary>Drops a notice queued for a change that was then refused, so it is not saved with a later write.</summary>
+    private void DropQueuedNotices()
+    {
+        foreach (var entry in db.ChangeTracker.Entries<Data.Entities.OutboxJob>().Where(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added).ToList())
+        {
+            entry.State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+        }
     }
 
     /// <summary>

@@ -61,8 +61,7 @@ public sealed class StaffSignIn(
         }
         else
         {
-            var tried = email.Trim();
-            var detail = new JsonObject { ["emailTried"] = tried.Length > 256 ? tried[..256] : tried, ["reason"] = reason };
+            var detail = new JsonObject { ["emailTried"] = EmailTried(email), ["reason"] = reason };
             if (account is not null)
             {
                 detail["account"] = account.Value.ToString("D");
@@ -73,6 +72,17 @@ public sealed class StaffSignIn(
 
         return attempt;
     }
+
+    /// <summary>What was typed in the email box, for the audit trail: only when it is an email address. Anything else may be
+    /// a password typed in the wrong box, and the trail is kept for ever, so it is recorded as <c>(not an email address)</c>.</summary>
+    public static string EmailTried(string? typed)
+    {
+        var (clean, error) = Consent.Web.Sessions.EmailInput.Clean(typed, "email", required: true);
+        return error is null && clean is not null ? clean : NotAnEmail;
+    }
+
+    /// <summary>What <see cref="EmailTried"/> records for text that is not an email address.</summary>
+    public const string NotAnEmail = "(not an email address)";
 
     private async Task<(SignInAttempt Attempt, string Reason, Guid? Account)> DecideAsync(string email, string password, string? twoFactorCode)
     {
@@ -90,10 +100,13 @@ public sealed class StaffSignIn(
             return (new SignInAttempt(SignInOutcome.Refused), "duplicate-email", null);
         }
 
-        if (user is null || user.DeactivatedAt is not null || await users.IsLockedOutAsync(user))
+        // An invited account has no password yet: refused after the same hashing work, and without counting
+        // towards a lockout (there is nothing to guess), so the answer does not tell that an invitation is pending.
+        if (user is null || user.DeactivatedAt is not null || user.PasswordHash is null || await users.IsLockedOutAsync(user))
         {
             SpendTheHashingWork(password);
-            return (new SignInAttempt(SignInOutcome.Refused), user is null ? "unknown-email" : user.DeactivatedAt is not null ? "deactivated" : "locked-out", user?.Id);
+            return (new SignInAttempt(SignInOutcome.Refused),
+                user is null ? "unknown-email" : user.DeactivatedAt is not null ? "deactivated" : user.PasswordHash is null ? "invitation-pending" : "locked-out", user?.Id);
         }
 
         if (await seals.CheckStoredAsync(db, user, CancellationToken.None) is var seal && seal != SealState.Holds)

@@ -55,8 +55,20 @@ public sealed class StaffSignInCheck(RequestDelegate next, StaffSignInVerdicts v
 /// staff cookie outside the request's own user: a reviewer's preview on the patient pages, where the
 /// request's user is the patient ticket (<see cref="UseCases.Patients.PatientAccessService.OpenPreviewAsync"/>).
 /// </summary>
-public sealed class StaffSignInVerdicts(StaffStandings standings, IHostEnvironment environment, IOptions<IdentityOptions> identity)
+/// <remarks>
+/// <para>Beyond the account's standing: a sign-in older than <c>Identity:MaxSignInHours</c> (or carrying no
+/// start, <see cref="StaffSignIns"/>) has ended. And a sign-in whose account still owes something before
+/// its roles may work gets no role and a <see cref="DueClaim"/> naming it, which the pages turn into a
+/// redirect to where it is done (<see cref="Hosting.StaffDutiesFilter"/>): <c>password</c> (a temporary
+/// password to replace), <c>two-factor</c> (an Admin or Auditor account without an authenticator, outside
+/// Development), <c>training</c> (the training attestation, 21 CFR 11.10(i), 11.100(c)).</para>
+/// </remarks>
+public sealed class StaffSignInVerdicts(
+    StaffStandings standings, IHostEnvironment environment, IOptions<IdentityOptions> identity, IOptions<Settings.StaffSignInOptions> signIns, TimeProvider clock)
 {
+    /// <summary>What the account must do before its roles work: <c>password</c>, <c>two-factor</c> or <c>training</c>.</summary>
+    public const string DueClaim = "consent:due";
+
     /// <summary>The sign-in as the account stands now, with the roles it may use; anonymous when it no longer holds.</summary>
     public async Task<ClaimsPrincipal> CheckAsync(ClaimsPrincipal principal, Func<ConsentDbContext> database, CancellationToken ct)
     {
@@ -73,13 +85,27 @@ public sealed class StaffSignInVerdicts(StaffStandings standings, IHostEnvironme
             return Anonymous();
         }
 
+        if (StaffSignIns.StartOf(principal) is not { } started || clock.GetUtcNow() - started >= TimeSpan.FromHours(signIns.Value.MaxSignInHours))
+        {
+            return Anonymous();
+        }
+
         var secondFactor = principal.HasClaim(Policies.TwoFactorClaim, "true");
+        var due = standing.PasswordChangeRequired ? "password"
+            : !environment.IsDevelopment() && !standing.TwoFactorEnabled && standing.Roles.Any(StaffRoles.NeedingSecondFactor.Contains) ? "two-factor"
+            : !standing.TrainingAttested ? "training"
+            : null;
         var checkedIdentity = new ClaimsIdentity(principal.Identity!.AuthenticationType, types.UserNameClaimType, types.RoleClaimType);
         checkedIdentity.AddClaims(principal.Claims
-            .Where(c => c.Type != types.RoleClaimType && c.Type != ClaimTypes.Role)
+            .Where(c => c.Type != types.RoleClaimType && c.Type != ClaimTypes.Role && c.Type != DueClaim)
             .Select(c => new Claim(c.Type, c.Value)));
+        if (due is not null)
+        {
+            checkedIdentity.AddClaim(new Claim(DueClaim, due));
+        }
+
         checkedIdentity.AddClaims(standing.Roles
-            .Where(_ => !standing.PasswordChangeRequired)
+            .Where(_ => !standing.PasswordChangeRequired && standing.TrainingAttested)
             .Where(role => secondFactor || environment.IsDevelopment() || !StaffRoles.NeedingSecondFactor.Contains(role))
             .Select(role => new Claim(types.RoleClaimType, role)));
         return new ClaimsPrincipal(checkedIdentity);

@@ -9,7 +9,10 @@ namespace Consent.Web.Identity;
 /// roles, and whether it must first replace a temporary password.
 /// </summary>
 /// <param name="Unsealed">The account's seal does not hold (<see cref="StaffAccountSeals"/>): it was changed outside the service, and signs in as nobody.</param>
-public sealed record StaffStanding(string? SecurityStamp, bool Deactivated, IReadOnlyList<string> Roles, bool PasswordChangeRequired = false, bool Unsealed = false);
+/// <param name="TwoFactorEnabled">The account has an authenticator (Admin and Auditor accounts must, outside Development, before their first page).</param>
+/// <param name="TrainingAttested">The staff member signed the training attestation (<see cref="TrainingAttestation"/>); no role works before it.</param>
+public sealed record StaffStanding(string? SecurityStamp, bool Deactivated, IReadOnlyList<string> Roles, bool PasswordChangeRequired = false, bool Unsealed = false,
+    bool TwoFactorEnabled = false, bool TrainingAttested = false);
 
 /// <summary>
 /// Each node's short-lived copy of staff accounts' standing, so checking every request costs a
@@ -80,6 +83,7 @@ public sealed class StaffStandings(TimeProvider clock, IConfiguration configurat
                 userId, StaffAccountSeals.Why(seal));
         }
 
-        return new StaffStanding(user.SecurityStamp, user.DeactivatedAt is not null, roles, user.TemporaryPasswordExpiresAt is not null, seal != SealState.Holds);
+        return new StaffStanding(user.SecurityStamp, user.DeactivatedAt is not null, roles, user.TemporaryPasswordExpiresAt is not null, seal != SealState.Holds,
+            user.TwoFactorEnabled, user.TrainingAttestedAt is not null);
     }
 }

@@ -29,7 +29,8 @@ public sealed class StaffUserManager(
     ILogger<UserManager<StaffUser>> logger,
     StaffStandings standings,
     TimeProvider clock,
-    IHostEnvironment environment)
+    IHostEnvironment environment,
+    LockoutAlerts lockoutAlerts)
     : UserManager<StaffUser>(store, options, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
     private const string PendingKeyProvider = "Consent";
@@ -61,18 +62,31 @@ public sealed class StaffUserManager(
     }
 
     /// <summary>
-    /// Counts a wrong password or code; the failure that locks the account is logged (by id). A
-    /// lockout refuses new password sign-ins only: it does not end the account's live sign-ins,
-    /// or anyone who knows a staff email could sign that person out, again and again.
+    /// Counts a wrong password or code; the failure that locks the account is logged (by id), recorded on the
+    /// system audit trail and mailed to every active admin (<see cref="LockoutAlerts"/>; 21 CFR 11.300(d)), once per
+    /// lockout: an attempt counted while the account is already locked raises nothing. A lockout refuses new password
+    /// sign-ins only: it does not end the account's live sign-ins, or anyone who knows a staff email could sign that
+    /// person out, again and again.
     /// </summary>
+    /// <remarks>
+    /// Counted under the account's row lock from the count as stored (<see cref="LockAndReloadAsync"/>): failures sent
+    /// at once were otherwise refused as a change made since the account was read, and only one of them counted.
+    /// </remarks>
     public override async Task<IdentityResult> AccessFailedAsync(StaffUser user)
     {
+        await using var own = await LockAndReloadAsync(user);
         var wasLocked = await IsLockedOutAsync(user);
         var result = await base.AccessFailedAsync(user);
+        if (result.Succeeded && own is not null)
+        {
+            await own.CommitAsync(CancellationToken);
+        }
+
         if (result.Succeeded && !wasLocked && await IsLockedOutAsync(user))
         {
             Logger.LogWarning("Staff account {UserId} is locked out until {LockoutEnd:O} after {Attempts} wrong passwords or codes: new password sign-ins are refused until then; its live sign-ins continue.",
                 user.Id, user.LockoutEnd, Options.Lockout.MaxFailedAccessAttempts);
+            await lockoutAlerts.RaiseAsync(user, Options.Lockout.MaxFailedAccessAttempts);
         }
 
         return result;
@@ -123,6 +137,8 @@ public sealed class StaffUserManager(
     public async Task<IdentityResult> DeactivateAsync(StaffUser user)
     {
         user.DeactivatedAt ??= clock.GetUtcNow();
+        // An emailed link (invitation or reset) outstanding now stops working for good: reactivation does not revive it.
+        AccountLinks.UseUp(user);
         return await UpdateSecurityStampAsync(user);
     }
 
@@ -139,6 +155,10 @@ public sealed class StaffUserManager(
     /// </summary>
     public async Task<bool> IsChangedOutsideAsync(StaffUser user) =>
         await ((StaffUserStore)Store).StoredSealAsync(user.Id, CancellationToken) != SealState.Holds;
+
+    /// <summary>Locks the account's row and reads it again (<see cref="StaffUserStore.LockAndReloadAsync"/>); commit the transaction returned, if any.</summary>
+    public Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> LockAndReloadAsync(StaffUser user) =>
+        ((StaffUserStore)Store).LockAndReloadAsync(user, CancellationToken);
 
     /// <summary>Lets this manager's writes seal an account changed outside the service, until disposed (operator repair, Development demo accounts).</summary>
     public IDisposable AllowResealing() => ((StaffUserStore)Store).AllowResealing();

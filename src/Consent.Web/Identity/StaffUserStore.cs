@@ -191,6 +191,20 @@ public sealed class StaffUserStore(
     /// Lets this store's updates seal an account whose stored seal does not hold, until disposed: for
     /// the operator's repair and upgrade commands and the Development demo accounts only.
     /// </summary>
+    /// <summary>
+    /// Locks the account's row and reads it again, so a change made from what is read now cannot be refused as "changed
+    /// outside the service" because another request saved the account in between (parallel wrong passwords, parallel
+    /// reset requests). Begins a transaction when there is none and returns it for the caller to commit; null when
+    /// the caller's own transaction holds the lock.
+    /// </summary>
+    public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> LockAndReloadAsync(StaffUser user, CancellationToken cancellationToken)
+    {
+        var own = Context.Database.CurrentTransaction is null ? await Context.Database.BeginTransactionAsync(cancellationToken) : null;
+        await Context.Database.ExecuteSqlAsync($"SELECT 1 FROM \"AspNetUsers\" WHERE id = {user.Id} FOR UPDATE", cancellationToken);
+        await Context.Entry(user).ReloadAsync(cancellationToken);
+        return own;
+    }
+
     public IDisposable AllowResealing()
     {
         resealing = true;

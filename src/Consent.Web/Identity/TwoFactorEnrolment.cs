@@ -35,7 +35,8 @@ public sealed class TwoFactorEnrolment(StaffUserManager users, AuthenticatorCode
 
     /// <summary>A new enrolment code for the account, replacing any earlier one.</summary>
     /// <param name="issuedBy">The admin, or null for the operator's command.</param>
-    public async Task<IssuedCode> IssueAsync(StaffUser user, Guid? issuedBy)
+    /// <param name="toInvitee">Issued to the staff member themselves, on accepting their invitation (the link proved the mailbox).</param>
+    public async Task<IssuedCode> IssueAsync(StaffUser user, Guid? issuedBy, bool toInvitee = false)
     {
         var code = OneTimeSecrets.New(3);
         var expires = clock.GetUtcNow() + CodeLifetime;
@@ -43,7 +44,7 @@ public sealed class TwoFactorEnrolment(StaffUserManager users, AuthenticatorCode
         user.TwoFactorEnrolmentCodeExpiresAt = expires;
         Check(await users.UpdateAsync(user));
         log.LogInformation("{Issuer} issued a two-factor enrolment code for staff account {UserId}, valid until {ExpiresAt:O}.",
-            Who(issuedBy), user.Id, expires);
+            toInvitee ? "Accepting the invitation" : Who(issuedBy), user.Id, expires);
         return new IssuedCode(code, expires);
     }
 

@@ -27,8 +27,12 @@ public sealed record RecordWording
     /// <summary>After the registered name, when the patient typed another and no clinician has confirmed it.</summary>
     public required string NameNotConfirmed { get; init; }
 
+    /// <summary>The meaning of an ethics reviewer's approval of the workflow version, printed with the reviewer's name and time.</summary>
+    public required string ApprovedForUse { get; init; }
+
     public static RecordWording English { get; } = new()
     {
+        ApprovedForUse = Consent.Web.WorkflowVersions.SignatureMeanings.Approved,
         IdentityMethod = "date of birth",
         PatientMeaning = "I give my informed consent to the treatment described.",
         ClinicianMeaning = "I attest that the patient was informed, had their questions answered and consented voluntarily.",
@@ -44,6 +48,7 @@ public sealed record RecordWording
 
     public static RecordWording Spanish { get; } = new()
     {
+        ApprovedForUse = "Aprobado para su uso con pacientes",
         IdentityMethod = "fecha de nacimiento",
         PatientMeaning = "Doy mi consentimiento informado para el tratamiento descrito.",
         ClinicianMeaning = "Declaro que el paciente fue informado, recibió respuesta a sus preguntas y dio su consentimiento de forma voluntaria.",

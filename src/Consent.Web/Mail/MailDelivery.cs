@@ -29,7 +29,18 @@ public sealed class MailDelivery(MailSettings settings)
             Directory.CreateDirectory(folder);
             var name = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{string.Concat((message.MessageId ?? Guid.NewGuid().ToString("N")).Where(char.IsAsciiLetterOrDigit))}.eml";
             var temporary = Path.Combine(folder, name + ".tmp");
-            await message.WriteToAsync(temporary, ct);
+            // Readable by the service's own user only: a staff mail holds a one-time link that sets a password.
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var file = new FileStream(temporary, options))
+            {
+                await message.WriteToAsync(file, ct);
+            }
+
             File.Move(temporary, Path.Combine(folder, name), overwrite: true);
             return true;
         }

@@ -11,6 +11,9 @@ public static class OutboxKinds
 
     /// <summary>Email the patient (payload: what to send).</summary>
     public const string SendMail = "send-mail";
+
+    /// <summary>Email a staff member about their own account (payload: what, account, and a link or when).</summary>
+    public const string SendStaffMail = "send-staff-mail";
 }
 
 /// <summary>Does one kind of outbox job. Must be idempotent: a job may run again after a crash or lease expiry.</summary>

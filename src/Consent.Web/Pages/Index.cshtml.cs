@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Consent.Web.Pages;
@@ -7,4 +8,7 @@ namespace Consent.Web.Pages;
 [AllowAnonymous]
 public sealed class IndexModel : PageModel
 {
+    /// <summary>What the page that sent the person here did (the training attestation, for one).</summary>
+    [TempData]
+    public string? Notice { get; set; }
 }

@@ -13,6 +13,7 @@ namespace Consent.Web.SignedRecords;
 /// <param name="StaffNames">Display names of the staff ids that appear in the events.</param>
 /// <param name="WithdrawnRecordSha256">For a withdrawal: the SHA-256 of the session's consent record.</param>
 /// <param name="ReliedOnRecordSha256">For a check-in: the SHA-256 of the consent record its first event says it relies on.</param>
+/// <param name="Approvals">The sealed approvals of the workflow version signed before the session started (WorkflowApprovals), in order.</param>
 public sealed record RecordSource(
     ConsentSession Session,
     LoadedWorkflow Workflow,
@@ -22,7 +23,8 @@ public sealed record RecordSource(
     ClinicSettings Clinic,
     IReadOnlyDictionary<string, string> StaffNames,
     string? WithdrawnRecordSha256 = null,
-    string? ReliedOnRecordSha256 = null);
+    string? ReliedOnRecordSha256 = null,
+    IReadOnlyList<UseCases.Review.ReviewSignature>? Approvals = null);
 
 /// <summary>
 /// Gathers a <see cref="ConsentRecord"/> from a session's events: everything up to and including the
@@ -68,6 +70,7 @@ public static class ConsentRecordBuilder
             SessionId = source.Session.Id,
             Patient = new PatientDetails(source.Session.PatientName, source.Session.PatientDateOfBirth, source.Session.PatientMrn),
             Workflow = new WorkflowReference(workflow.Id, workflow.Version, workflow.Title.For(language), language, state.WorkflowHash ?? source.Session.WorkflowHash),
+            WorkflowApprovals = [.. (source.Approvals ?? []).Select(a => new WorkflowApproval(wording.ApprovedForUse, a.PrintedName, a.SignedAt))],
             ClinicLanguage = clinic?.Language,
             StartedAt = state.Exists ? state.CreatedAt : source.Session.CreatedAt,
             EndedAt = end.At,

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 using Consent.Web.Data;
 using Consent.Workflows;
@@ -12,6 +13,9 @@ namespace Consent.Web.SignedRecords;
 
 /// <summary>Which records an export holds: issued in [<see cref="From"/>, <see cref="To"/>), of one workflow if given.</summary>
 public sealed record RecordExportFilter(DateTimeOffset? From, DateTimeOffset? To, string? WorkflowId);
+
+/// <summary>What an export wrote: how many records, and the SHA-256 (lower-case hex) of its <c>manifest.csv</c> as in the ZIP.</summary>
+public sealed record RecordExportResult(int Records, string ManifestSha256);
 
 /// <summary>
 /// Writes the auditors' ZIP of signed records straight to a stream: <c>manifest.csv</c> first, then
@@ -42,25 +46,36 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
     /// </summary>
     public const string ManifestHeader = "session_id,workflow_id,workflow_version,session_status,kind,completed_at,issued_at,sha256,file,relies_on_sha256";
 
-    /// <summary>The number of records written.</summary>
-    public async Task<int> WriteAsync(Stream output, RecordExportFilter filter, CancellationToken ct)
+    /// <summary>
+    /// Writes the ZIP; answers how many records it holds and the SHA-256 of its manifest, which names every record by its
+    /// own SHA-256, so the manifest's hash on the system audit trail pins down what left (21 CFR 11.10(e), 45 CFR 164.312(b)).
+    /// </summary>
+    public async Task<RecordExportResult> WriteAsync(Stream output, RecordExportFilter filter, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var unnamed = await UnnamedAsync(connection, filter, ct);
         await using var sink = new ZipResponseBuffer(output);
         var count = 0;
+        using var manifestHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var zip = new ZipArchive(sink, ZipArchiveMode.Create, leaveOpen: true))
         {
             using (var manifest = new StreamWriter(zip.CreateEntry("manifest.csv", CompressionLevel.Optimal).Open(), new UTF8Encoding(false)))
             {
-                manifest.Write(ManifestHeader + "\n");
+                // Every line is hashed as the bytes the entry holds (UTF-8, no byte order mark).
+                void Line(string line)
+                {
+                    manifest.Write(line);
+                    manifestHash.AppendData(Encoding.UTF8.GetBytes(line));
+                }
+
+                Line(ManifestHeader + "\n");
                 await using var rows = await Command(connection, ManifestColumns, filter).ExecuteReaderAsync(ct);
                 while (await rows.ReadAsync(ct))
                 {
                     var sessionId = rows.GetGuid(0);
                     var kind = rows.GetString(4);
-                    manifest.Write(string.Join(',',
+                    Line(string.Join(',',
                         sessionId.ToString("D"), Csv(rows.GetString(1)), rows.GetInt32(2).ToString(CultureInfo.InvariantCulture), Csv(rows.GetString(3)),
                         Csv(kind), Time(rows.IsDBNull(5) ? null : rows.GetFieldValue<DateTimeOffset>(5)), Time(rows.GetFieldValue<DateTimeOffset>(6)),
                         rows.GetString(7), Csv(FilePath(sessionId, kind)), rows.IsDBNull(8) ? "" : rows.GetString(8)) + "\n");
@@ -91,7 +106,7 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
 
         await sink.DrainAsync(all: true, ct);
         await transaction.CommitAsync(ct);
-        return count;
+        return new RecordExportResult(count, Convert.ToHexStringLower(manifestHash.GetHashAndReset()));
     }
 
     /// <summary>

@@ -24,7 +24,8 @@ namespace Consent.Web.SignedRecords;
 /// </remarks>
 public sealed class RecordIssuer(
     ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
-    EventSeals seals, Identity.StaffAccountSeals accounts, CheckPageAddress checkPage, ILogger<RecordIssuer> logger)
+    EventSeals seals, Identity.StaffAccountSeals accounts, CheckPageAddress checkPage, WorkflowVersions.WorkflowApprovals approvals,
+    WorkflowVersions.ReviewSignatures signatures, ILogger<RecordIssuer> logger)
 {
     /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>
     /// <exception cref="InvalidOperationException">
@@ -202,7 +203,26 @@ public sealed class RecordIssuer(
         // The workflow the chain sealed, not the one the row names (the row has no seal; signing refused a difference above).
         var (workflow, state) = await writer.OpenAsync(session, ct);
         var reliedOn = kind == RecordKind.Checkin ? await ReliedOnAsync(state.ReliesOn, session.Id, forSigning, ct) : null;
-        return ConsentRecordBuilder.Build(new RecordSource(session, workflow, events, kind, issuedAt, clinic, names, withdrawn, reliedOn));
+        var approved = await ApprovalsAsync(workflow, state.Exists ? state.CreatedAt : session.CreatedAt, ct);
+        return ConsentRecordBuilder.Build(new RecordSource(session, workflow, events, kind, issuedAt, clinic, names, withdrawn, reliedOn, approved));
+    }
+
+    /// <summary>
+    /// Who approved the workflow version the session ran on, and when: the approvals whose seals hold, bound to its hash
+    /// and signed before the session started (decisions are append-only, so a record rebuilt later names the same ones).
+    /// </summary>
+    private async Task<List<UseCases.Review.ReviewSignature>> ApprovalsAsync(Consent.Workflows.LoadedWorkflow workflow, DateTimeOffset startedAt, CancellationToken ct)
+    {
+        var entry = await db.WorkflowVersions.AsNoTracking()
+            .SingleOrDefaultAsync(w => w.WorkflowId == workflow.Definition.Id && w.Version == workflow.Definition.Version, ct);
+        if (entry is null || !string.Equals(entry.Hash, workflow.Hash, StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        var approvers = (await approvals.StatusAsync(entry, ct)).Approvers.Where(r => r.DecidedAt <= startedAt).ToList();
+        var legacyNames = await signatures.LegacyNamesAsync(approvers, ct);
+        return [.. approvers.Select(r => signatures.Of(r, entry.Hash, legacyNames))];
     }
 
     /// <summary>

@@ -8,6 +8,9 @@ public enum ReadSubject
 {
     Session,
     Patient,
+
+    /// <summary>A list or a search: many patients' data, or the one a lookup finds; no single <c>id</c> in the route.</summary>
+    Many,
 }
 
 /// <summary>
@@ -22,23 +25,66 @@ public sealed class PatientDataReadAttribute(string what, ReadSubject subject) :
     public string What { get; } = what;
 
     public ReadSubject Subject { get; } = subject;
+
+    /// <summary>A search or lookup sent as a POST (its criteria in the body) reads too: record its successful POSTs as well.</summary>
+    public bool ReadsByPost { get; init; }
 }
 
 /// <summary>The middleware that records staff reads of patient data (<see cref="PatientDataReadAttribute"/>).</summary>
 public static class PatientDataReads
 {
     /// <summary>
+    /// The setting that turns the recording of reads off, to measure what it costs (benchmarks/reads/run.sh): honoured
+    /// in Development only. Everywhere else every staff read of patient data is recorded whatever it says
+    /// (45 CFR 164.312(b), 21 CFR 11.10(e)), and start-up logs a warning that it was ignored.
+    /// </summary>
+    public const string RecordSetting = "SystemEvents:RecordPatientDataReads";
+
+    /// <summary>Whether reads are recorded: <see cref="RecordSetting"/> (default true) in Development, always elsewhere.</summary>
+    public static bool Recorded(IConfiguration configuration, IHostEnvironment environment, ILogger logger)
+    {
+        if (configuration.GetValue(RecordSetting, true))
+        {
+            return true;
+        }
+
+        if (environment.IsDevelopment())
+        {
+            logger.LogWarning("Staff reads of patient data are NOT recorded on the system audit trail ({Setting} is false; Development only, for measuring their cost).", RecordSetting);
+            return false;
+        }
+
+        logger.LogWarning("{Setting} is false but is ignored outside Development: every staff read of patient data is recorded (45 CFR 164.312(b)). Remove the setting.", RecordSetting);
+        return true;
+    }
+
+    /// <summary>
     /// Runs after authorization, so the reader is known; records once the answer is complete. A page's named GET
     /// handler (the clinician's status poll, <c>?handler=Status</c>) is not recorded: the page load that started it was.
+    /// Not added at all when <see cref="Recorded"/> says reads are not recorded (Development only).
     /// </summary>
-    public static IApplicationBuilder UsePatientDataReadAudit(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UsePatientDataReadAudit(this IApplicationBuilder app)
+    {
+        var services = app.ApplicationServices;
+        if (!Recorded(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>(),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("Consent.Startup")))
+        {
+            return app;
+        }
+
+        return app.Use(async (context, next) =>
         {
             var read = context.GetEndpoint()?.Metadata.GetMetadata<PatientDataReadAttribute>();
             await next(context);
-            if (read is null || !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            if (read is null)
+            {
+                return;
+            }
+
+            if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                    || (read.ReadsByPost && HttpMethods.IsPost(context.Request.Method)))
                 || context.Response.StatusCode is < 200 or > 299 || StaffAccess.UserId(context.User) is null
-                || context.Request.Query.ContainsKey("handler"))
+                || IsStatusPoll(context))
             {
                 return;
             }
@@ -51,11 +97,27 @@ public static class PatientDataReads
                 ["path"] = context.Request.Path.Value,
                 ["status"] = context.Response.StatusCode,
             };
+            if (read.Subject == ReadSubject.Many && context.Request.QueryString.Value is { Length: > 1 } query)
+            {
+                // What a list was narrowed by (a search box's text, a filter): part of what was shown.
+                detail["query"] = query.Length > 256 ? query[..256] : query;
+            }
+
             var audit = context.RequestServices.GetRequiredService<SystemAudit>();
             audit.Record(SystemEventTypes.PatientDataRead, detail,
                 patientId: read.Subject == ReadSubject.Patient ? id : null,
                 sessionId: read.Subject == ReadSubject.Session ? id : null);
         });
+    }
+
+    /// <summary>
+    /// A page's own status poll: a Razor page asked for exactly <c>?handler=Status</c>. Not an API call (which ignores the
+    /// parameter), and not an empty or other handler, with which a page renders in full.
+    /// </summary>
+    private static bool IsStatusPoll(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null
+        && context.Request.Query.TryGetValue("handler", out var handler) && handler.Count == 1
+        && string.Equals(handler[0], "Status", StringComparison.Ordinal);
 
     private static Guid? Subject(HttpContext context) =>
         context.GetRouteValue("id") is { } value && Guid.TryParse(value.ToString(), out var id) ? id : null;

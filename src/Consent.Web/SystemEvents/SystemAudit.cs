@@ -74,6 +74,10 @@ public sealed class SystemAudit
     public void RecordFor(string type, Guid actor, string? actorEmail, JsonObject? detail = null) =>
         Enqueue(type, actor.ToString("D"), actorEmail, null, null, detail, http.HttpContext);
 
+    /// <summary>An event the service itself causes, outside any request, for <see cref="SystemAuditWriter.AppendNowAsync"/>.</summary>
+    public SystemEventDraft SystemDraft(string type, JsonObject detail) =>
+        new(EventChain.Truncate(clock.GetUtcNow()), type, SystemActor, null, null, null, detail, null, null);
+
     private void Enqueue(string type, string actor, string? email, Guid? patientId, Guid? sessionId, JsonObject? detail, HttpContext? context)
     {
         var draft = new SystemEventDraft(

@@ -155,7 +155,17 @@ public sealed class SystemAuditWriter(SystemAudit audit, IConfiguration configur
         }
     }
 
-    private async Task WriteAsync(List<SystemEventDraft> batch, CancellationToken ct)
+    /// <summary>
+    /// Writes one event onto the chain now, without the queue, unless <paramref name="unless"/>, asked under the chain's
+    /// lock, says it need not be: for what the service records while the writer is not running (a command) or must
+    /// record once however many nodes start together (<see cref="OperationsEvents"/>). Throws when the database refuses.
+    /// </summary>
+    /// <returns>Whether the event was written.</returns>
+    public Task<bool> AppendNowAsync(SystemEventDraft draft, Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<bool>>? unless, CancellationToken ct) =>
+        WriteAsync([draft], ct, unless);
+
+    private async Task<bool> WriteAsync(List<SystemEventDraft> batch, CancellationToken ct,
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<bool>>? unless = null)
     {
         await using var connection = new NpgsqlConnection(DatabaseRegistration.ConnectionString(configuration));
         await connection.OpenAsync(ct);
@@ -164,6 +174,11 @@ public sealed class SystemAuditWriter(SystemAudit audit, IConfiguration configur
         {
             take.Parameters.AddWithValue("k", ChainLock);
             await take.ExecuteNonQueryAsync(ct);
+        }
+
+        if (unless is not null && await unless(connection, transaction, ct))
+        {
+            return false;
         }
 
         long seq = 0;
@@ -224,6 +239,7 @@ public sealed class SystemAuditWriter(SystemAudit audit, IConfiguration configur
         }
 
         await transaction.CommitAsync(ct);
+        return true;
     }
 
     private static NpgsqlParameter Texts(string name, IEnumerable<string?> values) =>

@@ -13,12 +13,30 @@ public static class SystemEventTypes
     public const string TwoFactorReset = "staff.two-factor.reset";
     public const string PasswordReset = "staff.password.reset";
     public const string AccountCreated = "staff.account.created";
+    public const string AccountInvited = "staff.account.invited";
+    public const string InvitationResent = "staff.account.invitation-resent";
+    public const string AccountActivated = "staff.account.activated";
+    public const string PasswordChanged = "staff.password.changed";
+    public const string PasswordResetRequested = "staff.password.reset-requested";
+    public const string PasswordResetByLink = "staff.password.reset-by-link";
+    public const string TrainingAttested = "staff.training.attested";
+    public const string SignatureAuthenticated = "staff.signature.authenticated";
     public const string AccountDeactivated = "staff.account.deactivated";
     public const string AccountReactivated = "staff.account.reactivated";
     public const string RolesChanged = "staff.account.roles-changed";
+
+    /// <summary>Wrong passwords or codes locked an account (21 CFR 11.300(d)); every active admin is mailed an alert.</summary>
+    public const string AccountLockedOut = "staff.account.locked-out";
     public const string WorkflowApproved = "workflow.version.approved";
     public const string WorkflowRetired = "workflow.version.retired";
+    /// <summary>An export ZIP was written in full; <c>detail.manifestSha256</c> is the SHA-256 of its <c>manifest.csv</c>.</summary>
     public const string RecordsExported = "records.exported";
+
+    /// <summary>At start-up, the record-signing certificate is not the one last recorded (or none was): <see cref="OperationsEvents"/>.</summary>
+    public const string SigningCertificateChanged = "operations.signing-certificate.changed";
+
+    /// <summary>The <c>audit</c> command or the periodic audit ran, with its results: <see cref="OperationsEvents"/>.</summary>
+    public const string AuditRun = "operations.audit.run";
 
     /// <summary>A staff member read patient data; <c>detail.what</c> names what (<see cref="Reads"/>).</summary>
     public const string PatientDataRead = "patient-data.read";
@@ -38,6 +56,14 @@ public static class SystemEventTypes
         public const string PatientConsents = "patient.consents";
         public const string PatientGate = "patient.gate";
         public const string PatientPage = "patient.page";
+        public const string PatientSearch = "patients.search";
+        public const string PatientList = "patients.list-page";
+        public const string SessionList = "sessions.list";
+        public const string SessionListPage = "sessions.list-page";
+        public const string Renewals = "renewals.list";
+        public const string RenewalsPage = "renewals.page";
+        public const string CheckinsPage = "checkins.page";
+        public const string GateLookup = "gate.lookup";
     }
 
     public static bool IsWellFormed(string type) =>

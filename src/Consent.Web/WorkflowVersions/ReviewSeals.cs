@@ -20,6 +20,10 @@ namespace Consent.Web.WorkflowVersions;
 /// per version and <c>workflow_reviews</c> is append-only for the runtime role, so a decision cannot
 /// be removed, replaced or outnumbered without the key. The approval column stays as the list's
 /// index, and is believed only when the sealed decisions agree.</para>
+/// <para>Since decisions became electronic signatures (21 CFR 11.50, 11.70), the seal also covers the
+/// signature's manifestation: the printed name at signing, the meaning and the SHA-256 of the version
+/// signed (content "workflow-review-v2"). A decision recorded before has none of these and keeps its
+/// v1 content, so its seal still holds.</para>
 /// </remarks>
 public sealed class ReviewSeals(KeyEncryption certificates)
 {
@@ -37,9 +41,18 @@ public sealed class ReviewSeals(KeyEncryption certificates)
     public SealState Check(WorkflowReview review, string workflowHash) =>
         review.Seq is null ? SealState.Missing : mac.Check(review.Seal, Content(review, workflowHash));
 
-    private static string Content(WorkflowReview review, string workflowHash) => JsonSerializer.Serialize(new object?[]
-    {
-        "workflow-review-v1", review.WorkflowId, review.Version, workflowHash, review.Seq, review.Decision.ToString(),
-        review.ReviewerId.ToString("D"), review.DecidedAt.ToUnixTimeSeconds(), review.Comment,
-    });
+    private static string Content(WorkflowReview review, string workflowHash) => review.SignedHash is null
+        ? JsonSerializer.Serialize(new object?[]
+        {
+            "workflow-review-v1", review.WorkflowId, review.Version, workflowHash, review.Seq, review.Decision.ToString(),
+            review.ReviewerId.ToString("D"), review.DecidedAt.ToUnixTimeSeconds(), review.Comment,
+        })
+        // 21 CFR 11.70: the signature is linked to what was signed (the version's hash, twice: the file's
+        // now and the one the reviewer signed) and cannot be copied to another decision or version.
+        : JsonSerializer.Serialize(new object?[]
+        {
+            "workflow-review-v2", review.WorkflowId, review.Version, workflowHash, review.Seq, review.Decision.ToString(),
+            review.ReviewerId.ToString("D"), review.DecidedAt.ToUnixTimeSeconds(), review.Comment,
+            review.SignerName, review.Meaning, review.SignedHash,
+        });
 }

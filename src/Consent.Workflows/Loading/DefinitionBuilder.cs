@@ -81,7 +81,8 @@ internal sealed partial class DefinitionBuilder
         {
             "identity" => new IdentityStep(id, when, Int(node, "maxAttempts", 5)),
             "questions" => new QuestionsStep(id, when, OptionalText(pointer, node, "title"), Questions(pointer + "/questions", node)),
-            "disclosure" => Disclosure(pointer, node, id, when),
+            "disclosure" => Disclosure(pointer, node, id, when, keyInformation: false),
+            "key-information" => Disclosure(pointer, node, id, when, keyInformation: true),
             "comprehension" => new ComprehensionStep(id, when, OptionalText(pointer, node, "title"),
                 Int(node, "passMark", 1), Int(node, "maxAttempts", 2), QuizQuestions(pointer + "/questions", node)),
             "discussion" => new DiscussionStep(id, when, Text(pointer + "/reason", node["reason"])),
@@ -95,16 +96,17 @@ internal sealed partial class DefinitionBuilder
         };
     }
 
-    private DisclosureStep Disclosure(string pointer, JsonObject node, string id, Condition? when)
+    private DisclosureStep Disclosure(string pointer, JsonObject node, string id, Condition? when, bool keyInformation)
     {
         var name = node["content"]!.GetValue<string>();
+        var folder = keyInformation ? "templates/key-information" : "templates/disclosures";
         var content = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var titles = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var bodies = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var language in languages)
         {
             var text = TemplateFiles.IsSafeName(name)
-                ? templates.Read($"templates/disclosures/{language}/{name}.md", out var error)
+                ? templates.Read($"{folder}/{language}/{name}.md", out var error)
                 : Fail($"'{name}' is not a template name (only a-z, 0-9, '-' and '/')", out error);
             if (error is not null)
             {
@@ -112,20 +114,20 @@ internal sealed partial class DefinitionBuilder
                 continue;
             }
             content[language] = text!;
-            CheckLinks(pointer + "/content", $"templates/disclosures/{language}/{name}.md", text!);
+            CheckLinks(pointer + "/content", $"{folder}/{language}/{name}.md", text!);
             var newline = text!.IndexOf('\n', StringComparison.Ordinal);
             var heading = newline < 0 ? text : text[..newline];
             if (!heading.StartsWith("# ", StringComparison.Ordinal) || heading[2..].Trim().Length == 0)
             {
-                Error(pointer + "/content", $"templates/disclosures/{language}/{name}.md must start with a '# Title' line");
+                Error(pointer + "/content", $"{folder}/{language}/{name}.md must start with a '# Title' line");
                 continue;
             }
             titles[language] = heading[2..].Trim();
             bodies[language] = newline < 0 ? "" : text[(newline + 1)..].TrimStart('\r', '\n');
         }
-        var acknowledge = node["acknowledge"]!.GetValue<string>() == "initials" ? AcknowledgeMethod.Initials : AcknowledgeMethod.Checkbox;
-        return new DisclosureStep(id, when, Localized(titles, null), name, Localized(content, $"templates/disclosures/{name}"),
-            Localized(bodies, null), acknowledge);
+        var acknowledge = node["acknowledge"]?.GetValue<string>() == "initials" ? AcknowledgeMethod.Initials : AcknowledgeMethod.Checkbox;
+        return new DisclosureStep(id, when, Localized(titles, null), name, Localized(content, $"{folder}/{name}"),
+            Localized(bodies, null), acknowledge, keyInformation);
     }
 
     private ImmutableArray<Question> Questions(string pointer, JsonObject step)

@@ -64,6 +64,68 @@ internal sealed partial class DefinitionBuilder
         {
             CheckCounts(steps);
         }
+        CheckKeyInformation(steps, kind);
+    }
+
+    /// <summary>The hardest a key-information text may read: US grade 6 (Flesch–Kincaid) in English.</summary>
+    public const double KeyInformationMostGrade = 6;
+
+    /// <summary>
+    /// The same bar in Spanish on Fernández Huerta's scale, where 70–80 reads "bastante fácil", the sixth school
+    /// year, in his interpretation table (higher is easier).
+    /// </summary>
+    public const double KeyInformationLeastFernandezHuerta = 70;
+
+    /// <summary>
+    /// Key information (45 CFR 46.116(a)(5)(i)): at most one, in a consent only, for every patient (never conditional),
+    /// before any other disclosure, the quiz, questions to the clinician and the signature, and at grade 6 or below in
+    /// each language that has a readability scale here (<see cref="ReadingLevel"/>).
+    /// </summary>
+    private void CheckKeyInformation(List<StepDefinition> steps, WorkflowKind kind)
+    {
+        var first = -1;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i] is not DisclosureStep { KeyInformation: true } key)
+            {
+                continue;
+            }
+            var pointer = $"/steps/{i}";
+            if (kind != WorkflowKind.Consent)
+            {
+                Error(pointer + "/type", "key information belongs in a consent workflow, not in a check-in");
+            }
+            if (first >= 0)
+            {
+                Error(pointer, $"a workflow has one key-information step (the first is /steps/{first})");
+                continue;
+            }
+            first = i;
+            if (key.When is not null)
+            {
+                Error(pointer + "/when", "a key-information step cannot be conditional: every patient reads it first");
+            }
+            var earlier = steps.FindIndex(0, i, s => s is DisclosureStep or ComprehensionStep or AskStep or SignatureStep);
+            if (earlier >= 0)
+            {
+                Error(pointer, $"key information comes before every other disclosure, the quiz and the signature (/steps/{earlier} is a {StepTypeNames.Of(steps[earlier].Type)} step before it)");
+            }
+            foreach (var (language, body) in key.Body.Texts)
+            {
+                var score = ReadingLevel.For(language, body);
+                var tooHard = score switch
+                {
+                    { Scale: "flesch-kincaid-grade" } => score.Value > KeyInformationMostGrade,
+                    { Scale: "fernandez-huerta" } => score.Value < KeyInformationLeastFernandezHuerta,
+                    _ => false,
+                };
+                if (tooHard)
+                {
+                    Error(pointer + "/content", $"templates/key-information/{language}/{key.ContentName}.md reads at {score!.Scale} {score.Value}: "
+                        + $"key information must read at grade 6 or below ({(score.Scale == "fernandez-huerta" ? $"Fernández Huerta {KeyInformationLeastFernandezHuerta} or more" : $"Flesch–Kincaid grade {KeyInformationMostGrade} or less")}); use shorter sentences and words");
+                }
+            }
+        }
     }
 
     /// <summary>Step types that belong to one kind of workflow only.</summary>

@@ -57,6 +57,20 @@ public sealed class WorkflowCatalog
     }
 
     /// <summary>
+    /// The newest version of every consent workflow opens with key information (a <c>key-information</c> step), a
+    /// publishing rule that <c>validate-workflows</c> applies to a clinic's repository. Older versions stay as they
+    /// were approved and signed (their hashes are in signed records), and the service still loads a workflow without
+    /// one, so a clinic can publish its new version before the rule stops its release.
+    /// </summary>
+    public IEnumerable<WorkflowError> NewestVersionsWithoutKeyInformation() =>
+        Workflows.Where(w => w.Definition.Kind == WorkflowKind.Consent)
+            .GroupBy(w => w.Definition.Id, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(w => w.Definition.Version)!)
+            .Where(w => !w.Definition.Steps.Any(s => s is DisclosureStep { KeyInformation: true }))
+            .Select(w => new WorkflowError(w.SourcePath, 0, null,
+                $"the newest version of a consent workflow opens with key information: add a key-information step before the first disclosure (version {w.Definition.Version} has none)"));
+
+    /// <summary>
     /// A check-in's <c>requires</c> must name a consent workflow in the catalog (any version will do: the
     /// consent's status is computed over all of its versions). A required workflow whose folder exists but
     /// whose files have errors is not reported again here: its own errors say what is wrong.

@@ -19,8 +19,14 @@ public sealed record QuestionsStep(string Id, Condition? When, LocalizedText? Ti
 
 /// <summary>One risk or fact the patient reads and acknowledges.</summary>
 /// <param name="Content">The whole template file per language (what the content hash covers).</param>
-/// <param name="ContentName">The template name under <c>templates/disclosures/</c>.</param>
+/// <param name="ContentName">The template name under <c>templates/disclosures/</c> (<c>templates/key-information/</c> for key information).</param>
 /// <param name="Body">The template without its leading <c># </c> heading (the heading is the <see cref="StepDefinition.Title"/>).</param>
+/// <param name="KeyInformation">
+/// Written <c>type: key-information</c>: the one-screen summary that comes before every other disclosure (45 CFR
+/// 46.116(a)(5)(i): "a concise and focused presentation of the key information … at the beginning of the informed
+/// consent"), at grade 6 or below. The patient acknowledges it as any disclosure, and the patient API shows it as a
+/// <c>disclosure</c> with <c>kind: key-information</c>, so a client that knows disclosures walks it unchanged.
+/// </param>
 public sealed record DisclosureStep(
     string Id,
     Condition? When,
@@ -28,7 +34,8 @@ public sealed record DisclosureStep(
     string ContentName,
     LocalizedText Content,
     LocalizedText Body,
-    AcknowledgeMethod Acknowledge) : StepDefinition(Id, When, Title)
+    AcknowledgeMethod Acknowledge,
+    bool KeyInformation = false) : StepDefinition(Id, When, Title)
 {
     /// <inheritdoc/>
     public override StepType Type => StepType.Disclosure;

@@ -57,6 +57,7 @@ public static class PatientView
             {
                 Body = disclosure.Body.For(language),
                 Acknowledge = disclosure.Acknowledge == AcknowledgeMethod.Initials ? "initials" : "checkbox",
+                Kind = disclosure.KeyInformation ? "key-information" : null,
             },
             QuestionsStep questions => view with
             {

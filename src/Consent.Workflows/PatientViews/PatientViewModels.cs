@@ -21,6 +21,7 @@ public sealed record PatientCurrentView(
 /// goes back to change them (<c>{"change": true}</c>).
 /// </param>
 /// <param name="Mark">In a re-consent, for a disclosure: <c>new</c> or <c>changed</c> since the version signed before; absent otherwise.</param>
+/// <param name="Kind">For the disclosure that is the consent's key information: <c>key-information</c>; absent otherwise.</param>
 public sealed record PatientStepView(
     string Id,
     string Type,
@@ -32,7 +33,8 @@ public sealed record PatientStepView(
     string? Statement = null,
     string? WaitingFor = null,
     IReadOnlyList<PatientAnswerView>? Confirm = null,
-    string? Mark = null);
+    string? Mark = null,
+    string? Kind = null);
 
 /// <summary>A screening answer as the patient gave it: the question and the answer's label, in the view's language.</summary>
 public sealed record PatientAnswerView(string QuestionId, string Question, string Answer);

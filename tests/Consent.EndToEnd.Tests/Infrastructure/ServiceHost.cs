@@ -31,6 +31,9 @@ public class ServiceHost : IAsyncLifetime
 
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>Where the service (Development, no SMTP host) writes the mail it sends, one .eml file each.</summary>
+    public string MailFolder { get; private set; } = null!;
+
     public IBrowser Browser { get; private set; } = null!;
 
     public string Log
@@ -57,6 +60,7 @@ public class ServiceHost : IAsyncLifetime
         // Port 0: the service binds a port the system picks and logs it. A port picked here and
         // released before the child binds it could be taken by someone else in between.
         var dataDir = Directory.CreateTempSubdirectory("consent-e2e-data-").FullName;
+        MailFolder = Path.Combine(dataDir, "mail");
         var start = new ProcessStartInfo("dotnet",
             [Path.Combine(AppContext.BaseDirectory, "Consent.Web.dll"), "--urls", "http://127.0.0.1:0",
                 "--contentRoot", Path.Combine(RepositoryRoot.Path, "src", "Consent.Web")])

@@ -44,11 +44,7 @@ public sealed class AuthApiTests(ConsentWebFactory factory) : IClassFixture<Cons
         using var client = factory.CreateClient();
         using (var admin = await factory.ClientForAsync(Staff.Admin))
         {
-            var created = await admin.PostAsJsonAsync("/api/v1/admin/users", new
-            {
-                email = "lockme@example.org", displayName = "Lock Me", password = "a-long-enough-password", roles = new[] { "Clinician" },
-            });
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            await StaffAccounts.CreateAsync(factory, admin, "lockme@example.org", "a-long-enough-password", "Lock Me", "Clinician");
         }
 
         for (var i = 0; i < 5; i++)

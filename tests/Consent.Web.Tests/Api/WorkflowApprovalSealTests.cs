@@ -39,15 +39,16 @@ public sealed class WorkflowApprovalSealTests(ProductionFactory factory) : IClas
     {
         using var clinician = await ClientAsync("retired.clinician@example.org", StaffRoles.Clinician);
         using var reviewer = await ClientAsync("retired.reviewer@example.org", StaffRoles.EthicsReviewer);
-        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync("/api/v1/workflows/esketamine-nasal-trd/versions/1/approve", new { comment = "Reviewed." })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ReviewerApprovals.ApproveAsync(reviewer, "esketamine-nasal-trd", 1, ProductionFactory.Password)).StatusCode);
+        await ReviewerApprovals.SecondApprovalAsync(factory, "esketamine-nasal-trd", 1, "retired.reviewer2@example.org");
         Assert.Equal(HttpStatusCode.Created, (await clinician.PostAsJsonAsync("/api/v1/sessions", Start("esketamine-nasal-trd"))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync("/api/v1/workflows/esketamine-nasal-trd/versions/1/retire", new { comment = "Superseded." })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ReviewerApprovals.RetireAsync(reviewer, "esketamine-nasal-trd", 1, ProductionFactory.Password)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await clinician.PostAsJsonAsync("/api/v1/sessions", Start("esketamine-nasal-trd"))).StatusCode);
 
         await ExecuteAsync("UPDATE workflow_versions SET approval = 'Approved' WHERE workflow_id = 'esketamine-nasal-trd' AND version = 1");
 
         Assert.Equal(HttpStatusCode.BadRequest, (await clinician.PostAsJsonAsync("/api/v1/sessions", Start("esketamine-nasal-trd"))).StatusCode);
-        var again = await reviewer.PostAsJsonAsync("/api/v1/workflows/esketamine-nasal-trd/versions/1/approve", new { comment = "Again?" });
+        var again = await ReviewerApprovals.ApproveAsync(reviewer, "esketamine-nasal-trd", 1, ProductionFactory.Password, "Again?");
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("retired", await again.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
     }
@@ -60,7 +61,8 @@ public sealed class WorkflowApprovalSealTests(ProductionFactory factory) : IClas
     public async Task ADecisionWrittenInTheDatabase_IsShownAsNotRecorded_AndTheStateAsUnverified()
     {
         using var reviewer = await ClientAsync("forged.reviewer@example.org", StaffRoles.EthicsReviewer);
-        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync("/api/v1/workflows/ketamine-iv-depression/versions/1/approve", new { comment = "Reviewed." })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ReviewerApprovals.ApproveAsync(reviewer, "ketamine-iv-depression", 1, ProductionFactory.Password)).StatusCode);
+        await ReviewerApprovals.SecondApprovalAsync(factory, "ketamine-iv-depression", 1, "forged.reviewer2@example.org");
         var genuine = await reviewer.GetFromJsonAsync<JsonElement>("/api/v1/workflows/ketamine-iv-depression/versions/1");
         Assert.Equal("Approved", genuine.GetProperty("approval").GetString());
         var reviewerId = genuine.GetProperty("decisions").EnumerateArray().Last().GetProperty("reviewerId").GetGuid();

@@ -15,8 +15,12 @@ public sealed class WorkflowRetirementTests(ConsentWebFactory factory) : IClassF
     public async Task RetiredVersion_CannotStartSessions_AndStaysRetired()
     {
         using var reviewer = await factory.ClientForAsync(Staff.Reviewer);
-        var retired = await reviewer.PostAsJsonAsync("/api/v1/workflows/ketamine-chronic-pain/versions/1/retire", new { comment = "Replaced after the pain service review." });
-        Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
+        // Every version of the workflow retired (version 2 added key information): none is left to start a session on.
+        foreach (var version in new[] { 2, 1 })
+        {
+            var retired = await reviewer.PostAsJsonAsync($"/api/v1/workflows/ketamine-chronic-pain/versions/{version}/retire", new { comment = "Replaced after the pain service review.", password = ConsentWebFactory.DemoPassword });
+            Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
+        }
 
         using var clinician = await factory.ClientForAsync(Staff.Clinician);
         var list = (await clinician.GetFromJsonAsync<JsonArray>("/api/v1/workflows"))!;
@@ -27,7 +31,7 @@ public sealed class WorkflowRetirementTests(ConsentWebFactory factory) : IClassF
         });
         Assert.Equal(HttpStatusCode.BadRequest, start.StatusCode);
 
-        var again = await reviewer.PostAsJsonAsync("/api/v1/workflows/ketamine-chronic-pain/versions/1/approve", new { comment = "Oops" });
+        var again = await reviewer.PostAsJsonAsync("/api/v1/workflows/ketamine-chronic-pain/versions/1/approve", new { comment = "Oops", password = ConsentWebFactory.DemoPassword });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         var review = (await reviewer.GetFromJsonAsync<JsonObject>("/api/v1/workflows/ketamine-chronic-pain/versions/1"))!;
         Assert.Equal("Retired", review["approval"]!.GetValue<string>());

@@ -13,7 +13,8 @@ public sealed class WorkflowsApiTests(ConsentWebFactory factory) : IClassFixture
     {
         using var clinician = await factory.ClientForAsync(Staff.Clinician);
         var list = (await clinician.GetFromJsonAsync<JsonArray>("/api/v1/workflows"))!;
-        Assert.Equal(["esketamine-dose-checkin@1", "esketamine-nasal-trd@1", "esketamine-nasal-trd@2", "ketamine-chronic-pain@1", "ketamine-iv-depression@1", "ketamine-iv-dose-checkin@1"],
+        Assert.Equal(["esketamine-dose-checkin@1", "esketamine-nasal-trd@1", "esketamine-nasal-trd@2", "esketamine-nasal-trd@3", "ketamine-chronic-pain@1",
+                "ketamine-chronic-pain@2", "ketamine-iv-depression@1", "ketamine-iv-depression@2", "ketamine-iv-dose-checkin@1"],
             list.Select(w => $"{w!["id"]!.GetValue<string>()}@{w["version"]!.GetValue<int>()}").Order(StringComparer.Ordinal).ToArray());
         Assert.All(list, w =>
         {

@@ -31,7 +31,7 @@ public sealed class AuditTests(ConsentWebFactory factory) : IClassFixture<Consen
         Assert.Equal(4, finding.BrokenAtSeq);
         Assert.DoesNotContain(report.Findings, f => f.SessionId == honest.Id);
 
-        var (exitCode, output) = await RunAuditCommandAsync();
+        var (exitCode, output) = await RunAuditCommandAsync(factory);
         Assert.Equal(1, exitCode);
         Assert.Contains($"session {victim.Id} at event 4", output, StringComparison.Ordinal);
     }
@@ -57,7 +57,8 @@ public sealed class AuditTests(ConsentWebFactory factory) : IClassFixture<Consen
         await tamper.ExecuteNonQueryAsync();
     }
 
-    private async Task<(int ExitCode, string Output)> RunAuditCommandAsync()
+    /// <summary>Runs the <c>audit</c> command as an operator would, a process of its own on the factory's database.</summary>
+    internal static async Task<(int ExitCode, string Output)> RunAuditCommandAsync(ConsentWebFactory factory)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Consent.Web.dll"), "audit"])
         {

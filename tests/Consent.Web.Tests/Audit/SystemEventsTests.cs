@@ -15,6 +15,47 @@ namespace Consent.Web.Tests.Audit;
 /// </summary>
 public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
+    /// <summary>Lists and searches show many patients' names, dates of birth and MRNs: each is a recorded read too, with what narrowed it.</summary>
+    [Fact]
+    public async Task ListsAndSearches_OfPatientData_AreRecordedReads()
+    {
+        var clinicianId = await SystemEventRows.StaffIdAsync(factory, Staff.Clinician);
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/api/v1/sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.PostAsJsonAsync("/api/v1/patients/search", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/api/v1/renewals")).StatusCode);
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Clinician);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/clinician/patients?q=Zed")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/clinician")).StatusCode);
+
+        foreach (var what in new[] { "sessions.list", "patients.search", "renewals.list", "patients.list-page", "sessions.list-page" })
+        {
+            await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = @e", what, 1);
+        }
+
+        await SystemEventRows.WaitForAsync(factory, "type = 'patient-data.read' AND detail->>'what' = 'patients.list-page' AND detail->>'query' = @e", "?q=Zed", 1);
+    }
+
+    /// <summary>
+    /// Only the session page's own status poll (<c>?handler=Status</c> on a page) goes unrecorded: a <c>handler</c> added
+    /// to an API call, or an empty or unknown one on a page (which still renders the page), is recorded as any read
+    /// (found by an outside attack: any <c>?handler</c> hid every read).
+    /// </summary>
+    [Fact]
+    public async Task AHandlerInTheQuery_DoesNotHideARead()
+    {
+        var clinicianId = await SystemEventRows.StaffIdAsync(factory, Staff.Clinician);
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/api/v1/sessions?handler=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clinician.PostAsJsonAsync("/api/v1/patients/search?Handler=Status", new { })).StatusCode);
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Clinician);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/clinician/patients?handler=")).StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'query' = @e", "?handler=x", 1);
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'query' = @e AND detail->>'what' = 'patients.search'", "?Handler=Status", 1);
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'query' = @e", "?handler=", 1);
+    }
+
     [Fact]
     public async Task AnAuditorsReadsOfASession_AreOnTheChain_InTheApi_AndInThePanels()
     {
@@ -90,7 +131,7 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
         using var admin = await factory.ClientForAsync(Staff.Admin);
         var adminId = await SystemEventRows.StaffIdAsync(factory, Staff.Admin);
         var email = $"new-{Guid.NewGuid():N}@example.org";
-        var id = await StaffAccounts.CreateAsync(admin, email, "a long enough password 1234", null, "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, email, "a long enough password 1234", null, "Clinician");
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = new[] { "Auditor" } })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/users/{id}/deactivate", null)).StatusCode);
 
@@ -111,7 +152,7 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
             }
         }
 
-        Assert.Equal(["staff.account.created", "staff.account.roles-changed", "staff.account.deactivated"], rows.Select(r => r.Type));
+        Assert.Equal(["staff.account.invited", "staff.account.roles-changed", "staff.account.deactivated"], rows.Select(r => r.Type));
         Assert.All(rows, r => Assert.Equal((adminId.ToString("D"), Staff.Admin, id), (r.Actor, r.ActorEmail, r.Account)));
         Assert.Equal("[\"Clinician\"]", rows[0].Roles);
         Assert.Equal(("[\"Auditor\"]", "[\"Clinician\"]"), (rows[1].Roles, rows[1].Before));

@@ -86,7 +86,7 @@ public sealed class OrderGateTests(CdsFactory factory) : IClassFixture<CdsFactor
         Assert.False(gate["allowed"]!.GetValue<bool>());
         Assert.Equal("valid", gate["consent"]!["status"]!.GetValue<string>());
         Assert.Equal(64, gate["consent"]!["recordSha256"]!.GetValue<string>().Length);
-        Assert.Equal(1, gate["consent"]!["version"]!.GetValue<int>());
+        Assert.Equal(2, gate["consent"]!["version"]!.GetValue<int>()); // the newest version, with key information first
         Assert.Null(gate["checkin"]);
         Assert.Contains(gate["reasons"]!.AsArray(), r => r!.GetValue<string>().StartsWith("No check-in was cleared today", StringComparison.Ordinal));
 

@@ -217,6 +217,18 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
                 Assert.Equal("INSERT,SELECT", reader.GetString(1));
             }
 
+            // The operator's first admin, before the service has ever started on this database (which
+            // is when the roles used to be made): created with its role, not left role-less.
+            var operatorEnvironment = Production(runtime);
+            operatorEnvironment["CONSENT_STAFF_PASSWORD"] = "first admin's own passphrase 7";
+            var firstAdmin = await ServiceProcess.RunAsync(operatorEnvironment, "create-staff-account", "first.admin@example.org", "First Admin", "Admin");
+            Assert.True(firstAdmin.ExitCode == 0, firstAdmin.All);
+            Assert.Contains("roles Admin", firstAdmin.Output, StringComparison.Ordinal);
+            Assert.Equal("Admin", await ScalarAsync(owner, """
+                SELECT string_agg(r.name, ',') FROM "AspNetUserRoles" ur JOIN "AspNetRoles" r ON r.id = ur.role_id
+                JOIN "AspNetUsers" u ON u.id = ur.user_id WHERE u.email = 'first.admin@example.org'
+                """));
+
             var started = await ServiceProcess.StartAsync(Production(runtime));
             Assert.True(started.ExitCode == 0, started.All);
         }

@@ -17,7 +17,12 @@ public sealed class LinkTokenRedactionTests
     [InlineData("/Account/Login?ReturnUrl=%2Fp%2F{0}%2Fstep", "/Account/Login?ReturnUrl=%2Fp%2F***%2Fstep")]
     [InlineData("RequestPath:/p/{0} RequestId:0HN:00000001", "RequestPath:/p/*** RequestId:0HN:00000001")]
     [InlineData("/clinician/sessions/5f0c", "/clinician/sessions/5f0c")]
+    [InlineData("Request starting HTTP/1.1 GET http://127.0.0.1:5080/account/link/{0} - - -", "Request starting HTTP/1.1 GET http://127.0.0.1:5080/account/link/*** - - -")]
+    [InlineData("\"RequestPath\":\"/Account/Link/{0}\"", "\"RequestPath\":\"/Account/Link/***\"")]
     [InlineData("Executing endpoint 'HTTP: GET /api/v1/patient/{{token}}/record.pdf'", "Executing endpoint 'HTTP: GET /api/v1/patient/{token}/record.pdf'")]
+    [InlineData("Request starting HTTP/1.1 GET http://127.0.0.1:5080/account//link/{0} - - -", "Request starting HTTP/1.1 GET http://127.0.0.1:5080/account//link/*** - - -")]
+    [InlineData("GET //p//{0}", "GET //p//***")]
+    [InlineData("/api//v1/patient///{0}/current", "/api//v1/patient///***/current")]
     public void Paths_HaveTheirTokenMasked(string format, string expected) =>
         Assert.Equal(expected, LinkTokenRedaction.Redact(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Token)));
 

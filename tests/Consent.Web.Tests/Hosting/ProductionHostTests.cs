@@ -34,7 +34,8 @@ public sealed class ProductionHostTests(ProductionFactory factory) : IClassFixtu
         await factory.CreateStaffAsync("nohost.reviewer@example.org", StaffRoles.EthicsReviewer);
         await factory.CreateStaffAsync("nohost.clinician@example.org", StaffRoles.Clinician);
         using var reviewer = await StaffAccounts.ClientAsync(factory, "nohost.reviewer@example.org", ProductionFactory.Password);
-        await reviewer.PostAsJsonAsync("/api/v1/workflows/ketamine-iv-depression/versions/1/approve", new { comment = "Approved for the mail test." });
+        (await ReviewerApprovals.ApproveAsync(reviewer, "ketamine-iv-depression", 1, ProductionFactory.Password, "Approved for the mail test.")).EnsureSuccessStatusCode();
+        await ReviewerApprovals.SecondApprovalAsync(factory, "ketamine-iv-depression", 1, "nohost.reviewer2@example.org");
         using var clinician = await StaffAccounts.ClientAsync(factory, "nohost.clinician@example.org", ProductionFactory.Password);
         var started = await clinician.PostAsJsonAsync("/api/v1/sessions", new
         {

@@ -52,6 +52,8 @@ public sealed class BehindProxyFactory : ProductionFactory
         using var scope = Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
         var user = new StaffUser { UserName = email, Email = email, DisplayName = email, CreatedAt = DateTimeOffset.UtcNow };
+        // Made directly, as the demo accounts are: with the training attestation already signed, so its roles work.
+        scope.ServiceProvider.GetRequiredService<Consent.Web.Identity.TrainingAttestation>().Apply(user, "en", DateTimeOffset.UtcNow);
         Assert.True((await users.CreateAsync(user, ReverseProxyTests.Password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
     }
@@ -111,9 +113,13 @@ public sealed class ReverseProxyTests(BehindProxyFactory factory) : IClassFixtur
     public async Task EventLogAndPatientLink_NameTheForwardedClientAndScheme_ButNotASpoofedOne()
     {
         await factory.CreateStaffAsync("reviewer.proxy@example.org", StaffRoles.EthicsReviewer);
+        await factory.CreateStaffAsync("reviewer2.proxy@example.org", StaffRoles.EthicsReviewer);
         await factory.CreateStaffAsync("clinician.proxy@example.org", StaffRoles.Clinician);
+        // Outside Development two distinct reviewers approve (Review:RequiredApprovals), each signing with the password.
         using var reviewer = await SignedInAsync("reviewer.proxy@example.org", "198.51.100.5");
-        (await reviewer.PostAsJsonAsync("/api/v1/workflows/esketamine-nasal-trd/versions/1/approve", new { comment = "Reviewed." })).EnsureSuccessStatusCode();
+        (await ReviewerApprovals.ApproveAsync(reviewer, "esketamine-nasal-trd", 1, Password)).EnsureSuccessStatusCode();
+        using var second = await SignedInAsync("reviewer2.proxy@example.org", "198.51.100.6");
+        (await ReviewerApprovals.ApproveAsync(second, "esketamine-nasal-trd", 1, Password)).EnsureSuccessStatusCode();
         using var clinician = await SignedInAsync("clinician.proxy@example.org", "198.51.100.7");
 
         var (id, token, link) = await StartAsync(clinician);

@@ -30,6 +30,8 @@ public sealed class SettingsValidationTests
     [InlineData("Outbox__RunWorker", "maybe", "Outbox:RunWorker")]
     [InlineData("Renewals__IntervalMinutes", "-1", "Renewals:IntervalMinutes")]
     [InlineData("Renewals__EmailNewLink", "true", "Renewals:EmailNewLink needs Consent:PublicBaseUrl")]
+    [InlineData("Review__RequiredApprovals", "0", "Review:RequiredApprovals must be 1 or more")]
+    [InlineData("Review__RequiredApprovals", "two", "Review:RequiredApprovals")]
     public async Task ABadSetting_StopsStartUp_WithAMessageNamingTheKey(string variable, string value, string key)
     {
         var result = await ServiceProcess.StartInProductionAsync("Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=2",

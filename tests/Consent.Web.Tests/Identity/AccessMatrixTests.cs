@@ -136,13 +136,10 @@ public sealed class AccessMatrixTests(RecordsWebFactory factory) : IClassFixture
         string targetId;
         using (var admin = await factory.ClientForAsync(Staff.Admin))
         {
-            var created = await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = otherClinician, displayName = "Other Clinician", password = OtherPassword, roles = new[] { "Clinician" } });
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            await StaffAccounts.CreateAsync(factory, admin, otherClinician, OtherPassword, "Other Clinician", "Clinician");
 
-            // The account the admin endpoints act on (deactivate, roles): none of the actors, whose tokens must keep working.
-            var target = await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = $"matrix.target.{unique}@example.org", displayName = "Matrix Target", password = OtherPassword, roles = new[] { "Clinician" } });
-            Assert.Equal(HttpStatusCode.Created, target.StatusCode);
-            targetId = (await target.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+            // The account the admin endpoints act on (deactivate, roles, invitation): none of the actors, whose tokens must keep working.
+            targetId = await StaffAccounts.InviteAsync(admin, $"matrix.target.{unique}@example.org", "Matrix Target", "Clinician");
         }
 
         var tokens = new Dictionary<string, string>

@@ -17,7 +17,7 @@ public sealed class DeactivationTests(ConsentWebFactory factory) : IClassFixture
     public async Task Deactivated_TheTokenFails_SignInAnswersLikeAWrongPassword_AndReactivationRestoresSignIn()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "leaver@example.org", Password, "Leaving Clinician", "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "leaver@example.org", Password, "Leaving Clinician", "Clinician");
         using var leaver = await StaffAccounts.ClientAsync(factory, "leaver@example.org", Password);
         Assert.Equal(HttpStatusCode.OK, (await leaver.GetAsync("/api/v1/account")).StatusCode);
 
@@ -44,7 +44,7 @@ public sealed class DeactivationTests(ConsentWebFactory factory) : IClassFixture
     public async Task Deactivated_TheEmailIsNotReused_AndTheAuditTrailKeepsTheName()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "departed@example.org", Password, "Departed Clinician", "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "departed@example.org", Password, "Departed Clinician", "Clinician");
         using var departed = await StaffAccounts.ClientAsync(factory, "departed@example.org", Password);
         var started = await departed.PostAsJsonAsync("/api/v1/sessions", new
         {
@@ -55,7 +55,7 @@ public sealed class DeactivationTests(ConsentWebFactory factory) : IClassFixture
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/users/{id}/deactivate", null)).StatusCode);
 
-        var reuse = await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = "departed@example.org", displayName = "Someone Else", password = Password, roles = new[] { "Admin" } });
+        var reuse = await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = "departed@example.org", displayName = "Someone Else", roles = new[] { "Admin" } });
         Assert.Equal(HttpStatusCode.Conflict, reuse.StatusCode);
         using var auditor = await factory.ClientForAsync(Staff.Auditor);
         var timeline = await auditor.GetStringAsync($"/audit/sessions/{session}");
@@ -82,7 +82,7 @@ public sealed class DeactivationTests(ConsentWebFactory factory) : IClassFixture
     public async Task EmptyRoleSet_IsAllowed_AndLeavesOnlyTheAccountItself()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "no.roles@example.org", Password, "No Roles", "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "no.roles@example.org", Password, "No Roles", "Clinician");
 
         var emptied = await admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = Array.Empty<string>() });
         Assert.Equal(HttpStatusCode.OK, emptied.StatusCode);

@@ -61,7 +61,7 @@ public sealed class LastAdminRaceTests(ConsentWebFactory factory) : IClassFixtur
     private async Task<(HttpClient Client, string Id)> NewAdminAsync(HttpClient admin)
     {
         var email = $"race.{Guid.NewGuid():N}"[..14] + "@example.org";
-        var id = await StaffAccounts.CreateAsync(admin, email, Password, null, "Admin");
+        var id = await StaffAccounts.CreateAsync(factory, admin, email, Password, null, "Admin");
         return (await StaffAccounts.ClientAsync(factory, email, Password), id);
     }
 

@@ -22,7 +22,7 @@ public sealed class LockoutTests(ConsentWebFactory factory) : IClassFixture<Cons
         var email = $"locked.{Guid.NewGuid():N}"[..20] + "@example.org";
         using (var admin = await factory.ClientForAsync(Staff.Admin))
         {
-            await StaffAccounts.CreateAsync(admin, email, Password, null, "Clinician");
+            await StaffAccounts.CreateAsync(factory, admin, email, Password, null, "Clinician");
         }
 
         for (var i = 0; i < 5; i++)
@@ -42,11 +42,32 @@ public sealed class LockoutTests(ConsentWebFactory factory) : IClassFixture<Cons
         Assert.Equal(HttpStatusCode.OK, await SignInAsync(email, Password));
     }
 
+    /// <summary>
+    /// Wrong passwords sent at once each count: the failure count is written under the account's row lock, after
+    /// reading it again (an outside attack sent 50 in parallel and the count went up by one, as each save found the
+    /// account changed since it was read and was dropped).
+    /// </summary>
+    [Fact]
+    public async Task WrongPasswordsSentAtOnce_EachCount_AndLockTheAccount()
+    {
+        var email = $"parallel.{Guid.NewGuid():N}"[..20] + "@example.org";
+        using (var admin = await factory.ClientForAsync(Staff.Admin))
+        {
+            await StaffAccounts.CreateAsync(factory, admin, email, Password, null, "Clinician");
+        }
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => SignInAsync(email, $"guess number {i}")));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Unauthorized, a));
+        Assert.NotNull(await LockoutEndAsync(email));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(email, Password));
+    }
+
     [Fact]
     public async Task FiveAnonymousWrongPasswords_BlockNewSignIns_ButTheLiveSignInKeepsWorking_AndTheLockoutIsLogged()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "guessed.clinician@example.org", Password, null, "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "guessed.clinician@example.org", Password, null, "Clinician");
         using var clinician = await StaffAccounts.ClientAsync(factory, "guessed.clinician@example.org", Password);
 
         await GuessFiveTimesAsync("guessed.clinician@example.org");
@@ -69,7 +90,7 @@ public sealed class LockoutTests(ConsentWebFactory factory) : IClassFixture<Cons
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
         var email = $"locked.{move.Replace(' ', '.')}@example.org";
-        var id = await StaffAccounts.CreateAsync(admin, email, Password, null, "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, email, Password, null, "Clinician");
         using var clinician = await StaffAccounts.ClientAsync(factory, email, Password);
         await GuessFiveTimesAsync(email);
         Assert.Equal(HttpStatusCode.OK, (await clinician.GetAsync("/api/v1/sessions")).StatusCode);

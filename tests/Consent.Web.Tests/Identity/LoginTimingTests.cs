@@ -50,8 +50,8 @@ public sealed class LoginTimingTests(HasherCountingFactory factory) : IClassFixt
     public async Task EveryRefusedSignIn_HashesThePasswordOnce_KnownEmailOrNot()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        await StaffAccounts.CreateAsync(admin, "timing@example.org", "timing password 12", null, "Clinician");
-        var leaver = await StaffAccounts.CreateAsync(admin, "timing.leaver@example.org", "timing password 12", null, "Clinician");
+        await StaffAccounts.CreateAsync(factory, admin, "timing@example.org", "timing password 12", null, "Clinician");
+        var leaver = await StaffAccounts.CreateAsync(factory, admin, "timing.leaver@example.org", "timing password 12", null, "Clinician");
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/users/{leaver}/deactivate", null)).StatusCode);
 
         Assert.Equal(1, await HashesAsync(() => ApiLoginAsync("timing@example.org", "a wrong password")));

@@ -20,7 +20,7 @@ public sealed class OtherNodeTests(ConsentWebFactory factory) : IClassFixture<Co
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var other = new SameDatabaseNode(factory.ConnectionString, clock);
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "two.nodes@example.org", Password, null, "Admin");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "two.nodes@example.org", Password, null, "Admin");
         var token = await LoginAsync(other, "two.nodes@example.org");
         using var here = Bearer(factory.CreateClient(), token);
         using var there = Bearer(other.CreateClient(), token);

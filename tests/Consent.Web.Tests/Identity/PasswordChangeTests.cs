@@ -23,7 +23,7 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
     public async Task ChangingOnesOwnPassword_NeedsTheCurrentOne_AndEndsEveryOtherSignIn()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        await StaffAccounts.CreateAsync(admin, "changer@example.org", Password, null, "Clinician");
+        await StaffAccounts.CreateAsync(factory, admin, "changer@example.org", Password, null, "Clinician");
         using var phone = await StaffAccounts.ClientAsync(factory, "changer@example.org", Password);
         using var desk = await StaffAccounts.ClientAsync(factory, "changer@example.org", Password);
 
@@ -46,7 +46,7 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
     public async Task AnAdminReset_GivesATemporaryPassword_WithNoRoleUntilItIsReplaced()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "forgetful@example.org", Password, null, "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "forgetful@example.org", Password, null, "Clinician");
         using var before = await StaffAccounts.ClientAsync(factory, "forgetful@example.org", Password);
         using var anonymous = factory.CreateClient();
         for (var i = 0; i < 5; i++)
@@ -82,11 +82,30 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/admin/users/{Guid.NewGuid()}/password/reset", null)).StatusCode);
     }
 
+    /// <summary>21 CFR 11.200(a)(3): an admin knows the temporary password they issued, so it signs nothing, not even the training attestation.</summary>
+    [Fact]
+    public async Task ATemporaryPassword_SignsNothing()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var id = await StaffAccounts.InviteAsync(admin, "untrained.reset@example.org", null, "Clinician");
+        Assert.Equal(HttpStatusCode.OK, (await StaffAccounts.AcceptAsync(factory, id, Password)).StatusCode);
+        var reset = await admin.PostAsync($"/api/v1/admin/users/{id}/password/reset", null);
+        var temporary = (await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("temporaryPassword").GetString()!;
+        using var temporaryClient = await StaffAccounts.ClientAsync(factory, "untrained.reset@example.org", temporary);
+
+        var signed = await temporaryClient.PostAsJsonAsync("/api/v1/account/training", new { password = temporary });
+
+        Assert.Equal(HttpStatusCode.BadRequest, signed.StatusCode);
+        Assert.Contains("temporary password", await signed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/users")).EnumerateArray().Single(u => u.GetProperty("id").GetString() == id);
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("trainingAttestedAt").ValueKind);
+    }
+
     [Fact]
     public async Task ATemporaryPassword_StopsSigningInWhenItExpires()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "on.leave@example.org", Password, null, "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "on.leave@example.org", Password, null, "Clinician");
         var reset = await (await admin.PostAsync($"/api/v1/admin/users/{id}/password/reset", null)).Content.ReadFromJsonAsync<JsonElement>();
         var temporary = reset.GetProperty("temporaryPassword").GetString()!;
         Assert.Equal(DateTimeOffset.UtcNow.AddHours(72), reset.GetProperty("temporaryPasswordExpiresAt").GetDateTimeOffset(), TimeSpan.FromMinutes(1));
@@ -101,7 +120,7 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
     public async Task ThePages_ChangeAPassword_AndSendATemporaryOneStraightThere()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "page.changer@example.org", Password, null, "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "page.changer@example.org", Password, null, "Clinician");
         var temporary = (await (await admin.PostAsync($"/api/v1/admin/users/{id}/password/reset", null)).Content.ReadFromJsonAsync<JsonElement>())
             .GetProperty("temporaryPassword").GetString()!;
 
@@ -131,33 +150,56 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task AnAccountCreatedOnThePage_OrWithPasswordIsTemporary_ChoosesItsOwnPasswordFirst()
+    public async Task AnAccountInvitedOnThePage_ChoosesItsOwnPasswordOnTheLinkPage_ThenSignsTheTraining()
     {
         using var adminBrowser = await PageForms.SignedInAsync(factory, Staff.Admin);
-        var created = await StaffCookies.PostFormAsync(adminBrowser, "/admin/users", "/admin/users?handler=Create", new Dictionary<string, string>
+        var invited = await StaffCookies.PostFormAsync(adminBrowser, "/admin/users", "/admin/users?handler=Create", new Dictionary<string, string>
         {
-            ["Input.Email"] = "page.new@example.org", ["Input.DisplayName"] = "Page New", ["Input.Password"] = Password, ["Input.Roles"] = "Clinician",
+            ["Input.Email"] = "page.new@example.org", ["Input.DisplayName"] = "Page New", ["Input.Roles"] = "Clinician",
         });
-        var html = await created.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        Assert.Contains("Account page.new@example.org created.", html, StringComparison.Ordinal);
-        Assert.Contains("data-enrolment-code=", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, invited.StatusCode);
+        var list = await adminBrowser.GetStringAsync("/admin/users");
+        Assert.Contains("Invitation sent to page.new@example.org", list, StringComparison.Ordinal);
+        Assert.Contains("Invited, link valid until", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-temporary-password", list, StringComparison.Ordinal);
+
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var id = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/users")).EnumerateArray()
+            .Single(u => u.GetProperty("email").GetString() == "page.new@example.org").GetProperty("id").GetString()!;
+        var path = new Uri(await StaffAccounts.LinkAsync(factory, id)).AbsolutePath;
+        Assert.StartsWith("/account/link/", path, StringComparison.Ordinal);
 
         using var browser = PageForms.Browser(factory);
+        Assert.Contains("Welcome, Page New", await browser.GetStringAsync(path), StringComparison.Ordinal);
+        var different = await PageForms.PostAsync(browser, path, new Dictionary<string, string> { ["Password"] = Password, ["Confirm"] = Password + "x" });
+        Assert.Contains("The two passwords are not the same.", await different.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var set = await PageForms.PostAsync(browser, path, new Dictionary<string, string> { ["Password"] = Password, ["Confirm"] = Password });
+        var done = await set.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Contains("Your password is set", done, StringComparison.Ordinal);
+        Assert.Contains("data-enrolment-code=", done, StringComparison.Ordinal);
+        Assert.Contains("This link does not work", await browser.GetStringAsync(path), StringComparison.Ordinal);
+
+        // Signed in, every staff page leads to the training attestation until it is signed.
         var signedIn = await PageForms.PostAsync(browser, "/Account/Login", new Dictionary<string, string>
         {
             ["Input.Email"] = "page.new@example.org", ["Input.Password"] = Password,
         });
-        Assert.Equal("/account", signedIn.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var before = await browser.GetAsync("/clinician");
+        Assert.Equal("/account/training", before.Headers.Location?.OriginalString);
+        var training = await browser.GetStringAsync("/account/training");
+        Assert.Contains("consent procedures, and I understand that my electronic signature", training, StringComparison.Ordinal);
+        Assert.Contains("He recibido formaci", await browser.GetStringAsync("/account/training?language=es"), StringComparison.Ordinal);
 
-        using var admin = await factory.ClientForAsync(Staff.Admin);
-        var viaApi = await admin.PostAsJsonAsync("/api/v1/admin/users", new
-        {
-            email = "api.new@example.org", displayName = "Api New", password = Password, roles = new[] { "Clinician" }, passwordIsTemporary = true,
-        });
-        Assert.True((await viaApi.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("passwordChangeRequired").GetBoolean());
-        using var client = await StaffAccounts.ClientAsync(factory, "api.new@example.org", Password);
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/sessions")).StatusCode);
+        var wrong = await PageForms.PostAsync(browser, "/account/training", new Dictionary<string, string> { ["Password"] = "not my password at all" });
+        Assert.Contains("The password is not correct", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("/account/training", (await browser.GetAsync("/clinician")).Headers.Location?.OriginalString);
+
+        var signed = await PageForms.PostAsync(browser, "/account/training", new Dictionary<string, string> { ["Password"] = Password, ["Language"] = "en" });
+        Assert.Equal(HttpStatusCode.Redirect, signed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/clinician")).StatusCode);
+        Assert.Contains("Signed ", await adminBrowser.GetStringAsync("/admin/users"), StringComparison.Ordinal);
     }
 
     private async Task<HttpStatusCode> SignInLaterAsync(TimeSpan later, string email, string password)

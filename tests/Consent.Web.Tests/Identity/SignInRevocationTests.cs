@@ -21,7 +21,7 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
     public async Task RoleRemoved_TheOldTokenCanNoLongerCreateAnAdmin()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "former.admin@example.org", Password, null, "Admin");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "former.admin@example.org", Password, null, "Admin");
         using var former = await StaffAccounts.ClientAsync(factory, "former.admin@example.org", Password);
         Assert.Equal(HttpStatusCode.OK, (await former.GetAsync("/api/v1/admin/users")).StatusCode);
 
@@ -41,7 +41,7 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
     public async Task RolesSavedUnchanged_TheTokenKeepsWorking()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "same.roles@example.org", Password, null, "Clinician", "EthicsReviewer");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "same.roles@example.org", Password, null, "Clinician", "EthicsReviewer");
         using var client = await StaffAccounts.ClientAsync(factory, "same.roles@example.org", Password);
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/v1/admin/users/{id}/roles", new { roles = new[] { "EthicsReviewer", "Clinician" } })).StatusCode);
@@ -80,7 +80,7 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
     public async Task CookieReplayedAfterLogout_NoLongerOpensTheClinicianPage()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        await StaffAccounts.CreateAsync(admin, "cookie.logout@example.org", Password, null, "Clinician");
+        await StaffAccounts.CreateAsync(factory, admin, "cookie.logout@example.org", Password, null, "Clinician");
         using var browser = factory.CreateClient(new() { AllowAutoRedirect = false });
         var signedIn = await StaffCookies.SignInAsync(browser, "cookie.logout@example.org", Password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
@@ -118,7 +118,7 @@ public sealed class SignInRevocationTests(ConsentWebFactory factory) : IClassFix
     private async Task<HttpClient> SignedInClinicianAsync(string email)
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        await StaffAccounts.CreateAsync(admin, email, Password, null, "Clinician");
+        await StaffAccounts.CreateAsync(factory, admin, email, Password, null, "Clinician");
         var client = await StaffAccounts.ClientAsync(factory, email, Password);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/account")).StatusCode);
         return client;

@@ -18,7 +18,7 @@ public sealed class TemporaryPasswordTypingTests(ConsentWebFactory factory) : IC
     public async Task ATemporaryPassword_WorksInLowerCase_WithoutHyphens_OrWithSpaces()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, "typist@example.org", Password, null, "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, "typist@example.org", Password, null, "Clinician");
         var temporary = (await (await admin.PostAsync($"/api/v1/admin/users/{id}/password/reset", null)).Content.ReadFromJsonAsync<JsonElement>())
             .GetProperty("temporaryPassword").GetString()!;
         Assert.Matches("^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$", temporary);
@@ -35,7 +35,7 @@ public sealed class TemporaryPasswordTypingTests(ConsentWebFactory factory) : IC
     public async Task AnOrdinaryPassword_IsStillExact()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        await StaffAccounts.CreateAsync(admin, "exact@example.org", "Case Matters Here 1", null, "Clinician");
+        await StaffAccounts.CreateAsync(factory, admin, "exact@example.org", "Case Matters Here 1", null, "Clinician");
         using var client = factory.CreateClient();
 
         var answer = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "exact@example.org", password = "case matters here 1" });

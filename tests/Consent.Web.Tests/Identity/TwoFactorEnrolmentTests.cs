@@ -17,7 +17,7 @@ namespace Consent.Web.Tests.Identity;
 /// authenticator for a new Auditor (and an Admin) knowing only the password an admin chose, took
 /// their full reach, and the real user could never sign in again, since no admin could reset it.
 /// </summary>
-public sealed partial class TwoFactorEnrolmentTests(ProductionFactory factory) : IClassFixture<ProductionFactory>
+public sealed partial class TwoFactorEnrolmentTests(MailingProductionFactory factory) : IClassFixture<MailingProductionFactory>
 {
     private const string Password = ProductionFactory.Password;
 
@@ -39,12 +39,10 @@ public sealed partial class TwoFactorEnrolmentTests(ProductionFactory factory) :
     public async Task AnAdminIssuedCode_EnrolsOnce_AndIsLoggedWithoutSecrets()
     {
         using var admin = await AdminAsync("enrol.admin@example.org");
-        var created = await admin.PostAsJsonAsync("/api/v1/admin/users", new
-        {
-            email = "new.auditor@example.org", displayName = "New Auditor", password = Password, roles = new[] { "Auditor" },
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var account = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = await StaffAccounts.InviteAsync(admin, "new.auditor@example.org", "New Auditor", "Auditor");
+        var accepted = await StaffAccounts.AcceptAsync(factory, id, Password);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var account = await accepted.Content.ReadFromJsonAsync<JsonElement>();
         var enrolment = account.GetProperty("twoFactorEnrolmentCode").GetString()!;
         Assert.Equal(factory.Clock.GetUtcNow().AddHours(72), account.GetProperty("twoFactorEnrolmentCodeExpiresAt").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
         Assert.DoesNotContain(enrolment, await admin.GetStringAsync("/api/v1/admin/users"), StringComparison.Ordinal);
@@ -58,9 +56,15 @@ public sealed partial class TwoFactorEnrolmentTests(ProductionFactory factory) :
         factory.Clock.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInStatusAsync("new.auditor@example.org", null));
         using var signedIn = await ClientWithCodeAsync("new.auditor@example.org", key);
+        Assert.Equal(HttpStatusCode.Forbidden, (await signedIn.GetAsync("/api/v1/sessions")).StatusCode);
+
+        // The training attestation is the sign-in's first signature: the password and a new code.
+        await InputProbe.AssertFieldErrorAsync(await signedIn.PostAsJsonAsync("/api/v1/account/training", new { password = Password }), "code");
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK,
+            (await signedIn.PostAsJsonAsync("/api/v1/account/training", new { password = Password, code = Totp.Code(key, factory.Clock.GetUtcNow()) })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/api/v1/sessions")).StatusCode);
 
-        var id = account.GetProperty("id").GetString()!;
         var lines = factory.LogLines.ToArray();
         Assert.Contains(lines, l => l.Contains("turned on two-factor", StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("issued a two-factor enrolment code", StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal));
@@ -119,11 +123,8 @@ public sealed partial class TwoFactorEnrolmentTests(ProductionFactory factory) :
     public async Task AnEnrolmentCode_ExpiresAfter72Hours()
     {
         using var admin = await AdminAsync("expiry.admin@example.org");
-        var created = await admin.PostAsJsonAsync("/api/v1/admin/users", new
-        {
-            email = "late.auditor@example.org", displayName = "Late Auditor", password = Password, roles = new[] { "Auditor" },
-        });
-        var enrolment = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("twoFactorEnrolmentCode").GetString();
+        var id = await StaffAccounts.InviteAsync(admin, "late.auditor@example.org", "Late Auditor", "Auditor");
+        var enrolment = (await (await StaffAccounts.AcceptAsync(factory, id, Password)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("twoFactorEnrolmentCode").GetString();
 
         factory.Clock.Advance(TimeSpan.FromHours(72) + TimeSpan.FromMinutes(1));
         using var late = await StaffAccounts.ClientAsync(factory, "late.auditor@example.org", Password);
@@ -167,15 +168,8 @@ public sealed partial class TwoFactorEnrolmentTests(ProductionFactory factory) :
     private async Task<HttpClient> AdminAsync(string email) =>
         await ClientWithCodeAsync(email, await factory.CreateStaffWithSecondFactorAsync(email, StaffRoles.Admin));
 
-    private async Task<HttpClient> ClientWithCodeAsync(string email, string key)
-    {
-        using var anonymous = factory.CreateClient();
-        var login = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password = Password, twoFactorCode = Totp.Code(key, factory.Clock.GetUtcNow()) });
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
-        return client;
-    }
+    private Task<HttpClient> ClientWithCodeAsync(string email, string key) =>
+        StaffAccounts.ClientWithCodeAsync(factory, email, Password, Totp.Code(key, factory.Clock.GetUtcNow()));
 
     private static async Task<string> SetUpAsync(HttpClient client, object body)
     {

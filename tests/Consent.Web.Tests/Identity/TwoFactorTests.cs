@@ -68,8 +68,11 @@ public sealed class TwoFactorTests(ProductionFactory factory) : IClassFixture<Pr
         reviewer.DefaultRequestHeaders.Authorization = new("Bearer", await factory.LoginAsync("reviewer.prod@example.org", Password));
         var versions = await reviewer.GetFromJsonAsync<JsonElement>("/api/v1/workflows/versions");
         Assert.All(versions.EnumerateArray(), v => Assert.Equal("Pending", v.GetProperty("approval").GetString()));
-        var approve = await reviewer.PostAsJsonAsync("/api/v1/workflows/esketamine-nasal-trd/versions/1/approve", new { comment = "Reviewed texts en/es, REMS wording and reading levels." });
+        var approve = await ReviewerApprovals.ApproveAsync(reviewer, "esketamine-nasal-trd", 1, Password, "Reviewed texts en/es, REMS wording and reading levels.");
         Assert.Equal(HttpStatusCode.OK, approve.StatusCode);
+        // Outside Development two distinct reviewers must approve (Review:RequiredApprovals): one is not enough.
+        Assert.Equal(HttpStatusCode.BadRequest, (await clinician.PostAsJsonAsync("/api/v1/sessions", start)).StatusCode);
+        await ReviewerApprovals.SecondApprovalAsync(factory, "esketamine-nasal-trd", 1, "reviewer2.prod@example.org");
 
         Assert.Equal(HttpStatusCode.Created, (await clinician.PostAsJsonAsync("/api/v1/sessions", start)).StatusCode);
     }

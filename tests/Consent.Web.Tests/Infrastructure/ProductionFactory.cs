@@ -40,6 +40,8 @@ public class ProductionFactory : ConsentWebFactory
         using var scope = Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
         var user = new StaffUser { UserName = email, Email = email, DisplayName = email, CreatedAt = DateTimeOffset.UtcNow };
+        // Made directly, as the demo accounts are: with the training attestation already signed, so its roles work.
+        scope.ServiceProvider.GetRequiredService<Consent.Web.Identity.TrainingAttestation>().Apply(user, "en", DateTimeOffset.UtcNow);
         Assert.True((await users.CreateAsync(user, Password)).Succeeded);
         Assert.True((await users.AddToRolesAsync(user, roles)).Succeeded);
         return user.Id;
@@ -68,4 +70,18 @@ public class ProductionFactory : ConsentWebFactory
         Assert.True((await users.SetTwoFactorEnabledAsync(user!, true)).Succeeded);
         return (await users.GetAuthenticatorKeyAsync(user!))!;
     }
+}
+
+/// <summary>
+/// Production with mail configured, so an admin can invite (invitations go by mail). The outbox worker is
+/// off, so nothing is ever sent to this closed port: tests read the queued link (<see cref="StaffAccounts.LinkAsync"/>).
+/// </summary>
+public sealed class MailingProductionFactory : ProductionFactory
+{
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
+    {
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = "9",
+        ["Smtp:From"] = "Consent <consent@example.org>",
+    };
 }

@@ -31,5 +31,13 @@ public sealed class DevelopmentMailTests(RecordsWebFactory factory) : IClassFixt
         Assert.Equal("Your consent form is ready", message.Subject);
         Assert.Contains(url, message.TextBody, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
+        // A mail holds a one-time link: only the service's own user reads the files.
+        foreach (var file in Directory.GetFiles(folder, "*.eml"))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+        }
     }
 }

@@ -145,7 +145,7 @@ public sealed class PatientCourseTests(CourseFactory factory) : IClassFixture<Co
 
     private static async Task ApproveAsync(HttpClient reviewer, int version, bool tolerateDone = false)
     {
-        var response = await reviewer.PostAsJsonAsync($"/api/v1/workflows/{Esketamine}/versions/{version}/approve", new { comment = "Reviewed with the committee." });
+        var response = await reviewer.PostAsJsonAsync($"/api/v1/workflows/{Esketamine}/versions/{version}/approve", new { comment = "Reviewed with the committee.", password = ConsentWebFactory.DemoPassword });
         Assert.True(response.StatusCode == HttpStatusCode.OK || (tolerateDone && response.StatusCode == HttpStatusCode.Conflict),
             $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }

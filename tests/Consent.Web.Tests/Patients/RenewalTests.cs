@@ -188,7 +188,7 @@ public sealed class RenewalTests(RenewalFactory factory) : IClassFixture<Renewal
 
     internal static async Task ApproveAsync(HttpClient reviewer, int version)
     {
-        var response = await reviewer.PostAsJsonAsync($"/api/v1/workflows/{Esketamine}/versions/{version}/approve", new { comment = "Reviewed with the committee." });
+        var response = await reviewer.PostAsJsonAsync($"/api/v1/workflows/{Esketamine}/versions/{version}/approve", new { comment = "Reviewed with the committee.", password = ConsentWebFactory.DemoPassword });
         Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 

@@ -137,11 +137,7 @@ public sealed class RecordAccessTests(RecordsWebFactory factory) : IClassFixture
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
         var email = $"clinician-{Guid.NewGuid():N}@example.org";
-        var created = await admin.PostAsJsonAsync("/api/v1/admin/users", new
-        {
-            email, displayName = "Dr. Other Clinician", password = "another-long-password-7", roles = new[] { "Clinician" },
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await StaffAccounts.CreateAsync(factory, admin, email, "another-long-password-7", "Dr. Other Clinician", "Clinician");
         var login = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email, password = "another-long-password-7" });
         var token = JsonNode.Parse(await login.Content.ReadAsStringAsync())!["accessToken"]!.GetValue<string>();
         var client = factory.CreateClient();

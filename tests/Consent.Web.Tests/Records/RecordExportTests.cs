@@ -42,8 +42,8 @@ public sealed class RecordExportTests(RecordsWebFactory factory) : IClassFixture
         }
 
         var spanishLine = manifest.Single(l => l["session_id"] == spanish.Id.ToString());
-        // A start without a version takes the newest approved one: esketamine's version 2 since it shipped.
-        Assert.Equal(("esketamine-nasal-trd", "2", "Completed"), (spanishLine["workflow_id"], spanishLine["workflow_version"], spanishLine["session_status"]));
+        // A start without a version takes the newest approved one: esketamine's version 3 (key information first) since it shipped.
+        Assert.Equal(("esketamine-nasal-trd", "3", "Completed"), (spanishLine["workflow_id"], spanishLine["workflow_version"], spanishLine["session_status"]));
         Assert.NotEqual("", spanishLine["completed_at"]);
         Assert.Equal("Declined", manifest.Single(l => l["kind"] == "DeclinedSummary")["session_status"]);
         Assert.Contains("verify-record", Read(zip, "README.txt"), StringComparison.Ordinal);

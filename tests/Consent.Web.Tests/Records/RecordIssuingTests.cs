@@ -62,7 +62,7 @@ public sealed class RecordIssuingTests(RecordsWebFactory factory) : IClassFixtur
 
         var text = RecordSessions.Text(await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id));
 
-        var workflow = factory.Services.GetRequiredService<WorkflowRegistry>().Find("ketamine-iv-depression", 1)!;
+        var workflow = factory.Services.GetRequiredService<WorkflowRegistry>().Find("ketamine-iv-depression", 2)!; // the newest, with key information
         Assert.Contains(RecordsWebFactory.ClinicName, text, StringComparison.Ordinal);
         Assert.Contains("12 Harbor Street", text, StringComparison.Ordinal);
         Assert.Contains(PatientDriver.PatientName, text, StringComparison.Ordinal);

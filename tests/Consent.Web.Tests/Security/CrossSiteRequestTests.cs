@@ -32,7 +32,7 @@ public sealed class CrossSiteRequestTests(ConsentWebFactory factory) : IClassFix
     public async Task AnAdminsCookie_SentFromElsewhere_IsRefused_AndChangesNothing(string? origin, string? fetchSite)
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, $"csrf.{Guid.NewGuid():N}"[..14] + "@example.org", Password, null, "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, $"csrf.{Guid.NewGuid():N}"[..14] + "@example.org", Password, null, "Clinician");
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/users/{id}/deactivate", null)).StatusCode);
         using var browser = await PageForms.SignedInAsync(factory, Staff.Admin);
 
@@ -45,6 +45,23 @@ public sealed class CrossSiteRequestTests(ConsentWebFactory factory) : IClassFix
         Assert.True(await ActiveAsync(admin, id));
         await AssertRefusedAsync(await browser.SendAsync(Forged("/api/v1/auth/logout", origin, fetchSite)));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/users")).StatusCode);
+    }
+
+    /// <summary>A browser may add Basic credentials by itself (a site behind HTTP authentication): they do not make a cookie request a bearer one.</summary>
+    [Theory]
+    [InlineData("Basic eDp5")]
+    [InlineData("Bearer")]
+    public async Task AnAdminsCookie_WithAnAuthorizationHeaderThatIsNoBearerToken_SentFromElsewhere_IsRefused(string authorization)
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var id = await StaffAccounts.CreateAsync(factory, admin, $"csrf.{Guid.NewGuid():N}"[..14] + "@example.org", Password, null, "Clinician");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/users/{id}/deactivate", null)).StatusCode);
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Admin);
+
+        var forged = Forged($"/api/v1/admin/users/{id}/reactivate", "https://evil.example", "cross-site");
+        forged.Headers.TryAddWithoutValidation("Authorization", authorization);
+        await AssertRefusedAsync(await browser.SendAsync(forged));
+        Assert.False(await ActiveAsync(admin, id));
     }
 
     [Fact]
@@ -71,7 +88,7 @@ public sealed class CrossSiteRequestTests(ConsentWebFactory factory) : IClassFix
     public async Task TheServicesOwnPages_CurlAndBearerClients_AreNotAffected()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var id = await StaffAccounts.CreateAsync(admin, $"same.{Guid.NewGuid():N}"[..14] + "@example.org", Password, null, "Clinician");
+        var id = await StaffAccounts.CreateAsync(factory, admin, $"same.{Guid.NewGuid():N}"[..14] + "@example.org", Password, null, "Clinician");
         using var browser = await PageForms.SignedInAsync(factory, Staff.Admin);
 
         // A script on the service's own page (fetch sends Origin and Sec-Fetch-Site: same-origin).

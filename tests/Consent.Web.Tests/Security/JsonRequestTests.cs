@@ -40,7 +40,7 @@ public sealed class JsonRequestTests(ConsentWebFactory factory) : IClassFixture<
         { "clinician", "POST", "/api/v1/sessions/{id}/discussions", """{"note":"a","Note":"b"}""", "Note" },
         { "clinician", "POST", "/api/v1/sessions/{id}/void", """{"reason":"a","reason":"b"}""", "reason" },
         { "clinician", "POST", "/api/v1/sessions/{id}/withdraw", """{"reason":"a","reason":"b"}""", "reason" },
-        { "admin", "POST", "/api/v1/admin/users", """{"email":"a@example.org","displayName":"A","password":"correct horse battery","roles":["Clinician"],"roles":["Admin"]}""", "roles" },
+        { "admin", "POST", "/api/v1/admin/users", """{"email":"a@example.org","displayName":"A","roles":["Clinician"],"roles":["Admin"]}""", "roles" },
         { "admin", "PUT", "/api/v1/admin/users/{staff}/roles", """{"roles":["Clinician"],"roles":["Admin"]}""", "roles" },
         { "reviewer", "POST", "/api/v1/workflows/ketamine-iv-depression/versions/1/retire", """{"comment":"a","comment":"b"}""", "comment" },
         { "clinician", "POST", "/api/v1/account/two-factor/enable", """{"code":"1","code":"2"}""", "code" },
@@ -92,11 +92,12 @@ public sealed class JsonRequestTests(ConsentWebFactory factory) : IClassFixture<
         var session = await driver.StartAsync();
         using var patient = await driver.VerifyAsync(session);
         var before = await InputProbe.SnapshotAsync(factory);
-        var screening = driver.DefaultAnswer((await PatientDriver.CurrentAsync(patient, session))["step"]!.AsObject());
+        var first = (await PatientDriver.CurrentAsync(patient, session))["step"]!.AsObject();
+        var answer = driver.DefaultAnswer(first);
 
         foreach (var (path, body) in new[]
         {
-            ($"/api/v1/patient/{session.Token}/steps/screening", screening.ToJsonString()),
+            ($"/api/v1/patient/{session.Token}/steps/{first["id"]!.GetValue<string>()}", answer.ToJsonString()),
             ($"/api/v1/patient/{session.Token}/questions", """{"question":"Can I drive?"}"""),
         })
         {
@@ -122,11 +123,12 @@ public sealed class JsonRequestTests(ConsentWebFactory factory) : IClassFixture<
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await driver.StartAsync();
         using var patient = await driver.VerifyAsync(session);
-        var screening = driver.DefaultAnswer((await PatientDriver.CurrentAsync(patient, session))["step"]!.AsObject());
+        var first = (await PatientDriver.CurrentAsync(patient, session))["step"]!.AsObject();
+        var answer = driver.DefaultAnswer(first);
 
         foreach (var (path, body) in new[]
         {
-            ($"/api/v1/patient/{session.Token}/steps/screening", screening.ToJsonString()),
+            ($"/api/v1/patient/{session.Token}/steps/{first["id"]!.GetValue<string>()}", answer.ToJsonString()),
             ($"/api/v1/patient/{session.Token}/questions", """{"question":"Can I drive?"}"""),
         })
         {

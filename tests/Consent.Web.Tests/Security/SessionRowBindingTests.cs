@@ -65,7 +65,7 @@ public sealed class SessionRowBindingTests(RecordsWebFactory factory) : IClassFi
         const string password = "second clinician password 7";
         var email = $"second.{Guid.NewGuid():N}"[..15] + "@example.org";
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        var otherId = await StaffAccounts.CreateAsync(admin, email, password, "Dr. Second", "Clinician");
+        var otherId = await StaffAccounts.CreateAsync(factory, admin, email, password, "Dr. Second", "Clinician");
         using var other = await StaffAccounts.ClientAsync(factory, email, password);
         var driver = await PatientDriver.CreateAsync(factory);
         var session = await driver.StartAsync();

@@ -103,7 +103,7 @@ public sealed class SessionIntegrityTests(ConsentWebFactory factory) : IClassFix
         var session = await driver.StartAsync();
         using (var admin = await factory.ClientForAsync(Staff.Admin))
         {
-            await admin.PostAsJsonAsync("/api/v1/admin/users", new { email = "other.clinician@example.org", displayName = "Other", password = "another long password", roles = new[] { "Clinician" } });
+            await StaffAccounts.CreateAsync(factory, admin, "other.clinician@example.org", "another long password", "Other", "Clinician");
         }
 
         using var other = factory.CreateClient();

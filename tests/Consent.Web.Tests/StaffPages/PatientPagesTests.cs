@@ -290,8 +290,7 @@ public sealed partial class PatientPagesTests(RecordsWebFactory factory) : IClas
         var email = $"other.patients.{Guid.NewGuid().ToString("N")[..8]}@example.org";
         using (var admin = await factory.ClientForAsync(Staff.Admin))
         {
-            var created = await admin.PostAsJsonAsync("/api/v1/admin/users", new { email, displayName = "Other Clinician", password = Password, roles = new[] { "Clinician" } });
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            await StaffAccounts.CreateAsync(factory, admin, email, Password, "Other Clinician", "Clinician");
         }
 
         var browser = PageForms.Browser(factory);

@@ -44,7 +44,8 @@ public sealed class ReconsentPageTests(RecordsWebFactory factory) : IClassFixtur
         var newSession = started.Headers.Location!.OriginalString;
         Assert.StartsWith("/clinician/sessions/", newSession, StringComparison.Ordinal);
         var created = await driver.SessionAsync(Guid.Parse(newSession["/clinician/sessions/".Length..]));
-        Assert.Equal((2, patientId), (created["workflowVersion"]!.GetValue<int>(), created["patientId"]!.GetValue<Guid>()));
+        // On the newest approved version: 3 (2 added the REMS page that makes version 1 due; 3 added key information).
+        Assert.Equal((3, patientId), (created["workflowVersion"]!.GetValue<int>(), created["patientId"]!.GetValue<Guid>()));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var refused = WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync());
         Assert.Contains("The re-consent was not started", refused, StringComparison.Ordinal);

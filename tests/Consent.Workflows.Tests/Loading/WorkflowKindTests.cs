@@ -68,5 +68,8 @@ public sealed class WorkflowKindTests
         ["esketamine-nasal-trd/v2"] = "dda07921f9456c8e779f2770f6e281c71a62e963f5c6969c7b56f55de8c44771",
         ["ketamine-chronic-pain/v1"] = "626019efcf7dcece6f94a0547df20e5f33fbb93234638165d85e86f4bc0b8b87",
         ["ketamine-iv-depression/v1"] = "d6b6a247e09748ed43dd19e9483a31118d6efad7e226b325147d0ad7cab5c26c",
+        ["esketamine-nasal-trd/v3"] = "947aa42f77b0cfb1d2c1f0de59b819c2b2459ca28b1e40a765054d0a9c793f9c",
+        ["ketamine-chronic-pain/v2"] = "14a857040b62b8a986759949d8f8ddc9b7cb12581e06280484dba4ff4d3748ef",
+        ["ketamine-iv-depression/v2"] = "a1c99bcad7671a75388bdf2132e958325aa598b52ae7e93bb1a7beb8b6906af0",
     };
 }

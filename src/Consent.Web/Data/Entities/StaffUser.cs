@@ -39,4 +39,32 @@ public sealed class StaffUser : IdentityUser<Guid>
     /// </summary>
     [System.ComponentModel.DataAnnotations.MaxLength(96)]
     public string? AccountSeal { get; set; }
+
+    /// <summary>
+    /// SHA-256 (hex) of the one outstanding emailed link's token: an invitation (the account sets its
+    /// first password) or a password reset. A new link replaces the old one, which stops working. Null when none is outstanding.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(64)]
+    public string? AccountLinkHash { get; set; }
+
+    /// <summary>What the outstanding link is for: <see cref="Identity.AccountLinks.Invitation"/> or <see cref="Identity.AccountLinks.PasswordReset"/>.</summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(20)]
+    public string? AccountLinkPurpose { get; set; }
+
+    /// <summary>When the outstanding link stops working.</summary>
+    public DateTimeOffset? AccountLinkExpiresAt { get; set; }
+
+    /// <summary>When the account's password was last set: chosen from an invitation, changed, or reset. Null for an invited account that has none yet.</summary>
+    public DateTimeOffset? PasswordChangedAt { get; set; }
+
+    /// <summary>When the staff member signed the training attestation (21 CFR 11.10(i), 11.100(c)); no role works before it.</summary>
+    public DateTimeOffset? TrainingAttestedAt { get; set; }
+
+    /// <summary>SHA-256 (hex) of the attestation's text as shown and signed, in <see cref="TrainingAttestationLanguage"/>.</summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(64)]
+    public string? TrainingAttestationHash { get; set; }
+
+    /// <summary>The language the attestation was read and signed in (<c>en</c>, <c>es</c>).</summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(8)]
+    public string? TrainingAttestationLanguage { get; set; }
 }

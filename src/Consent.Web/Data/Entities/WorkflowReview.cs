@@ -26,4 +26,16 @@ public sealed class WorkflowReview
 
     /// <summary>HMAC over the decision, its number and the version's file hash (<see cref="WorkflowVersions.ReviewSeals"/>); null with <see cref="Seq"/>.</summary>
     public string? Seal { get; set; }
+
+    /// <summary>
+    /// The signer's printed name as the account showed it when signing (21 CFR 11.50(a)(1)); null for a
+    /// decision recorded before decisions were signatures (its seal is the v1 one, without these fields).
+    /// </summary>
+    public string? SignerName { get; set; }
+
+    /// <summary>The signature's meaning, e.g. "Approved for use with patients" (21 CFR 11.50(a)(3)); null with <see cref="SignerName"/>.</summary>
+    public string? Meaning { get; set; }
+
+    /// <summary>SHA-256 (hex) of the version the signature is bound to (21 CFR 11.70); null with <see cref="SignerName"/>.</summary>
+    public string? SignedHash { get; set; }
 }

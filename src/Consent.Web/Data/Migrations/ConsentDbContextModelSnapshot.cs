@@ -607,6 +607,41 @@ namespace Consent.Web.Data.Migrations
                     b.ToTable("staff_account_seals", (string)null);
                 });
 
+            modelBuilder.Entity("Consent.Web.Data.Entities.StaffSignInEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("FirstSignatureAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_signature_at");
+
+                    b.Property<bool>("SecondFactor")
+                        .HasColumnType("boolean")
+                        .HasColumnName("second_factor");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_staff_sign_ins");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_staff_sign_ins_started_at");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_staff_sign_ins_user_id");
+
+                    b.ToTable("staff_sign_ins", (string)null);
+                });
+
             modelBuilder.Entity("Consent.Web.Data.Entities.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -617,6 +652,20 @@ namespace Consent.Web.Data.Migrations
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("integer")
                         .HasColumnName("access_failed_count");
+
+                    b.Property<DateTimeOffset?>("AccountLinkExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("account_link_expires_at");
+
+                    b.Property<string>("AccountLinkHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("account_link_hash");
+
+                    b.Property<string>("AccountLinkPurpose")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("account_link_purpose");
 
                     b.Property<string>("AccountSeal")
                         .HasMaxLength(96)
@@ -672,6 +721,10 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("normalized_user_name");
 
+                    b.Property<DateTimeOffset?>("PasswordChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("password_changed_at");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("text")
                         .HasColumnName("password_hash");
@@ -691,6 +744,20 @@ namespace Consent.Web.Data.Migrations
                     b.Property<DateTimeOffset?>("TemporaryPasswordExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("temporary_password_expires_at");
+
+                    b.Property<string>("TrainingAttestationHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("training_attestation_hash");
+
+                    b.Property<string>("TrainingAttestationLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("training_attestation_language");
+
+                    b.Property<DateTimeOffset?>("TrainingAttestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("training_attested_at");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean")
@@ -874,6 +941,11 @@ namespace Consent.Web.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("decision");
 
+                    b.Property<string>("Meaning")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("meaning");
+
                     b.Property<Guid>("ReviewerId")
                         .HasColumnType("uuid")
                         .HasColumnName("reviewer_id");
@@ -886,6 +958,16 @@ namespace Consent.Web.Data.Migrations
                     b.Property<int?>("Seq")
                         .HasColumnType("integer")
                         .HasColumnName("seq");
+
+                    b.Property<string>("SignedHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("signed_hash");
+
+                    b.Property<string>("SignerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("signer_name");
 
                     b.Property<int>("Version")
                         .HasColumnType("integer")

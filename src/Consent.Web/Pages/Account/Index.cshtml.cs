@@ -13,7 +13,7 @@ namespace Consent.Web.Pages.Account;
 /// or replace the authenticator, with the same use cases as <c>/api/v1/account</c>.
 /// </summary>
 [Authorize(Policy = Policies.Staff)]
-public sealed class IndexModel(OwnAccount account, SignInManager<StaffUser> signIn, QrCodes qr) : StaffPageModel
+public sealed class IndexModel(OwnAccount account, SignInManager<StaffUser> signIn, StaffSignIns signIns, QrCodes qr) : StaffPageModel
 {
     public StaffUser Me { get; private set; } = new();
 
@@ -36,6 +36,10 @@ public sealed class IndexModel(OwnAccount account, SignInManager<StaffUser> sign
     [TempData]
     public string? Notice { get; set; }
 
+    /// <summary>The enrolment code an accepted invitation issued, offered once in the set-up form (it is also on the page the invitee just saw).</summary>
+    [TempData]
+    public string? OfferedEnrolmentCode { get; set; }
+
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
 
     public async Task<IActionResult> OnPostPasswordAsync()
@@ -57,7 +61,7 @@ public sealed class IndexModel(OwnAccount account, SignInManager<StaffUser> sign
         }
 
         // This browser stays signed in (with the second factor it passed); every other sign-in has ended.
-        await signIn.SignInWithClaimsAsync(Me, isPersistent: false, [SecondFactorClaim()]);
+        await signIn.SignInWithClaimsAsync(Me, isPersistent: false, await signIns.StartAsync(Me, User.HasClaim(Policies.TwoFactorClaim, "true"), User));
         Notice = "Your password is changed. Every other sign-in of your account has ended.";
         return Redirect("/account");
     }
@@ -120,9 +124,6 @@ public sealed class IndexModel(OwnAccount account, SignInManager<StaffUser> sign
         NewKeyUri = setup.AuthenticatorUri;
         NewKeyQr = qr.PngDataUri(NewKeyUri);
     }
-
-    private System.Security.Claims.Claim SecondFactorClaim() =>
-        new(Policies.TwoFactorClaim, User.HasClaim(Policies.TwoFactorClaim, "true") ? "true" : "false");
 
     /// <summary>The password form.</summary>
     public sealed class PasswordForm

@@ -13,7 +13,7 @@ namespace Consent.Web.Pages.Account;
 /// <summary>Cookie sign-in for staff, with the authenticator code when two-factor is on.</summary>
 [AllowAnonymous]
 [EnableRateLimiting(PageRateLimits.SignIn)]
-public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser> signIn, IHostEnvironment environment) : PageModel
+public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser> signIn, StaffSignIns signIns, IHostEnvironment environment) : PageModel
 {
     [BindProperty]
     public LoginInput Input { get; set; } = new();
@@ -50,7 +50,7 @@ public sealed class LoginModel(StaffSignIn staffSignIn, SignInManager<StaffUser>
             return Page();
         }
 
-        await signIn.SignInWithClaimsAsync(attempt.User!, isPersistent: false, [attempt.SecondFactorClaim]);
+        await signIn.SignInWithClaimsAsync(attempt.User!, isPersistent: false, await signIns.StartAsync(attempt.User!, attempt.PassedSecondFactor));
         // A staff member signing in on a device a patient used (a clinic tablet handed back) ends the patient's access there.
         Ui.PatientTicketCookie.Remove(HttpContext, environment);
         if (attempt.PasswordChangeRequired)

@@ -9,12 +9,13 @@ using Microsoft.AspNetCore.Mvc;
 namespace Consent.Web.Pages.Admin;
 
 /// <summary>
-/// Staff accounts, their roles, two-factor and active status; create accounts, change roles,
+/// Staff accounts, their roles, two-factor and active status, when each last set a password and signed
+/// the training attestation; invite staff, change roles,
 /// deactivate and reactivate, reset a password or a second factor (the same use cases as the admin
 /// API). A code or temporary password is shown once, on the answer to the post itself, never kept in a cookie.
 /// </summary>
 [Authorize(Policy = Policies.Admin)]
-public sealed class UsersModel(StaffAdministration admin, StaffResets resets) : StaffPageModel
+public sealed class UsersModel(StaffAdministration admin, StaffResets resets, ClinicTime times) : StaffPageModel
 {
     public IReadOnlyList<StaffView> Staff { get; private set; } = [];
 
@@ -42,7 +43,6 @@ public sealed class UsersModel(StaffAdministration admin, StaffResets resets) : 
     [
         ("email", "new-email", "Email"),
         ("displayName", "new-name", "Display name"),
-        ("password", "new-password", "Temporary password"),
         ("roles", "new-role-" + StaffRoles.All[0], "Roles"),
     ];
 
@@ -51,26 +51,26 @@ public sealed class UsersModel(StaffAdministration admin, StaffResets resets) : 
 
     public async Task OnGetAsync() => await LoadAsync();
 
+    /// <summary>Invites a staff member: they are mailed a link to choose their own password (the admin never sets one).</summary>
     public async Task<IActionResult> OnPostCreateAsync()
     {
-        var page = await IssuedAsync(await admin.CreateAsync(
-            new CreateStaff(Input.Email, Input.DisplayName, Input.Password, Input.Roles, PasswordIsTemporary: true), Sessions.StaffAccess.UserId(User)),
-            "Account {0} created.");
-        if (Issued is not null)
+        var outcome = await admin.InviteAsync(new InviteStaff(Input.Email, Input.DisplayName, Input.Roles), Sessions.StaffAccess.UserId(User));
+        if (outcome is Outcome<StaffView>.Ok { Value: var invited })
         {
-            Input = new();
-        }
-        else
-        {
-            // Every other field is shown again as typed. The password is not: a page never writes a
-            // password back into its HTML (view source, a cached or restored page, a screen share
-            // would show it), so the summary asks for it again; checking all rules at once means
-            // one retype at most.
-            CreateRefused = true;
+            Notice = string.Format(CultureInfo.InvariantCulture, "Invitation sent to {0}. The link in it works once, until {1}.", invited.Email,
+                invited.InvitationExpiresAt is { } until ? times.Show(until) : "");
+            return Redirect("/admin/users");
         }
 
-        return page;
+        Succeeded(outcome, out _);
+        CreateRefused = true;
+        await LoadAsync();
+        return Page();
     }
+
+    /// <summary>Mails a new invitation link; the earlier one stops working.</summary>
+    public async Task<IActionResult> OnPostResendAsync(Guid id) =>
+        await AfterAsync(await admin.ResendInvitationAsync(id), "A new invitation is sent; the earlier link no longer works.");
 
     public async Task<IActionResult> OnPostResetTwoFactorAsync(Guid id) => await IssuedAsync(
         await resets.ResetTwoFactorAsync(id, User), "The second factor of {0} is reset and its sign-ins have ended.");
@@ -133,8 +133,6 @@ public sealed class UsersModel(StaffAdministration admin, StaffResets resets) : 
         public string? Email { get; set; }
 
         public string? DisplayName { get; set; }
-
-        public string? Password { get; set; }
 
         public List<string> Roles { get; set; } = [];
     }

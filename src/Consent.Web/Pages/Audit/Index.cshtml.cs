@@ -16,6 +16,7 @@ namespace Consent.Web.Pages.Audit;
 /// every word typed; <see cref="PatientNameSearch"/>), with the same query as <c>GET /api/v1/sessions</c>.
 /// The search is posted, not put in the address: an MRN or a name is patient data and must not end up in URLs or logs.
 /// </summary>
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.SessionListPage, SystemEvents.ReadSubject.Many)]
 [Authorize(Policy = Policies.Auditor)]
 public sealed class IndexModel(ConsentDbContext db, SessionReads reads) : PageModel
 {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Consent.Web.Pages.Audit;
 
 /// <summary>The clinic's patients for an auditor: the first by name, and a posted search by name or MRN; read-only.</summary>
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.PatientList, SystemEvents.ReadSubject.Many)]
 [Authorize(Policy = Policies.Auditor)]
 public sealed class PatientsModel(PatientRegistry patients) : PatientSearchPage(patients)
 {

@@ -13,6 +13,7 @@ namespace Consent.Web.Pages.Clinician;
 /// "Check-ins today": the patients whose consent to a treatment with a dose-day check-in is in force, with today's
 /// check-in (held ones first) or a button to start it (<see cref="TodaysCheckins"/>, <see cref="PatientCheckins"/>).
 /// </summary>
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.CheckinsPage, SystemEvents.ReadSubject.Many)]
 [Authorize(Policy = Policies.Clinician)]
 public sealed class CheckinsModel(TodaysCheckins today, PatientCheckins checkins) : StaffPageModel
 {

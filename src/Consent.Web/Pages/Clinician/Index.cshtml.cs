@@ -13,6 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Consent.Web.Pages.Clinician;
 
 /// <summary>The clinician's sessions with live status: the page polls a small JSON handler; without script, a refresh link.</summary>
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.SessionListPage, SystemEvents.ReadSubject.Many)]
 [Authorize(Policy = Policies.Clinician)]
 public sealed class IndexModel(
     ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, WorkflowRegistry workflows, StaffNotes notes, ClinicTime times,

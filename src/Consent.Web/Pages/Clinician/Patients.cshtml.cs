@@ -12,6 +12,7 @@ namespace Consent.Web.Pages.Clinician;
 /// "Register a patient" (<see cref="PatientRegistry.RegisterAsync"/>, as <c>POST /api/v1/patients</c>). One
 /// deployment is one clinic, so every clinician finds every patient (see <see cref="PatientRegistry"/>).
 /// </summary>
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.PatientList, SystemEvents.ReadSubject.Many)]
 [Authorize(Policy = Policies.Clinician)]
 public sealed class PatientsModel(PatientRegistry patients) : PatientSearchPage(patients)
 {

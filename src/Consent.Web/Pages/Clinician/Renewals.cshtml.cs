@@ -12,6 +12,7 @@ namespace Consent.Web.Pages.Clinician;
 /// "Consents to renew": every patient of the clinic whose consent is expiring or due for re-consent, as the renewal
 /// job raised them (<see cref="ConsentRenewals"/>), and re-consent for those chosen, all at once.
 /// </summary>
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.RenewalsPage, SystemEvents.ReadSubject.Many)]
 [Authorize(Policy = Policies.Clinician)]
 public sealed class RenewalsModel(ConsentRenewals renewals) : StaffPageModel
 {

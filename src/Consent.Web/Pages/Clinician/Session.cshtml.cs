@@ -23,7 +23,7 @@ namespace Consent.Web.Pages.Clinician;
 [SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.SessionPage, SystemEvents.ReadSubject.Session)]
 public sealed class SessionModel(
     SessionReads reads, ClinicianActions actions, QrCodes qr, StaffNotes notes, InvitationStatus invitations, SignInManager<StaffUser> signIn,
-    SystemEvents.SystemEventReads dataReads)
+    SystemEvents.SystemEventReads dataReads, Identity.StaffSignatures signatures)
     : StaffPageModel
 {
     /// <summary>Who has read this data (the system audit trail), for the "who has seen this" panel.</summary>
@@ -107,8 +107,11 @@ public sealed class SessionModel(
         ActAsync(actions.RecordDiscussionAsync(Id, note, Caller.From(HttpContext), ct),
             "The discussion was recorded. The patient can now sign.", ct);
 
-    public Task<IActionResult> OnPostCountersignAsync(string? password, bool statementAccepted, bool nameConfirmed, CancellationToken ct) =>
-        ActAsync(actions.CountersignAsync(Id, password, statementAccepted, Caller.From(HttpContext), ct, nameConfirmed),
+    /// <summary>Whether this sign-in's next signature needs the authenticator code too (its first one does, 21 CFR 11.200(a)(1)).</summary>
+    public bool SignatureNeedsCode { get; private set; }
+
+    public Task<IActionResult> OnPostCountersignAsync(string? password, string? code, bool statementAccepted, bool nameConfirmed, CancellationToken ct) =>
+        ActAsync(actions.CountersignAsync(Id, password, statementAccepted, Caller.From(HttpContext), ct, nameConfirmed, code),
             "You countersigned. The consent is complete; the signed record is being issued.", ct);
 
     public Task<IActionResult> OnPostFollowUpAsync(string? note, CancellationToken ct) =>
@@ -175,8 +178,8 @@ public sealed class SessionModel(
     }
 
     /// <summary>The clinician's signed decision on a held check-in (password re-entered, as for a countersignature).</summary>
-    public Task<IActionResult> OnPostDecideAsync(string? decision, string? note, string? password, CancellationToken ct) =>
-        ActAsync(actions.DecideCheckinAsync(Id, decision, note, password, Caller.From(HttpContext), ct),
+    public Task<IActionResult> OnPostDecideAsync(string? decision, string? note, string? password, string? code, CancellationToken ct) =>
+        ActAsync(actions.DecideCheckinAsync(Id, decision, note, password, Caller.From(HttpContext), ct, code),
             decision == "cleared" ? "You cleared the check-in: the dose may go ahead today." : "You decided: no dose today.", ct);
 
     /// <summary>
@@ -215,6 +218,7 @@ public sealed class SessionModel(
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
+        SignatureNeedsCode = await signatures.NeedsCodeAsync(User, ct);
         // Every event: the brief reads the time spent on each disclosure from them (a session has tens, not thousands).
         if (await reads.OwnAsync(Id, User, int.MaxValue, ct) is not Outcome<ClinicianSession>.Ok { Value: var own })
         {

@@ -16,8 +16,12 @@ namespace Consent.Web.Pages.Review;
 /// of steps with their conditions, the Mermaid diagram source, past decisions; approve or retire it.
 /// </summary>
 [Authorize(Policy = Policies.EthicsReviewer)]
-public sealed class VersionModel(WorkflowReviews reviews, WorkflowRegistry registry, PatientPreviews previews, IHostEnvironment environment) : StaffPageModel
+public sealed class VersionModel(
+    WorkflowReviews reviews, WorkflowRegistry registry, PatientPreviews previews, IHostEnvironment environment, Identity.StaffSignatures signatures) : StaffPageModel
 {
+    /// <summary>Whether this sign-in's next signature needs the authenticator code too (its first one does, 21 CFR 11.200(a)(1)).</summary>
+    public bool SignatureNeedsCode { get; private set; }
+
     [BindProperty(SupportsGet = true)]
     public string WorkflowId { get; set; } = "";
 
@@ -33,11 +37,14 @@ public sealed class VersionModel(WorkflowReviews reviews, WorkflowRegistry regis
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostApproveAsync(string? comment, CancellationToken ct) =>
-        DecideAsync(Data.Entities.ApprovalState.Approved, comment, "Approved: clinicians can now start sessions on this version.", ct);
+    /// <summary>The comment sent with a decision that was not made, shown again so that nothing typed is lost (never the password).</summary>
+    public string? Comment { get; private set; }
 
-    public Task<IActionResult> OnPostRetireAsync(string? comment, CancellationToken ct) =>
-        DecideAsync(Data.Entities.ApprovalState.Retired, comment, "Retired: no new session can start on this version.", ct);
+    public Task<IActionResult> OnPostApproveAsync(string? comment, string? password, string? code, CancellationToken ct) =>
+        DecideAsync(Data.Entities.ApprovalState.Approved, new DecisionInput(comment, password, code), ct);
+
+    public Task<IActionResult> OnPostRetireAsync(string? comment, string? password, string? code, CancellationToken ct) =>
+        DecideAsync(Data.Entities.ApprovalState.Retired, new DecisionInput(comment, password, code), ct);
 
     /// <summary>"Walk through it as the patient": a preview of this version in one of its languages, on the patient pages.</summary>
     public async Task<IActionResult> OnPostPreviewAsync(string? language, CancellationToken ct)
@@ -53,19 +60,25 @@ public sealed class VersionModel(WorkflowReviews reviews, WorkflowRegistry regis
         return await LoadAsync(ct) ? Page() : NotFound();
     }
 
-    private async Task<IActionResult> DecideAsync(Data.Entities.ApprovalState decision, string? comment, string done, CancellationToken ct)
+    private async Task<IActionResult> DecideAsync(Data.Entities.ApprovalState decision, DecisionInput input, CancellationToken ct)
     {
-        if (Succeeded(await reviews.DecideAsync(WorkflowId, Version, decision, comment, User, ct), out _))
+        var outcome = await reviews.DecideAsync(WorkflowId, Version, decision, input, User, ct);
+        if (Succeeded(outcome, out var decided))
         {
-            Notice = done;
+            Notice = decision == Data.Entities.ApprovalState.Retired ? "Retired and signed: no new session can start on this version."
+                : decided.Approval == "Approved" ? "Approved and signed: clinicians can now start sessions on this version."
+                : $"Your approval is signed: {decided.Approvals} of {decided.RequiredApprovals} approvals. Another reviewer must approve before sessions can start on this version.";
             return Redirect($"/review/{WorkflowId}/{Version}");
         }
 
+        Comment = input.Comment;
+        Response.StatusCode = outcome is Outcome<VersionDecided>.Refused ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
         return await LoadAsync(ct) ? Page() : NotFound();
     }
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
+        SignatureNeedsCode = await signatures.NeedsCodeAsync(User, ct);
         if (await reviews.ReviewAsync(WorkflowId, Version, ct) is not Outcome<VersionReview>.Ok { Value: var review }
             || registry.Find(WorkflowId, Version) is not { } workflow)
         {

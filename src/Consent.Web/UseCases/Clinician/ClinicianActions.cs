@@ -20,7 +20,7 @@ namespace Consent.Web.UseCases.Clinician;
 /// </remarks>
 public sealed class ClinicianActions(
     ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, PatientLinks links, PatientMail mail, TimeProvider clock,
-    UserManager<StaffUser> users, SignInManager<StaffUser> signIn)
+    Identity.StaffSignatures signatures)
 {
     public Task<Outcome<SessionWrite>> AnswerQuestionAsync(Guid id, string questionId, string? answer, Caller caller, CancellationToken ct) =>
         ActWithTextAsync(id, answer, "answer", 4000, caller, (text, staffId) => new AnswerQuestion(questionId, text, staffId), ct);
@@ -43,7 +43,7 @@ public sealed class ClinicianActions(
     /// signed under a name that is not the registered one, <paramref name="nameConfirmed"/> as well.
     /// </summary>
     public async Task<Outcome<SessionWrite>> CountersignAsync(
-        Guid id, string? password, bool? statementAccepted, Caller caller, CancellationToken ct, bool? nameConfirmed = null)
+        Guid id, string? password, bool? statementAccepted, Caller caller, CancellationToken ct, bool? nameConfirmed = null, string? code = null)
     {
         if (!await OwnsAsync(id, caller, ct))
         {
@@ -55,12 +55,13 @@ public sealed class ClinicianActions(
             return FieldErrors.One("statementAccepted", "The attestation must be accepted to countersign.");
         }
 
-        if (await SignerAsync(caller, password) is not { } staff)
+        var (staff, refused) = await signatures.CheckAsync(caller.User, password, code, Identity.StaffSignatures.Countersignature, id, ct);
+        if (refused is not null)
         {
-            return WrongPassword(await IsLockedOutAsync(caller));
+            return refused;
         }
 
-        var staffId = staff.Id.ToString();
+        var staffId = staff!.Id.ToString();
         return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), locked =>
             locked.State.PatientSignature is { NameMatches: false } signed && nameConfirmed is not true
                 ? FieldErrors.One("nameConfirmed",
@@ -95,7 +96,7 @@ public sealed class ClinicianActions(
     /// <c>not-today</c>, with a note. It is an electronic signature (21 CFR 11.50, 11.200): the password is entered again.
     /// </summary>
     public async Task<Outcome<SessionWrite>> DecideCheckinAsync(
-        Guid id, string? decision, string? note, string? password, Caller caller, CancellationToken ct)
+        Guid id, string? decision, string? note, string? password, Caller caller, CancellationToken ct, string? code = null)
     {
         if (!await OwnsAsync(id, caller, ct))
         {
@@ -119,30 +120,15 @@ public sealed class ClinicianActions(
             return FieldErrors.One("note", error);
         }
 
-        if (await SignerAsync(caller, password) is not { } staff)
+        var (staff, refused) = await signatures.CheckAsync(caller.User, password, code, Identity.StaffSignatures.CheckinDecision, id, ct);
+        if (refused is not null)
         {
-            return WrongPassword(await IsLockedOutAsync(caller));
+            return refused;
         }
 
-        var staffId = staff.Id.ToString();
+        var staffId = staff!.Id.ToString();
         return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), _ => new DecideCheckin(chosen.Value, clean!, staffId)), ct);
     }
-
-    /// <summary>Why a signature was not made: the password, or an account locked after repeated failures (then even the right one is refused).</summary>
-    private static FieldErrors WrongPassword(bool lockedOut) => FieldErrors.One("password", lockedOut
-        ? "Your account is locked for a while after repeated wrong passwords, so you cannot sign now. Try again later, or ask an administrator."
-        : "The password is not correct (repeated failures lock the account).");
-
-    /// <summary>21 CFR 11.200: a signature is executed with both components, the identity and the password.</summary>
-    private async Task<StaffUser?> SignerAsync(Caller caller, string? password)
-    {
-        var staff = await users.GetUserAsync(caller.User);
-        return staff is not null && !string.IsNullOrEmpty(password) && (await signIn.CheckPasswordSignInAsync(staff, password, lockoutOnFailure: true)).Succeeded
-            ? staff : null;
-    }
-
-    private async Task<bool> IsLockedOutAsync(Caller caller) =>
-        await users.GetUserAsync(caller.User) is { } staff && await users.IsLockedOutAsync(staff);
 
     /// <summary>A new patient link (after a lockout or expiry); the old one stops working. The answer carries the new link.</summary>
     /// <param name="device">

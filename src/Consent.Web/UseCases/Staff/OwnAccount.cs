@@ -42,7 +42,13 @@ public sealed class OwnAccount(StaffUserManager users, StaffPasswords passwords,
             return NoAccount;
         }
 
-        return await passwords.ChangeAsync(user, currentPassword, newPassword) is { } errors ? new FieldErrors(errors) : user;
+        if (await passwords.ChangeAsync(user, currentPassword, newPassword) is { } errors)
+        {
+            return new FieldErrors(errors);
+        }
+
+        audit.Record(SystemEvents.SystemEventTypes.PasswordChanged, by: principal);
+        return user;
     }
 
     /// <summary>

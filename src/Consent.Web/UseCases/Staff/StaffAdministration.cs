@@ -20,7 +20,9 @@ namespace Consent.Web.UseCases.Staff;
 /// cannot leave the clinic without one.
 /// </remarks>
 /// <para>Each change is recorded on the system audit trail with the admin who made it (<see cref="SystemAudit"/>; 21 CFR 11.10(e)).</para>
-public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext db, TwoFactorEnrolment enrolment, TimeProvider clock, SystemAudit audit)
+public sealed class StaffAdministration(
+    StaffUserManager users, ConsentDbContext db, TwoFactorEnrolment enrolment, TimeProvider clock, SystemAudit audit, AccountLinks links, Mail.StaffMail mail,
+    Consent.Web.Sessions.PublicAddress address)
 {
     public async Task<List<StaffView>> ListAsync()
     {
@@ -34,36 +36,139 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
         return views;
     }
 
+    /// <summary>
+    /// Invites a new staff member: the account is made with its roles and no password, and the invitee
+    /// is mailed a one-time link, valid for <see cref="AccountLinks.InvitationLifetime"/>, with which they
+    /// choose their own password. The admin never knows it (21 CFR 11.200(a)(3), 11.300(a)), so the
+    /// admin API takes no password: one sent is refused.
+    /// </summary>
     /// <remarks>
     /// An email that any account ever had, deactivated ones included, is refused: accounts are never
-    /// deleted, so an email is never reused. The answer carries the account's two-factor enrolment
-    /// code, shown this once, to give the staff member apart from the password.
+    /// deleted, so an email is never reused. Without mail (no <c>Smtp:Host</c> outside Development)
+    /// nobody can be invited: the answer says so and nothing is made.
     /// </remarks>
-    public async Task<Outcome<EnrolmentCodeIssued>> CreateAsync(CreateStaff input, Guid? adminId)
+    public async Task<Outcome<StaffView>> InviteAsync(InviteStaff input, Guid? adminId)
+    {
+        var errors = Validate(input.Email, input.DisplayName, input.Roles, out var email, out var displayName);
+        if (input.Password is not null)
+        {
+            errors["password"] = ["An admin no longer sets a password: the staff member chooses their own from the emailed invitation. Leave password out."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return new FieldErrors(errors);
+        }
+
+        if (!mail.CanSend)
+        {
+            return new Refusal(RefusedAs.Conflict, "Mail is not configured",
+                "Invitations are sent by email, and this service has no mail server (set Smtp:Host). Nothing was created.");
+        }
+
+        if (await users.FindByEmailAsync(email!) is not null)
+        {
+            return new Refusal(RefusedAs.Conflict, "Account exists",
+                "A staff account with this email already exists (perhaps deactivated: reactivate it instead).");
+        }
+
+        var user = new StaffUser { UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow() };
+        var created = await users.CreateAsync(user);
+        if (!created.Succeeded)
+        {
+            return new FieldErrors(new Dictionary<string, string[]> { ["email"] = [.. created.Errors.Select(e => e.Description)] });
+        }
+
+        await users.AddToRolesAsync(user, input.Roles!);
+        var sent = await SendInvitationAsync(user);
+        var detail = Account(user, new JsonArray([.. input.Roles!.Select(r => (JsonNode)r)]));
+        detail["expiresAt"] = sent.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        audit.Record(SystemEventTypes.AccountInvited, detail);
+        return await ViewAsync(user);
+    }
+
+    /// <summary>Mails the invitee a new link; the earlier one stops working. Only for an account that has not yet set its password.</summary>
+    public async Task<Outcome<StaffView>> ResendInvitationAsync(Guid id)
+    {
+        var user = await users.FindByIdAsync(id.ToString());
+        if (user is null)
+        {
+            return Missing.Nothing;
+        }
+
+        if (await users.IsChangedOutsideAsync(user))
+        {
+            return StaffView.ChangedOutside;
+        }
+
+        if (user.PasswordHash is not null || user.DeactivatedAt is not null)
+        {
+            return new Refusal(RefusedAs.Conflict, "Not an open invitation",
+                user.DeactivatedAt is not null
+                    ? "This account is deactivated: reactivate it first."
+                    : "This staff member has already accepted the invitation and set a password. If they forgot it, they can reset it from the sign-in page.");
+        }
+
+        if (!mail.CanSend)
+        {
+            return new Refusal(RefusedAs.Conflict, "Mail is not configured", "Invitations are sent by email, and this service has no mail server (set Smtp:Host).");
+        }
+
+        var sent = await SendInvitationAsync(user);
+        var detail = Account(user);
+        detail["expiresAt"] = sent.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        audit.Record(SystemEventTypes.InvitationResent, detail);
+        return await ViewAsync(user);
+    }
+
+    private async Task<AccountLinks.Issued> SendInvitationAsync(StaffUser user)
+    {
+        var issued = await links.IssueAsync(user, AccountLinks.Invitation,
+            token => mail.EnqueueLink(db, user, Mail.StaffMail.Invitation, address.Base + AccountLinks.PathPrefix + token));
+        mail.Wake();
+        return issued;
+    }
+
+    private static Dictionary<string, string[]> Validate(string? rawEmail, string? rawName, IReadOnlyList<string>? roles, out string? email, out string? displayName)
     {
         var errors = new Dictionary<string, string[]>();
-        var (email, emailError) = EmailInput.Clean(input.Email, "email", required: true);
+        (email, var emailError) = EmailInput.Clean(rawEmail, "email", required: true);
         if (emailError is not null)
         {
             errors["email"] = [emailError];
         }
 
         // The display name is printed on every record the staff member countersigns.
-        var (displayName, nameError) = TextInput.Clean(input.DisplayName, "displayName", 200);
+        (displayName, var nameError) = TextInput.Clean(rawName, "displayName", 200);
         if (nameError is not null)
         {
             errors["displayName"] = [nameError];
         }
 
-        if (input.Roles is null or { Count: 0 })
+        if (roles is null or { Count: 0 })
         {
             errors["roles"] = ["At least one role is required."];
         }
-        else if (RoleErrors(input.Roles) is { } roleError)
+        else if (RoleErrors(roles) is { } roleError)
         {
             errors["roles"] = [roleError];
         }
 
+        return errors;
+    }
+
+    /// <summary>
+    /// The operator's <c>create-staff-account</c> command, for the first admin of a new installation
+    /// (no admin exists yet to invite anyone, and mail may not be set up): an account with a password
+    /// the operator hands over, temporary unless the operator chose it. Not reachable over HTTP.
+    /// </summary>
+    /// <remarks>
+    /// The answer carries the account's two-factor enrolment code, shown this once, to give the staff
+    /// member apart from the password.
+    /// </remarks>
+    public async Task<Outcome<EnrolmentCodeIssued>> CreateWithPasswordAsync(CreateStaff input, Guid? adminId)
+    {
+        var errors = Validate(input.Email, input.DisplayName, input.Roles, out var email, out var displayName);
         if (string.IsNullOrEmpty(input.Password))
         {
             errors["password"] = ["An initial password is required."];
@@ -87,7 +192,7 @@ public sealed class StaffAdministration(StaffUserManager users, ConsentDbContext
 
         var user = new StaffUser
         {
-            UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow(),
+            UserName = email, Email = email, DisplayName = displayName!, CreatedAt = clock.GetUtcNow(), PasswordChangedAt = clock.GetUtcNow(),
             TemporaryPasswordExpiresAt = input.PasswordIsTemporary == true ? clock.GetUtcNow() + StaffPasswords.TemporaryLifetime : null,
         };
         var created = await users.CreateAsync(user, input.Password!);

@@ -8,7 +8,7 @@
   }
 
   function getJson(url) {
-    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json", "X-Consent-Background": "1" } })
       .then(function (response) { return response.ok ? response.json() : null; });
   }
 
@@ -91,7 +91,7 @@
         || region.querySelector("input[type=checkbox]:checked") !== null;
     }
     function swapRegions() {
-      return fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      return fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html", "X-Consent-Background": "1" } })
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
           if (!html) { return false; }
@@ -165,7 +165,42 @@
     });
   }
 
+  // The idle time-out: a staff sign-in ends after Identity:IdleMinutes without a request the person made
+  // (the background refreshes above say so in X-Consent-Background and do not count). One minute before,
+  // a warning offers to stay signed in; at the end it says so and offers to sign in again. Nothing typed
+  // on the page is touched.
+  function idleWarning() {
+    var meta = document.querySelector("meta[name=consent-idle-seconds]");
+    var box = document.getElementById("idle-warning");
+    if (!meta || !box || !window.fetch) { return; }
+    var seconds = parseInt(meta.getAttribute("content"), 10);
+    if (!(seconds > 0)) { return; }
+    var text = document.getElementById("idle-warning-text");
+    var stay = document.getElementById("idle-stay");
+    var signIn = document.getElementById("idle-sign-in");
+    var soon = null, ended = null;
+    function schedule() {
+      window.clearTimeout(soon); window.clearTimeout(ended);
+      box.hidden = true; stay.hidden = false; signIn.hidden = true;
+      soon = window.setTimeout(function () {
+        text.textContent = text.getAttribute("data-soon");
+        box.hidden = false;
+        stay.focus();
+      }, Math.max(0, seconds - 60) * 1000);
+      ended = window.setTimeout(function () {
+        text.textContent = text.getAttribute("data-ended");
+        box.hidden = false; stay.hidden = true; signIn.hidden = false;
+      }, seconds * 1000);
+    }
+    stay.addEventListener("click", function () {
+      fetch("/api/v1/account", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { if (response.ok) { schedule(); } else { window.clearTimeout(soon); text.textContent = text.getAttribute("data-ended"); stay.hidden = true; signIn.hidden = false; } });
+    });
+    schedule();
+  }
+
   ready(function () {
+    idleWarning();
     submitOnce();
     pollSessionList();
     pollSession();
