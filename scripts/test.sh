@@ -45,6 +45,17 @@ for project in "${projects[@]}"; do
     --results-directory "$RESULTS" || true
 done
 
+# When a browser test failed, CI keeps only this output: print what the service was doing, its
+# warnings and errors and every request that took 5 s or more, from the logs ServiceHost leaves.
+if grep -q 'outcome="Failed"' "$RESULTS"/Consent.EndToEnd.Tests.trx 2>/dev/null; then
+  for service_log in "$RESULTS"/service-*.log; do
+    [ -f "$service_log" ] || continue
+    slow="$(grep -E '^(warn|fail|crit):|Request finished .* [0-9]{4,}(\.[0-9]+)?ms' "$service_log" \
+      | grep -vE 'Request finished .* [0-9]{1,3}(\.[0-9]+)?ms|Request finished .* [1-4][0-9]{3}(\.[0-9]+)?ms' | tail -n 40)"
+    [ -n "$slow" ] && printf 'service log %s (warnings, errors, requests of 5 s or more):\n%s\n' "$(basename "$service_log")" "$slow"
+  done
+fi
+
 # Script-level checks (each counts as one test): the outside client's contract smoke (when present)
 # against the real service process, for each shipped workflow.
 SCRIPT_RESULTS="$RESULTS/script-checks.txt"
