@@ -91,10 +91,12 @@ public sealed class StaffSignIn(
         {
             user = await users.FindByEmailAsync(email.Trim());
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException e) when (e.InnerException is null)
         {
-            // Two accounts with one email: the service never makes that (accounts are never deleted and
-            // emails never reused), so a row was written outside it.
+            // Two accounts with one email (LINQ's Single found a second row): the service never makes that
+            // (accounts are never deleted and emails never reused), so a row was written outside it. A database
+            // failure is an InvalidOperationException too - Npgsql's execution strategy wraps a transient one -
+            // but with the failure inside: that one goes on to the problem handler, a 503 the caller may retry.
             logger.LogCritical("AUDIT ALERT: more than one staff account has the email a sign-in named; AspNetUsers was changed outside the service. The sign-in is refused.");
             SpendTheHashingWork(password);
             return (new SignInAttempt(SignInOutcome.Refused), "duplicate-email", null);
