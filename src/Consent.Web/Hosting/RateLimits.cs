@@ -34,8 +34,15 @@ public static class RateLimits
                     detail: $"Please wait {retryAfter} seconds and try again.",
                     statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
             };
-            options.AddPolicy(Login, http => PerMinute(ClientAddress(http), Limits(http).LoginPerMinute));
-            options.AddPolicy(PatientVerify, http => PerMinute(ClientAddress(http), Limits(http).PatientVerifyPerMinute));
+            // The API's endpoints and the pages that do the same things (Ui/PageRateLimits.cs) name these same policies:
+            // the middleware keeps a bucket per policy and key, so a page with a policy of its own would give every
+            // address a second allowance. Only a post counts; a page's form is read freely (the API's endpoints are posts).
+            options.AddPolicy(Login, http => HttpMethods.IsPost(http.Request.Method)
+                ? PerMinute("sign-in:" + ClientAddress(http), Limits(http).LoginPerMinute)
+                : RateLimitPartition.GetNoLimiter("sign-in-form"));
+            options.AddPolicy(PatientVerify, http => HttpMethods.IsPost(http.Request.Method)
+                ? PerMinute("dob:" + ClientAddress(http), Limits(http).PatientVerifyPerMinute)
+                : PerMinute("link:" + LinkToken(http), Limits(http).PatientRequestsPerMinute));
             options.AddPolicy(Patient, http => PerMinute("link:" + LinkToken(http), Limits(http).PatientRequestsPerMinute));
         });
         return services;

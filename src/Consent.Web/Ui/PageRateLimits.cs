@@ -6,8 +6,8 @@ namespace Consent.Web.Ui;
 
 /// <summary>
 /// The API's abuse limits (Hosting/RateLimits.cs, settings <c>RateLimits:*</c> in Settings/RateLimitOptions.cs) for the pages that
-/// do the same things: staff sign-in and the patient's date-of-birth check per client address, and
-/// the patient's pages per link.
+/// do the same things: staff sign-in and the patient's date-of-birth check per client address (the API's own
+/// policies, one bucket for page and API), and the patient's pages per link.
 /// </summary>
 /// <remarks>
 /// A Razor Page has one endpoint for all its handlers, so these policies look at the method: only a
@@ -15,20 +15,19 @@ namespace Consent.Web.Ui;
 /// </remarks>
 public static class PageRateLimits
 {
-    public const string SignIn = "page-sign-in";
-    public const string DateOfBirth = "page-date-of-birth";
-    public const string Patient = "page-patient";
+    /// <summary>The API's sign-in policy itself, so the page and the API share one bucket per address.</summary>
+    public const string SignIn = RateLimits.Login;
+
+    /// <summary>The API's date-of-birth policy itself, so the start page and the API share one bucket per address.</summary>
+    public const string DateOfBirth = RateLimits.PatientVerify;
+
+    /// <summary>The API's per-link policy itself: a link's pages and its API calls share one bucket.</summary>
+    public const string Patient = RateLimits.Patient;
+
     public const string RecordCheck = "page-record-check";
 
     public static void AddPolicies(RateLimiterOptions options)
     {
-        options.AddPolicy(SignIn, http => HttpMethods.IsPost(http.Request.Method)
-            ? RateLimits.PerMinute("sign-in:" + RateLimits.ClientAddress(http), RateLimits.Limits(http).LoginPerMinute)
-            : RateLimitPartition.GetNoLimiter("sign-in-form"));
-        options.AddPolicy(DateOfBirth, http => HttpMethods.IsPost(http.Request.Method)
-            ? RateLimits.PerMinute("dob:" + RateLimits.ClientAddress(http), RateLimits.Limits(http).PatientVerifyPerMinute)
-            : RateLimits.PerMinute("link:" + RateLimits.LinkToken(http), RateLimits.Limits(http).PatientRequestsPerMinute));
-        options.AddPolicy(Patient, http => RateLimits.PerMinute("link:" + RateLimits.LinkToken(http), RateLimits.Limits(http).PatientRequestsPerMinute));
         options.AddPolicy(RecordCheck, new RecordCheckLimit());
     }
 

@@ -79,6 +79,74 @@ public sealed class RateLimitTests(TightLimitsFactory factory) : IClassFixture<T
     }
 
     /// <summary>
+    /// The sign-in page and the API's sign-in draw on one bucket per address: with a bucket each, an address had
+    /// twice the sign-ins a minute the setting names (an outside review found 40 where 20 were set).
+    /// </summary>
+    [Fact]
+    public async Task SignInsOnThePageAndThroughTheApi_ShareOneLimit()
+    {
+        using var client = LoopbackClient.From(factory, IPAddress.Parse("127.0.0.16"));
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var page = await SignInOnThePageAsync(client, i);
+            statuses.Add(page.StatusCode);
+        }
+
+        for (var i = 3; i < 6; i++)
+        {
+            using var api = await SignInAsync(client, i);
+            statuses.Add(api.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized,
+            HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    /// <summary>The same for the date-of-birth check: the patient's start page and the API's verify share one bucket per address.</summary>
+    [Fact]
+    public async Task DateOfBirthChecksOnThePageAndThroughTheApi_ShareOneLimit()
+    {
+        using var client = LoopbackClient.From(factory, IPAddress.Parse("127.0.0.17"));
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var page = await client.PostAsync($"/p/{new string('b', 43)}", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Month"] = "1", ["Day"] = "1", ["Year"] = "1970",
+            }));
+            statuses.Add(page.StatusCode == HttpStatusCode.TooManyRequests ? page.StatusCode : HttpStatusCode.OK);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var api = await VerifyAsync(client);
+            statuses.Add(api.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    /// <summary>Posts the sign-in form as a browser would (antiforgery cookie and token); a wrong password shows the form again (200).</summary>
+    private static async Task<HttpResponseMessage> SignInOnThePageAsync(HttpClient client, int attempt)
+    {
+        using var form = await client.GetAsync("/account/login");
+        var token = PageForms.AntiforgeryToken(await form.Content.ReadAsStringAsync());
+        var cookie = string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token,
+                ["Input.Email"] = $"nobody{attempt}@example.org",
+                ["Input.Password"] = "wrong password here",
+            }),
+        };
+        request.Headers.Add("Cookie", cookie);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>
     /// The public check page: posted checks count per address (reading the form does not), and a
     /// browser over the limit gets a page saying when to try again, with Retry-After.
     /// </summary>
