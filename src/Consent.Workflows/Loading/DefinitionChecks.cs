@@ -67,15 +67,6 @@ internal sealed partial class DefinitionBuilder
         CheckKeyInformation(steps, kind);
     }
 
-    /// <summary>The hardest a key-information text may read: US grade 6 (Flesch–Kincaid) in English.</summary>
-    public const double KeyInformationMostGrade = 6;
-
-    /// <summary>
-    /// The same bar in Spanish on Fernández Huerta's scale, where 70–80 reads "bastante fácil", the sixth school
-    /// year, in his interpretation table (higher is easier).
-    /// </summary>
-    public const double KeyInformationLeastFernandezHuerta = 70;
-
     /// <summary>
     /// Key information (45 CFR 46.116(a)(5)(i)): at most one, in a consent only, for every patient (never conditional),
     /// before any other disclosure, the quiz, questions to the clinician and the signature, and at grade 6 or below in
@@ -113,16 +104,10 @@ internal sealed partial class DefinitionBuilder
             foreach (var (language, body) in key.Body.Texts)
             {
                 var score = ReadingLevel.For(language, body);
-                var tooHard = score switch
+                if (score is not null && KeyInformationReading.Target(score) is { Met: false, Description: var target })
                 {
-                    { Scale: "flesch-kincaid-grade" } => score.Value > KeyInformationMostGrade,
-                    { Scale: "fernandez-huerta" } => score.Value < KeyInformationLeastFernandezHuerta,
-                    _ => false,
-                };
-                if (tooHard)
-                {
-                    Error(pointer + "/content", $"templates/key-information/{language}/{key.ContentName}.md reads at {score!.Scale} {score.Value}: "
-                        + $"key information must read at grade 6 or below ({(score.Scale == "fernandez-huerta" ? $"Fernández Huerta {KeyInformationLeastFernandezHuerta} or more" : $"Flesch–Kincaid grade {KeyInformationMostGrade} or less")}); use shorter sentences and words");
+                    Error(pointer + "/content", $"templates/key-information/{language}/{key.ContentName}.md reads at {score.Scale} {score.Value}: "
+                        + $"key information must read at {target}; use shorter sentences and words");
                 }
             }
         }

@@ -39,6 +39,32 @@ public sealed class WorkflowsApiTests(ConsentWebFactory factory) : IClassFixture
         Assert.All(steps.Where(s => s!["type"]!.GetValue<string>() == "disclosure"), s => Assert.True(s!["readingLevel"]!["en"]!["value"]!.GetValue<double>() <= 8.0, s["id"] + " reads above grade 8"));
     }
 
+    /// <summary>Each shipped consent opens with key information; the reviewer sees it named as such, with its grade-6 target beside each score.</summary>
+    [Theory]
+    [InlineData("ketamine-iv-depression", 2)]
+    [InlineData("ketamine-chronic-pain", 2)]
+    [InlineData("esketamine-nasal-trd", 3)]
+    public async Task Reviewer_SeesKeyInformationFirst_WithItsReadingTargetMet(string workflow, int version)
+    {
+        using var reviewer = await factory.ClientForAsync(Staff.Reviewer);
+        var review = (await reviewer.GetFromJsonAsync<JsonObject>($"/api/v1/workflows/{workflow}/versions/{version}"))!;
+        var steps = review["steps"]!.AsArray();
+        var key = steps.Single(s => s!["kind"]?.GetValue<string>() == "key-information")!;
+        Assert.Equal("disclosure", key["type"]!.GetValue<string>());
+        Assert.Equal(key, steps.First(s => s!["type"]!.GetValue<string>() == "disclosure"));
+        Assert.InRange(key["readingLevel"]!["en"]!["value"]!.GetValue<double>(), 0, 6);
+        Assert.True(key["readingLevel"]!["es"]!["value"]!.GetValue<double>() >= 70);
+        Assert.Equal(6, key["readingTarget"]!["en"]!["limit"]!.GetValue<double>());
+        Assert.True(key["readingTarget"]!["en"]!["met"]!.GetValue<bool>());
+        Assert.Equal(70, key["readingTarget"]!["es"]!["limit"]!.GetValue<double>());
+        Assert.True(key["readingTarget"]!["es"]!["met"]!.GetValue<bool>());
+        Assert.All(steps.Where(s => s != key), s => Assert.Null(s!["readingTarget"]));
+
+        var page = await reviewer.GetStringAsync($"/review/{workflow}/{version}");
+        Assert.Contains("key information, shown first", page, StringComparison.Ordinal);
+        Assert.Contains("key information must read at grade 6 or below (Flesch–Kincaid grade 6 or less): met", System.Net.WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EsketamineVersion2_HasTheRemsEnrollmentPage_RightAfterMonitoring_InBothLanguages_AtGrade8OrBelow()
     {

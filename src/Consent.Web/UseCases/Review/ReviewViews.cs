@@ -62,7 +62,20 @@ public sealed record VersionReview(
 }
 
 /// <summary>One step's texts per language, with reading levels for disclosures.</summary>
-public sealed record StepReview(string Id, string Type, string? When, IReadOnlyDictionary<string, string> Texts, IReadOnlyDictionary<string, ReadingScore>? ReadingLevel);
+public sealed record StepReview(string Id, string Type, string? When, IReadOnlyDictionary<string, string> Texts, IReadOnlyDictionary<string, ReadingScore>? ReadingLevel)
+{
+    /// <summary><c>key-information</c> for the concise summary a consent opens with (its type stays <c>disclosure</c>); null otherwise.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>
+    /// For key information: the level each language must read at (grade 6 or below: Flesch–Kincaid at most 6, Fernández Huerta
+    /// at least 70) and whether its text does, so the reviewer sees the target beside the score; null for other steps.
+    /// </summary>
+    public IReadOnlyDictionary<string, ReadingTarget>? ReadingTarget { get; init; }
+}
+
+/// <summary>The level a text must read at, in words and as a limit on its scale, and whether it does.</summary>
+public sealed record ReadingTarget(string Scale, double Limit, string Description, bool Met);
 
 /// <summary>
 /// A past approval or retirement; <paramref name="RecordedByService"/> is false when its seal does not hold

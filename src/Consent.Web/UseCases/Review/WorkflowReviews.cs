@@ -69,7 +69,14 @@ public sealed class WorkflowReviews(
             var levels = patientText is null ? null
                 : definition.Languages.Select(lang => (lang, score: ReadingLevel.For(lang, patientText(lang))))
                     .Where(x => x.score is not null).ToDictionary(x => x.lang, x => x.score! with { Value = Math.Round(x.score!.Value, 1) });
-            return new StepReview(step.Id, StepTypeNames.Of(step.Type), step.When?.Text, texts, levels);
+            var keyInformation = step is DisclosureStep { KeyInformation: true };
+            return new StepReview(step.Id, StepTypeNames.Of(step.Type), step.When?.Text, texts, levels)
+            {
+                Kind = keyInformation ? "key-information" : null,
+                ReadingTarget = keyInformation && levels is not null
+                    ? levels.Select(l => (l.Key, Target: KeyInformationTarget(l.Value))).Where(l => l.Target is not null).ToDictionary(l => l.Key, l => l.Target!)
+                    : null,
+            };
         }).ToList();
         // The state and each decision as their seals say, not as the rows do: the third outside review
         // inserted a Retired decision, attributed to a real reviewer, that was listed as genuine while the
@@ -194,4 +201,8 @@ public sealed class WorkflowReviews(
             }, by: reviewer);
         return new VersionDecided(id, version, entry.Approval.ToString(), approved, status.Required, signature);
     }
+
+    /// <summary>The grade-6 target of key information on a score's scale, as the workflow's load checks it.</summary>
+    private static ReadingTarget? KeyInformationTarget(ReadingScore score) =>
+        KeyInformationReading.Target(score) is { } t ? new ReadingTarget(score.Scale, t.Limit, t.Description, t.Met) : null;
 }
