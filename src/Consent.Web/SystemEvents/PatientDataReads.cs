@@ -81,8 +81,11 @@ public static class PatientDataReads
                 return;
             }
 
+            // A page's post that answers 2xx rendered the page again, with what it shows (a search, a form sent back with
+            // its errors); one that acted answers with a redirect, and the action is on the trail in its own right.
+            var page = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null;
             if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
-                    || (read.ReadsByPost && HttpMethods.IsPost(context.Request.Method)))
+                    || ((read.ReadsByPost || page) && HttpMethods.IsPost(context.Request.Method)))
                 || context.Response.StatusCode is < 200 or > 299 || StaffAccess.UserId(context.User) is null
                 || IsStatusPoll(context))
             {
@@ -110,14 +113,23 @@ public static class PatientDataReads
         });
     }
 
+    private static readonly object StatusPollItem = new();
+
     /// <summary>
-    /// A page's own status poll: a Razor page asked for exactly <c>?handler=Status</c>. Not an API call (which ignores the
-    /// parameter), and not an empty or other handler, with which a page renders in full.
+    /// Marks the answer as a page's own status poll, which its page load was recorded before; called by the status handler
+    /// itself. A page without one renders in full for <c>?handler=Status</c> (the third outside review hid whole patient and
+    /// audit pages that way), so the query string alone never exempts a read.
     /// </summary>
+    public static T StatusPoll<T>(HttpContext context, T result)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[StatusPollItem] = true;
+        return result;
+    }
+
     private static bool IsStatusPoll(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null
-        && context.Request.Query.TryGetValue("handler", out var handler) && handler.Count == 1
-        && string.Equals(handler[0], "Status", StringComparison.Ordinal);
+        && context.Items.ContainsKey(StatusPollItem);
 
     private static Guid? Subject(HttpContext context) =>
         context.GetRouteValue("id") is { } value && Guid.TryParse(value.ToString(), out var id) ? id : null;

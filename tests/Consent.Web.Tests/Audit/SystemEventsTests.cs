@@ -56,6 +56,36 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
         await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'query' = @e", "?handler=", 1);
     }
 
+    /// <summary>
+    /// A page without a status handler renders in full for <c>?handler=Status</c>, and a page's search or a form sent back with
+    /// its errors is a post that shows patient data: each is a read on the trail (the third outside review found both unrecorded).
+    /// </summary>
+    [Fact]
+    public async Task AStatusHandlerOnAPageWithoutOne_AndAPagesPostedSearch_AreRecorded()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync(mrn: "MRN-POSTREAD-1");
+        var patientId = await SystemEventRows.PatientOfAsync(factory, session.Id);
+        var clinicianId = await SystemEventRows.StaffIdAsync(factory, Staff.Clinician);
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Clinician);
+
+        var page = await browser.GetAsync($"/clinician/patients/{patientId}?handler=Status");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains(PatientDriver.PatientName, WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var search = await PageForms.PostAsync(browser, "/clinician/patients", new Dictionary<string, string> { ["Search.Query"] = "MRN-POSTREAD-1" });
+        Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+        Assert.Contains(PatientDriver.PatientName, WebUtility.HtmlDecode(await search.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        // The session page's own poll stays off the trail: its page load is the read.
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/clinician/sessions/{session.Id}?handler=Status")).StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND patient_id = @e AND detail->>'what' = 'patient.page'", patientId, 1);
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'method' = 'POST' AND detail->>'path' = @e", "/clinician/patients", 1);
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var polls = new NpgsqlCommand($"SELECT count(*) FROM system_events WHERE type = 'patient-data.read' AND actor = '{clinicianId:D}' AND session_id = @s", db);
+        polls.Parameters.AddWithValue("s", session.Id);
+        Assert.Equal(0L, (long)(await polls.ExecuteScalarAsync())!);
+    }
+
     [Fact]
     public async Task AnAuditorsReadsOfASession_AreOnTheChain_InTheApi_AndInThePanels()
     {

@@ -39,7 +39,7 @@ public sealed class IndexModel(
     }
 
     public async Task<IActionResult> OnGetStatusAsync(CancellationToken ct) =>
-        new JsonResult((await LoadAsync(ct)).Select(r => new
+        SystemEvents.PatientDataReads.StatusPoll(HttpContext, new JsonResult((await LoadAsync(ct)).Select(r => new
         {
             id = r.Id,
             patient = r.Patient,
@@ -48,7 +48,7 @@ public sealed class IndexModel(
             progress = r.ProgressText,
             attention = r.Attention,
             updated = times.Show(r.UpdatedAt),
-        }));
+        })));
 
     private async Task<IReadOnlyList<Row>> LoadAsync(CancellationToken ct)
     {

@@ -84,7 +84,7 @@ public sealed class SessionModel(
     /// <summary>What the page's script updates in place: the badge, the progress, the current step and what needs the clinician.</summary>
     public async Task<IActionResult> OnGetStatusAsync(CancellationToken ct) =>
         await LoadAsync(ct)
-            ? new JsonResult(new
+            ? SystemEvents.PatientDataReads.StatusPoll(HttpContext, new JsonResult(new
             {
                 status = State.Status.ToString(),
                 statusLabel = StaffLabels.Status(State.Status.ToString()),
@@ -93,7 +93,7 @@ public sealed class SessionModel(
                 current = CurrentStepText,
                 needs = Needs,
                 invitation = Invitation,
-            })
+            }))
             : NotFound();
 
     /// <summary>The step the patient is on, in words.</summary>
@@ -228,7 +228,7 @@ public sealed class SessionModel(
         (Session, Workflow, State) = (own.Session, own.Workflow, own.State);
         RecentEvents = [.. own.RecentEvents.Take(12)];
         Invitation = await invitations.ForAsync(Session, ct);
-        Brief = State.PatientSignature is null ? null : CountersignBrief.From(Workflow, Session, State, own.RecentEvents, notes);
+        Brief = State.Signatures.Count == 0 ? null : CountersignBrief.From(Workflow, Session, State, own.RecentEvents, notes);
         return true;
     }
 
