@@ -28,8 +28,12 @@ static class SignatureSections
                 var signer = record.Signatures[i];
                 var role = signer.Role switch
                 {
-                    SignerRole.Patient => labels.RolePatient,
+                    SignerRole.Patient => signer.Assent ? labels.RolePatientAssent : labels.RolePatient,
                     SignerRole.Clinician => labels.RoleClinician,
+                    SignerRole.Representative => labels.RoleRepresentative,
+                    SignerRole.Witness => labels.RoleWitness,
+                    SignerRole.Interpreter => labels.RoleInterpreter,
+                    _ => throw new ArgumentOutOfRangeException(nameof(record), signer.Role, "unknown signer role"),
                 };
                 blocks.Add(new SignatureBlock(
                     [.. signer.Strokes.Select(s => (IReadOnlyList<(double, double)>)[.. s.Select(p => (p.X, p.Y))])],
@@ -39,6 +43,7 @@ static class SignatureSections
                         (labels.SignedAt, Time(signer.SignedAt, record)),
                         (labels.Meaning, signer.Meaning),
                         (labels.Method, signer.Method),
+                        .. signer.Details is { } details ? [(labels.SignerDetails, details)] : Array.Empty<(string, string)>(),
                         .. signer.RegisteredName is { } registered ? [(labels.RegisteredName, registered)] : Array.Empty<(string, string)>(),
                     ])
                 {

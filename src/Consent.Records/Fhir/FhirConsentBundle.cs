@@ -27,6 +27,7 @@ public static class FhirConsentBundle
         var patient = FhirParties.Patient(record, options);
         var organization = FhirParties.Organization(record);
         var clinicians = FhirParties.Clinicians(record, ids);
+        var related = FhirParties.RelatedPersons(record, ids);
         var consent = Consent(record, signedPdf, options, ids);
         var answers = FhirAnswers.QuestionnaireResponse(record, options, ids);
         var provenance = FhirSignatures.Provenance(record, ids, clinicians);
@@ -61,6 +62,11 @@ public static class FhirConsentBundle
             Add(bundle, url, practitioner);
         }
 
+        foreach (var (url, person) in related)
+        {
+            Add(bundle, url, person);
+        }
+
         return bundle;
     }
 
@@ -92,7 +98,9 @@ public static class FhirConsentBundle
             Category = [new CodeableConcept("http://loinc.org", "59284-0", "Patient Consent")],
             Patient = new ResourceReference(ids.Patient),
             DateTimeElement = new FhirDateTime(record.IssuedAt),
-            Performer = [new ResourceReference(ids.Patient)],
+            // R4 Consent.performer: "Either the Grantor, which is the entity responsible for granting the rights listed in a Consent
+            // Directive or the Grantee" - the patient, or the legally authorized representative who consented for them.
+            Performer = [new ResourceReference(record.Signatures.Any(s => s.Role == SignerRole.Representative) ? ids.Related(SignerRole.Representative) : ids.Patient)],
             Organization = [new ResourceReference(ids.Organization)],
             Identifier = [new Identifier(options.SessionIdSystem, record.SessionId.ToString())],
             Source = new Attachment

@@ -45,6 +45,30 @@ static class FhirParties
         return organization;
     }
 
+    /// <summary>
+    /// Each signer other than the patient and the clinician as a RelatedPerson of the patient: the legally authorized
+    /// representative (their relationship, and their authority in the text), the impartial witness, the interpreter. R4's
+    /// RelatedPerson is "a person that is involved in the care for a patient, but who is not the target of healthcare, nor has
+    /// a formal responsibility in the care process"; Consent.performer and Provenance.signature.who both accept it.
+    /// </summary>
+    public static IReadOnlyList<(string Url, RelatedPerson Person)> RelatedPersons(ConsentRecord record, FhirReferences ids) =>
+    [
+        .. record.Signatures
+            .Where(s => s.Role is SignerRole.Representative or SignerRole.Witness or SignerRole.Interpreter)
+            .Select(s => (ids.Related(s.Role), new RelatedPerson
+            {
+                Patient = new ResourceReference(ids.Patient),
+                Active = true,
+                Name = [new HumanName { Text = s.PrintedName }],
+                Relationship = [new CodeableConcept { Text = s.Role switch
+                {
+                    SignerRole.Representative => "legally authorized representative" + (s.Details is { } d ? ": " + d : ""),
+                    SignerRole.Witness => "impartial witness",
+                    _ => "interpreter" + (s.Details is { } d ? ": " + d : ""),
+                } }],
+            })),
+    ];
+
     public static IReadOnlyList<(string Url, Practitioner Practitioner)> Clinicians(ConsentRecord record, FhirReferences ids) =>
     [
         .. record.Signatures

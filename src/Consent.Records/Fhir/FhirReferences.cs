@@ -14,4 +14,7 @@ sealed class FhirReferences(Guid session)
     public string Organization { get; } = FhirIds.Urn(session, "Organization");
 
     public string Clinician(string name) => FhirIds.Urn(session, "Practitioner/" + name);
+
+    /// <summary>A representative, witness or interpreter of the session, as a RelatedPerson (one of each at most).</summary>
+    public string Related(SignerRole role) => FhirIds.Urn(session, "RelatedPerson/" + role);
 }

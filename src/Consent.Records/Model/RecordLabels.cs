@@ -219,6 +219,24 @@ public sealed record RecordLabels
     /// <summary>Role: clinician.</summary>
     public required string RoleClinician { get; init; }
 
+    /// <summary>A legally authorized representative's capacity under their signature.</summary>
+    public required string RoleRepresentative { get; init; }
+
+    /// <summary>The patient's capacity when a representative consented and the patient assented.</summary>
+    public required string RolePatientAssent { get; init; }
+
+    /// <summary>An impartial witness's capacity.</summary>
+    public required string RoleWitness { get; init; }
+
+    /// <summary>An interpreter's capacity.</summary>
+    public required string RoleInterpreter { get; init; }
+
+    /// <summary>The line under a signature naming the signer's standing: relationship and authority, or language, mode and qualification.</summary>
+    public required string SignerDetails { get; init; }
+
+    /// <summary>How a patient who cannot write signed: a mark, before the witness.</summary>
+    public required string MarkSignature { get; init; }
+
     /// <summary>Caption: role.</summary>
     public required string Role { get; init; }
 

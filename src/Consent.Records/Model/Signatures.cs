@@ -8,6 +8,15 @@ public enum SignerRole
 
     /// <summary>The countersigning clinician.</summary>
     Clinician,
+
+    /// <summary>A legally authorized representative, who consented on the patient's behalf (21 CFR 50.27(a)).</summary>
+    Representative,
+
+    /// <summary>An impartial witness to the whole discussion (21 CFR 50.27(b)).</summary>
+    Witness,
+
+    /// <summary>An interpreter who interpreted the whole session.</summary>
+    Interpreter,
 }
 
 /// <summary>One signature on the record: who, when, what it means, and how it was made.</summary>
@@ -26,6 +35,12 @@ public sealed record RecordSignature(SignerRole Role, string PrintedName, DateTi
     /// of the difference (confirmed by the countersigning clinician, or not yet), so the record shows both names.
     /// </summary>
     public string? RegisteredName { get; init; }
+
+    /// <summary>The signer's standing, printed under the signature: a representative's relationship and authority, an interpreter's language, mode and qualification.</summary>
+    public string? Details { get; init; }
+
+    /// <summary>For the patient when a representative consented: true, and the signature is the patient's assent.</summary>
+    public bool Assent { get; init; }
 }
 
 /// <summary>A point of a drawn signature stroke.</summary>

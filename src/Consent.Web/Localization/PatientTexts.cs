@@ -133,6 +133,23 @@ public sealed record PatientTexts
     public required string ContinueToSign { get; init; }
 
     public required string SignTitle { get; init; }
+
+    /// <summary>The signature page's title for each signer other than the patient signing alone (patient assent, representative, witness, interpreter).</summary>
+    public required string SignTitleAssent { get; init; }
+    public required string SignTitleRepresentative { get; init; }
+    public required string SignTitleWitness { get; init; }
+    public required string SignTitleInterpreter { get; init; }
+
+    /// <summary>Who signs now, by name, so the device is handed to the right person ({0}: the name given at the start).</summary>
+    public required string SignerNow { get; init; }
+
+    /// <summary>A signer's own full-name hint (the name given at the start).</summary>
+    public required string SignerNameHint { get; init; }
+
+    /// <summary>The choice to sign with a mark, for a patient who cannot write, before the witness.</summary>
+    public required string MarkBox { get; init; }
+    public required string MarkHint { get; init; }
+    public required string MarkNeeded { get; init; }
     public required string SignStatement { get; init; }
     public required string CertifyBox { get; init; }
     public required string FullName { get; init; }
@@ -325,6 +342,15 @@ public sealed record PatientTexts
         NoQuestionsAsked = "You did not ask any questions.",
         ContinueToSign = "Continue to sign",
         SignTitle = "Sign the form",
+        SignTitleAssent = "The patient's agreement",
+        SignTitleRepresentative = "Sign for the patient",
+        SignTitleWitness = "The witness signs",
+        SignTitleInterpreter = "The interpreter signs",
+        SignerNow = "Now {0} signs.",
+        SignerNameHint = "Your full name.",
+        MarkBox = "The patient cannot write, and signs with a mark (an X) drawn in the box.",
+        MarkHint = "The witness watches and signs next. The patient's name may be left as it is.",
+        MarkNeeded = "Draw the mark (an X) in the box.",
         SignStatement = "What you are signing",
         CertifyBox = "I have read the statement above and I agree.",
         FullName = "Type your full name",
@@ -511,6 +537,15 @@ public sealed record PatientTexts
         NoQuestionsAsked = "Usted no hizo preguntas.",
         ContinueToSign = "Continuar para firmar",
         SignTitle = "Firme el formulario",
+        SignTitleAssent = "El acuerdo del paciente",
+        SignTitleRepresentative = "Firme en nombre del paciente",
+        SignTitleWitness = "Firma el testigo",
+        SignTitleInterpreter = "Firma el intérprete",
+        SignerNow = "Ahora firma {0}.",
+        SignerNameHint = "Su nombre completo.",
+        MarkBox = "El paciente no puede escribir y firma con una marca (una X) dibujada en el recuadro.",
+        MarkHint = "El testigo observa y firma después. El nombre del paciente puede quedar como está.",
+        MarkNeeded = "Dibuje la marca (una X) en el recuadro.",
         SignStatement = "Lo que usted firma",
         CertifyBox = "Leí la declaración de arriba y estoy de acuerdo.",
         FullName = "Escriba su nombre completo",

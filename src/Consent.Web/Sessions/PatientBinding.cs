@@ -87,7 +87,10 @@ public static class PatientBinding
     /// </summary>
     private static string? StatusProblem(ConsentSession row, IReadOnlyList<ConsentEvent> events)
     {
-        if (StatusMismatch(row, SessionLifecycle.StatusOf(events.Select(e => e.Type))) is { } mismatch)
+        var signers = () => events.FirstOrDefault(e => e.Type == EventTypes.SessionCreated) is { } created
+            && System.Text.Json.Nodes.JsonNode.Parse(created.Payload) is System.Text.Json.Nodes.JsonObject payload
+            ? SessionCreatedPayload.From(payload).Signers ?? Signers.PatientAlone : Signers.PatientAlone;
+        if (StatusMismatch(row, SessionLifecycle.StatusOf(events.Select(e => e.Type), signers)) is { } mismatch)
         {
             return mismatch;
         }

@@ -156,14 +156,14 @@ public sealed class SessionWriter(
     /// <summary>Creates a session row and its first event in one transaction.</summary>
     public async Task<(ConsentSession Session, SessionState State)> CreateAsync(
         ConsentSession session, LoadedWorkflow workflow, string patientDigest, Actor actor, CancellationToken ct, Supersedes? supersedes = null,
-        ReliesOn? reliesOn = null)
+        ReliesOn? reliesOn = null, Signers? signers = null)
     {
         var now = EventChain.Truncate(clock.GetUtcNow());
         session.CreatedAt = now;
         session.UpdatedAt = now;
         session.ExpiresAt = now.Add(workflow.Definition.InvitationValidFor);
         var decision = ConsentInterpreter.Decide(workflow, SessionState.Empty,
-            new CreateSession(session.Language, session.ExpiresAt, patientDigest, actor.Id, session.LinkTokenHash, supersedes, reliesOn), now);
+            new CreateSession(session.Language, session.ExpiresAt, patientDigest, actor.Id, session.LinkTokenHash, supersedes, reliesOn, signers), now);
         if (decision is not Decision.Accepted accepted)
         {
             throw new InvalidOperationException("The interpreter refused to create a session: " + ((Decision.Refused)decision).Reason);

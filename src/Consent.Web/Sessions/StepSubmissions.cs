@@ -151,7 +151,25 @@ public static class StepSubmissions
 
     private static (SessionCommand?, string?) Signature(string stepId, JsonObject body, string registeredName)
     {
-        var (name, error) = TextInput.Clean(Text(body["fullName"]), "fullName", 200);
+        // "mark": true is a patient's mark before a witness: drawn, and the typed name may be left out (the registered one stands).
+        if (body["mark"] is { } rawMark && rawMark.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return (null, "\"mark\" must be true or false.");
+        }
+
+        var mark = IsTrue(body["mark"]);
+        SignerRole? signer = null;
+        if (body["signer"] is { } rawSigner)
+        {
+            if (SignerNames.Parse(rawSigner.GetValueKind() == JsonValueKind.String ? rawSigner.GetValue<string>() : null) is not { } parsed)
+            {
+                return (null, "\"signer\" must be patient, representative, witness or interpreter.");
+            }
+
+            signer = parsed;
+        }
+
+        var (name, error) = TextInput.Clean(Text(body["fullName"]), "fullName", 200, required: !mark);
         if (error is not null)
         {
             return (null, error);
@@ -203,7 +221,7 @@ public static class StepSubmissions
             return (null, "\"strokes\" must be a list of strokes (it may be empty).");
         }
 
-        return (new SignAsPatient(stepId, name!, true, strokes, registeredName), null);
+        return (new SignAsPatient(stepId, name ?? "", true, strokes, registeredName, signer, mark), null);
     }
 
     private static bool IsTrue(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.True;

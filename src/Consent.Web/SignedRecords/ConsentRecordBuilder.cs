@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Consent.Records;
+using RecordRole = Consent.Records.SignerRole;
 using Consent.Web.Data.Entities;
 using Consent.Web.Sessions;
 using Consent.Workflows;
@@ -59,7 +60,7 @@ public static class ConsentRecordBuilder
         var clinicLanguage = source.Clinic.Language;
         var clinic = !string.Equals(language, clinicLanguage, StringComparison.OrdinalIgnoreCase) && workflow.Languages.Contains(clinicLanguage)
             ? new ClinicWording(clinicLanguage, RecordLabels.For(clinicLanguage)) : null;
-        var signed = state.PatientSignature is not null;
+        var signed = state.Signatures.Count > 0;
         var countersigned = state.Countersignature is not null;
 
         return new ConsentRecord
@@ -84,8 +85,8 @@ public static class ConsentRecordBuilder
                 .Select(e => (e, p: DiscussionRecordedPayload.From(Payload(e))))
                 .Select(x => new ClinicianDiscussion(x.p.Note ?? "", Name(x.p.StaffId), x.e.At))],
             Signatures = Signatures(state, events, wording, Name, source.Session.PatientName),
-            CertificationStatement = signed ? workflow.Steps.OfType<SignatureStep>().FirstOrDefault()?.Statement.For(language) : null,
-            ClinicianAttestation = countersigned ? workflow.Steps.OfType<CountersignStep>().FirstOrDefault()?.Statement.For(language) : null,
+            CertificationStatement = signed ? Certification(state, workflow, language, labels) : null,
+            ClinicianAttestation = countersigned ? Attestation(state, workflow, language, labels, wording) : null,
             HowToWithdraw = source.Kind == RecordKind.Consent ? workflow.Withdrawal?.For(language) : null,
             Outcome = source.Kind switch
             {
@@ -223,26 +224,85 @@ public static class ConsentRecordBuilder
     private static List<RecordSignature> Signatures(SessionState state, List<ConsentEvent> events, RecordWording wording, Func<string?, string> name, string registeredName)
     {
         var signatures = new List<RecordSignature>();
-        if (state.PatientSignature is { } patient)
+        var signedEvents = events.Where(e => e.Type is EventTypes.PatientSigned or EventTypes.SignerSigned).ToList();
+        var confirmed = state.Countersignature is { NameConfirmed: true };
+        for (var i = 0; i < state.Signatures.Count; i++)
         {
-            var drawn = patient.Strokes.Any(s => s.Length > 0)
-                && events.LastOrDefault(e => e.Type == EventTypes.PatientSigned) is { } signedEvent && PatientSignedPayload.MethodOf(Payload(signedEvent)) != "typed";
-            signatures.Add(new RecordSignature(SignerRole.Patient, patient.FullName, patient.At, wording.PatientMeaning,
-                drawn ? wording.DrawnSignature : wording.TypedSignature)
+            var signature = state.Signatures[i];
+            // A payload that stored its method says how it was signed (strokes of an older typed signature are not a drawing).
+            var method = signature.Mark ? wording.MarkSignature
+                : signature.Strokes.Any(s => s.Length > 0) && (i >= signedEvents.Count || PatientSignedPayload.MethodOf(Payload(signedEvents[i])) != "typed")
+                    ? wording.DrawnSignature : wording.TypedSignature;
+            var expected = state.Signers.NameOf(signature.Signer) ?? registeredName;
+            var (role, meaning, details) = signature.Signer switch
             {
-                Strokes = [.. patient.Strokes.Select(s => (IReadOnlyList<SignaturePoint>)[.. s.Select(p => new SignaturePoint(p.X, p.Y))])],
-                RegisteredName = patient.NameMatches ? null : string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                    state.Countersignature is { NameConfirmed: true } ? wording.NameConfirmed : wording.NameNotConfirmed, registeredName),
+                Workflows.SignerRole.Patient => (RecordRole.Patient, state.Signers.Representative is null ? wording.PatientMeaning : wording.AssentMeaning, (string?)null),
+                Workflows.SignerRole.Representative => (RecordRole.Representative, wording.RepresentativeMeaning, RepresentativeDetails(state.Signers.Representative!, wording)),
+                Workflows.SignerRole.Witness => (RecordRole.Witness, wording.WitnessMeaning, null),
+                _ => (RecordRole.Interpreter, wording.InterpreterMeaning, InterpreterDetails(state.Signers.Interpreter!, wording)),
+            };
+            signatures.Add(new RecordSignature(role, signature.FullName, signature.At, meaning, method)
+            {
+                Strokes = [.. signature.Strokes.Select(s => (IReadOnlyList<SignaturePoint>)[.. s.Select(p => new SignaturePoint(p.X, p.Y))])],
+                RegisteredName = signature.NameMatches ? null : string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    confirmed ? wording.NameConfirmed : wording.NameNotConfirmed, expected),
+                Details = details,
+                Assent = signature.Signer == Workflows.SignerRole.Patient && state.Signers.Representative is not null,
             });
         }
 
         if (state.Countersignature is { } clinician)
         {
-            signatures.Add(new RecordSignature(SignerRole.Clinician, name(clinician.StaffId), clinician.At, wording.ClinicianMeaning, wording.PasswordReentry));
+            signatures.Add(new RecordSignature(RecordRole.Clinician, name(clinician.StaffId), clinician.At, wording.ClinicianMeaning, wording.PasswordReentry));
         }
 
         return signatures;
     }
+
+    private static string RepresentativeDetails(Representative r, RecordWording wording) => string.Format(System.Globalization.CultureInfo.InvariantCulture,
+        wording.RepresentativeDetails, r.Relationship, r.Authority,
+        r.IdentityCheck is { } check ? string.Format(System.Globalization.CultureInfo.InvariantCulture, wording.IdentityCheckedBy, check) : "");
+
+    private static string InterpreterDetails(Interpreter i, RecordWording wording) => string.Format(System.Globalization.CultureInfo.InvariantCulture,
+        wording.InterpreterDetails, i.Language, wording.InterpretingModes.GetValueOrDefault(i.Mode, i.Mode), i.Qualification);
+
+    /// <summary>What each signer certified, each under their capacity; for a patient signing alone, the workflow's statement as before.</summary>
+    private static string? Certification(SessionState state, WorkflowDefinition workflow, string language, RecordLabels labels)
+    {
+        if (workflow.Steps.OfType<SignatureStep>().FirstOrDefault() is not { } step)
+        {
+            return null;
+        }
+
+        if (state.Signers.IsPatientAlone)
+        {
+            return step.Statement.For(language);
+        }
+
+        return string.Join("\n\n", state.Signatures.Select(s => $"**{Capacity(s.Signer, state.Signers, labels)}:** "
+            + SignerStatements.For(s.Signer, state.Signers, step, language)));
+    }
+
+    /// <summary>The clinician's attestation, naming who signed and in what capacity when anyone but the patient alone signed.</summary>
+    private static string? Attestation(SessionState state, WorkflowDefinition workflow, string language, RecordLabels labels, RecordWording wording)
+    {
+        var statement = workflow.Steps.OfType<CountersignStep>().FirstOrDefault()?.Statement.For(language);
+        if (statement is null || state.Signers.IsPatientAlone)
+        {
+            return statement;
+        }
+
+        var names = string.Join("; ", state.Signatures.Select(s => $"{s.FullName}, {Capacity(s.Signer, state.Signers, labels).ToLower(System.Globalization.CultureInfo.GetCultureInfo(language))}"));
+        return statement + "\n\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, wording.AttestationSigners, names);
+    }
+
+    private static string Capacity(Workflows.SignerRole signer, Signers signers, RecordLabels labels) => signer switch
+    {
+        Workflows.SignerRole.Patient => signers.Representative is null ? labels.RolePatient : labels.RolePatientAssent,
+        Workflows.SignerRole.Representative => labels.RoleRepresentative,
+        Workflows.SignerRole.Witness => labels.RoleWitness,
+        _ => labels.RoleInterpreter,
+    };
 
     private static string Actor(string actor, Func<string?, string> name) =>
         actor is Sessions.Actor.Patient or Sessions.Actor.System ? actor : name(actor);

@@ -71,9 +71,10 @@ public sealed record CountersignBrief(
         var discussions = state.Holds.Select(h => new BriefDiscussion(notes.For(h).Title, h.Note, h.ResolvedAt)).ToList();
 
         BriefSignature? signature = null;
-        if (state.PatientSignature is { } signed)
+        // The signature that gave consent: the patient's, or their representative's (compared with the name given for them).
+        if (state.ConsentSignature is { } signed)
         {
-            signature = new BriefSignature(signed.FullName, session.PatientName, signed.NameMatches, signed.Strokes);
+            signature = new BriefSignature(signed.FullName, state.Signers.NameOf(signed.Signer) ?? session.PatientName, signed.NameMatches, signed.Strokes);
         }
 
         return new CountersignBrief(flags, others, no, quiz, state.Questions, discussions, signature, ReadingsOf(workflow, events));

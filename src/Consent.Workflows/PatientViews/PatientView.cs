@@ -70,7 +70,17 @@ public static class PatientView
                     q.Text.For(language).Trim(), Options(q.Options, language)))],
             },
             AskStep ask => view with { Body = ask.Text.For(language) },
-            SignatureStep signature => view with { Statement = signature.Statement.For(language), WaitingFor = WaitingFor(state, language) },
+            SignatureStep signature => state.NextSigner is { } signer && !state.Signers.IsPatientAlone
+                ? view with
+                {
+                    Statement = SignerStatements.For(signer, state.Signers, signature, language),
+                    ContentHash = SignerStatements.HashFor(signer, state.Signers, signature, language),
+                    WaitingFor = WaitingFor(state, language),
+                    Signer = SignerNames.Of(signer),
+                    SignerName = state.Signers.NameOf(signer),
+                    AcceptsMark = signer == SignerRole.Patient && state.Signers.Witness is not null ? true : null,
+                }
+                : view with { Statement = signature.Statement.For(language), WaitingFor = WaitingFor(state, language), Signer = SignerNames.Patient },
             StopStep stop => view with { Body = stop.Message.For(language), Confirm = Confirm(workflow, state, stop, language) },
             AffirmationStep affirmation => view with { Statement = affirmation.Statement.For(language) },
             _ => view,

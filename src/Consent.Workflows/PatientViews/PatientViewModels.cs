@@ -22,6 +22,12 @@ public sealed record PatientCurrentView(
 /// </param>
 /// <param name="Mark">In a re-consent, for a disclosure: <c>new</c> or <c>changed</c> since the version signed before; absent otherwise.</param>
 /// <param name="Kind">For the disclosure that is the consent's key information: <c>key-information</c>; absent otherwise.</param>
+/// <param name="Signer">
+/// For the signature step: who signs now (<c>patient</c>, <c>representative</c>, <c>witness</c> or <c>interpreter</c>); the step
+/// is shown once per signer, in order, each time with that signer's own <paramref name="Statement"/> and content hash.
+/// </param>
+/// <param name="SignerName">For a signer other than the patient: the name the clinician gave for them at the start.</param>
+/// <param name="AcceptsMark">True when the patient may sign with a mark (<c>"mark": true</c> and the mark drawn): only before an impartial witness.</param>
 public sealed record PatientStepView(
     string Id,
     string Type,
@@ -34,7 +40,10 @@ public sealed record PatientStepView(
     string? WaitingFor = null,
     IReadOnlyList<PatientAnswerView>? Confirm = null,
     string? Mark = null,
-    string? Kind = null);
+    string? Kind = null,
+    string? Signer = null,
+    string? SignerName = null,
+    bool? AcceptsMark = null);
 
 /// <summary>A screening answer as the patient gave it: the question and the answer's label, in the view's language.</summary>
 public sealed record PatientAnswerView(string QuestionId, string Question, string Answer);

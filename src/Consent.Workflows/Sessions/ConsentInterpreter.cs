@@ -100,7 +100,11 @@ public static partial class ConsentInterpreter
         {
             return Decision.Refuse(RefusalKind.Invalid, "only a check-in relies on a consent; this is a consent");
         }
+        if (c.Signers is { IsPatientAlone: false } && workflow.Definition.IsCheckin)
+        {
+            return Decision.Refuse(RefusalKind.Invalid, "a check-in is the patient's own; a representative, witness or interpreter signs a consent");
+        }
         return Decision.Accept(new SessionCreatedPayload(workflow.Definition.Id, workflow.Definition.Version, workflow.Hash, c.Language,
-            Payload.Iso(c.ExpiresAt), c.PatientDigest, c.CreatedBy, c.LinkTokenHash, c.Supersedes, c.ReliesOn).On(null));
+            Payload.Iso(c.ExpiresAt), c.PatientDigest, c.CreatedBy, c.LinkTokenHash, c.Supersedes, c.ReliesOn, c.Signers).On(null));
     }
 }

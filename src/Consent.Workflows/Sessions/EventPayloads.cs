@@ -38,6 +38,7 @@ public abstract record EventPayload
         EventTypes.StopReached => StopReachedPayload.From(payload),
         EventTypes.AnswersReopened => AnswersReopenedPayload.From(payload),
         EventTypes.PatientSigned => PatientSignedPayload.From(payload),
+        EventTypes.SignerSigned => SignerSignedPayload.From(payload),
         EventTypes.ClinicianCountersigned => ClinicianCountersignedPayload.From(payload),
         EventTypes.RecordIssued => RecordIssuedPayload.From(payload),
         EventTypes.Declined => DeclinedPayload.From(payload),
@@ -69,6 +70,9 @@ public static class PayloadKeys
     public const string AttemptsLeft = "attemptsLeft";
     public const string LinkTokenHash = "linkTokenHash";
     public const string Supersedes = "supersedes";
+    public const string Signers = "signers";
+    public const string Signer = "signer";
+    public const string Mark = "mark";
     public const string ReliesOn = "reliesOn";
 
     /// <summary>Adds <c>nameMatches: false</c> when the typed name is not the registered one, so matching payloads stay as they were.</summary>
@@ -83,6 +87,17 @@ public static class PayloadKeys
     }
 
     /// <summary>Adds the consent a re-consent replaces, only when there is one (chains from before it have no such key).</summary>
+    /// <summary>Adds the signers when anyone signs besides the patient alone; a patient alone's first event is as before.</summary>
+    internal static JsonObject WithSigners(this JsonObject payload, Signers? signers)
+    {
+        if (signers?.ToJson() is { } json)
+        {
+            payload[Signers] = json;
+        }
+
+        return payload;
+    }
+
     internal static JsonObject WithSupersedes(this JsonObject payload, Supersedes? supersedes)
     {
         if (supersedes is not null)
@@ -124,7 +139,7 @@ public static class PayloadKeys
 /// </remarks>
 public sealed record SessionCreatedPayload(
     string? WorkflowId, int WorkflowVersion, string? WorkflowHash, string? Language, string? ExpiresAt, string? PatientDigest, string? CreatedBy,
-    string? LinkTokenHash = null, Supersedes? Supersedes = null, ReliesOn? ReliesOn = null) : EventPayload
+    string? LinkTokenHash = null, Supersedes? Supersedes = null, ReliesOn? ReliesOn = null, Signers? Signers = null) : EventPayload
 {
     public override string Type => EventTypes.SessionCreated;
 
@@ -137,12 +152,13 @@ public sealed record SessionCreatedPayload(
         [PayloadKeys.ExpiresAt] = ExpiresAt,
         ["patientDigest"] = PatientDigest,
         ["createdBy"] = CreatedBy,
-    }.WithLinkTokenHash(LinkTokenHash).WithSupersedes(Supersedes).WithReliesOn(ReliesOn);
+    }.WithLinkTokenHash(LinkTokenHash).WithSupersedes(Supersedes).WithReliesOn(ReliesOn).WithSigners(Signers);
 
     public static SessionCreatedPayload From(JsonObject p) => new(
         Payload.Text(p, "workflowId"), Payload.Int(p, "workflowVersion"), Payload.Text(p, "workflowHash"), Payload.Text(p, "language"),
         Payload.Text(p, PayloadKeys.ExpiresAt), Payload.Text(p, "patientDigest"), Payload.Text(p, "createdBy"), Payload.Text(p, PayloadKeys.LinkTokenHash),
-        Supersedes.From(p[PayloadKeys.Supersedes] as JsonObject), ReliesOn.From(p[PayloadKeys.ReliesOn] as JsonObject));
+        Supersedes.From(p[PayloadKeys.Supersedes] as JsonObject), ReliesOn.From(p[PayloadKeys.ReliesOn] as JsonObject),
+        Workflows.Signers.From(p[PayloadKeys.Signers] as JsonObject));
 }
 
 /// <summary>
@@ -368,35 +384,64 @@ public sealed record AnswersReopenedPayload(string? Stop) : EventPayload
 /// <remarks>
 /// <paramref name="NameMatches"/> is false when the typed name is not the registered one
 /// (<see cref="PersonNames"/>); stored only then (<c>nameMatches: false</c>), so older payloads hash as before.
+/// <para><paramref name="Mark"/>: the patient, who cannot write, drew a mark before an impartial witness (<c>method: mark</c>).</para>
 /// </remarks>
-public sealed record PatientSignedPayload(string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, bool NameMatches = true) : EventPayload
+public sealed record PatientSignedPayload(string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, bool NameMatches = true, bool Mark = false) : EventPayload
 {
     public override string Type => EventTypes.PatientSigned;
 
-    /// <summary><c>drawn</c> when strokes were drawn, else <c>typed</c>.</summary>
-    public string Method => Strokes.Length > 0 ? "drawn" : "typed";
+    /// <summary><c>mark</c> for a mark, <c>drawn</c> when strokes were drawn, else <c>typed</c>.</summary>
+    public string Method => Mark ? "mark" : Strokes.Length > 0 ? "drawn" : "typed";
 
     public override JsonObject ToJson() => new JsonObject
     {
         ["fullName"] = FullName,
         [PayloadKeys.Method] = Method,
         ["certified"] = true,
-        ["strokes"] = new JsonArray([.. Strokes.Select(s => (JsonNode)new JsonArray([.. s.Select(p => (JsonNode)new JsonArray(p.X, p.Y))]))]),
+        ["strokes"] = WriteStrokes(Strokes),
     }.WithNameMismatch(NameMatches);
 
     public static PatientSignedPayload From(JsonObject p) =>
-        new(Payload.Text(p, "fullName") ?? "", ReadStrokes(p["strokes"]), !(p["nameMatches"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.False));
+        new(Payload.Text(p, "fullName") ?? "", ReadStrokes(p["strokes"]), !(p["nameMatches"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.False),
+            Payload.Text(p, PayloadKeys.Method) == "mark");
+
+    internal static JsonArray WriteStrokes(ImmutableArray<ImmutableArray<(double X, double Y)>> strokes) =>
+        new([.. strokes.Select(s => (JsonNode)new JsonArray([.. s.Select(p => (JsonNode)new JsonArray(p.X, p.Y))]))]);
 
     /// <summary>How the payload says it was signed (a stored <c>method</c> wins over the strokes).</summary>
     public static string? MethodOf(JsonObject p) => Payload.Text(p, PayloadKeys.Method);
 
-    private static ImmutableArray<ImmutableArray<(double X, double Y)>> ReadStrokes(JsonNode? node) =>
+    internal static ImmutableArray<ImmutableArray<(double X, double Y)>> ReadStrokes(JsonNode? node) =>
         node is JsonArray strokes
             ? [.. strokes.OfType<JsonArray>().Select(stroke => stroke.OfType<JsonArray>()
                 .Where(point => point.Count == 2)
                 .Select(point => (point[0]!.GetValue<double>(), point[1]!.GetValue<double>()))
                 .ToImmutableArray())]
             : [];
+}
+
+/// <summary>
+/// <see cref="EventTypes.SignerSigned"/>: a signature by someone other than the patient - the representative, the impartial
+/// witness or the interpreter (<see cref="SignerRole"/>) - with the typed name, how, and the strokes if drawn.
+/// </summary>
+public sealed record SignerSignedPayload(SignerRole Signer, string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, bool NameMatches = true) : EventPayload
+{
+    public override string Type => EventTypes.SignerSigned;
+
+    public string Method => Strokes.Length > 0 ? "drawn" : "typed";
+
+    public override JsonObject ToJson() => new JsonObject
+    {
+        [PayloadKeys.Signer] = SignerNames.Of(Signer),
+        ["fullName"] = FullName,
+        [PayloadKeys.Method] = Method,
+        ["certified"] = true,
+        ["strokes"] = PatientSignedPayload.WriteStrokes(Strokes),
+    }.WithNameMismatch(NameMatches);
+
+    public static SignerSignedPayload From(JsonObject p) =>
+        new(SignerNames.Parse(Payload.Text(p, PayloadKeys.Signer)) ?? SignerRole.Witness, Payload.Text(p, "fullName") ?? "",
+            PatientSignedPayload.ReadStrokes(p["strokes"]), !(p["nameMatches"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.False));
 }
 
 /// <summary><see cref="EventTypes.ClinicianCountersigned"/>: who countersigned, having accepted the attestation.</summary>

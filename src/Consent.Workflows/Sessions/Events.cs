@@ -15,7 +15,7 @@ public sealed record NewEvent(string Type, string? StepId, JsonObject Payload, s
 /// <summary>The event type names written to the log (PascalCase).</summary>
 public static class EventTypes
 {
-    /// <summary>Payload: workflowId, workflowVersion, workflowHash, language, expiresAt, patientDigest, createdBy.</summary>
+    /// <summary>Payload: workflowId, workflowVersion, workflowHash, language, expiresAt, patientDigest, createdBy; signers when anyone but the patient alone signs.</summary>
     public const string SessionCreated = nameof(SessionCreated);
 
     /// <summary>Payload: method (<c>date-of-birth</c>).</summary>
@@ -65,6 +65,12 @@ public static class EventTypes
 
     /// <summary>Payload: fullName, method (drawn|typed), certified, strokes [[[x, y], ...], ...].</summary>
     public const string PatientSigned = nameof(PatientSigned);
+
+    /// <summary>
+    /// Payload: signer (representative|witness|interpreter), fullName, method (drawn|typed), certified, strokes. Someone
+    /// other than the patient signed, in the capacity the session's <c>signers</c> (sealed in SessionCreated) gave them.
+    /// </summary>
+    public const string SignerSigned = nameof(SignerSigned);
 
     /// <summary>Payload: staffId, statementAccepted.</summary>
     public const string ClinicianCountersigned = nameof(ClinicianCountersigned);

@@ -12,7 +12,7 @@ public abstract record SessionCommand;
 /// </summary>
 public sealed record CreateSession(
     string Language, DateTimeOffset ExpiresAt, string PatientDigest, string CreatedBy, string? LinkTokenHash = null, Supersedes? Supersedes = null,
-    ReliesOn? ReliesOn = null) : SessionCommand;
+    ReliesOn? ReliesOn = null, Signers? Signers = null) : SessionCommand;
 
 /// <summary>The patient entered a date of birth; the host compared it and says whether it matched.</summary>
 public sealed record VerifyIdentity(bool Matches) : SessionCommand;
@@ -45,12 +45,19 @@ public sealed record ConfirmStop(string StepId) : SessionCommand;
 public sealed record ChangeAnswers(string StepId) : SessionCommand;
 
 /// <summary>The patient signs. <paramref name="RegisteredName"/> is the name the clinic entered, for comparison only.</summary>
+/// <remarks>
+/// Every signer of the ceremony (<see cref="Signers"/>) signs with this command on the signature step, one after the other:
+/// <paramref name="Signer"/>, when given, must be the one whose turn it is; <paramref name="Mark"/> is a patient's mark before
+/// a witness. <paramref name="RegisteredName"/> is the patient's registered name; the others' names come from the signers.
+/// </remarks>
 public sealed record SignAsPatient(
     string StepId,
     string FullName,
     bool Certify,
     IReadOnlyList<IReadOnlyList<(double X, double Y)>> Strokes,
-    string RegisteredName) : SessionCommand;
+    string RegisteredName,
+    SignerRole? Signer = null,
+    bool Mark = false) : SessionCommand;
 
 /// <summary>The patient declines to consent.</summary>
 public sealed record Decline(string? Reason) : SessionCommand;

@@ -96,10 +96,15 @@ public static class SessionLifecycle
     /// verified, else invited. What the replay computes for every chain it accepts; the row's copy is
     /// compared with it, as the row has no seal.
     /// </summary>
-    public static SessionStatus StatusOf(IEnumerable<string> eventTypes)
+    /// <remarks>
+    /// Signed means every signer the first event's <c>signers</c> names has signed (<see cref="Signers.Order"/>; the patient
+    /// alone when absent): <paramref name="signersOf"/> reads them from that event's payload, and is asked only when
+    /// anyone signed at all.
+    /// </remarks>
+    public static SessionStatus StatusOf(IEnumerable<string> eventTypes, Func<Signers>? signersOf = null)
     {
         SessionStatus? ended = null;
-        var signed = false;
+        var signatures = 0;
         var verified = false;
         foreach (var type in eventTypes)
         {
@@ -108,10 +113,11 @@ public static class SessionLifecycle
                 ended = ending;
             }
 
-            signed |= type == EventTypes.PatientSigned;
+            signatures += type is EventTypes.PatientSigned or EventTypes.SignerSigned ? 1 : 0;
             verified |= type == EventTypes.IdentityVerified;
         }
 
+        var signed = signatures > 0 && signatures >= (signersOf?.Invoke() ?? Signers.PatientAlone).Order.Length;
         return ended ?? (signed ? SessionStatus.AwaitingCountersign : verified ? SessionStatus.InProgress : SessionStatus.Invited);
     }
 

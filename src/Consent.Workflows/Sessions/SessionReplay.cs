@@ -46,6 +46,7 @@ internal static class SessionReplay
                     (workflow.FindStep(e.StepId) as StopStep)?.Message, null, e.Actor, e.At),
             },
             EventTypes.PatientSigned => Signed(state, e, PatientSignedPayload.From(p)),
+            EventTypes.SignerSigned => Signed(state, e, SignerSignedPayload.From(p)),
             EventTypes.ClinicianCountersigned => Complete(state, e.StepId) with
             {
                 Status = Move(state, LifecycleTrigger.Countersign, e),
@@ -132,6 +133,7 @@ internal static class SessionReplay
         LinkTokenHash = created.LinkTokenHash,
         Supersedes = created.Supersedes,
         ReliesOn = created.ReliesOn,
+        Signers = created.Signers ?? Signers.PatientAlone,
         CreatedBy = created.CreatedBy ?? e.Actor,
         CreatedAt = e.At,
     };
@@ -155,11 +157,27 @@ internal static class SessionReplay
             : q).ToImmutableList(),
     };
 
-    private static SessionState Signed(SessionState state, RecordedEvent e, PatientSignedPayload signed) => Complete(state, e.StepId) with
+    private static SessionState Signed(SessionState state, RecordedEvent e, PatientSignedPayload signed) => Signature(state with
     {
-        Status = Move(state, LifecycleTrigger.PatientSign, e),
         PatientSignature = new PatientSignature(e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At, signed.NameMatches),
-    };
+    }, e, new SignerSignature(SignerRole.Patient, e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At, signed.NameMatches, signed.Mark));
+
+    private static SessionState Signed(SessionState state, RecordedEvent e, SignerSignedPayload signed) =>
+        Signature(state, e, new SignerSignature(signed.Signer, e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At, signed.NameMatches));
+
+    /// <summary>Adds one signature; the last one the ceremony needs completes the signature step and awaits the countersignature.</summary>
+    private static SessionState Signature(SessionState state, RecordedEvent e, SignerSignature signature)
+    {
+        if (state.NextSigner != signature.Signer)
+        {
+            throw new InvalidDataException($"event {e.Seq} ({e.Type}) is a signature by the {SignerNames.Of(signature.Signer)}, whose turn it was not");
+        }
+
+        var next = state with { Signatures = state.Signatures.Add(signature) };
+        return next.NextSigner is null
+            ? Complete(next, e.StepId) with { Status = Move(state, LifecycleTrigger.PatientSign, e) }
+            : next;
+    }
 
     private static SessionState Issued(SessionState state, RecordedEvent e, RecordIssuedPayload issued) => state with
     {

@@ -71,7 +71,20 @@ public sealed record SessionState
     /// <summary>Questions the patient sent to the clinician (ids q1, q2, ...).</summary>
     public ImmutableList<PatientQuestion> Questions { get; init; } = [];
 
+    /// <summary>The patient's own signature: their consent, or their assent when a representative consents (<see cref="Signers"/>).</summary>
     public PatientSignature? PatientSignature { get; init; }
+
+    /// <summary>Who signs, as sealed when the session started (<see cref="Signers.PatientAlone"/> unless the clinician chose others).</summary>
+    public Signers Signers { get; init; } = Signers.PatientAlone;
+
+    /// <summary>Every signature of the ceremony so far, in the order given (<see cref="Signers.Order"/>), the patient's included.</summary>
+    public ImmutableList<SignerSignature> Signatures { get; init; } = [];
+
+    /// <summary>Whose turn it is to sign; null once everyone has (or in a check-in, which has no signature step).</summary>
+    public SignerRole? NextSigner => Signers.Order.Cast<SignerRole?>().FirstOrDefault(r => !Signatures.Any(s => s.Signer == r));
+
+    /// <summary>The signature by which consent was given: the representative's when there is one, else the patient's.</summary>
+    public SignerSignature? ConsentSignature => Signatures.FirstOrDefault(s => s.Signer == (Signers.Representative is null ? SignerRole.Patient : SignerRole.Representative));
 
     public Countersignature? Countersignature { get; init; }
 

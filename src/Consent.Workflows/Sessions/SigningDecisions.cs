@@ -19,11 +19,30 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Conflict, "please wait until the clinician has answered your questions");
         }
+        if (State.NextSigner is not { } signer)
+        {
+            return Refuse(RefusalKind.Conflict, "everyone has signed");
+        }
+        if (c.Signer is { } claimed && claimed != signer)
+        {
+            return Refuse(RefusalKind.Conflict, $"it is the {SignerNames.Of(signer)}'s turn to sign, not the {SignerNames.Of(claimed)}'s");
+        }
         if (!c.Certify)
         {
             return Refuse(RefusalKind.Invalid, "please tick the certification statement");
         }
-        var name = Clean(c.FullName) is { } typed ? string.Join(' ', typed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) : null;
+        var strokes = c.Strokes ?? [];
+        if (c.Mark && (signer != SignerRole.Patient || State.Signers.Witness is null))
+        {
+            return Refuse(RefusalKind.Invalid, "only the patient signs with a mark, and only before an impartial witness, who signs next");
+        }
+        if (c.Mark && strokes.Count == 0)
+        {
+            return Refuse(RefusalKind.Invalid, "please draw your mark (an X) in the box");
+        }
+        // Someone signing with a mark may not write their name: it is the registered name, which the witness then attests.
+        var typed = Clean(c.FullName) ?? (c.Mark ? c.RegisteredName : null);
+        var name = typed is null ? null : string.Join(' ', typed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (name is null || name.Length > 200)
         {
             return Refuse(RefusalKind.Invalid, "please type your full name");
@@ -32,21 +51,26 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, HiddenCharacters);
         }
-        // A name that differs (a nickname, a married name, a typo) never stops the patient: it is recorded
-        // and the countersigning clinician confirms who signed (Countersign.NameConfirmed).
-        var nameMatches = PersonNames.Match(name, c.RegisteredName);
-        var strokes = c.Strokes ?? [];
+        // A name that differs (a nickname, a married name, a typo) never stops the signer: it is recorded and the
+        // countersigning clinician confirms who signed (Countersign.NameConfirmed). The patient's is compared with the
+        // registered name, the others' with the name the clinician gave for them at the start.
+        var nameMatches = PersonNames.Match(name, State.Signers.NameOf(signer) ?? c.RegisteredName);
         if (strokes.Count > MaxStrokes || strokes.Any(s => s is null || s.Count == 0) || strokes.Sum(s => s.Count) > MaxPoints
             || strokes.Any(s => s.Any(p => !double.IsFinite(p.X) || !double.IsFinite(p.Y))))
         {
             return Refuse(RefusalKind.Invalid, "the drawn signature could not be read; please draw it again or clear it");
         }
-        if (!SessionLifecycle.CanFire(State.Status, LifecycleTrigger.PatientSign))
+        // The last signature moves the session on to the countersignature; the ones before it keep it in progress.
+        var last = State.Signers.Order[^1] == signer;
+        if (last ? !SessionLifecycle.CanFire(State.Status, LifecycleTrigger.PatientSign) : State.Status != SessionStatus.InProgress)
         {
             return Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot be signed");
         }
         var drawn = strokes.Select(s => s.Select(p => (p.X, p.Y)).ToImmutableArray()).ToImmutableArray();
-        return Decision.Accept(new PatientSignedPayload(name, drawn, nameMatches).On(step.Id, HashOf(step)));
+        EventPayload payload = signer == SignerRole.Patient
+            ? new PatientSignedPayload(name, drawn, nameMatches, c.Mark)
+            : new SignerSignedPayload(signer, name, drawn, nameMatches);
+        return Decision.Accept(payload.On(step.Id, SignerStatements.HashFor(signer, State.Signers, step, State.Language)));
     });
 
     public Decision Countersign(Countersign c)
@@ -63,11 +87,13 @@ internal sealed partial record DecisionContext
         {
             return Refuse(RefusalKind.Invalid, "the clinician is unknown");
         }
-        var mismatch = State.PatientSignature is { NameMatches: false };
+        var mismatched = State.Signatures.Where(s => !s.NameMatches).ToList();
+        var mismatch = mismatched.Count > 0 || State.PatientSignature is { NameMatches: false };
         if (mismatch && !c.NameConfirmed)
         {
-            return Refuse(RefusalKind.Invalid,
-                $"the patient signed as \"{State.PatientSignature!.FullName}\", which is not the registered name: confirm that the registered patient signed");
+            return Refuse(RefusalKind.Invalid, string.Join("; ", mismatched.Select(s => s.Signer == SignerRole.Patient
+                ? $"the patient signed as \"{s.FullName}\", which is not the registered name: confirm that the registered patient signed"
+                : $"the {SignerNames.Of(s.Signer)} signed as \"{s.FullName}\", not as \"{State.Signers.NameOf(s.Signer)}\" given at the start: confirm who signed")));
         }
         var step = Definition.Steps.OfType<CountersignStep>().First();
         return Decision.Accept(new ClinicianCountersignedPayload(staff, mismatch).On(step.Id, HashOf(step)));

@@ -114,7 +114,7 @@ public sealed class FhirConsentBundleTests
     }
 
     [Fact]
-    public void The_provenance_targets_the_consent_and_carries_consent_signatures()
+    public void The_provenance_targets_the_consent_and_types_each_signature_by_its_purpose()
     {
         var bundle = RoundTrip(Record, [1, 2, 3]);
         var provenance = bundle.Entry.Select(e => e.Resource).OfType<Provenance>().Single();
@@ -128,10 +128,11 @@ public sealed class FhirConsentBundleTests
         Assert.All(provenance.Signature, s =>
         {
             Assert.Equal("urn:iso-astm:E1762-95:2013", s.Type[0].System);
-            Assert.Equal("1.2.840.10065.1.12.1.7", s.Type[0].Code);
             Assert.NotNull(s.When);
             Assert.Contains(bundle.Entry, e => e.FullUrl == Assert.IsType<ResourceReference>(s.Who).Reference);
         });
+        // The patient's is a Consent Signature, the countersigning clinician's a Verification Signature (R4 SignatureTypeCodes).
+        Assert.Equal(["1.2.840.10065.1.12.1.7", "1.2.840.10065.1.12.1.5"], provenance.Signature.Select(s => s.Type[0].Code));
     }
 
     [Fact]

@@ -32,6 +32,20 @@ public sealed class SignModel(PatientAccessService access, PatientActions action
     [BindProperty]
     public string? Strokes { get; set; }
 
+    /// <summary>The patient signs with a mark before the witness (offered only when a witness signs next).</summary>
+    [BindProperty]
+    public bool Mark { get; set; }
+
+    /// <summary>The page's title: who signs now.</summary>
+    public string Title => View.Signer switch
+    {
+        SignerNames.Representative => T.SignTitleRepresentative,
+        SignerNames.Witness => T.SignTitleWitness,
+        SignerNames.Interpreter => T.SignTitleInterpreter,
+        SignerNames.Patient when State.Signers.Representative is not null => T.SignTitleAssent,
+        _ => T.SignTitle,
+    };
+
     public string? Problem { get; private set; }
 
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
@@ -56,7 +70,8 @@ public sealed class SignModel(PatientAccessService access, PatientActions action
             Errors["certify"] = T.CertifyNeeded;
         }
 
-        if (string.IsNullOrWhiteSpace(FullName))
+        Mark &= View.AcceptsMark == true;
+        if (string.IsNullOrWhiteSpace(FullName) && !Mark)
         {
             Errors["fullName"] = T.NameNeeded;
         }
@@ -74,7 +89,15 @@ public sealed class SignModel(PatientAccessService access, PatientActions action
             return Page();
         }
 
-        var body = new JsonObject { ["fullName"] = FullName, ["certify"] = true, ["strokes"] = strokes };
+        if (Mark && strokes.Count == 0)
+        {
+            Errors["strokes"] = T.MarkNeeded;
+            Problem = T.FixBelow;
+            return Page();
+        }
+
+        // The signer the page showed: a form left open while someone else signed is refused, not signed as the next person.
+        var body = new JsonObject { ["fullName"] = FullName, ["certify"] = true, ["strokes"] = strokes, ["signer"] = View.Signer, ["mark"] = Mark };
         if (IsInvalid(await Actions.SubmitStepAsync(PatientWrite(idempotencyKey), State.CurrentStep!.Id, body, null, ct)))
         {
             Problem = T.SomethingWrong;

@@ -85,6 +85,20 @@ public sealed class SessionStarts(
             errors["language"] = [$"The language must be one of: {string.Join(", ", workflow.Definition.Languages)}."];
         }
 
+        var signers = Signers.PatientAlone;
+        if (input.Representative is not null || input.Witness is not null || input.Interpreter is not null || input.Assent is not null)
+        {
+            if (checkin || workflow?.Definition.IsCheckin == true)
+            {
+                errors["signers"] = ["A dose-day check-in is the patient's own: a representative, witness or interpreter signs a consent."];
+            }
+            else
+            {
+                var clinician = caller.StaffId is { } staffId ? await db.Users.Where(u => u.Id == staffId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) : null;
+                signers = SignerRules.Check(input, details?.Name ?? input.Patient?.Name, clinician, errors);
+            }
+        }
+
         if (errors.Count > 0)
         {
             return new FieldErrors(errors);
@@ -137,8 +151,15 @@ public sealed class SessionStarts(
             LinkTokenHash = LinkTokens.Hash(token),
             CreatedBy = caller.StaffId!.Value,
         };
-        mail.EnqueueInvitation(db, session, patientUrl); // saved with the session, or not at all
-        var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct, supersedes, reliesOn);
+        // A representative consents for a patient who cannot, so the patient is not sent the link: the clinician gives it to the
+        // representative (or opens it on the clinic's device).
+        if (signers.Representative is null)
+        {
+            mail.EnqueueInvitation(db, session, patientUrl); // saved with the session, or not at all
+        }
+
+        var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct, supersedes, reliesOn,
+            signers);
         mail.Wake();
         return new StartedSession(created.Id, state.Status.ToString(), patientUrl, created.ExpiresAt);
     }
