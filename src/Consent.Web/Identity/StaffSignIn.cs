@@ -53,7 +53,17 @@ public sealed class StaffSignIn(
     /// </summary>
     public async Task<SignInAttempt> CheckAsync(string email, string password, string? twoFactorCode)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (attempt, reason, account) = await DecideAsync(email, password, twoFactorCode);
+        // A refused attempt answers after the same time whether or not the email has an account: a wrong password for
+        // one is also counted towards its lockout under its row lock (a few database writes), which an unknown email is
+        // not, and an outside review timed the difference (about 0.16 s against 0.07 s).
+        if (attempt.Outcome != SignInOutcome.SignedIn && RefusedAnswerTime - System.Diagnostics.Stopwatch.GetElapsedTime(started) is { } left
+            && left > TimeSpan.Zero)
+        {
+            await Task.Delay(left);
+        }
+
         if (attempt.Outcome == SignInOutcome.SignedIn)
         {
             audit.RecordFor(SystemEventTypes.SignInSucceeded, attempt.User!.Id, attempt.User.Email,
@@ -72,6 +82,9 @@ public sealed class StaffSignIn(
 
         return attempt;
     }
+
+    /// <summary>How long a refused sign-in takes to answer at least, whatever the email (longer than the work for an account takes).</summary>
+    public static readonly TimeSpan RefusedAnswerTime = TimeSpan.FromMilliseconds(400);
 
     /// <summary>What was typed in the email box, for the audit trail: only when it is an email address. Anything else may be
     /// a password typed in the wrong box, and the trail is kept for ever, so it is recorded as <c>(not an email address)</c>.</summary>
@@ -102,13 +115,35 @@ public sealed class StaffSignIn(
             return (new SignInAttempt(SignInOutcome.Refused), "duplicate-email", null);
         }
 
+        if (user is null)
+        {
+            SpendTheHashingWork(password);
+            return (new SignInAttempt(SignInOutcome.Refused), "unknown-email", null);
+        }
+
+        // One account's sign-ins are decided one at a time, under its row lock, from the account as stored: a burst of
+        // guesses sent at once was otherwise each checked against the password hash before the first failures were
+        // counted, so an address had as many guesses as its rate limit allowed, not the five before the lockout.
+        var manager = (StaffUserManager)users;
+        await using var own = await manager.LockAndReloadAsync(user);
+        var decided = await DecideLockedAsync(user, password, twoFactorCode);
+        if (own is not null)
+        {
+            await own.CommitAsync();
+        }
+
+        return decided;
+    }
+
+    private async Task<(SignInAttempt Attempt, string Reason, Guid? Account)> DecideLockedAsync(StaffUser user, string password, string? twoFactorCode)
+    {
         // An invited account has no password yet: refused after the same hashing work, and without counting
         // towards a lockout (there is nothing to guess), so the answer does not tell that an invitation is pending.
-        if (user is null || user.DeactivatedAt is not null || user.PasswordHash is null || await users.IsLockedOutAsync(user))
+        if (user.DeactivatedAt is not null || user.PasswordHash is null || await users.IsLockedOutAsync(user))
         {
             SpendTheHashingWork(password);
             return (new SignInAttempt(SignInOutcome.Refused),
-                user is null ? "unknown-email" : user.DeactivatedAt is not null ? "deactivated" : user.PasswordHash is null ? "invitation-pending" : "locked-out", user?.Id);
+                user.DeactivatedAt is not null ? "deactivated" : user.PasswordHash is null ? "invitation-pending" : "locked-out", user.Id);
         }
 
         if (await seals.CheckStoredAsync(db, user, CancellationToken.None) is var seal && seal != SealState.Holds)

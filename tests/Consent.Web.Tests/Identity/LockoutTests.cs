@@ -63,6 +63,65 @@ public sealed class LockoutTests(ConsentWebFactory factory) : IClassFixture<Cons
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(email, Password));
     }
 
+    /// <summary>
+    /// A burst of guesses sent at once is decided one at a time under the account's row lock: five are checked against the
+    /// password and lock the account, the rest are refused as locked out without being tried, and the right password sent
+    /// in the burst is refused too (an outside attack had all twenty checked, and the right one sign in mid-burst).
+    /// </summary>
+    [Fact]
+    public async Task ABurstOfGuesses_TriesOnlyFive_ThenRefusesTheRestAsLockedOut()
+    {
+        var email = $"burst.{Guid.NewGuid():N}"[..17] + "@example.org";
+        string id;
+        using (var admin = await factory.ClientForAsync(Staff.Admin))
+        {
+            id = await StaffAccounts.CreateAsync(factory, admin, email, Password, null, "Clinician");
+        }
+
+        var guesses = Enumerable.Range(0, 20).Select(i => SignInAsync(email, $"guess number {i}")).ToList();
+        await Task.Delay(50);
+        var right = SignInAsync(email, Password);
+        var answers = await Task.WhenAll([.. guesses, right]);
+
+        Assert.All(answers[..20], a => Assert.Equal(HttpStatusCode.Unauthorized, a));
+        await Consent.Web.Tests.Audit.SystemEventRows.WaitForAsync(factory, $"type = 'staff.sign-in.failed' AND detail->>'account' = @e", id, 21 - (answers[20] == HttpStatusCode.OK ? 1 : 0));
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var reasons = new Npgsql.NpgsqlCommand(
+            "SELECT detail->>'reason', count(*) FROM system_events WHERE type = 'staff.sign-in.failed' AND detail->>'account' = @a GROUP BY 1 ORDER BY 1", db);
+        reasons.Parameters.AddWithValue("a", id);
+        var counts = new Dictionary<string, long>();
+        await using (var row = await reasons.ExecuteReaderAsync())
+        {
+            while (await row.ReadAsync())
+            {
+                counts[row.GetString(0)] = row.GetInt64(1);
+            }
+        }
+
+        Assert.Equal(5, counts.GetValueOrDefault("wrong-password"));
+        // The right password came after the guesses had started: it either waited its turn behind the lockout, or (on a
+        // slow machine, before five had been counted) signed in; never both it and more than five guesses tried.
+        Assert.Equal(answers[20] == HttpStatusCode.OK ? 15 : 16, counts.GetValueOrDefault("locked-out"));
+    }
+
+    /// <summary>A refused sign-in answers after the same floor whether or not the email has an account, so its time does not tell.</summary>
+    [Fact]
+    public async Task RefusedSignIns_TakeTheSameFloor_KnownEmailOrNot()
+    {
+        var email = $"floor.{Guid.NewGuid():N}"[..16] + "@example.org";
+        using (var admin = await factory.ClientForAsync(Staff.Admin))
+        {
+            await StaffAccounts.CreateAsync(factory, admin, email, Password, null, "Clinician");
+        }
+
+        foreach (var who in new[] { email, "nobody.at.all@example.org" })
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(who, "not the password at all"));
+            Assert.True(clock.Elapsed >= Consent.Web.Identity.StaffSignIn.RefusedAnswerTime, $"{who}: {clock.Elapsed.TotalMilliseconds} ms");
+        }
+    }
+
     [Fact]
     public async Task FiveAnonymousWrongPasswords_BlockNewSignIns_ButTheLiveSignInKeepsWorking_AndTheLockoutIsLogged()
     {
