@@ -80,6 +80,7 @@ public static class IdentityRegistration
             .AddEntityFrameworkStores<ConsentDbContext>()
             .AddUserStore<StaffUserStore>()
             .AddUserManager<StaffUserManager>()
+            .AddPasswordValidator<StaffPasswordRules>()
             .AddClaimsPrincipalFactory<StaffClaimsFactory>()
             .AddSignInManager()
             .AddDefaultTokenProviders()

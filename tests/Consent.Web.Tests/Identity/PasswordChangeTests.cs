@@ -42,6 +42,35 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, await SignInAsync("changer@example.org", NewPassword));
     }
 
+    /// <summary>
+    /// NIST SP 800-63B 5.1.1.2: a common password padded with digits, a keyboard or number run, and the account's own email,
+    /// its part before the @ or the holder's name are refused, each a 400 on newPassword that changes nothing (an outside
+    /// review had "password1234" and the account's email accepted).
+    /// </summary>
+    [Theory]
+    [InlineData("password1234")]
+    [InlineData("Password!2026")]
+    [InlineData("qwertyuiop12")]
+    [InlineData("123456789012")]
+    [InlineData("abcabcabcabc")]
+    [InlineData("weak.chooser@example.org")]
+    [InlineData("weak.chooser 2026!")]
+    [InlineData("Wendy Weakchooser 1")]
+    public async Task AGuessablePassword_IsRefused_AndTheOldOneStillWorks(string weak)
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var email = "weak.chooser@example.org";
+        if ((await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/users")).EnumerateArray().All(u => u.GetProperty("email").GetString() != email))
+        {
+            await StaffAccounts.CreateAsync(factory, admin, email, Password, "Wendy Weakchooser", "Clinician");
+        }
+
+        using var client = await StaffAccounts.ClientAsync(factory, email, Password);
+        await InputProbe.AssertFieldErrorAsync(await client.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = Password, newPassword = weak }), "newPassword");
+        using var again = await StaffAccounts.ClientAsync(factory, email, Password);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/v1/account")).StatusCode);
+    }
+
     [Fact]
     public async Task AnAdminReset_GivesATemporaryPassword_WithNoRoleUntilItIsReplaced()
     {

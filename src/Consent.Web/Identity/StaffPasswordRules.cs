@@ -1,0 +1,85 @@
+using System.Globalization;
+using Consent.Web.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+
+namespace Consent.Web.Identity;
+
+/// <summary>
+/// What NIST SP 800-63B section 5.1.1.2 asks a verifier to refuse beyond a length of 12 (set in IdentityRegistration):
+/// a commonly used password (a common word or keyboard run padded with digits or symbols, "password1234"), one made of
+/// a single repeated or sequential run, and context-specific words - the account's email address or its part before
+/// the @, the account holder's whole name, and the service's own name. Applies to every password a person chooses: an
+/// invitation, a reset link, a change.
+/// </summary>
+public sealed class StaffPasswordRules : IPasswordValidator<StaffUser>
+{
+    /// <summary>Bases of the passwords most often found in breach corpora, and keyboard runs; a password that is one of these, repeated or padded, is refused.</summary>
+    private static readonly HashSet<string> CommonBases = new(StringComparer.Ordinal)
+    {
+        "password", "passw0rd", "p@ssw0rd", "p@ssword", "pass", "qwerty", "qwertyuiop", "asdfghjkl", "zxcvbnm", "letmein", "welcome",
+        "admin", "administrator", "iloveyou", "monkey", "dragon", "football", "baseball", "sunshine", "princess", "trustno1",
+        "changeme", "secret", "master", "abc", "abcdef", "abcdefgh", "login", "hello", "shadow", "superman", "starwars",
+        "whatever", "freedom", "qazwsx", "1q2w3e4r", "q1w2e3r4", "default", "temp", "test", "user", "guest", "clinic", "doctor", "nurse",
+    };
+
+    private static readonly string[] ServiceWords = ["consent"];
+
+    public Task<IdentityResult> ValidateAsync(UserManager<StaffUser> manager, StaffUser user, string? password)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (string.IsNullOrEmpty(password))
+        {
+            return Task.FromResult(IdentityResult.Success);
+        }
+
+        var folded = password.ToLower(CultureInfo.InvariantCulture);
+        var errors = new List<IdentityError>();
+        var core = folded.Trim("0123456789!@#$%^&*()_+-=.,;:?~ ".ToCharArray());
+        if (core.Length == 0 || CommonBases.Contains(core) || IsRepeatOfCommon(core) || IsRun(folded))
+        {
+            errors.Add(new IdentityError
+            {
+                Code = "PasswordCommon",
+                Description = "This password is too easy to guess: it is a common password, or a word or run of keys padded with numbers. "
+                    + "Use a few unrelated words, a sentence, or a password manager.",
+            });
+        }
+
+        var email = user.Email?.ToLower(CultureInfo.InvariantCulture);
+        var local = email?.Split('@')[0];
+        var name = new string([.. (user.DisplayName ?? "").ToLower(CultureInfo.InvariantCulture).Where(char.IsLetter)]);
+        var letters = new string([.. folded.Where(char.IsLetter)]);
+        if ((email is { Length: > 0 } && folded.Contains(email, StringComparison.Ordinal))
+            || (local is { Length: >= 4 } && folded.Contains(local, StringComparison.Ordinal))
+            || (name.Length >= 4 && letters.Contains(name, StringComparison.Ordinal))
+            || ServiceWords.Any(w => core == w || core.Replace(w, "", StringComparison.Ordinal).Length < 4))
+        {
+            errors.Add(new IdentityError
+            {
+                Code = "PasswordPersonal",
+                Description = "The password must not contain your email address, your name or the service's name.",
+            });
+        }
+
+        return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));
+    }
+
+    private static bool IsRepeatOfCommon(string core) =>
+        CommonBases.Any(b => b.Length >= 3 && core.Length % b.Length == 0 && string.Concat(Enumerable.Repeat(b, core.Length / b.Length)) == core);
+
+    /// <summary>The whole password one character repeated with a short period, or an ascending or descending run ("123456789012", "abcabcabcabc").</summary>
+    private static bool IsRun(string text)
+    {
+        for (var period = 1; period <= 4; period++)
+        {
+            if (text.Length >= period * 3 && Enumerable.Range(period, text.Length - period).All(i => text[i] == text[i - period]))
+            {
+                return true;
+            }
+        }
+
+        var ascending = Enumerable.Range(1, text.Length - 1).All(i => (text[i] - text[i - 1] + 10) % 10 == 1 || text[i] - text[i - 1] == 1);
+        var descending = Enumerable.Range(1, text.Length - 1).All(i => (text[i - 1] - text[i] + 10) % 10 == 1 || text[i - 1] - text[i] == 1);
+        return text.Length > 1 && (ascending || descending);
+    }
+}
