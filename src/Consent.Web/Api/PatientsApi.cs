@@ -14,7 +14,8 @@ public static class PatientsApi
     public static void MapPatientsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/patients").WithTags("Patients");
-        group.MapPost("/", RegisterAsync).RequireAuthorization(Policies.Clinician);
+        group.MapPost("/", RegisterAsync).RequireAuthorization(Policies.Clinician)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.MrnConflict, ReadSubject.Many) { ReadsByPost = true, ReadsOnConflictOnly = true });
         group.MapPost("/search", SearchAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
             .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.PatientSearch, ReadSubject.Many) { ReadsByPost = true });
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor)

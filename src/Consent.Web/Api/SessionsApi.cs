@@ -14,7 +14,11 @@ public static class SessionsApi
     public static void MapSessionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/sessions").WithTags("Sessions");
-        group.MapPost("/", StartAsync).RequireAuthorization(Policies.Clinician);
+        group.MapPost("/", StartAsync).RequireAuthorization(Policies.Clinician)
+            .WithMetadata(new SystemEvents.PatientDataReadAttribute(SystemEvents.SystemEventTypes.Reads.MrnConflict, SystemEvents.ReadSubject.Many)
+            {
+                ReadsByPost = true, ReadsOnConflictOnly = true,
+            });
         group.MapGet("/", ListAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
             .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.SessionList, ReadSubject.Many));
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor)

@@ -28,6 +28,12 @@ public sealed class PatientDataReadAttribute(string what, ReadSubject subject) :
 
     /// <summary>A search or lookup sent as a POST (its criteria in the body) reads too: record its successful POSTs as well.</summary>
     public bool ReadsByPost { get; init; }
+
+    /// <summary>
+    /// Registering a patient or starting a session with details whose MRN is already another patient's answers 409 naming
+    /// that patient: only that answer is a read (the creations are on the trail as what they are).
+    /// </summary>
+    public bool ReadsOnConflictOnly { get; init; }
 }
 
 /// <summary>The middleware that records staff reads of patient data (<see cref="PatientDataReadAttribute"/>).</summary>
@@ -86,13 +92,20 @@ public static class PatientDataReads
             var page = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null;
             if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                     || ((read.ReadsByPost || page) && HttpMethods.IsPost(context.Request.Method)))
-                || context.Response.StatusCode is < 200 or > 299 || StaffAccess.UserId(context.User) is null
+                || (read.ReadsOnConflictOnly ? context.Response.StatusCode != StatusCodes.Status409Conflict : context.Response.StatusCode is < 200 or > 299)
+                || StaffAccess.UserId(context.User) is null
                 || IsStatusPoll(context))
             {
                 return;
             }
 
             var id = Subject(context);
+            // A page about one patient named in its query (the start page from a patient's page) reads only when it names one.
+            if (read.Subject == ReadSubject.Patient && id is null)
+            {
+                return;
+            }
+
             var detail = new JsonObject
             {
                 ["what"] = read.What,
@@ -132,5 +145,5 @@ public static class PatientDataReads
         && context.Items.ContainsKey(StatusPollItem);
 
     private static Guid? Subject(HttpContext context) =>
-        context.GetRouteValue("id") is { } value && Guid.TryParse(value.ToString(), out var id) ? id : null;
+        (context.GetRouteValue("id")?.ToString() ?? context.Request.Query["patientId"].FirstOrDefault()) is { } value && Guid.TryParse(value, out var id) ? id : null;
 }

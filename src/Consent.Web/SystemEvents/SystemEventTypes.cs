@@ -64,6 +64,12 @@ public static class SystemEventTypes
         public const string RenewalsPage = "renewals.page";
         public const string CheckinsPage = "checkins.page";
         public const string GateLookup = "gate.lookup";
+
+        /// <summary>The start page for a registered patient (<c>/clinician/start?patientId=</c>): their name, date of birth and MRN.</summary>
+        public const string StartForPatient = "patient.start-page";
+
+        /// <summary>A registration or a start whose MRN is another patient's: the 409 names that patient.</summary>
+        public const string MrnConflict = "patients.mrn-conflict";
     }
 
     public static bool IsWellFormed(string type) =>

@@ -86,6 +86,31 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
         Assert.Equal(0L, (long)(await polls.ExecuteScalarAsync())!);
     }
 
+    /// <summary>
+    /// The start page for a registered patient shows their name, date of birth and MRN, and a registration whose MRN is
+    /// another patient's answers 409 naming that patient: both are reads on the trail (an outside review found neither).
+    /// </summary>
+    [Fact]
+    public async Task TheStartPageForAPatient_AndAnMrnConflict_AreRecordedReads()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync(mrn: "MRN-CONFLICT-7");
+        var patientId = await SystemEventRows.PatientOfAsync(factory, session.Id);
+        var clinicianId = await SystemEventRows.StaffIdAsync(factory, Staff.Clinician);
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Clinician);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/clinician/start?patientId={patientId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/clinician/start")).StatusCode);
+        var conflict = await driver.Clinician.PostAsJsonAsync("/api/v1/patients", new { name = "Someone Else", dateOfBirth = "1990-01-01", mrn = "MRN-CONFLICT-7" });
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND patient_id = @e AND detail->>'what' = 'patient.start-page'", patientId, 1);
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = @e AND (detail->>'status')::int = 409", "patients.mrn-conflict", 1);
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var bare = new NpgsqlCommand($"SELECT count(*) FROM system_events WHERE type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = 'patient.start-page' AND patient_id IS NULL", db);
+        Assert.Equal(0L, (long)(await bare.ExecuteScalarAsync())!);
+    }
+
     [Fact]
     public async Task AnAuditorsReadsOfASession_AreOnTheChain_InTheApi_AndInThePanels()
     {

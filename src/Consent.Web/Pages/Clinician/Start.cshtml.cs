@@ -18,6 +18,7 @@ namespace Consent.Web.Pages.Clinician;
 /// for the patient typed in, or, from a patient's page (<c>?patientId=</c>), for that registered patient.
 /// </summary>
 [Authorize(Policy = Policies.Clinician)]
+[SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.StartForPatient, SystemEvents.ReadSubject.Patient)]
 public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry workflows, SessionStarts starts, PatientRegistry patients) : StaffPageModel
 {
     [BindProperty]
