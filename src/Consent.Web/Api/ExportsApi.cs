@@ -31,18 +31,32 @@ public static class ExportsApi
         // Recorded once the whole archive is written (45 CFR 164.528: what left the service, for whom, when; 45 CFR
         // 164.312(b), 21 CFR 11.10(e)): the actor is the signed-in auditor who exported, and the manifest's SHA-256
         // pins down which records went out, each named in it by its own SHA-256.
+        // An export cut off partway (the client went away) has still sent records: it is recorded too, with
+        // "completed": false and no manifest (the manifest is written last), as an outside review pointed out.
         return TypedResults.Stream(async body =>
         {
-            var written = await export.WriteAsync(body, new RecordExportFilter(from, to, workflowId), http.RequestAborted);
-            audit.Record(SystemEvents.SystemEventTypes.RecordsExported, new System.Text.Json.Nodes.JsonObject
+            var detail = new System.Text.Json.Nodes.JsonObject
             {
                 ["from"] = from?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["to"] = to?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["workflowId"] = workflowId,
-                ["records"] = written.Records,
                 ["file"] = name,
-                ["manifestSha256"] = written.ManifestSha256,
-            });
+            };
+            RecordExportResult written;
+            try
+            {
+                written = await export.WriteAsync(body, new RecordExportFilter(from, to, workflowId), http.RequestAborted);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                detail["completed"] = false;
+                audit.Record(SystemEvents.SystemEventTypes.RecordsExported, detail);
+                throw;
+            }
+
+            detail["records"] = written.Records;
+            detail["manifestSha256"] = written.ManifestSha256;
+            audit.Record(SystemEvents.SystemEventTypes.RecordsExported, detail);
         }, "application/zip", name);
     }
 }

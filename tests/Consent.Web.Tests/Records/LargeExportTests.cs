@@ -74,7 +74,55 @@ public sealed class LargeExportTests(RecordsWebFactory factory, ITestOutputHelpe
     /// 10,000 completed sessions with a 16 KiB stand-in PDF each, issued a second apart from 2030-01-01, and the
     /// two events the export reads of each chain: the first (its workflow) and the <c>RecordIssued</c> that names the PDF.
     /// </summary>
+    /// <summary>
+    /// An export the client stops reading partway has sent records all the same: it is on the system audit trail, as
+    /// <c>records.exported</c> with <c>completed: false</c> (an outside review found such an export unrecorded).
+    /// </summary>
+    [Fact]
+    public async Task AnExportCutOffPartway_IsRecorded_AsNotCompleted()
+    {
+        await InsertSyntheticRecordsAsync();
+        using var auditor = await factory.ClientForAsync(Staff.Auditor);
+        using (var response = await auditor.GetAsync("/api/v1/exports/records.zip?from=2030-01-01T00:00:00Z", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var stream = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[256 * 1024];
+            var read = 0;
+            while (read < buffer.Length && await stream.ReadAsync(buffer.AsMemory(read)) is var n and > 0)
+            {
+                read += n;
+            }
+
+            Assert.Equal(buffer.Length, read);
+        }
+
+        await Consent.Web.Tests.Audit.SystemEventRows.WaitForAsync(factory,
+            "type = 'records.exported' AND detail->>'completed' = 'false' AND detail->>'from' LIKE @e", "2030-01-01T00:00:00%", 1);
+    }
+
+    private static readonly SemaphoreSlim Inserting = new(1, 1);
+    private static bool inserted;
+
+    /// <summary>The synthetic records, once for the class's tests (they share the database).</summary>
     private async Task InsertSyntheticRecordsAsync()
+    {
+        await Inserting.WaitAsync();
+        try
+        {
+            if (!inserted)
+            {
+                await InsertOnceAsync();
+                inserted = true;
+            }
+        }
+        finally
+        {
+            Inserting.Release();
+        }
+    }
+
+    private async Task InsertOnceAsync()
     {
         await using var db = await factory.OpenDatabaseAsync();
         await using var insert = new NpgsqlCommand($"""
