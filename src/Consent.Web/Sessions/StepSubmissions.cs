@@ -158,7 +158,7 @@ public static class StepSubmissions
         }
 
         var mark = IsTrue(body["mark"]);
-        SignerRole? signer = null;
+        SignerKind? signer = null;
         if (body["signer"] is { } rawSigner)
         {
             if (SignerNames.Parse(rawSigner.GetValueKind() == JsonValueKind.String ? rawSigner.GetValue<string>() : null) is not { } parsed)

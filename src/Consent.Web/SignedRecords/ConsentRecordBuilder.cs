@@ -236,9 +236,9 @@ public static class ConsentRecordBuilder
             var expected = state.Signers.NameOf(signature.Signer) ?? registeredName;
             var (role, meaning, details) = signature.Signer switch
             {
-                Workflows.SignerRole.Patient => (RecordRole.Patient, state.Signers.Representative is null ? wording.PatientMeaning : wording.AssentMeaning, (string?)null),
-                Workflows.SignerRole.Representative => (RecordRole.Representative, wording.RepresentativeMeaning, RepresentativeDetails(state.Signers.Representative!, wording)),
-                Workflows.SignerRole.Witness => (RecordRole.Witness, wording.WitnessMeaning, null),
+                Workflows.SignerKind.Patient => (RecordRole.Patient, state.Signers.Representative is null ? wording.PatientMeaning : wording.AssentMeaning, (string?)null),
+                Workflows.SignerKind.Representative => (RecordRole.Representative, wording.RepresentativeMeaning, RepresentativeDetails(state.Signers.Representative!, wording)),
+                Workflows.SignerKind.Witness => (RecordRole.Witness, wording.WitnessMeaning, null),
                 _ => (RecordRole.Interpreter, wording.InterpreterMeaning, InterpreterDetails(state.Signers.Interpreter!, wording)),
             };
             signatures.Add(new RecordSignature(role, signature.FullName, signature.At, meaning, method)
@@ -247,7 +247,7 @@ public static class ConsentRecordBuilder
                 RegisteredName = signature.NameMatches ? null : string.Format(System.Globalization.CultureInfo.InvariantCulture,
                     confirmed ? wording.NameConfirmed : wording.NameNotConfirmed, expected),
                 Details = details,
-                Assent = signature.Signer == Workflows.SignerRole.Patient && state.Signers.Representative is not null,
+                Assent = signature.Signer == Workflows.SignerKind.Patient && state.Signers.Representative is not null,
             });
         }
 
@@ -296,11 +296,11 @@ public static class ConsentRecordBuilder
         return statement + "\n\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, wording.AttestationSigners, names);
     }
 
-    private static string Capacity(Workflows.SignerRole signer, Signers signers, RecordLabels labels) => signer switch
+    private static string Capacity(Workflows.SignerKind signer, Signers signers, RecordLabels labels) => signer switch
     {
-        Workflows.SignerRole.Patient => signers.Representative is null ? labels.RolePatient : labels.RolePatientAssent,
-        Workflows.SignerRole.Representative => labels.RoleRepresentative,
-        Workflows.SignerRole.Witness => labels.RoleWitness,
+        Workflows.SignerKind.Patient => signers.Representative is null ? labels.RolePatient : labels.RolePatientAssent,
+        Workflows.SignerKind.Representative => labels.RoleRepresentative,
+        Workflows.SignerKind.Witness => labels.RoleWitness,
         _ => labels.RoleInterpreter,
     };
 

@@ -78,7 +78,7 @@ public static class PatientView
                     WaitingFor = WaitingFor(state, language),
                     Signer = SignerNames.Of(signer),
                     SignerName = state.Signers.NameOf(signer),
-                    AcceptsMark = signer == SignerRole.Patient && state.Signers.Witness is not null ? true : null,
+                    AcceptsMark = signer == SignerKind.Patient && state.Signers.Witness is not null ? true : null,
                 }
                 : view with { Statement = signature.Statement.For(language), WaitingFor = WaitingFor(state, language), Signer = SignerNames.Patient },
             StopStep stop => view with { Body = stop.Message.For(language), Confirm = Confirm(workflow, state, stop, language) },

@@ -422,9 +422,9 @@ public sealed record PatientSignedPayload(string FullName, ImmutableArray<Immuta
 
 /// <summary>
 /// <see cref="EventTypes.SignerSigned"/>: a signature by someone other than the patient - the representative, the impartial
-/// witness or the interpreter (<see cref="SignerRole"/>) - with the typed name, how, and the strokes if drawn.
+/// witness or the interpreter (<see cref="SignerKind"/>) - with the typed name, how, and the strokes if drawn.
 /// </summary>
-public sealed record SignerSignedPayload(SignerRole Signer, string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, bool NameMatches = true) : EventPayload
+public sealed record SignerSignedPayload(SignerKind Signer, string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, bool NameMatches = true) : EventPayload
 {
     public override string Type => EventTypes.SignerSigned;
 
@@ -440,7 +440,7 @@ public sealed record SignerSignedPayload(SignerRole Signer, string FullName, Imm
     }.WithNameMismatch(NameMatches);
 
     public static SignerSignedPayload From(JsonObject p) =>
-        new(SignerNames.Parse(Payload.Text(p, PayloadKeys.Signer)) ?? SignerRole.Witness, Payload.Text(p, "fullName") ?? "",
+        new(SignerNames.Parse(Payload.Text(p, PayloadKeys.Signer)) ?? SignerKind.Witness, Payload.Text(p, "fullName") ?? "",
             PatientSignedPayload.ReadStrokes(p["strokes"]), !(p["nameMatches"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.False));
 }
 

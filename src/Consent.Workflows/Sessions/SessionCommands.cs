@@ -56,7 +56,7 @@ public sealed record SignAsPatient(
     bool Certify,
     IReadOnlyList<IReadOnlyList<(double X, double Y)>> Strokes,
     string RegisteredName,
-    SignerRole? Signer = null,
+    SignerKind? Signer = null,
     bool Mark = false) : SessionCommand;
 
 /// <summary>The patient declines to consent.</summary>

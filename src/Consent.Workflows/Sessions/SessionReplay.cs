@@ -160,7 +160,7 @@ internal static class SessionReplay
     private static SessionState Signed(SessionState state, RecordedEvent e, PatientSignedPayload signed) => Signature(state with
     {
         PatientSignature = new PatientSignature(e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At, signed.NameMatches),
-    }, e, new SignerSignature(SignerRole.Patient, e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At, signed.NameMatches, signed.Mark));
+    }, e, new SignerSignature(SignerKind.Patient, e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At, signed.NameMatches, signed.Mark));
 
     private static SessionState Signed(SessionState state, RecordedEvent e, SignerSignedPayload signed) =>
         Signature(state, e, new SignerSignature(signed.Signer, e.StepId ?? "", signed.FullName, signed.Strokes, e.ContentHash, e.At, signed.NameMatches));

@@ -81,10 +81,10 @@ public sealed record SessionState
     public ImmutableList<SignerSignature> Signatures { get; init; } = [];
 
     /// <summary>Whose turn it is to sign; null once everyone has (or in a check-in, which has no signature step).</summary>
-    public SignerRole? NextSigner => Signers.Order.Cast<SignerRole?>().FirstOrDefault(r => !Signatures.Any(s => s.Signer == r));
+    public SignerKind? NextSigner => Signers.Order.Cast<SignerKind?>().FirstOrDefault(r => !Signatures.Any(s => s.Signer == r));
 
     /// <summary>The signature by which consent was given: the representative's when there is one, else the patient's.</summary>
-    public SignerSignature? ConsentSignature => Signatures.FirstOrDefault(s => s.Signer == (Signers.Representative is null ? SignerRole.Patient : SignerRole.Representative));
+    public SignerSignature? ConsentSignature => Signatures.FirstOrDefault(s => s.Signer == (Signers.Representative is null ? SignerKind.Patient : SignerKind.Representative));
 
     public Countersignature? Countersignature { get; init; }
 

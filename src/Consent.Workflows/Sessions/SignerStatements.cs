@@ -34,26 +34,26 @@ public static class SignerStatements
     };
 
     /// <summary>The statement <paramref name="signer"/> certifies on <paramref name="step"/> in <paramref name="language"/>.</summary>
-    public static string For(SignerRole signer, Signers signers, SignatureStep step, string language)
+    public static string For(SignerKind signer, Signers signers, SignatureStep step, string language)
     {
         ArgumentNullException.ThrowIfNull(signers);
         ArgumentNullException.ThrowIfNull(step);
         var texts = TextsFor(language);
         return signer switch
         {
-            SignerRole.Patient when signers.Representative is null => step.Statement.For(language),
-            SignerRole.Patient => texts.Assent,
-            SignerRole.Representative => string.Format(System.Globalization.CultureInfo.InvariantCulture, texts.Representative,
+            SignerKind.Patient when signers.Representative is null => step.Statement.For(language),
+            SignerKind.Patient => texts.Assent,
+            SignerKind.Representative => string.Format(System.Globalization.CultureInfo.InvariantCulture, texts.Representative,
                 signers.Representative?.Relationship, signers.Representative?.Authority),
-            SignerRole.Witness => texts.Witness,
-            SignerRole.Interpreter => string.Format(System.Globalization.CultureInfo.InvariantCulture, texts.Interpreter,
+            SignerKind.Witness => texts.Witness,
+            SignerKind.Interpreter => string.Format(System.Globalization.CultureInfo.InvariantCulture, texts.Interpreter,
                 LanguageName(language, texts), signers.Interpreter?.Language, Mode(signers.Interpreter?.Mode, texts)),
             _ => throw new ArgumentOutOfRangeException(nameof(signer)),
         };
     }
 
     /// <summary>The SHA-256 of the statement, the signature event's content hash.</summary>
-    public static string HashFor(SignerRole signer, Signers signers, SignatureStep step, string language) =>
+    public static string HashFor(SignerKind signer, Signers signers, SignatureStep step, string language) =>
         ContentHashes.Of(For(signer, signers, step, language));
 
     private static Texts TextsFor(string language) => ByLanguage.GetValueOrDefault(language.Split('-')[0], ByLanguage["en"]);

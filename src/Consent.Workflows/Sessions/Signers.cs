@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Consent.Workflows;
 
 /// <summary>Who signs in a consent ceremony, each in their own capacity.</summary>
-public enum SignerRole
+public enum SignerKind
 {
     /// <summary>The patient: their consent, or their assent when a representative consents for them.</summary>
     Patient,
@@ -19,7 +19,7 @@ public enum SignerRole
     Interpreter,
 }
 
-/// <summary>The names of <see cref="SignerRole"/> in the API, the event log and the record.</summary>
+/// <summary>The names of <see cref="SignerKind"/> in the API, the event log and the record.</summary>
 public static class SignerNames
 {
     public const string Patient = "patient";
@@ -27,21 +27,21 @@ public static class SignerNames
     public const string Witness = "witness";
     public const string Interpreter = "interpreter";
 
-    public static string Of(SignerRole role) => role switch
+    public static string Of(SignerKind role) => role switch
     {
-        SignerRole.Patient => Patient,
-        SignerRole.Representative => Representative,
-        SignerRole.Witness => Witness,
-        SignerRole.Interpreter => Interpreter,
+        SignerKind.Patient => Patient,
+        SignerKind.Representative => Representative,
+        SignerKind.Witness => Witness,
+        SignerKind.Interpreter => Interpreter,
         _ => throw new ArgumentOutOfRangeException(nameof(role)),
     };
 
-    public static SignerRole? Parse(string? name) => name switch
+    public static SignerKind? Parse(string? name) => name switch
     {
-        Patient => SignerRole.Patient,
-        Representative => SignerRole.Representative,
-        Witness => SignerRole.Witness,
-        Interpreter => SignerRole.Interpreter,
+        Patient => SignerKind.Patient,
+        Representative => SignerKind.Representative,
+        Witness => SignerKind.Witness,
+        Interpreter => SignerKind.Interpreter,
         _ => null,
     };
 }
@@ -82,41 +82,41 @@ public sealed record Signers(Representative? Representative = null, Witness? Wit
     public bool IsPatientAlone => Representative is null && Witness is null && Interpreter is null;
 
     /// <summary>Who signs, in order: the representative (then the patient's assent, when asked for), or the patient; then the witness and the interpreter.</summary>
-    public ImmutableArray<SignerRole> Order
+    public ImmutableArray<SignerKind> Order
     {
         get
         {
-            var order = ImmutableArray.CreateBuilder<SignerRole>();
+            var order = ImmutableArray.CreateBuilder<SignerKind>();
             if (Representative is not null)
             {
-                order.Add(SignerRole.Representative);
+                order.Add(SignerKind.Representative);
                 if (Assent)
                 {
-                    order.Add(SignerRole.Patient);
+                    order.Add(SignerKind.Patient);
                 }
             }
             else
             {
-                order.Add(SignerRole.Patient);
+                order.Add(SignerKind.Patient);
             }
             if (Witness is not null)
             {
-                order.Add(SignerRole.Witness);
+                order.Add(SignerKind.Witness);
             }
             if (Interpreter is not null)
             {
-                order.Add(SignerRole.Interpreter);
+                order.Add(SignerKind.Interpreter);
             }
             return order.ToImmutable();
         }
     }
 
     /// <summary>The name the clinician gave for a signer other than the patient; null for the patient.</summary>
-    public string? NameOf(SignerRole role) => role switch
+    public string? NameOf(SignerKind role) => role switch
     {
-        SignerRole.Representative => Representative?.Name,
-        SignerRole.Witness => Witness?.Name,
-        SignerRole.Interpreter => Interpreter?.Name,
+        SignerKind.Representative => Representative?.Name,
+        SignerKind.Witness => Witness?.Name,
+        SignerKind.Interpreter => Interpreter?.Name,
         _ => null,
     };
 
@@ -183,7 +183,7 @@ public sealed record Signers(Representative? Representative = null, Witness? Wit
 /// <paramref name="Mark"/> drawn by a patient who cannot write, before a witness), when, and over which text.
 /// </summary>
 /// <param name="NameMatches">False when the typed name is not the one registered (the patient's) or given at the start (the others'); the clinician confirms who signed.</param>
-public sealed record SignerSignature(SignerRole Signer, string StepId, string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, string? ContentHash,
+public sealed record SignerSignature(SignerKind Signer, string StepId, string FullName, ImmutableArray<ImmutableArray<(double X, double Y)>> Strokes, string? ContentHash,
     DateTimeOffset At, bool NameMatches = true, bool Mark = false)
 {
     /// <summary><c>mark</c>, <c>drawn</c> or <c>typed</c>.</summary>

@@ -32,7 +32,7 @@ internal sealed partial record DecisionContext
             return Refuse(RefusalKind.Invalid, "please tick the certification statement");
         }
         var strokes = c.Strokes ?? [];
-        if (c.Mark && (signer != SignerRole.Patient || State.Signers.Witness is null))
+        if (c.Mark && (signer != SignerKind.Patient || State.Signers.Witness is null))
         {
             return Refuse(RefusalKind.Invalid, "only the patient signs with a mark, and only before an impartial witness, who signs next");
         }
@@ -67,7 +67,7 @@ internal sealed partial record DecisionContext
             return Refuse(RefusalKind.Conflict, $"a {State.Status} session cannot be signed");
         }
         var drawn = strokes.Select(s => s.Select(p => (p.X, p.Y)).ToImmutableArray()).ToImmutableArray();
-        EventPayload payload = signer == SignerRole.Patient
+        EventPayload payload = signer == SignerKind.Patient
             ? new PatientSignedPayload(name, drawn, nameMatches, c.Mark)
             : new SignerSignedPayload(signer, name, drawn, nameMatches);
         return Decision.Accept(payload.On(step.Id, SignerStatements.HashFor(signer, State.Signers, step, State.Language)));
@@ -91,7 +91,7 @@ internal sealed partial record DecisionContext
         var mismatch = mismatched.Count > 0 || State.PatientSignature is { NameMatches: false };
         if (mismatch && !c.NameConfirmed)
         {
-            return Refuse(RefusalKind.Invalid, string.Join("; ", mismatched.Select(s => s.Signer == SignerRole.Patient
+            return Refuse(RefusalKind.Invalid, string.Join("; ", mismatched.Select(s => s.Signer == SignerKind.Patient
                 ? $"the patient signed as \"{s.FullName}\", which is not the registered name: confirm that the registered patient signed"
                 : $"the {SignerNames.Of(s.Signer)} signed as \"{s.FullName}\", not as \"{State.Signers.NameOf(s.Signer)}\" given at the start: confirm who signed")));
         }

@@ -64,7 +64,7 @@ public sealed class ClinicianActions(
         var staffId = staff!.Id.ToString();
         return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), locked =>
             locked.State.Signatures.FirstOrDefault(s => !s.NameMatches) is { } signed && nameConfirmed is not true
-                ? FieldErrors.One("nameConfirmed", signed.Signer == SignerRole.Patient
+                ? FieldErrors.One("nameConfirmed", signed.Signer == SignerKind.Patient
                     ? $"The patient signed as \"{signed.FullName}\", not as the registered \"{locked.Session.PatientName}\". Confirm that the registered patient signed (nameConfirmed)."
                     : $"The {SignerNames.Of(signed.Signer)} signed as \"{signed.FullName}\", not as \"{locked.State.Signers.NameOf(signed.Signer)}\" given at the start. Confirm who signed (nameConfirmed).")
                 : new Countersign(staffId, true, nameConfirmed is true)), ct);
