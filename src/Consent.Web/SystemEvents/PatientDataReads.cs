@@ -78,6 +78,7 @@ public static class PatientDataReads
             return app;
         }
 
+        var recent = new RecentPageReads(services.GetRequiredService<TimeProvider>());
         return app.Use(async (context, next) =>
         {
             var read = context.GetEndpoint()?.Metadata.GetMetadata<PatientDataReadAttribute>();
@@ -93,8 +94,16 @@ public static class PatientDataReads
             if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                     || ((read.ReadsByPost || page) && HttpMethods.IsPost(context.Request.Method)))
                 || (read.ReadsOnConflictOnly ? context.Response.StatusCode != StatusCodes.Status409Conflict : context.Response.StatusCode is < 200 or > 299)
-                || StaffAccess.UserId(context.User) is null
-                || IsStatusPoll(context))
+                || StaffAccess.UserId(context.User) is not { } reader)
+            {
+                return;
+            }
+
+            // A page's own status poll repeats what its load showed, every few seconds: it is recorded only when this
+            // reader has not had that page recorded in the last RecentPageReads.Window on this node, so a poll called
+            // without its page (an outside review did) is on the trail too, without a row every few seconds.
+            var poll = IsStatusPoll(context);
+            if (!recent.Note(reader, context.Request.Path.Value ?? "", onlyIfStale: poll))
             {
                 return;
             }
@@ -113,6 +122,11 @@ public static class PatientDataReads
                 ["path"] = context.Request.Path.Value,
                 ["status"] = context.Response.StatusCode,
             };
+            if (poll)
+            {
+                detail["poll"] = true;
+            }
+
             if (read.Subject == ReadSubject.Many && context.Request.QueryString.Value is { Length: > 1 } query)
             {
                 // What a list was narrowed by (a search box's text, a filter): part of what was shown.
@@ -146,4 +160,38 @@ public static class PatientDataReads
 
     private static Guid? Subject(HttpContext context) =>
         (context.GetRouteValue("id")?.ToString() ?? context.Request.Query["patientId"].FirstOrDefault()) is { } value && Guid.TryParse(value, out var id) ? id : null;
+}
+
+/// <summary>When each reader last had each page path recorded, on this node, for <see cref="PatientDataReads"/>' status-poll rule.</summary>
+internal sealed class RecentPageReads(TimeProvider clock)
+{
+    /// <summary>How long a recorded page covers its own status polls.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid Reader, string Path), DateTimeOffset> last = new();
+
+    /// <summary>
+    /// Notes a read of <paramref name="path"/> by <paramref name="reader"/> now; true when it is to be recorded: always, unless
+    /// <paramref name="onlyIfStale"/> and the same was noted within <see cref="Window"/>.
+    /// </summary>
+    public bool Note(Guid reader, string path, bool onlyIfStale)
+    {
+        var now = clock.GetUtcNow();
+        var key = (reader, path);
+        if (onlyIfStale && last.TryGetValue(key, out var at) && now - at < Window)
+        {
+            return false;
+        }
+
+        last[key] = now;
+        if (last.Count > 50_000)
+        {
+            foreach (var old in last.Where(e => now - e.Value >= Window).Select(e => e.Key).ToList())
+            {
+                last.TryRemove(old, out _);
+            }
+        }
+
+        return true;
+    }
 }

@@ -75,15 +75,39 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
         var search = await PageForms.PostAsync(browser, "/clinician/patients", new Dictionary<string, string> { ["Search.Query"] = "MRN-POSTREAD-1" });
         Assert.Equal(HttpStatusCode.OK, search.StatusCode);
         Assert.Contains(PatientDriver.PatientName, WebUtility.HtmlDecode(await search.Content.ReadAsStringAsync()), StringComparison.Ordinal);
-        // The session page's own poll stays off the trail: its page load is the read.
+        // The session page's own polls after its load stay off the trail: the page load is the read.
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/clinician/sessions/{session.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/clinician/sessions/{session.Id}?handler=Status")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/clinician/sessions/{session.Id}?handler=Status")).StatusCode);
 
         await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND patient_id = @e AND detail->>'what' = 'patient.page'", patientId, 1);
         await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'method' = 'POST' AND detail->>'path' = @e", "/clinician/patients", 1);
         await using var db = await factory.OpenDatabaseAsync();
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND session_id = @s", session.Id, 1);
+        await Task.Delay(300);
         await using var polls = new NpgsqlCommand($"SELECT count(*) FROM system_events WHERE type = 'patient-data.read' AND actor = '{clinicianId:D}' AND session_id = @s", db);
         polls.Parameters.AddWithValue("s", session.Id);
-        Assert.Equal(0L, (long)(await polls.ExecuteScalarAsync())!);
+        Assert.Equal(1L, (long)(await polls.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>A status poll called without its page load (an outside review did, to read a session's email) is a read on the trail, marked as a poll.</summary>
+    [Fact]
+    public async Task AStatusPollWithoutItsPage_IsRecorded_AsAPoll()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync();
+        var clinicianId = await SystemEventRows.StaffIdAsync(factory, Staff.Clinician);
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Clinician);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/clinician/sessions/{session.Id}?handler=Status")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/clinician/sessions/{session.Id}?handler=Status")).StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'poll' = 'true' AND session_id = @s", session.Id, 1);
+        await Task.Delay(300);
+        await using var db = await factory.OpenDatabaseAsync();
+        await using var polls = new NpgsqlCommand($"SELECT count(*) FROM system_events WHERE type = 'patient-data.read' AND actor = '{clinicianId:D}' AND session_id = @s", db);
+        polls.Parameters.AddWithValue("s", session.Id);
+        Assert.Equal(1L, (long)(await polls.ExecuteScalarAsync())!);
     }
 
     /// <summary>
