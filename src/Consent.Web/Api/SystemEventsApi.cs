@@ -20,6 +20,13 @@ public static class SystemEventsApi
     internal static async Task<IResult> ListAsync(
         string? from, string? to, string? type, string? actor, string? limit, HttpContext http, SystemEventReads reads, CancellationToken ct)
     {
+        // A misspelt filter (?actr=…) would otherwise answer the whole trail as if it had been applied.
+        if (http.Request.Query.Keys.FirstOrDefault(k => !Parameters.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+        {
+            return OutcomeResults.Invalid(unknown.Length > 40 ? unknown[..40] : unknown,
+                $"This list takes only these parameters: {string.Join(", ", Parameters)}.");
+        }
+
         if (!TryTime(from, out var start))
         {
             return OutcomeResults.Invalid("from", "from is an ISO 8601 date and time with an offset, e.g. 2026-12-01T00:00:00Z.");
@@ -54,6 +61,8 @@ public static class SystemEventsApi
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(await reads.ListAsync(new SystemEventFilter(start, end, type, actor?.ToLowerInvariant(), count), ct));
     }
+
+    private static readonly string[] Parameters = ["from", "to", "type", "actor", "limit"];
 
     private static bool TryTime(string? text, out DateTimeOffset? value)
     {

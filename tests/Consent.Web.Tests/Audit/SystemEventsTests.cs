@@ -253,6 +253,8 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
     [InlineData("type=Not%20A%20Type", "type")]
     [InlineData("actor=bob", "actor")]
     [InlineData("limit=0", "limit")]
+    [InlineData("actr=system", "actr")]
+    [InlineData("type=patient-data.read&patientId=1", "patientId")]
     public async Task BadParameters_AreA400Problem_NamingTheParameter(string query, string field)
     {
         using var auditor = await factory.ClientForAsync(Staff.Auditor);
