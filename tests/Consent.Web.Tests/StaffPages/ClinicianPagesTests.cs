@@ -169,6 +169,48 @@ public sealed partial class ClinicianPagesTests(ConsentWebFactory factory) : ICl
         Assert.Contains("No invitation email was sent: no email address was given", WebUtility.HtmlDecode(notSent), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The start page offers who signs (issue 16): a representative, an impartial witness, an interpreter. A part left blank is
+    /// nobody; a part half filled, or a witness with the patient's name, is sent back with the field named and nothing started.
+    /// </summary>
+    [Fact]
+    public async Task StartForm_TakesWhoSigns_AndNamesWhatIsMissing()
+    {
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Clinician);
+        var form = WebUtility.HtmlDecode(await browser.GetStringAsync("/clinician/start"));
+        Assert.Contains("Legally authorized representative (they consent, instead of the patient)", form, StringComparison.Ordinal);
+        Assert.Contains("Impartial witness (present for the whole session)", form, StringComparison.Ordinal);
+
+        var noAuthority = await PageForms.PostAsync(browser, "/clinician/start", new Dictionary<string, string>(Start("ketamine-iv-depression@2"))
+        {
+            ["Input.RepresentativeName"] = "Ana Pérez Ruiz", ["Input.Relationship"] = "daughter",
+        });
+        Assert.Equal(HttpStatusCode.OK, noAuthority.StatusCode);
+        Assert.Contains("Enter the basis of the representative&#x27;s authority", await noAuthority.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var sameName = await PageForms.PostAsync(browser, "/clinician/start", new Dictionary<string, string>(Start("ketamine-iv-depression@2"))
+        {
+            ["Input.WitnessName"] = PatientDriver.PatientName,
+        });
+        Assert.Equal(HttpStatusCode.OK, sameName.StatusCode);
+        Assert.Contains("The witness cannot be the patient", WebUtility.HtmlDecode(await sameName.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
+        var started = await PageForms.PostAsync(browser, "/clinician/start", new Dictionary<string, string>(Start("ketamine-iv-depression@2"))
+        {
+            ["Input.RepresentativeName"] = "Ana Pérez Ruiz", ["Input.Relationship"] = "daughter", ["Input.Authority"] = "court-appointed guardian",
+            ["Input.Assent"] = "true", ["Input.WitnessName"] = "Thomas Okafor",
+            ["Input.InterpreterName"] = "Linh Tran", ["Input.InterpreterLanguage"] = "Vietnamese", ["Input.Qualification"] = "CCHI 12345", ["Input.Mode"] = "video",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var id = started.Headers.Location!.OriginalString.Split('/')[^1];
+        using var api = await factory.ClientForAsync(Staff.Clinician);
+        var created = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/sessions/{id}/events"))!["events"]![0]!["payload"]!["signers"]!;
+        Assert.Equal("Ana Pérez Ruiz", created["representative"]!["name"]!.GetValue<string>());
+        Assert.Equal("court-appointed guardian", created["representative"]!["authority"]!.GetValue<string>());
+        Assert.True(created["assent"]!.GetValue<bool>());
+        Assert.Equal("Thomas Okafor", created["witness"]!["name"]!.GetValue<string>());
+        Assert.Equal(("Vietnamese", "video"), (created["interpreter"]!["language"]!.GetValue<string>(), created["interpreter"]!["mode"]!.GetValue<string>()));
+    }
+
     private static Dictionary<string, string> Start(string workflow, string email = "") => new()
     {
         ["Input.Workflow"] = workflow,

@@ -59,11 +59,20 @@ public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry wor
         }
 
         var (id, version) = Parse(Input.Workflow);
-        var outcome = await starts.StartAsync(
-            Patient is null
-                ? new StartSession(id, version, Input.Language, new PatientInput(Input.PatientName, Input.DateOfBirth, Input.Mrn, Input.Email))
-                : new StartSession(id, version, Input.Language, null, Patient.Id),
-            Caller.From(HttpContext), ct);
+        var start = Patient is null
+            ? new StartSession(id, version, Input.Language, new PatientInput(Input.PatientName, Input.DateOfBirth, Input.Mrn, Input.Email))
+            : new StartSession(id, version, Input.Language, null, Patient.Id);
+        // Who signs: a group left blank is nobody; a group partly filled goes to the same checks as the API's, which name what is missing.
+        start = start with
+        {
+            Representative = Blank(Input.RepresentativeName, Input.Relationship, Input.Authority, Input.RepresentativeEmail, Input.IdentityCheck) ? null
+                : new RepresentativeInput(Input.RepresentativeName, Input.Relationship, Input.Authority, Input.RepresentativeEmail, Input.IdentityCheck),
+            Assent = Input.Assent ? true : null,
+            Witness = Blank(Input.WitnessName) ? null : new WitnessInput(Input.WitnessName),
+            Interpreter = Blank(Input.InterpreterName, Input.InterpreterLanguage, Input.Qualification) ? null
+                : new InterpreterInput(Input.InterpreterName, Input.InterpreterLanguage, Input.Qualification, Input.Mode),
+        };
+        var outcome = await starts.StartAsync(start, Caller.From(HttpContext), ct);
         if (!Succeeded(outcome, out var started))
         {
             // The API asks for YYYY-MM-DD; the page's date picker shows the browser's own format, so say it in its terms.
@@ -108,6 +117,8 @@ public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry wor
                 (IReadOnlyList<string>)[.. w.Definition.Languages]))];
     }
 
+    private static bool Blank(params string?[] values) => values.All(string.IsNullOrWhiteSpace);
+
     /// <summary>The date of birth error in the picker's terms (month, day and year as the browser shows them).</summary>
     public const string DateOfBirthError = "Enter the patient's date of birth, a day in the past: pick it in the calendar or type the month, day and year.";
 
@@ -132,5 +143,27 @@ public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry wor
         public string? Mrn { get; set; }
 
         public string? Email { get; set; }
+
+        public string? RepresentativeName { get; set; }
+
+        public string? Relationship { get; set; }
+
+        public string? Authority { get; set; }
+
+        public string? RepresentativeEmail { get; set; }
+
+        public string? IdentityCheck { get; set; }
+
+        public bool Assent { get; set; }
+
+        public string? WitnessName { get; set; }
+
+        public string? InterpreterName { get; set; }
+
+        public string? InterpreterLanguage { get; set; }
+
+        public string? Qualification { get; set; }
+
+        public string? Mode { get; set; } = Consent.Workflows.InterpretingModes.InPerson;
     }
 }
