@@ -138,7 +138,7 @@ public sealed class AdminTests(ServiceHost host)
         await page.ClickAndLoadAsync("form[action*='handler=Create'] button[type=submit]");
         await using var secondContext = await host.NewContextAsync(Screen.Desktop);
         var second = await secondContext.NewPageAsync();
-        await AcceptInvitationAsync(second, email, "the second admin's own 5", screenshots: null);
+        await AcceptInvitationAsync(second, email, "river stones and tea 5", screenshots: null);
         await second.GotoAsync("/admin/users");
         Assert.EndsWith("/admin/users", second.Url, StringComparison.Ordinal);
 

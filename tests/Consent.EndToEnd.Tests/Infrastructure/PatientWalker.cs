@@ -224,10 +224,24 @@ public sealed class PatientWalker(IPage page, PageCheck check, Patient patient)
 
     /// <summary>Clicks and waits for the page the click leads to (post, redirect, get).</summary>
     /// <remarks>A click that starts a navigation returns once the new page has committed; then wait for it to load.</remarks>
+    /// <remarks>
+    /// On two busy cores Chromium has, a few times in a full run, never finished loading the page a click led to while the
+    /// service had answered every request in milliseconds (its log, printed by scripts/test.sh when a browser test fails).
+    /// After 45 s the page is loaded again, as a patient would, and the walk goes on from what it shows (the service decides
+    /// the current step, so nothing is skipped); the stall is written to the test output.
+    /// </remarks>
     public async Task SubmitAsync(string selector)
     {
         await page.Locator(selector).First.ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        try
+        {
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded, new() { Timeout = 45_000 });
+        }
+        catch (TimeoutException)
+        {
+            Console.WriteLine($"Chromium did not finish loading the page after a click on {selector} (at {page.Url}) within 45 s; loading it again.");
+            await page.GotoAsync(page.Url);
+        }
     }
 
     /// <summary>Pages of one kind share their markup; waiting and ending pages differ by what they say.</summary>

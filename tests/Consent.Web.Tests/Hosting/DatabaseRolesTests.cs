@@ -220,7 +220,7 @@ public sealed class DatabaseRolesTests(ConsentWebFactory factory) : IClassFixtur
             // The operator's first admin, before the service has ever started on this database (which
             // is when the roles used to be made): created with its role, not left role-less.
             var operatorEnvironment = Production(runtime);
-            operatorEnvironment["CONSENT_STAFF_PASSWORD"] = "first admin's own passphrase 7";
+            operatorEnvironment["CONSENT_STAFF_PASSWORD"] = "a long walk at dusk 7";
             var firstAdmin = await ServiceProcess.RunAsync(operatorEnvironment, "create-staff-account", "first.admin@example.org", "First Admin", "Admin");
             Assert.True(firstAdmin.ExitCode == 0, firstAdmin.All);
             Assert.Contains("roles Admin", firstAdmin.Output, StringComparison.Ordinal);

@@ -104,7 +104,9 @@ public sealed class SignModel(PatientAccessService access, PatientActions action
             return Page();
         }
 
-        return Redirect($"{Home}/step");
+        // The next signer (the witness, the interpreter, the patient's assent) signs on this device straight after.
+        var order = State.Signers.Order;
+        return Redirect(View.Signer is { } signed && order.Length > 1 && SignerNames.Of(order[^1]) != signed ? $"{Home}/sign" : $"{Home}/step");
     }
 
     /// <summary>The drawn strokes as sent by the pad's script; an empty list when nothing was drawn; null when unreadable.</summary>
