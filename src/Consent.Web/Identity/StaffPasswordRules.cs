@@ -46,12 +46,10 @@ public sealed class StaffPasswordRules : IPasswordValidator<StaffUser>
         }
 
         var email = user.Email?.ToLower(CultureInfo.InvariantCulture);
-        var local = email?.Split('@')[0];
-        var name = new string([.. (user.DisplayName ?? "").ToLower(CultureInfo.InvariantCulture).Where(char.IsLetter)]);
-        var letters = new string([.. folded.Where(char.IsLetter)]);
+        var words = Words(folded);
         if ((email is { Length: > 0 } && folded.Contains(email, StringComparison.Ordinal))
-            || (local is { Length: >= 4 } && folded.Contains(local, StringComparison.Ordinal))
-            || (name.Length >= 4 && letters.Contains(name, StringComparison.Ordinal))
+            || Holds(words, Words(email?.Split('@')[0]))
+            || Holds(words, Words(user.DisplayName?.ToLower(CultureInfo.InvariantCulture)))
             || ServiceWords.Any(w => core == w || core.Replace(w, "", StringComparison.Ordinal).Length < 4))
         {
             errors.Add(new IdentityError
@@ -62,6 +60,35 @@ public sealed class StaffPasswordRules : IPasswordValidator<StaffUser>
         }
 
         return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));
+    }
+
+    /// <summary>The runs of letters in the text, in order ("dr. ana ruiz" gives dr, ana, ruiz).</summary>
+    private static string[] Words(string? text) =>
+        text is null ? [] : System.Text.RegularExpressions.Regex.Split(text, "[^\\p{L}]+").Where(w => w.Length > 0).ToArray();
+
+    /// <summary>
+    /// True when the password's words hold the context's words (a name, an email's local part) as a run of whole words, or run
+    /// together as one word, once titles of two letters or fewer are left out and when those words make at least four letters:
+    /// "Ana Ruiz 2026" and "anaruiz!" hold the name Dr. Ana Ruiz; "another clinician" does not hold "Other Clinician".
+    /// </summary>
+    private static bool Holds(string[] password, string[] context)
+    {
+        var parts = context.Where(w => w.Length > 2).ToArray();
+        if (parts.Length == 0 || parts.Sum(p => p.Length) < 4)
+        {
+            return false;
+        }
+
+        for (var i = 0; i + parts.Length <= password.Length; i++)
+        {
+            if (parts.Select((p, j) => password[i + j] == p).All(x => x))
+            {
+                return true;
+            }
+        }
+
+        // The name run together as one word ("anaruiz").
+        return parts.Length > 1 && password.Contains(string.Concat(parts), StringComparer.Ordinal);
     }
 
     private static bool IsRepeatOfCommon(string core) =>

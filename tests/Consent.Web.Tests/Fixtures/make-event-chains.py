@@ -130,7 +130,46 @@ def quiz_answers(workflow):
     return found
 
 
+def signers_only():
+    """CONSENT_FIXTURE_ONLY=signers: one witnessed consent, signed with a mark and then by the witness, countersigned
+    (the SignerSigned event, added after the rest of the file was recorded); appended like the rest."""
+    import time
+    clinician = login("clinician@example.org")
+    quiz = quiz_answers("ketamine-iv-depression")
+    patient = {"name": "Jane Doe", "dateOfBirth": DOB, "mrn": "FX-" + uuid.uuid4().hex[:6]}
+    session = call("POST", "/api/v1/sessions", {"workflowId": "ketamine-iv-depression", "language": "en", "patient": patient,
+                                                "witness": {"name": "Tom Witness"}}, clinician)[1]
+    sid, link = session["id"], session["patientUrl"].rstrip("/").split("/")[-1]
+    access = verify(link)
+    for _ in range(200):
+        step = call("GET", f"/api/v1/patient/{link}/current", token=access)[1].get("step")
+        if not step:
+            break
+        if step["type"] == "signature" and step.get("signer") == "patient":
+            body = {"certify": True, "mark": True, "signer": "patient", "strokes": [[[10, 10], [90, 90]], [[90, 10], [10, 90]]]}
+        elif step["type"] == "signature":
+            body = {"certify": True, "fullName": "Tom Witness", "signer": step["signer"], "strokes": []}
+        elif step["type"] == "comprehension":
+            body = {"answers": {q["id"]: quiz[q["id"]] for q in step["questions"]}}
+        else:
+            body = answer(step)
+        call("POST", f"/api/v1/patient/{link}/steps/{step['id']}", body, access)
+    call("POST", f"/api/v1/sessions/{sid}/countersign", {"password": PASSWORD, "statementAccepted": True}, clinician)
+    for _ in range(60):
+        if any(r["type"] == "RecordIssued" for r in psql([sid])):
+            break
+        time.sleep(1)
+    rows = psql([sid])
+    with open("tests/Consent.Web.Tests/Fixtures/event-chains.jsonl", "a", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"{len(rows)} events of 1 session: " + ", ".join(sorted({r['type'] for r in rows})))
+
+
 def main():
+    if os.environ.get("CONSENT_FIXTURE_ONLY") == "signers":
+        signers_only()
+        return
     clinician = login("clinician@example.org")
     quiz = quiz_answers("ketamine-iv-depression")
     sessions = []

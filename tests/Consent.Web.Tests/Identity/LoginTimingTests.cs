@@ -50,20 +50,20 @@ public sealed class LoginTimingTests(HasherCountingFactory factory) : IClassFixt
     public async Task EveryRefusedSignIn_HashesThePasswordOnce_KnownEmailOrNot()
     {
         using var admin = await factory.ClientForAsync(Staff.Admin);
-        await StaffAccounts.CreateAsync(factory, admin, "timing@example.org", "timing password 12", null, "Clinician");
-        var leaver = await StaffAccounts.CreateAsync(factory, admin, "timing.leaver@example.org", "timing password 12", null, "Clinician");
+        await StaffAccounts.CreateAsync(factory, admin, "timing@example.org", "a slow clock at noon 12", null, "Clinician");
+        var leaver = await StaffAccounts.CreateAsync(factory, admin, "timing.leaver@example.org", "a slow clock at noon 12", null, "Clinician");
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/admin/users/{leaver}/deactivate", null)).StatusCode);
 
         Assert.Equal(1, await HashesAsync(() => ApiLoginAsync("timing@example.org", "a wrong password")));
         Assert.Equal(1, await HashesAsync(() => ApiLoginAsync("nobody.here@example.org", "a wrong password")));
         Assert.Equal(1, await HashesAsync(() => PageLoginAsync("nobody.here@example.org", "a wrong password")));
-        Assert.Equal(1, await HashesAsync(() => ApiLoginAsync("timing.leaver@example.org", "timing password 12")));
+        Assert.Equal(1, await HashesAsync(() => ApiLoginAsync("timing.leaver@example.org", "a slow clock at noon 12")));
         for (var i = 0; i < 4; i++)
         {
             await ApiLoginAsync("timing@example.org", "a wrong password");
         }
 
-        Assert.Equal(1, await HashesAsync(() => ApiLoginAsync("timing@example.org", "timing password 12")));
+        Assert.Equal(1, await HashesAsync(() => ApiLoginAsync("timing@example.org", "a slow clock at noon 12")));
     }
 
     /// <summary>How many password hashes one refused sign-in ran.</summary>
