@@ -16,7 +16,8 @@ namespace Consent.Web.Tests.Sessions;
 /// Chains written before event payloads were typed (Fixtures/event-chains.jsonl, made by
 /// Fixtures/make-event-chains.py against the service of that time: commit 807f9ec, then f02a0a7,
 /// which also sealed events and expired a link, then branch c19, which followed up a referral, then branch p19, which
-/// confirmed a stop after changing the answer once and signed under another name) still verify, and every stored payload read into
+/// confirmed a stop after changing the answer once and signed under another name, then a witnessed consent signed with a mark,
+/// recorded with CONSENT_FIXTURE_ONLY=signers at commit 5c015d5 for SignerSigned) still verify, and every stored payload read into
 /// its typed record and written back hashes to exactly the same bytes.
 /// </summary>
 public sealed class EventChainFixtureTests
