@@ -121,6 +121,32 @@ public sealed class SignerArrangementTests(RecordsWebFactory factory) : IClassFi
         Assert.Equal(["1.2.840.10065.1.12.1.7", "1.2.840.10065.1.12.1.12", "1.2.840.10065.1.12.1.5"], SignatureTypes(bundle));
     }
 
+    /// <summary>
+    /// Before countersigning, the clinician's session page lists who signed and in what capacity, as the record's attestation
+    /// will; a witness who typed another name than the one given at the start needs the clinician's confirmation there.
+    /// </summary>
+    [Fact]
+    public async Task TheCountersignPage_ListsWhoSigned_AndAsksToConfirmAWitnessUnderAnotherName()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await StartAsync(driver, new JsonObject { ["witness"] = new JsonObject { ["name"] = Witness } });
+        await WalkSigningAsync(driver, session, PatientDriver.PatientName, "T. Okafor-Smith");
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Clinician);
+
+        var page = WebUtility.HtmlDecode(await browser.GetStringAsync($"/clinician/sessions/{session.Id}"));
+        Assert.Contains("Who signed", page, StringComparison.Ordinal);
+        Assert.Contains($"{PatientDriver.PatientName}</strong>, patient", page, StringComparison.Ordinal);
+        Assert.Contains("T. Okafor-Smith</strong>, impartial witness", page, StringComparison.Ordinal);
+        Assert.Contains($"is “{Witness}”, as given at the start", page, StringComparison.Ordinal);
+
+        var unconfirmed = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign",
+            new { password = ConsentWebFactory.DemoPassword, statementAccepted = true });
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        var confirmed = await driver.Clinician.PostAsJsonAsync($"/api/v1/sessions/{session.Id}/countersign",
+            new { password = ConsentWebFactory.DemoPassword, statementAccepted = true, nameConfirmed = true });
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+    }
+
     [Fact]
     public async Task APatientSigningAlone_SeesTheSameStepAsBefore_MarkedAsThePatients()
     {
