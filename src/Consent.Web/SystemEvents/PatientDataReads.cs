@@ -89,11 +89,15 @@ public static class PatientDataReads
             }
 
             // A page's post that answers 2xx rendered the page again, with what it shows (a search, a form sent back with
-            // its errors); one that acted answers with a redirect, and the action is on the trail in its own right.
+            // its errors), and so does one that answers 400 with the page and its errors (the check-ins page does); one that
+            // acted answers with a redirect, and the action is on the trail in its own right.
             var page = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null;
+            var shown = context.Response.StatusCode is >= 200 and <= 299
+                || (page && context.Response.StatusCode == StatusCodes.Status400BadRequest
+                    && context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true);
             if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                     || ((read.ReadsByPost || page) && HttpMethods.IsPost(context.Request.Method)))
-                || (read.ReadsOnConflictOnly ? context.Response.StatusCode != StatusCodes.Status409Conflict : context.Response.StatusCode is < 200 or > 299)
+                || (read.ReadsOnConflictOnly ? context.Response.StatusCode != StatusCodes.Status409Conflict : !shown)
                 || StaffAccess.UserId(context.User) is not { } reader)
             {
                 return;
@@ -158,8 +162,21 @@ public static class PatientDataReads
         context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null
         && context.Items.ContainsKey(StatusPollItem);
 
+    private static readonly object SubjectItem = new();
+
+    /// <summary>
+    /// Names the patient a page showed, when the page took them from its form or query rather than its route (the start
+    /// page for a registered patient): the read is recorded against the patient shown, whatever else the request carried.
+    /// </summary>
+    public static void Showed(HttpContext context, Guid patientId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[SubjectItem] = patientId;
+    }
+
     private static Guid? Subject(HttpContext context) =>
-        (context.GetRouteValue("id")?.ToString() ?? context.Request.Query["patientId"].FirstOrDefault()) is { } value && Guid.TryParse(value, out var id) ? id : null;
+        context.Items.TryGetValue(SubjectItem, out var shown) && shown is Guid patient ? patient
+        : context.GetRouteValue("id")?.ToString() is { } value && Guid.TryParse(value, out var id) ? id : null;
 }
 
 /// <summary>When each reader last had each page path recorded, on this node, for <see cref="PatientDataReads"/>' status-poll rule.</summary>

@@ -135,6 +135,34 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
         Assert.Equal(0L, (long)(await bare.ExecuteScalarAsync())!);
     }
 
+    /// <summary>
+    /// The start page posted with the patient in its form (another in the query) is recorded against the patient it showed,
+    /// and a page post answering 400 with the page (the check-ins list with its error) is a read too (second outside re-check).
+    /// </summary>
+    [Fact]
+    public async Task AStartPagePostedForAPatient_AndAPageAnswering400_AreRecorded()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var shown = await SystemEventRows.PatientOfAsync(factory, (await driver.StartAsync(mrn: "MRN-SHOWN-1")).Id);
+        var decoy = await SystemEventRows.PatientOfAsync(factory, (await driver.StartAsync(mrn: "MRN-DECOY-1")).Id);
+        var clinicianId = await SystemEventRows.StaffIdAsync(factory, Staff.Clinician);
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Clinician);
+
+        var start = await PageForms.PostAsync(browser, $"/clinician/start?patientId={decoy}", new Dictionary<string, string>
+        {
+            ["PatientId"] = shown.ToString(), ["Input.Workflow"] = "", ["Input.Language"] = "en",
+        });
+        Assert.Equal(HttpStatusCode.OK, start.StatusCode);
+        var checkins = await PageForms.PostAsync(browser, "/clinician/checkins?handler=Start", new Dictionary<string, string>
+        {
+            ["patientId"] = Guid.NewGuid().ToString(), ["workflowId"] = "nothing-of-the-kind",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, checkins.StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = 'patient.start-page' AND detail->>'method' = 'POST' AND patient_id = @e", shown, 1);
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = 'checkins.page' AND (detail->>'status')::int = 400 AND detail->>'path' = @e", "/clinician/checkins", 1);
+    }
+
     [Fact]
     public async Task AnAuditorsReadsOfASession_AreOnTheChain_InTheApi_AndInThePanels()
     {

@@ -104,6 +104,11 @@ public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry wor
         }
 
         Patient = await patients.GetAsync(id, ct) is Outcome<PatientView>.Ok { Value: var patient } ? patient : null;
+        if (Patient is not null)
+        {
+            SystemEvents.PatientDataReads.Showed(HttpContext, Patient.Id);
+        }
+
         return Patient is not null;
     }
 
