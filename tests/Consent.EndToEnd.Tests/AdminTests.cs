@@ -33,7 +33,7 @@ public sealed class AdminTests(ServiceHost host)
         await using (var nurseContext = await host.NewContextAsync(Screen.Desktop))
         {
             var nurse = await nurseContext.NewPageAsync();
-            var nurseCheck = await AcceptInvitationAsync(nurse, email, "the nurse's own password 2", "admin-new-account");
+            var nurseCheck = await AcceptInvitationAsync(nurse, email, "a quiet harbour at dawn 2", "admin-new-account");
             nurseCheck!.AssertClean();
         }
 
@@ -53,13 +53,13 @@ public sealed class AdminTests(ServiceHost host)
         await page.WaitForLoadStateAsync();
         Assert.Contains("Account deactivated", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         Assert.Contains("Deactivated", await page.InnerTextAsync($"tr:has-text('{email}')"), StringComparison.Ordinal);
-        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await SignInStatusAsync(email, "the nurse's own password 2"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await SignInStatusAsync(email, "a quiet harbour at dawn 2"));
         await check.CaptureAsync(page, "deactivated");
 
         await page.Locator("tr", new() { HasText = email }).Locator("form[action*='handler=Reactivate'] button").ClickAsync();
         await page.WaitForLoadStateAsync();
         Assert.Contains("Account reactivated", await page.InnerTextAsync("main"), StringComparison.Ordinal);
-        Assert.Equal(System.Net.HttpStatusCode.OK, await SignInStatusAsync(email, "the nurse's own password 2"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await SignInStatusAsync(email, "a quiet harbour at dawn 2"));
         check.AssertClean();
     }
 

@@ -12,7 +12,7 @@ namespace Consent.Web.Tests.Identity;
 /// </summary>
 public sealed class OtherNodeTests(ConsentWebFactory factory) : IClassFixture<ConsentWebFactory>
 {
-    private const string Password = "two nodes password 1";
+    private const string Password = "a quiet pond at dusk 1";
 
     [Fact]
     public async Task RoleRemovedOnOneNode_EndsTheTokenThereAtOnce_AndOnTheOtherNodeWithinAMinute()

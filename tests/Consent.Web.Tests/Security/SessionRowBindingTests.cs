@@ -62,7 +62,7 @@ public sealed class SessionRowBindingTests(RecordsWebFactory factory) : IClassFi
     [Fact]
     public async Task ASessionGivenToAnotherClinicianInTheRow_IsNotTheirs_AndRaisesAnAlert()
     {
-        const string password = "second clinician password 7";
+        const string password = "a lantern by the river 7";
         var email = $"second.{Guid.NewGuid():N}"[..15] + "@example.org";
         using var admin = await factory.ClientForAsync(Staff.Admin);
         var otherId = await StaffAccounts.CreateAsync(factory, admin, email, password, "Dr. Second", "Clinician");
