@@ -46,6 +46,8 @@ public static class ConfigurationKeys
         ["Proxy:KnownProxies"] = "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated (default none).",
         ["Proxy:KnownNetworks"] = "Networks (CIDR, e.g. 172.28.0.0/24) of such proxies, comma-separated (default none).",
         ["Review:RequiredApprovals"] = "How many distinct ethics reviewers must approve (sign) a workflow version before sessions start on it (default 2; 1 in Development).",
+        ["Alerts:DigestMinutes"] = "Minutes at least between two security alert digests mailed to the admins: staff lockouts, date-of-birth lockouts, failed audits (default 15).",
+        ["Alerts:CheckSeconds"] = "How often this node checks for alerts to mail (default 30; 0 leaves it to other nodes).",
         ["Audit:IntervalMinutes"] = "How often the service re-checks every chain and record (default 15; 0 turns it off).",
         ["Audit:FirstRunAfterSeconds"] = "Delay before the first audit after start-up (default 20).",
         ["Outbox:RunWorker"] = "Run background jobs (records, patient mail, expiry) on this node (default true; at least one node must).",

@@ -90,6 +90,8 @@ public static class IdentityRegistration
         services.AddScoped<StaffSignIn>();
         services.AddScoped<StaffPasswords>();
         services.AddScoped<LockoutAlerts>();
+        services.AddScoped<Alerts.AlertDigests>();
+        services.AddHostedService<Alerts.AlertDigestWorker>();
         services.AddScoped<AccountLinks>();
         services.AddScoped<StaffSignIns>();
         services.AddScoped<StaffSignatures>();

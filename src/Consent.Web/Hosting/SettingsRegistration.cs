@@ -55,6 +55,12 @@ public static partial class SettingsRegistration
             .Validate(o => o.FirstRunAfterSeconds >= 0 && o.FirstRunAfterSeconds <= 86_400,
                 "Audit:FirstRunAfterSeconds must be a number of seconds from 0 to 86400.")
             .ValidateOnStart();
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section))
+            .Validate(o => double.IsFinite(o.DigestMinutes) && o.DigestMinutes is > 0 and <= 1440,
+                "Alerts:DigestMinutes must be more than 0 and at most 1440 (a day): the minutes at least between two alert digests.")
+            .Validate(o => double.IsFinite(o.CheckSeconds) && o.CheckSeconds is >= 0 and <= 3600,
+                "Alerts:CheckSeconds must be 0 (this node sends no digests) to 3600.")
+            .ValidateOnStart();
         services.AddOptions<RenewalOptions>().Bind(configuration.GetSection(RenewalOptions.Section))
             .Validate(o => o.IntervalMinutes >= 0 && double.IsFinite(o.IntervalMinutes), "Renewals:IntervalMinutes must be 0 (off) or a number of minutes.")
             .Validate(o => o.FirstRunAfterSeconds >= 0 && o.FirstRunAfterSeconds <= 86_400,

@@ -63,7 +63,7 @@ public sealed class StaffUserManager(
 
     /// <summary>
     /// Counts a wrong password or code; the failure that locks the account is logged (by id), recorded on the
-    /// system audit trail and mailed to every active admin (<see cref="LockoutAlerts"/>; 21 CFR 11.300(d)), once per
+    /// system audit trail and put in the admins' next alert digest (<see cref="LockoutAlerts"/>; 21 CFR 11.300(d)), once per
     /// lockout: an attempt counted while the account is already locked raises nothing. A lockout refuses new password
     /// sign-ins only: it does not end the account's live sign-ins, or anyone who knows a staff email could sign that
     /// person out, again and again.
@@ -84,9 +84,9 @@ public sealed class StaffUserManager(
 
         if (result.Succeeded && !wasLocked && await IsLockedOutAsync(user))
         {
-            Logger.LogWarning("Staff account {UserId} is locked out until {LockoutEnd:O} after {Attempts} wrong passwords or codes: new password sign-ins are refused until then; its live sign-ins continue.",
-                user.Id, user.LockoutEnd, Options.Lockout.MaxFailedAccessAttempts);
-            await lockoutAlerts.RaiseAsync(user, Options.Lockout.MaxFailedAccessAttempts);
+            Logger.LogWarning("Staff account {UserId} is locked out until {LockoutEnd:O}: new password sign-ins are refused until then; its live sign-ins continue.",
+                user.Id, user.LockoutEnd);
+            lockoutAlerts.Raise(user, Options.Lockout.MaxFailedAccessAttempts);
         }
 
         return result;

@@ -19,12 +19,17 @@ namespace Consent.Web.Mail;
 /// the change, and sent by <see cref="StaffMailHandler"/>.
 /// </summary>
 /// <remarks>A link travels in the job encrypted with Data Protection, as patients' links do, and is removed from the job once handled.</remarks>
-public sealed class StaffMail(IDataProtectionProvider protection, ClinicSettings clinic, MailSettings settings, OutboxSignal signal, TimeProvider clock)
+public sealed class StaffMail(
+    IDataProtectionProvider protection, ClinicSettings clinic, MailSettings settings, OutboxSignal signal, TimeProvider clock, Microsoft.Extensions.Options.IOptions<Settings.ClinicOptions> clinicOptions)
 {
+    private readonly string? publicBaseUrl = clinicOptions.Value.PublicBaseUrl;
+
     public const string Invitation = "staff-invitation";
     public const string PasswordReset = "staff-password-reset";
     public const string PasswordChanged = "staff-password-changed";
+    /// <summary>An alert mailed at once for one lockout; queued before the digest replaced it, and still sent if such a job is left.</summary>
     public const string LockoutAlert = "staff-lockout-alert";
+    public const string AlertDigest = "staff-alert-digest";
     private const string LinkPurpose = "Consent.Mail.StaffLink.v1";
 
     private IDataProtector Links => protection.CreateProtector(LinkPurpose);
@@ -56,6 +61,15 @@ public sealed class StaffMail(IDataProtectionProvider protection, ClinicSettings
                 ["at"] = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
             },
             clock.GetUtcNow());
+
+    /// <summary>The job of the digest to <paramref name="admin"/> of the alerts on the trail after <paramref name="afterSeq"/> through <paramref name="throughSeq"/>.</summary>
+    public static JsonObject DigestJob(Guid admin, long afterSeq, long throughSeq) => new()
+    {
+        ["what"] = AlertDigest,
+        ["account"] = admin.ToString("D"),
+        ["afterSeq"] = afterSeq,
+        ["throughSeq"] = throughSeq,
+    };
 
     public void Wake() => signal.Wake();
 
@@ -99,6 +113,64 @@ public sealed class StaffMail(IDataProtectionProvider protection, ClinicSettings
         + "(staff.sign-in.failed, staff.account.locked-out) shows when and from which address the attempts came. You can deactivate "
         + "the account or reset its password on the staff accounts page.\n\n"
         + "Every active administrator receives this message.\n");
+
+    /// <summary>How many alerts one digest lists in full; the rest are counted, and the trail has them all.</summary>
+    public const int DigestLines = 100;
+
+    /// <summary>
+    /// The digest to an admin of the alerts in <paramref name="alerts"/> (system events in order; see Alerts/AlertDigests.cs):
+    /// one line each, when and what, with who to look at. Staff accounts by email; patients' sessions by id and the
+    /// staff page's address, never by name or date of birth.
+    /// </summary>
+    public MimeMessage ComposeDigest(StaffUser admin, IReadOnlyList<SystemEvent> alerts, long afterSeq, long throughSeq, long jobId)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Hello {admin.DisplayName},\n\n")
+            .Append(alerts.Count == 1 ? "One security alert" : $"{alerts.Count} security alerts")
+            .Append(" came up on the consent service since the last digest:\n\n");
+        foreach (var alert in alerts.Take(DigestLines))
+        {
+            text.Append("- ").Append(When(alert.At)).Append(": ").Append(Describe(alert)).Append('\n');
+        }
+
+        if (alerts.Count > DigestLines)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- and {alerts.Count - DigestLines} more.\n");
+        }
+
+        text.Append('\n')
+            .Append("What to do:\n")
+            .Append("- A staff account locked out: if the staff member did not mistype their own password, someone may be guessing it. ")
+            .Append("You can deactivate the account or reset its password on the staff accounts page.\n")
+            .Append("- A patient's link locked: someone holding the link gave wrong dates of birth. Check with the patient before a clinician sends a new link from the session page.\n")
+            .Append("- An audit that failed: records or trails may have been changed outside the service. Run the audit command, and keep the database as it is for investigation.\n\n")
+            .Append(CultureInfo.InvariantCulture, $"These are the alerts on the system audit trail from sequence {afterSeq + 1} to {throughSeq} (Auditor: System audit trail). ")
+            .Append("Every active administrator receives this digest.\n");
+        return New(admin, jobId, alerts.Count == 1 ? $"{clinic.Clinic.Name}: 1 security alert" : $"{clinic.Clinic.Name}: {alerts.Count} security alerts", text.ToString());
+    }
+
+    private string Describe(SystemEvent alert)
+    {
+        var detail = JsonNode.Parse(alert.Detail) as JsonObject ?? [];
+        var from = alert.Ip is { Length: > 0 } ip ? $", from address {ip}" : "";
+        switch (alert.Type)
+        {
+            case SystemEvents.SystemEventTypes.AccountLockedOut:
+                var until = DateTimeOffset.TryParse(detail["lockedOutUntil"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var u)
+                    ? $" until {When(u)}" : "";
+                return $"staff account {detail["email"]?.GetValue<string>() ?? "(unknown)"} locked out after {detail["attempts"]?.GetValue<int>() ?? 0} wrong passwords or authenticator codes in a row{from}; new sign-ins are refused{until}.";
+            case SystemEvents.SystemEventTypes.PatientLinkLocked:
+                var page = alert.SessionId is { } id ? SessionPage(id) : null;
+                return $"a patient's consent link was locked after {detail["failures"]?.GetValue<int>() ?? 0} wrong dates of birth{from}: session {alert.SessionId:D}"
+                    + (page is null ? "." : $", {page}");
+            default:
+                return $"the {(detail["trigger"]?.GetValue<string>() == SystemEvents.OperationsEvents.ByCommand ? "audit command" : "periodic audit")} found "
+                    + $"{detail["failures"]?.GetValue<int>() ?? 0} problem(s): it did not verify.";
+        }
+    }
+
+    private string? SessionPage(Guid session) =>
+        Uri.TryCreate(publicBaseUrl, UriKind.Absolute, out var root) ? new Uri(root, $"/clinician/sessions/{session:D}").ToString() : null;
 
     private string When(DateTimeOffset at)
     {

@@ -96,6 +96,21 @@ public sealed class StaffMailHandler(ILogger<StaffMailHandler> logger) : IOutbox
                 var until = DateTimeOffset.TryParse(payload["until"]?.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsedUntil) ? parsedUntil : lockedAt;
                 await SendAsync(delivery, mail.ComposeLockoutAlert(user, locked, lockedAt, until, payload["attempts"]?.GetValue<int>() ?? 0, job.Id), job, ct);
                 return;
+            case StaffMail.AlertDigest:
+                var afterSeq = payload["afterSeq"]?.GetValue<long>() ?? 0;
+                var throughSeq = payload["throughSeq"]?.GetValue<long>() ?? 0;
+                var alerts = (await db.SystemEvents.AsNoTracking()
+                    .Where(e => e.Seq > afterSeq && e.Seq <= throughSeq && Alerts.AlertDigests.Types.Contains(e.Type))
+                    .OrderBy(e => e.Seq).ToListAsync(ct))
+                    .Where(Alerts.AlertDigests.IsAlertEvent).ToList();
+                if (alerts.Count == 0)
+                {
+                    logger.LogWarning("Outbox job {JobId}: the alerts it names (sequence {After} to {Through}) are not on the trail; no digest sent.", job.Id, afterSeq + 1, throughSeq);
+                    return;
+                }
+
+                await SendAsync(delivery, mail.ComposeDigest(user, alerts, afterSeq, throughSeq, job.Id), job, ct);
+                return;
             default:
                 throw new InvalidOperationException($"send-staff-mail job {job.Id} names nothing known to send ('{what}').");
         }

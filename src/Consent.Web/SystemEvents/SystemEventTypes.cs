@@ -25,7 +25,7 @@ public static class SystemEventTypes
     public const string AccountReactivated = "staff.account.reactivated";
     public const string RolesChanged = "staff.account.roles-changed";
 
-    /// <summary>Wrong passwords or codes locked an account (21 CFR 11.300(d)); every active admin is mailed an alert.</summary>
+    /// <summary>Wrong passwords or codes locked an account (21 CFR 11.300(d)); it goes into the admins' alert digest.</summary>
     public const string AccountLockedOut = "staff.account.locked-out";
     public const string WorkflowApproved = "workflow.version.approved";
     public const string WorkflowRetired = "workflow.version.retired";
@@ -37,6 +37,18 @@ public static class SystemEventTypes
 
     /// <summary>The <c>audit</c> command or the periodic audit ran, with its results: <see cref="OperationsEvents"/>.</summary>
     public const string AuditRun = "operations.audit.run";
+
+    /// <summary>
+    /// Wrong dates of birth locked a patient's consent link (the session's <c>LinkLocked</c> event): someone holding
+    /// the link may be guessing; it goes into the admins' alert digest. Names the session and patient, never a date.
+    /// </summary>
+    public const string PatientLinkLocked = "patient.link.locked";
+
+    /// <summary>
+    /// The admins were sent a digest of the alerts on the trail after <c>detail.afterSeq</c> up to <c>detail.throughSeq</c>
+    /// (Alerts/AlertDigests.cs): how many of each kind, and which admins it was mailed to.
+    /// </summary>
+    public const string AlertDigestSent = "alerts.digest.sent";
 
     /// <summary>A staff member read patient data; <c>detail.what</c> names what (<see cref="Reads"/>).</summary>
     public const string PatientDataRead = "patient-data.read";

@@ -22,7 +22,8 @@ namespace Consent.Web.UseCases.Patients;
 /// ticket for session A never opens session B, and a reissued link revokes tickets of the old one.
 /// </remarks>
 public sealed class PatientAccessService(
-    ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, PatientPreviews previews, StaffSignInVerdicts verdicts, IDataProtectionProvider protection, TimeProvider clock)
+    ConsentDbContext db, WorkflowRegistry workflows, SessionWriter writer, PatientPreviews previews, StaffSignInVerdicts verdicts, IDataProtectionProvider protection, TimeProvider clock,
+    SystemEvents.SystemAudit audit)
 {
     /// <summary>The reviewers' walk-throughs on the patient pages.</summary>
     public PatientPreviews Previews => previews;
@@ -93,7 +94,8 @@ public sealed class PatientAccessService(
 
     /// <summary>
     /// Checks the date of birth the patient gave: records the attempt (a failure counts towards the
-    /// lockout) and, when it matches, issues the ticket. In a reviewer's preview the check is decided in
+    /// lockout, and a lockout goes on the system audit trail for the admins' alert digest) and, when it
+    /// matches, issues the ticket. In a reviewer's preview the check is decided in
     /// memory and no ticket is issued: the preview opens to its reviewer's sign-in, not to a ticket.
     /// </summary>
     public async Task<Outcome<DateOfBirthCheck>> VerifyAsync(Guid sessionId, DateOnly dateOfBirth, Actor actor, CancellationToken ct, bool preview = false)
@@ -108,6 +110,15 @@ public sealed class PatientAccessService(
         }
 
         var verified = applied.Events.Any(e => e.Type == EventTypes.IdentityVerified);
+        if (!preview && applied.Events.Any(e => e.Type == EventTypes.LinkLocked))
+        {
+            // Someone holding the link may be guessing the date of birth: onto the system trail, and from there into
+            // the admins' alert digest (Alerts/AlertDigests.cs). The date tried is never recorded.
+            audit.Record(SystemEvents.SystemEventTypes.PatientLinkLocked,
+                new System.Text.Json.Nodes.JsonObject { ["failures"] = applied.State.Identity.Failures },
+                applied.Session.PatientId, applied.Session.Id);
+        }
+
         var maxAttempts = workflows.For(applied.Session).Definition.Steps.OfType<IdentityStep>().FirstOrDefault()?.MaxAttempts ?? DefaultMaxAttempts;
         return new DateOfBirthCheck(
             applied.Session,
