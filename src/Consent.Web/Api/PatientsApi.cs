@@ -20,7 +20,9 @@ public static class PatientsApi
             .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.PatientSearch, ReadSubject.Many) { ReadsByPost = true });
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
             .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.Patient, ReadSubject.Patient));
-        group.MapPost("/{id:guid}/corrections", CorrectAsync).RequireAuthorization(Policies.Clinician);
+        // A correction answers the patient's details as they now are: a read of that patient (and its 409, of the MRN's holder).
+        group.MapPost("/{id:guid}/corrections", CorrectAsync).RequireAuthorization(Policies.Clinician)
+            .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.Patient, ReadSubject.Patient) { ReadsByPost = true });
         group.MapGet("/{id:guid}/consents", ConsentsAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
             .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.PatientConsents, ReadSubject.Patient));
         group.MapPost("/{id:guid}/reconsent", ReconsentAsync).RequireAuthorization(Policies.Clinician);
@@ -53,7 +55,7 @@ public static class PatientsApi
     internal static async Task<IResult> RegisterAsync(PatientDetailsInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
-        return (await patients.RegisterAsync(body, Caller.From(http), ct)).ToHttp(p => TypedResults.Created($"/api/v1/patients/{p.Id}", p));
+        return PatientDataReads.NamedInConflict(http, await patients.RegisterAsync(body, Caller.From(http), ct)).ToHttp(p => TypedResults.Created($"/api/v1/patients/{p.Id}", p));
     }
 
     internal static async Task<IResult> SearchAsync(PatientSearchInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
@@ -71,7 +73,7 @@ public static class PatientsApi
     internal static async Task<IResult> CorrectAsync(Guid id, PatientCorrectionInput body, HttpContext http, PatientRegistry patients, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
-        return (await patients.CorrectAsync(id, body, Caller.From(http), ct)).ToHttp();
+        return PatientDataReads.NamedInConflict(http, await patients.CorrectAsync(id, body, Caller.From(http), ct)).ToHttp();
     }
 
     internal static async Task<IResult> ConsentsAsync(Guid id, HttpContext http, PatientConsents consents, CancellationToken ct)

@@ -63,7 +63,8 @@ public static class SessionsApi
     public sealed record ReasonInput(string? Reason);
 
     internal static async Task<IResult> StartAsync(StartSession body, HttpContext http, SessionStarts starts, CancellationToken ct) =>
-        (await starts.StartAsync(body, Caller.From(http), ct)).ToHttp(started => TypedResults.Created($"/api/v1/sessions/{started.Id}", started));
+        SystemEvents.PatientDataReads.NamedInConflict(http, await starts.StartAsync(body, Caller.From(http), ct))
+            .ToHttp(started => TypedResults.Created($"/api/v1/sessions/{started.Id}", started));
 
     internal static async Task<IResult> ListAsync(
         ClaimsPrincipal user, SessionReads reads, DateTimeOffset? from, DateTimeOffset? to, string? workflowId,

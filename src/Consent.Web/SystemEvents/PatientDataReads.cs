@@ -88,6 +88,20 @@ public static class PatientDataReads
                 return;
             }
 
+            if (context.Items.TryGetValue(ConflictItem, out var named) && named is Guid holder
+                && context.Response.StatusCode == StatusCodes.Status409Conflict && StaffAccess.UserId(context.User) is not null)
+            {
+                // A 409 that names the patient who holds the MRN sent: a read of that patient, whatever the endpoint reads otherwise.
+                context.RequestServices.GetRequiredService<SystemAudit>().Record(SystemEventTypes.PatientDataRead, new JsonObject
+                {
+                    ["what"] = SystemEventTypes.Reads.MrnConflict,
+                    ["method"] = context.Request.Method,
+                    ["path"] = context.Request.Path.Value,
+                    ["status"] = context.Response.StatusCode,
+                }, patientId: holder);
+                return;
+            }
+
             // A page's post that answers 2xx rendered the page again, with what it shows (a search, a form sent back with
             // its errors), and so does one that answers 400 with the page and its errors (the check-ins page does); one that
             // acted answers with a redirect, and the action is on the trail in its own right.
@@ -163,6 +177,25 @@ public static class PatientDataReads
         && context.Items.ContainsKey(StatusPollItem);
 
     private static readonly object SubjectItem = new();
+
+    private static readonly object ConflictItem = new();
+
+    /// <summary>
+    /// Notes the patient a refusal names (<c>patientId</c>: the holder of the MRN a registration, a start or a correction
+    /// sent), so the 409 that shows them is recorded as a read of that patient (an outside re-check found such reads
+    /// recorded without the patient, and a correction's not at all). Returns the outcome as it was.
+    /// </summary>
+    public static UseCases.Outcome<T> NamedInConflict<T>(HttpContext context, UseCases.Outcome<T> outcome)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (outcome is UseCases.Outcome<T>.Refused { Refusal: { Kind: UseCases.RefusedAs.Conflict, Extensions: { } extensions } }
+            && extensions.TryGetValue("patientId", out var named) && named is Guid holder)
+        {
+            context.Items[ConflictItem] = holder;
+        }
+
+        return outcome;
+    }
 
     /// <summary>
     /// Names the patient a page showed, when the page took them from its form or query rather than its route (the start

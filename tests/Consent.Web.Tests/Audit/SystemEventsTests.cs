@@ -129,10 +129,33 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
 
         await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND patient_id = @e AND detail->>'what' = 'patient.start-page'", patientId, 1);
-        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = @e AND (detail->>'status')::int = 409", "patients.mrn-conflict", 1);
+        await SystemEventRows.WaitForAsync(factory, $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = 'patients.mrn-conflict' AND (detail->>'status')::int = 409 AND patient_id = @e", patientId, 1);
         await using var db = await factory.OpenDatabaseAsync();
         await using var bare = new NpgsqlCommand($"SELECT count(*) FROM system_events WHERE type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = 'patient.start-page' AND patient_id IS NULL", db);
         Assert.Equal(0L, (long)(await bare.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>
+    /// A correction answers the patient's details: a read of that patient; one whose MRN is another patient's answers 409
+    /// naming that patient: a read of the holder (second outside re-check found the first unrecorded, the second without its patient).
+    /// </summary>
+    [Fact]
+    public async Task ACorrection_IsAReadOfThePatient_AndItsMrnConflict_OfThePatientItNames()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var corrected = await SystemEventRows.PatientOfAsync(factory, (await driver.StartAsync(mrn: "MRN-CORRECTED-1")).Id);
+        var holder = await SystemEventRows.PatientOfAsync(factory, (await driver.StartAsync(mrn: "MRN-HOLDER-1")).Id);
+        var clinicianId = await SystemEventRows.StaffIdAsync(factory, Staff.Clinician);
+
+        var fixedName = await driver.Clinician.PostAsJsonAsync($"/api/v1/patients/{corrected}/corrections", new { name = "María José Pérez Ruiz", reason = "Second surname left out" });
+        Assert.Equal(HttpStatusCode.OK, fixedName.StatusCode);
+        var taken = await driver.Clinician.PostAsJsonAsync($"/api/v1/patients/{corrected}/corrections", new { mrn = "MRN-HOLDER-1", reason = "Typed the wrong MRN" });
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+
+        await SystemEventRows.WaitForAsync(factory,
+            $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = 'patient.detail' AND detail->>'method' = 'POST' AND patient_id = @e", corrected, 1);
+        await SystemEventRows.WaitForAsync(factory,
+            $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = 'patients.mrn-conflict' AND detail->>'path' LIKE '%/corrections' AND patient_id = @e", holder, 1);
     }
 
     /// <summary>
