@@ -24,6 +24,36 @@ public sealed class StaffPasswordRules : IPasswordValidator<StaffUser>
 
     private static readonly string[] ServiceWords = ["consent"];
 
+    /// <summary>
+    /// The lists Dropbox's zxcvbn ships (package zxcvbn-core, MIT), read once from the package: the 30,000 passwords found
+    /// most often in breach corpora (Burnett's 10-million-password set, ranked) - NIST SP 800-63B 5.1.1.2's "passwords
+    /// obtained from previous breach corpuses" - and, for its "dictionary words", the 30,000 commonest English words and
+    /// the commonest US first names and surnames (zxcvbn keeps each word in one list only, so "jennifer" is a name there,
+    /// not a password, though it is both).
+    /// </summary>
+    private static readonly Lazy<HashSet<string>> Guessable = new(() =>
+    {
+        var assembly = typeof(Zxcvbn.Zxcvbn).Assembly;
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in new[] { "passwords", "english", "male_names", "female_names", "surnames" })
+        {
+            using var list = assembly.GetManifestResourceStream($"zxcvbn-core.Dictionaries.{name}.lst")
+                ?? throw new InvalidOperationException($"The zxcvbn-core package no longer holds its {name} list.");
+            using var reader = new StreamReader(list);
+            words.UnionWith(reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        return words;
+    });
+
+    /// <summary>
+    /// The password, or the one word it pads with numbers and symbols, is a breached password or a single dictionary word or
+    /// name, with or without its spaces ("sonyericsson2024", "Leave me alone!", "Jennifer#12345"). Several unrelated words are fine.
+    /// </summary>
+    private static bool IsBreached(string folded, string core) =>
+        new[] { folded, core, folded.Replace(" ", "", StringComparison.Ordinal), core.Replace(" ", "", StringComparison.Ordinal) }
+            .Any(candidate => candidate.Length > 0 && Guessable.Value.Contains(candidate));
+
     public Task<IdentityResult> ValidateAsync(UserManager<StaffUser> manager, StaffUser user, string? password)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -35,7 +65,7 @@ public sealed class StaffPasswordRules : IPasswordValidator<StaffUser>
         var folded = password.ToLower(CultureInfo.InvariantCulture);
         var errors = new List<IdentityError>();
         var core = folded.Trim("0123456789!@#$%^&*()_+-=.,;:?~ ".ToCharArray());
-        if (core.Length == 0 || CommonBases.Contains(core) || IsRepeatOfCommon(core) || IsRun(folded))
+        if (core.Length == 0 || CommonBases.Contains(core) || IsRepeatOfCommon(core) || IsRun(folded) || IsBreached(folded, core))
         {
             errors.Add(new IdentityError
             {

@@ -46,6 +46,20 @@ public sealed class StaffPasswords(StaffUserManager users, TimeProvider clock, I
                 "Both your current password and a new one are required.");
         }
 
+        // Decided under the account's row lock from the account as stored, as a sign-in is (StaffSignIn): a burst of
+        // changes sent at once from a stolen live sign-in was otherwise each checked before the first failures counted.
+        await using var own = await ((StaffUserManager)users).LockAndReloadAsync(user);
+        var refused = await ChangeLockedAsync(user, currentPassword, newPassword);
+        if (own is not null)
+        {
+            await own.CommitAsync();
+        }
+
+        return refused;
+    }
+
+    private async Task<Dictionary<string, string[]>?> ChangeLockedAsync(StaffUser user, string currentPassword, string newPassword)
+    {
         // A lockout does not end this sign-in (StaffUserManager), so it must stop the guessing here.
         if (await users.IsLockedOutAsync(user))
         {

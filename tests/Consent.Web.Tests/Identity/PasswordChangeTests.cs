@@ -43,7 +43,7 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
     }
 
     /// <summary>
-    /// NIST SP 800-63B 5.1.1.2: a common password padded with digits, a keyboard or number run, and the account's own email,
+    /// NIST SP 800-63B 5.1.1.2: a common password padded with digits (one of the 30,000 most breached, as zxcvbn lists them), a keyboard or number run, and the account's own email,
     /// its part before the @ or the holder's name are refused, each a 400 on newPassword that changes nothing (an outside
     /// review had "password1234" and the account's email accepted).
     /// </summary>
@@ -53,6 +53,9 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
     [InlineData("qwertyuiop12")]
     [InlineData("123456789012")]
     [InlineData("abcabcabcabc")]
+    [InlineData("sonyericsson2024")]
+    [InlineData("Leave me alone!")]
+    [InlineData("Jennifer#12345")]
     [InlineData("weak.chooser@example.org")]
     [InlineData("weak.chooser 2026!")]
     [InlineData("Wendy Weakchooser 1")]
@@ -69,6 +72,31 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
         await InputProbe.AssertFieldErrorAsync(await client.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = Password, newPassword = weak }), "newPassword");
         using var again = await StaffAccounts.ClientAsync(factory, email, Password);
         Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/v1/account")).StatusCode);
+    }
+
+    /// <summary>
+    /// Someone holding a live sign-in (a stolen cookie or token) guesses the current password in a burst: five guesses are
+    /// checked and count towards the lockout, the rest are refused unchecked (an outside re-check had six checked).
+    /// </summary>
+    [Fact]
+    public async Task ABurstOfWrongCurrentPasswords_ChecksFive_ThenTheLockoutRefusesTheRest()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        await StaffAccounts.CreateAsync(factory, admin, "burst.changer@example.org", Password, "Burst Changer", "Clinician");
+        using var stolen = await StaffAccounts.ClientAsync(factory, "burst.changer@example.org", Password);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            var answer = await stolen.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = $"guess number {i} of many", newPassword = NewPassword });
+            return (answer.StatusCode, Body: await answer.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
+        Assert.Equal(5, answers.Count(a => a.Body.Contains("is not correct", StringComparison.Ordinal)));
+        Assert.Equal(7, answers.Count(a => a.Body.Contains("Too many wrong passwords", StringComparison.Ordinal)));
+        // Even the right password is refused now, until the lockout ends.
+        var right = await stolen.PostAsJsonAsync("/api/v1/account/password", new { currentPassword = Password, newPassword = NewPassword });
+        Assert.Contains("Too many wrong passwords", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
