@@ -51,6 +51,11 @@ public static class ConsentRecordPdf
         RecordInfo.Write(document, record, labels);
         var furniture = new PageFurniture(record, labels, geometry, measure);
         PagePainter.Paint(document, pages, geometry, measure, furniture.For);
+        if (record.Paper is { } paper)
+        {
+            // A paper consent: the scan's pages follow the cover, inside the signed document, so the signature covers them.
+            PaperScans.Append(document, paper, new PdfSharp.Drawing.XSize(geometry.Width, geometry.Height));
+        }
         var output = ScratchStreams.Draft();
         document.Save(output, closeStream: false);
         return output.GetBuffer().AsMemory(0, (int)output.Length);

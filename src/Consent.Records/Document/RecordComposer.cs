@@ -21,6 +21,15 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? c
         TitleBlock();
         Summary();
         CheckSection.Add(checkUrl, labels, _blocks);
+        if (record.Paper is { } paper)
+        {
+            // A paper consent: the cover states what was signed on paper and by whom it was attested; the scan follows.
+            PaperCover(paper);
+            SignatureSections.Add(record, labels, _blocks);
+            AuditSection.Add(record, labels, _blocks);
+            return _blocks;
+        }
+
         RecordSections.Outcome(record, labels, _blocks);
         RecordSections.Identity(record, labels, _blocks);
         RecordSections.Screening(record, labels, _blocks);
@@ -48,12 +57,25 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? c
 
     internal string Status => record.Kind switch
     {
-        RecordKind.Consent => labels.StatusConsent,
+        RecordKind.Consent => record.Paper is null ? labels.StatusConsent : labels.StatusConsentOnPaper,
         RecordKind.Withdrawal => labels.StatusWithdrawal,
         RecordKind.DeclinedSummary => labels.StatusDeclined,
         RecordKind.ReferredSummary => labels.StatusReferred,
         RecordKind.Checkin => CheckinSections.Status(record, labels),
     };
+
+    void PaperCover(PaperForm paper)
+    {
+        _blocks.Add(new HeadingBlock(labels.PaperForm, 1));
+        _blocks.AddRange(MarkdownBlocks.Convert(labels.PaperFormIntro, Theme.Body));
+        var type = paper.ContentType switch { "application/pdf" => "PDF", "image/jpeg" => "JPEG", "image/png" => "PNG", var other => other };
+        _blocks.Add(RecordText.KeyValues(
+        [
+            (labels.PaperSignedOn, RecordTime.Format(paper.SignedOn)),
+            (labels.ScanFile, string.Format(CultureInfo.InvariantCulture, "{0}, {1:N0} bytes, {2} page(s)", type, paper.Scan.Length, paper.Pages)),
+            (labels.ScanSha256, paper.Sha256),
+        ]));
+    }
 
     void TitleBlock()
     {

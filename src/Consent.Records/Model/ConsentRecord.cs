@@ -35,6 +35,12 @@ public sealed record ConsentRecord
     /// </summary>
     public string? ClinicLanguage { get; init; }
 
+    /// <summary>
+    /// For a consent given on paper: the scanned form and its facts. The record is then a cover page (who, what, the
+    /// clinician's attestation and signature) followed by the scan's pages.
+    /// </summary>
+    public PaperForm? Paper { get; init; }
+
     /// <summary>When the session was started by the clinician.</summary>
     public required DateTimeOffset StartedAt { get; init; }
 
@@ -89,3 +95,6 @@ public sealed record ConsentRecord
     /// <summary>The session's hash-chained event log.</summary>
     public required AuditTrail Audit { get; init; }
 }
+
+/// <summary>A scanned wet-ink consent form: its bytes (PDF, JPEG or PNG), their SHA-256 (lower-case hex), pages, and the date the patient signed it.</summary>
+public sealed record PaperForm(byte[] Scan, string ContentType, string Sha256, int Pages, DateOnly SignedOn);

@@ -231,6 +231,24 @@ public sealed record RecordLabels
     /// <summary>An interpreter's capacity.</summary>
     public required string RoleInterpreter { get; init; }
 
+    /// <summary>Heading of a paper consent's cover: the patient signed the paper form, scanned on the pages that follow.</summary>
+    public required string PaperForm { get; init; }
+
+    /// <summary>The paragraph under it, before the scan's details.</summary>
+    public required string PaperFormIntro { get; init; }
+
+    /// <summary>Caption: the date the patient signed the paper form.</summary>
+    public required string PaperSignedOn { get; init; }
+
+    /// <summary>Caption: the scan's SHA-256.</summary>
+    public required string ScanSha256 { get; init; }
+
+    /// <summary>Caption: the scan's file type, size and page count.</summary>
+    public required string ScanFile { get; init; }
+
+    /// <summary>The scan's status line: consent given on paper.</summary>
+    public required string StatusConsentOnPaper { get; init; }
+
     /// <summary>The line under a signature naming the signer's standing: relationship and authority, or language, mode and qualification.</summary>
     public required string SignerDetails { get; init; }
 

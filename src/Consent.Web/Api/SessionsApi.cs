@@ -26,6 +26,9 @@ public static class SessionsApi
         group.MapGet("/{id:guid}/events", EventsAsync).RequireAuthorization(Policies.ClinicianOrAuditor)
             .WithMetadata(new PatientDataReadAttribute(SystemEventTypes.Reads.SessionEvents, ReadSubject.Session));
         group.MapPost("/{id:guid}/countersign", CountersignAsync).RequireAuthorization(Policies.Clinician);
+        // multipart/form-data: scan (the file), signedOn, password, code, statementAccepted. Cookie callers pass the same-origin check.
+        group.MapPost("/{id:guid}/paper", RecordPaperAsync).RequireAuthorization(Policies.Clinician)
+            .DisableAntiforgery().WithMetadata(new Hosting.NonJsonBody());
         group.MapPost("/{id:guid}/questions/{questionId}/answer", AnswerQuestionAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/discussions", RecordDiscussionAsync).RequireAuthorization(Policies.Clinician);
         group.MapPost("/{id:guid}/staff-checks/{stepId}", RecordStaffCheckAsync).RequireAuthorization(Policies.Clinician);
@@ -89,6 +92,68 @@ public static class SessionsApi
 
     internal static async Task<IResult> CountersignAsync(Guid id, CountersignInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.CountersignAsync(id, body.Password, body.StatementAccepted, Caller.From(http), ct, body.NameConfirmed, body.Code)).ToHttp();
+
+    /// <summary>
+    /// A consent signed on the paper form (ClinicianActions.RecordPaperAsync): the scan as multipart/form-data with the
+    /// attestation's fields. At most 20 MB of scan; a larger upload is a 413 problem that reads no further.
+    /// </summary>
+    internal static async Task<IResult> RecordPaperAsync(Guid id, HttpContext http, ClinicianActions actions, CancellationToken ct)
+    {
+        const long limit = Consent.Records.PaperScans.MaxBytes + (256 * 1024);
+        if (http.Request.ContentLength > limit)
+        {
+            return PaperTooLarge();
+        }
+
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        if (!http.Request.HasFormContentType)
+        {
+            return TypedResults.Problem(title: "Unsupported upload",
+                detail: "Send the scan as multipart/form-data: scan (the file), signedOn, password, statementAccepted and, when asked, code.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        IFormCollection form;
+        byte[]? scan = null;
+        try
+        {
+            form = await http.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions
+            {
+                MultipartBodyLengthLimit = limit, ValueCountLimit = 16, ValueLengthLimit = 4096,
+            }, ct);
+            if (form.Files.GetFile("scan") is { } file)
+            {
+                if (file.Length > Consent.Records.PaperScans.MaxBytes)
+                {
+                    return PaperTooLarge();
+                }
+
+                using var buffer = new MemoryStream((int)file.Length);
+                await file.CopyToAsync(buffer, ct);
+                scan = buffer.ToArray();
+            }
+        }
+        catch (Exception e) when (e is BadHttpRequestException or InvalidDataException or IOException)
+        {
+            return e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                || (e is InvalidDataException && e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+                ? PaperTooLarge()
+                : TypedResults.Problem(title: "Upload not readable", detail: "The upload could not be read: send it as multipart/form-data.",
+                    statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var accepted = form["statementAccepted"].ToString() is { Length: > 0 } text ? bool.TryParse(text, out var yes) ? yes : (bool?)null : null;
+        var upload = form.Files.GetFile("scan");
+        return (await actions.RecordPaperAsync(id, scan, upload?.ContentType, upload?.FileName, form["signedOn"].ToString(),
+            form["password"].ToString(), accepted, Caller.From(http), ct, form["code"].ToString() is { Length: > 0 } code ? code : null)).ToHttp();
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult PaperTooLarge() => TypedResults.Problem(title: "Scan too large",
+        detail: "The scan is larger than 20 MB. Scan at a lower resolution, or in grey, and try again.", statusCode: StatusCodes.Status413PayloadTooLarge);
 
     internal static async Task<IResult> AnswerQuestionAsync(Guid id, string questionId, AnswerInput body, HttpContext http, ClinicianActions actions, CancellationToken ct) =>
         (await actions.AnswerQuestionAsync(id, questionId, body.Answer, Caller.From(http), ct)).ToHttp();

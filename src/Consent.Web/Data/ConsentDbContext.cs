@@ -28,6 +28,9 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
 
     public DbSet<StoredRecord> Records => Set<StoredRecord>();
 
+    /// <summary>Scanned paper consent forms (UseCases/Clinician/PaperConsents.cs).</summary>
+    public DbSet<PaperScan> PaperScans => Set<PaperScan>();
+
     public DbSet<OutboxJob> OutboxJobs => Set<OutboxJob>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

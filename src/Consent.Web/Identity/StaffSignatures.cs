@@ -32,6 +32,7 @@ public sealed class StaffSignatures(
     public const string CheckinDecision = "checkin-decision";
     public const string WorkflowDecision = "workflow-decision";
     public const string Training = "training-attestation";
+    public const string PaperAttestation = "paper-attestation";
 
     /// <summary>Whether the sign-in's next signature needs the authenticator code as well as the password.</summary>
     public async Task<bool> NeedsCodeAsync(ClaimsPrincipal principal, CancellationToken ct = default)

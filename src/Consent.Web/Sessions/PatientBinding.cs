@@ -97,7 +97,8 @@ public static class PatientBinding
 
         // A consent is completed by its countersignature; a check-in by being cleared, at its end or by a clinician's
         // release of a held one (SessionWriter sets completed_at at that event; the consent gate reads it).
-        var completed = events.FirstOrDefault(e => e.Type is EventTypes.ClinicianCountersigned or EventTypes.CheckinCleared or EventTypes.CheckinReleased)?.At;
+        var completed = events.FirstOrDefault(e => e.Type is EventTypes.ClinicianCountersigned or EventTypes.PaperConsentRecorded
+            or EventTypes.CheckinCleared or EventTypes.CheckinReleased)?.At;
         return completed != row.CompletedAt
             ? $"the completion time stored for session {row.Id} ({Time(row.CompletedAt)}) is not the countersignature's or the check-in's clearing ({Time(completed)}): it was changed outside the service"
             : null;

@@ -25,7 +25,8 @@ public sealed record SessionDetail(
     IReadOnlyList<HoldView> Holds,
     EndingView? Ending,
     long EventCount,
-    Guid PatientId)
+    Guid PatientId,
+    PaperView? Paper = null)
 {
     public static SessionDetail From(ConsentSession s, SessionState state) => new(
         s.Id, state.Status.ToString(), s.WorkflowId, s.WorkflowVersion, s.WorkflowHash, s.Language, s.CreatedAt, s.UpdatedAt,
@@ -39,8 +40,16 @@ public sealed record SessionDetail(
         [.. state.OpenHolds.Select(h => HoldView.From(h, s.Language))],
         state.Ending is { } e ? new EndingView(e.Status.ToString(), e.Outcome, e.Reason, e.By, e.At) : null,
         s.LastSeq,
-        s.PatientId);
+        s.PatientId,
+        state.Paper is { } p ? new PaperView(p.Recorded.ScanSha256, p.Recorded.ContentType, p.Recorded.Bytes, p.Recorded.Pages,
+            p.Recorded.SignedOn, p.Recorded.Attestation, p.Recorded.StaffId, p.At) : null);
 }
+
+/// <summary>
+/// A consent given on the paper form (status Completed, "Completed (paper)" on the pages): the scan by its SHA-256, type,
+/// size and pages, the date the patient signed, and the clinician's attestation, by whom and when.
+/// </summary>
+public sealed record PaperView(string ScanSha256, string ContentType, long Bytes, int Pages, string SignedOn, string Attestation, string RecordedBy, DateTimeOffset RecordedAt);
 
 /// <summary>The patient as the clinician entered them.</summary>
 public sealed record PatientDetail(string Name, DateOnly DateOfBirth, string? Mrn, string? Email);

@@ -25,7 +25,8 @@ public sealed record RecordSource(
     IReadOnlyDictionary<string, string> StaffNames,
     string? WithdrawnRecordSha256 = null,
     string? ReliedOnRecordSha256 = null,
-    IReadOnlyList<UseCases.Review.ReviewSignature>? Approvals = null);
+    IReadOnlyList<UseCases.Review.ReviewSignature>? Approvals = null,
+    PaperScan? Scan = null);
 
 /// <summary>
 /// Gathers a <see cref="ConsentRecord"/> from a session's events: everything up to and including the
@@ -84,9 +85,16 @@ public static class ConsentRecordBuilder
             Discussions = [.. events.Where(e => e.Type == EventTypes.DiscussionRecorded)
                 .Select(e => (e, p: DiscussionRecordedPayload.From(Payload(e))))
                 .Select(x => new ClinicianDiscussion(x.p.Note ?? "", Name(x.p.StaffId), x.e.At))],
-            Signatures = Signatures(state, events, wording, Name, source.Session.PatientName),
+            Signatures = state.Paper is { } onPaper
+                // On paper, the one electronic signature is the clinician's attestation of the form signed in their presence.
+                ? [new RecordSignature(RecordRole.Clinician, Name(onPaper.Recorded.StaffId), onPaper.At, onPaper.Recorded.Attestation, wording.PasswordReentry)]
+                : Signatures(state, events, wording, Name, source.Session.PatientName),
             CertificationStatement = signed ? Certification(state, workflow, language, labels) : null,
-            ClinicianAttestation = countersigned ? Attestation(state, workflow, language, labels, wording) : null,
+            ClinicianAttestation = state.Paper?.Recorded.Attestation ?? (countersigned ? Attestation(state, workflow, language, labels, wording) : null),
+            Paper = source.Kind == RecordKind.Consent && state.Paper is { } paper && source.Scan is { } scan
+                ? new PaperForm(scan.Content, scan.ContentType, scan.Sha256, scan.Pages,
+                    DateOnly.ParseExact(paper.Recorded.SignedOn, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+                : null,
             HowToWithdraw = source.Kind == RecordKind.Consent ? workflow.Withdrawal?.For(language) : null,
             Outcome = source.Kind switch
             {

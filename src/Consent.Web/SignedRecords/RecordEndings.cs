@@ -15,6 +15,8 @@ public static class RecordEndings
     public static readonly IReadOnlyList<Ending> All =
     [
         new(RecordKind.Consent, SessionStatus.Completed, EventTypes.ClinicianCountersigned),
+        // A consent given on paper: the clinician's attestation of the scanned form completes it, as a countersignature does.
+        new(RecordKind.Consent, SessionStatus.Completed, EventTypes.PaperConsentRecorded),
         new(RecordKind.DeclinedSummary, SessionStatus.Declined, EventTypes.Declined),
         new(RecordKind.ReferredSummary, SessionStatus.Referred, EventTypes.StopReached),
         new(RecordKind.Withdrawal, SessionStatus.Withdrawn, EventTypes.Withdrawn),

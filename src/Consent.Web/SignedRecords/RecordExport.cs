@@ -116,7 +116,7 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
     /// </summary>
     private static readonly string ManifestColumns =
         "r.session_id, w.workflow_id, w.workflow_version, " + StatusSql + ", r.kind, "
-        + $"(SELECT c.at FROM consent_events c WHERE c.session_id = r.session_id AND c.type IN ('{EventTypes.ClinicianCountersigned}', "
+        + $"(SELECT c.at FROM consent_events c WHERE c.session_id = r.session_id AND c.type IN ('{EventTypes.ClinicianCountersigned}', '{EventTypes.PaperConsentRecorded}', "
         + $"'{EventTypes.CheckinCleared}', '{EventTypes.CheckinReleased}') ORDER BY c.seq LIMIT 1), "
         + "r.issued_at, r.sha256, "
         // A check-in's first event seals the consent it relies on (its record's SHA-256 when that was issued already, else the session).

@@ -204,7 +204,27 @@ public sealed class RecordIssuer(
         var (workflow, state) = await writer.OpenAsync(session, ct);
         var reliedOn = kind == RecordKind.Checkin ? await ReliedOnAsync(state.ReliesOn, session.Id, forSigning, ct) : null;
         var approved = await ApprovalsAsync(workflow, state.Exists ? state.CreatedAt : session.CreatedAt, ct);
-        return ConsentRecordBuilder.Build(new RecordSource(session, workflow, events, kind, issuedAt, clinic, names, withdrawn, reliedOn, approved));
+        var scan = kind == RecordKind.Consent && state.Paper is { } paper ? await ScanAsync(session.Id, paper, forSigning, ct) : null;
+        return ConsentRecordBuilder.Build(new RecordSource(session, workflow, events, kind, issuedAt, clinic, names, withdrawn, reliedOn, approved, scan));
+    }
+
+    /// <summary>
+    /// The scan a paper consent's chain names by its SHA-256, read from <c>paper_scans</c> and hashed again: a row changed or
+    /// missing (the table is append-only for the service, but its owner can write) signs nothing, with an AUDIT ALERT.
+    /// </summary>
+    private async Task<PaperScan> ScanAsync(Guid sessionId, Consent.Workflows.PaperConsent paper, bool forSigning, CancellationToken ct)
+    {
+        var sha = paper.Recorded.ScanSha256;
+        var scan = await db.PaperScans.AsNoTracking().SingleOrDefaultAsync(p => p.SessionId == sessionId && p.Sha256 == sha, ct);
+        if (scan is null || !string.Equals(Convert.ToHexStringLower(SHA256.HashData(scan.Content)), sha, StringComparison.Ordinal)
+            || scan.ContentType != paper.Recorded.ContentType)
+        {
+            logger.LogCritical("AUDIT ALERT: refused to {Act} the record of session {SessionId}: the paper scan its chain names (SHA-256 {Sha256}) is {Problem}.",
+                forSigning ? "sign" : "describe", sessionId, sha, scan is null ? "not stored" : "not the one stored then");
+            throw new UnverifiedChainException($"The record of session {sessionId} was not {(forSigning ? "signed" : "described")}: its paper scan is not the one its chain names.");
+        }
+
+        return scan;
     }
 
     /// <summary>

@@ -52,6 +52,7 @@ public static class StaffLabels
         EventTypes.AnswersReopened => "Answers reopened to change one that would have ended the consent",
         EventTypes.PatientSigned => "Patient signed",
         EventTypes.ClinicianCountersigned => "Clinician countersigned",
+        EventTypes.PaperConsentRecorded => "Signed paper form recorded",
         EventTypes.RecordIssued => "Signed record issued",
         EventTypes.Declined => "Declined by the patient",
         EventTypes.Expired => "Session expired",

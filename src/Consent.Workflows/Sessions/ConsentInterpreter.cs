@@ -66,6 +66,7 @@ public static partial class ConsentInterpreter
             RecordDiscussion c => context.RecordDiscussion(c),
             FollowUpReferral c => context.FollowUpReferral(c),
             Countersign c => context.Countersign(c),
+            RecordPaperConsent c => context.RecordPaperConsent(c),
             VoidSession c => context.Void(c),
             Withdraw c => context.Withdraw(c),
             Expire => context.Expire(),

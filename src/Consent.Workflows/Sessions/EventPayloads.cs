@@ -26,6 +26,7 @@ public abstract record EventPayload
         EventTypes.IdentityVerified => IdentityVerifiedPayload.From(payload),
         EventTypes.IdentityCheckFailed => IdentityCheckFailedPayload.From(payload),
         EventTypes.LinkLocked => LinkLockedPayload.From(payload),
+        EventTypes.PaperConsentRecorded => PaperConsentRecordedPayload.From(payload),
         EventTypes.LinkReissued => LinkReissuedPayload.From(payload),
         EventTypes.AnswersRecorded => AnswersRecordedPayload.From(payload),
         EventTypes.DisclosureAcknowledged => DisclosureAcknowledgedPayload.From(payload),
@@ -577,4 +578,37 @@ public sealed record ReliesOn(Guid SessionId, int Version, DateTimeOffset Signed
         p is not null && Guid.TryParse(Payload.Text(p, "sessionId"), out var id) && Payload.Time(Payload.Text(p, "signedAt")) is { } signedAt
             ? new ReliesOn(id, Payload.Int(p, "version"), signedAt, Payload.Text(p, PayloadKeys.Sha256) is { Length: 64 } sha ? sha : null)
             : null;
+}
+
+/// <summary>
+/// <see cref="EventTypes.PaperConsentRecorded"/>: who attested the paper form, the scan by its SHA-256 (lower-case hex),
+/// type, size and page count, the date the patient signed it, and the attestation as signed.
+/// </summary>
+public sealed record PaperConsentRecordedPayload(
+    string StaffId, string ScanSha256, string ContentType, long Bytes, int Pages, string SignedOn, string Attestation) : EventPayload
+{
+    public override string Type => EventTypes.PaperConsentRecorded;
+
+    public override JsonObject ToJson() => new()
+    {
+        [PayloadKeys.StaffId] = StaffId,
+        ["scanSha256"] = ScanSha256,
+        ["contentType"] = ContentType,
+        ["bytes"] = Bytes,
+        ["pages"] = Pages,
+        ["signedOn"] = SignedOn,
+        ["attestation"] = Attestation,
+    };
+
+    public static PaperConsentRecordedPayload From(JsonObject p) => new(
+        Payload.Text(p, PayloadKeys.StaffId) ?? "", Payload.Text(p, "scanSha256") ?? "", Payload.Text(p, "contentType") ?? "",
+        p["bytes"] is JsonValue b && b.TryGetValue<long>(out var bytes) ? bytes : 0, Payload.Int(p, "pages"),
+        Payload.Text(p, "signedOn") ?? "", Payload.Text(p, "attestation") ?? "");
+
+    /// <summary>
+    /// The clinician's attestation, in the clinic's words for the paper path: "The patient signed this paper form, version N,
+    /// in my presence on &lt;date&gt;." (ISO date, so it reads the same in every time zone).
+    /// </summary>
+    public static string AttestationFor(int version, DateOnly signedOn) =>
+        $"The patient signed this paper form, version {version}, in my presence on {signedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}.";
 }

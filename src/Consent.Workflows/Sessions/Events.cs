@@ -75,6 +75,13 @@ public static class EventTypes
     /// <summary>Payload: staffId, statementAccepted.</summary>
     public const string ClinicianCountersigned = nameof(ClinicianCountersigned);
 
+    /// <summary>
+    /// Payload: staffId, scanSha256, contentType, bytes, pages, signedOn, attestation. The patient signed the workflow's
+    /// paper form in front of the clinician, who uploaded the scan (stored by its SHA-256) and attested it by signature
+    /// (eIC Q&amp;A 1: a paper option). It ends the session Completed, as a countersignature does.
+    /// </summary>
+    public const string PaperConsentRecorded = nameof(PaperConsentRecorded);
+
     /// <summary>Payload: sha256, kind.</summary>
     public const string RecordIssued = nameof(RecordIssued);
 

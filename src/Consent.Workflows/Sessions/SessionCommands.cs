@@ -78,6 +78,13 @@ public sealed record RecordDiscussion(string Note, string StaffId) : SessionComm
 /// </summary>
 public sealed record Countersign(string StaffId, bool StatementAccepted, bool NameConfirmed = false) : SessionCommand;
 
+/// <summary>
+/// The clinician records the workflow's paper form the patient signed in their presence on <paramref name="SignedOn"/>: the scan
+/// (already checked and stored by its SHA-256) and their attestation, signed. <paramref name="Today"/> is the clinic's date now.
+/// </summary>
+public sealed record RecordPaperConsent(
+    string StaffId, string ScanSha256, string ContentType, long Bytes, int Pages, DateOnly SignedOn, DateOnly Today, bool StatementAccepted) : SessionCommand;
+
 /// <summary>Staff void a session that has not completed (named so it does not clash with <see cref="System.Void"/>).</summary>
 public sealed record VoidSession(string Reason, string StaffId) : SessionCommand;
 

@@ -48,6 +48,9 @@ public enum LifecycleTrigger
 
     /// <summary>A clinician decides a held check-in: no dose today.</summary>
     NotToday,
+
+    /// <summary>A clinician records the paper form the patient signed in their presence: the consent is completed on paper.</summary>
+    RecordPaper,
 }
 
 /// <summary>The session lifecycle as a Stateless machine; the interpreter asks it before every status change.</summary>
@@ -79,6 +82,7 @@ public static class SessionLifecycle
     public static readonly IReadOnlyDictionary<string, SessionStatus> Endings = new Dictionary<string, SessionStatus>(StringComparer.Ordinal)
     {
         [EventTypes.ClinicianCountersigned] = SessionStatus.Completed,
+        [EventTypes.PaperConsentRecorded] = SessionStatus.Completed,
         [EventTypes.Declined] = SessionStatus.Declined,
         [EventTypes.StopReached] = SessionStatus.Referred,
         [EventTypes.Expired] = SessionStatus.Expired,
@@ -140,11 +144,13 @@ public static class SessionLifecycle
         var machine = new StateMachine<SessionStatus, LifecycleTrigger>(() => state, s => state = s);
         machine.Configure(SessionStatus.Invited)
             .Permit(LifecycleTrigger.VerifyIdentity, SessionStatus.InProgress)
+            .Permit(LifecycleTrigger.RecordPaper, SessionStatus.Completed)
             .Permit(LifecycleTrigger.Decline, SessionStatus.Declined)
             .Permit(LifecycleTrigger.Expire, SessionStatus.Expired)
             .Permit(LifecycleTrigger.Void, SessionStatus.Voided);
         machine.Configure(SessionStatus.InProgress)
             .Permit(LifecycleTrigger.PatientSign, SessionStatus.AwaitingCountersign)
+            .Permit(LifecycleTrigger.RecordPaper, SessionStatus.Completed)
             .Permit(LifecycleTrigger.Decline, SessionStatus.Declined)
             .Permit(LifecycleTrigger.Refer, SessionStatus.Referred)
             .Permit(LifecycleTrigger.Expire, SessionStatus.Expired)

@@ -53,6 +53,11 @@ internal static class SessionReplay
                 Countersignature = new Countersignature(e.StepId ?? "", ClinicianCountersignedPayload.From(p).StaffId ?? e.Actor, e.ContentHash, e.At,
                     ClinicianCountersignedPayload.From(p).NameConfirmed),
             },
+            EventTypes.PaperConsentRecorded => state with
+            {
+                Status = Move(state, LifecycleTrigger.RecordPaper, e),
+                Paper = new PaperConsent(PaperConsentRecordedPayload.From(p), e.At),
+            },
             EventTypes.RecordIssued => Issued(state, e, RecordIssuedPayload.From(p)),
             EventTypes.Declined => Ended(state, e, LifecycleTrigger.Decline, SessionStatus.Declined, DeclinedPayload.From(p).Reason, "patient"),
             EventTypes.Expired => Ended(state, e, LifecycleTrigger.Expire, SessionStatus.Expired, null, "system"),

@@ -88,6 +88,9 @@ public sealed record SessionState
 
     public Countersignature? Countersignature { get; init; }
 
+    /// <summary>The signed paper form the clinician recorded instead of the online steps (<see cref="EventTypes.PaperConsentRecorded"/>); else null.</summary>
+    public PaperConsent? Paper { get; init; }
+
     /// <summary>Ids of steps done, in the order they were done (skipped steps are never listed).</summary>
     public ImmutableList<string> CompletedSteps { get; init; } = [];
 
@@ -199,3 +202,6 @@ public sealed record CheckinHoldReason(string Id, JsonObject Values);
 
 /// <summary>A clinician's decision on a held check-in.</summary>
 public sealed record CheckinDecisionEntry(CheckinDecision Decision, string Note, string StaffId, DateTimeOffset At);
+
+/// <summary>A paper consent as its event recorded it, and when the clinician attested it.</summary>
+public sealed record PaperConsent(PaperConsentRecordedPayload Recorded, DateTimeOffset At);

@@ -98,4 +98,45 @@ internal sealed partial record DecisionContext
         var step = Definition.Steps.OfType<CountersignStep>().First();
         return Decision.Accept(new ClinicianCountersignedPayload(staff, mismatch).On(step.Id, HashOf(step)));
     }
+
+    /// <summary>
+    /// A paper consent: the patient signed the workflow's paper form in the clinician's presence (eIC Q&amp;A 1), before anyone
+    /// signed online. A consent session only, not yet ended and with no online signature; the signing date may not be in the
+    /// future, nor more than <see cref="PaperDaysBack"/> days ago (a mistyped year).
+    /// </summary>
+    public const int PaperDaysBack = 30;
+
+    public Decision RecordPaperConsent(RecordPaperConsent c)
+    {
+        if (Definition.IsCheckin)
+        {
+            return Refuse(RefusalKind.Conflict, "a dose-day check-in has no paper form");
+        }
+        if (State.Signatures.Count > 0 || !SessionLifecycle.CanFire(State.Status, LifecycleTrigger.RecordPaper))
+        {
+            return Refuse(RefusalKind.Conflict, State.Signatures.Count > 0
+                ? "someone has already signed this session online: countersign it instead"
+                : $"only a session not yet signed can be completed on paper (this one is {State.Status})");
+        }
+        if (!c.StatementAccepted)
+        {
+            return Refuse(RefusalKind.Invalid, "please accept the attestation statement");
+        }
+        if (Clean(c.StaffId) is not { } staff)
+        {
+            return Refuse(RefusalKind.Invalid, "the clinician is unknown");
+        }
+        if (c.SignedOn > c.Today)
+        {
+            return Refuse(RefusalKind.Invalid, "the date the patient signed the paper form is in the future");
+        }
+        if (c.SignedOn < c.Today.AddDays(-PaperDaysBack))
+        {
+            return Refuse(RefusalKind.Invalid, $"the date the patient signed the paper form is more than {PaperDaysBack} days ago: check the date");
+        }
+        var attestation = PaperConsentRecordedPayload.AttestationFor(Definition.Version, c.SignedOn);
+        return Decision.Accept(new PaperConsentRecordedPayload(staff, c.ScanSha256, c.ContentType, c.Bytes, c.Pages,
+            c.SignedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), attestation)
+            .On(null, ContentHashes.Of(attestation)));
+    }
 }

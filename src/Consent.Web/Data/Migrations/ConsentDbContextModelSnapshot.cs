@@ -457,6 +457,57 @@ namespace Consent.Web.Data.Migrations
                     b.ToTable("outbox_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("Consent.Web.Data.Entities.PaperScan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("content_type");
+
+                    b.Property<int>("Pages")
+                        .HasColumnType("integer")
+                        .HasColumnName("pages");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<Guid>("UploadedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_paper_scans");
+
+                    b.HasIndex("SessionId", "Sha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_paper_scans_session_id_sha256");
+
+                    b.ToTable("paper_scans", (string)null);
+                });
+
             modelBuilder.Entity("Consent.Web.Data.Entities.Patient", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1266,6 +1317,16 @@ namespace Consent.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_consent_sessions_workflow_versions_workflow_id_workflow_ver");
+                });
+
+            modelBuilder.Entity("Consent.Web.Data.Entities.PaperScan", b =>
+                {
+                    b.HasOne("Consent.Web.Data.Entities.ConsentSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_paper_scans_consent_sessions_session_id");
                 });
 
             modelBuilder.Entity("Consent.Web.Data.Entities.PatientChange", b =>

@@ -23,9 +23,13 @@ namespace Consent.Web.Pages.Clinician;
 [SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.SessionPage, SystemEvents.ReadSubject.Session)]
 public sealed class SessionModel(
     SessionReads reads, ClinicianActions actions, QrCodes qr, StaffNotes notes, InvitationStatus invitations, SignInManager<StaffUser> signIn,
-    SystemEvents.SystemEventReads dataReads, Identity.StaffSignatures signatures)
+    SystemEvents.SystemEventReads dataReads, Identity.StaffSignatures signatures, SignedRecords.ClinicSettings clinic, TimeProvider clock)
     : StaffPageModel
 {
+    /// <summary>Today in the clinic's time zone (yyyy-MM-dd), the paper form's default and latest signing date.</summary>
+    public string ClinicToday => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), clinic.TimeZone).DateTime)
+        .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Who has read this data (the system audit trail), for the "who has seen this" panel.</summary>
     public SystemEvents.PatientDataReadsPanel Reads { get; private set; } = new(0, []);
 
@@ -113,6 +117,27 @@ public sealed class SessionModel(
     public Task<IActionResult> OnPostCountersignAsync(string? password, string? code, bool statementAccepted, bool nameConfirmed, CancellationToken ct) =>
         ActAsync(actions.CountersignAsync(Id, password, statementAccepted, Caller.From(HttpContext), ct, nameConfirmed, code),
             "You countersigned. The consent is complete; the signed record is being issued.", ct);
+
+    /// <summary>The scan of the paper form the patient signed in the clinician's presence, and the attestation (ClinicianActions.RecordPaperAsync).</summary>
+    public async Task<IActionResult> OnPostPaperAsync(IFormFile? scan, string? signedOn, string? password, string? code, bool statementAccepted, CancellationToken ct)
+    {
+        if (scan is { Length: > Consent.Records.PaperScans.MaxBytes })
+        {
+            return await ActAsync(Task.FromResult<Outcome<SessionWrite>>(
+                FieldErrors.One("scan", "The scan is larger than 20 MB. Scan at a lower resolution, or in grey, and try again.")), "", ct);
+        }
+
+        byte[]? bytes = null;
+        if (scan is not null)
+        {
+            using var buffer = new MemoryStream((int)scan.Length);
+            await scan.CopyToAsync(buffer, ct);
+            bytes = buffer.ToArray();
+        }
+
+        return await ActAsync(actions.RecordPaperAsync(Id, bytes, scan?.ContentType, scan?.FileName, signedOn, password, statementAccepted,
+            Caller.From(HttpContext), ct, code), "The signed paper form was recorded. The consent is complete; the signed record is being issued.", ct);
+    }
 
     public Task<IActionResult> OnPostFollowUpAsync(string? note, CancellationToken ct) =>
         ActAsync(actions.FollowUpReferralAsync(Id, note, Caller.From(HttpContext), ct),

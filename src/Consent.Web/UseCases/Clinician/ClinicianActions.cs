@@ -20,7 +20,7 @@ namespace Consent.Web.UseCases.Clinician;
 /// </remarks>
 public sealed class ClinicianActions(
     ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, PatientLinks links, PatientMail mail, TimeProvider clock,
-    Identity.StaffSignatures signatures)
+    Identity.StaffSignatures signatures, SignedRecords.ClinicSettings clinic)
 {
     public Task<Outcome<SessionWrite>> AnswerQuestionAsync(Guid id, string questionId, string? answer, Caller caller, CancellationToken ct) =>
         ActWithTextAsync(id, answer, "answer", 4000, caller, (text, staffId) => new AnswerQuestion(questionId, text, staffId), ct);
@@ -68,6 +68,109 @@ public sealed class ClinicianActions(
                     ? $"The patient signed as \"{signed.FullName}\", not as the registered \"{locked.Session.PatientName}\". Confirm that the registered patient signed (nameConfirmed)."
                     : $"The {SignerNames.Of(signed.Signer)} signed as \"{signed.FullName}\", not as \"{locked.State.Signers.NameOf(signed.Signer)}\" given at the start. Confirm who signed (nameConfirmed).")
                 : new Countersign(staffId, true, nameConfirmed is true)), ct);
+    }
+
+    /// <summary>
+    /// A consent the patient signed on the workflow's paper form in the clinician's presence (eIC Q&amp;A 1: a paper option for
+    /// those who will not or cannot use a screen): the scan (PDF, JPEG or PNG, at most 20 MB, judged by its content, and
+    /// it must open as the record will open it) is stored with its SHA-256, and the clinician's attestation "The patient signed
+    /// this paper form, version N, in my presence on &lt;date&gt;" is an electronic signature (the password again, and the
+    /// authenticator code at the sign-in's first signature: 21 CFR 11.200(a)(1)). The session is then Completed, on paper.
+    /// </summary>
+    /// <param name="declaredType">The type the upload claimed (its Content-Type), checked against its content when given.</param>
+    public async Task<Outcome<SessionWrite>> RecordPaperAsync(
+        Guid id, byte[]? scan, string? declaredType, string? fileName, string? signedOn, string? password, bool? statementAccepted,
+        Caller caller, CancellationToken ct, string? code = null)
+    {
+        if (!await OwnsAsync(id, caller, ct))
+        {
+            return Missing.Session;
+        }
+
+        if (scan is null || scan.Length == 0)
+        {
+            return FieldErrors.One("scan", "Attach the scan of the signed paper form: a PDF, JPEG or PNG file.");
+        }
+
+        if (scan.Length > Consent.Records.PaperScans.MaxBytes)
+        {
+            return FieldErrors.One("scan", "The scan is larger than 20 MB. Scan at a lower resolution, or in grey, and try again.");
+        }
+
+        var contentType = Consent.Records.PaperScans.Sniff(scan);
+        if (contentType is null)
+        {
+            return FieldErrors.One("scan", "The file is not a PDF, JPEG or PNG: its content is something else, whatever its name says.");
+        }
+
+        if (!ClaimMatches(contentType, declaredType, fileName))
+        {
+            return FieldErrors.One("scan", $"The file says it is {declaredType ?? fileName}, but its content is {contentType}: attach the scan itself.");
+        }
+
+        if (Consent.Records.PaperScans.CountPages(scan, contentType) is not { } pages)
+        {
+            return FieldErrors.One("scan", contentType == "application/pdf"
+                ? "The PDF cannot be opened (it is damaged, password-protected or has no pages). Save the scan again without a password."
+                : "The image cannot be read. Save the scan again as a JPEG or PNG.");
+        }
+
+        if (!DateOnly.TryParseExact(signedOn, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var signedDate))
+        {
+            return FieldErrors.One("signedOn", "Give the date the patient signed the paper form, as YYYY-MM-DD.");
+        }
+
+        if (statementAccepted is not true)
+        {
+            return FieldErrors.One("statementAccepted", "The attestation must be accepted to record the paper form.");
+        }
+
+        var (staff, refused) = await signatures.CheckAsync(caller.User, password, code, Identity.StaffSignatures.PaperAttestation, id, ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var staffId = staff!.Id.ToString();
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, clinic.TimeZone).DateTime);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(scan));
+        // Saved by the writer in its transaction, with the event that names it; not saved when the decision refuses.
+        db.PaperScans.Add(new PaperScan
+        {
+            Id = Guid.CreateVersion7(), SessionId = id, ContentType = contentType, Content = scan, Sha256 = sha, Pages = pages,
+            UploadedBy = staff.Id, UploadedAt = now,
+        });
+        try
+        {
+            return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId),
+                _ => new RecordPaperConsent(staffId, sha, contentType, scan.LongLength, pages, signedDate, today, true)), ct);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>A declared type or file extension, when given, names the type the content is (image/jpg and .jpeg count as JPEG).</summary>
+    private static bool ClaimMatches(string contentType, string? declaredType, string? fileName)
+    {
+        var declared = declaredType?.Split(';')[0].Trim().ToLowerInvariant() switch
+        {
+            null or "" or "application/octet-stream" => null,
+            "image/jpg" or "image/pjpeg" => "image/jpeg",
+            "application/x-pdf" => "application/pdf",
+            var other => other,
+        };
+        var extension = Path.GetExtension(fileName ?? "").ToLowerInvariant() switch
+        {
+            "" => null,
+            ".pdf" => "application/pdf",
+            ".jpg" or ".jpeg" => "image/jpeg",
+            ".png" => "image/png",
+            _ => "other",
+        };
+        return (declared is null || declared == contentType) && (extension is null || extension == contentType);
     }
 
     /// <summary>
