@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Hl7.Fhir.Serialization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -61,6 +62,21 @@ public sealed class PaperConsentTests(RecordsWebFactory factory) : IClassFixture
         Assert.True(text.IndexOf("Signed paper form", StringComparison.Ordinal) < text.IndexOf("PAPER FORM PAGE ONE", StringComparison.Ordinal));
         var qpdf = ExternalTool.Run("qpdf", "--check", ExternalTool.TempFile(pdf));
         Assert.True(qpdf.ExitCode == 0, qpdf.All);
+
+        // FHIR: an active Consent carrying the signed record, the patient as performer, and the clinician's attestation as
+        // the one electronic signature, typed as the verification signature (ASTM E1762 1.2.840.10065.1.12.1.5).
+        var response = await driver.Clinician.GetAsync($"/api/v1/sessions/{session.Id}/fhir");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bundle = new FhirJsonDeserializer().Deserialize<Hl7.Fhir.Model.Bundle>(await response.Content.ReadAsStringAsync());
+        var errors = Consent.Records.Tests.Fhir.FhirValidation.Errors(bundle);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        var fhirConsent = bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Consent>().Single();
+        Assert.Equal(Hl7.Fhir.Model.Consent.ConsentState.Active, fhirConsent.Status);
+        Assert.Equal(pdf, Assert.IsType<Hl7.Fhir.Model.Attachment>(fhirConsent.Source).Data);
+        var performer = Assert.Single(fhirConsent.Performer).Reference;
+        Assert.IsType<Hl7.Fhir.Model.Patient>(bundle.Entry.Single(e => e.FullUrl == performer).Resource);
+        var signature = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Provenance>().Single().Signature);
+        Assert.Equal("1.2.840.10065.1.12.1.5", Assert.Single(signature.Type).Code);
 
         // The consent status logic counts it like any other consent.
         var patientId = detail["patientId"]!.GetValue<string>();
