@@ -56,6 +56,28 @@ public sealed class StaffSignatures(
             return (null, FieldErrors.One("password", "Your sign-in has ended. Sign in again to sign."));
         }
 
+        // Decided under the account's row lock from the account as stored, as a sign-in and a password change are: a burst of
+        // signatures from a live sign-in was otherwise each checked before the first failures counted (an outside re-check
+        // had 11 to 14 passwords checked, and a right one among them accepted and resetting the count).
+        await using var own = await users.LockAndReloadAsync(user);
+        var checkedNow = await CheckLockedAsync(user, principal, password, code, what, sessionId, ct);
+        if (own is not null)
+        {
+            await own.CommitAsync(ct);
+        }
+
+        return checkedNow;
+    }
+
+    private async Task<(StaffUser? Signer, FieldErrors? Refused)> CheckLockedAsync(
+        StaffUser user, ClaimsPrincipal principal, string? password, string? code, string what, Guid? sessionId, CancellationToken ct)
+    {
+        if (await users.IsLockedOutAsync(user))
+        {
+            return (null, FieldErrors.One("password",
+                "Your account is locked for a while after repeated wrong passwords or codes, so you cannot sign now. Try again later, or ask an administrator."));
+        }
+
         // 21 CFR 11.200(a)(2)-(3): a temporary password was made by an admin, so it signs nothing; the holder
         // first chooses their own (their account page).
         if (user.TemporaryPasswordExpiresAt is not null)

@@ -99,6 +99,40 @@ public sealed class PasswordChangeTests(ConsentWebFactory factory) : IClassFixtu
         Assert.Contains("Too many wrong passwords", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The same for a signature (here the training attestation; countersignatures, check-in decisions and approvals take the
+    /// same check): five wrong passwords in a burst are checked, the rest refused as locked out unchecked (an outside re-check had 11-14 checked).
+    /// </summary>
+    [Fact]
+    public async Task ABurstOfWrongSignaturePasswords_ChecksFive_ThenTheLockoutRefusesTheRest()
+    {
+        using var admin = await factory.ClientForAsync(Staff.Admin);
+        var id = await StaffAccounts.InviteAsync(admin, "burst.signer@example.org", "Burst Signer", "Clinician");
+        Assert.Equal(HttpStatusCode.OK, (await StaffAccounts.AcceptAsync(factory, id, Password)).StatusCode);
+        using var stolen = await StaffAccounts.ClientAsync(factory, "burst.signer@example.org", Password);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            var answer = await stolen.PostAsJsonAsync("/api/v1/account/training", new { password = $"signature guess {i} of many" });
+            return (answer.StatusCode, Body: await answer.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
+        // The fifth wrong password locks the account, and its answer says so.
+        Assert.Equal(4, answers.Count(a => a.Body.Contains("is not correct", StringComparison.Ordinal)));
+        Assert.Equal(8, answers.Count(a => a.Body.Contains("locked for a while", StringComparison.Ordinal)));
+        // Nothing was checked after the lockout: the lockout reset the count, and no later failure counted again.
+        await using (var db = await factory.OpenDatabaseAsync())
+        {
+            await using var failed = new NpgsqlCommand("""SELECT access_failed_count FROM "AspNetUsers" WHERE id = @id::uuid""", db);
+            failed.Parameters.AddWithValue("id", id);
+            Assert.Equal(0, (int)(await failed.ExecuteScalarAsync())!);
+        }
+
+        var right = await stolen.PostAsJsonAsync("/api/v1/account/training", new { password = Password });
+        Assert.Contains("locked for a while", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnAdminReset_GivesATemporaryPassword_WithNoRoleUntilItIsReplaced()
     {
