@@ -43,7 +43,13 @@ public static class PatientsApi
     internal static async Task<IResult> GateLookupAsync(GateLookupInput body, HttpContext http, ConsentGate gate, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
-        return (await gate.LookupAsync(body, ct)).ToHttp();
+        var found = await gate.LookupAsync(body, ct);
+        if (found is Outcome<GateView>.Ok { Value: var view })
+        {
+            PatientDataReads.Showed(http, view.PatientId);
+        }
+
+        return found.ToHttp();
     }
 
     internal static async Task<IResult> ReconsentAsync(Guid id, ReconsentInput body, HttpContext http, PatientReconsent reconsent, CancellationToken ct) =>

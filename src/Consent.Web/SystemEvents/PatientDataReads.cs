@@ -88,10 +88,19 @@ public static class PatientDataReads
                 return;
             }
 
+
+            // A page's post that answers 2xx rendered the page again, with what it shows (a search, a form sent back with
+            // its errors), and so does one that answers 400 with the page and its errors (the check-ins page does); one that
+            // acted answers with a redirect, and the action is on the trail in its own right.
+            var page = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null;
+            var shown = context.Response.StatusCode is >= 200 and <= 299
+                || (page && context.Response.StatusCode == StatusCodes.Status400BadRequest
+                    && context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true);
             if (context.Items.TryGetValue(ConflictItem, out var named) && named is Guid holder
-                && context.Response.StatusCode == StatusCodes.Status409Conflict && StaffAccess.UserId(context.User) is not null)
+                && (context.Response.StatusCode == StatusCodes.Status409Conflict || (page && shown)) && StaffAccess.UserId(context.User) is not null)
             {
-                // A 409 that names the patient who holds the MRN sent: a read of that patient, whatever the endpoint reads otherwise.
+                // A conflict that names the patient who holds the MRN sent (the API's 409, or a page shown again with it): a read
+                // of that patient, whatever the endpoint reads otherwise.
                 context.RequestServices.GetRequiredService<SystemAudit>().Record(SystemEventTypes.PatientDataRead, new JsonObject
                 {
                     ["what"] = SystemEventTypes.Reads.MrnConflict,
@@ -102,13 +111,6 @@ public static class PatientDataReads
                 return;
             }
 
-            // A page's post that answers 2xx rendered the page again, with what it shows (a search, a form sent back with
-            // its errors), and so does one that answers 400 with the page and its errors (the check-ins page does); one that
-            // acted answers with a redirect, and the action is on the trail in its own right.
-            var page = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null;
-            var shown = context.Response.StatusCode is >= 200 and <= 299
-                || (page && context.Response.StatusCode == StatusCodes.Status400BadRequest
-                    && context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true);
             if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
                     || ((read.ReadsByPost || page) && HttpMethods.IsPost(context.Request.Method)))
                 || (read.ReadsOnConflictOnly ? context.Response.StatusCode != StatusCodes.Status409Conflict : !shown)
@@ -153,7 +155,8 @@ public static class PatientDataReads
 
             var audit = context.RequestServices.GetRequiredService<SystemAudit>();
             audit.Record(SystemEventTypes.PatientDataRead, detail,
-                patientId: read.Subject == ReadSubject.Patient ? id : null,
+                // A list or lookup that showed one patient it named (the gate lookup) is a read of that patient.
+                patientId: read.Subject == ReadSubject.Patient ? id : context.Items.TryGetValue(SubjectItem, out var one) && one is Guid only ? only : null,
                 sessionId: read.Subject == ReadSubject.Session ? id : null);
         });
     }

@@ -159,6 +159,49 @@ public sealed class SystemEventsTests(ConsentWebFactory factory) : IClassFixture
     }
 
     /// <summary>
+    /// The staff pages that answer an MRN conflict (the start page, register, correct) show the MRN's holder, and the gate lookup
+    /// answers one patient: each is a read of that patient (third outside re-check found the start page's unrecorded, the others
+    /// recorded without the patient).
+    /// </summary>
+    [Fact]
+    public async Task PageMrnConflicts_AndTheGateLookup_AreReadsOfThePatientTheyShow()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var holder = await SystemEventRows.PatientOfAsync(factory, (await driver.StartAsync(mrn: "MRN-PAGE-HOLDER")).Id);
+        var other = await SystemEventRows.PatientOfAsync(factory, (await driver.StartAsync(mrn: "MRN-PAGE-OTHER")).Id);
+        var clinicianId = await SystemEventRows.StaffIdAsync(factory, Staff.Clinician);
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Clinician);
+
+        var start = await PageForms.PostAsync(browser, "/clinician/start", new Dictionary<string, string>
+        {
+            ["Input.Workflow"] = "ketamine-iv-depression@2", ["Input.Language"] = "en", ["Input.PatientName"] = "Probe Person",
+            ["Input.DateOfBirth"] = "1999-01-01", ["Input.Mrn"] = "MRN-PAGE-HOLDER", ["Input.Email"] = "",
+        });
+        Assert.Contains("another date of birth", WebUtility.HtmlDecode(await start.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        await PageForms.PostAsync(browser, "/clinician/patients?handler=Register", new Dictionary<string, string>
+        {
+            ["Input.Name"] = "Probe Person", ["Input.DateOfBirth"] = "1999-01-01", ["Input.Mrn"] = "MRN-PAGE-HOLDER",
+        });
+        await PageForms.PostAsync(browser, $"/clinician/patients/{other}?handler=Correct", new Dictionary<string, string>
+        {
+            ["Correction.Name"] = PatientDriver.PatientName, ["Correction.DateOfBirth"] = PatientDriver.DateOfBirth,
+            ["Correction.Mrn"] = "MRN-PAGE-HOLDER", ["Correction.Reason"] = "Typed the wrong MRN",
+        });
+        var lookup = await driver.Clinician.PostAsJsonAsync("/api/v1/gate/lookup",
+            new { mrn = "MRN-PAGE-HOLDER", dateOfBirth = PatientDriver.DateOfBirth, workflow = "ketamine-iv-depression" });
+        Assert.Equal(HttpStatusCode.OK, lookup.StatusCode);
+
+        foreach (var path in new[] { "/clinician/start", "/clinician/patients", $"/clinician/patients/{other}" })
+        {
+            await SystemEventRows.WaitForAsync(factory,
+                $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = 'patients.mrn-conflict' AND detail->>'path' = '{path}' AND patient_id = @e", holder, 1);
+        }
+
+        await SystemEventRows.WaitForAsync(factory,
+            $"type = 'patient-data.read' AND actor = '{clinicianId:D}' AND detail->>'what' = 'gate.lookup' AND patient_id = @e", holder, 1);
+    }
+
+    /// <summary>
     /// The start page posted with the patient in its form (another in the query) is recorded against the patient it showed,
     /// and a page post answering 400 with the page (the check-ins list with its error) is a read too (second outside re-check).
     /// </summary>

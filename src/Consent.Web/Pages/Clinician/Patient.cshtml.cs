@@ -92,9 +92,9 @@ public sealed class PatientModel(PatientRecordPage pages, PatientRegistry regist
 
     public async Task<IActionResult> OnPostCorrectAsync(CancellationToken ct)
     {
-        var outcome = await registry.CorrectAsync(Id, new PatientCorrectionInput(
+        var outcome = SystemEvents.PatientDataReads.NamedInConflict(HttpContext, await registry.CorrectAsync(Id, new PatientCorrectionInput(
             Correction.Name ?? "", Correction.DateOfBirth ?? "", Correction.Mrn ?? "", Correction.Email ?? "", Correction.PreferredLanguage ?? "",
-            Correction.Reason), Caller.From(HttpContext), ct);
+            Correction.Reason), Caller.From(HttpContext), ct));
         if (outcome is Outcome<PatientView>.NotFound)
         {
             return NotFound();

@@ -61,8 +61,8 @@ public sealed class PatientsModel(PatientRegistry patients) : PatientSearchPage(
 
     public async Task<IActionResult> OnPostRegisterAsync(CancellationToken ct)
     {
-        var outcome = await registry.RegisterAsync(
-            new PatientDetailsInput(Input.Name, Input.DateOfBirth, Input.Mrn, Input.Email, Input.PreferredLanguage), Caller.From(HttpContext), ct);
+        var outcome = SystemEvents.PatientDataReads.NamedInConflict(HttpContext, await registry.RegisterAsync(
+            new PatientDetailsInput(Input.Name, Input.DateOfBirth, Input.Mrn, Input.Email, Input.PreferredLanguage), Caller.From(HttpContext), ct));
         if (Succeeded(outcome, out var patient))
         {
             TempData[nameof(PatientModel.Notice)] = $"{patient.Name} is registered.";

@@ -72,7 +72,7 @@ public sealed class StartModel(WorkflowApprovals approvals, WorkflowRegistry wor
             Interpreter = Blank(Input.InterpreterName, Input.InterpreterLanguage, Input.Qualification) ? null
                 : new InterpreterInput(Input.InterpreterName, Input.InterpreterLanguage, Input.Qualification, Input.Mode),
         };
-        var outcome = await starts.StartAsync(start, Caller.From(HttpContext), ct);
+        var outcome = SystemEvents.PatientDataReads.NamedInConflict(HttpContext, await starts.StartAsync(start, Caller.From(HttpContext), ct));
         if (!Succeeded(outcome, out var started))
         {
             // The API asks for YYYY-MM-DD; the page's date picker shows the browser's own format, so say it in its terms.
