@@ -100,6 +100,12 @@ public static class SessionsApi
     internal static async Task<IResult> RecordPaperAsync(Guid id, HttpContext http, ClinicianActions actions, CancellationToken ct)
     {
         const long limit = Consent.Records.PaperScans.MaxBytes + (256 * 1024);
+        if (!await actions.ActsOnAsync(id, Caller.From(http), ct))
+        {
+            // Not the caller's session: "not found", whatever was sent, before any of it is read.
+            return ((Outcome<Sessions.SessionWrite>)Missing.Session).ToHttp();
+        }
+
         if (http.Request.ContentLength > limit)
         {
             return PaperTooLarge();

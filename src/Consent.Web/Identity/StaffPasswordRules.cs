@@ -47,12 +47,43 @@ public sealed class StaffPasswordRules : IPasswordValidator<StaffUser>
     });
 
     /// <summary>
-    /// The password, or the one word it pads with numbers and symbols, is a breached password or a single dictionary word or
-    /// name, with or without its spaces ("sonyericsson2024", "Leave me alone!", "Jennifer#12345"). Several unrelated words are fine.
+    /// The password, or what it pads with digits, symbols and spaces of any script, is a breached password or a single
+    /// dictionary word or name: as typed, without its spaces, with common letter-for-digit swaps undone ("Jenn1fer!2024"), or
+    /// as one of those repeated ("Jennifer Jennifer", "M0nkey-M0nkey-1"). Several unrelated words are fine ("sonyericsson2024",
+    /// "Leave me alone!", "Jennifer#12345", "Jennifer|2024|" are not).
     /// </summary>
-    private static bool IsBreached(string folded, string core) =>
-        new[] { folded, core, folded.Replace(" ", "", StringComparison.Ordinal), core.Replace(" ", "", StringComparison.Ordinal) }
-            .Any(candidate => candidate.Length > 0 && Guessable.Value.Contains(candidate));
+    private static bool IsBreached(string folded, string core)
+    {
+        var candidates = new List<string> { folded, core };
+        candidates.AddRange(candidates.Select(c => c.Replace(" ", "", StringComparison.Ordinal)).ToList());
+        candidates.AddRange(candidates.Select(Unswapped).ToList());
+        candidates.AddRange(candidates.Select(c => new string([.. c.Where(char.IsLetter)])).ToList());
+        return candidates.Any(c => c.Length > 0 && (Guessable.Value.Contains(c) || IsRepeatOfGuessable(c)));
+    }
+
+    /// <summary>The usual swaps of a digit or symbol for a letter undone: 0 o, 1 i, 3 e, 4 a, 5 s, 7 t, @ a, $ s.</summary>
+    private static string Unswapped(string text) => string.Concat(text.Select(c => c switch
+    {
+        '0' => 'o', '1' => 'i', '3' => 'e', '4' => 'a', '5' => 's', '7' => 't', '@' => 'a', '$' => 's', _ => c,
+    }));
+
+    /// <summary>The text is one guessable word written two or more times over ("jenniferjennifer").</summary>
+    private static bool IsRepeatOfGuessable(string text)
+    {
+        for (var length = 3; length <= text.Length / 2; length++)
+        {
+            if (text.Length % length == 0 && Guessable.Value.Contains(text[..length])
+                && string.Concat(Enumerable.Repeat(text[..length], text.Length / length)) == text)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The longest password taken: far beyond any passphrase (NIST asks for at least 64), short of making hashing a burden.</summary>
+    public const int MaxLength = 256;
 
     public Task<IdentityResult> ValidateAsync(UserManager<StaffUser> manager, StaffUser user, string? password)
     {
@@ -64,7 +95,17 @@ public sealed class StaffPasswordRules : IPasswordValidator<StaffUser>
 
         var folded = password.ToLower(CultureInfo.InvariantCulture);
         var errors = new List<IdentityError>();
-        var core = folded.Trim("0123456789!@#$%^&*()_+-=.,;:?~ ".ToCharArray());
+        if (password.Length > MaxLength)
+        {
+            return Task.FromResult(IdentityResult.Failed(new IdentityError
+            {
+                Code = "PasswordTooLong",
+                Description = $"Use at most {MaxLength} characters.",
+            }));
+        }
+
+        // What the password pads: without digits, symbols and spaces of any script at either end.
+        var core = new string([.. folded.SkipWhile(c => !char.IsLetter(c)).Reverse().SkipWhile(c => !char.IsLetter(c)).Reverse()]);
         if (core.Length == 0 || CommonBases.Contains(core) || IsRepeatOfCommon(core) || IsRun(folded) || IsBreached(folded, core))
         {
             errors.Add(new IdentityError

@@ -284,6 +284,9 @@ public sealed class ClinicianActions(
         return await writer.ApplyAsync(new SessionWriteRequest(id, caller.As(staffId), _ => command(clean!, staffId)), ct);
     }
 
+    /// <summary>Whether the caller may act on the session (else it is "not found" to them), before an upload is read.</summary>
+    public Task<bool> ActsOnAsync(Guid id, Caller caller, CancellationToken ct) => OwnsAsync(id, caller, ct);
+
     private async Task<bool> OwnsAsync(Guid id, Caller caller, CancellationToken ct) =>
         await staffSessions.ActableAsync(id, caller.User, ct) is not null;
 }
