@@ -18,7 +18,9 @@ public static class RenewalsApi
     {
         var group = app.MapGroup("/api/v1/renewals").WithTags("Patients").RequireAuthorization(Policies.Clinician);
         group.MapGet("/", ListAsync).WithMetadata(new SystemEvents.PatientDataReadAttribute(SystemEvents.SystemEventTypes.Reads.Renewals, SystemEvents.ReadSubject.Many));
-        group.MapPost("/reconsent", ReconsentAsync);
+        // Its answer names each patient a re-consent was started for: a read of many patients, as the list is.
+        group.MapPost("/reconsent", ReconsentAsync)
+            .WithMetadata(new SystemEvents.PatientDataReadAttribute(SystemEvents.SystemEventTypes.Reads.Renewals, SystemEvents.ReadSubject.Many) { ReadsByPost = true });
     }
 
     internal static async Task<IResult> ListAsync(HttpContext http, ConsentRenewals renewals, bool? mine, CancellationToken ct)

@@ -71,6 +71,9 @@ public sealed class RenewalTests(RenewalFactory factory) : IClassFixture<Renewal
         Assert.NotNull(results[0]!["sessionId"]?.GetValue<Guid>());
         Assert.Contains("still open", results[1]!["problem"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("No such renewal.", results[2]!["problem"]!.GetValue<string>());
+        // The answer names the patients: a read on the system trail, as the list is.
+        await Audit.SystemEventRows.WaitForAsync(factory,
+            "type = 'patient-data.read' AND detail->>'path' = @e AND detail->>'method' = 'POST' AND detail->>'what' = 'renewals.list'", "/api/v1/renewals/reconsent", 1);
 
         // Under way: off "Needs you" (the patients have links), still on the clinic's list as asked.
         home = await browser.GetStringAsync("/clinician");
