@@ -52,6 +52,11 @@ public static class RecordsApi
         return await DownloadAsync(db, session, kind, clinic, http, ct);
     }
 
+    /// <summary>An upload read failed because it was larger than allowed: Kestrel's body size limit, or the multipart reader's ("Multipart body length limit ... exceeded").</summary>
+    internal static bool IsOverLimit(Exception e) =>
+        e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+        || (e is InvalidDataException && e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>
     /// Tells a browser to save the answer under <paramref name="fileName"/> (RFC 6266), with the
     /// UTF-8 form beside the plain one as <see cref="ContentDispositionHeaderValue"/> writes it.
@@ -159,8 +164,7 @@ public static class RecordsApi
         catch (Exception e) when (e is BadHttpRequestException or InvalidDataException or IOException)
         {
             // Kestrel's body size limit, or the multipart reader's ("Multipart body length limit ... exceeded").
-            return e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
-                || (e is InvalidDataException && e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+            return IsOverLimit(e)
                 ? TooLarge()
                 : TypedResults.Problem(title: "Upload not readable", detail: "The upload could not be read: send the PDF as multipart/form-data or as an application/pdf body.",
                     statusCode: StatusCodes.Status400BadRequest);

@@ -145,8 +145,7 @@ public static class SessionsApi
         }
         catch (Exception e) when (e is BadHttpRequestException or InvalidDataException or IOException)
         {
-            return e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
-                || (e is InvalidDataException && e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+            return RecordsApi.IsOverLimit(e)
                 ? PaperTooLarge()
                 : TypedResults.Problem(title: "Upload not readable", detail: "The upload could not be read: send it as multipart/form-data.",
                     statusCode: StatusCodes.Status400BadRequest);

@@ -157,14 +157,6 @@ public sealed class AlertDigestTests(AlertDigestWebFactory factory) : IClassFixt
         .Where(m => (m.Subject ?? "").Contains("security alert", StringComparison.Ordinal))
         .OrderBy(m => m.Date)];
 
-    /// <summary>Invites an account, sets its password with the link in the invitation mail, and returns its id.</summary>
-    private async Task<string> AcceptedAsync(HttpClient admin, string email, string name, string role)
-    {
-        var id = await StaffAccounts.InviteAsync(admin, email, name, role);
-        var invitation = Assert.Single(await factory.MailForAsync(email));
-        using var anonymous = factory.CreateClient();
-        Assert.Equal(HttpStatusCode.OK,
-            (await anonymous.PostAsJsonAsync("/api/v1/auth/link/password", new { token = StaffMailTests.LinkIn(invitation.TextBody!), password = Password })).StatusCode);
-        return id;
-    }
+    private Task<string> AcceptedAsync(HttpClient admin, string email, string name, string role) =>
+        LockoutAlertTests.AcceptedAsync(factory, admin, email, name, role, Password);
 }

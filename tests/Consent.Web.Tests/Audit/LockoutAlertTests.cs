@@ -106,14 +106,16 @@ public sealed class LockoutAlertTests(LockoutAlertWebFactory factory) : IClassFi
         Assert.Contains($"Locked out until {shown}", page, StringComparison.Ordinal);
     }
 
+    private Task<string> AcceptedAsync(HttpClient admin, string email, string name, string role) => AcceptedAsync(factory, admin, email, name, role, Password);
+
     /// <summary>Invites an account, sets its password with the link in the invitation mail, and returns its id.</summary>
-    private async Task<string> AcceptedAsync(HttpClient admin, string email, string name, string role)
+    internal static async Task<string> AcceptedAsync(MailWebFactory factory, HttpClient admin, string email, string name, string role, string password)
     {
         var id = await StaffAccounts.InviteAsync(admin, email, name, role);
         var invitation = Assert.Single(await factory.MailForAsync(email));
         using var anonymous = factory.CreateClient();
         Assert.Equal(HttpStatusCode.OK,
-            (await anonymous.PostAsJsonAsync("/api/v1/auth/link/password", new { token = StaffMailTests.LinkIn(invitation.TextBody!), password = Password })).StatusCode);
+            (await anonymous.PostAsJsonAsync("/api/v1/auth/link/password", new { token = StaffMailTests.LinkIn(invitation.TextBody!), password })).StatusCode);
         return id;
     }
 
