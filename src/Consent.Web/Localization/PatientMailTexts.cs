@@ -7,6 +7,12 @@ public sealed record PatientMailTexts
 
     public required string InvitationBody { get; init; }
 
+    /// <summary>The invitation to a legally authorized representative, who decides for the patient (the subject names nobody).</summary>
+    public required string RepresentativeSubject { get; init; }
+
+    /// <summary>{0} clinic, {1} link, {2} date the link stops working, {3} the representative's name, {4} the patient's name.</summary>
+    public required string RepresentativeBody { get; init; }
+
     /// <summary>A dose-day check-in's invitation: a few questions before today's dose, not a consent form.</summary>
     public required string CheckinSubject { get; init; }
 
@@ -45,6 +51,18 @@ public sealed record PatientMailTexts
             {1}
 
             You will be asked for your date of birth first. The link works until {2}. You can stop and come back later with the same link.
+            You can ask the care team questions on every page, and you can say no at any point.
+            """,
+        RepresentativeSubject = "A consent form for you to review as a representative",
+        RepresentativeBody = """
+            Hello {3},
+
+            {0} has prepared a consent form for {4}'s treatment. As {4}'s legally authorized representative, you are asked to read it
+            and decide on their behalf, at your own pace, on your phone or computer:
+
+            {1}
+
+            You will be asked for {4}'s date of birth first. The link works until {2}. You can stop and come back later with the same link.
             You can ask the care team questions on every page, and you can say no at any point.
             """,
         CheckinSubject = "Questions before your treatment today",
@@ -94,6 +112,18 @@ public sealed record PatientMailTexts
             {1}
 
             Primero se le pedirá su fecha de nacimiento. El enlace funciona hasta el {2}. Puede detenerse y volver más tarde con el mismo enlace.
+            En cada página puede hacer preguntas al equipo de atención, y puede decir que no en cualquier momento.
+            """,
+        RepresentativeSubject = "Un formulario de consentimiento para revisar como representante",
+        RepresentativeBody = """
+            Hola, {3}:
+
+            {0} preparó un formulario de consentimiento para el tratamiento de {4}. Como representante legalmente autorizado de {4},
+            se le pide que lo lea y decida en su nombre, a su propio ritmo, en su teléfono o computadora:
+
+            {1}
+
+            Primero se le pedirá la fecha de nacimiento de {4}. El enlace funciona hasta el {2}. Puede detenerse y volver más tarde con el mismo enlace.
             En cada página puede hacer preguntas al equipo de atención, y puede decir que no en cualquier momento.
             """,
         CheckinSubject = "Preguntas antes de su tratamiento de hoy",

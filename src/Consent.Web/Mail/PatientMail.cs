@@ -29,6 +29,9 @@ public sealed class PatientMail(
     public const string Invitation = "invitation";
     public const string RecordCopy = "record";
     public const string Reminder = "reminder";
+
+    /// <summary>The invitation to the legally authorized representative, at the address the session's first event sealed.</summary>
+    public const string RepresentativeInvitation = "representative-invitation";
     private const string LinkPurpose = "Consent.Mail.InvitationLink.v1";
 
     private IDataProtector Links => protection.CreateProtector(LinkPurpose);
@@ -44,6 +47,14 @@ public sealed class PatientMail(
         OutboxSignal.Enqueue(db, OutboxKinds.SendMail, session.Id,
             new JsonObject { ["what"] = Invitation, ["link"] = Links.Protect(patientUrl) }, clock.GetUtcNow());
     }
+
+    /// <summary>
+    /// Adds the invitation job for a session a representative consents in, when they gave an email address (saved with the
+    /// caller's changes). The address is read when it is sent from the session's first event, which seals it, not from a row.
+    /// </summary>
+    public void EnqueueRepresentativeInvitation(ConsentDbContext db, ConsentSession session, string patientUrl) =>
+        OutboxSignal.Enqueue(db, OutboxKinds.SendMail, session.Id,
+            new JsonObject { ["what"] = RepresentativeInvitation, ["link"] = Links.Protect(patientUrl) }, clock.GetUtcNow());
 
     /// <summary>
     /// "Save and finish later" with a reminder: one reminder job per session, due at <paramref name="at"/>,
@@ -94,6 +105,22 @@ public sealed class PatientMail(
     public string InvitationLink(string protectedLink) => Links.Unprotect(protectedLink);
 
     public MimeMessage ComposeInvitation(ConsentSession session, string link, long jobId) => ComposeLink(session, link, jobId, Invitation);
+
+    /// <summary>The invitation to the legally authorized representative <paramref name="representative"/>, in the session's language.</summary>
+    public MimeMessage ComposeRepresentativeInvitation(ConsentSession session, Consent.Workflows.Representative representative, string link, long jobId)
+    {
+        var texts = PatientMailTexts.For(session.Language);
+        var message = new MimeMessage { Subject = texts.RepresentativeSubject, Date = clock.GetUtcNow() };
+        message.From.Add(settings.From);
+        message.To.Add(new MailboxAddress(representative.Name, representative.Email!));
+        message.MessageId = $"{jobId.ToString(CultureInfo.InvariantCulture)}.{session.Id:N}@{settings.From.Domain}";
+        message.Body = new TextPart("plain")
+        {
+            Text = string.Format(Culture(session.Language), texts.RepresentativeBody, clinic.Clinic.Name, link,
+                LongDate(session.ExpiresAt, session.Language), representative.Name, session.PatientName) + Footer(texts),
+        };
+        return message;
+    }
 
     /// <summary>The reminder a patient asked for when they saved the form to finish later: the same link, and until when it works.</summary>
     public MimeMessage ComposeReminder(ConsentSession session, string link, long jobId) => ComposeLink(session, link, jobId, Reminder);

@@ -29,8 +29,10 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
         var db = services.GetRequiredService<ConsentDbContext>();
         var payload = JsonNode.Parse(job.Payload) as JsonObject ?? [];
         var what = payload["what"]?.GetValue<string>();
-        var (session, problem, links) = job.SessionId is { } id ? await ReadCheckedAsync(db, id, ct) : (null, null, []);
-        if (session is null || string.IsNullOrEmpty(session.PatientEmail))
+        var (session, problem, links, signers) = job.SessionId is { } id ? await ReadCheckedAsync(db, id, ct) : (null, null, [], Consent.Workflows.Signers.PatientAlone);
+        // The representative's invitation goes to the address their first event sealed; everything else to the patient's.
+        var representative = what == PatientMail.RepresentativeInvitation ? signers.Representative : null;
+        if (session is null || (what == PatientMail.RepresentativeInvitation ? string.IsNullOrEmpty(representative?.Email) : string.IsNullOrEmpty(session.PatientEmail)))
         {
             return;
         }
@@ -44,7 +46,7 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
 
         // Only a bare address, as the start of a session checks it: an address stored before that check
         // could carry a display name or a second address, and mail must never go anywhere else.
-        if (!EmailInput.IsBareAddress(session.PatientEmail))
+        if (!EmailInput.IsBareAddress(representative?.Email ?? session.PatientEmail))
         {
             logger.LogWarning("Outbox job {JobId}: the patient's email address is not one plain address; nothing sent.", job.Id);
             return;
@@ -56,7 +58,8 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
         {
             case PatientMail.Invitation:
             case PatientMail.Reminder:
-                await SendLinkAsync(db, job, payload, what, session, links, mail, delivery, services.GetRequiredService<PublicAddress>(), ct);
+            case PatientMail.RepresentativeInvitation:
+                await SendLinkAsync(db, job, payload, what, session, links, mail, delivery, services.GetRequiredService<PublicAddress>(), ct, representative);
                 return;
             case PatientMail.RecordCopy:
                 var kind = payload["kind"]?.GetValue<string>();
@@ -82,7 +85,8 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
     /// link is removed from the job afterwards.
     /// </summary>
     private async Task SendLinkAsync(ConsentDbContext db, OutboxJob job, JsonObject payload, string what, ConsentSession session,
-        IReadOnlyList<(long Seq, string Hash)> links, PatientMail mail, MailDelivery delivery, PublicAddress address, CancellationToken ct)
+        IReadOnlyList<(long Seq, string Hash)> links, PatientMail mail, MailDelivery delivery, PublicAddress address, CancellationToken ct,
+        Consent.Workflows.Representative? representative = null)
     {
         if (payload["link"]?.GetValue<string>() is not { } protectedLink)
         {
@@ -112,6 +116,9 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
                 // patient-side request, whose Host header nobody vouches for (PublicAddress).
                 sent = await SendAsync(delivery, mail.ComposeReminder(session, address.PatientUrl(PatientLinks.TokenOf(link)!), job.Id), job, ct);
                 break;
+            case InvitedLink.Current when representative is not null:
+                sent = await SendAsync(delivery, mail.ComposeRepresentativeInvitation(session, representative, link, job.Id), job, ct);
+                break;
             case InvitedLink.Current:
                 sent = await SendAsync(delivery, mail.ComposeInvitation(session, link, job.Id), job, ct);
                 break;
@@ -137,19 +144,23 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
     /// The session row with, when its chain does not verify or the row disagrees with it, what is wrong;
     /// read in one snapshot, as a record being issued appends to the chain meanwhile.
     /// </summary>
-    private async Task<(ConsentSession? Session, ChainVerification? Problem, IReadOnlyList<(long Seq, string Hash)> Links)> ReadCheckedAsync(
+    private async Task<(ConsentSession? Session, ChainVerification? Problem, IReadOnlyList<(long Seq, string Hash)> Links, Consent.Workflows.Signers Signers)> ReadCheckedAsync(
         ConsentDbContext db, Guid id, CancellationToken ct)
     {
         await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
         if (session is null)
         {
-            return (null, null, []);
+            return (null, null, [], Consent.Workflows.Signers.PatientAlone);
         }
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == id).OrderBy(e => e.Seq).ToListAsync(ct);
         var chain = PatientBinding.Verify(session, events, seals);
-        return (session, chain.Verified ? null : chain, PatientBinding.SealedLinks(events));
+        // Who signs, as the first event sealed it (the representative's address among it); read only from a chain that verifies.
+        var signers = events.FirstOrDefault(e => e.Type == Consent.Workflows.EventTypes.SessionCreated) is { } created
+            && System.Text.Json.Nodes.JsonNode.Parse(created.Payload) is JsonObject p
+            ? Consent.Workflows.SessionCreatedPayload.From(p).Signers ?? Consent.Workflows.Signers.PatientAlone : Consent.Workflows.Signers.PatientAlone;
+        return (session, chain.Verified ? null : chain, PatientBinding.SealedLinks(events), signers);
     }
 
     private enum InvitedLink { Current, Superseded, Foreign }

@@ -105,6 +105,36 @@ public sealed class PatientMailTests(MailWebFactory factory) : IClassFixture<Mai
         Assert.Equal(pdf, content.ToArray());
     }
 
+    /// <summary>
+    /// With a legally authorized representative who gave an email address, the link goes to them, worded to them about the
+    /// patient, in the session's language; the patient is not mailed (they may not be able to take part).
+    /// </summary>
+    [Fact]
+    public async Task ARepresentative_IsMailedTheLink_AndThePatientIsNot()
+    {
+        using var clinician = await factory.ClientForAsync(Staff.Clinician);
+        var (patient, representative) = (Address(), Address());
+        var response = await clinician.PostAsJsonAsync("/api/v1/sessions", new
+        {
+            workflowId = "ketamine-iv-depression", language = "es",
+            patient = new { name = PatientDriver.PatientName, dateOfBirth = PatientDriver.DateOfBirth, mrn = "MRN-LAR-MAIL", email = patient },
+            representative = new { name = "Ana Pérez Ruiz", relationship = "hija", authority = "poder notarial para la atención médica", email = representative },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var url = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("patientUrl").GetString()!;
+
+        var message = Assert.Single(await factory.MailForAsync(representative));
+        Assert.Equal("Un formulario de consentimiento para revisar como representante", message.Subject);
+        AssertNothingAboutThePatient(message.Subject!, representative);
+        Assert.Equal("Ana Pérez Ruiz", message.To.Mailboxes.Single().Name);
+        Assert.Contains(url, message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Hola, Ana Pérez Ruiz:", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"representante legalmente autorizado de {PatientDriver.PatientName}", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"la fecha de nacimiento de {PatientDriver.PatientName}", message.TextBody, StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(factory.Smtp.ReceivedEmail, m => m.ToAddresses.Any(a => a.Address == patient));
+    }
+
     internal static string Address() => $"patient-{Guid.NewGuid():N}@example.net";
 
     private static void AssertNothingAboutThePatient(string subject, string email)

@@ -157,6 +157,11 @@ public sealed class SessionStarts(
         {
             mail.EnqueueInvitation(db, session, patientUrl); // saved with the session, or not at all
         }
+        else if (!string.IsNullOrEmpty(signers.Representative.Email))
+        {
+            // The representative reads and signs on their own link: mailed to the address they gave, sealed in the first event.
+            mail.EnqueueRepresentativeInvitation(db, session, patientUrl);
+        }
 
         var (created, state) = await writer.CreateAsync(session, workflow, PatientBinding.Digest(session), caller.As(session.CreatedBy.ToString()), ct, supersedes, reliesOn,
             signers);
