@@ -34,11 +34,22 @@ public sealed class PaperConsentTests(ServiceHost host)
         await check.CaptureAsync(clinician, "refused");
         Assert.Equal("Invited", await StatusAsync(bad));
 
-        // The form printed to PDF by Chromium stands in for the scanner's output.
+        // The form printed to PDF by Chromium stands in for the scanner's output: with a photo-like noise image, so that it is
+        // over the service's 4 MB default body limit, as real scans are (the page must take up to 20 MB).
         var scanner = await context.NewPageAsync();
-        await scanner.SetContentAsync("<h1>Consent to intravenous ketamine</h1><p>PAPER FORM SIGNED IN INK</p><p>Signature: ________</p>");
+        await scanner.SetContentAsync("<h1>Consent to intravenous ketamine</h1><p>PAPER FORM SIGNED IN INK</p><p>Signature: ________</p><img id=photo width=500>");
+        await scanner.EvaluateAsync("""
+            () => new Promise(done => {
+                const c = document.createElement('canvas'); c.width = 1400; c.height = 1400;
+                const g = c.getContext('2d'); const d = g.createImageData(1400, 1400);
+                for (let i = 0; i < d.data.length; i++) d.data[i] = (i % 4 === 3) ? 255 : Math.floor(Math.random() * 256);
+                g.putImageData(d, 0, 0);
+                const img = document.getElementById('photo'); img.onload = done; img.src = c.toDataURL('image/png');
+            })
+            """);
         var scan = await scanner.PdfAsync();
         await scanner.CloseAsync();
+        Assert.True(scan.Length is > 4 * 1024 * 1024 and < 20 * 1024 * 1024, $"the scan is {scan.Length} bytes");
 
         await clinician.GotoAsync($"/clinician/sessions/{good}");
         Assert.Contains("Signed on paper instead", await clinician.InnerTextAsync("main"), StringComparison.Ordinal);

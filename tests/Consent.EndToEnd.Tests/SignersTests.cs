@@ -67,7 +67,11 @@ public sealed class SignersTests(ServiceHost host)
         var check = new PageCheck(page, "signers-representative-es-320", axe: true);
         var walker = new PatientWalker(page, check, Patient.Spanish) { Draw = true };
         await walker.OpenAsync(session.PatientPath);
+        // The representative is asked for the patient's date of birth, and told on every page whom "usted" means.
+        Assert.Contains("La fecha de nacimiento del paciente", await page.InnerTextAsync("legend"), StringComparison.Ordinal);
         await walker.VerifyAsync();
+        Assert.Contains($"Usted lee este formulario por {Patient.Spanish.Name}, como su representante legalmente autorizado",
+            await page.InnerTextAsync(".representative-notice"), StringComparison.Ordinal);
         Assert.Equal(Kind.Sign, await walker.WalkAsync(Kind.Sign));
 
         Assert.Equal("Firme en nombre del paciente", (await page.InnerTextAsync("h1")).Trim());
@@ -81,6 +85,8 @@ public sealed class SignersTests(ServiceHost host)
 
         Assert.Equal("El acuerdo del paciente", (await page.InnerTextAsync("h1")).Trim());
         Assert.Contains("Acepto participar.", await page.InnerTextAsync(".statement"), StringComparison.Ordinal);
+        // The patient's own assent: here "usted" is the patient, so the notice is gone.
+        Assert.Equal(0, await page.Locator(".representative-notice").CountAsync());
         await check.CaptureAsync(page, "assent", "sign-assent");
         await AssertFitsAsync(page);
         await walker.SignAsync();

@@ -1,5 +1,6 @@
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using PdfSharp.Pdf.Advanced;
 using PdfSharp.Pdf.IO;
 
 namespace Consent.Records;
@@ -13,6 +14,15 @@ public static class PaperScans
 {
     /// <summary>The largest scan taken: 20 MB.</summary>
     public const int MaxBytes = 20 * 1024 * 1024;
+
+    /// <summary>
+    /// The most pixels an image scan may have: a Letter or A4 page at 600 dpi is about 35 million. Read from the image's header
+    /// before anything is decoded, so a small file that declares a huge image (an image bomb) costs nothing.
+    /// </summary>
+    public const long MaxPixels = 60_000_000;
+
+    /// <summary>The most bytes a PDF scan's pages may unpack to in all (content streams and images): far beyond any scanned form.</summary>
+    public const long MaxUnpackedBytes = 200L * 1024 * 1024;
 
     /// <summary>The types a scan may be, by the first bytes that identify them.</summary>
     public static readonly IReadOnlyList<string> ContentTypes = ["application/pdf", "image/jpeg", "image/png"];
@@ -36,7 +46,12 @@ public static class PaperScans
             if (contentType == "application/pdf")
             {
                 using var source = PdfReader.Open(new MemoryStream(content, writable: false), PdfDocumentOpenMode.Import);
-                return source.PageCount > 0 ? source.PageCount : null;
+                return source.PageCount > 0 && UnpacksWithin(source, MaxUnpackedBytes) ? source.PageCount : null;
+            }
+
+            if (ImagePixels(content, contentType) is not { } pixels || pixels > MaxPixels)
+            {
+                return null;
             }
 
             using var image = XImage.FromStream(new MemoryStream(content, writable: false));
@@ -50,6 +65,112 @@ public static class PaperScans
         }
     }
 
+    /// <summary>
+    /// Width times height as the image's header declares them (PNG IHDR; JPEG's start-of-frame marker), or null when the header
+    /// cannot be read.
+    /// </summary>
+    public static long? ImagePixels(byte[] content, string contentType)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (contentType == "image/png")
+        {
+            return content.Length >= 24 && content.AsSpan(12, 4).SequenceEqual("IHDR"u8)
+                ? (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(content.AsSpan(16)) * System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(content.AsSpan(20))
+                : null;
+        }
+
+        // JPEG: walk the markers after SOI to the first start-of-frame (C0-CF but C4, C8, CC), whose height and width follow its precision byte.
+        var at = 2;
+        while (at + 9 < content.Length && content[at] == 0xFF)
+        {
+            var marker = content[at + 1];
+            var length = (content[at + 2] << 8) | content[at + 3];
+            if (marker is >= 0xC0 and <= 0xCF && marker is not (0xC4 or 0xC8 or 0xCC))
+            {
+                return (long)((content[at + 5] << 8) | content[at + 6]) * ((content[at + 7] << 8) | content[at + 8]);
+            }
+
+            if (length < 2)
+            {
+                return null;
+            }
+
+            at += 2 + length;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether every stream the pages use (their content and the images and forms they draw) unpacks to at most
+    /// <paramref name="limit"/> bytes in all, read through a bounded inflater so a PDF bomb is never unpacked in full.
+    /// </summary>
+    static bool UnpacksWithin(PdfDocument source, long limit)
+    {
+        var seen = new HashSet<PdfDictionary>(ReferenceEqualityComparer.Instance);
+        var total = 0L;
+        bool Visit(PdfItem? item, int depth)
+        {
+            if (depth > 32 || total > limit)
+            {
+                return total <= limit;
+            }
+
+            var value = item is PdfReference reference ? reference.Value : item;
+            switch (value)
+            {
+                case PdfDictionary dictionary when seen.Add(dictionary):
+                    if (dictionary.Stream is { } stream)
+                    {
+                        total += UnpackedLength(stream.Value, dictionary.Elements.GetName("/Filter") == "/FlateDecode", limit - total + 1);
+                    }
+
+                    foreach (var key in dictionary.Elements.Keys)
+                    {
+                        if (key is not "/Parent" && !Visit(dictionary.Elements[key], depth + 1))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return total <= limit;
+                case PdfArray array:
+                    return array.Elements.All(element => Visit(element, depth + 1));
+                default:
+                    return total <= limit;
+            }
+        }
+
+        return source.Pages.Cast<PdfPage>().All(page => Visit(page, 0));
+    }
+
+    /// <summary>The stream's length once unpacked (Flate), counted up to <paramref name="cap"/> bytes and no further; its raw length otherwise.</summary>
+    static long UnpackedLength(byte[] raw, bool flate, long cap)
+    {
+        if (!flate)
+        {
+            return raw.Length;
+        }
+
+        try
+        {
+            using var inflater = new System.IO.Compression.ZLibStream(new MemoryStream(raw, writable: false), System.IO.Compression.CompressionMode.Decompress);
+            var buffer = new byte[81920];
+            long count = 0;
+            int read;
+            while (count < cap && (read = inflater.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                count += read;
+            }
+
+            return count;
+        }
+        catch (InvalidDataException)
+        {
+            return raw.Length;
+        }
+    }
+
     /// <summary>Adds the scan's pages to the end of <paramref name="document"/>.</summary>
     internal static void Append(PdfDocument document, PaperForm paper, XSize pageSize)
     {
@@ -58,7 +179,14 @@ public static class PaperScans
             using var source = PdfReader.Open(new MemoryStream(paper.Scan, writable: false), PdfDocumentOpenMode.Import);
             foreach (var page in source.Pages)
             {
-                document.AddPage(page);
+                // Only what the page shows: no links, form fields, file attachments, signature fields or actions of the scan's
+                // own go into the record the clinic signs (an outside review carried a launch action, a phishing link, a field
+                // with JavaScript and a second "Signature1" field into a signed record).
+                var imported = document.AddPage(page);
+                foreach (var key in new[] { "/Annots", "/AA", "/B", "/Tabs", "/StructParents" })
+                {
+                    imported.Elements.Remove(key);
+                }
             }
 
             return;

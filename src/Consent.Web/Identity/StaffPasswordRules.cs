@@ -82,8 +82,8 @@ public sealed class StaffPasswordRules : IPasswordValidator<StaffUser>
         return false;
     }
 
-    /// <summary>The longest password taken: far beyond any passphrase (NIST asks for at least 64), short of making hashing a burden.</summary>
-    public const int MaxLength = 256;
+    /// <summary>The longest password taken: far beyond any passphrase (NIST asks for at least 64), short of making hashing a burden; the sign-in form takes as many.</summary>
+    public const int MaxLength = 200;
 
     public Task<IdentityResult> ValidateAsync(UserManager<StaffUser> manager, StaffUser user, string? password)
     {

@@ -51,6 +51,12 @@ public sealed record PatientTexts
     public required string WelcomeResume { get; init; }
     public required string WelcomeBack { get; init; }
     public required string DobLegend { get; init; }
+
+    /// <summary>The date-of-birth legend when a legally authorized representative opens the link: it is the patient's date.</summary>
+    public required string DobLegendRepresentative { get; init; }
+
+    /// <summary>On every page a representative reads (21 CFR 50.27(a)): whom "you" means. {0} the patient's name.</summary>
+    public required string RepresentativeNotice { get; init; }
     public required string DobHelp { get; init; }
     public required string Day { get; init; }
     public required string Month { get; init; }
@@ -267,6 +273,8 @@ public sealed record PatientTexts
         WelcomeResume = "You can stop at any time and come back later with the same link. What you have done is saved.",
         WelcomeBack = "This is your form about {0}. Confirm your date of birth to see where things stand and to download your copy.",
         DobLegend = "Your date of birth",
+        DobLegendRepresentative = "The patient's date of birth (if you are their representative)",
+        RepresentativeNotice = "You are reading this form for {0}, as their legally authorized representative. Where it says “you” or “your”, it means {0}: you decide for them.",
         DobHelp = "To keep your information private, first confirm it is you. For example, for June 30, 1975: month 6, day 30, year 1975.",
         Day = "Day",
         Month = "Month",
@@ -462,6 +470,8 @@ public sealed record PatientTexts
         WelcomeResume = "Puede parar en cualquier momento y volver más tarde con el mismo enlace. Lo que ya hizo queda guardado.",
         WelcomeBack = "Este es su formulario sobre {0}. Confirme su fecha de nacimiento para ver en qué quedó y descargar su copia.",
         DobLegend = "Su fecha de nacimiento",
+        DobLegendRepresentative = "La fecha de nacimiento del paciente (si usted es su representante)",
+        RepresentativeNotice = "Usted lee este formulario por {0}, como su representante legalmente autorizado. Donde dice “usted” o “su”, se refiere a {0}: usted decide por esa persona.",
         DobHelp = "Para proteger su información, primero confirme que es usted. Por ejemplo, para el 30 de junio de 1975: día 30, mes 6, año 1975.",
         Day = "Día",
         Month = "Mes",

@@ -113,6 +113,18 @@ public abstract class PatientPageModel(PatientAccessService access, PatientActio
 
         var chosen = Request.Cookies[LanguageCookie];
         SetLanguage(chosen is not null && Workflow.Definition.Languages.Contains(chosen) ? chosen : Session.Language);
+        // A representative reads the form for the patient: every page says whom "you" means (only behind the date-of-birth
+        // check, which names nobody), until the patient's own assent, if asked for, is next.
+        if (State.Signers.Representative is not null)
+        {
+            ViewData["ForRepresentative"] = true;
+            if (HasAccess && State.Status is SessionStatus.Invited or SessionStatus.InProgress
+                && State.Signers.Order.ElementAtOrDefault(State.Signatures.Count) != SignerKind.Patient)
+            {
+                ViewData["ForPatient"] = Session.PatientName;
+            }
+        }
+
         return true;
     }
 

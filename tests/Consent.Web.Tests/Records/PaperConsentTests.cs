@@ -116,6 +116,8 @@ public sealed class PaperConsentTests(RecordsWebFactory factory) : IClassFixture
             (pdf, "image/png", "form.png", Today, ConsentWebFactory.DemoPassword, HttpStatusCode.BadRequest, "scan"),
             ("%PDF-1.7 but nothing after it"u8.ToArray(), "application/pdf", "form.pdf", Today, ConsentWebFactory.DemoPassword, HttpStatusCode.BadRequest, "scan"),
             ([0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0, 0], "image/jpeg", "form.jpg", Today, ConsentWebFactory.DemoPassword, HttpStatusCode.BadRequest, "scan"),
+            (PngDeclaring(40_000, 40_000), "image/png", "bomb.png", Today, ConsentWebFactory.DemoPassword, HttpStatusCode.BadRequest, "scan"),
+            (PdfForm(["BOMB"], "", Packed(new byte[PaperScans.MaxUnpackedBytes + 1])), "application/pdf", "bomb.pdf", Today, ConsentWebFactory.DemoPassword, HttpStatusCode.BadRequest, "scan"),
             (pdf, "application/pdf", "form.pdf", "2999-01-01", ConsentWebFactory.DemoPassword, HttpStatusCode.BadRequest, ""),
             (pdf, "application/pdf", "form.pdf", "yesterday", ConsentWebFactory.DemoPassword, HttpStatusCode.BadRequest, "signedOn"),
             (pdf, "application/pdf", "form.pdf", Today, "not the password at all", HttpStatusCode.BadRequest, "password"),
@@ -156,6 +158,39 @@ public sealed class PaperConsentTests(RecordsWebFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.Conflict, (await UploadAsync(driver.Clinician, signed.Id, pdf, "application/pdf", "form.pdf", Today, ConsentWebFactory.DemoPassword)).StatusCode);
     }
 
+    /// <summary>A scan's page with a launch action, a link out, and an annotation: none of it reaches the record the clinic signs.</summary>
+    [Fact]
+    public async Task AScansLinksActionsAndFields_AreLeftOutOfTheSignedRecord()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync(mrn: "MRN-PAPER-5");
+        var scan = PdfForm(["PAPER FORM WITH TRAPS"],
+            "/AA << /O << /S /Launch /F (cmd.exe) >> >> /Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 612 792] /A << /S /URI /URI (https://evil.example/phish) >> >> "
+            + "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Signature1) /Rect [72 72 200 100] /AA << /K << /S /JavaScript /JS (app.alert\\(1\\)) >> >> >>] ", null);
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(driver.Clinician, session.Id, scan, "application/pdf", "form.pdf", Today, ConsentWebFactory.DemoPassword)).StatusCode);
+        var pdf = await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id);
+        Assert.Contains("PAPER FORM WITH TRAPS", RecordSessions.Text(pdf), StringComparison.Ordinal);
+        var path = ExternalTool.TempFile(pdf);
+        var expanded = ExternalTool.Run("qpdf", "--qdf", "--object-streams=disable", path, path + ".qdf.pdf");
+        Assert.True(expanded.ExitCode is 0 or 3, expanded.All);
+        var text = Latin1.GetString(await File.ReadAllBytesAsync(path + ".qdf.pdf"));
+        foreach (var trap in new[] { "/Launch", "evil.example", "/JavaScript", "cmd.exe" })
+        {
+            Assert.DoesNotContain(trap, text, StringComparison.Ordinal);
+        }
+    }
+
+    private static byte[] Packed(byte[] content)
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new ZLibStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            zlib.Write(content);
+        }
+
+        return output.ToArray();
+    }
+
     internal static async Task<HttpResponseMessage> UploadAsync(HttpClient clinician, Guid session, byte[] scan, string type, string name, string signedOn, string? password)
     {
         using var form = new MultipartFormDataContent();
@@ -176,7 +211,10 @@ public sealed class PaperConsentTests(RecordsWebFactory factory) : IClassFixture
     /// A PDF of one Letter page per text, in the standard Helvetica font, written object by object with its cross-reference
     /// table, as a scanner with OCR might give (independent of the PDFsharp the service uses to read it).
     /// </summary>
-    internal static byte[] PdfForm(params string[] pages)
+    internal static byte[] PdfForm(params string[] pages) => PdfForm(pages, "", null);
+
+    /// <summary>The same, each page dictionary with <paramref name="pageExtras"/>, and optionally its content FlateDecode-packed.</summary>
+    internal static byte[] PdfForm(string[] pages, string pageExtras, byte[]? packedContent)
     {
         var objects = new List<string>
         {
@@ -186,9 +224,9 @@ public sealed class PaperConsentTests(RecordsWebFactory factory) : IClassFixture
         };
         for (var i = 0; i < pages.Length; i++)
         {
-            var content = $"BT /F1 14 Tf 72 700 Td ({pages[i]}) Tj ET";
-            objects.Add($"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {5 + (2 * i)} 0 R >>");
-            objects.Add($"<< /Length {content.Length} >>\nstream\n{content}\nendstream");
+            var content = packedContent is null ? $"BT /F1 14 Tf 72 700 Td ({pages[i]}) Tj ET" : Latin1.GetString(packedContent);
+            objects.Add($"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {5 + (2 * i)} 0 R {pageExtras}>>");
+            objects.Add($"<< /Length {content.Length}{(packedContent is null ? "" : " /Filter /FlateDecode")} >>\nstream\n{content}\nendstream");
         }
 
         var pdf = new System.Text.StringBuilder("%PDF-1.7\n");
@@ -207,7 +245,19 @@ public sealed class PaperConsentTests(RecordsWebFactory factory) : IClassFixture
         }
 
         pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return System.Text.Encoding.ASCII.GetBytes(pdf.ToString());
+        return Latin1.GetBytes(pdf.ToString());
+    }
+
+    private static readonly System.Text.Encoding Latin1 = System.Text.Encoding.Latin1;
+
+    /// <summary>A PNG whose header declares <paramref name="width"/> by <paramref name="height"/> but whose data is a few bytes: an image bomb's shape.</summary>
+    internal static byte[] PngDeclaring(int width, int height)
+    {
+        var png = Png(1, 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), Crc32([.. png.AsSpan(12, 17)]));
+        return png;
     }
 
     /// <summary>A grey PNG of the given size (8-bit greyscale), written by hand: signature, IHDR, one zlib IDAT, IEND.</summary>

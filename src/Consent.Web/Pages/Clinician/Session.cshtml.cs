@@ -21,6 +21,9 @@ namespace Consent.Web.Pages.Clinician;
 /// </summary>
 [Authorize(Policy = Policies.Clinician)]
 [SystemEvents.PatientDataRead(SystemEvents.SystemEventTypes.Reads.SessionPage, SystemEvents.ReadSubject.Session)]
+// The paper form's scan may be up to 20 MB (the service's 4 MB default would refuse it before the page could say why).
+[RequestSizeLimit(Consent.Records.PaperScans.MaxBytes + (256 * 1024))]
+[RequestFormLimits(MultipartBodyLengthLimit = Consent.Records.PaperScans.MaxBytes + (256 * 1024))]
 public sealed class SessionModel(
     SessionReads reads, ClinicianActions actions, QrCodes qr, StaffNotes notes, InvitationStatus invitations, SignInManager<StaffUser> signIn,
     SystemEvents.SystemEventReads dataReads, Identity.StaffSignatures signatures, SignedRecords.ClinicSettings clinic, TimeProvider clock)
