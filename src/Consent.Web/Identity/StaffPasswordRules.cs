@@ -54,11 +54,39 @@ public sealed class StaffPasswordRules : IPasswordValidator<StaffUser>
     /// </summary>
     private static bool IsBreached(string folded, string core)
     {
-        var candidates = new List<string> { folded, core };
+        var candidates = new List<string> { folded, core, WithoutRepeatedEdges(core) };
         candidates.AddRange(candidates.Select(c => c.Replace(" ", "", StringComparison.Ordinal)).ToList());
         candidates.AddRange(candidates.Select(Unswapped).ToList());
         candidates.AddRange(candidates.Select(c => new string([.. c.Where(char.IsLetter)])).ToList());
         return candidates.Any(c => c.Length > 0 && (Guessable.Value.Contains(c) || IsRepeatOfGuessable(c)));
+    }
+
+    /// <summary>
+    /// The text without a run of one or two letters repeated at either end ("日日日日password日日", "ДаДаДаpasswordДаДа", "passwordpasswordéé"):
+    /// letters as padding, which the trim of digits and symbols keeps.
+    /// </summary>
+    private static string WithoutRepeatedEdges(string text)
+    {
+        static int Run(string s, int unit)
+        {
+            if (s.Length < unit * 2)
+            {
+                return 0;
+            }
+
+            var length = unit;
+            while (length + unit <= s.Length && string.CompareOrdinal(s, length, s, 0, unit) == 0)
+            {
+                length += unit;
+            }
+
+            return length >= unit * 2 ? length : 0;
+        }
+
+        string Trimmed(string s) => Math.Max(Run(s, 1), Run(s, 2)) is var cut and > 0 ? s[cut..] : s;
+        var front = Trimmed(text);
+        var back = new string([.. Trimmed(new string([.. front.Reverse()])).Reverse()]);
+        return back;
     }
 
     /// <summary>The usual swaps of a digit or symbol for a letter undone: 0 o, 1 i, 3 e, 4 a, 5 s, 7 t, @ a, $ s.</summary>
