@@ -166,9 +166,52 @@ def signers_only():
     print(f"{len(rows)} events of 1 session: " + ", ".join(sorted({r['type'] for r in rows})))
 
 
+def paper_only():
+    """CONSENT_FIXTURE_ONLY=paper: one consent signed on the paper form, its scan uploaded and attested by the clinician (the
+    PaperConsentRecorded event, added after the rest of the file was recorded), and its record issued; appended like the rest."""
+    import time
+    clinician = login("clinician@example.org")
+    sid, _ = start(clinician)
+    # A one-page PDF, written object by object, as a scanner might give.
+    content = b"BT /F1 14 Tf 72 700 Td (SIGNED PAPER FORM) Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    pdf, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    boundary = uuid.uuid4().hex
+    parts = [(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n').encode()
+             for name, value in (("signedOn", time.strftime("%Y-%m-%d", time.gmtime())), ("password", PASSWORD), ("statementAccepted", "true"))]
+    parts.append((f'--{boundary}\r\nContent-Disposition: form-data; name="scan"; filename="form.pdf"\r\n'
+                  'Content-Type: application/pdf\r\n\r\n').encode() + bytes(pdf) + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    request = urllib.request.Request(BASE + f"/api/v1/sessions/{sid}/paper", data=body, method="POST", headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {clinician}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 200, response.status
+    for _ in range(60):
+        if any(r["type"] == "RecordIssued" for r in psql([sid])):
+            break
+        time.sleep(1)
+    rows = psql([sid])
+    with open("tests/Consent.Web.Tests/Fixtures/event-chains.jsonl", "a", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"{len(rows)} events of 1 session: " + ", ".join(sorted({r['type'] for r in rows})))
+
+
 def main():
     if os.environ.get("CONSENT_FIXTURE_ONLY") == "signers":
         signers_only()
+        return
+    if os.environ.get("CONSENT_FIXTURE_ONLY") == "paper":
+        paper_only()
         return
     clinician = login("clinician@example.org")
     quiz = quiz_answers("ketamine-iv-depression")

@@ -17,7 +17,7 @@ namespace Consent.Web.Tests.Sessions;
 /// Fixtures/make-event-chains.py against the service of that time: commit 807f9ec, then f02a0a7,
 /// which also sealed events and expired a link, then branch c19, which followed up a referral, then branch p19, which
 /// confirmed a stop after changing the answer once and signed under another name, then a witnessed consent signed with a mark,
-/// recorded with CONSENT_FIXTURE_ONLY=signers at commit 5c015d5 for SignerSigned) still verify, and every stored payload read into
+/// recorded with CONSENT_FIXTURE_ONLY=signers at commit 5c015d5 for SignerSigned, and CONSENT_FIXTURE_ONLY=paper at commit dd5f82e for PaperConsentRecorded) still verify, and every stored payload read into
 /// its typed record and written back hashes to exactly the same bytes.
 /// </summary>
 public sealed class EventChainFixtureTests
