@@ -14,6 +14,7 @@ public static class RecordsRegistration
         services.AddSingleton(provider => RecordSigning.Load(provider.GetRequiredService<IOptions<SigningOptions>>().Value,
             provider.GetRequiredService<IOptions<DataDirectoryOptions>>().Value.FullPath,
             ClinicSettings.NameOf(provider.GetRequiredService<IOptions<ClinicOptions>>().Value), environment));
+        services.AddSingleton(provider => new RecordTimestamping(provider.GetRequiredService<IOptions<SigningOptions>>().Value));
         services.AddSingleton(provider => ClinicSettings.From(provider.GetRequiredService<IOptions<ClinicOptions>>().Value));
         services.AddScoped<RecordIssuer>();
         services.AddScoped<RecordCheck>();
@@ -36,6 +37,16 @@ public static class RecordsRegistration
     {
         var signing = app.Services.GetRequiredService<RecordSigning>();
         _ = app.Services.GetRequiredService<ClinicSettings>();
+        var timestamping = app.Services.GetRequiredService<RecordTimestamping>();
+        if (timestamping.Authority is { } tsa)
+        {
+            app.Logger.LogInformation("Records and chain checkpoints are timestamped by {Tsa}.", tsa.Url);
+        }
+        else
+        {
+            app.Logger.LogWarning("No time-stamping authority is configured (Signing:TimestampUrl): records are PAdES B-B and checkpoints are not timestamped.");
+        }
+
         app.Logger.LogInformation("Records are signed with {Subject} (SHA-256 thumbprint {Thumbprint}) from {Source}.",
             signing.Certificate.Subject, signing.Certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), signing.Source);
     }

@@ -31,6 +31,15 @@ public static partial class SettingsRegistration
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.Section))
             .Validate(o => string.IsNullOrWhiteSpace(o.PreviousCertificatesPath) || File.Exists(o.PreviousCertificatesPath),
                 "Signing:PreviousCertificatesPath names a file that does not exist.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.TimestampUrl)
+                    || (Uri.TryCreate(o.TimestampUrl, UriKind.Absolute, out var tsa) && (tsa.Scheme == Uri.UriSchemeHttp || tsa.Scheme == Uri.UriSchemeHttps)),
+                "Signing:TimestampUrl must be an absolute http or https address of an RFC 3161 time-stamping authority.")
+            .Validate(o => double.IsFinite(o.TimestampTimeoutSeconds) && o.TimestampTimeoutSeconds is >= 1 and <= 120,
+                "Signing:TimestampTimeoutSeconds must be 1 to 120.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.TimestampRootsPath) || File.Exists(o.TimestampRootsPath),
+                "Signing:TimestampRootsPath names a file that does not exist.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.TrustedRootsPath) || File.Exists(o.TrustedRootsPath),
+                "Signing:TrustedRootsPath names a file that does not exist.")
             .ValidateOnStart();
         services.AddOptions<StaffSignInOptions>().Bind(configuration.GetSection(StaffSignInOptions.Section))
             .Validate(o => o.IdleMinutes is >= 1 and <= 480, "Identity:IdleMinutes must be 1 to 480 (minutes without activity before a staff sign-in ends).")
