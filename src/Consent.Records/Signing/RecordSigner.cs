@@ -15,8 +15,15 @@ namespace Consent.Records;
 public sealed class RecordSigner
 {
     /// <summary>A signer for a certificate that carries its ECDSA (P-256 by default) or RSA private key.</summary>
-    public RecordSigner(X509Certificate2 certificate)
+    /// <param name="certificate">The signing certificate with its private key.</param>
+    /// <param name="timestampRoom">
+    /// Bytes reserved in each signature's /Contents for an RFC 3161 signature time-stamp added later in place
+    /// (<see cref="RecordEvidence.TimestampSignatureAsync"/>); 0 when no TSA is configured.
+    /// </param>
+    public RecordSigner(X509Certificate2 certificate, int timestampRoom = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(timestampRoom);
+        TimestampRoom = timestampRoom;
         ArgumentNullException.ThrowIfNull(certificate);
         if (!certificate.HasPrivateKey)
         {
@@ -31,6 +38,12 @@ public sealed class RecordSigner
         Certificate = certificate;
     }
 
+    /// <summary>The room a signature time-stamp gets when a TSA is configured: a token with a two-certificate chain is about 3 KB.</summary>
+    public const int DefaultTimestampRoom = 10 * 1024;
+
+    /// <summary>Bytes reserved for a signature time-stamp.</summary>
+    public int TimestampRoom { get; }
+
     /// <summary>The certificate signatures are made with.</summary>
     public X509Certificate2 Certificate { get; }
 
@@ -42,7 +55,7 @@ public sealed class RecordSigner
             var size = Volatile.Read(ref _signatureSize);
             if (size == 0)
             {
-                size = CadesDetachedSigner.MeasureSignatureSize(Certificate);
+                size = CadesDetachedSigner.MeasureSignatureSize(Certificate) + TimestampRoom;
                 Volatile.Write(ref _signatureSize, size);
             }
 

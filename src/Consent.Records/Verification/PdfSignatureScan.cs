@@ -11,10 +11,14 @@ namespace Consent.Records.Verification;
 sealed class PdfSignatureScan
 {
     readonly byte[] _pdf;
+    readonly int _limit;
 
-    public PdfSignatureScan(byte[] pdf)
+    /// <param name="pdf">The file.</param>
+    /// <param name="limit">Where the revision the record's signature signs ends: the signature is looked for before it (later updates hold time-stamps).</param>
+    public PdfSignatureScan(byte[] pdf, int? limit = null)
     {
         _pdf = pdf;
+        _limit = Math.Clamp(limit ?? pdf.Length, 0, pdf.Length);
         Scan();
     }
 
@@ -34,7 +38,7 @@ sealed class PdfSignatureScan
     void Scan()
     {
         var span = _pdf.AsSpan();
-        var at = span.LastIndexOf("/ByteRange"u8);
+        var at = span[.._limit].LastIndexOf("/ByteRange"u8);
         if (at < 0)
         {
             return;

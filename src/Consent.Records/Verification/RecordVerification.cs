@@ -12,7 +12,10 @@ public sealed record RecordVerification
     /// <summary>The signature's /SubFilter, e.g. <c>ETSI.CAdES.detached</c>.</summary>
     public string? SubFilter { get; init; }
 
-    /// <summary>The signed byte ranges cover the whole file except the signature value itself.</summary>
+    /// <summary>
+    /// The signed byte ranges cover the whole file except the signature value itself, or the whole first revision when
+    /// every later update only adds long-term evidence (a DSS, document time-stamps).
+    /// </summary>
     public bool CoversWholeFile { get; init; }
 
     /// <summary>
@@ -57,6 +60,25 @@ public sealed record RecordVerification
     /// <summary>The hash of that event (/ConsentChainHash, lowercase hex); null when the record does not name one.</summary>
     public string? ChainHash { get; init; }
 
+    /// <summary>
+    /// The PAdES baseline level the record's evidence reaches (ETSI EN 319 142-1, clause 6): "B-B" (signed), "B-T"
+    /// (a valid time-stamp proves when), "B-LT" (the file holds the certificates and CRLs to validate the signature and
+    /// that time-stamp), "B-LTA" (a document time-stamp covers those). Null when the signature itself is not intact.
+    /// </summary>
+    public string? EvidenceLevel { get; init; }
+
+    /// <summary>The RFC 3161 time-stamps found, the signature time-stamp first, then each document time-stamp in order.</summary>
+    public IReadOnlyList<RecordTimestamp> Timestamps { get; init; } = [];
+
+    /// <summary>Certificates in the document security store (DSS).</summary>
+    public int ValidationCertificates { get; init; }
+
+    /// <summary>CRLs in the document security store.</summary>
+    public int ValidationCrls { get; init; }
+
+    /// <summary>Incremental updates after the record's own revision (each adding validation data or a document time-stamp).</summary>
+    public int Updates { get; init; }
+
     /// <summary>SHA-256 (lowercase hex) of the whole file as given.</summary>
     public required string FileSha256 { get; init; }
 
@@ -70,9 +92,30 @@ public sealed record RecordVerification
     public bool IsValid => IsIntact && Trusted && Problems.Count == 0;
 }
 
+/// <summary>What a verifier trusts besides the pinned signing certificates.</summary>
+public sealed record RecordTrust
+{
+    /// <summary>Roots a time-stamp's TSA certificate must chain to for the time-stamp to be trusted.</summary>
+    public IReadOnlyCollection<System.Security.Cryptography.X509Certificates.X509Certificate2> TimestampRoots { get; init; } = [];
+
+    /// <summary>Roots a signing certificate's chain may end in (for the validation data check).</summary>
+    public IReadOnlyCollection<System.Security.Cryptography.X509Certificates.X509Certificate2> SignerRoots { get; init; } = [];
+}
+
 /// <summary>The signer's certificate as a verifier reports it.</summary>
 /// <param name="Subject">Distinguished name of the subject.</param>
 /// <param name="ThumbprintSha256">SHA-256 of the DER certificate, uppercase hex.</param>
 /// <param name="NotBefore">Start of validity.</param>
 /// <param name="NotAfter">End of validity.</param>
 public sealed record SignerCertificate(string Subject, string ThumbprintSha256, DateTimeOffset NotBefore, DateTimeOffset NotAfter);
+
+/// <summary>One RFC 3161 time-stamp in a record, as the verifier found it.</summary>
+/// <param name="Kind">"signature" (in the record signature's unsigned attributes) or "document" (an archive time-stamp, /ETSI.RFC3161).</param>
+/// <param name="Time">The TSA's genTime.</param>
+/// <param name="Tsa">The TSA certificate's subject.</param>
+/// <param name="Valid">The token verifies over what it covers.</param>
+/// <param name="Trusted">The TSA certificate chains to a configured time-stamping root.</param>
+/// <param name="Revision">The update it was added in (0: inside the record's own signature).</param>
+/// <param name="Digest">The digest algorithm of its message imprint.</param>
+/// <param name="TsaCertificateExpires">When the TSA certificate expires: the archive time-stamp is renewed before then.</param>
+public sealed record RecordTimestamp(string Kind, DateTimeOffset Time, string? Tsa, bool Valid, bool Trusted, int Revision, string Digest, DateTimeOffset? TsaCertificateExpires);

@@ -36,8 +36,16 @@ public static class RecordVerifier
         VerifyWithAny(pdf, trustedCertificate is null ? [] : [trustedCertificate]);
 
     /// <summary>Verifies <paramref name="pdf"/>; trusted when signed by any of <paramref name="trustedCertificates"/> (e.g. the current and earlier service certificates).</summary>
-    public static RecordVerification VerifyWithAny(ReadOnlyMemory<byte> pdf, IReadOnlyCollection<X509Certificate2> trustedCertificates)
+    public static RecordVerification VerifyWithAny(ReadOnlyMemory<byte> pdf, IReadOnlyCollection<X509Certificate2> trustedCertificates) =>
+        VerifyWithAny(pdf, trustedCertificates, new RecordTrust());
+
+    /// <summary>
+    /// Verifies <paramref name="pdf"/>, its signature and its long-term evidence: time-stamps are trusted when their TSA
+    /// chains to <see cref="RecordTrust.TimestampRoots"/>; the level reached (B-B to B-LTA) is in <see cref="RecordVerification.EvidenceLevel"/>.
+    /// </summary>
+    public static RecordVerification VerifyWithAny(ReadOnlyMemory<byte> pdf, IReadOnlyCollection<X509Certificate2> trustedCertificates, RecordTrust trust)
     {
+        ArgumentNullException.ThrowIfNull(trust);
         ArgumentNullException.ThrowIfNull(trustedCertificates);
         var fileSha256 = Convert.ToHexStringLower(SHA256.HashData(pdf.Span));
         if (pdf.Length > MaxBytes)
@@ -51,7 +59,7 @@ public static class RecordVerifier
 
         try
         {
-            return Check(pdf.ToArray(), trustedCertificates, fileSha256);
+            return Check(pdf.ToArray(), trustedCertificates, trust, fileSha256);
         }
 #pragma warning disable CA1031 // A verifier reports, it never throws: anything unexpected becomes a problem in the result.
         catch (Exception e)
@@ -61,7 +69,7 @@ public static class RecordVerifier
         }
     }
 
-    static RecordVerification Check(byte[] pdf, IReadOnlyCollection<X509Certificate2> trusted, string fileSha256)
+    static RecordVerification Check(byte[] pdf, IReadOnlyCollection<X509Certificate2> trusted, RecordTrust trust, string fileSha256)
     {
         var problems = new List<string>();
         var isPdf = pdf.AsSpan(0, Math.Min(pdf.Length, 1024)).IndexOf("%PDF-"u8) >= 0;
@@ -70,7 +78,20 @@ public static class RecordVerifier
             return new RecordVerification { FileSha256 = fileSha256, Problems = ["The file is not a PDF."] };
         }
 
-        var scan = new PdfSignatureScan(pdf);
+        // A record with long-term evidence has updates after its signature (validation data, document time-stamps):
+        // its own signature signs the first revision. A file whose structure cannot be read is checked as one revision.
+        PadesStructure? structure;
+        try
+        {
+            structure = PadesStructure.Read(pdf);
+        }
+        catch (FormatException)
+        {
+            structure = null;
+        }
+
+        var limit = structure?.Revisions0End() ?? pdf.Length;
+        var scan = new PdfSignatureScan(pdf, limit);
         problems.AddRange(scan.Problems);
         if (scan.ByteRange is null)
         {
@@ -86,7 +107,7 @@ public static class RecordVerifier
         var result = info with
         {
             IsPdf = true, FileSha256 = fileSha256, SubFilter = scan.SubFilter, SigningTime = scan.SigningTime, HasSignature = true,
-            UnsignedBytes = Math.Max(0, pdf.Length - (range[2] + range[3])),
+            UnsignedBytes = Math.Max(0, limit - (range[2] + range[3])) + (limit < pdf.Length && structure is null ? pdf.Length - limit : 0),
         };
         if (scan.SubFilter != PadesSubFilter)
         {
@@ -94,7 +115,7 @@ public static class RecordVerifier
         }
 
         var covers = scan.ContentsHole is { } hole && range[0] == 0 && range[1] == hole.Start && range[2] == hole.End
-            && range[2] + range[3] == pdf.Length;
+            && range[2] + range[3] == limit;
         if (!covers)
         {
             problems.Add(result.UnsignedBytes > 0
@@ -109,7 +130,27 @@ public static class RecordVerifier
             return result with { Problems = problems };
         }
 
-        return CheckCms(result, signed, scan.Contents, trusted, problems);
+        result = CheckCms(result, signed, scan.Contents, trusted, problems, out var signer);
+        if (structure is null || signer is null || !result.IsIntact)
+        {
+            return result;
+        }
+
+        // The evidence after the signature: what each later update did, the time-stamps, the level reached.
+        var evidence = EvidenceCheck.Assess(structure, signer, signer.Certificate, trust.TimestampRoots, [.. trusted, .. trust.SignerRoots]);
+        var all = new List<string>(result.Problems);
+        all.AddRange(evidence.Problems);
+        return result with
+        {
+            EvidenceLevel = evidence.Level,
+            Timestamps = evidence.Timestamps,
+            ValidationCertificates = evidence.DssCertificates,
+            ValidationCrls = evidence.DssCrls,
+            Updates = evidence.Revisions - 1,
+            UnsignedBytes = evidence.UnvouchedBytes,
+            CoversWholeFile = evidence.UnvouchedBytes == 0,
+            Problems = all,
+        };
     }
 
     /// <summary>The bytes the signature covers (both ranges, without the signature value), or null when the ranges do not lie in the file.</summary>
@@ -129,8 +170,9 @@ public static class RecordVerifier
     static bool InFile(long[] range, int length) =>
         range[0] == 0 && range[1] >= 0 && range[2] >= range[1] && range[3] >= 0 && range[2] + range[3] <= length;
 
-    static RecordVerification CheckCms(RecordVerification result, byte[] signed, byte[] contents, IReadOnlyCollection<X509Certificate2> trusted, List<string> problems)
+    static RecordVerification CheckCms(RecordVerification result, byte[] signed, byte[] contents, IReadOnlyCollection<X509Certificate2> trusted, List<string> problems, out SignerInfo? signerInfo)
     {
+        signerInfo = null;
         SignedCms cms;
         try
         {
@@ -170,6 +212,7 @@ public static class RecordVerifier
         }
 
         var signer = cms.SignerInfos[0];
+        signerInfo = signer;
         var certificate = signer.Certificate;
         var digestMatches = DigestMatches(signer, signed);
         if (!digestMatches)
