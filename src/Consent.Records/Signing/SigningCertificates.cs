@@ -13,6 +13,27 @@ public static class SigningCertificates
         return X509CertificateLoader.LoadPkcs12FromFile(pkcs12Path, password, X509KeyStorageFlags.EphemeralKeySet);
     }
 
+    /// <summary>
+    /// The other certificates in a PKCS#12 file (its issuing CA certificates, as a CA hands them out with the key), the
+    /// signing certificate <paramref name="signing"/> left out: the chain records embed (PAdES B-LT).
+    /// </summary>
+    public static IEnumerable<X509Certificate2> LoadIssuers(string pkcs12Path, string? password, X509Certificate2 signing)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pkcs12Path);
+        ArgumentNullException.ThrowIfNull(signing);
+        var all = X509CertificateLoader.LoadPkcs12CollectionFromFile(pkcs12Path, password, X509KeyStorageFlags.EphemeralKeySet);
+        foreach (var certificate in all)
+        {
+            if (certificate.RawDataMemory.Span.SequenceEqual(signing.RawDataMemory.Span))
+            {
+                certificate.Dispose();
+                continue;
+            }
+
+            yield return certificate.HasPrivateKey ? X509CertificateLoader.LoadCertificate(certificate.RawData) : certificate;
+        }
+    }
+
     /// <summary>Loads PKCS#12 bytes with their private key.</summary>
     public static X509Certificate2 Load(ReadOnlySpan<byte> pkcs12, string? password) =>
         X509CertificateLoader.LoadPkcs12(pkcs12, password, X509KeyStorageFlags.EphemeralKeySet);

@@ -196,10 +196,13 @@ public static class RecordsApi
             return refused;
         }
 
+        // The file as it stands: as issued, with the long-term evidence added since (time-stamps, validation data).
+        var (pdf, latest) = await http.RequestServices.GetRequiredService<RecordEvidenceStore>().CurrentAsync(stored, ct);
+
         // Personal health information: never kept by shared caches; the ETag lets a client see it has the same file.
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.File(stored.Pdf, "application/pdf", RecordFiles.DownloadName(session.PatientName, stored.IssuedAt, clinic.TimeZone, stored.Kind, "pdf"),
-            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{stored.Sha256}\""));
+        return TypedResults.File(pdf, "application/pdf", RecordFiles.DownloadName(session.PatientName, stored.IssuedAt, clinic.TimeZone, stored.Kind, "pdf"),
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{latest?.Sha256 ?? stored.Sha256}\""));
     }
 
     /// <summary>The stored record of this kind (default: the latest issued), or the problem to answer.</summary>

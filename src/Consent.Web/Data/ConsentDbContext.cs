@@ -28,6 +28,9 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
 
     public DbSet<StoredRecord> Records => Set<StoredRecord>();
 
+    /// <summary>Versions of the records' long-term evidence (time-stamps, validation data), append-only.</summary>
+    public DbSet<RecordEvidenceVersion> RecordEvidence => Set<RecordEvidenceVersion>();
+
     /// <summary>Scanned paper consent forms (UseCases/Clinician/PaperConsents.cs).</summary>
     public DbSet<PaperScan> PaperScans => Set<PaperScan>();
 

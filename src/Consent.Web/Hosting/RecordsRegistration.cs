@@ -17,6 +17,8 @@ public static class RecordsRegistration
         services.AddSingleton(provider => new RecordTimestamping(provider.GetRequiredService<IOptions<SigningOptions>>().Value));
         services.AddSingleton(provider => ClinicSettings.From(provider.GetRequiredService<IOptions<ClinicOptions>>().Value));
         services.AddScoped<RecordIssuer>();
+        services.AddScoped<RecordEvidenceStore>();
+        services.AddHostedService<RecordEvidenceJob>();
         services.AddScoped<RecordCheck>();
         services.AddScoped<PublicRecordCheck>();
         services.AddSingleton<CheckPageAddress>();

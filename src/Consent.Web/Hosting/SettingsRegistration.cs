@@ -70,6 +70,14 @@ public static partial class SettingsRegistration
             .Validate(o => double.IsFinite(o.CheckSeconds) && o.CheckSeconds is >= 0 and <= 3600,
                 "Alerts:CheckSeconds must be 0 (this node sends no digests) to 3600.")
             .ValidateOnStart();
+        services.AddOptions<EvidenceOptions>().Bind(configuration.GetSection(EvidenceOptions.Section))
+            .Validate(o => o.IntervalMinutes >= 0 && double.IsFinite(o.IntervalMinutes), "Evidence:IntervalMinutes must be 0 (off) or a number of minutes.")
+            .Validate(o => o.FirstRunAfterSeconds >= 0 && o.FirstRunAfterSeconds <= 86_400, "Evidence:FirstRunAfterSeconds must be a number of seconds from 0 to 86400.")
+            .Validate(o => o.BatchSize is >= 1 and <= 10_000, "Evidence:BatchSize must be 1 to 10000.")
+            .Validate(o => double.IsFinite(o.RenewBeforeDays) && o.RenewBeforeDays is >= 1 and <= 3650, "Evidence:RenewBeforeDays must be 1 to 3650.")
+            .Validate(o => o.DeprecatedDigests.All(d => System.Text.RegularExpressions.Regex.IsMatch(d, "^[0-2](\\.[0-9]+)+$")),
+                "Evidence:DeprecatedDigests must be digest algorithm OIDs such as 1.3.14.3.2.26.")
+            .ValidateOnStart();
         services.AddOptions<RenewalOptions>().Bind(configuration.GetSection(RenewalOptions.Section))
             .Validate(o => o.IntervalMinutes >= 0 && double.IsFinite(o.IntervalMinutes), "Renewals:IntervalMinutes must be 0 (off) or a number of minutes.")
             .Validate(o => o.FirstRunAfterSeconds >= 0 && o.FirstRunAfterSeconds <= 86_400,

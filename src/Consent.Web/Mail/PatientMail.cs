@@ -147,7 +147,11 @@ public sealed class PatientMail(
         return message;
     }
 
-    public MimeMessage ComposeRecordCopy(ConsentSession session, StoredRecord record, long jobId)
+    /// <param name="session">The record's session.</param>
+    /// <param name="record">The stored record.</param>
+    /// <param name="pdf">The record's file as it stands (with any long-term evidence added since it was issued).</param>
+    /// <param name="jobId">The outbox job, for the message id.</param>
+    public MimeMessage ComposeRecordCopy(ConsentSession session, StoredRecord record, byte[] pdf, long jobId)
     {
         var texts = PatientMailTexts.For(session.Language);
         var subject = Enum.TryParse<RecordKind>(record.Kind, out var kind) ? kind switch
@@ -159,7 +163,7 @@ public sealed class PatientMail(
         } : texts.SummaryCopySubject;
         var message = New(session, subject, jobId);
         var body = new BodyBuilder { TextBody = string.Format(CultureInfo.InvariantCulture, texts.CopyBody, clinic.Clinic.Name) + Footer(texts) };
-        body.Attachments.Add(RecordFiles.FileName(record.SessionId, record.Kind), record.Pdf, new ContentType("application", "pdf"));
+        body.Attachments.Add(RecordFiles.FileName(record.SessionId, record.Kind), pdf, new ContentType("application", "pdf"));
         message.Body = body.ToMessageBody();
         return message;
     }

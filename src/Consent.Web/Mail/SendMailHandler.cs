@@ -71,7 +71,8 @@ public sealed class SendMailHandler(EventSeals seals, TimeProvider clock, ILogge
                     throw new InvalidOperationException($"send-mail job {job.Id}: nothing sent: {SignedRecords.ChainedRecords.Problem(record)}.");
                 }
 
-                await SendAsync(delivery, mail.ComposeRecordCopy(session, record, job.Id), job, ct);
+                var (pdf, _) = await services.GetRequiredService<SignedRecords.RecordEvidenceStore>().CurrentAsync(record, ct);
+                await SendAsync(delivery, mail.ComposeRecordCopy(session, record, pdf, job.Id), job, ct);
                 return;
             default:
                 throw new InvalidOperationException($"send-mail job {job.Id} names nothing known to send ('{what}').");

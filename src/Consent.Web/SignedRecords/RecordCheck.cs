@@ -20,7 +20,21 @@ public sealed record RecordCheckReport(
     SessionReport? Session,
     StoredRecordReport StoredRecord,
     ChainReport? Chain,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>The file's long-term evidence: PAdES level, time-stamps, validation data, and which stored version it is.</summary>
+    public EvidenceReport? Evidence { get; init; }
+}
+
+/// <summary>
+/// A record's long-term evidence as checked (ETSI EN 319 142-1 levels): <paramref name="Level"/> is B-B, B-T, B-LT or B-LTA;
+/// each time-stamp with its time (the TSA's genTime), TSA and whether it verifies and its TSA is trusted; the certificates
+/// and CRLs the file holds for validation; how many updates follow the signed record; which stored version of the record
+/// the file is (0: as issued) and the newest version's SHA-256.
+/// </summary>
+public sealed record EvidenceReport(
+    string? Level, IReadOnlyList<RecordTimestamp> Timestamps, int ValidationCertificates, int ValidationCrls, int Updates,
+    int? StoredVersion, string? LatestSha256, string? LatestLevel);
 
 /// <summary>The PDF signature: present, PAdES, covering the whole file, digest and CMS signature valid.</summary>
 /// <param name="UnsignedBytes">Bytes after the signed part (an incremental update or appended data); the session and kind are read from the signed part only.</param>
@@ -49,14 +63,14 @@ public sealed record ChainReport(bool Verified, long? BrokenAtSeq, string? Probl
 public sealed record SignedChainHeadReport(long Seq, string Hash, bool MatchesChain);
 
 /// <summary>Checks an uploaded record against the service certificate, the stored records and the event chains.</summary>
-public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, EventSeals seals)
+public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, EventSeals seals, RecordEvidenceStore evidence)
 {
     /// <summary>Largest upload checked (records are well under a megabyte): the API and the auditor's page both hold to it.</summary>
     public const int MaxUploadBytes = 20 * 1024 * 1024;
 
     public async Task<RecordCheckReport> CheckAsync(ReadOnlyMemory<byte> pdf, CancellationToken ct)
     {
-        var v = RecordVerifier.VerifyWithAny(pdf, [.. signing.Trusted]);
+        var v = RecordVerifier.VerifyWithAny(pdf, [.. signing.Trusted], evidence.Trust);
         var problems = new List<string>(v.Problems);
         var signature = new SignatureReport(v.HasSignature, v.SubFilter, v.CoversWholeFile, v.DigestMatches, v.SignatureValid, v.IsIntact, v.SigningTime, v.UnsignedBytes);
         var certificate = v.Certificate is { } c ? new CertificateReport(c.Subject, c.ThumbprintSha256, c.NotBefore, c.NotAfter, v.Trusted) : null;
@@ -68,13 +82,30 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, Even
 
         // A file we stored is found by its hash even if its document information were unreadable.
         var stored = await db.Records.AsNoTracking().Where(r => r.Sha256 == v.FileSha256)
-            .Select(r => new { r.SessionId, r.Kind, r.Sha256, r.IssuedAt }).FirstOrDefaultAsync(ct);
+            .Select(r => new { r.Id, r.SessionId, r.Kind, r.Sha256, r.IssuedAt }).FirstOrDefaultAsync(ct);
+        // A version with long-term evidence added after issue (time-stamps, validation data) is the same record: its
+        // file begins with the issued bytes, which the chain names, and the rest only adds evidence (the verifier checks).
+        var version = stored is null
+            ? await db.RecordEvidence.AsNoTracking().Where(e => e.Sha256 == v.FileSha256 && e.Version > 0).Select(e => new { e.RecordId, e.Version }).FirstOrDefaultAsync(ct)
+            : null;
+        var issuedPrefix = false;
+        if (version is not null)
+        {
+            var issued = await db.Records.AsNoTracking().SingleAsync(r => r.Id == version.RecordId, ct);
+            issuedPrefix = pdf.Length > issued.Pdf.Length && pdf.Span[..issued.Pdf.Length].SequenceEqual(issued.Pdf);
+            stored = issuedPrefix ? new { issued.Id, issued.SessionId, issued.Kind, issued.Sha256, issued.IssuedAt } : null;
+        }
+
+        var versions = stored is null ? [] : await db.RecordEvidence.AsNoTracking().Where(e => e.RecordId == stored.Id).OrderBy(e => e.Version)
+            .Select(e => new { e.Version, e.Sha256, e.Level }).ToListAsync(ct);
+        var evidenceReport = new EvidenceReport(v.EvidenceLevel, v.Timestamps, v.ValidationCertificates, v.ValidationCrls, v.Updates,
+            stored is null ? null : version?.Version ?? 0, versions.LastOrDefault()?.Sha256 ?? stored?.Sha256, versions.LastOrDefault()?.Level);
         var sessionId = v.SessionId ?? stored?.SessionId;
         if (sessionId is null)
         {
             problems.Add("The file does not name a consent session, and no stored record has its SHA-256.");
             return new RecordCheckReport(false, v.FileSha256, pdf.Length, signature, certificate, null,
-                new StoredRecordReport(false, null, null, null), null, problems);
+                new StoredRecordReport(false, null, null, null), null, problems) { Evidence = evidenceReport };
         }
 
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, ct);
@@ -83,7 +114,7 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, Even
         {
             problems.Add($"Session {sessionId} is not known to this service.");
             return new RecordCheckReport(false, v.FileSha256, pdf.Length, signature, certificate, sessionReport,
-                new StoredRecordReport(false, null, null, null), null, problems);
+                new StoredRecordReport(false, null, null, null), null, problems) { Evidence = evidenceReport };
         }
 
         StoredRecordReport storedReport;
@@ -104,8 +135,10 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, Even
 
         var events = await db.Events.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Seq).ToListAsync(ct);
         var chain = PatientBinding.Verify(session, events, seals);
+        // The chain names the record as issued; a later evidence version is logged through the issued bytes it begins with.
+        var namedSha = issuedPrefix ? stored!.Sha256 : v.FileSha256;
         var logged = events.Where(e => e.Type == EventTypes.RecordIssued)
-            .Any(e => RecordIssuedPayload.From(SessionWriter.ToRecorded(e).Payload).Sha256 == v.FileSha256);
+            .Any(e => RecordIssuedPayload.From(SessionWriter.ToRecorded(e).Payload).Sha256 == namedSha);
         if (!chain.Verified)
         {
             problems.Add($"The session's event chain does not verify: {chain.Problem} (at event {chain.BrokenAtSeq}).");
@@ -129,6 +162,6 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, Even
 
         var valid = v.IsValid && storedReport.Matches && chain.Verified && logged && problems.Count == 0;
         return new RecordCheckReport(valid, v.FileSha256, pdf.Length, signature, certificate, sessionReport, storedReport,
-            new ChainReport(chain.Verified, chain.BrokenAtSeq, chain.Problem, chain.LastHash, logged, signedHead), problems);
+            new ChainReport(chain.Verified, chain.BrokenAtSeq, chain.Problem, chain.LastHash, logged, signedHead), problems) { Evidence = evidenceReport };
     }
 }

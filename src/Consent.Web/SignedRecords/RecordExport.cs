@@ -118,7 +118,7 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
         "r.session_id, w.workflow_id, w.workflow_version, " + StatusSql + ", r.kind, "
         + $"(SELECT c.at FROM consent_events c WHERE c.session_id = r.session_id AND c.type IN ('{EventTypes.ClinicianCountersigned}', '{EventTypes.PaperConsentRecorded}', "
         + $"'{EventTypes.CheckinCleared}', '{EventTypes.CheckinReleased}') ORDER BY c.seq LIMIT 1), "
-        + "r.issued_at, r.sha256, "
+        + "r.issued_at, " + CurrentSha256 + ", "
         // A check-in's first event seals the consent it relies on (its record's SHA-256 when that was issued already, else the session).
         + $"CASE WHEN r.kind = '{nameof(Consent.Records.RecordKind.Checkin)}' THEN COALESCE(w.relies_sha, "
         + $"(SELECT r2.sha256 FROM consent_records r2 WHERE r2.session_id::text = w.relies_session AND r2.kind = '{nameof(Consent.Records.RecordKind.Consent)}')) END";
@@ -133,7 +133,15 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
                  ELSE '{SessionStatus.Invited}' END)
         """;
 
-    private const string FileColumns = "r.session_id, r.kind, r.issued_at, r.pdf";
+    /// <summary>The record's file as it stands: as issued, with every evidence version appended (RecordEvidenceStore).</summary>
+    private const string FileColumns = "r.session_id, r.kind, r.issued_at, " + CurrentPdf;
+
+    internal const string CurrentPdf =
+        "r.pdf || COALESCE((SELECT string_agg(e.appended, ''::bytea ORDER BY e.version) FROM record_evidence e WHERE e.record_id = r.id), ''::bytea)";
+
+    /// <summary>The SHA-256 of that file: the latest evidence version's, else the record's as issued.</summary>
+    internal const string CurrentSha256 =
+        "COALESCE((SELECT e.sha256 FROM record_evidence e WHERE e.record_id = r.id ORDER BY e.version DESC LIMIT 1), r.sha256)";
 
     /// <summary>
     /// The records in the filter's period whose session's chain names them, with the workflow of the

@@ -25,7 +25,7 @@ namespace Consent.Web.SignedRecords;
 public sealed class RecordIssuer(
     ConsentDbContext db, SessionWriter writer, RecordSigning signing, ClinicSettings clinic, TimeProvider clock,
     EventSeals seals, Identity.StaffAccountSeals accounts, CheckPageAddress checkPage, WorkflowVersions.WorkflowApprovals approvals,
-    WorkflowVersions.ReviewSignatures signatures, ILogger<RecordIssuer> logger)
+    WorkflowVersions.ReviewSignatures signatures, RecordEvidenceStore evidence, ILogger<RecordIssuer> logger)
 {
     /// <summary>The stored record of this kind, issuing it first if needed; null when the session does not exist or never ended this way.</summary>
     /// <exception cref="InvalidOperationException">
@@ -71,7 +71,10 @@ public sealed class RecordIssuer(
         }
 
         // Every record carries the public check page's address (the same on every record), as a QR code and as text.
-        var pdf = ConsentRecordPdf.RenderSigned(record, signing.Signer, new RecordRenderOptions { CheckUrl = checkPage.Url });
+        var signed = ConsentRecordPdf.RenderSigned(record, signing.Signer, new RecordRenderOptions { CheckUrl = checkPage.Url });
+        // With a TSA: the signature time-stamp, validation data and an archive time-stamp (PAdES B-LTA); without an
+        // answer from it, the record is issued as signed and the evidence job upgrades it later.
+        var (pdf, added) = await evidence.AtIssueAsync(signed, ct);
         var row = new StoredRecord
         {
             Id = Guid.CreateVersion7(),
@@ -84,6 +87,7 @@ public sealed class RecordIssuer(
 
         // Added now, saved by the writer's SaveChanges in its transaction, together with the RecordIssued event.
         db.Records.Add(row);
+        db.RecordEvidence.Add(evidence.FirstVersion(row, added));
         Outcome<SessionWrite>? write = null;
         try
         {

@@ -23,16 +23,24 @@ public sealed class RecordSigning : IDisposable
     /// </summary>
     public static readonly TimeSpan DevelopmentHistory = TimeSpan.FromDays(2 * 365);
 
-    private RecordSigning(X509Certificate2 certificate, string source)
+    private RecordSigning(X509Certificate2 certificate, string source, IReadOnlyList<X509Certificate2> issuers, bool timestamped)
     {
         Certificate = certificate;
-        Signer = new RecordSigner(certificate);
+        Issuers = issuers;
+        // With a TSA, each signature keeps room for the signature time-stamp added right after signing (PAdES B-T).
+        Signer = new RecordSigner(certificate, timestamped ? RecordSigner.DefaultTimestampRoom : 0);
         PublicPem = SigningCertificates.ExportPublicPem(certificate);
         Source = source;
         Trusted = [certificate];
     }
 
     public X509Certificate2 Certificate { get; }
+
+    /// <summary>The issuing CA certificates that came in the PKCS#12 file with it (empty for a self-signed one): its chain, embedded in records.</summary>
+    public IReadOnlyList<X509Certificate2> Issuers { get; }
+
+    /// <summary>The signing certificate then its issuers.</summary>
+    public IReadOnlyList<X509Certificate2> Chain => [Certificate, .. Issuers];
 
     /// <summary>
     /// The certificates whose records this service vouches for: the current one, then any earlier
@@ -77,7 +85,7 @@ public sealed class RecordSigning : IDisposable
         var password = options.CertificatePassword;
         if (!string.IsNullOrWhiteSpace(path))
         {
-            return FromFile(Path.GetFullPath(path), string.IsNullOrEmpty(password) ? null : password, "Signing:CertificatePath");
+            return FromFile(Path.GetFullPath(path), string.IsNullOrEmpty(password) ? null : password, "Signing:CertificatePath", Timestamped(options));
         }
 
         if (!environment.IsDevelopment())
@@ -94,7 +102,7 @@ public sealed class RecordSigning : IDisposable
             CreateFile(file, $"{clinicName} records (development)", null, DateTimeOffset.UtcNow - DevelopmentHistory);
         }
 
-        return FromFile(file, null, "the development certificate");
+        return FromFile(file, null, "the development certificate", Timestamped(options));
     }
 
     /// <summary>Writes a new self-signed signing certificate; never replaces an existing file (another process may have won the race).</summary>
@@ -106,7 +114,9 @@ public sealed class RecordSigning : IDisposable
     public static bool CreateFile(string file, string subject, string? password, DateTimeOffset? validFrom = null) =>
         PrivateFiles.WriteNew(file, SigningCertificates.CreateDevelopmentCertificate(subject, password, validFrom: validFrom));
 
-    private static RecordSigning FromFile(string file, string? password, string what)
+    private static bool Timestamped(SigningOptions options) => !string.IsNullOrWhiteSpace(options.TimestampUrl);
+
+    private static RecordSigning FromFile(string file, string? password, string what, bool timestamped)
     {
         if (!File.Exists(file))
         {
@@ -114,9 +124,11 @@ public sealed class RecordSigning : IDisposable
         }
 
         X509Certificate2 certificate;
+        List<X509Certificate2> issuers;
         try
         {
             certificate = SigningCertificates.Load(file, password);
+            issuers = [.. SigningCertificates.LoadIssuers(file, password, certificate)];
         }
         catch (CryptographicException e)
         {
@@ -126,7 +138,7 @@ public sealed class RecordSigning : IDisposable
 
         try
         {
-            return new RecordSigning(certificate, file);
+            return new RecordSigning(certificate, file, issuers, timestamped);
         }
         catch (ArgumentException e)
         {
@@ -165,7 +177,7 @@ public sealed class RecordSigning : IDisposable
 
     public void Dispose()
     {
-        foreach (var certificate in Trusted)
+        foreach (var certificate in Trusted.Concat(Issuers))
         {
             certificate.Dispose();
         }

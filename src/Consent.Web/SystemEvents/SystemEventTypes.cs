@@ -50,6 +50,13 @@ public static class SystemEventTypes
     /// </summary>
     public const string AlertDigestSent = "alerts.digest.sent";
 
+    /// <summary>
+    /// A stored record gained long-term evidence (SignedRecords/RecordEvidenceJob.cs): a new version appending validation
+    /// data or a document time-stamp to the file; <c>detail</c> names the record kind, the version, the new file's SHA-256,
+    /// the previous one's, the PAdES level reached and what was added. The session is the record's.
+    /// </summary>
+    public const string RecordEvidenceAdded = "record.evidence.added";
+
     /// <summary>A staff member read patient data; <c>detail.what</c> names what (<see cref="Reads"/>).</summary>
     public const string PatientDataRead = "patient-data.read";
 

@@ -615,6 +615,84 @@ namespace Consent.Web.Data.Migrations
                     b.ToTable("patient_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Consent.Web.Data.Entities.RecordEvidenceVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Added")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("added");
+
+                    b.Property<byte[]>("Appended")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("appended");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("level");
+
+                    b.Property<Guid>("RecordId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("record_id");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<string>("TimestampDigest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("timestamp_digest");
+
+                    b.Property<DateTimeOffset?>("TimestampExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamp_expires_at");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_record_evidence");
+
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_record_evidence_session_id");
+
+                    b.HasIndex("Sha256")
+                        .HasDatabaseName("ix_record_evidence_sha256");
+
+                    b.HasIndex("RecordId", "Version")
+                        .IsUnique()
+                        .HasDatabaseName("ix_record_evidence_record_id_version");
+
+                    b.ToTable("record_evidence", (string)null);
+                });
+
             modelBuilder.Entity("Consent.Web.Data.Entities.StaffAccountSealEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1337,6 +1415,16 @@ namespace Consent.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_patient_changes_patients_patient_id");
+                });
+
+            modelBuilder.Entity("Consent.Web.Data.Entities.RecordEvidenceVersion", b =>
+                {
+                    b.HasOne("Consent.Web.Data.Entities.StoredRecord", null)
+                        .WithMany()
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_record_evidence_records_record_id");
                 });
 
             modelBuilder.Entity("Consent.Web.Data.Entities.StoredRecord", b =>
