@@ -217,6 +217,7 @@ def main():
         return 2
     directory, port, script = os.path.abspath(sys.argv[1]), int(sys.argv[2]), os.path.abspath(sys.argv[3])
     tsa = Tsa(directory, script)
+    ThreadingHTTPServer.request_queue_size = 64
     server = ThreadingHTTPServer(("127.0.0.1", port), handler(tsa))
     server.daemon_threads = True
     sys.stderr.write("dev-tsa: serving %s on http://127.0.0.1:%d (TSA at /tsa%s)\n"
