@@ -42,7 +42,7 @@ class Tsa:
         return handle
 
     def reply(self, query):
-        """The DER reply to a DER query, or None when openssl cannot read the query."""
+        """(the DER reply, None) to a DER query, or (None, openssl's last error line) when openssl failed."""
         handle = self.locked()
         try:
             with tempfile.TemporaryDirectory(dir=self.directory, prefix="query-") as work:
@@ -191,8 +191,14 @@ def handler(tsa):
             except subprocess.TimeoutExpired:
                 self.send(503, b"openssl took too long\n")
                 return
-            if reply is None or rejected_as_malformed(reply):
-                self.log_message("malformed query: %s", " ".join(problem or ["badDataFormat"]))
+            if reply is None:
+                # openssl answers even a query it cannot read (with a rejection); failing outright means
+                # the TSA's own files are wrong.
+                self.log_message("openssl ts -reply failed: %s", " ".join(problem))
+                self.send(500, b"the TSA could not sign\n")
+                return
+            if rejected_as_malformed(reply):
+                self.log_message("malformed query (badDataFormat)")
                 self.send(400, b"malformed time-stamp query\n")
                 return
             self.send(200, reply, "application/timestamp-reply")
