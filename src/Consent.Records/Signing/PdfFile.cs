@@ -56,8 +56,14 @@ sealed class PdfFile
                 break;
             }
 
+            // The marker and one end-of-line (ISO 32000-1, 7.5.5): what follows is the next update, or data nothing vouches for.
             var end = from + at + 5;
-            while (end < pdf.Length && pdf[end] is (byte)'\r' or (byte)'\n')
+            if (end < pdf.Length && pdf[end] == '\r')
+            {
+                end++;
+            }
+
+            if (end < pdf.Length && pdf[end] == '\n')
             {
                 end++;
             }

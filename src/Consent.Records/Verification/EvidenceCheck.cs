@@ -51,7 +51,8 @@ static class EvidenceCheck
         {
             if (RevisionChange(structure, r) is { } change)
             {
-                problems.Add($"The file was changed after it was signed: update {r} {change}. It is not the record as signed; what it names is read from the signed part only.");
+                problems.Add($"The file was changed after it was signed: {file.Bytes.Length - file.Revisions[r - 1].End} bytes were appended, and update {r} {change}. "
+                    + "It is not the record as signed; what it names is read from the signed part only.");
                 firstBad = r;
             }
         }
@@ -103,7 +104,15 @@ static class EvidenceCheck
             }
         }
 
-        var unvouched = firstBad < 0 ? 0 : file.Bytes.Length - file.Revisions[firstBad - 1].End;
+        // Bytes after the last end-of-file marker belong to no revision: nothing vouches for them.
+        var trailing = file.Bytes.Length - file.Revisions[^1].End;
+        if (firstBad < 0 && trailing > 0)
+        {
+            problems.Add($"The file was changed after it was signed: {trailing} bytes were appended after its end (an incremental update or other data). "
+                + "It is not the record as signed; what it names is read from the signed part only.");
+        }
+
+        var unvouched = firstBad < 0 ? trailing : file.Bytes.Length - file.Revisions[firstBad - 1].End;
         return new Result(level, timestamps, structure.DssCertificates.Count, structure.DssCrls.Count, unvouched, file.Revisions.Count, problems);
     }
 

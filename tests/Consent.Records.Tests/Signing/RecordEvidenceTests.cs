@@ -171,4 +171,17 @@ public sealed class RecordEvidenceTests(EvidenceFixture fixture) : IClassFixture
         Assert.Contains(verification.Problems, p => p.Contains("does not verify over what it covers", StringComparison.Ordinal));
         Assert.NotEqual("B-LTA", verification.EvidenceLevel);
     }
+
+    [Fact]
+    public async Task BytesAppendedAfterTheLastUpdate_AreAChangeAfterSigning()
+    {
+        var lta = await fixture.LtaAsync();
+        var appended = (byte[])[.. lta, .. "% hidden note\n"u8];
+
+        var verification = fixture.Verify(appended);
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(14, verification.UnsignedBytes);
+        Assert.Contains(verification.Problems, p => p.Contains("14 bytes were appended after its end", StringComparison.Ordinal));
+    }
 }
