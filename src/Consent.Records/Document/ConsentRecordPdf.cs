@@ -53,6 +53,7 @@ public static class ConsentRecordPdf
         var tagging = PdfSharp.UniversalAccessibility.UAManager.ForDocument(document);
         tagging.SetDocumentLanguage(record.Workflow.Language);
         RecordInfo.Write(document, record, labels);
+        OutputIntent.Add(document);
         var furniture = new PageFurniture(record, labels, geometry, measure);
         PagePainter.Paint(document, pages, geometry, measure, furniture.For, tagging.StructureBuilder);
         if (record.Paper is { } paper)
