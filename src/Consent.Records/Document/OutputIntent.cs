@@ -9,12 +9,14 @@ namespace Consent.Records.Document;
 /// </summary>
 static class OutputIntent
 {
-    static readonly byte[] Profile = LoadProfile();
+    /// <summary>The profile, zlib-compressed once per process (the signer keeps a stream whose zlib trailer is intact).</summary>
+    static readonly byte[] Profile = Compress(LoadProfile());
 
     public static void Add(PdfDocument document)
     {
         var profile = new PdfDictionary(document);
         profile.Elements.SetInteger("/N", 3);
+        profile.Elements.SetName("/Filter", "/FlateDecode");
         profile.CreateStream(Profile);
         document.Internals.AddObject(profile);
 
@@ -30,6 +32,17 @@ static class OutputIntent
         var intents = new PdfArray(document);
         intents.Elements.Add(intent.Reference!);
         document.Internals.Catalog.Elements["/OutputIntents"] = intents;
+    }
+
+    static byte[] Compress(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(data);
+        }
+
+        return output.ToArray();
     }
 
     static byte[] LoadProfile()
