@@ -8,8 +8,8 @@ namespace Consent.Records;
 
 /// <summary>
 /// Scans of signed paper consent forms: what a file is, judged by its content and not its name (PDF, JPEG or PNG), and its
-/// pages placed after a paper consent record's cover (PDFsharp imports a PDF's pages as they are; an image gets a page of its
-/// own, scaled to fit within a margin and centred).
+/// pages placed after a paper consent record's cover (a PDF's pages drawn as they look, each on a page of its size and
+/// orientation; an image on a page of its own, scaled to fit within a margin and centred), each page a tagged figure.
 /// </summary>
 public static class PaperScans
 {
