@@ -18,7 +18,8 @@ static class CheckSection
         }
 
         var how = string.Format(System.Globalization.CultureInfo.InvariantCulture, labels.CheckThisRecordHow, checkUrl);
-        blocks.Add(new QrBlock(Modules(checkUrl), [new Run(labels.CheckThisRecord + "\n", Theme.Body.WithBold()), new Run(how, Theme.Body)])
+        var alt = string.Format(System.Globalization.CultureInfo.InvariantCulture, labels.AltQrCode, checkUrl);
+        blocks.Add(new QrBlock(Modules(checkUrl), [new Run(labels.CheckThisRecord + "\n", Theme.Body.WithBold()), new Run(how, Theme.Body)], alt)
         {
             SpaceAfter = 10,
         });

@@ -65,7 +65,7 @@ static class CheckinSections
         if (clinic.Logo is { } logo && ImageSize.Of(logo) is { } size)
         {
             var height = 20.0;
-            blocks.Add(new ImageBlock(logo, size.Width * height / size.Height, height) { SpaceAfter = 4 });
+            blocks.Add(new ImageBlock(logo, size.Width * height / size.Height, height, string.Format(System.Globalization.CultureInfo.InvariantCulture, labels.AltLogo, clinic.Name)) { SpaceAfter = 4 });
         }
 
         var address = string.Join(" \u00b7 ", clinic.AddressLines.Concat(clinic.Phone is null ? [] : [clinic.Phone]));
@@ -78,7 +78,7 @@ static class CheckinSections
         [
             new Run(RecordComposer.DocumentTitle(record.Kind, labels), Theme.Title with { Size = 13 }),
             new Run($"   {labels.KindCheckin}", Theme.Subtitle with { Size = 10 }),
-        ]) { KeepWithNext = true, SpaceAfter = 3 });
+        ]) { KeepWithNext = true, SpaceAfter = 3, Role = "H1" });
         blocks.Add(new RuleBlock(Theme.Accent, 1) { SpaceAfter = 6 });
     }
 

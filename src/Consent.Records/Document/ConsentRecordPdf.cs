@@ -48,14 +48,21 @@ public static class ConsentRecordPdf
         using var document = new PdfDocument();
         document.Options.NoCompression = true;
         document.Options.CompressContentStreams = false;
+        // Tagged PDF (ISO 14289-1): the structure tree, /MarkInfo /Marked true, /ViewerPreferences /DisplayDocTitle true,
+        // and /Lang on the catalog in the record's language. PDFsharp's manager is attached before the first page.
+        var tagging = PdfSharp.UniversalAccessibility.UAManager.ForDocument(document);
+        tagging.SetDocumentLanguage(record.Workflow.Language);
         RecordInfo.Write(document, record, labels);
+        OutputIntent.Add(document);
         var furniture = new PageFurniture(record, labels, geometry, measure);
-        PagePainter.Paint(document, pages, geometry, measure, furniture.For);
+        PagePainter.Paint(document, pages, geometry, measure, furniture.For, tagging.StructureBuilder);
         if (record.Paper is { } paper)
         {
             // A paper consent: the scan's pages follow the cover, inside the signed document, so the signature covers them.
-            PaperScans.Append(document, paper, new PdfSharp.Drawing.XSize(geometry.Width, geometry.Height));
+            PaperScans.Append(document, paper, new PdfSharp.Drawing.XSize(geometry.Width, geometry.Height),
+                page => string.Format(System.Globalization.CultureInfo.InvariantCulture, labels.AltScannedPage, page), tagging.StructureBuilder);
         }
+
         var output = ScratchStreams.Draft();
         document.Save(output, closeStream: false);
         return output.GetBuffer().AsMemory(0, (int)output.Length);

@@ -58,8 +58,9 @@ static class DisclosureSections
         blocks.Add(Panel(caption, Theme.ClinicWordingFill, Theme.Muted) with { Padding = 4, SpaceAfter = 4, KeepWithNext = true, KeepTogether = true });
         var style = Theme.Body with { Size = 8.5, Color = Theme.Muted };
         var title = d.ClinicTitle ?? d.Title;
-        blocks.Add(new ParagraphBlock([new Run(title, style.WithBold())]) { Indent = 8, SpaceAfter = 2, KeepWithNext = true });
-        blocks.AddRange(BodyWithoutTitle(d.ClinicBody, title, style).Select(b => b is ParagraphBlock p ? p with { Indent = p.Indent + 8 } : b));
+        // Tagged in the clinic's language, so a screen reader reads it with that language's voice.
+        blocks.Add(new ParagraphBlock([new Run(title, style.WithBold())]) { Indent = 8, SpaceAfter = 2, KeepWithNext = true, Lang = clinicLanguage });
+        blocks.AddRange(BodyWithoutTitle(d.ClinicBody, title, style).Select(b => (b is ParagraphBlock p ? p with { Indent = p.Indent + 8 } : b) with { Lang = clinicLanguage }));
         blocks.Add(new RuleBlock(Theme.Rule) { SpaceAfter = 4 });
 
         string Note(RecordLabels l) => string.Format(System.Globalization.CultureInfo.InvariantCulture,

@@ -2,13 +2,14 @@ using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 using PdfSharp.Pdf.Advanced;
 using PdfSharp.Pdf.IO;
+using PdfSharp.UniversalAccessibility;
 
 namespace Consent.Records;
 
 /// <summary>
 /// Scans of signed paper consent forms: what a file is, judged by its content and not its name (PDF, JPEG or PNG), and its
-/// pages placed after a paper consent record's cover (PDFsharp imports a PDF's pages as they are; an image gets a page of its
-/// own, scaled to fit within a margin and centred).
+/// pages placed after a paper consent record's cover (a PDF's pages drawn as they look, each on a page of its size and
+/// orientation; an image on a page of its own, scaled to fit within a margin and centred), each page a tagged figure.
 /// </summary>
 public static class PaperScans
 {
@@ -171,36 +172,98 @@ public static class PaperScans
         }
     }
 
-    /// <summary>Adds the scan's pages to the end of <paramref name="document"/>.</summary>
-    internal static void Append(PdfDocument document, PaperForm paper, XSize pageSize)
+    /// <summary>
+    /// Adds the scan's pages to the end of <paramref name="document"/>, each tagged as a figure whose alternative text is
+    /// <paramref name="alt"/> of its page number within the scan. A PDF's pages are drawn as form XObjects on fresh pages
+    /// (PDFsharp's structure builder cannot tag an imported page), keeping each page's size and rotation.
+    /// </summary>
+    internal static void Append(PdfDocument document, PaperForm paper, XSize pageSize, Func<int, string> alt, StructureBuilder structure)
     {
         if (paper.ContentType == "application/pdf")
         {
-            using var source = PdfReader.Open(new MemoryStream(paper.Scan, writable: false), PdfDocumentOpenMode.Import);
-            foreach (var page in source.Pages)
+            // Only what each page shows is drawn: none of the scan's links, form fields, file attachments, signature fields or
+            // actions reaches the record the clinic signs (an outside review carried a launch action, a phishing link, a field
+            // with JavaScript and a second "Signature1" field into a signed record when pages were imported whole).
+            var (scan, rotations) = Upright(paper.Scan);
+            using var form = XPdfForm.FromStream(new MemoryStream(scan, writable: false));
+            for (var number = 1; number <= form.PageCount; number++)
             {
-                // Only what the page shows: no links, form fields, file attachments, signature fields or actions of the scan's
-                // own go into the record the clinic signs (an outside review carried a launch action, a phishing link, a field
-                // with JavaScript and a second "Signature1" field into a signed record).
-                var imported = document.AddPage(page);
-                foreach (var key in new[] { "/Annots", "/AA", "/B", "/Tabs", "/StructParents" })
+                form.PageNumber = number;
+                var rotate = rotations[number - 1];
+                var (width, height) = (form.PointWidth, form.PointHeight);
+                var turned = rotate is 90 or 270;
+                var page = document.AddPage();
+                page.Width = XUnit.FromPoint(turned ? height : width);
+                page.Height = XUnit.FromPoint(turned ? width : height);
+                using var graphics = XGraphics.FromPdfPage(page, XGraphicsUnit.Point);
+                structure.BeginElement(PdfIllustrationElementTag.Figure, alt(number), new XRect(0, 0, page.Width.Point, page.Height.Point));
+                // A page shown turned clockwise by /Rotate is drawn turned the same way about the new page's corner.
+                switch (rotate)
                 {
-                    imported.Elements.Remove(key);
+                    case 90:
+                        graphics.TranslateTransform(height, 0);
+                        graphics.RotateTransform(90);
+                        break;
+                    case 180:
+                        graphics.TranslateTransform(width, height);
+                        graphics.RotateTransform(180);
+                        break;
+                    case 270:
+                        graphics.TranslateTransform(0, width);
+                        graphics.RotateTransform(270);
+                        break;
                 }
+
+                graphics.DrawImage(form, 0, 0, width, height);
+                structure.End();
+                structure.EndMarkedContentsWithId();
             }
 
             return;
         }
 
+        AppendImage(document, paper, pageSize, alt, structure);
+    }
+
+    /// <summary>
+    /// The scan with its pages' /Rotate taken off, and each page's rotation (0, 90, 180 or 270, clockwise): the record turns
+    /// the page itself (PDFsharp's form XObject of a turned page is placed off the page for 270 degrees).
+    /// </summary>
+    static (byte[] Scan, int[] Rotations) Upright(byte[] scan)
+    {
+        using var source = PdfReader.Open(new MemoryStream(scan, writable: false), PdfDocumentOpenMode.Modify);
+        var pages = source.Pages.Cast<PdfPage>().ToList();
+        var rotations = pages.Select(page => ((page.Elements.GetInteger("/Rotate") % 360) + 360) % 360).ToArray();
+        if (rotations.All(r => r == 0))
+        {
+            return (scan, rotations);
+        }
+
+        foreach (var page in pages)
+        {
+            page.Elements.Remove("/Rotate");
+        }
+
+        using var output = new MemoryStream();
+        source.Save(output, closeStream: false);
+        return (output.ToArray(), rotations);
+    }
+
+    static void AppendImage(PdfDocument document, PaperForm paper, XSize pageSize, Func<int, string> alt, StructureBuilder structure)
+    {
         var added = document.AddPage();
         added.Width = XUnit.FromPoint(pageSize.Width);
         added.Height = XUnit.FromPoint(pageSize.Height);
         using var image = XImage.FromStream(new MemoryStream(paper.Scan, writable: false));
-        using var graphics = XGraphics.FromPdfPage(added);
+        using var gfx = XGraphics.FromPdfPage(added);
         const double margin = 24;
-        var (width, height) = (pageSize.Width - (2 * margin), pageSize.Height - (2 * margin));
-        var scale = Math.Min(width / image.PixelWidth, height / image.PixelHeight);
+        var (w0, h0) = (pageSize.Width - (2 * margin), pageSize.Height - (2 * margin));
+        var scale = Math.Min(w0 / image.PixelWidth, h0 / image.PixelHeight);
         var (w, h) = (image.PixelWidth * scale, image.PixelHeight * scale);
-        graphics.DrawImage(image, (pageSize.Width - w) / 2, (pageSize.Height - h) / 2, w, h);
+        var (x, y) = ((pageSize.Width - w) / 2, (pageSize.Height - h) / 2);
+        structure.BeginElement(PdfIllustrationElementTag.Figure, alt(1), new XRect(x, pageSize.Height - y - h, w, h));
+        gfx.DrawImage(image, x, y, w, h);
+        structure.End();
+        structure.EndMarkedContentsWithId();
     }
 }

@@ -84,7 +84,7 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? c
         if (clinic.Logo is { } logo && ImageSize.Of(logo) is { } size)
         {
             var height = 36.0;
-            _blocks.Add(new ImageBlock(logo, size.Width * height / size.Height, height) { SpaceAfter = 6 });
+            _blocks.Add(new ImageBlock(logo, size.Width * height / size.Height, height, string.Format(CultureInfo.InvariantCulture, labels.AltLogo, clinic.Name)) { SpaceAfter = 6 });
         }
 
         _blocks.Add(new ParagraphBlock([new Run(clinic.Name, Theme.Heading(2) with { Size = 11.5, Color = Theme.Accent })]));
@@ -93,7 +93,7 @@ sealed class RecordComposer(ConsentRecord record, RecordLabels labels, string? c
             _blocks.Add(new ParagraphBlock([new Run(address, Theme.Small)]) { SpaceAfter = 12 });
         }
 
-        _blocks.Add(new ParagraphBlock([new Run(DocumentTitle(record.Kind, labels), Theme.Title)]) { KeepWithNext = true });
+        _blocks.Add(new ParagraphBlock([new Run(DocumentTitle(record.Kind, labels), Theme.Title)]) { KeepWithNext = true, Role = "H1" });
         _blocks.Add(new ParagraphBlock([new Run(KindTitle(record.Kind, labels), Theme.Subtitle)]) { SpaceAfter = 6, KeepWithNext = true });
         _blocks.Add(new RuleBlock(Theme.Accent, 1.2) { SpaceAfter = 10 });
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Consent.Records.Signing;
 using PdfSharp.Pdf;
 
 namespace Consent.Records.Document;
@@ -23,13 +24,18 @@ static class RecordInfo
     public const string ChainSeqKey = "/ConsentChainSeq";
     public const string ChainHashKey = "/ConsentChainHash";
 
+    /// <summary>The application that made the record (/Creator, xmp:CreatorTool).</summary>
+    public const string Creator = "Consent";
+
     public static void Write(PdfDocument document, ConsentRecord record, RecordLabels labels)
     {
         var info = document.Info;
         info.Title = $"{RecordComposer.DocumentTitle(record.Kind, labels)} \u2013 {RecordComposer.KindTitle(record.Kind, labels)}";
         info.Author = record.Clinic.Name;
         info.Subject = $"{record.Workflow.Title} ({record.Workflow.Id} {labels.Version} {record.Workflow.Version})";
-        info.Creator = "Consent";
+        // Room for the PDF/A identification the saved XMP packet gets (Signing/XmpPacket.cs): trailing spaces that the
+        // final bytes move out of the string (Info) and replace with the packet's new properties (XMP), same length.
+        info.Creator = Creator + new string(' ', XmpPacket.Room);
         info.CreationDate = record.IssuedAt.UtcDateTime;
         info.ModificationDate = record.IssuedAt.UtcDateTime;
         info.Elements.SetString(SessionIdKey, record.SessionId.ToString());

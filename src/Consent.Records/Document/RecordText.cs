@@ -21,6 +21,7 @@ static class RecordText
             [.. pairs.Select(p => (IReadOnlyList<TableCell>)[new TableCell([new Run(p.Label, Theme.Caption with { Size = 8.5 })]), Cell(p.Value)])])
         {
             Zebra = false,
+            RowHeaders = true,
             CellPadding = 3.5,
             SpaceAfter = 8,
             KeepTogether = true,

@@ -47,6 +47,7 @@ static class SignatureSections
                         .. signer.RegisteredName is { } registered ? [(labels.RegisteredName, registered)] : Array.Empty<(string, string)>(),
                     ])
                 {
+                    Alt = string.Format(System.Globalization.CultureInfo.InvariantCulture, labels.AltSignature, signer.PrintedName),
                     SpaceAfter = 8,
                     // The signature blocks read as one: they stay on one page together.
                     KeepWithNext = i < record.Signatures.Count - 1,

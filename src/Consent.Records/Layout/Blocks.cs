@@ -9,6 +9,12 @@ abstract record Block
 
     /// <summary>Keep the end of this block on the same page as the start of the next one.</summary>
     public bool KeepWithNext { get; init; }
+
+    /// <summary>The structure type to tag the block with instead of its own (a paragraph set as the document title: "H1").</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The block's language (BCP 47) when it is not the record's: the clinic's wording of a bilingual record.</summary>
+    public string? Lang { get; init; }
 }
 
 /// <summary>Styled runs broken into lines; optionally on a tinted background.</summary>
@@ -47,20 +53,27 @@ sealed record TableBlock(IReadOnlyList<double> ColumnWeights, IReadOnlyList<Tabl
 
     /// <summary>Never split between rows (for short tables such as one question and its answer).</summary>
     public bool KeepTogether { get; init; }
+
+    /// <summary>The first cell of each row labels the row (a key-value table): tagged as a header cell.</summary>
+    public bool RowHeaders { get; init; }
 }
 
 /// <summary>An image scaled to a width (height follows the aspect ratio given).</summary>
-sealed record ImageBlock(byte[] Data, double Width, double Height) : Block;
+sealed record ImageBlock(byte[] Data, double Width, double Height, string Alt) : Block;
 
 /// <summary>A drawn signature scaled into a box, with the signer's details beside it.</summary>
 sealed record SignatureBlock(
     IReadOnlyList<IReadOnlyList<(double X, double Y)>> Strokes,
     string EmptyBoxText,
     IReadOnlyList<Run> Caption,
-    IReadOnlyList<(string Label, string Value)> Details) : Block;
+    IReadOnlyList<(string Label, string Value)> Details) : Block
+{
+    /// <summary>What the drawn signature is, for a screen reader ("Handwritten signature of ..., drawn on screen").</summary>
+    public required string Alt { get; init; }
+}
 
 /// <summary>A QR code (its module matrix, quiet zone included, <c>true</c> = dark) in a panel, with a caption beside it.</summary>
-sealed record QrBlock(IReadOnlyList<IReadOnlyList<bool>> Modules, IReadOnlyList<Run> Caption) : Block;
+sealed record QrBlock(IReadOnlyList<IReadOnlyList<bool>> Modules, IReadOnlyList<Run> Caption, string Alt) : Block;
 
 /// <summary>A horizontal rule across the text width.</summary>
 sealed record RuleBlock(Rgb Color, double Thickness = 0.6) : Block;

@@ -3,6 +3,9 @@ namespace Consent.Records.Layout;
 /// <summary>One thing to draw, in points, y growing downwards.</summary>
 abstract record DrawOp
 {
+    /// <summary>The structure element this belongs to (tagged PDF); null for an artifact: a background, a rule, a border.</summary>
+    public StructureNode? Node { get; init; }
+
     public abstract DrawOp Offset(double dx, double dy);
 }
 

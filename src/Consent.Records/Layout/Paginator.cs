@@ -26,9 +26,10 @@ static class Paginator
             empty = true;
         }
 
-        void Place(LayoutUnit unit)
+        void Place(LayoutUnit unit, bool repeated = false)
         {
-            ops.AddRange(unit.Ops.Select(o => o.Offset(left, top + y)));
+            // A header row repeated on a later page is a pagination artifact: the table's structure has it once.
+            ops.AddRange(unit.Ops.Select(o => repeated ? o.Offset(left, top + y) with { Node = null } : o.Offset(left, top + y)));
             tags.Add(unit.Tag);
             y += unit.Height;
             empty = false;
@@ -74,7 +75,7 @@ static class Paginator
             {
                 foreach (var row in header)
                 {
-                    Place(row);
+                    Place(row, repeated: true);
                 }
             }
 

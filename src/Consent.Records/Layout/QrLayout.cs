@@ -8,19 +8,21 @@ static class QrLayout
     const double Pad = 8;
     static readonly Rgb White = new(0xFF, 0xFF, 0xFF);
 
-    public static LayoutUnit Build(QrBlock q, ITextMeasure measure, double x, double w)
+    /// <summary>The panel as one unit tagged as <paramref name="group"/>: the code a figure with the block's alternative text, the caption a paragraph.</summary>
+    public static LayoutUnit Build(QrBlock q, ITextMeasure measure, double x, double w, StructureNode group)
     {
         var module = Side / q.Modules.Count;
         var ops = new List<DrawOp>
         {
             new RectOp(x + Pad, Pad, Side, Side, White),
-            new QrModulesOp(x + Pad, Pad, module, q.Modules, Theme.Ink),
+            new QrModulesOp(x + Pad, Pad, module, q.Modules, Theme.Ink) { Node = new StructureNode("Figure", group) { Alt = q.Alt } },
         };
+        var caption = new StructureNode("P", group);
         var textX = x + Pad + Side + 14;
         var y = Pad;
         foreach (var line in LineBreaker.Break(q.Caption, x + w - Pad - textX, measure))
         {
-            ops.AddRange(BlockLayout.TextOps(line, textX, y));
+            ops.AddRange(BlockLayout.TextOps(line, textX, y, caption));
             y += line.Height;
         }
 

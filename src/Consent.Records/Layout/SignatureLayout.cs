@@ -6,22 +6,28 @@ static class SignatureLayout
     const double BoxHeight = 64;
     const double Pad = 8;
 
-    public static LayoutUnit Build(SignatureBlock s, ITextMeasure measure, double x, double w)
+    /// <summary>
+    /// The block as one unit tagged as <paramref name="group"/>: the strokes a figure with the block's alternative text, then
+    /// the caption and each detail a paragraph; the panel and the signature line are artifacts.
+    /// </summary>
+    public static LayoutUnit Build(SignatureBlock s, ITextMeasure measure, double x, double w, StructureNode group)
     {
         var boxWidth = Math.Min(230, w * 0.45);
         var ops = new List<DrawOp>();
         var boxX = x + Pad;
         var boxY = Pad;
 
-        ops.AddRange(Strokes(s.Strokes, boxX, boxY, boxWidth, BoxHeight));
+        var figure = new StructureNode("Figure", group) { Alt = s.Alt };
+        ops.AddRange(Strokes(s.Strokes, boxX, boxY, boxWidth, BoxHeight).Select(op => op with { Node = figure }));
         if (s.Strokes.Count == 0)
         {
+            var empty = new StructureNode("P", group);
             var style = Theme.Small.WithItalic();
             var lines = LineBreaker.Break([new Run(s.EmptyBoxText, style)], boxWidth, measure);
             var y = boxY + BoxHeight - 4 - lines.Sum(l => l.Height);
             foreach (var line in lines)
             {
-                ops.AddRange(BlockLayout.TextOps(line, boxX + 2, y));
+                ops.AddRange(BlockLayout.TextOps(line, boxX + 2, y, empty));
                 y += line.Height;
             }
         }
@@ -29,9 +35,10 @@ static class SignatureLayout
         var lineY = boxY + BoxHeight + 2;
         ops.Add(new LineOp(boxX, lineY, boxX + boxWidth, lineY, 0.8, Theme.Ink));
         var leftY = lineY + 3;
+        var caption = new StructureNode("P", group);
         foreach (var line in LineBreaker.Break(s.Caption, boxWidth, measure))
         {
-            ops.AddRange(BlockLayout.TextOps(line, boxX, leftY));
+            ops.AddRange(BlockLayout.TextOps(line, boxX, leftY, caption));
             leftY += line.Height;
         }
 
@@ -40,15 +47,16 @@ static class SignatureLayout
         var rightY = boxY;
         foreach (var (label, value) in s.Details)
         {
+            var detail = new StructureNode("P", group);
             foreach (var line in LineBreaker.Break([new Run(label, Theme.Caption)], detailsWidth, measure))
             {
-                ops.AddRange(BlockLayout.TextOps(line, detailsX, rightY));
+                ops.AddRange(BlockLayout.TextOps(line, detailsX, rightY, detail));
                 rightY += line.Height;
             }
 
             foreach (var line in LineBreaker.Break([new Run(value, Theme.Body)], detailsWidth, measure))
             {
-                ops.AddRange(BlockLayout.TextOps(line, detailsX, rightY));
+                ops.AddRange(BlockLayout.TextOps(line, detailsX, rightY, detail));
                 rightY += line.Height;
             }
 

@@ -1,6 +1,9 @@
 namespace Consent.Records.Layout;
 
-/// <summary>Lays out one table row; a row taller than a page is cut between lines into several units.</summary>
+/// <summary>
+/// Lays out one table row; a row taller than a page is cut between lines into several units. Each cell's text is tagged
+/// with its cell's structure element (TH or TD of one TR); fills and borders are artifacts.
+/// </summary>
 static class TableRows
 {
     public static IEnumerable<LayoutUnit> Build(
@@ -11,7 +14,8 @@ static class TableRows
         double x,
         Rgb? fill,
         double maxUnitHeight,
-        string tag)
+        string tag,
+        IReadOnlyList<StructureNode> cellNodes)
     {
         var pad = table.CellPadding;
         var lines = new IReadOnlyList<TextLine>[widths.Length];
@@ -32,7 +36,7 @@ static class TableRows
                 double y = pad;
                 while (next[c] < lines[c].Count && y + lines[c][next[c]].Height <= maxUnitHeight - pad)
                 {
-                    ops.AddRange(BlockLayout.TextOps(lines[c][next[c]], cellX + pad, y));
+                    ops.AddRange(BlockLayout.TextOps(lines[c][next[c]], cellX + pad, y, cellNodes[c]));
                     y += lines[c][next[c]].Height;
                     next[c]++;
                 }

@@ -348,6 +348,18 @@ public sealed record RecordLabels
     /// <summary>How to check the record beside its QR code, with {0} the public check page's address.</summary>
     public required string CheckThisRecordHow { get; init; }
 
+    /// <summary>Alternative text of a drawn signature for screen readers, with {0} the signer's printed name.</summary>
+    public required string AltSignature { get; init; }
+
+    /// <summary>Alternative text of the clinic's logo, with {0} the clinic's name.</summary>
+    public required string AltLogo { get; init; }
+
+    /// <summary>Alternative text of the check page's QR code, with {0} the address it links to.</summary>
+    public required string AltQrCode { get; init; }
+
+    /// <summary>Alternative text of one page of a paper consent's scan, with {0} the page number within the scan.</summary>
+    public required string AltScannedPage { get; init; }
+
     /// <summary>Footer page numbering, with {0} the page and {1} the page count.</summary>
     public required string PageXOfY { get; init; }
 

@@ -8,7 +8,8 @@ namespace Consent.Records.Signing;
 /// Makes PDFsharp's output depend only on its input: PDFsharp draws random font subset tags,
 /// random document ids (trailer /ID, XMP DocumentID and InstanceID) and stamps /ModDate with the
 /// clock. The tags are renamed on the objects before saving; the rest is rewritten in the saved
-/// bytes, same length, before any digest is taken.
+/// bytes, same length, before any digest is taken, and so is the XMP packet (<see cref="XmpPacket"/>:
+/// PDF/A identification and language).
 /// </summary>
 static class ReproducibleOutput
 {
@@ -64,6 +65,7 @@ static class ReproducibleOutput
         var instanceId = new Guid(ids.AsSpan(16, 16));
         ReplaceValue(pdf, "<xmpMM:DocumentID>uuid:"u8, (byte)'<', length => length == 36 ? documentId.ToString() : null);
         ReplaceValue(pdf, "<xmpMM:InstanceID>uuid:"u8, (byte)'<', length => length == 36 ? instanceId.ToString() : null);
+        XmpPacket.Rewrite(pdf, modified);
         var trailerId = pdf.LastIndexOf("/ID[<"u8);
         if (trailerId >= 0)
         {
