@@ -63,6 +63,7 @@ public static class ConsentRecordPdf
                 page => string.Format(System.Globalization.CultureInfo.InvariantCulture, labels.AltScannedPage, page), tagging.StructureBuilder);
         }
 
+        EmbeddedFiles.Add(document, options.Attachments, record.IssuedAt);
         var output = ScratchStreams.Draft();
         document.Save(output, closeStream: false);
         return output.GetBuffer().AsMemory(0, (int)output.Length);

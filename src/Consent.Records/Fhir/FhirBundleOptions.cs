@@ -24,6 +24,12 @@ public sealed record FhirBundleOptions
     /// </summary>
     public bool? ConsentInForce { get; init; }
 
+    /// <summary>
+    /// The bundle is embedded in the record PDF itself: the Consent's (or DocumentReference's) attachment then names the
+    /// PDF by type and title only, without its bytes and SHA-1, which would have to contain themselves.
+    /// </summary>
+    public bool EmbeddedInRecord { get; init; }
+
     /// <summary>When the consent's validity ends, for <c>Consent.provision.period.end</c>; null when it does not expire.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 }

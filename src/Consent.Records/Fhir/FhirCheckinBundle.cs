@@ -220,8 +220,8 @@ public static class FhirCheckinBundle
                     {
                         ContentType = "application/pdf",
                         Language = record.Workflow.Language,
-                        Data = pdf.ToArray(),
-                        Hash = sha1,
+                        Data = options.EmbeddedInRecord ? null : pdf.ToArray(),
+                        Hash = options.EmbeddedInRecord ? null : sha1,
                         Title = $"{labels.CheckinDocumentTitle} \u2013 {record.Workflow.Title}",
                         CreationElement = new FhirDateTime(record.IssuedAt),
                     },

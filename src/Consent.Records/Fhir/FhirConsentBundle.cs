@@ -107,9 +107,9 @@ public static class FhirConsentBundle
             {
                 ContentType = "application/pdf",
                 Language = w.Language,
-                Data = pdf.ToArray(),
+                Data = options.EmbeddedInRecord ? null : pdf.ToArray(),
                 // No Size: SDK 6.8 models it as integer64 and writes a JSON string, which R4 (unsignedInt) rejects.
-                Hash = sha1,
+                Hash = options.EmbeddedInRecord ? null : sha1,
                 Title = $"{labels.DocumentTitle} \u2013 {w.Title}",
                 CreationElement = new FhirDateTime(record.IssuedAt),
             },

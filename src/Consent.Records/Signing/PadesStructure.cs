@@ -174,9 +174,9 @@ sealed class PadesStructure
     }
 
     /// <summary>A stream object's data, decoded when it is Flate-compressed; null when unreadable.</summary>
-    public static byte[]? StreamData(PdfFile file, int number)
+    public static byte[]? StreamData(PdfFile file, int number, int? revision = null)
     {
-        if (file.OffsetOf(number, file.Revisions.Count - 1) is not { } offset)
+        if (file.OffsetOf(number, revision ?? file.Revisions.Count - 1) is not { } offset)
         {
             return null;
         }

@@ -79,6 +79,12 @@ public sealed record RecordVerification
     /// <summary>Incremental updates after the record's own revision (each adding validation data or a document time-stamp).</summary>
     public int Updates { get; init; }
 
+    /// <summary>The files embedded in the signed record (its event chain, FHIR bundle, certificates), read from the signed revision.</summary>
+    public IReadOnlyList<RecordEmbeddedFile> EmbeddedFiles { get; init; } = [];
+
+    /// <summary>The embedded event chain checked against the chain head the signed record prints; null when none is embedded.</summary>
+    public EmbeddedChainCheck? EmbeddedChain { get; init; }
+
     /// <summary>SHA-256 (lowercase hex) of the whole file as given.</summary>
     public required string FileSha256 { get; init; }
 
@@ -98,7 +104,10 @@ public sealed record RecordTrust
     /// <summary>Roots a time-stamp's TSA certificate must chain to for the time-stamp to be trusted.</summary>
     public IReadOnlyCollection<System.Security.Cryptography.X509Certificates.X509Certificate2> TimestampRoots { get; init; } = [];
 
-    /// <summary>Roots a signing certificate's chain may end in (for the validation data check).</summary>
+    /// <summary>
+    /// Roots a signing certificate may chain to for the record to count as trusted (an auditor who trusts a clinic's CA,
+    /// e.g. <c>verify-record --ca</c>). The service itself trusts only its own pinned certificates.
+    /// </summary>
     public IReadOnlyCollection<System.Security.Cryptography.X509Certificates.X509Certificate2> SignerRoots { get; init; } = [];
 }
 
@@ -119,3 +128,17 @@ public sealed record SignerCertificate(string Subject, string ThumbprintSha256, 
 /// <param name="Digest">The digest algorithm of its message imprint.</param>
 /// <param name="TsaCertificateExpires">When the TSA certificate expires: the archive time-stamp is renewed before then.</param>
 public sealed record RecordTimestamp(string Kind, DateTimeOffset Time, string? Tsa, bool Valid, bool Trusted, int Revision, string Digest, DateTimeOffset? TsaCertificateExpires);
+
+/// <summary>A file embedded in a record.</summary>
+/// <param name="Name">Its file name.</param>
+/// <param name="MediaType">Its MIME type (/Subtype).</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="Sha256">SHA-256 of its content, lowercase hex.</param>
+/// <param name="Relationship">Its PDF/A-3 /AFRelationship.</param>
+public sealed record RecordEmbeddedFile(string Name, string? MediaType, int Size, string Sha256, string? Relationship);
+
+/// <summary>The embedded event chain: whether it hashes, event by event, to the chain head the signed record prints.</summary>
+/// <param name="Verified">Every event follows the one before and the last is the printed head.</param>
+/// <param name="Events">Events embedded.</param>
+/// <param name="Problem">What does not hold, when something does not.</param>
+public sealed record EmbeddedChainCheck(bool Verified, int Events, string? Problem);

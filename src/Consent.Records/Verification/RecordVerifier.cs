@@ -130,7 +130,21 @@ public static class RecordVerifier
             return result with { Problems = problems };
         }
 
-        result = CheckCms(result, signed, scan.Contents, trusted, problems, out var signer);
+        result = CheckCms(result, signed, scan.Contents, trusted, trust.SignerRoots, problems, out var signer);
+        if (structure is not null && result.IsIntact)
+        {
+            // What the record carries, from the revision its signature covers.
+            var embedded = EmbeddedFileCheck.Read(structure);
+            var chainFile = embedded.FirstOrDefault(e => e.File.Name == RecordAttachment.EventChainName);
+            var chainCheck = chainFile.Content is null ? null : EmbeddedFileCheck.CheckChain(chainFile.Content, result.ChainSequence, result.ChainHash);
+            if (chainCheck is { Verified: false })
+            {
+                result = result with { Problems = [.. result.Problems, $"The embedded event chain does not hold: {chainCheck.Problem}."] };
+            }
+
+            result = result with { EmbeddedFiles = [.. embedded.Select(e => e.File)], EmbeddedChain = chainCheck };
+        }
+
         if (structure is null || signer is null || !result.IsIntact)
         {
             return result;
@@ -170,7 +184,8 @@ public static class RecordVerifier
     static bool InFile(long[] range, int length) =>
         range[0] == 0 && range[1] >= 0 && range[2] >= range[1] && range[3] >= 0 && range[2] + range[3] <= length;
 
-    static RecordVerification CheckCms(RecordVerification result, byte[] signed, byte[] contents, IReadOnlyCollection<X509Certificate2> trusted, List<string> problems, out SignerInfo? signerInfo)
+    static RecordVerification CheckCms(RecordVerification result, byte[] signed, byte[] contents, IReadOnlyCollection<X509Certificate2> trusted,
+        IReadOnlyCollection<X509Certificate2> roots, List<string> problems, out SignerInfo? signerInfo)
     {
         signerInfo = null;
         SignedCms cms;
@@ -243,14 +258,18 @@ public static class RecordVerifier
             }
         }
 
-        var trustedMatch = certificate is not null && trusted.Any(t => certificate.RawData.AsSpan().SequenceEqual(t.RawData));
-        if (trusted.Count == 0)
+        // Trusted: the signer is a pinned certificate, or its chain leads to a trusted root (a CA-issued certificate) at the signing time.
+        var trustedMatch = certificate is not null && (trusted.Any(t => certificate.RawData.AsSpan().SequenceEqual(t.RawData))
+            || (roots.Count > 0 && ChainsTo(certificate, cms.Certificates, roots, result.SigningTime)));
+        if (!trustedMatch && trusted.Count == 0 && roots.Count == 0)
         {
             problems.Add("No trusted certificate was given, so who signed the record cannot be confirmed.");
         }
-        else if (certificate is not null && !trustedMatch)
+        else if (!trustedMatch && certificate is not null)
         {
-            problems.Add($"The record was signed by a different certificate ({certificate.Subject}) than the trusted one.");
+            problems.Add(trusted.Count == 0
+                ? $"The record's certificate ({certificate.Subject}) does not chain to a trusted root."
+                : $"The record was signed by a different certificate ({certificate.Subject}) than the trusted one.");
         }
 
         if (certificate is not null && result.SigningTime is { } at
@@ -271,6 +290,17 @@ public static class RecordVerifier
             Trusted = trustedMatch,
             Problems = problems,
         };
+    }
+
+    static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection extra, IReadOnlyCollection<X509Certificate2> roots, DateTimeOffset? at)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots.ToArray());
+        chain.ChainPolicy.ExtraStore.AddRange(extra);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // revocation: the CRLs the record embeds (EvidenceCheck)
+        chain.ChainPolicy.VerificationTime = (at ?? DateTimeOffset.UtcNow).UtcDateTime;
+        return chain.Build(certificate);
     }
 
     static bool DigestMatches(SignerInfo signer, byte[] signed)

@@ -19,11 +19,21 @@ public static class RecordVerbs
     {
         string? file = null;
         var certificatePaths = new List<string>();
+        var caPaths = new List<string>();
+        var tsaPaths = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             if (args[i] is "--certificate" or "-c" && i + 1 < args.Count)
             {
                 certificatePaths.Add(args[++i]);
+            }
+            else if (args[i] == "--ca" && i + 1 < args.Count)
+            {
+                caPaths.Add(args[++i]);
+            }
+            else if (args[i] == "--tsa-ca" && i + 1 < args.Count)
+            {
+                tsaPaths.Add(args[++i]);
             }
             else if (file is null && !args[i].StartsWith('-'))
             {
@@ -47,6 +57,8 @@ public static class RecordVerbs
         }
 
         var trusted = new List<X509Certificate2>();
+        var roots = new List<X509Certificate2>();
+        var tsaRoots = new List<X509Certificate2>();
         try
         {
             foreach (var path in certificatePaths)
@@ -54,7 +66,9 @@ public static class RecordVerbs
                 trusted.AddRange(LoadCertificates(path));
             }
 
-            if (trusted.Count == 0 && ServiceCertificate() is { } service)
+            roots.AddRange(caPaths.SelectMany(LoadCertificates));
+            tsaRoots.AddRange(tsaPaths.SelectMany(LoadCertificates));
+            if (trusted.Count == 0 && roots.Count == 0 && ServiceCertificate() is { } service)
             {
                 output.WriteLine($"Trusting the service's own certificate: {service.Source}");
                 trusted.Add(service.Certificate);
@@ -73,9 +87,9 @@ public static class RecordVerbs
             return 1;
         }
 
-        var v = RecordVerifier.VerifyWithAny(File.ReadAllBytes(file), trusted);
-        Print(output, file, length, v, trusted.Count > 0);
-        foreach (var certificate in trusted)
+        var v = RecordVerifier.VerifyWithAny(File.ReadAllBytes(file), trusted, new RecordTrust { SignerRoots = roots, TimestampRoots = tsaRoots });
+        Print(output, file, length, v, trusted.Count > 0 || roots.Count > 0);
+        foreach (var certificate in trusted.Concat(roots).Concat(tsaRoots))
         {
             certificate.Dispose();
         }
@@ -154,9 +168,12 @@ public static class RecordVerbs
     private static int Usage(TextWriter error, string problem)
     {
         error.WriteLine(problem);
-        error.WriteLine("Usage: verify-record FILE.pdf [--certificate cert.pem]...");
+        error.WriteLine("Usage: verify-record FILE.pdf [--certificate cert.pem]... [--ca ca.pem]... [--tsa-ca tsa-root.pem]...");
         error.WriteLine("  Checks a consent record's PAdES signature and integrity, and that it was signed by a trusted");
-        error.WriteLine("  certificate (GET /api/v1/records/certificate). Exit code 0 only when the record is valid.");
+        error.WriteLine("  certificate (GET /api/v1/records/certificate), or one issued by a CA you trust (--ca); its");
+        error.WriteLine("  time-stamps (trusted when their TSA chains to --tsa-ca), validation data and PAdES level; and that");
+        error.WriteLine("  the event chain it embeds hashes to the chain head it prints. Offline: no database, no network.");
+        error.WriteLine("  Exit code 0 only when the record is valid.");
         return 2;
     }
 }

@@ -34,7 +34,14 @@ public sealed record RecordCheckReport(
 /// </summary>
 public sealed record EvidenceReport(
     string? Level, IReadOnlyList<RecordTimestamp> Timestamps, int ValidationCertificates, int ValidationCrls, int Updates,
-    int? StoredVersion, string? LatestSha256, string? LatestLevel);
+    int? StoredVersion, string? LatestSha256, string? LatestLevel)
+{
+    /// <summary>The files embedded in the signed record (event chain, FHIR bundle, certificates).</summary>
+    public IReadOnlyList<RecordEmbeddedFile> EmbeddedFiles { get; init; } = [];
+
+    /// <summary>Whether the embedded event chain hashes to the chain head the record prints.</summary>
+    public EmbeddedChainCheck? EmbeddedChain { get; init; }
+}
 
 /// <summary>The PDF signature: present, PAdES, covering the whole file, digest and CMS signature valid.</summary>
 /// <param name="UnsignedBytes">Bytes after the signed part (an incremental update or appended data); the session and kind are read from the signed part only.</param>
@@ -99,7 +106,11 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, Even
         var versions = stored is null ? [] : await db.RecordEvidence.AsNoTracking().Where(e => e.RecordId == stored.Id).OrderBy(e => e.Version)
             .Select(e => new { e.Version, e.Sha256, e.Level }).ToListAsync(ct);
         var evidenceReport = new EvidenceReport(v.EvidenceLevel, v.Timestamps, v.ValidationCertificates, v.ValidationCrls, v.Updates,
-            stored is null ? null : version?.Version ?? 0, versions.LastOrDefault()?.Sha256 ?? stored?.Sha256, versions.LastOrDefault()?.Level);
+            stored is null ? null : version?.Version ?? 0, versions.LastOrDefault()?.Sha256 ?? stored?.Sha256, versions.LastOrDefault()?.Level)
+        {
+            EmbeddedFiles = v.EmbeddedFiles,
+            EmbeddedChain = v.EmbeddedChain,
+        };
         var sessionId = v.SessionId ?? stored?.SessionId;
         if (sessionId is null)
         {

@@ -29,12 +29,11 @@ public sealed class RecordEvidenceStore(
     /// <summary>Records whose upgrade failed for a reason a retry will not fix soon, and when to look again (per node).</summary>
     private static readonly ConcurrentDictionary<Guid, DateTimeOffset> RetryAfter = new();
 
-    /// <summary>What a verifier of this service's records trusts: the TSA roots, and the roots signing certificates chain to.</summary>
-    public RecordTrust Trust => new()
-    {
-        TimestampRoots = [.. timestamping.TimestampRoots],
-        SignerRoots = [.. timestamping.TrustedRoots, .. signing.Issuers.Where(i => i.SubjectName.RawData.AsSpan().SequenceEqual(i.IssuerName.RawData))],
-    };
+    /// <summary>
+    /// What this service trusts in a record besides its own (pinned) signing certificates: the TSA roots. Not a CA for
+    /// signers: the service vouches only for records it signed, never for anything else its CA issued.
+    /// </summary>
+    public RecordTrust Trust => new() { TimestampRoots = [.. timestamping.TimestampRoots] };
 
     private EvidenceRenewal Renewal => new(TimeSpan.FromDays(options.Value.RenewBeforeDays), options.Value.DeprecatedDigests.ToHashSet(StringComparer.Ordinal));
 

@@ -28,7 +28,9 @@ public sealed record RecordFileReport(IReadOnlyList<(string Label, string Value)
             ("SHA-256", v.FileSha256),
             ("Signature", (!v.HasSignature ? "none" : v.SignatureValid ? "valid" : "NOT valid")
                 + (v.HasSignature ? $" ({v.SubFilter ?? "no SubFilter"}), signed {Time(v.SigningTime)}" : "")),
-            ("Integrity", v.IsIntact ? "intact: the signature covers the whole file and its digest matches" : "NOT intact"),
+            ("Integrity", !v.IsIntact ? "NOT intact"
+                : v.Updates > 0 ? $"intact: the signature covers the record as signed and its digest matches; the {v.Updates} update(s) after it only add evidence"
+                : "intact: the signature covers the whole file and its digest matches"),
         };
         if (v.UnsignedBytes > 0)
         {
@@ -41,6 +43,39 @@ public sealed record RecordFileReport(IReadOnlyList<(string Label, string Value)
         lines.Add(("Trust", v.Trusted ? $"trusted (the signer is {trustedAs})"
             : trustedAs is not null ? "NOT trusted: signed by a different certificate"
             : "NOT trusted: no certificate given (--certificate cert.pem, from GET /api/v1/records/certificate)"));
+        if (v.EvidenceLevel is { } level)
+        {
+            lines.Add(("Evidence", $"PAdES {level}" + level switch
+            {
+                "B-B" => " (signed; no time-stamp yet proves when)",
+                "B-T" => " (a time-stamp proves when it was signed)",
+                "B-LT" => " (time-stamped, with the certificates and revocation lists to validate it)",
+                _ => " (time-stamped, with validation data, under an archive time-stamp)",
+            }));
+            foreach (var stamp in v.Timestamps)
+            {
+                lines.Add(("Time-stamp", $"{(stamp.Kind == "signature" ? "signature time-stamp" : "archive time-stamp")} {Time(stamp.Time)} by {stamp.Tsa ?? "an unknown TSA"}, "
+                    + $"{(stamp.Valid ? "valid" : "NOT valid")}, {(stamp.Trusted ? "TSA trusted" : "TSA not trusted here")} ({stamp.Digest})"));
+            }
+
+            if (v.ValidationCertificates > 0 || v.ValidationCrls > 0)
+            {
+                lines.Add(("Validation", $"{v.ValidationCertificates} certificate(s) and {v.ValidationCrls} revocation list(s) embedded, in {v.Updates} update(s) after the signature"));
+            }
+        }
+
+        foreach (var embedded in v.EmbeddedFiles)
+        {
+            lines.Add(("Embedded", $"{embedded.Name} ({embedded.MediaType ?? "no type"}, {embedded.Size} bytes, SHA-256 {embedded.Sha256})"));
+        }
+
+        if (v.EmbeddedChain is { } chain)
+        {
+            lines.Add(("Event chain", chain.Verified
+                ? $"the embedded {chain.Events} events hash, one after the other, to the chain head the record prints"
+                : $"does NOT hold: {chain.Problem}"));
+        }
+
         if (withSession)
         {
             lines.Add(("Session", v.SessionId is { } session

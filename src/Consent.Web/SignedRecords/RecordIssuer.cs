@@ -71,7 +71,11 @@ public sealed class RecordIssuer(
         }
 
         // Every record carries the public check page's address (the same on every record), as a QR code and as text.
-        var signed = ConsentRecordPdf.RenderSigned(record, signing.Signer, new RecordRenderOptions { CheckUrl = checkPage.Url });
+        var signed = ConsentRecordPdf.RenderSigned(record, signing.Signer, new RecordRenderOptions
+        {
+            CheckUrl = checkPage.Url,
+            Attachments = await AttachmentsAsync(record, ct),
+        });
         // With a TSA: the signature time-stamp, validation data and an archive time-stamp (PAdES B-LTA); without an
         // answer from it, the record is issued as signed and the evidence job upgrades it later.
         var (pdf, added) = await evidence.AtIssueAsync(signed, ct);
@@ -111,6 +115,29 @@ public sealed class RecordIssuer(
 
         return await FindIssuedAsync(sessionId, kind, ct) ?? throw new InvalidOperationException(
             $"The {kind} record of session {sessionId} could not be issued: {(write is Outcome<SessionWrite>.Refused refused ? refused.Refusal.Reason : "it was refused")}.");
+    }
+
+    /// <summary>
+    /// What the record carries so it can be checked with nothing beside it (PDF/A-3 associated files): the session's
+    /// event chain up to the head the record prints, one canonical event per line (docs/event-log.md: each line's
+    /// SHA-256 is the event's hash); the FHIR R4 bundle of the record; and the signing certificate chain.
+    /// </summary>
+    private async Task<IReadOnlyList<RecordAttachment>> AttachmentsAsync(ConsentRecord record, CancellationToken ct)
+    {
+        var last = record.Audit.LastSequence;
+        var events = await db.Events.AsNoTracking().Where(e => e.SessionId == record.SessionId && e.Seq <= last).OrderBy(e => e.Seq).ToListAsync(ct);
+        var chain = string.Concat(events.Select(e => EventChain.CanonicalText(e) + "\n"));
+        var bundle = FhirConsentBundle.ToJson(FhirConsentBundle.Build(record, ReadOnlyMemory<byte>.Empty, FhirBundleOptions.Default with { EmbeddedInRecord = true }));
+        var certificates = string.Concat(signing.Chain.Select(SigningCertificates.ExportPublicPem));
+        return
+        [
+            new(RecordAttachment.EventChainName, "application/jsonl", $"The session's event chain, events 1 to {last}: one canonical JSON event per line; the SHA-256 of each line is that event's hash, and the last is the chain head this record prints.",
+                "Source", System.Text.Encoding.UTF8.GetBytes(chain)),
+            new(RecordAttachment.FhirBundleName, "application/fhir+json", "This record as a FHIR R4 bundle (Consent or QuestionnaireResponse, Provenance, Patient, Organization, Practitioner).",
+                "Alternative", System.Text.Encoding.UTF8.GetBytes(bundle)),
+            new(RecordAttachment.CertificatesName, "application/x-pem-file", "The certificate this record is signed with, and the certificates of its issuers.",
+                "Supplement", System.Text.Encoding.ASCII.GetBytes(certificates)),
+        ];
     }
 
     /// <summary>

@@ -78,11 +78,28 @@ public sealed class RecordEvidenceTests(EvidenceWebFactory factory) : IClassFixt
         imprint[0] ^= 1;
         Assert.DoesNotContain("Verification: OK", PdfTimestamps.OpensslVerify(token, imprint, factory.Tsa.CaPemPath, factory.Tsa.TsaCertPath).All, StringComparison.Ordinal);
 
+        // It carries its own evidence: the event chain up to the head it prints, the FHIR bundle, the certificates.
+        var detach = ExternalTool.Run("pdfdetach", "-list", path);
+        Assert.Contains("event-chain.jsonl", detach.All, StringComparison.Ordinal);
+        Assert.Contains("fhir-bundle.json", detach.All, StringComparison.Ordinal);
+        Assert.Contains("certificates.pem", detach.All, StringComparison.Ordinal);
+        Assert.True(verification.EmbeddedChain is { Verified: true }, verification.EmbeddedChain?.Problem);
+        Assert.Equal(verification.ChainSequence, verification.EmbeddedChain!.Events);
+
+        // verify-record, offline (no database, no network), trusting the development CA for the signer and the TSA.
+        var offline = await ServiceProcess.RunAsync(null, "verify-record", path, "--ca", factory.Tsa.CaPemPath, "--tsa-ca", factory.Tsa.CaPemPath);
+        Assert.True(offline.ExitCode == 0, offline.Output + offline.Error);
+        Assert.Contains("PAdES B-LTA", offline.Output, StringComparison.Ordinal);
+        Assert.Contains("archive time-stamp", offline.Output, StringComparison.Ordinal);
+        Assert.Contains("hash, one after the other, to the chain head", offline.Output, StringComparison.Ordinal);
+
         // The verify endpoint says the same.
         var check = await Check(pdf);
         Assert.True(check["valid"]!.GetValue<bool>(), check.ToJsonString());
         Assert.Equal("B-LTA", check["evidence"]!["level"]!.GetValue<string>());
         Assert.Equal(2, check["evidence"]!["timestamps"]!.AsArray().Count);
+        Assert.Equal(3, check["evidence"]!["embeddedFiles"]!.AsArray().Count);
+        Assert.True(check["evidence"]!["embeddedChain"]!["verified"]!.GetValue<bool>());
     }
 
     [Fact]
