@@ -76,6 +76,7 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
                 records++;
                 var verification = RecordVerifier.Verify(record.Pdf, null);
                 findings.AddRange(CheckRecord(record, verification, issued));
+                findings.AddRange(await CheckEvidenceAsync(record, ct));
                 // The record was signed over an event's hash; a chain rewritten since, hashes recomputed, no longer has it.
                 if (verification.IsIntact && SignedChainHeads.Compare(record.SessionId, record.Kind, verification, chains.GetValueOrDefault(record.SessionId) ?? []) is { } broken)
                 {
@@ -89,6 +90,42 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
 
         var systemChain = await systemEvents.VerifyAsync(ct);
         return new AuditReport(clock.GetUtcNow(), sessions, events, records, findings, systemChain);
+    }
+
+    /// <summary>
+    /// The record's evidence versions (SignedRecords/RecordEvidenceJob.cs): each, appended to the ones before, hashes to
+    /// its stored SHA-256, and the newest file is intact: its updates after the signature only add validation data and
+    /// document time-stamps, each of which verifies.
+    /// </summary>
+    private async Task<List<AuditFinding>> CheckEvidenceAsync(StoredRecord record, CancellationToken ct)
+    {
+        var findings = new List<AuditFinding>();
+        var versions = await db.RecordEvidence.AsNoTracking().Where(v => v.RecordId == record.Id && v.Version > 0).OrderBy(v => v.Version).ToListAsync(ct);
+        if (versions.Count == 0)
+        {
+            return findings;
+        }
+
+        using var file = new MemoryStream();
+        file.Write(record.Pdf);
+        foreach (var version in versions)
+        {
+            file.Write(version.Appended);
+            if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(file.GetBuffer().AsSpan(0, (int)file.Length))), version.Sha256, StringComparison.Ordinal))
+            {
+                findings.Add(new AuditFinding(record.SessionId, $"record {record.Kind}: evidence version {version.Version} no longer hashes to its stored SHA-256", RecordId: record.Id));
+                return findings;
+            }
+        }
+
+        var latest = RecordVerifier.Verify(file.ToArray(), null);
+        if (!latest.IsIntact || latest.Problems.Any(p => !p.StartsWith("No trusted certificate", StringComparison.Ordinal)))
+        {
+            findings.Add(new AuditFinding(record.SessionId,
+                $"record {record.Kind}: evidence version {versions[^1].Version} does not verify ({string.Join("; ", latest.Problems)})", RecordId: record.Id));
+        }
+
+        return findings;
     }
 
     private static IEnumerable<AuditFinding> CheckRecord(StoredRecord record, RecordVerification verification, Dictionary<(Guid, string), string> issued)

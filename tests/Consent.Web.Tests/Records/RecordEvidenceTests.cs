@@ -153,6 +153,25 @@ public sealed class RecordEvidenceTests(EvidenceWebFactory factory) : IClassFixt
         var check = await Check(upgraded);
         Assert.True(check["valid"]!.GetValue<bool>(), check.ToJsonString());
         Assert.Equal(1, check["evidence"]!["storedVersion"]!.GetValue<int>());
+
+        // The versions are history: changed by the database owner, the audit names the record, and the issued file is served.
+        await using (var owner = await factory.OpenOwnerDatabaseAsync())
+        {
+            await using var tamper = new Npgsql.NpgsqlCommand(
+                "ALTER TABLE record_evidence DISABLE TRIGGER record_evidence_no_update_or_delete;"
+                + "UPDATE record_evidence SET appended = overlay(appended placing '\\x58'::bytea from 200 for 1) WHERE session_id = @s AND version = 1;"
+                + "ALTER TABLE record_evidence ENABLE TRIGGER record_evidence_no_update_or_delete;", owner);
+            tamper.Parameters.AddWithValue("s", sessionId);
+            Assert.Equal(1, await tamper.ExecuteNonQueryAsync());
+        }
+
+        using (var scope = factory.Services.CreateScope())
+        {
+            var audit = await scope.ServiceProvider.GetRequiredService<Consent.Web.Audit.AuditService>().RunAsync(CancellationToken.None);
+            Assert.Contains(audit.Findings, f => f.SessionId == sessionId && f.What.Contains("evidence version 1 no longer hashes", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(issued, await RecordSessions.WaitForRecordAsync(driver.Clinician, sessionId));
     }
 
     private RecordVerification Verify(byte[] pdf)
