@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "record-html" => Commands.RecordHtml(args),
     "time-render" => Commands.TimeRender(args),
+    "time-evidence" => Commands.TimeEvidence(args),
     "state-size" => Commands.StateSize(args),
     "chromium-warm" => await ChromiumWarm.RunAsync(args),
     "seed" => await LoadSeeder.RunAsync(args),
