@@ -338,9 +338,19 @@ sealed class RawDictionary
         _entries.Count == other._entries.Count && _entries.All(e => other[e.Key] is { } v && v.AsSpan().SequenceEqual(e.Value));
 
     /// <summary>Parses the dictionary starting at <paramref name="from"/> (after white space); null when there is none.</summary>
-    public static RawDictionary? Parse(byte[] pdf, int from, int limit, out int next)
+    public static RawDictionary? Parse(byte[] pdf, int from, int limit, out int next) => Parse(pdf, from, limit, 0, out next);
+
+    /// <summary>Nesting deeper than this is refused (a hostile file could otherwise exhaust the stack).</summary>
+    const int MaxDepth = 32;
+
+    static RawDictionary? Parse(byte[] pdf, int from, int limit, int depth, out int next)
     {
         next = from;
+        if (depth > MaxDepth)
+        {
+            return null;
+        }
+
         var i = PdfFile.SkipSpace(pdf, from);
         if (i + 1 >= limit || pdf[i] != '<' || pdf[i + 1] != '<')
         {
@@ -372,7 +382,7 @@ sealed class RawDictionary
             var key = Encoding.Latin1.GetString(pdf, i, keyEnd - i);
             i = PdfFile.SkipSpace(pdf, keyEnd);
             var valueStart = i;
-            if (SkipValue(pdf, i, limit, 0) is not { } valueEnd)
+            if (SkipValue(pdf, i, limit, depth + 1) is not { } valueEnd)
             {
                 return null;
             }
@@ -422,7 +432,7 @@ sealed class RawDictionary
     /// <summary>The offset just after the value starting at <paramref name="i"/>, or null when it is malformed.</summary>
     static int? SkipValue(byte[] pdf, int i, int limit, int depth)
     {
-        if (depth > 32 || i >= limit)
+        if (depth > MaxDepth || i >= limit)
         {
             return null;
         }
@@ -430,7 +440,7 @@ sealed class RawDictionary
         switch (pdf[i])
         {
             case (byte)'<' when i + 1 < limit && pdf[i + 1] == '<':
-                return Parse(pdf, i, limit, out var next) is null ? null : next;
+                return Parse(pdf, i, limit, depth + 1, out var next) is null ? null : next;
             case (byte)'<':
                 var close = pdf.AsSpan(i, limit - i).IndexOf((byte)'>');
                 return close < 0 ? null : i + close + 1;

@@ -15,6 +15,12 @@ namespace Consent.Records.Verification;
 /// </summary>
 static class EvidenceCheck
 {
+    /// <summary>An evidence update defines a few objects (a DSS and its streams, a time-stamp and its field); more is not evidence.</summary>
+    const int MaxObjectsPerUpdate = 1_000;
+
+    /// <summary>Document time-stamps checked at most: a record gains one every few years.</summary>
+    const int MaxDocumentTimestamps = 16;
+
     public sealed record Result(
         string Level, IReadOnlyList<RecordTimestamp> Timestamps, int DssCertificates, int DssCrls, long UnvouchedBytes, int Revisions, List<string> Problems);
 
@@ -57,7 +63,7 @@ static class EvidenceCheck
             }
         }
 
-        foreach (var documentTimestamp in structure.Signatures.Where(s => s.SubFilter == "ETSI.RFC3161"))
+        foreach (var documentTimestamp in structure.Signatures.Where(s => s.SubFilter == "ETSI.RFC3161").Take(MaxDocumentTimestamps))
         {
             if (firstBad >= 0 && documentTimestamp.Revision >= firstBad)
             {
@@ -224,6 +230,11 @@ static class EvidenceCheck
         if (current.RootNumber != previous.RootNumber || current.Trailer.Text("/Info") != previous.Trailer.Text("/Info"))
         {
             return "replaces the document's catalog or information";
+        }
+
+        if (current.Offsets.Count > MaxObjectsPerUpdate)
+        {
+            return $"redefines {current.Offsets.Count} objects";
         }
 
         var catalogNumber = previous.RootNumber ?? -1;

@@ -184,4 +184,19 @@ public sealed class RecordEvidenceTests(EvidenceFixture fixture) : IClassFixture
         Assert.Equal(14, verification.UnsignedBytes);
         Assert.Contains(verification.Problems, p => p.Contains("14 bytes were appended after its end", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AHostileUpdate_NestingDictionariesDeeply_IsReportedNotFollowed()
+    {
+        var lta = await fixture.LtaAsync();
+        var structure = PadesStructure.Read(lta);
+        var update = new IncrementalUpdate(structure.File);
+        update.Set(structure.CatalogNumber, "<</Type/Catalog/X " + string.Concat(Enumerable.Repeat("<</A ", 200_000)) + "1" + string.Concat(Enumerable.Repeat(">>", 200_000)) + ">>");
+        var hostile = update.Apply();
+
+        var verification = fixture.Verify(hostile);
+
+        Assert.False(verification.IsIntact);
+        Assert.NotEmpty(verification.Problems);
+    }
 }
