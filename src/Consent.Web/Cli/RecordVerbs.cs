@@ -88,7 +88,8 @@ public static class RecordVerbs
         }
 
         var v = RecordVerifier.VerifyWithAny(File.ReadAllBytes(file), trusted, new RecordTrust { SignerRoots = roots, TimestampRoots = tsaRoots });
-        Print(output, file, length, v, trusted.Count > 0 || roots.Count > 0);
+        Print(output, file, length, v, trusted.Count > 0 && roots.Count > 0 ? "a certificate you gave, or issued by a CA you gave"
+            : roots.Count > 0 ? "issued by a CA you gave" : trusted.Count > 0 ? "a certificate you gave" : null);
         foreach (var certificate in trusted.Concat(roots).Concat(tsaRoots))
         {
             certificate.Dispose();
@@ -129,9 +130,9 @@ public static class RecordVerbs
         return 0;
     }
 
-    private static void Print(TextWriter o, string file, long length, RecordVerification v, bool hadCertificate)
+    private static void Print(TextWriter o, string file, long length, RecordVerification v, string? trustedAs)
     {
-        RecordFileReport.Of(v, file, length, hadCertificate ? "a certificate you gave" : null, withSession: true).Print(o);
+        RecordFileReport.Of(v, file, length, trustedAs, withSession: true).Print(o);
         o.WriteLine("(Offline check of the file alone; POST /api/v1/records/verify also compares it with the stored record and the session's event chain.)");
     }
 
