@@ -4,7 +4,13 @@
 # seeds the demo staff accounts and the shipped workflows, and serves on
 # http://127.0.0.1:${CONSENT_PORT:-5080} as the runtime role.
 # In Development the service makes its certificates on the first run and keeps them in .data/:
-# records-signing.pfx and data-protection-keys.pfx (which encrypts the sign-in keys stored in the database).
+# records-signing.pfx (only when no signing certificate is named, see below) and
+# data-protection-keys.pfx (which encrypts the sign-in keys stored in the database).
+# Unless Signing__TimestampUrl or Signing__CertificatePath is set, it also starts the development PKI
+# and time-stamping authority (scripts/dev-tsa.sh, docs/development-pki.md) on
+# http://127.0.0.1:${CONSENT_TSA_PORT:-5081}, keeps its files in .data/dev-pki, and signs records with its
+# certificate (.data/dev-pki/records-signing.pfx), time-stamped by it. The TSA keeps running after
+# Ctrl+C; scripts/dev-tsa.sh stop .data/dev-pki stops it.
 #
 # scripts/run.sh --demo-data does the same, and before serving runs the seed-demo-data command (as the
 # service's own role): twenty fictional patients, MRNs DEMO-0001 to DEMO-0020, across every consent
@@ -46,6 +52,39 @@ if [ -z "${ConnectionStrings__Consent:-}" ]; then
   OWNER_CONNECTION="$(consent_connection "$PG_PORT" consent "$CONSENT_OWNER_ROLE")"
   export ConnectionStrings__Consent
   log "PostgreSQL: 127.0.0.1:$PG_PORT, data in .data/pg (service role $CONSENT_APP_ROLE, owner $CONSENT_OWNER_ROLE)"
+fi
+
+# The development PKI and TSA (docs/development-pki.md), unless the operator names a signing
+# certificate or a TSA of their own. The port is CONSENT_TSA_PORT (default 5081); when something
+# other than our TSA listens there, the next free port is used (the certificates' CRL and CA
+# addresses keep naming the port .data/dev-pki was first made for, .data/dev-pki/port).
+if [ -z "${Signing__TimestampUrl:-}" ] && [ -z "${Signing__CertificatePath:-}" ]; then
+  apt_ensure openssl openssl python3 python3
+  PKI="$DATA/dev-pki"
+  TSA_PORT="${CONSENT_TSA_PORT:-5081}"
+  ours() { [ -s "$PKI/tsa.pid" ] && kill -0 "$(cat "$PKI/tsa.pid")" 2>/dev/null && [ "$(cat "$PKI/tsa.serve-port" 2>/dev/null)" = "$TSA_PORT" ]; }
+  if ss -ltn "sport = :$TSA_PORT" 2>/dev/null | grep -q LISTEN && ! ours; then
+    TSA_PORT="$(free_port "$((TSA_PORT + 1))")"
+    log "Port ${CONSENT_TSA_PORT:-5081} is taken by another program: the development TSA uses $TSA_PORT."
+  fi
+  scripts/dev-tsa.sh start "$PKI" "$TSA_PORT" >/dev/null
+  export Signing__CertificatePath="$PKI/records-signing.pfx"
+  export Signing__TimestampUrl="http://127.0.0.1:$TSA_PORT/tsa"
+  export Signing__TimestampRootsPath="$PKI/ca.pem"
+  export Signing__TrustedRootsPath="$PKI/ca.pem"
+  # Records signed earlier on this machine used the self-signed certificate an older version made
+  # (.data/records-signing.pfx, no password); its public certificate stays trusted.
+  if [ -f "$DATA/records-signing.pfx" ] && [ ! -s "$PKI/previous-signing.pem" ]; then
+    if ! openssl pkcs12 -in "$DATA/records-signing.pfx" -nokeys -clcerts -passin pass: 2>/dev/null \
+        | openssl x509 -out "$PKI/previous-signing.pem" 2>/dev/null; then
+      rm -f "$PKI/previous-signing.pem"
+      log "Could not read the earlier certificate in .data/records-signing.pfx; records it signed will not show as trusted."
+    fi
+  fi
+  if [ -s "$PKI/previous-signing.pem" ] && [ -z "${Signing__PreviousCertificatesPath:-}" ]; then
+    export Signing__PreviousCertificatesPath="$PKI/previous-signing.pem"
+  fi
+  log "Development PKI in .data/dev-pki (CA .data/dev-pki/ca.pem); time-stamping authority on $Signing__TimestampUrl"
 fi
 
 # Demo accounts (Development only): the password is CONSENT_DEMO_PASSWORD, else one generated

@@ -145,6 +145,15 @@ for scenario in a b c; do
   fi
 done
 
+# The development TSA as scripts/run.sh starts it (scripts/dev-tsa.sh): start twice, /health, stop twice.
+scripts/dev-tsa-test.sh > "$RESULTS/dev-tsa-test.txt" 2>&1
+if grep -q "^PASS dev-tsa start/stop" "$RESULTS/dev-tsa-test.txt"; then
+  record pass "dev-tsa start/stop"
+else
+  record fail "dev-tsa start/stop"
+  tail -n 20 "$RESULTS/dev-tsa-test.txt" >&2
+fi
+
 # TLS proxy (issue 11): the service in Production behind deploy/nginx.conf run by Debian's nginx; a
 # consent walked over https, pages and API; forged forwarded headers ignored; no link token logged.
 CONSENT_PROXY_OUT="$RESULTS/proxy" scripts/proxy-test.sh > "$RESULTS/proxy-test.txt" 2>&1
