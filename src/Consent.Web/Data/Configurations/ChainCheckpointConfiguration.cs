@@ -30,6 +30,7 @@ internal sealed class ChainCheckpointLeafConfiguration : IEntityTypeConfiguratio
         // A session's latest anchored head is found by this index (the maker's "changed since" and every check).
         builder.HasIndex(l => new { l.SessionId, l.CheckpointId });
         builder.HasOne<ChainCheckpoint>().WithMany().HasForeignKey(l => l.CheckpointId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<ConsentSession>().WithMany().HasForeignKey(l => l.SessionId).OnDelete(DeleteBehavior.Restrict);
+        // No foreign key to consent_sessions: checking it would lock each session row (FOR KEY SHARE), making session
+        // writers wait for the checkpoint and the checkpoint's snapshot fail on a session written meanwhile.
     }
 }

@@ -1384,13 +1384,6 @@ namespace Consent.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_chain_checkpoint_leaves_chain_checkpoints_checkpoint_id");
-
-                    b.HasOne("Consent.Web.Data.Entities.ConsentSession", null)
-                        .WithMany()
-                        .HasForeignKey("SessionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_chain_checkpoint_leaves_sessions_session_id");
                 });
 
             modelBuilder.Entity("Consent.Web.Data.Entities.ConsentEvent", b =>

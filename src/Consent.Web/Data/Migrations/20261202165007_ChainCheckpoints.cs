@@ -50,12 +50,6 @@ namespace Consent.Web.Data.Migrations
                         principalTable: "chain_checkpoints",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_chain_checkpoint_leaves_sessions_session_id",
-                        column: x => x.session_id,
-                        principalTable: "consent_sessions",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateIndex(

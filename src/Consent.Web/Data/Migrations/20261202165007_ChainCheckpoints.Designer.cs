@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Consent.Web.Data.Migrations
 {
     [DbContext(typeof(ConsentDbContext))]
-    [Migration("20261202161532_ChainCheckpoints")]
+    [Migration("20261202165007_ChainCheckpoints")]
     partial class ChainCheckpoints
     {
         /// <inheritdoc />
@@ -1387,13 +1387,6 @@ namespace Consent.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_chain_checkpoint_leaves_chain_checkpoints_checkpoint_id");
-
-                    b.HasOne("Consent.Web.Data.Entities.ConsentSession", null)
-                        .WithMany()
-                        .HasForeignKey("SessionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_chain_checkpoint_leaves_sessions_session_id");
                 });
 
             modelBuilder.Entity("Consent.Web.Data.Entities.ConsentEvent", b =>
