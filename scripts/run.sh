@@ -58,6 +58,9 @@ fi
 # certificate or a TSA of their own. The port is CONSENT_TSA_PORT (default 5081); when something
 # other than our TSA listens there, the next free port is used (the certificates' CRL and CA
 # addresses keep naming the port .data/dev-pki was first made for, .data/dev-pki/port).
+# Each chain checkpoint's signed anchor file (docs/checkpoints.md); ship the folder off-site in production.
+export Anchors__Directory="${Anchors__Directory:-$DATA/anchors}"
+
 if [ -z "${Signing__TimestampUrl:-}" ] && [ -z "${Signing__CertificatePath:-}" ]; then
   apt_ensure openssl openssl python3 python3
   PKI="$DATA/dev-pki"

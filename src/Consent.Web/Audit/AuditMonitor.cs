@@ -42,7 +42,13 @@ public sealed class AuditMonitor(IServiceScopeFactory scopes, AuditStatus status
                 SystemEvents.OperationsEvents.RecordAuditRun(scope.ServiceProvider.GetRequiredService<SystemEvents.SystemAudit>(), report, SystemEvents.OperationsEvents.Periodic);
                 foreach (var finding in report.Findings.Take(20))
                 {
-                    logger.LogCritical("AUDIT ALERT: session {SessionId}: {What} (sequence {Seq})", finding.SessionId, finding.What, finding.BrokenAtSeq);
+                    logger.LogCritical("AUDIT ALERT: session {SessionId}: {What} (sequence {Seq}{Checkpoint})", finding.SessionId, finding.What, finding.BrokenAtSeq,
+                        finding.CheckpointId is { } checkpoint ? $", checkpoint {checkpoint} anchored at {finding.AnchoredAt:O}" : "");
+                }
+
+                foreach (var problem in report.Checkpoints?.Problems.Take(20) ?? [])
+                {
+                    logger.LogCritical("AUDIT ALERT: chain checkpoint {CheckpointId} (anchored at {AnchoredAt}): {What}", problem.CheckpointId, problem.AnchoredAt, problem.What);
                 }
 
                 if (report.SystemChain is { Verified: false } system)

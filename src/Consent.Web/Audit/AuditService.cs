@@ -17,7 +17,11 @@ namespace Consent.Web.Audit;
 /// the chain's event the record was signed over still has the hash it was signed with.
 /// </summary>
 /// <remarks>It also verifies the system audit trail's chain (staff actions and reads, <see cref="SystemEvents.SystemEventReads"/>).</remarks>
-public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventSeals seals, SystemEvents.SystemEventReads systemEvents)
+/// <remarks>
+/// And the anchored chain checkpoints (docs/checkpoints.md): each checkpoint once (link, leaves, root, TSA token, anchor
+/// file), then each session's events against every checkpoint that covers it, in the same page snapshot as its events.
+/// </remarks>
+public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventSeals seals, SystemEvents.SystemEventReads systemEvents, Checkpoints.CheckpointVerifier checkpoints)
 {
     private const int Batch = 200;
 
@@ -28,6 +32,12 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
         var events = 0;
         var records = 0;
         Guid? after = null;
+        // Checkpoints first: a checkpoint made while the audit runs is left for the next run (its leaves are filtered out below).
+        var (checkpointCheck, checkpointResults) = await checkpoints.VerifyAllAsync(ct);
+        var latestCheckpoint = checkpointCheck.LatestId ?? 0;
+        var anchoredSessions = 0;
+        var notYetAnchored = 0;
+        long eventsNotYetAnchored = 0;
         while (true)
         {
             // One snapshot per page of sessions for their heads, events and records. A record commits
@@ -46,6 +56,8 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
             var ids = page.Select(p => p.Id).ToList();
             var rows = await db.Events.AsNoTracking().Where(e => ids.Contains(e.SessionId)).OrderBy(e => e.SessionId).ThenBy(e => e.Seq).ToListAsync(ct);
             var chains = rows.GroupBy(e => e.SessionId).ToDictionary(g => g.Key, g => g.ToList());
+            var leaves = (await db.ChainCheckpointLeaves.AsNoTracking().Where(l => ids.Contains(l.SessionId) && l.CheckpointId <= latestCheckpoint).ToListAsync(ct))
+                .ToLookup(l => l.SessionId);
             var issued = new Dictionary<(Guid, string), string>();
             foreach (var session in page)
             {
@@ -64,6 +76,15 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
                     }
                 }
 
+                var anchor = Checkpoints.CheckpointVerifier.Check(session.Id, chain, [.. leaves[session.Id]], checkpointResults);
+                foreach (var report in anchor.Checkpoints.Where(c => c.Problem is not null))
+                {
+                    findings.Add(new AuditFinding(session.Id, report.Problem!, report.Seq, CheckpointId: report.Id, AnchoredAt: report.AnchoredAt));
+                }
+
+                anchoredSessions += anchor.CheckpointId is null ? 0 : 1;
+                notYetAnchored += anchor.EventsNotYetAnchored > 0 ? 1 : 0;
+                eventsNotYetAnchored += anchor.EventsNotYetAnchored;
                 sessions++;
                 events += chain.Count;
             }
@@ -89,7 +110,8 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
         }
 
         var systemChain = await systemEvents.VerifyAsync(ct);
-        return new AuditReport(clock.GetUtcNow(), sessions, events, records, findings, systemChain);
+        return new AuditReport(clock.GetUtcNow(), sessions, events, records, findings, systemChain,
+            checkpointCheck with { SessionsAnchored = anchoredSessions, SessionsNotYetAnchored = notYetAnchored, EventsNotYetAnchored = eventsNotYetAnchored });
     }
 
     /// <summary>

@@ -67,7 +67,8 @@ public static class ServiceVerbs
         Console.WriteLine($"Audit at {report.CheckedAt:O}: {report.SessionsChecked} sessions, {report.EventsChecked} events, {report.RecordsChecked} records checked.");
         foreach (var finding in report.Findings)
         {
-            Console.WriteLine($"  PROBLEM  session {finding.SessionId}{(finding.BrokenAtSeq is { } seq ? $" at event {seq}" : "")}: {finding.What}");
+            Console.WriteLine($"  PROBLEM  session {finding.SessionId}{(finding.BrokenAtSeq is { } seq ? $" at event {seq}" : "")}"
+                + $"{(finding.CheckpointId is { } checkpoint ? $" (checkpoint {checkpoint}, anchored at {finding.AnchoredAt?.UtcDateTime:O})" : "")}: {finding.What}");
         }
 
         if (report.SystemChain is { } system)
@@ -75,6 +76,19 @@ public static class ServiceVerbs
             Console.WriteLine(system.Verified
                 ? $"System audit trail: {system.EventsChecked} events, the chain verifies."
                 : $"  PROBLEM  system audit trail at event {system.BrokenAtSeq}: {system.Problem}");
+        }
+
+        if (report.Checkpoints is { } anchors)
+        {
+            Console.WriteLine(anchors.CheckpointsChecked == 0
+                ? "Chain checkpoints: none made yet."
+                : $"Chain checkpoints: {anchors.CheckpointsChecked} checked, the latest {anchors.LatestId} anchored at {anchors.LatestAnchoredAt?.UtcDateTime:O}; "
+                    + $"{anchors.AnchorFilesMatched} anchor file(s) match; {anchors.SessionsAnchored} session(s) anchored, "
+                    + $"{anchors.SessionsNotYetAnchored} with {anchors.EventsNotYetAnchored} event(s) not yet anchored.");
+            foreach (var failure in anchors.Problems)
+            {
+                Console.WriteLine($"  PROBLEM  checkpoint {failure.CheckpointId}{(failure.AnchoredAt is { } at ? $" (anchored at {at.UtcDateTime:O})" : "")}: {failure.What}");
+            }
         }
 
         Console.WriteLine(report.Clean ? "Every chain and record verifies." : $"{report.ProblemCount} problem(s) found.");

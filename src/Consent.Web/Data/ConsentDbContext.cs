@@ -45,6 +45,12 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
     /// <summary>The system audit trail: staff actions and staff reads of patient data (SystemEvents/).</summary>
     public DbSet<SystemEvent> SystemEvents => Set<SystemEvent>();
 
+    /// <summary>Anchored checkpoints of the event chains (Checkpoints/, docs/checkpoints.md).</summary>
+    public DbSet<ChainCheckpoint> ChainCheckpoints => Set<ChainCheckpoint>();
+
+    /// <summary>The session heads each checkpoint anchors.</summary>
+    public DbSet<ChainCheckpointLeaf> ChainCheckpointLeaves => Set<ChainCheckpointLeaf>();
+
     /// <summary>Staff sign-ins and their first signature (Identity/StaffSignatures.cs).</summary>
     public DbSet<StaffSignInEntry> StaffSignIns => Set<StaffSignInEntry>();
 

@@ -24,6 +24,10 @@ public static class RecordsRegistration
         services.AddSingleton<CheckPageAddress>();
         services.AddScoped<RecordExport>();
         services.AddSingleton<IOutboxHandler, IssueRecordHandler>();
+        // Anchored chain checkpoints (docs/checkpoints.md): made hourly by any node, one at a time; checked by the audit and the verify endpoint.
+        services.AddScoped<Checkpoints.CheckpointMaker>();
+        services.AddScoped<Checkpoints.CheckpointVerifier>();
+        services.AddHostedService<Checkpoints.CheckpointMonitor>();
         return services;
     }
 

@@ -64,6 +64,15 @@ public static partial class SettingsRegistration
             .Validate(o => o.FirstRunAfterSeconds >= 0 && o.FirstRunAfterSeconds <= 86_400,
                 "Audit:FirstRunAfterSeconds must be a number of seconds from 0 to 86400.")
             .ValidateOnStart();
+        services.AddOptions<CheckpointOptions>().Bind(configuration.GetSection(CheckpointOptions.Section))
+            .Validate(o => o.IntervalMinutes >= 0 && double.IsFinite(o.IntervalMinutes), "Checkpoints:IntervalMinutes must be 0 (off) or a number of minutes.")
+            .Validate(o => o.FirstRunAfterSeconds >= 0 && o.FirstRunAfterSeconds <= 86_400,
+                "Checkpoints:FirstRunAfterSeconds must be a number of seconds from 0 to 86400.")
+            .ValidateOnStart();
+        services.AddOptions<AnchorOptions>().Bind(configuration.GetSection(AnchorOptions.Section))
+            .Validate(o => string.IsNullOrWhiteSpace(o.Directory) || !File.Exists(o.Directory),
+                "Anchors:Directory names a file; it must name a folder (it is made when missing).")
+            .ValidateOnStart();
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section))
             .Validate(o => double.IsFinite(o.DigestMinutes) && o.DigestMinutes is > 0 and <= 1440,
                 "Alerts:DigestMinutes must be more than 0 and at most 1440 (a day): the minutes at least between two alert digests.")

@@ -20,7 +20,8 @@ public sealed record RecordCheckReport(
     SessionReport? Session,
     StoredRecordReport StoredRecord,
     ChainReport? Chain,
-    IReadOnlyList<string> Problems)
+    IReadOnlyList<string> Problems,
+    Checkpoints.SessionAnchorReport? Anchor = null)
 {
     /// <summary>The file's long-term evidence: PAdES level, time-stamps, validation data, and which stored version it is.</summary>
     public EvidenceReport? Evidence { get; init; }
@@ -70,7 +71,11 @@ public sealed record ChainReport(bool Verified, long? BrokenAtSeq, string? Probl
 public sealed record SignedChainHeadReport(long Seq, string Hash, bool MatchesChain);
 
 /// <summary>Checks an uploaded record against the service certificate, the stored records and the event chains.</summary>
-public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, EventSeals seals, RecordEvidenceStore evidence)
+/// <remarks>
+/// <see cref="RecordCheckReport.Anchor"/>: the session against the anchored chain checkpoints that cover it (docs/checkpoints.md);
+/// a checkpoint that fails makes the report not valid, and events after the latest one are only "not yet anchored".
+/// </remarks>
+public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, EventSeals seals, RecordEvidenceStore evidence, Checkpoints.CheckpointVerifier checkpoints)
 {
     /// <summary>Largest upload checked (records are well under a megabyte): the API and the auditor's page both hold to it.</summary>
     public const int MaxUploadBytes = 20 * 1024 * 1024;
@@ -171,8 +176,10 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, Even
             problems.Add("The session's event chain has no RecordIssued event naming this file's SHA-256.");
         }
 
+        var anchor = await checkpoints.VerifySessionAsync(session.Id, events, ct);
+        problems.AddRange(anchor.Problems.Select(p => $"The session's anchored checkpoint does not hold: {p}."));
         var valid = v.IsValid && storedReport.Matches && chain.Verified && logged && problems.Count == 0;
         return new RecordCheckReport(valid, v.FileSha256, pdf.Length, signature, certificate, sessionReport, storedReport,
-            new ChainReport(chain.Verified, chain.BrokenAtSeq, chain.Problem, chain.LastHash, logged, signedHead), problems) { Evidence = evidenceReport };
+            new ChainReport(chain.Verified, chain.BrokenAtSeq, chain.Problem, chain.LastHash, logged, signedHead), problems, anchor) { Evidence = evidenceReport };
     }
 }

@@ -84,6 +84,7 @@ public static class OperationsEvents
         ["events"] = report.EventsChecked,
         ["records"] = report.RecordsChecked,
         ["systemEvents"] = report.SystemChain?.EventsChecked,
+        ["checkpoints"] = report.Checkpoints?.CheckpointsChecked,
         ["failures"] = report.ProblemCount,
         ["verified"] = report.Clean,
     };

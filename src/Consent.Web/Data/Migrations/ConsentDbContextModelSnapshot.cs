@@ -23,6 +23,107 @@ namespace Consent.Web.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Consent.Web.Data.Entities.ChainCheckpoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("LeafCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("leaf_count");
+
+                    b.Property<string>("PreviousRoot")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("previous_root")
+                        .IsFixedLength();
+
+                    b.Property<string>("Root")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("root")
+                        .IsFixedLength();
+
+                    b.Property<string>("SystemHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("system_hash")
+                        .IsFixedLength();
+
+                    b.Property<long>("SystemSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("system_seq");
+
+                    b.Property<string>("TimestampAuthority")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("timestamp_authority");
+
+                    b.Property<byte[]>("TimestampToken")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("timestamp_token");
+
+                    b.Property<DateTimeOffset>("TimestampedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("timestamped_at");
+
+                    b.Property<string>("TreeRoot")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("tree_root")
+                        .IsFixedLength();
+
+                    b.HasKey("Id")
+                        .HasName("pk_chain_checkpoints");
+
+                    b.HasIndex("Root")
+                        .IsUnique()
+                        .HasDatabaseName("ix_chain_checkpoints_root");
+
+                    b.ToTable("chain_checkpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Consent.Web.Data.Entities.ChainCheckpointLeaf", b =>
+                {
+                    b.Property<long>("CheckpointId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("checkpoint_id");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("LastHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("last_hash")
+                        .IsFixedLength();
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seq");
+
+                    b.HasKey("CheckpointId", "SessionId")
+                        .HasName("pk_chain_checkpoint_leaves");
+
+                    b.HasIndex("SessionId", "CheckpointId")
+                        .HasDatabaseName("ix_chain_checkpoint_leaves_session_id_checkpoint_id");
+
+                    b.ToTable("chain_checkpoint_leaves", (string)null);
+                });
+
             modelBuilder.Entity("Consent.Web.Data.Entities.ClientTokenUse", b =>
                 {
                     b.Property<string>("Issuer")
@@ -1351,6 +1452,16 @@ namespace Consent.Web.Data.Migrations
                         .HasName("pk_asp_net_user_tokens");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("Consent.Web.Data.Entities.ChainCheckpointLeaf", b =>
+                {
+                    b.HasOne("Consent.Web.Data.Entities.ChainCheckpoint", null)
+                        .WithMany()
+                        .HasForeignKey("CheckpointId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_chain_checkpoint_leaves_chain_checkpoints_checkpoint_id");
                 });
 
             modelBuilder.Entity("Consent.Web.Data.Entities.ConsentEvent", b =>
