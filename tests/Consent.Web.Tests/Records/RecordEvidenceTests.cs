@@ -100,6 +100,24 @@ public sealed class RecordEvidenceTests(EvidenceWebFactory factory) : IClassFixt
         Assert.Equal(2, check["evidence"]!["timestamps"]!.AsArray().Count);
         Assert.Equal(3, check["evidence"]!["embeddedFiles"]!.AsArray().Count);
         Assert.True(check["evidence"]!["embeddedChain"]!["verified"]!.GetValue<bool>());
+
+        // The auditor's verify page shows the evidence.
+        using var browser = await PageForms.SignedInAsync(factory, Staff.Auditor);
+        var form = await browser.GetStringAsync("/audit/verify");
+        using var upload = new MultipartFormDataContent
+        {
+            { new StringContent(PageForms.AntiforgeryToken(form)), "__RequestVerificationToken" },
+        };
+        var file = new ByteArrayContent(pdf);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+        upload.Add(file, "Upload", "record.pdf");
+        var html = System.Net.WebUtility.HtmlDecode(await (await browser.PostAsync("/audit/verify", upload)).Content.ReadAsStringAsync());
+        Assert.Contains("✓ Genuine", html, StringComparison.Ordinal);
+        Assert.Contains("PAdES B-LTA", html, StringComparison.Ordinal);
+        Assert.Contains("Signature time-stamp", html, StringComparison.Ordinal);
+        Assert.Contains("Archive time-stamp", html, StringComparison.Ordinal);
+        Assert.Contains("event-chain.jsonl", html, StringComparison.Ordinal);
+        Assert.Contains("not yet anchored", html, StringComparison.Ordinal);
     }
 
     [Fact]
