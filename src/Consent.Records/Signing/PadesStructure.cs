@@ -14,6 +14,12 @@ sealed class PadesStructure
 {
     static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789ABCDEFabcdef"u8);
 
+    /// <summary>Form fields read at most: a record has its signature and an archive time-stamp every few years.</summary>
+    public const int MaxFields = 64;
+
+    /// <summary>The largest signature value decoded (hex characters are twice this): a time-stamp token with its chain is a few KB.</summary>
+    const int MaxContentsBytes = 256 * 1024;
+
     /// <summary>Largest stream read out of a DSS: one certificate or CRL.</summary>
     const int MaxStreamBytes = 4 * 1024 * 1024;
 
@@ -66,10 +72,17 @@ sealed class PadesStructure
         RawDictionary? acroForm = acroFormNumber is { } n ? file.Dictionary(n)
             : catalog["/AcroForm"] is { } inline ? RawDictionary.Parse(inline, 0, inline.Length, out _) : null;
         var signatures = new List<SignatureField>();
-        foreach (var field in acroForm?.References("/Fields") ?? [])
+        // Each field and signature object is read once, and only so many: a hostile form listing one field with a large
+        // value thousands of times must not cost thousands of decodings.
+        foreach (var field in (acroForm?.References("/Fields") ?? []).Distinct().Take(MaxFields))
         {
             var fieldDictionary = file.Dictionary(field);
             if (fieldDictionary?.Name("/FT") != "/Sig" || fieldDictionary.Reference("/V") is not { } value)
+            {
+                continue;
+            }
+
+            if (signatures.Any(s => s.Number == value))
             {
                 continue;
             }
@@ -140,7 +153,7 @@ sealed class PadesStructure
         var hex = bytes.AsSpan((int)range[1] + 1, (int)(range[2] - range[1] - 2));
         byte[]? contents = null;
         var zero = false;
-        if (hex.Length % 2 == 0 && !hex.ContainsAnyExcept(HexDigits))
+        if (hex.Length <= 2 * MaxContentsBytes && hex.Length % 2 == 0 && !hex.ContainsAnyExcept(HexDigits))
         {
             var raw = Convert.FromHexString(Encoding.ASCII.GetString(hex));
             try

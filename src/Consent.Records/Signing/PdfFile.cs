@@ -37,6 +37,9 @@ sealed class PdfFile
     /// <param name="Trailer">The trailer dictionary's entries.</param>
     public sealed record Revision(int End, int XrefOffset, IReadOnlyDictionary<int, int> Offsets, RawDictionary Trailer)
     {
+        /// <summary>Object numbers this revision's cross-reference marks free.</summary>
+        public IReadOnlySet<int> Freed { get; init; } = new HashSet<int>();
+
         public int? RootNumber => Trailer.Reference("/Root");
 
         public int Size => (int)Math.Clamp(Trailer.Integer("/Size") ?? 0, 0, int.MaxValue);
@@ -108,6 +111,7 @@ sealed class PdfFile
         }
 
         var offsets = new Dictionary<int, int>();
+        var freed = new HashSet<int>();
         var i = xref + 4;
         while (true)
         {
@@ -147,13 +151,17 @@ sealed class PdfFile
 
                     offsets[(int)(f + n)] = (int)offset;
                 }
+                else
+                {
+                    freed.Add((int)(f + n));
+                }
 
                 i += 20;
             }
         }
 
         var trailer = RawDictionary.Parse(pdf, i + 7, end, out _) ?? throw new FormatException("A trailer dictionary cannot be read.");
-        return new Revision(end, xref, offsets, trailer);
+        return new Revision(end, xref, offsets, trailer) { Freed = freed };
     }
 
     /// <summary>Where the newest definition of object <paramref name="number"/> up to revision <paramref name="revision"/> starts, or null.</summary>

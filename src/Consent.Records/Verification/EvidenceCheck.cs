@@ -92,14 +92,16 @@ static class EvidenceCheck
             }
         }
 
-        var goodTimestamps = timestamps.Where(t => t.Valid).ToList();
+        // With TSA roots to trust, only a trusted TSA's time-stamp raises the level; without any, the level is what the file shows.
+        var goodTimestamps = timestamps.Where(t => t.Valid && (t.Trusted || timestampRoots.Count == 0)).ToList();
+        tsaCertificates.RemoveAll(t => !goodTimestamps.Contains(t.Stamp));
         var level = "B-B";
         if (goodTimestamps.Count > 0)
         {
             level = "B-T";
-            var first = tsaCertificates[0];
+            var first = tsaCertificates.Count > 0 ? tsaCertificates[0] : default;
             var signerCovered = signerCertificate is not null && Covered(signerCertificate, dssCertificates, crls, signerRoots);
-            var tsaCovered = Covered(first.Tsa, [.. dssCertificates, .. first.Pool], crls, timestampRoots);
+            var tsaCovered = first.Tsa is not null && Covered(first.Tsa, [.. dssCertificates, .. first.Pool], crls, timestampRoots);
             if (signerCovered && tsaCovered && structure.DssRevision is { } dssRevision && (firstBad < 0 || dssRevision < firstBad))
             {
                 level = "B-LT";
@@ -185,9 +187,10 @@ static class EvidenceCheck
             }
 
             var local = current;
-            if (!crls.Any(l => l.IsSignedBy(issuer) && !l.Revokes(local)))
+            var lists = crls.Where(l => l.IsSignedBy(issuer)).ToList();
+            if (lists.Count == 0 || lists.Any(l => l.Revokes(local)))
             {
-                return false;
+                return false; // no revocation data for it, or its issuer revoked it
             }
 
             if (roots.Any(r => r.RawData.AsSpan().SequenceEqual(issuer.RawData)))
@@ -232,6 +235,26 @@ static class EvidenceCheck
             return "replaces the document's catalog or information";
         }
 
+        // Each update's cross-reference follows the previous one's, and lies in its own bytes: a reader following /Prev
+        // elsewhere (a hidden section redefining objects) would see objects this check never read.
+        if (current.Trailer.Integer("/Prev") != previous.XrefOffset || current.XrefOffset < previous.End
+            || CountKeyword(file.Bytes, previous.End, current.End, "startxref"u8) != 1 || CountKeyword(file.Bytes, previous.End, current.End, "trailer"u8) != 1)
+        {
+            return "does not follow the previous update's cross-reference (or hides another)";
+        }
+
+        // Object numbers below the largest size so far are existing objects, whatever a later trailer claims.
+        var existing = file.Revisions.Take(revision).Max(r => r.Size);
+        if (current.Size < existing)
+        {
+            return "lowers the document's object count";
+        }
+
+        if (current.Freed.Any(n => n != 0 && n < existing))
+        {
+            return $"frees object {current.Freed.First(n => n != 0 && n < existing)}";
+        }
+
         if (current.Offsets.Count > MaxObjectsPerUpdate)
         {
             return $"redefines {current.Offsets.Count} objects";
@@ -242,9 +265,10 @@ static class EvidenceCheck
         int? acroFormNumber = oldCatalog?.Reference("/AcroForm");
         int? dssNumber = oldCatalog?.Reference("/DSS");
         var addedFields = new List<int>();
+        var addedAnnotations = new List<int>();
         foreach (var number in current.Offsets.Keys)
         {
-            if (number >= previous.Size)
+            if (number >= existing)
             {
                 continue; // a new object: it matters only if something that is drawn refers to it, which the rules below rule out
             }
@@ -298,11 +322,19 @@ static class EvidenceCheck
                 {
                     return $"changes page object {number}";
                 }
+
+                addedAnnotations.AddRange(newAnnots.Skip(oldAnnots.Count));
             }
             else
             {
                 return $"redefines object {number}";
             }
+        }
+
+        // An annotation added to a page is drawn: only the widget of a document time-stamp field added here may be.
+        if (addedAnnotations.Except(addedFields).Any())
+        {
+            return "adds an annotation to a page";
         }
 
         // Every field added must be an invisible document time-stamp made in this update.
@@ -319,6 +351,19 @@ static class EvidenceCheck
         }
 
         return null;
+    }
+
+    static int CountKeyword(byte[] pdf, int from, int to, ReadOnlySpan<byte> keyword)
+    {
+        var count = 0;
+        var span = pdf.AsSpan(from, to - from);
+        for (var at = span.IndexOf(keyword); at >= 0; at = span.IndexOf(keyword))
+        {
+            count++;
+            span = span[(at + keyword.Length)..];
+        }
+
+        return count;
     }
 
     static RawDictionary? Inline(byte[]? value) => value is null ? null : RawDictionary.Parse(value, 0, value.Length, out _);

@@ -199,4 +199,57 @@ public sealed class RecordEvidenceTests(EvidenceFixture fixture) : IClassFixture
         Assert.False(verification.IsIntact);
         Assert.NotEmpty(verification.Problems);
     }
+
+    [Fact]
+    public async Task AnUpdateAddingAVisibleAnnotationToAPage_IsAChangeAfterSigning()
+    {
+        var lta = await fixture.LtaAsync();
+        var structure = PadesStructure.Read(lta);
+        var page = structure.LastPage();
+        var update = new IncrementalUpdate(structure.File);
+        var stamp = update.Allocate();
+        update.Set(stamp, "<</Type/Annot/Subtype/Stamp/Rect[0 0 612 792]/Contents(PATIENT DECLINED)>>");
+        var dictionary = structure.File.Dictionary(page)!;
+        update.Set(page, dictionary.With("/Annots", "[" + string.Join(' ', (dictionary.References("/Annots") ?? []).Select(n => $"{n} 0 R")) + $" {stamp} 0 R]").Write());
+
+        var verification = fixture.Verify(update.Apply());
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains(verification.Problems, p => p.Contains("adds an annotation to a page", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnUpdateLoweringTheObjectCount_SoALaterOneCanRewriteAnything_IsAChangeAfterSigning()
+    {
+        var lta = await fixture.LtaAsync();
+        var empty = new IncrementalUpdate(PadesStructure.Read(lta).File).Apply();
+        var text = Encoding.Latin1.GetString(empty);
+        var size = text.LastIndexOf("/Size ", StringComparison.Ordinal);
+        var lowered = Encoding.Latin1.GetBytes(text[..size] + "/Size 0" + text[text.IndexOf(' ', size + 6)..]);
+        var structure = PadesStructure.Read(lowered);
+        var rewrite = new IncrementalUpdate(structure.File);
+        var page = structure.LastPage();
+        rewrite.Set(page, structure.File.Dictionary(page)!.With("/Rotate", "90").Write());
+
+        var verification = fixture.Verify(rewrite.Apply());
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains(verification.Problems, p => p.Contains("lowers the document's object count", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnUpdateWhosePrevPointsElsewhere_IsAChangeAfterSigning()
+    {
+        var lta = await fixture.LtaAsync();
+        var structure = PadesStructure.Read(lta);
+        var previousXref = structure.File.Last.XrefOffset;
+        var text = Encoding.Latin1.GetString(new IncrementalUpdate(structure.File).Apply());
+        var prev = text.LastIndexOf("/Prev " + previousXref, StringComparison.Ordinal);
+        var elsewhere = Encoding.Latin1.GetBytes(text[..prev] + "/Prev " + (previousXref - 1) + text[(prev + 6 + previousXref.ToString(System.Globalization.CultureInfo.InvariantCulture).Length)..]);
+
+        var verification = fixture.Verify(elsewhere);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains(verification.Problems, p => p.Contains("does not follow the previous update's cross-reference", StringComparison.Ordinal));
+    }
 }
