@@ -21,7 +21,7 @@ namespace Consent.Web.Audit;
 /// And the anchored chain checkpoints (docs/checkpoints.md): each checkpoint once (link, leaves, root, TSA token, anchor
 /// file), then each session's events against every checkpoint that covers it, in the same page snapshot as its events.
 /// </remarks>
-public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventSeals seals, SystemEvents.SystemEventReads systemEvents, Checkpoints.CheckpointVerifier checkpoints)
+public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventSeals seals, SystemEvents.SystemEventReads systemEvents, Checkpoints.CheckpointVerifier checkpoints, RecordEvidenceStore evidence)
 {
     private const int Batch = 200;
 
@@ -132,6 +132,12 @@ public sealed class AuditService(ConsentDbContext db, TimeProvider clock, EventS
         file.Write(record.Pdf);
         foreach (var version in versions)
         {
+            if (!evidence.SealHolds(version))
+            {
+                findings.Add(new AuditFinding(record.SessionId, $"record {record.Kind}: evidence version {version.Version} is not sealed by this service", RecordId: record.Id));
+                return findings;
+            }
+
             file.Write(version.Appended);
             if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(file.GetBuffer().AsSpan(0, (int)file.Length))), version.Sha256, StringComparison.Ordinal))
             {

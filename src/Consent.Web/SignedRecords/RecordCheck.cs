@@ -98,8 +98,14 @@ public sealed class RecordCheck(ConsentDbContext db, RecordSigning signing, Even
         // A version with long-term evidence added after issue (time-stamps, validation data) is the same record: its
         // file begins with the issued bytes, which the chain names, and the rest only adds evidence (the verifier checks).
         var version = stored is null
-            ? await db.RecordEvidence.AsNoTracking().Where(e => e.Sha256 == v.FileSha256 && e.Version > 0).Select(e => new { e.RecordId, e.Version }).FirstOrDefaultAsync(ct)
+            ? await db.RecordEvidence.AsNoTracking().Where(e => e.Sha256 == v.FileSha256 && e.Version > 0).FirstOrDefaultAsync(ct)
             : null;
+        if (version is not null && !evidence.SealHolds(version))
+        {
+            // A row the service did not write (the database role can insert): it is not a stored version.
+            problems.Add("A stored evidence version names this file, but it is not sealed by this service.");
+            version = null;
+        }
         var issuedPrefix = false;
         if (version is not null)
         {

@@ -87,12 +87,52 @@ public sealed class RecordEvidenceStore(
     public RecordEvidenceVersion FirstVersion(StoredRecord record, string added)
     {
         var (level, expires, digest, _) = Assess(record.Pdf);
-        return new RecordEvidenceVersion
+        return Sealed(new RecordEvidenceVersion
         {
             Id = Guid.CreateVersion7(), RecordId = record.Id, SessionId = record.SessionId, Kind = record.Kind, Version = 0, Appended = [],
             Sha256 = record.Sha256, Level = level, Added = Truncate(added.Length == 0 ? "issued" : "issued with " + added),
             TimestampExpiresAt = expires, TimestampDigest = digest, CreatedAt = record.IssuedAt,
-        };
+        });
+    }
+
+    /// <summary>What a version's seal signs: the record, the version, the file's SHA-256 and the level.</summary>
+    private static byte[] SealedText(RecordEvidenceVersion v) =>
+        System.Text.Encoding.UTF8.GetBytes($"consent-record-evidence/1|{v.RecordId:D}|{v.Version}|{v.Sha256}|{v.Level}");
+
+    private RecordEvidenceVersion Sealed(RecordEvidenceVersion version)
+    {
+        var text = SealedText(version);
+        using var ecdsa = signing.Certificate.GetECDsaPrivateKey();
+        using var rsa = ecdsa is null ? signing.Certificate.GetRSAPrivateKey() : null;
+        version.Seal = ecdsa?.SignData(text, HashAlgorithmName.SHA256)
+            ?? rsa?.SignData(text, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            ?? throw new InvalidOperationException("The record-signing certificate has no ECDSA or RSA private key.");
+        return version;
+    }
+
+    /// <summary>The version's seal verifies with one of the service's signing certificates (current or earlier).</summary>
+    public bool SealHolds(RecordEvidenceVersion version)
+    {
+        var text = SealedText(version);
+        foreach (var certificate in signing.Trusted)
+        {
+            try
+            {
+                using var ecdsa = certificate.GetECDsaPublicKey();
+                using var rsa = ecdsa is null ? certificate.GetRSAPublicKey() : null;
+                if (ecdsa?.VerifyData(text, version.Seal, HashAlgorithmName.SHA256) == true
+                    || rsa?.VerifyData(text, version.Seal, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1) == true)
+                {
+                    return true;
+                }
+            }
+            catch (CryptographicException)
+            {
+                // a malformed seal is one that does not hold
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The record's file as it stands now: the issued PDF and every evidence version appended to it.</summary>
@@ -113,10 +153,10 @@ public sealed class RecordEvidenceStore(
             at += version.Appended.Length;
         }
 
-        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(pdf)), versions[^1].Sha256, StringComparison.Ordinal))
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(pdf)), versions[^1].Sha256, StringComparison.Ordinal) || !versions.All(SealHolds))
         {
             // A version changed in the database: serve the issued record, which the chain names, and say so.
-            logger.LogCritical("AUDIT ALERT: the evidence versions of record {RecordId} (session {SessionId}) do not hash to the stored SHA-256; the record is served as issued.",
+            logger.LogCritical("AUDIT ALERT: the evidence versions of record {RecordId} (session {SessionId}) do not hash to the stored SHA-256, or one is not sealed by this service; the record is served as issued.",
                 record.Id, record.SessionId);
             return (record.Pdf, null);
         }
@@ -210,12 +250,12 @@ public sealed class RecordEvidenceStore(
             return false;
         }
 
-        var next = new RecordEvidenceVersion
+        var next = Sealed(new RecordEvidenceVersion
         {
             Id = Guid.CreateVersion7(), RecordId = record.Id, SessionId = record.SessionId, Kind = record.Kind, Version = (latest?.Version ?? 0) + 1,
             Appended = update.Pdf[current.Length..], Sha256 = Convert.ToHexStringLower(SHA256.HashData(update.Pdf)), Level = level,
             Added = Truncate(string.Join("; ", update.Added)), TimestampExpiresAt = expires, TimestampDigest = digest, CreatedAt = clock.GetUtcNow(),
-        };
+        });
         var first = versions.Count == 0 ? FirstVersion(record, "") : null;
         var draft = audit.SystemDraft(SystemEventTypes.RecordEvidenceAdded, new JsonObject
         {
@@ -256,8 +296,8 @@ public sealed class RecordEvidenceStore(
     private static async Task InsertAsync(RecordEvidenceVersion row, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         await using var insert = new NpgsqlCommand("""
-            INSERT INTO record_evidence (id, record_id, session_id, kind, version, appended, sha256, level, added, timestamp_expires_at, timestamp_digest, created_at)
-            VALUES (@id, @record, @session, @kind, @version, @appended, @sha, @level, @added, @expires, @digest, @created)
+            INSERT INTO record_evidence (id, record_id, session_id, kind, version, appended, sha256, level, added, timestamp_expires_at, timestamp_digest, created_at, seal)
+            VALUES (@id, @record, @session, @kind, @version, @appended, @sha, @level, @added, @expires, @digest, @created, @seal)
             """, connection, transaction);
         insert.Parameters.AddWithValue("id", row.Id);
         insert.Parameters.AddWithValue("record", row.RecordId);
@@ -271,6 +311,7 @@ public sealed class RecordEvidenceStore(
         insert.Parameters.Add(new NpgsqlParameter("expires", NpgsqlDbType.TimestampTz) { Value = (object?)row.TimestampExpiresAt ?? DBNull.Value });
         insert.Parameters.Add(new NpgsqlParameter("digest", NpgsqlDbType.Varchar) { Value = (object?)row.TimestampDigest ?? DBNull.Value });
         insert.Parameters.AddWithValue("created", row.CreatedAt);
+        insert.Parameters.AddWithValue("seal", row.Seal);
         await insert.ExecuteNonQueryAsync(ct);
     }
 

@@ -192,6 +192,38 @@ public sealed class RecordEvidenceTests(EvidenceWebFactory factory) : IClassFixt
         Assert.Equal(issued, await RecordSessions.WaitForRecordAsync(driver.Clinician, sessionId));
     }
 
+    [Fact]
+    public async Task AnEvidenceVersionPlantedByTheDatabaseRole_IsNeitherServedNorVouchedFor()
+    {
+        factory.Tsa.Start();
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await RecordSessions.CompleteAsync(driver);
+        var issued = await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id);
+        // What an attacker with the service's database role appends: bytes of their own, and the SHA-256 of the result.
+        var appended = "\n% planted\n"u8.ToArray();
+        byte[] forged = [.. issued, .. appended];
+        await using (var runtime = await factory.OpenDatabaseAsync())
+        {
+            await using var plant = new Npgsql.NpgsqlCommand("""
+                INSERT INTO record_evidence (id, record_id, session_id, kind, version, appended, sha256, level, added, created_at, seal)
+                SELECT gen_random_uuid(), r.id, r.session_id, r.kind, 1, @appended, @sha, 'B-LTA', 'planted', now(), '\x3045'::bytea
+                FROM consent_records r WHERE r.session_id = @s
+                """, runtime);
+            plant.Parameters.AddWithValue("appended", appended);
+            plant.Parameters.AddWithValue("sha", RecordSessions.Sha256(forged));
+            plant.Parameters.AddWithValue("s", session.Id);
+            Assert.Equal(1, await plant.ExecuteNonQueryAsync());
+        }
+
+        Assert.Equal(issued, await RecordSessions.WaitForRecordAsync(driver.Clinician, session.Id));
+        var check = await Check(forged);
+        Assert.False(check["valid"]!.GetValue<bool>());
+        Assert.False(check["storedRecord"]!["matches"]!.GetValue<bool>());
+        using var scope = factory.Services.CreateScope();
+        var audit = await scope.ServiceProvider.GetRequiredService<Consent.Web.Audit.AuditService>().RunAsync(CancellationToken.None);
+        Assert.Contains(audit.Findings, f => f.SessionId == session.Id && f.What.Contains("not sealed by this service", StringComparison.Ordinal));
+    }
+
     private RecordVerification Verify(byte[] pdf)
     {
         var signing = factory.Services.GetRequiredService<RecordSigning>();

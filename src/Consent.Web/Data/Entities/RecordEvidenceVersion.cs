@@ -37,4 +37,10 @@ public sealed class RecordEvidenceVersion
     public string? TimestampDigest { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The service's signature, with its record-signing key, over (record, version, SHA-256, level): the database role
+    /// can insert rows, but only the service can make one it will serve or vouch for (RecordEvidenceSeals).
+    /// </summary>
+    public byte[] Seal { get; set; } = [];
 }
