@@ -92,6 +92,12 @@ static class EvidenceCheck
             }
         }
 
+        // A revocation list the file holds that revokes the signer's certificate is said, whatever the level.
+        if (signerCertificate is not null && crls.Any(l => l.Revokes(signerCertificate) && dssCertificates.Concat(signerRoots).Any(l.IsSignedBy)))
+        {
+            problems.Add("A revocation list in the file revokes the signer's certificate.");
+        }
+
         // With TSA roots to trust, only a trusted TSA's time-stamp raises the level; without any, the level is what the file shows.
         var goodTimestamps = timestamps.Where(t => t.Valid && (t.Trusted || timestampRoots.Count == 0)).ToList();
         tsaCertificates.RemoveAll(t => !goodTimestamps.Contains(t.Stamp));
@@ -285,6 +291,12 @@ static class EvidenceCheck
                 if (!before.Without("/DSS", "/AcroForm", "/Extensions").SameAs(after.Without("/DSS", "/AcroForm", "/Extensions")))
                 {
                     return "changes the document catalog";
+                }
+
+                // A form kept in its own object is changed there (checked below), never swapped for another.
+                if (acroFormNumber is not null && !(before["/AcroForm"] ?? []).AsSpan().SequenceEqual(after["/AcroForm"] ?? []))
+                {
+                    return "replaces the form fields";
                 }
 
                 if (acroFormNumber is null)
