@@ -249,11 +249,23 @@ static class EvidenceCheck
             return "does not follow the previous update's cross-reference (or hides another)";
         }
 
-        // Object numbers below the largest size so far are existing objects, whatever a later trailer claims.
-        var existing = file.Revisions.Take(revision).Max(r => r.Size);
+        // A hybrid cross-reference stream (/XRefStm) would redefine objects this check never reads.
+        if (current.Trailer.Contains("/XRefStm"))
+        {
+            return "uses a cross-reference stream";
+        }
+
+        // Object numbers below the largest size so far, or already defined, are existing objects, whatever a trailer claims;
+        // an update defines nothing at or beyond its own size.
+        var existing = file.Revisions.Take(revision).Max(r => Math.Max(r.Size, r.Offsets.Keys.DefaultIfEmpty(-1).Max() + 1));
         if (current.Size < existing)
         {
             return "lowers the document's object count";
+        }
+
+        if (current.Offsets.Keys.Any(n => n >= current.Size))
+        {
+            return "defines objects beyond the object count it declares";
         }
 
         if (current.Freed.Any(n => n != 0 && n < existing))

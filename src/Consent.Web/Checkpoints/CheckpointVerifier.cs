@@ -53,6 +53,12 @@ public sealed class CheckpointVerifier(ConsentDbContext db, RecordTimestamping t
 
     private string? Directory => anchors.Value.Directory is { Length: > 0 } d ? Path.GetFullPath(d) : null;
 
+    /// <summary>How long after it is made a checkpoint's time-stamp may be: the maker asks the TSA right away (with its timeout).</summary>
+    private static readonly TimeSpan MaxStampDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far before the checkpoint's own time its TSA's clock may be.</summary>
+    private static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(2);
+
     /// <summary>Every checkpoint in id order, a page at a time (each TSA token verified once), and the anchor files the database lacks.</summary>
     public async Task<(CheckpointChainCheck Check, IReadOnlyDictionary<long, CheckpointResult> Results)> VerifyAllAsync(CancellationToken ct)
     {
@@ -83,6 +89,17 @@ public sealed class CheckpointVerifier(ConsentDbContext db, RecordTimestamping t
         foreach (var id in AnchorFiles.Ids(Directory).Where(id => !results.ContainsKey(id)))
         {
             problems.Add(new CheckpointProblem(id, null, $"the anchor file {AnchorFiles.FileName(id)} names checkpoint {id}, which the database does not have"));
+        }
+
+        // A session a checkpoint anchored must still exist: deleting a session outright (events, records, row) leaves its leaves.
+        var vanished = await db.ChainCheckpointLeaves.AsNoTracking()
+            .Where(l => !db.Sessions.Any(s => s.Id == l.SessionId))
+            .GroupBy(l => l.SessionId).Select(g => new { SessionId = g.Key, CheckpointId = g.Max(l => l.CheckpointId) })
+            .OrderBy(v => v.SessionId).Take(1000).ToListAsync(ct);
+        foreach (var gone in vanished)
+        {
+            var at = results.TryGetValue(gone.CheckpointId, out var r) ? r.AnchoredAt : null;
+            problems.Add(new CheckpointProblem(gone.CheckpointId, at, $"session {gone.SessionId}, which checkpoint {gone.CheckpointId} anchored, no longer exists"));
         }
 
         var latest = previous is null ? null : results[previous.Id];
@@ -210,6 +227,18 @@ public sealed class CheckpointVerifier(ConsentDbContext db, RecordTimestamping t
         if (tokenProblem is not null)
         {
             problems.Add(tokenProblem);
+        }
+
+        // A checkpoint is stamped as it is made: a token much later than the checkpoint's own time, or earlier than the
+        // previous checkpoint's, is a checkpoint made again afterwards (with a fresh token over a forged root).
+        if (anchoredAt is { } at && (at > checkpoint.CreatedAt + MaxStampDelay || at < checkpoint.CreatedAt - MaxClockSkew))
+        {
+            problems.Add($"its time-stamp ({at:u}) is not from when it was made ({checkpoint.CreatedAt:u})");
+        }
+
+        if (anchoredAt is { } mine && previous is not null && previous.Id == checkpoint.Id - 1 && previous.TimestampedAt is { } before && mine < before)
+        {
+            problems.Add($"its time-stamp ({mine:u}) is earlier than checkpoint {previous.Id}'s ({before:u})");
         }
 
         if (checkpoint.SystemSeq > 0 && systemHashNow != checkpoint.SystemHash.Trim())

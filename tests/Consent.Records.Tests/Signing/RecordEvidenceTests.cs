@@ -252,4 +252,37 @@ public sealed class RecordEvidenceTests(EvidenceFixture fixture) : IClassFixture
         Assert.False(verification.IsIntact);
         Assert.Contains(verification.Problems, p => p.Contains("does not follow the previous update's cross-reference", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AnUpdateDefiningAnObjectAtItsOwnObjectCount_IsAChangeAfterSigning()
+    {
+        // The first step of a second-round outside attack: an update whose new field's number equals the /Size its trailer
+        // declares, so that a later update could redefine that field (as a full-page stamp) as if it were new.
+        var lta = await fixture.LtaAsync();
+        var update = new IncrementalUpdate(PadesStructure.Read(lta).File);
+        var added = update.Allocate();
+        update.Set(added, "<</Type/Annot/Subtype/Widget/FT/Sig/Rect[0 0 0 0]>>");
+        var text = Encoding.Latin1.GetString(update.Apply());
+        var size = text.LastIndexOf($"/Size {added + 1}", StringComparison.Ordinal);
+        var understated = Encoding.Latin1.GetBytes(text[..size] + $"/Size {added}" + text[(size + $"/Size {added + 1}".Length)..]);
+
+        var verification = fixture.Verify(understated);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains(verification.Problems, p => p.Contains("defines objects beyond the object count it declares", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnUpdateWithAHybridCrossReferenceStream_IsAChangeAfterSigning()
+    {
+        var lta = await fixture.LtaAsync();
+        var text = Encoding.Latin1.GetString(new IncrementalUpdate(PadesStructure.Read(lta).File).Apply());
+        var trailer = text.LastIndexOf("<<", text.LastIndexOf("startxref", StringComparison.Ordinal), StringComparison.Ordinal);
+        var hybrid = Encoding.Latin1.GetBytes(text[..(trailer + 2)] + "/XRefStm 1 " + text[(trailer + 2)..]);
+
+        var verification = fixture.Verify(hybrid);
+
+        Assert.False(verification.IsIntact);
+        Assert.Contains(verification.Problems, p => p.Contains("uses a cross-reference stream", StringComparison.Ordinal));
+    }
 }

@@ -172,6 +172,33 @@ public sealed class CheckpointTests(CheckpointWebFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task ASessionDeletedOutrightAfterACheckpoint_IsReportedByTheAudit()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        var session = await driver.StartAsync(mrn: "MRN-0042");
+        await driver.VerifyAsync(session);
+        var checkpoint = await MakeCheckpointAsync();
+        Assert.Single(await AllLeavesAsync(session.Id));
+
+        // The database owner makes the session disappear: its events, its jobs and its row (outside attack, second round).
+        await using (var owner = await factory.OpenOwnerDatabaseAsync())
+        {
+            await ExecuteAsync(owner, """
+                ALTER TABLE consent_events DISABLE TRIGGER USER;
+                DELETE FROM outbox_jobs WHERE session_id = @s;
+                DELETE FROM consent_events WHERE session_id = @s;
+                DELETE FROM consent_sessions WHERE id = @s;
+                ALTER TABLE consent_events ENABLE TRIGGER USER;
+                """, ("s", session.Id));
+        }
+
+        var audit = await AuditAsync();
+        Assert.False(audit.Clean);
+        Assert.Contains(audit.Checkpoints!.Problems, p => p.CheckpointId == checkpoint.Id
+            && p.What.Contains($"session {session.Id}, which checkpoint {checkpoint.Id} anchored, no longer exists", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WhileTheTsaIsDown_NoCheckpointIsMade_AndTheNextOneCoversEverythingSince()
     {
         var driver = await PatientDriver.CreateAsync(factory);
