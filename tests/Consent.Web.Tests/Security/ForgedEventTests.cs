@@ -122,6 +122,10 @@ public sealed class ForgedEventTests(RecordsWebFactory factory) : IClassFixture<
         await using var owner = await factory.OpenOwnerDatabaseAsync();
         await using var transaction = await owner.BeginTransactionAsync();
         await Execute(owner, "ALTER TABLE consent_events DISABLE TRIGGER consent_events_no_update_or_delete");
+        // The record's evidence versions go with it (history too, so their trigger is set aside like the events').
+        await Execute(owner, "ALTER TABLE record_evidence DISABLE TRIGGER record_evidence_no_update_or_delete");
+        await Execute(owner, "DELETE FROM record_evidence WHERE session_id = @s", ("s", sessionId));
+        await Execute(owner, "ALTER TABLE record_evidence ENABLE TRIGGER record_evidence_no_update_or_delete");
         await Execute(owner, "DELETE FROM consent_records WHERE session_id = @s", ("s", sessionId));
         await Execute(owner, "DELETE FROM consent_events WHERE session_id = @s AND seq = @seq", ("s", sessionId), ("seq", issued.Seq));
         foreach (var e in events.Where(e => e.Seq >= target.Seq))
