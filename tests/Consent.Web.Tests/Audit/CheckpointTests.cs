@@ -199,6 +199,27 @@ public sealed class CheckpointTests(CheckpointWebFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task ACheckpointWhoseTimestampIsNotFromWhenItWasMade_IsReported()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        await driver.VerifyAsync(await driver.StartAsync(mrn: "MRN-0042"));
+        var checkpoint = await MakeCheckpointAsync();
+
+        // As a checkpoint re-made later with a fresh token would look: its own time an hour before its token's.
+        await using (var owner = await factory.OpenOwnerDatabaseAsync())
+        {
+            await ExecuteAsync(owner, """
+                ALTER TABLE chain_checkpoints DISABLE TRIGGER USER;
+                UPDATE chain_checkpoints SET created_at = created_at - interval '1 hour' WHERE id = @id;
+                ALTER TABLE chain_checkpoints ENABLE TRIGGER USER;
+                """, ("id", checkpoint.Id));
+        }
+
+        var audit = await AuditAsync();
+        Assert.Contains(audit.Checkpoints!.Problems, p => p.CheckpointId == checkpoint.Id && p.What.Contains("is not from when it was made", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WhileTheTsaIsDown_NoCheckpointIsMade_AndTheNextOneCoversEverythingSince()
     {
         var driver = await PatientDriver.CreateAsync(factory);
