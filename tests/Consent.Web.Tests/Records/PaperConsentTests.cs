@@ -20,7 +20,12 @@ namespace Consent.Web.Tests.Records;
 /// </summary>
 public sealed class PaperConsentTests(RecordsWebFactory factory) : IClassFixture<RecordsWebFactory>
 {
-    private static readonly string Today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Today in the clinic's time zone (RecordsWebFactory sets America/New_York), read once per test: the service refuses a
+    /// signing date after the clinic's today, and between midnight UTC and midnight in New York the UTC date is tomorrow there.
+    /// </summary>
+    private readonly string Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow,
+        TimeZoneInfo.FindSystemTimeZoneById("America/New_York")).DateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task AScannedPdfForm_CompletesTheConsentOnPaper_AndTheSignedRecordWrapsItsPages()
