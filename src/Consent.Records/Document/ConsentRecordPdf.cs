@@ -9,8 +9,12 @@ namespace Consent.Records;
 public static class ConsentRecordPdf
 {
     /// <summary>The record as an unsigned PDF whose streams are all standard zlib (checks clean with qpdf).</summary>
-    public static byte[] Render(ConsentRecord record, RecordRenderOptions? options = null) =>
-        PdfStreams.Normalize(RenderDraft(record, options ?? RecordRenderOptions.Default), record.IssuedAt, Seed(record));
+    public static byte[] Render(ConsentRecord record, RecordRenderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var document = RenderDocument(record, options ?? RecordRenderOptions.Default);
+        return PdfStreams.Finish(document, record.IssuedAt, Seed(record));
+    }
 
     /// <summary>The record as a signed PDF: rendered, then signed by <paramref name="signer"/> at <see cref="ConsentRecord.IssuedAt"/>.</summary>
     public static byte[] RenderSigned(ConsentRecord record, RecordSigner signer, RecordRenderOptions? options = null)
@@ -18,8 +22,8 @@ public static class ConsentRecordPdf
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(signer);
         var labels = (options ?? RecordRenderOptions.Default).Labels ?? RecordLabels.For(record.Workflow.Language);
-        var draft = RenderDraft(record, options ?? RecordRenderOptions.Default);
-        return signer.Sign(draft, record.IssuedAt, $"{RecordComposer.DocumentTitle(record.Kind, labels)}: {RecordComposer.KindTitle(record.Kind, labels)}", record.Clinic.Name, Seed(record));
+        using var document = RenderDocument(record, options ?? RecordRenderOptions.Default);
+        return signer.Sign(document, record.IssuedAt, $"{RecordComposer.DocumentTitle(record.Kind, labels)}: {RecordComposer.KindTitle(record.Kind, labels)}", record.Clinic.Name, Seed(record));
     }
 
     /// <summary>What the document ids are derived from: one record, one set of ids.</summary>
@@ -37,15 +41,31 @@ public static class ConsentRecordPdf
     }
 
     /// <summary>
-    /// Lays out and paints the record with no stream compression; the signer compresses with proper
-    /// zlib. The bytes live in this thread's scratch buffer: use them before the next render.
+    /// Lays out and paints the record into a PDFsharp document, not yet saved, with PDFsharp's own compression off: the
+    /// single save that follows (<see cref="PdfStreams.Finish"/> or <see cref="RecordSigner"/>) compresses every stream
+    /// with proper zlib first. The caller disposes the document.
     /// </summary>
-    internal static ReadOnlyMemory<byte> RenderDraft(ConsentRecord record, RecordRenderOptions options)
+    internal static PdfDocument RenderDocument(ConsentRecord record, RecordRenderOptions options)
     {
         ArgumentNullException.ThrowIfNull(record);
         using var measure = new PdfTextMeasure();
         var (pages, geometry, labels) = Layout(record, options, measure);
-        using var document = new PdfDocument();
+        var document = new PdfDocument();
+        try
+        {
+            Paint(document, record, options, measure, pages, geometry, labels);
+            return document;
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+    }
+
+    static void Paint(PdfDocument document, ConsentRecord record, RecordRenderOptions options, PdfTextMeasure measure,
+        List<LaidOutPage> pages, PageGeometry geometry, RecordLabels labels)
+    {
         document.Options.NoCompression = true;
         document.Options.CompressContentStreams = false;
         // Tagged PDF (ISO 14289-1): the structure tree, /MarkInfo /Marked true, /ViewerPreferences /DisplayDocTitle true,
@@ -64,9 +84,6 @@ public static class ConsentRecordPdf
         }
 
         EmbeddedFiles.Add(document, options.Attachments, record.IssuedAt);
-        var output = ScratchStreams.Draft();
-        document.Save(output, closeStream: false);
-        return output.GetBuffer().AsMemory(0, (int)output.Length);
     }
 
     static (List<LaidOutPage> Pages, PageGeometry Geometry, RecordLabels Labels) Layout(ConsentRecord record, RecordRenderOptions options, PdfTextMeasure measure)

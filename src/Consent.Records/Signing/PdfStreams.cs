@@ -13,6 +13,10 @@ static class PdfStreams
 {
     public static void Compress(PdfDocument document)
     {
+        // A form XObject made from an imported page (a paper scan's) shares the page content's stream object, and
+        // /Length follows a stream's value only on the dictionary that created it: each stream is compressed once, and
+        // every dictionary holding it is given its filter and length.
+        var done = new Dictionary<PdfDictionary.PdfStream, bool>(ReferenceEqualityComparer.Instance);
         foreach (var item in document.Internals.GetAllObjects())
         {
             if (item is not PdfDictionary { Stream: { } stream } dictionary)
@@ -26,33 +30,61 @@ static class PdfStreams
                 continue;
             }
 
+            if (done.TryGetValue(stream, out var filtered))
+            {
+                if (filtered)
+                {
+                    dictionary.Elements["/Filter"] = new PdfName("/FlateDecode");
+                }
+
+                dictionary.Elements.SetInteger("/Length", stream.Value.Length);
+                continue;
+            }
+
             var filter = dictionary.Elements["/Filter"];
             if (filter is null)
             {
                 stream.Value = ZLib(stream.Value);
                 dictionary.Elements["/Filter"] = new PdfName("/FlateDecode");
+                filtered = true;
             }
             else if (filter is PdfName { Value: "/FlateDecode" } && !HasAdler32(stream.Value, out var inflated))
             {
                 stream.Value = ZLib(inflated);
             }
+
+            dictionary.Elements.SetInteger("/Length", stream.Value.Length);
+            done[stream] = filtered;
         }
     }
 
-    /// <summary>Opens a PDF, normalizes its streams and ids and saves it again, modified at <paramref name="modified"/>.</summary>
-    public static byte[] Normalize(ReadOnlyMemory<byte> pdf, DateTimeOffset modified, byte[] seed)
+    /// <summary>
+    /// Saves a freshly rendered document once, unsigned: font programs made, every stream standard zlib, ids derived from
+    /// <paramref name="seed"/>, modified at <paramref name="modified"/>.
+    /// </summary>
+    public static byte[] Finish(PdfDocument document, DateTimeOffset modified, byte[] seed)
     {
-        using var input = ReadOnly(pdf);
-        using var document = PdfSharp.Pdf.IO.PdfReader.Open(input, PdfSharp.Pdf.IO.PdfDocumentOpenMode.Modify);
-        document.Options.NoCompression = true;
-        document.Options.CompressContentStreams = false;
-        ReproducibleOutput.Prepare(document);
-        Compress(document);
+        PrepareForSingleSave(document);
         var output = ScratchStreams.Output();
         document.Save(output, closeStream: false);
         var bytes = output.ToArray();
         ReproducibleOutput.Apply(bytes, seed, modified);
         return bytes;
+    }
+
+    /// <summary>
+    /// Readies a document rendered in this process for its one save: the font programs are made now (PDFsharp would
+    /// make them inside Save and compress them itself), subset tags are derived from them, and every stream is given
+    /// standard zlib, so the save writes the final bytes with no draft written and read back.
+    /// </summary>
+    internal static void PrepareForSingleSave(PdfDocument document)
+    {
+        // PDFsharp's own Flate output lacks the zlib Adler-32 trailer: it must compress nothing.
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        FontPrograms.Prepare(document);
+        ReproducibleOutput.Prepare(document);
+        Compress(document);
     }
 
     /// <summary>A read-only stream over the bytes, without copying them when they are an array's.</summary>

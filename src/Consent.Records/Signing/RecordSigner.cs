@@ -82,9 +82,24 @@ public sealed class RecordSigner
         document.Options.CompressContentStreams = false;
         ReproducibleOutput.Prepare(document);
         PdfStreams.Compress(document);
+        return Save(document, signingTime, reason, location, seed ?? pdf.ToArray());
+    }
 
+    /// <summary>
+    /// Signs a document rendered in this process, in its one save: no draft is written and read back
+    /// (<see cref="PdfStreams.PrepareForSingleSave"/>). The document cannot be saved again afterwards.
+    /// </summary>
+    internal byte[] Sign(PdfDocument document, DateTimeOffset signingTime, string? reason, string? location, byte[] seed)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        PdfStreams.PrepareForSingleSave(document);
+        return Save(document, signingTime, reason, location, seed);
+    }
+
+    byte[] Save(PdfDocument document, DateTimeOffset signingTime, string? reason, string? location, byte[] seed)
+    {
         var output = ScratchStreams.Output();
-        var signer = new CadesDetachedSigner(Certificate, output, signingTime, seed ?? pdf.ToArray(), SignatureSize);
+        var signer = new CadesDetachedSigner(Certificate, output, signingTime, seed, SignatureSize);
         DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
         {
             Reason = reason ?? "",

@@ -2,7 +2,7 @@ namespace Consent.Records.Signing;
 
 /// <summary>
 /// Reusable in-memory buffers for the intermediate files of one render on one thread. A record's
-/// draft and its signed output are a few hundred KB each: fresh MemoryStreams of that size land on
+/// signed output is a few hundred KB: fresh MemoryStreams of that size land on
 /// the large object heap and cost a full garbage collection every few records
 /// (docs/PERFORMANCE.md, P8). The buffers are per thread and are never handed out beyond one render.
 /// </summary>
@@ -14,16 +14,10 @@ static class ScratchStreams
     const int KeepAtMost = 8 * 1024 * 1024;
 
     [ThreadStatic]
-    static MemoryStream? t_draft;
-
-    [ThreadStatic]
     static MemoryStream? t_output;
 
     [ThreadStatic]
     static MemoryStream? t_deflate;
-
-    /// <summary>The buffer for an unsigned draft (valid until the next draft on this thread).</summary>
-    public static MemoryStream Draft() => Reset(ref t_draft);
 
     /// <summary>The buffer for a final file, before it is copied out.</summary>
     public static MemoryStream Output() => Reset(ref t_output);

@@ -27,7 +27,7 @@ public sealed partial class TaggedRecordTests
 
     public static TheoryData<string> Samples => ["en", "es", "bilingual", "checkin", "paper-pdf", "paper-image", "unsigned"];
 
-    static byte[] Sample(string name) => name switch
+    internal static byte[] Sample(string name) => name switch
     {
         "en" or "es" => SignedSamples.Pdf(name),
         "bilingual" => Bilingual.Value,
