@@ -52,7 +52,7 @@ standby_in_sync() { [ "$(psql_at "$1" "SELECT count(*) FROM pg_stat_replication 
 
 start_standby() { # start_standby DIR PORT
   as_pg "$(pg_bindir)/pg_ctl" -D "$1" -l "$1/server.log" -w -t 60 \
-    -o "-p $2 -k $1 -c listen_addresses=127.0.0.1 -c max_connections=300 -c hot_standby=on -c cluster_name=$STANDBY_NAME" start >/dev/null
+    -o "-p $2 -k $1 -c listen_addresses=127.0.0.1 -c max_connections=300 -c hot_standby=on -c hot_standby_feedback=on -c cluster_name=$STANDBY_NAME" start >/dev/null
 }
 
 cmd_start() {
