@@ -125,7 +125,7 @@ public sealed class AuditReads(
     {
         if (Freshness is not null)
         {
-            return standby ?? primary;
+            return Freshness.FromStandby && standby is not null ? standby : primary;
         }
 
         if (!replica.Configured)
@@ -171,6 +171,12 @@ public sealed class AuditReads(
         }
     }
 
+    /// <summary>
+    /// The primary, for a read the standby answered "not found": what the auditor asks for may be newer than the
+    /// standby (a session started within the lag). Not found on the standby is never the answer.
+    /// </summary>
+    public ConsentDbContext PrimaryAfterMiss() => Choose(null, new ReadFreshness("primary", 0, "not on the standby (yet)"), keepStandby: true);
+
     public async ValueTask DisposeAsync()
     {
         if (standby is not null)
@@ -196,9 +202,15 @@ public sealed class AuditReads(
         }
     }
 
-    private ConsentDbContext Choose(ConsentDbContext? fromStandby, ReadFreshness freshness)
+    private ConsentDbContext Choose(ConsentDbContext? fromStandby, ReadFreshness freshness, bool keepStandby = false)
     {
-        (standby, Freshness) = (fromStandby, freshness);
+        // A context given out already is kept (and disposed with this scope) until the request ends.
+        (standby, Freshness) = (keepStandby ? standby : fromStandby, freshness);
+        if (keepStandby)
+        {
+            fromStandby = null;
+        }
+
         if (http.HttpContext?.Response is { HasStarted: false } response)
         {
             response.Headers[ReadSources.SourceHeader] = freshness.Source;

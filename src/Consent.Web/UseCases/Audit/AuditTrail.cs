@@ -22,18 +22,40 @@ public sealed class AuditTrail(
     public async Task<Outcome<SessionChain>> ChainAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
     {
         var db = await reads.ForAsync(user, ct);
-        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        return await ReadChainAsync(db, id, user, ct) is { } chain ? chain : Missing.Session;
+        var chain = await SnapshotChainAsync(db, id, user, ct);
+        if (chain is null && reads.Freshness is { FromStandby: true })
+        {
+            chain = await SnapshotChainAsync(reads.PrimaryAfterMiss(), id, user, ct);
+        }
+
+        return chain is not null ? chain : Missing.Session;
     }
 
     /// <summary>The chain with the session's records and the names of the staff who acted.</summary>
     public async Task<Outcome<SessionTimeline>> TimelineAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
     {
         var db = await reads.ForAsync(user, ct);
+        var timeline = await SnapshotTimelineAsync(db, id, user, ct);
+        if (timeline is null && reads.Freshness is { FromStandby: true })
+        {
+            timeline = await SnapshotTimelineAsync(reads.PrimaryAfterMiss(), id, user, ct);
+        }
+
+        return timeline is not null ? timeline : Missing.Session;
+    }
+
+    private async Task<SessionChain?> SnapshotChainAsync(ConsentDbContext db, Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        return await ReadChainAsync(db, id, user, ct);
+    }
+
+    private async Task<SessionTimeline?> SnapshotTimelineAsync(ConsentDbContext db, Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
         await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         if (await ReadChainAsync(db, id, user, ct) is not { } chain)
         {
-            return Missing.Session;
+            return null;
         }
 
         var stored = await db.Records.AsNoTracking().Where(r => r.SessionId == id).OrderBy(r => r.IssuedAt).ToListAsync(ct);
