@@ -199,7 +199,7 @@ ha_connections() {
 }
 
 ha_start() { # ha_start NAME DATABASE: a fresh primary and synchronous standby in $WORK/ha-NAME, with DATABASE
-  scripts/ha/cluster.sh start "$WORK/ha-$1" "$HA_PRIMARY_PORT" "$HA_STANDBY_PORT" 2> >(grep -v "skipping special file" >&2) || return 1
+  scripts/ha/cluster.sh start "$WORK/ha-$1" "$HA_PRIMARY_PORT" "$HA_STANDBY_PORT" || return 1
   pg_consent_roles "$HA_PRIMARY_PORT" "$2"
   ha_connections "$2"
 }
@@ -258,7 +258,7 @@ scenario_e() {
   down=$(date +%s.%N)
   echo "  killed the synchronous standby (kill -9) under load for 10 s" >&2
   sleep 10 # the outage itself (what the scenario is), not a wait for something to happen
-  scripts/ha/cluster.sh start "$dir" "$HA_PRIMARY_PORT" "$HA_STANDBY_PORT" 2> >(grep -v "skipping special file" >&2) \
+  scripts/ha/cluster.sh start "$dir" "$HA_PRIMARY_PORT" "$HA_STANDBY_PORT" \
     || { echo "the standby did not come back"; wait "$load"; return 1; }
   up=$(date +%s.%N)
   wait "$load"

@@ -79,7 +79,9 @@ cmd_start() {
     if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir/standby"; fi
     chmod 700 "$dir/standby"
     # -R: standby.signal and primary_conninfo; -C -S: the physical slot; -X stream: WAL during the copy.
-    as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p "$pport" -U consent -D "$dir/standby" -R -X stream -C -S "$SLOT" >/dev/null
+    # (Its warnings about the primary's socket files, kept in the data folder, are left out.)
+    as_pg "$bin/pg_basebackup" -h 127.0.0.1 -p "$pport" -U consent -D "$dir/standby" -R -X stream -C -S "$SLOT" >/dev/null \
+      2> >(grep -v "skipping special file" >&2)
     # The copy came from the primary's data folder: its server.log and pid file are not the standby's.
     as_pg rm -f "$dir/standby/server.log"
   fi
