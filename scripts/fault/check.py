@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a fault-test run against the database: nothing acknowledged may be missing.
 
-Usage: check.py SUMMARY.json PG_PORT DATABASE NAME [--outage START END] [--records] [--after TIME]
+Usage: check.py SUMMARY.json PG_PORT DATABASE NAME [--outage START END] [--records] [--after TIME] [--failover KILLED PROMOTED]
 Prints one line of figures and exits non-zero when anything was lost or an answer was wrong, and
 also when the run proved nothing: no request sent, no submission acknowledged or no session
 completed (a failed login passes every other check), no record job with --records, or no 2xx
@@ -93,6 +93,23 @@ def main():
         if not any(s == 503 for s in during):
             problems.append("no 503 answers while the database was away")
         extra += f", 503 during outage {sum(1 for s in during if s == 503)}, recovered {recovery:.2f} s after the database returned" if recovery is not None else ""
+
+    if "--failover" in args:
+        i = args.index("--failover")
+        killed, promoted = float(args[i + 1]), float(args[i + 2])
+        # Recovery: the first 2xx after the last failed answer of the failover (within a minute of the kill). A 2xx
+        # answered just after the kill belongs to a request that was done with the database before it.
+        timeline = sorted(summary["timeline"])
+        failed = [t for t, status in timeline if killed < t < killed + 60 and (status == 0 or status >= 500)]
+        last_failure = max(failed, default=killed)
+        first = next((t for t, status in timeline if t > last_failure and 200 <= status < 300), None)
+        if first is None:
+            problems.append("no 2xx answer after the primary was killed")
+        else:
+            between = [status for t, status in timeline if killed < t < first]
+            extra += (f", writes back {first - killed:.2f} s after the kill ({first - promoted:.2f} s after the promotion): "
+                      f"first success after the last of {sum(1 for s in between if s == 503)} × 503 and {sum(1 for s in between if s == 0)} "
+                      f"without an answer ({sum(1 for s in between if 200 <= s < 300)} × 2xx in between, requests past the database before the kill)")
 
     line = (f"{name}: sent {summary['sent']}, 2xx {summary['2xx']}, 4xx {summary['4xx']}, 5xx {summary['5xx']} "
             f"(503 {summary['503']}, 500 {summary['500']}), no answer {summary['connectionErrors']}, "

@@ -9,9 +9,13 @@ public static class ConfigurationKeys
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["ConnectionStrings:Consent"] = "Npgsql connection string of the PostgreSQL database, as the runtime role that owns nothing (required).",
+        ["ConnectionStrings:ConsentRead"] = "Optional read source for the auditor's searches, timelines and exports, e.g. a hot standby (Host=standby,primary;Target Session Attributes=prefer-standby); reads fall back to the primary when it lags more than Database:MaxReadLagSeconds.",
         ["ConnectionStrings:ConsentOwner"] = "Connection string of the role that owns the database; used only to migrate and grant (start-up and the migrate command).",
         ["Database:MigrateOnStartup"] = "Apply pending migrations at start-up, as ConnectionStrings:ConsentOwner (default true).",
         ["Database:RuntimeRole"] = "Name of the runtime role the owner grants privileges to (default consent_app).",
+        ["Database:SynchronousCommit"] = "on (default): a commit waits for the synchronous standby, at most Database:SynchronousCommitTimeoutSeconds, then 503 (RPO 0); local: never wait for a standby (writes go on without it, RPO above 0).",
+        ["Database:SynchronousCommitTimeoutSeconds"] = "Seconds a commit may wait for the synchronous standby before the request is answered 503 with Retry-After, its outcome unknown (default 5).",
+        ["Database:MaxReadLagSeconds"] = "How far behind the primary ConnectionStrings:ConsentRead may be for an auditor's read to use it; beyond that the primary answers (default 5).",
         ["ASPNETCORE_ENVIRONMENT"] = "Development seeds demo accounts and relaxes two-factor; anything else is production.",
         ["ASPNETCORE_URLS"] = "Addresses to listen on, e.g. http://0.0.0.0:8080.",
         ["ASPNETCORE_HTTP_PORTS"] = "Port(s) to listen on, on all addresses.",

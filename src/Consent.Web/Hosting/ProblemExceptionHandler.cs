@@ -50,10 +50,20 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                     return (StatusCodes.Status400BadRequest, "Invalid data", "The request contains text or values that cannot be stored (for example a NUL character).");
                 case PostgresException pg when pg.SqlState is "23505" or "40001" or "40P01":
                     return (StatusCodes.Status409Conflict, "Conflict", "Someone else changed this at the same moment. Reload and try again.");
-                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState == "53300":
+                // Connection failures (08), the server shutting down or in recovery (57P01-57P03), too many
+                // connections (53300), and 25006 read_only_sql_transaction: a write that reached a server which is,
+                // or has just become, a standby - what a failover looks like from a connection opened before it.
+                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                                               || pg.SqlState is "53300" or "25006":
                     return Unavailable();
+                case CommitNotConfirmedException:
+                    return (StatusCodes.Status503ServiceUnavailable, "Not confirmed",
+                        "The database did not confirm in time that your change is safely stored. Please try again in a few seconds; a retry with the same Idempotency-Key is answered once, never recorded twice.");
+                // Npgsql's own failures, which are not the server's answer: a connection refused, broken or timed out,
+                // no host of a multi-host string that is the primary (during a failover), an exhausted pool.
                 case NpgsqlException { IsTransient: true }:
                 case NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException }:
+                case NpgsqlException and not PostgresException:
                 case TimeoutException:
                     return Unavailable();
                 case BadHttpRequestException bad:

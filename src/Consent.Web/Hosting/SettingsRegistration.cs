@@ -52,6 +52,14 @@ public static partial class SettingsRegistration
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
             .Validate(o => RoleName().IsMatch(o.RuntimeRole),
                 "Database:RuntimeRole must be a plain PostgreSQL role name (lower-case letters, digits and _).")
+            .Validate(o => DatabaseOptions.SynchronousCommitPolicies.Contains(o.SynchronousCommit),
+                $"Database:SynchronousCommit must be {string.Join(" or ", DatabaseOptions.SynchronousCommitPolicies)}.")
+            .Validate(o => double.IsFinite(o.SynchronousCommitTimeoutSeconds) && o.SynchronousCommitTimeoutSeconds is >= 0.1 and <= 300,
+                "Database:SynchronousCommitTimeoutSeconds must be 0.1 to 300.")
+            .Validate(o => double.IsFinite(o.MaxReadLagSeconds) && o.MaxReadLagSeconds is >= 0 and <= 3600,
+                "Database:MaxReadLagSeconds must be 0 (the read source only when it has replayed everything) to 3600.")
+            .Validate(o => ReadSources.Valid(configuration.GetConnectionString(ReadSources.ConnectionName)),
+                "ConnectionStrings:ConsentRead is not a connection string Npgsql can read.")
             .ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
             .Validate(o => o.LoginPerMinute >= 1, "RateLimits:LoginPerMinute must be 1 or more.")

@@ -98,13 +98,38 @@ public sealed class OutboxWorker(
         {
             var retryIn = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, Math.Min(job.Attempts, 8))));
             logger.LogError("Outbox job {JobId} ({Kind}) failed on attempt {Attempt}: {Error}", job.Id, job.Kind, job.Attempts, ex.Message);
-            await db.OutboxJobs.Where(j => j.Id == job.Id && j.LeasedBy == node)
-                .ExecuteUpdateAsync(j => j
-                    .SetProperty(x => x.LastError, ex.Message.Length > 1900 ? ex.Message[..1900] : ex.Message)
-                    .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
-                    .SetProperty(x => x.NotBefore, clock.GetUtcNow().Add(retryIn)), CancellationToken.None);
+            await ReleaseAsync(db, job, ex.Message, retryIn);
         }
 
         return true;
     }
+
+    /// <summary>
+    /// Writes the failure back and gives up the lease. When the database itself is what failed (a restart, a
+    /// failover: scripts/fault-tests.sh d), that write fails too; it is tried again for a while, since a job
+    /// whose failure is not written keeps its lease for the whole <see cref="Lease"/>, and its record waits as long.
+    /// </summary>
+    private async Task ReleaseAsync(ConsentDbContext db, OutboxJob job, string error, TimeSpan retryIn)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.OutboxJobs.Where(j => j.Id == job.Id && j.LeasedBy == node)
+                    .ExecuteUpdateAsync(j => j
+                        .SetProperty(x => x.LastError, error.Length > 1900 ? error[..1900] : error)
+                        .SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null)
+                        .SetProperty(x => x.NotBefore, clock.GetUtcNow().Add(retryIn)), CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (attempt < ReleaseAttempts
+                                      && Hosting.ProblemExceptionHandler.Classify(e).Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>How many times, a second apart, a failure is written back while the database is unavailable.</summary>
+    private const int ReleaseAttempts = 20;
 }

@@ -149,7 +149,19 @@ internal static class SessionSql
     }
 
     /// <summary>Appends the events, updates the session row, remembers the answer and, with <paramref name="commit"/>, commits: one round trip.</summary>
-    public static async Task WriteAsync(
+    /// <remarks>
+    /// With <paramref name="commit"/> the batch waits at most <paramref name="commitTimeout"/> for the synchronous standby
+    /// (<see cref="Hosting.ConfirmedCommits"/>): past it the write's outcome is unknown and it throws
+    /// <see cref="Hosting.CommitNotConfirmedException"/>.
+    /// </remarks>
+    public static Task WriteAsync(
+        NpgsqlConnection connection, ConsentSession session, IReadOnlyList<ConsentEvent> events, IdempotencyEntry? remembered, bool commit,
+        TimeSpan commitTimeout, CancellationToken ct) =>
+        commit
+            ? Hosting.ConfirmedCommits.RunAsync(token => WriteAsync(connection, session, events, remembered, commit: true, token), commitTimeout, ct)
+            : WriteAsync(connection, session, events, remembered, commit: false, ct);
+
+    private static async Task WriteAsync(
         NpgsqlConnection connection, ConsentSession session, IReadOnlyList<ConsentEvent> events, IdempotencyEntry? remembered, bool commit,
         CancellationToken ct)
     {
@@ -227,11 +239,9 @@ internal static class SessionSql
         }
     }
 
-    public static async Task CommitAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("COMMIT", connection);
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    /// <summary>COMMIT, waiting at most <paramref name="commitTimeout"/> for the synchronous standby (<see cref="Hosting.ConfirmedCommits"/>).</summary>
+    public static Task CommitAsync(NpgsqlConnection connection, TimeSpan commitTimeout, CancellationToken ct) =>
+        Hosting.ConfirmedCommits.CommitAsync(connection, commitTimeout, ct);
 
     /// <summary>Ends a transaction that was not committed; on a broken connection the server has already ended it.</summary>
     public static async Task RollbackAsync(NpgsqlConnection connection)

@@ -21,8 +21,10 @@ namespace Consent.Web.Sessions;
 /// </remarks>
 public sealed class SessionWriter(
     ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states, EventSeals seals,
-    ILogger<SessionWriter> logger)
+    ILogger<SessionWriter> logger, Microsoft.Extensions.Options.IOptions<Settings.DatabaseOptions> database)
 {
+    private TimeSpan CommitTimeout => database.Value.CommitTimeout;
+
     /// <summary>
     /// Applies one request: locks the session (with <see cref="SessionWriteRequest.LinkHash"/>, only while
     /// that is still its link), lets <see cref="SessionWriteRequest.Decide"/> choose the command or turn
@@ -45,6 +47,16 @@ public sealed class SessionWriter(
         {
             var write = await ApplyLockedAsync(connection, request, ct);
             open = write is not Outcome<SessionWrite>.Ok { Value: SessionWrite.Applied };
+            if (write is Outcome<SessionWrite>.Ok { Value: SessionWrite.Replayed })
+            {
+                // A repeated Idempotency-Key: the first answer is given again only once the synchronous standby
+                // has the first commit. This transaction holds the session's row lock, so it has a transaction id
+                // and its commit record comes after the first write's: when the standby confirms it, it has
+                // confirmed the first too (a first attempt answered 503 may have committed on the primary only).
+                await SessionSql.CommitAsync(connection, CommitTimeout, ct);
+                open = false;
+            }
+
             return write;
         }
         finally
@@ -128,7 +140,7 @@ public sealed class SessionWriter(
         // Outbox jobs and whatever the caller added (a record, an invitation) join the same
         // transaction through EF, which then must not begin one of its own.
         var tracked = db.ChangeTracker.HasChanges();
-        await SessionSql.WriteAsync(connection, session, rows, remembered, commit: !tracked, ct);
+        await SessionSql.WriteAsync(connection, session, rows, remembered, commit: !tracked, CommitTimeout, ct);
         if (tracked)
         {
             var behavior = db.Database.AutoTransactionBehavior;
@@ -142,7 +154,7 @@ public sealed class SessionWriter(
                 db.Database.AutoTransactionBehavior = behavior;
             }
 
-            await SessionSql.CommitAsync(connection, ct);
+            await SessionSql.CommitAsync(connection, CommitTimeout, ct);
         }
         states.Remember(workflow, session.Id, session.LastSeq, session.LastHash, state);
         if (jobs > 0)

@@ -37,7 +37,11 @@ public sealed record RecordExportResult(int Records, string ManifestSha256);
 /// in README.txt, so an auditor never receives another patient's PDF under this session's name.
 /// </para>
 /// </remarks>
-public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, TimeProvider clock, ILogger<RecordExport> logger)
+/// <remarks>
+/// Exports are the auditor's: they may be served by the read source, a hot standby (<see cref="Hosting.AuditReads"/>),
+/// and README.txt then says how stale the export may be.
+/// </remarks>
+public sealed class RecordExport(Hosting.AuditReads reads, RecordSigning signing, TimeProvider clock, ILogger<RecordExport> logger)
 {
     /// <summary>
     /// The manifest's columns. <c>kind</c> is the record's kind (<c>Checkin</c> for a dose-day check-in record);
@@ -52,6 +56,7 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
     /// </summary>
     public async Task<RecordExportResult> WriteAsync(Stream output, RecordExportFilter filter, CancellationToken ct)
     {
+        var db = await reads.ForAuditorAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var unnamed = await UnnamedAsync(connection, filter, ct);
@@ -226,6 +231,9 @@ public sealed class RecordExport(ConsentDbContext db, RecordSigning signing, Tim
         "Signed consent and dose-day check-in records exported " + Time(clock.GetUtcNow()),
         $"Records issued from {(filter.From is { } f ? Time(f) : "the beginning")} to {(filter.To is { } t ? Time(t) : "now")}"
             + (string.IsNullOrEmpty(filter.WorkflowId) ? "" : $", workflow {filter.WorkflowId}") + $": {count}.",
+        reads.Freshness is { FromStandby: true, LagSeconds: > 0 } freshness
+            ? $"Read from a standby copy of the database that may lack what was committed in the last {freshness.LagSeconds:0.0} s before the export began."
+            : "Read as of the moment the export began: nothing committed before it is missing.",
         unnamed == 0
             ? "Every stored record of the period is named by its session's event chain."
             : $"Left out: {unnamed} stored record(s) of the period that no RecordIssued event of their session names. They were put in the"

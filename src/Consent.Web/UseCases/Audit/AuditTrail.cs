@@ -12,35 +12,64 @@ namespace Consent.Web.UseCases.Audit;
 /// Each read is one snapshot for the session row, its events (and records): an event appended between
 /// two separate reads (a record being issued) would otherwise make an honest chain look broken.
 /// </remarks>
-public sealed class AuditTrail(ConsentDbContext db, EventSeals seals, StaffSessions staffSessions, Identity.StaffAccountSeals accounts)
+/// <remarks>
+/// An auditor's read may be served by the read source, a hot standby (<see cref="Hosting.AuditReads"/>): then the
+/// session row, its events and records all come from the standby, in one snapshot. A clinician reads the primary.
+/// </remarks>
+public sealed class AuditTrail(
+    Hosting.AuditReads reads, EventSeals seals, StaffSessions staffSessions, Identity.StaffAccountSeals accounts, ILogger<StaffSessions> staffLogger)
 {
     public async Task<Outcome<SessionChain>> ChainAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
     {
-        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        return await ReadChainAsync(id, user, ct) is { } chain ? chain : Missing.Session;
+        var db = await reads.ForAsync(user, ct);
+        var chain = await SnapshotChainAsync(db, id, user, ct);
+        if (chain is null && reads.Freshness is { FromStandby: true })
+        {
+            chain = await SnapshotChainAsync(reads.PrimaryAfterMiss(), id, user, ct);
+        }
+
+        return chain is not null ? chain : Missing.Session;
     }
 
     /// <summary>The chain with the session's records and the names of the staff who acted.</summary>
     public async Task<Outcome<SessionTimeline>> TimelineAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
     {
-        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        if (await ReadChainAsync(id, user, ct) is not { } chain)
+        var db = await reads.ForAsync(user, ct);
+        var timeline = await SnapshotTimelineAsync(db, id, user, ct);
+        if (timeline is null && reads.Freshness is { FromStandby: true })
         {
-            return Missing.Session;
+            timeline = await SnapshotTimelineAsync(reads.PrimaryAfterMiss(), id, user, ct);
+        }
+
+        return timeline is not null ? timeline : Missing.Session;
+    }
+
+    private async Task<SessionChain?> SnapshotChainAsync(ConsentDbContext db, Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        return await ReadChainAsync(db, id, user, ct);
+    }
+
+    private async Task<SessionTimeline?> SnapshotTimelineAsync(ConsentDbContext db, Guid id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var snapshot = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        if (await ReadChainAsync(db, id, user, ct) is not { } chain)
+        {
+            return null;
         }
 
         var stored = await db.Records.AsNoTracking().Where(r => r.SessionId == id).OrderBy(r => r.IssuedAt).ToListAsync(ct);
         await snapshot.CommitAsync(ct);
         var records = stored.Select(r => IssuedRecord.Of(r, chain.Events)).ToList();
         var staffIds = chain.Events.Select(e => e.Actor).Where(a => Guid.TryParse(a, out _)).Select(Guid.Parse).Distinct().ToList();
-        return new SessionTimeline(chain, records, await SealedNamesAsync(staffIds, ct));
+        return new SessionTimeline(chain, records, await SealedNamesAsync(db, staffIds, ct));
     }
 
     /// <summary>
     /// The staff's names, each only from an account whose seal holds (<see cref="Identity.StaffAccountSeals"/>):
     /// a name written in the database outside the service is not shown as anyone's; the account is shown by id.
     /// </summary>
-    private async Task<Dictionary<string, string>> SealedNamesAsync(List<Guid> staffIds, CancellationToken ct)
+    private async Task<Dictionary<string, string>> SealedNamesAsync(ConsentDbContext db, List<Guid> staffIds, CancellationToken ct)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (user, seal) in await SealedStaff.ReadAsync(db, accounts, staffIds, ct))
@@ -51,9 +80,10 @@ public sealed class AuditTrail(ConsentDbContext db, EventSeals seals, StaffSessi
         return names;
     }
 
-    private async Task<SessionChain?> ReadChainAsync(Guid id, ClaimsPrincipal user, CancellationToken ct)
+    private async Task<SessionChain?> ReadChainAsync(ConsentDbContext db, Guid id, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (await staffSessions.ReadableAsync(id, user, ct) is not { } session)
+        var sessions = reads.Freshness is { FromStandby: true } ? new StaffSessions(db, staffLogger) : staffSessions;
+        if (await sessions.ReadableAsync(id, user, ct) is not { } session)
         {
             return null;
         }

@@ -9,14 +9,16 @@ using Microsoft.EntityFrameworkCore;
 namespace Consent.Web.UseCases.Sessions;
 
 /// <summary>What staff read of sessions: the list (clinicians their own, auditors all) and one session with its state.</summary>
-public sealed class SessionReads(ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, WorkflowVersions.WorkflowRegistry workflows)
+public sealed class SessionReads(
+    ConsentDbContext db, SessionWriter writer, StaffSessions staffSessions, WorkflowVersions.WorkflowRegistry workflows, Hosting.AuditReads reads)
 {
     /// <summary>The kinds of session the list can be narrowed to (<see cref="SessionFilter.Kind"/>).</summary>
     public static readonly IReadOnlyList<string> Kinds = ["consent", "checkin"];
 
+    /// <remarks>An auditor's search may be served by the read source (<see cref="Hosting.AuditReads"/>); a clinician's list reads the primary.</remarks>
     public async Task<List<SessionSummary>> ListAsync(SessionFilter filter, ClaimsPrincipal user, CancellationToken ct)
     {
-        var query = db.Sessions.AsNoTracking();
+        var query = (await reads.ForAsync(user, ct)).Sessions.AsNoTracking();
         var me = user.IsInRole(StaffRoles.Auditor) ? null : StaffAccess.UserId(user);
         if (!user.IsInRole(StaffRoles.Auditor))
         {
