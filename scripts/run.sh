@@ -52,7 +52,7 @@ if [ -z "${ConnectionStrings__Consent:-}" ]; then
   OWNER_CONNECTION="$(consent_connection "$PG_PORT" consent "$CONSENT_OWNER_ROLE")"
   PG_WHERE="127.0.0.1:$PG_PORT"
   # The cluster is on this machine: by default the service talks to it over its Unix-domain socket in
-  # .data/pg, which costs less per round trip than loopback TCP (docs/PERFORMANCE.md, section 12).
+  # .data/pg, which costs less per round trip than loopback TCP (docs/PERFORMANCE.md, "One round trip per submission").
   # CONSENT_PG_SOCKET=0 keeps TCP.
   if [ "${CONSENT_PG_SOCKET:-1}" = 1 ]; then
     if SOCKET_DIR="$(pg_socket_dir "$DATA/pg" "$PG_PORT")"; then

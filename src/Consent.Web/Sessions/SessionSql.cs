@@ -238,7 +238,7 @@ internal static class SessionSql
     }
 
     /// <summary>
-    /// The optimistic write (issue 18, docs/PERFORMANCE.md section 12), in one round trip and without a row
+    /// The optimistic write (issue 18, docs/PERFORMANCE.md, "One round trip per submission"), in one round trip and without a row
     /// read first: BEGIN; update the session row only while it still has <paramref name="expectedSeq"/>,
     /// <paramref name="expectedHash"/> and <paramref name="expectedXmin"/>, with the first event in the same
     /// statement; each later event and the remembered answer only after the one before it; and, with

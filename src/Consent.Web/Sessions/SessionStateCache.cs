@@ -15,7 +15,7 @@ namespace Consent.Web.Sessions;
 /// <para>
 /// After a write the entry also keeps a copy of the session row as it was committed, with its
 /// <c>xmin</c>, so the next write to the session can be sent in one round trip
-/// (<see cref="FindWritable"/>, docs/PERFORMANCE.md section 12). That copy is a guess, never the
+/// (<see cref="FindWritable"/>, docs/PERFORMANCE.md, "One round trip per submission"). That copy is a guess, never the
 /// truth: the write it feeds succeeds only where the row in the database still has the same
 /// <c>last_seq</c>, <c>last_hash</c> and <c>xmin</c>, so a write by another node (which moves all
 /// three) or any other change to the row (which moves <c>xmin</c>) sends that write back to the

@@ -17,7 +17,9 @@ namespace Consent.Web.Sessions;
 /// </summary>
 /// <remarks>
 /// <c>SELECT … FOR UPDATE</c> on the session row serializes writers to one session across every
-/// node sharing the database; the unique (session_id, seq) index backs it up.
+/// node sharing the database; the unique (session_id, seq) index backs it up. The one-round-trip
+/// write takes the same row lock with its guarded UPDATE, and writes only when the row is still the
+/// one its decision was made on.
 /// </remarks>
 public sealed class SessionWriter(
     ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states, EventSeals seals,
@@ -30,7 +32,7 @@ public sealed class SessionWriter(
     /// interpreter and writes. Anything but <see cref="SessionWrite.Applied"/> records nothing.
     /// </summary>
     /// <remarks>
-    /// One round trip when this node made the session's last write (docs/PERFORMANCE.md, section 12):
+    /// One round trip when this node made the session's last write (docs/PERFORMANCE.md, "One round trip per submission"):
     /// the write is decided on the row and state this node committed, and sent with BEGIN and COMMIT in
     /// one batch whose update matches only while the row is still that one (<see cref="TryWriteOptimisticallyAsync"/>).
     /// Otherwise, or when that row had moved on, two round trips (P3, P4 and P10): BEGIN with the row
