@@ -34,7 +34,17 @@ public static class LoadSeeder
         var clinician = new AuthenticationHeaderValue("Bearer", login["accessToken"]!.GetValue<string>());
 
         var probe = await StartAsync(http, clinician);
+        // The workflow may open with disclosures before its screening questions (the key information
+        // page): each seeded session acknowledges them, as a patient would, before screening.
+        var leadIn = new List<(string Id, JsonObject Body)>();
         var screening = await CurrentStepAsync(http, probe);
+        while (screening["type"]!.GetValue<string>() == "disclosure")
+        {
+            leadIn.Add((screening["id"]!.GetValue<string>(), Acknowledgment(screening)));
+            await SubmitAsync(http, probe, leadIn[^1].Id, leadIn[^1].Body);
+            screening = await CurrentStepAsync(http, probe);
+        }
+
         var answers = new JsonObject(screening["questions"]!.AsArray().Select(q => KeyValuePair.Create(
             q!["id"]!.GetValue<string>(), (JsonNode?)JsonValue.Create(false))));
         await SubmitAsync(http, probe, screening["id"]!.GetValue<string>(), new JsonObject { ["answers"] = answers.DeepClone() });
@@ -59,6 +69,11 @@ public static class LoadSeeder
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             var session = await StartAsync(http, clinician);
+            foreach (var (id, body) in leadIn)
+            {
+                await SubmitAsync(http, session, id, body);
+            }
+
             await SubmitAsync(http, session, screeningId, new JsonObject { ["answers"] = answers.DeepClone() });
             lines[i] = $"{session.Token}\t{session.Ticket}";
         });
@@ -68,6 +83,13 @@ public static class LoadSeeder
     }
 
     sealed record Patient(string Token, string Ticket);
+
+    static JsonObject Acknowledgment(JsonObject step) => new()
+    {
+        ["acknowledged"] = true,
+        ["contentHash"] = step["contentHash"]!.GetValue<string>(),
+        ["initials"] = step["acknowledge"]?.GetValue<string>() == "initials" ? "JD" : null,
+    };
 
     static async Task<Patient> StartAsync(HttpClient http, AuthenticationHeaderValue clinician)
     {

@@ -23,7 +23,8 @@ TOP="${TOP:-40}"
 THREADS=2
 apt_ensure wrk wrk
 ensure_postgres_installed
-if ! command -v dotnet-trace >/dev/null && [ ! -x "$HOME/.dotnet/tools/dotnet-trace" ]; then
+# dotnet-trace only for the trace; TRACE_CPU=0 (the CPU split alone) needs nothing more.
+if [ "${TRACE_CPU:-1}" = 1 ] && ! command -v dotnet-trace >/dev/null && [ ! -x "$HOME/.dotnet/tools/dotnet-trace" ]; then
   dotnet tool install --global dotnet-trace --version 10.0.750501 >&2
 fi
 TRACE="$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")"

@@ -14,6 +14,8 @@
 #   benchmarks/load/run.sh                        3 rounds of 30 s runs (about 15 minutes)
 #   REPEATS=1 DURATION=5 benchmarks/load/run.sh   a quick smoke
 #   CONNECTION_EXTRA=';Max Auto Prepare=32' ...   appends to the service's connection string (experiments)
+#   PG_SOCKET=1 benchmarks/load/run.sh            the service and pgbench both reach PostgreSQL over its
+#                                                 Unix-domain socket instead of loopback TCP
 set -euo pipefail
 . "$(dirname "$0")/../lib/bench.sh"
 cd "$BENCH_ROOT"
@@ -42,6 +44,15 @@ TOOL="$BENCH_ROOT/benchmarks/Consent.Benchmarks/bin/Release/net10.0/Consent.Benc
 bench_pg_start "$WORK/pg" "$PG_PORT"
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -v ON_ERROR_STOP=1 -qAt)
 bench_database "$PG_PORT" consent_load
+# PG_SOCKET=1: the service and pgbench alike connect through the cluster's Unix-domain socket (in its
+# folder, pg_start's -k), so the ratio still compares the same transport on both sides.
+PG_HOST=127.0.0.1
+if [ "${PG_SOCKET:-0}" = 1 ]; then
+  PG_HOST="$(pg_socket_dir "$WORK/pg" "$PG_PORT")" || { log "No Unix-domain socket in $WORK/pg."; exit 1; }
+  BENCH_CONNECTION="${BENCH_CONNECTION/Host=127.0.0.1/Host=$PG_HOST}"
+  OWNER_CONNECTION="${OWNER_CONNECTION/Host=127.0.0.1/Host=$PG_HOST}"
+fi
+echo "PostgreSQL reached over: $([ "$PG_HOST" = 127.0.0.1 ] && echo "loopback TCP" || echo "Unix-domain socket")"
 export CONSENT_DEMO_PASSWORD="load-test-password-1" CONSENT_DATA_DIR="$WORK/data"
 # Seeding verifies thousands of patients from one address: the per-address date-of-birth limit is
 # raised for this run. The per-link limit on patient requests (the path measured) stays as shipped.
@@ -67,7 +78,7 @@ STEPS="$(wc -l < "$WORK/steps.tsv")"
 # run_pgbench CLIENTS SCRIPT MODE LABEL: one bounded pgbench run; appends tps, p50/p99 and failures.
 run_pgbench() {
   rm -f "$WORK"/pgbench_log*
-  pgbench -h 127.0.0.1 -p "$PG_PORT" -U consent -n -M "$3" -c "$1" -j $THREADS -T "$DURATION" \
+  pgbench -h "$PG_HOST" -p "$PG_PORT" -U consent -n -M "$3" -c "$1" -j $THREADS -T "$DURATION" \
     -D sessions="$sessions" -f "$2" -l --log-prefix="$WORK/pgbench_log" consent_load >"$WORK/pgbench.out" 2>&1 ||
     { cat "$WORK/pgbench.out" >&2; exit 1; }
   local tps failed p50 p99

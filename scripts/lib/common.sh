@@ -63,6 +63,11 @@ pg_consent_roles() {
 # (trust authentication on loopback: no password).
 consent_connection() { printf 'Host=127.0.0.1;Port=%s;Database=%s;Username=%s' "$1" "$2" "$3"; }
 
+# pg_socket_dir DIR PORT: DIR when the local cluster pg_start started in DIR listens on a Unix-domain
+# socket there (pg_start passes -k DIR, PostgreSQL's unix_socket_directories), else nothing.
+# Npgsql takes a directory as Host (Host=DIR;Port=PORT connects to DIR/.s.PGSQL.PORT), as psql does.
+pg_socket_dir() { [ -S "$1/.s.PGSQL.$2" ] && printf '%s' "$1"; }
+
 # pg_start DIR PORT: initialise DIR once (trust auth on loopback, superuser 'consent'), start it,
 # and make sure Consent's two roles exist on it.
 pg_start() {

@@ -33,15 +33,45 @@ internal static class SessionSql
         "SELECT seq, type, step_id, payload, content_hash, actor, at, hash FROM consent_events WHERE session_id = $1 ORDER BY seq";
 
     internal const string InsertEvent =
-        "INSERT INTO consent_events (session_id, seq, type, step_id, payload, content_hash, actor, ip, user_agent, at, prev_hash, hash, seal_key, seal) " +
+        "INSERT INTO consent_events (" + EventColumns + ") " +
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
 
-    internal const string UpdateSession =
+    private const string EventColumns =
+        "session_id, seq, type, step_id, payload, content_hash, actor, ip, user_agent, at, prev_hash, hash, seal_key, seal";
+
+    private const string SetSession =
         "UPDATE consent_sessions SET status = $2, updated_at = $3, completed_at = $4, expires_at = $5, last_seq = $6, last_hash = $7, " +
         "link_token_hash = $8 WHERE id = $1";
 
+    /// <summary>The locking path's update; returns the row's new <c>xmin</c>, which the state cache keeps for the next write.</summary>
+    internal const string UpdateSession = SetSession + " RETURNING xmin";
+
+    /// <summary>
+    /// The optimistic write's first statement (issue 18): the session row is updated only while it is still
+    /// exactly the row this node last committed (<c>last_seq</c> $9, <c>last_hash</c> $10, <c>xmin</c> $11), and
+    /// the first new event ($12-$25) is inserted only when that update was made. The UPDATE takes the row
+    /// lock; when another transaction changed the row first, PostgreSQL re-checks the WHERE clause against
+    /// the newest version (READ COMMITTED, "UPDATE ... WHERE" in the PostgreSQL manual, 13.2.1), so a write
+    /// based on a row that moved on changes nothing and returns no row.
+    /// </summary>
+    internal const string UpdateSessionAndInsertFirstEventIfUnchanged =
+        "WITH moved AS (" + SetSession + " AND last_seq = $9 AND last_hash = $10 AND xmin = $11 RETURNING xmin) " +
+        "INSERT INTO consent_events (" + EventColumns + ") " +
+        "SELECT $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25 FROM moved RETURNING id, (SELECT xmin FROM moved)";
+
+    /// <summary>A later event of the optimistic write: inserted only after its predecessor of this same write (seq $2 - 1, hash $11).</summary>
+    internal const string InsertEventAfterItsPredecessor =
+        "INSERT INTO consent_events (" + EventColumns + ") " +
+        "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 " +
+        "WHERE EXISTS (SELECT 1 FROM consent_events WHERE session_id = $1 AND seq = $2 - 1 AND hash = $11) RETURNING id";
+
     internal const string InsertIdempotency =
         "INSERT INTO idempotency_keys (session_id, key, request_hash, status_code, response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+
+    /// <summary>The optimistic write's remembered answer: kept only when the write's last event (seq $7, hash $8) was inserted.</summary>
+    internal const string InsertIdempotencyAfterEvent =
+        "INSERT INTO idempotency_keys (session_id, key, request_hash, status_code, response_body, created_at) " +
+        "SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM consent_events WHERE session_id = $1 AND seq = $7 AND hash = $8)";
 
     /// <summary>
     /// Begins a transaction, locks the session row in it and, with a key, finds that key's
@@ -148,7 +178,10 @@ internal static class SessionSql
         return (events, lastSeq, lastHash);
     }
 
-    /// <summary>Appends the events, updates the session row, remembers the answer and, with <paramref name="commit"/>, commits: one round trip.</summary>
+    /// <summary>
+    /// Appends the events, updates the session row (and learns its new <c>xmin</c>), remembers the answer
+    /// and, with <paramref name="commit"/>, commits: one round trip. The row must be locked in this transaction.
+    /// </summary>
     /// <remarks>
     /// With <paramref name="commit"/> the batch waits at most <paramref name="commitTimeout"/> for the synchronous standby
     /// (<see cref="Hosting.ConfirmedCommits"/>): past it the write's outcome is unknown and it throws
@@ -169,45 +202,17 @@ internal static class SessionSql
         foreach (var e in events)
         {
             var insert = new NpgsqlBatchCommand(InsertEvent);
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.SessionId });
-            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Seq });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Type });
-            insert.Parameters.Add(Text(e.StepId));
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
-            insert.Parameters.Add(Text(e.ContentHash));
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Actor });
-            insert.Parameters.Add(Text(e.Ip));
-            insert.Parameters.Add(Text(e.UserAgent));
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = e.At });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.PrevHash });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Hash });
-            insert.Parameters.Add(Text(e.SealKey));
-            insert.Parameters.Add(Text(e.Seal));
+            AddEvent(insert.Parameters, e);
             batch.BatchCommands.Add(insert);
         }
 
         var update = new NpgsqlBatchCommand(UpdateSession);
-        update.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = session.Id });
-        update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.Status });
-        update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = session.UpdatedAt });
-        update.Parameters.Add(session.CompletedAt is { } completed
-            ? new NpgsqlParameter<DateTimeOffset> { TypedValue = completed }
-            : new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = session.ExpiresAt });
-        update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = session.LastSeq });
-        update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.LastHash });
-        update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = session.LinkTokenHash });
+        AddSession(update.Parameters, session);
         batch.BatchCommands.Add(update);
-
         if (remembered is not null)
         {
             var insert = new NpgsqlBatchCommand(InsertIdempotency);
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = remembered.SessionId });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = remembered.Key });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = remembered.RequestHash });
-            insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = remembered.StatusCode });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = remembered.ResponseBody });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = remembered.CreatedAt });
+            AddIdempotency(insert.Parameters, remembered);
             batch.BatchCommands.Add(insert);
         }
 
@@ -228,6 +233,11 @@ internal static class SessionSql
             await reader.NextResultAsync(ct);
         }
 
+        if (await reader.ReadAsync(ct))
+        {
+            session.RowVersion = reader.GetFieldValue<uint>(0);
+        }
+
         // Reading to the end surfaces an error from any later statement of the batch.
         while (await reader.NextResultAsync(ct))
         {
@@ -237,6 +247,104 @@ internal static class SessionSql
         {
             throw new InvalidOperationException($"The locked session {session.Id} was not updated.");
         }
+    }
+
+    /// <summary>
+    /// The optimistic write (issue 18, docs/PERFORMANCE.md, "One round trip per submission"), in one round trip and without a row
+    /// read first: BEGIN; update the session row only while it still has <paramref name="expectedSeq"/>,
+    /// <paramref name="expectedHash"/> and <paramref name="expectedXmin"/>, with the first event in the same
+    /// statement; each later event and the remembered answer only after the one before it; and, with
+    /// <paramref name="commit"/>, COMMIT. True when the row was still the expected one and everything was
+    /// written (the session's <c>RowVersion</c> is then its new <c>xmin</c>); false when it had moved on, and
+    /// then nothing was written (committed empty, or left open for the caller to roll back when
+    /// <paramref name="commit"/> is false). A repeated Idempotency-Key fails the whole transaction with a
+    /// unique violation (23505), which the caller must roll back.
+    /// </summary>
+    /// <remarks>With <paramref name="commit"/>, bounded by <paramref name="commitTimeout"/> as <see cref="WriteAsync(NpgsqlConnection, ConsentSession, IReadOnlyList{ConsentEvent}, IdempotencyEntry?, bool, TimeSpan, CancellationToken)"/> is.</remarks>
+    public static async Task<bool> WriteIfUnchangedAsync(
+        NpgsqlConnection connection, ConsentSession session, long expectedSeq, string expectedHash, uint expectedXmin,
+        IReadOnlyList<ConsentEvent> events, IdempotencyEntry? remembered, bool commit, TimeSpan commitTimeout, CancellationToken ct)
+    {
+        if (!commit)
+        {
+            return await WriteIfUnchangedAsync(connection, session, expectedSeq, expectedHash, expectedXmin, events, remembered, commit: false, ct);
+        }
+
+        var written = false;
+        await Hosting.ConfirmedCommits.RunAsync(async token => written = await WriteIfUnchangedAsync(
+            connection, session, expectedSeq, expectedHash, expectedXmin, events, remembered, commit: true, token), commitTimeout, ct);
+        return written;
+    }
+
+    private static async Task<bool> WriteIfUnchangedAsync(
+        NpgsqlConnection connection, ConsentSession session, long expectedSeq, string expectedHash, uint expectedXmin,
+        IReadOnlyList<ConsentEvent> events, IdempotencyEntry? remembered, bool commit, CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            throw new ArgumentException("An optimistic write appends at least one event.", nameof(events));
+        }
+
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        var first = new NpgsqlBatchCommand(UpdateSessionAndInsertFirstEventIfUnchanged);
+        AddSession(first.Parameters, session);
+        first.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expectedSeq });
+        first.Parameters.Add(new NpgsqlParameter<string> { TypedValue = expectedHash });
+        first.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = expectedXmin, NpgsqlDbType = NpgsqlDbType.Xid });
+        AddEvent(first.Parameters, events[0]);
+        batch.BatchCommands.Add(first);
+        foreach (var e in events.Skip(1))
+        {
+            var insert = new NpgsqlBatchCommand(InsertEventAfterItsPredecessor);
+            AddEvent(insert.Parameters, e);
+            batch.BatchCommands.Add(insert);
+        }
+
+        if (remembered is not null)
+        {
+            var insert = new NpgsqlBatchCommand(InsertIdempotencyAfterEvent);
+            AddIdempotency(insert.Parameters, remembered);
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events[^1].Seq });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = events[^1].Hash });
+            batch.BatchCommands.Add(insert);
+        }
+
+        if (commit)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        // The reader starts at the first statement that returns rows (BEGIN returns none, as in BeginAndLockAsync):
+        // the guarded update with the first event.
+        var written = await reader.ReadAsync(ct);
+        if (written)
+        {
+            events[0].Id = reader.GetInt64(0);
+            session.RowVersion = reader.GetFieldValue<uint>(1);
+        }
+
+        foreach (var e in events.Skip(1))
+        {
+            await reader.NextResultAsync(ct);
+            if (await reader.ReadAsync(ct) != written)
+            {
+                throw new InvalidOperationException($"The optimistic write to session {session.Id} wrote only part of its events.");
+            }
+
+            if (written)
+            {
+                e.Id = reader.GetInt64(0);
+            }
+        }
+
+        // Reading to the end surfaces an error from any later statement of the batch (a repeated key).
+        while (await reader.NextResultAsync(ct))
+        {
+        }
+
+        return written;
     }
 
     /// <summary>COMMIT, waiting at most <paramref name="commitTimeout"/> for the synchronous standby (<see cref="Hosting.ConfirmedCommits"/>).</summary>
@@ -260,6 +368,49 @@ internal static class SessionSql
         {
             // The connection broke; PostgreSQL rolls back a transaction whose session ends.
         }
+    }
+
+    private static void AddEvent(NpgsqlParameterCollection parameters, ConsentEvent e)
+    {
+        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.SessionId });
+        parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Seq });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Type });
+        parameters.Add(Text(e.StepId));
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        parameters.Add(Text(e.ContentHash));
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Actor });
+        parameters.Add(Text(e.Ip));
+        parameters.Add(Text(e.UserAgent));
+        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = e.At });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = e.PrevHash });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Hash });
+        parameters.Add(Text(e.SealKey));
+        parameters.Add(Text(e.Seal));
+    }
+
+    /// <summary>$1-$8 of <see cref="UpdateSession"/>: the row's new values.</summary>
+    private static void AddSession(NpgsqlParameterCollection parameters, ConsentSession session)
+    {
+        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = session.Id });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = session.Status });
+        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = session.UpdatedAt });
+        parameters.Add(session.CompletedAt is { } completed
+            ? new NpgsqlParameter<DateTimeOffset> { TypedValue = completed }
+            : new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = session.ExpiresAt });
+        parameters.Add(new NpgsqlParameter<long> { TypedValue = session.LastSeq });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = session.LastHash });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = session.LinkTokenHash });
+    }
+
+    private static void AddIdempotency(NpgsqlParameterCollection parameters, IdempotencyEntry remembered)
+    {
+        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = remembered.SessionId });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = remembered.Key });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = remembered.RequestHash });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = remembered.StatusCode });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = remembered.ResponseBody });
+        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = remembered.CreatedAt });
     }
 
     private static NpgsqlParameter Text(string? value) =>

@@ -17,7 +17,9 @@ namespace Consent.Web.Sessions;
 /// </summary>
 /// <remarks>
 /// <c>SELECT … FOR UPDATE</c> on the session row serializes writers to one session across every
-/// node sharing the database; the unique (session_id, seq) index backs it up.
+/// node sharing the database; the unique (session_id, seq) index backs it up. The one-round-trip
+/// write takes the same row lock with its guarded UPDATE, and writes only when the row is still the
+/// one its decision was made on.
 /// </remarks>
 public sealed class SessionWriter(
     ConsentDbContext db, WorkflowRegistry workflows, TimeProvider clock, Outbox.OutboxSignal queue, SessionStateCache states, EventSeals seals,
@@ -32,8 +34,11 @@ public sealed class SessionWriter(
     /// interpreter and writes. Anything but <see cref="SessionWrite.Applied"/> records nothing.
     /// </summary>
     /// <remarks>
-    /// Two round trips when the session's state is cached (docs/PERFORMANCE.md, P3, P4 and P10):
-    /// BEGIN with the row lock and the idempotency lookup, then the writes with COMMIT.
+    /// One round trip when this node made the session's last write (docs/PERFORMANCE.md, "One round trip per submission"):
+    /// the write is decided on the row and state this node committed, and sent with BEGIN and COMMIT in
+    /// one batch whose update matches only while the row is still that one (<see cref="TryWriteOptimisticallyAsync"/>).
+    /// Otherwise, or when that row had moved on, two round trips (P3, P4 and P10): BEGIN with the row
+    /// lock and the idempotency lookup, then the writes with COMMIT.
     /// </remarks>
     public async Task<Outcome<SessionWrite>> ApplyAsync(SessionWriteRequest request, CancellationToken ct)
     {
@@ -45,6 +50,12 @@ public sealed class SessionWriter(
         var open = true;
         try
         {
+            if (await TryWriteOptimisticallyAsync(connection, request, ct) is { } written)
+            {
+                open = false;
+                return written;
+            }
+
             var write = await ApplyLockedAsync(connection, request, ct);
             open = write is not Outcome<SessionWrite>.Ok { Value: SessionWrite.Applied };
             if (write is Outcome<SessionWrite>.Ok { Value: SessionWrite.Replayed })
@@ -106,7 +117,98 @@ public sealed class SessionWriter(
             return InterpreterRefusals.From(refused.Kind, refused.Reason);
         }
 
-        var rows = Append(session, ((Decision.Accepted)decision).Events, request.Actor, now);
+        var write = Prepare(request, workflow, session, state, ((Decision.Accepted)decision).Events, now);
+        // Outbox jobs and whatever the caller added (a record, an invitation) join the same
+        // transaction through EF, which then must not begin one of its own.
+        var tracked = db.ChangeTracker.HasChanges();
+        // A row changed through EF in this transaction would differ from the copy the cache keeps.
+        var rowOnlyHere = !db.ChangeTracker.Entries<ConsentSession>().Any(e => e.State != EntityState.Unchanged);
+        await SessionSql.WriteAsync(connection, session, write.Rows, write.Remembered, commit: !tracked, CommitTimeout, ct);
+        if (tracked)
+        {
+            await SaveTrackedAndCommitAsync(connection, ct);
+        }
+
+        return Applied(workflow, session, write, rowOnlyHere);
+    }
+
+    /// <summary>
+    /// The one-round-trip write (issue 18): when this node committed the session's last write, the request
+    /// is decided on that row and state, held in <see cref="SessionStateCache"/>, and written with
+    /// <see cref="SessionSql.WriteIfUnchangedAsync"/>, which changes nothing unless the row in the database is
+    /// still exactly that one (same <c>last_seq</c>, <c>last_hash</c> and <c>xmin</c>). Null sends the request
+    /// to the locking path, which decides it again on the row as it is: when nothing is cached, when anything
+    /// but a plain accepted write comes out (a refusal, a key to look up, a patient turned away: the locking
+    /// path answers those exactly as before), when the row moved on (another node wrote, or the row was
+    /// changed), and when the Idempotency-Key was used before (the unique key fails the transaction).
+    /// </summary>
+    private async Task<Outcome<SessionWrite>?> TryWriteOptimisticallyAsync(NpgsqlConnection connection, SessionWriteRequest request, CancellationToken ct)
+    {
+        // What a caller added to the context (a paper scan) is saved with the write; its writes cannot be
+        // undone once sent, so such a request takes the locking path.
+        if (db.ChangeTracker.HasChanges() || states.FindWritable(request.SessionId) is not { } cached)
+        {
+            return null;
+        }
+
+        var (workflow, session, state) = cached;
+        var now = EventChain.Truncate(clock.GetUtcNow());
+        if ((request.LinkHash is not null && !string.Equals(session.LinkTokenHash, request.LinkHash, StringComparison.Ordinal))
+            || (request.Actor.Id == Actor.Patient && (PatientBinding.Problem(session, state) is not null || TabletAccessOver(state, now)))
+            || request.Decide(new LockedSession(session, workflow, state)) is not Outcome<SessionCommand>.Ok { Value: var command }
+            || ConsentInterpreter.Decide(workflow, state, command, now) is not Decision.Accepted { Events.Count: > 0 } accepted)
+        {
+            return null;
+        }
+
+        var (expectedSeq, expectedHash, expectedXmin) = (session.LastSeq, session.LastHash, session.RowVersion);
+        var write = Prepare(request, workflow, session, state, accepted.Events, now);
+        var tracked = db.ChangeTracker.HasChanges();
+        bool written;
+        try
+        {
+            written = await SessionSql.WriteIfUnchangedAsync(
+                connection, session, expectedSeq, expectedHash, expectedXmin, write.Rows, write.Remembered, commit: !tracked, CommitTimeout, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // The key was used before (or an event holds the next sequence number): nothing was written,
+            // and the locking path answers with the first answer (or the conflict) as it always did.
+            written = false;
+            tracked = true;
+        }
+
+        if (!written)
+        {
+            if (tracked)
+            {
+                await SessionSql.RollbackAsync(connection);
+            }
+
+            // The outbox jobs queued for this write are not saved; the locking path queues its own.
+            foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            states.Forget(request.SessionId);
+            logger.LogDebug("Session {SessionId} moved on since this node's last write to it; written through the row lock.", request.SessionId);
+            return null;
+        }
+
+        if (tracked)
+        {
+            await SaveTrackedAndCommitAsync(connection, ct);
+        }
+
+        return Applied(workflow, session, write, rowOnlyHere: true);
+    }
+
+    /// <summary>Seals the decided events onto the chain, moves the row and the state on, queues the outbox jobs and builds the answer.</summary>
+    private PreparedWrite Prepare(
+        SessionWriteRequest request, LoadedWorkflow workflow, ConsentSession session, SessionState state, IReadOnlyList<NewEvent> events, DateTimeOffset now)
+    {
+        var rows = Append(session, events, request.Actor, now);
         foreach (var row in rows)
         {
             state = ConsentInterpreter.Apply(workflow, state, ToRecorded(row));
@@ -137,33 +239,39 @@ public sealed class SessionWriter(
             ResponseBody = body.ToJsonString(),
             CreatedAt = now,
         };
-        // Outbox jobs and whatever the caller added (a record, an invitation) join the same
-        // transaction through EF, which then must not begin one of its own.
-        var tracked = db.ChangeTracker.HasChanges();
-        await SessionSql.WriteAsync(connection, session, rows, remembered, commit: !tracked, CommitTimeout, ct);
-        if (tracked)
-        {
-            var behavior = db.Database.AutoTransactionBehavior;
-            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            finally
-            {
-                db.Database.AutoTransactionBehavior = behavior;
-            }
+        return new PreparedWrite(rows, state, jobs, body, remembered);
+    }
 
-            await SessionSql.CommitAsync(connection, CommitTimeout, ct);
+    /// <summary>Saves what EF tracks (outbox jobs, the caller's additions) in the open transaction, then commits.</summary>
+    private async Task SaveTrackedAndCommitAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var behavior = db.Database.AutoTransactionBehavior;
+        db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+        try
+        {
+            await db.SaveChangesAsync(ct);
         }
-        states.Remember(workflow, session.Id, session.LastSeq, session.LastHash, state);
-        if (jobs > 0)
+        finally
+        {
+            db.Database.AutoTransactionBehavior = behavior;
+        }
+
+        await SessionSql.CommitAsync(connection, CommitTimeout, ct);
+    }
+
+    /// <summary>After the commit: the cache learns the new state (and the committed row, for the next one-round-trip write); the outbox wakes.</summary>
+    private SessionWrite.Applied Applied(LoadedWorkflow workflow, ConsentSession session, PreparedWrite write, bool rowOnlyHere)
+    {
+        states.Remember(workflow, session.Id, session.LastSeq, session.LastHash, write.State, rowOnlyHere ? session : null);
+        if (write.Jobs > 0)
         {
             queue.Wake();
         }
 
-        return new SessionWrite.Applied(session, state, rows, body);
+        return new SessionWrite.Applied(session, write.State, write.Rows, write.Body);
     }
+
+    private sealed record PreparedWrite(List<ConsentEvent> Rows, SessionState State, int Jobs, JsonObject Body, IdempotencyEntry? Remembered);
 
     /// <summary>Creates a session row and its first event in one transaction.</summary>
     public async Task<(ConsentSession Session, SessionState State)> CreateAsync(

@@ -1,3 +1,4 @@
+using Consent.Web.Data.Entities;
 using Consent.Web.Sessions;
 using Consent.Web.Tests.Infrastructure;
 using Consent.Web.WorkflowVersions;
@@ -47,5 +48,39 @@ public sealed class SessionStateCacheTests(ConsentWebFactory factory) : IClassFi
         var id = Guid.NewGuid();
         cache.Remember(Workflow, id, 3, Hash, SessionState.Empty);
         Assert.Null(cache.Find(Workflow, id, 3, Hash));
+    }
+
+    /// <summary>The committed row is kept as a copy of every column (a column missed would be written back wrong by the next write).</summary>
+    [Fact]
+    public void AWritableRow_IsACopyOfEveryPropertyOfTheCommittedRow()
+    {
+        using var cache = new SessionStateCache(1000);
+        var row = new ConsentSession
+        {
+            Id = Guid.NewGuid(), WorkflowId = "w", WorkflowVersion = 3, WorkflowHash = "wh", Language = "es", PatientId = Guid.NewGuid(),
+            Status = "InProgress", PatientName = "n", PatientDateOfBirth = new DateOnly(1970, 1, 2), PatientMrn = "m", PatientEmail = "e@example.org",
+            LinkTokenHash = "l", ExpiresAt = DateTimeOffset.UnixEpoch.AddDays(1), CreatedBy = Guid.NewGuid(), CreatedAt = DateTimeOffset.UnixEpoch.AddDays(2),
+            UpdatedAt = DateTimeOffset.UnixEpoch.AddDays(3), CompletedAt = DateTimeOffset.UnixEpoch.AddDays(4), LastSeq = 7, LastHash = Hash, RowVersion = 99,
+        };
+        foreach (var property in typeof(ConsentSession).GetProperties())
+        {
+            Assert.NotEqual(property.PropertyType.IsValueType ? Activator.CreateInstance(property.PropertyType) : null, property.GetValue(row));
+        }
+
+        cache.Remember(Workflow, row.Id, row.LastSeq, row.LastHash, SessionState.Empty, row);
+        row.Status = "Changed after it was remembered";
+        var found = cache.FindWritable(row.Id);
+
+        Assert.NotNull(found);
+        Assert.NotSame(row, found.Row);
+        row.Status = "InProgress";
+        foreach (var property in typeof(ConsentSession).GetProperties())
+        {
+            Assert.Equal(property.GetValue(row), property.GetValue(found.Row));
+        }
+
+        Assert.Null(cache.FindWritable(Guid.NewGuid()));
+        cache.Remember(Workflow, row.Id, row.LastSeq, row.LastHash, SessionState.Empty);
+        Assert.Null(cache.FindWritable(row.Id));
     }
 }
