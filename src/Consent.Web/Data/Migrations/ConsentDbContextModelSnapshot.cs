@@ -290,6 +290,10 @@ namespace Consent.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_consent_events");
 
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_consent_events_record_issued")
+                        .HasFilter("type = 'RecordIssued'");
+
                     b.HasIndex("SessionId", "Seq")
                         .IsUnique()
                         .HasDatabaseName("ix_consent_events_session_id_seq");
@@ -486,6 +490,9 @@ namespace Consent.Web.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_consent_sessions");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_consent_sessions_created_at");
 
                     b.HasIndex("LinkTokenHash")
                         .IsUnique()
