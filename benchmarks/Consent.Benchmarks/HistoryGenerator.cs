@@ -17,7 +17,7 @@ namespace Consent.Benchmarks;
 
 /// <summary>
 /// <c>generate-history --connection CS --certificate FILE.pfx [--events N] [--sessions N] [--days D] [--seed S] [--batch B]</c>:
-/// fills a migrated, empty Consent database with years of realistic history, fast, for benchmarks/data/run.sh
+/// fills a migrated, empty Consent database with years of realistic history, fast, for benchmarks/data/measure.sh, benchmarks/load/run.sh (LOAD_DATABASE)
 /// and the ten-million-event measurements (docs/PERFORMANCE.md, section 12).
 /// </summary>
 /// <remarks>

@@ -34,7 +34,16 @@ public static class LoadSeeder
         var clinician = new AuthenticationHeaderValue("Bearer", login["accessToken"]!.GetValue<string>());
 
         var probe = await StartAsync(http, clinician);
+        // Disclosures before the screening (a workflow's key-information page) are acknowledged by every session.
+        var before = new List<JsonObject>();
         var screening = await CurrentStepAsync(http, probe);
+        while (screening["type"]!.GetValue<string>() == "disclosure")
+        {
+            before.Add(Acknowledgment(screening));
+            await SubmitAsync(http, probe, screening["id"]!.GetValue<string>(), Body(before[^1]));
+            screening = await CurrentStepAsync(http, probe);
+        }
+
         var answers = new JsonObject(screening["questions"]!.AsArray().Select(q => KeyValuePair.Create(
             q!["id"]!.GetValue<string>(), (JsonNode?)JsonValue.Create(false))));
         await SubmitAsync(http, probe, screening["id"]!.GetValue<string>(), new JsonObject { ["answers"] = answers.DeepClone() });
@@ -59,6 +68,11 @@ public static class LoadSeeder
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             var session = await StartAsync(http, clinician);
+            foreach (var acknowledgment in before)
+            {
+                await SubmitAsync(http, session, acknowledgment["stepId"]!.GetValue<string>(), Body(acknowledgment));
+            }
+
             await SubmitAsync(http, session, screeningId, new JsonObject { ["answers"] = answers.DeepClone() });
             lines[i] = $"{session.Token}\t{session.Ticket}";
         });
@@ -68,6 +82,21 @@ public static class LoadSeeder
     }
 
     sealed record Patient(string Token, string Ticket);
+
+    static JsonObject Body(JsonObject acknowledgment)
+    {
+        var body = acknowledgment.DeepClone().AsObject();
+        body.Remove("stepId");
+        return body;
+    }
+
+    static JsonObject Acknowledgment(JsonObject step) => new()
+    {
+        ["stepId"] = step["id"]!.GetValue<string>(),
+        ["acknowledged"] = true,
+        ["contentHash"] = step["contentHash"]!.GetValue<string>(),
+        ["initials"] = step["acknowledge"]?.GetValue<string>() == "initials" ? "JD" : null,
+    };
 
     static async Task<Patient> StartAsync(HttpClient http, AuthenticationHeaderValue clinician)
     {

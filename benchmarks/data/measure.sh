@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reads on a pre-filled database (benchmarks/data/run.sh): the auditor's session search by date range, by status and
+# Reads on a pre-filled database (generate-history, docs/PERFORMANCE.md section 12): the auditor's session search by date range, by status and
 # by MRN, a session's timeline (its events, verified), each REQUESTS times (default 200) in turns, as the demo
 # auditor, timed one by one (p50, p95, p99 in ms); then the export of the EXPORT_RECORDS (default 100,000) most
 # recently issued records (GET /api/v1/exports/records.zip?from=…): seconds, records/s and the service's peak

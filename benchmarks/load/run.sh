@@ -14,8 +14,8 @@
 #   benchmarks/load/run.sh                        3 rounds of 30 s runs (about 15 minutes)
 #   REPEATS=1 DURATION=5 benchmarks/load/run.sh   a quick smoke
 #   CONNECTION_EXTRA=';Max Auto Prepare=32' ...   appends to the service's connection string (experiments)
-#   LOAD_DATABASE=consent_10m LOAD_PG_PORT=29000 LOAD_DATA_DIR=DIR ...
-#                                                 runs against a pre-filled database (benchmarks/data/run.sh) on a
+#   LOAD_DATABASE=consent_10m LOAD_PG_PORT=29000 LOAD_DATA_DIR=DIR CONSENT_DEMO_PASSWORD=P ...
+#                                                 runs against a pre-filled database (generate-history, PERFORMANCE 12) on a
 #                                                 PostgreSQL already running there, instead of a new one; the seeded
 #                                                 sessions and the submissions are added to it (docs/PERFORMANCE.md, 12)
 #   LOAD_CONNECTIONS=32 ...                       only these connection counts (default "32 128")
@@ -48,12 +48,13 @@ TOOL="$BENCH_ROOT/benchmarks/Consent.Benchmarks/bin/Release/net10.0/Consent.Benc
 [ -n "${LOAD_DATABASE:-}" ] || bench_pg_start "$WORK/pg" "$PG_PORT"
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -v ON_ERROR_STOP=1 -qAt)
 bench_database "$PG_PORT" "$DATABASE"
-export CONSENT_DEMO_PASSWORD="load-test-password-1" CONSENT_DATA_DIR="${LOAD_DATA_DIR:-$WORK/data}"
+export CONSENT_DEMO_PASSWORD="${CONSENT_DEMO_PASSWORD:-load-test-password-1}" CONSENT_DATA_DIR="${LOAD_DATA_DIR:-$WORK/data}"
 # Seeding verifies thousands of patients from one address: the per-address date-of-birth limit is
 # raised for this run. The per-link limit on patient requests (the path measured) stays as shipped.
 # The service runs as the runtime role; pgbench below runs as the superuser (privileges cost nothing there).
 service_start "$WORK/service.log" "$PORT" "$BENCH_CONNECTION${CONNECTION_EXTRA:-}" \
-  RateLimits__PatientVerifyPerMinute=1000000 RateLimits__LoginPerMinute=1000
+  RateLimits__PatientVerifyPerMinute=1000000 RateLimits__LoginPerMinute=1000 \
+  ${LOAD_DATABASE:+Audit__IntervalMinutes=0}  # a pre-filled database: the periodic full audit would run through the measurement
 if ! wait_ready "$PORT" 120; then
   log "The service did not become ready; its log:"
   tail -20 "$WORK/service.log" >&2
