@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "state-size" => Commands.StateSize(args),
     "chromium-warm" => await ChromiumWarm.RunAsync(args),
     "seed" => await LoadSeeder.RunAsync(args),
+    "generate-history" => await HistoryGenerator.RunAsync(args),
     _ => Run(args),
 };
 

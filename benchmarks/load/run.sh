@@ -16,6 +16,11 @@
 #   CONNECTION_EXTRA=';Max Auto Prepare=32' ...   appends to the service's connection string (experiments)
 #   PG_SOCKET=1 benchmarks/load/run.sh            the service and pgbench both reach PostgreSQL over its
 #                                                 Unix-domain socket instead of loopback TCP
+#   LOAD_DATABASE=consent_10m LOAD_PG_PORT=29000 LOAD_DATA_DIR=DIR CONSENT_DEMO_PASSWORD=P ...
+#                                                 runs against a pre-filled database (generate-history, PERFORMANCE 12) on a
+#                                                 PostgreSQL already running there, instead of a new one; the seeded
+#                                                 sessions and the submissions are added to it (docs/PERFORMANCE.md, 12)
+#   LOAD_CONNECTIONS=32 ...                       only these connection counts (default "32 128")
 set -euo pipefail
 . "$(dirname "$0")/../lib/bench.sh"
 cd "$BENCH_ROOT"
@@ -24,14 +29,15 @@ PORT="${LOAD_PORT:-18580}"
 PG_PORT="${LOAD_PG_PORT:-18532}"
 DURATION="${DURATION:-30}"
 REPEATS="${REPEATS:-3}"
-CONNECTIONS=(32 128)
+read -r -a CONNECTIONS <<<"${LOAD_CONNECTIONS:-32 128}"
 THREADS=2
 apt_ensure wrk wrk pgbench postgresql-contrib
 ensure_postgres_installed
 
 WORK="$(mktemp -d /tmp/consent-load.XXXXXX)"
 chmod 755 "$WORK"
-cleanup() { service_stop; pg_stop "$WORK/pg"; [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"; }
+DATABASE="${LOAD_DATABASE:-consent_load}"
+cleanup() { service_stop; [ -n "${LOAD_DATABASE:-}" ] || pg_stop "$WORK/pg"; [ "${KEEP_WORK:-0}" = 1 ] || rm -rf "$WORK"; }
 trap cleanup EXIT
 # A signal (Ctrl+C, a closed pipe) becomes a normal exit, so the EXIT trap stops what was started.
 trap 'exit 130' INT TERM HUP PIPE
@@ -41,11 +47,12 @@ dotnet build src/Consent.Web -c Release -nologo -v quiet >&2
 dotnet build benchmarks/Consent.Benchmarks -c Release -nologo -v quiet >&2
 TOOL="$BENCH_ROOT/benchmarks/Consent.Benchmarks/bin/Release/net10.0/Consent.Benchmarks"
 
-bench_pg_start "$WORK/pg" "$PG_PORT"
+[ -n "${LOAD_DATABASE:-}" ] || bench_pg_start "$WORK/pg" "$PG_PORT"
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U consent -v ON_ERROR_STOP=1 -qAt)
-bench_database "$PG_PORT" consent_load
+bench_database "$PG_PORT" "$DATABASE"
 # PG_SOCKET=1: the service and pgbench alike connect through the cluster's Unix-domain socket (in its
-# folder, pg_start's -k), so the ratio still compares the same transport on both sides.
+# folder, pg_start's -k), so the ratio still compares the same transport on both sides. Only for the
+# cluster this script starts (not with LOAD_DATABASE).
 PG_HOST=127.0.0.1
 if [ "${PG_SOCKET:-0}" = 1 ]; then
   PG_HOST="$(pg_socket_dir "$WORK/pg" "$PG_PORT")" || { log "No Unix-domain socket in $WORK/pg."; exit 1; }
@@ -53,12 +60,13 @@ if [ "${PG_SOCKET:-0}" = 1 ]; then
   OWNER_CONNECTION="${OWNER_CONNECTION/Host=127.0.0.1/Host=$PG_HOST}"
 fi
 echo "PostgreSQL reached over: $([ "$PG_HOST" = 127.0.0.1 ] && echo "loopback TCP" || echo "Unix-domain socket")"
-export CONSENT_DEMO_PASSWORD="load-test-password-1" CONSENT_DATA_DIR="$WORK/data"
+export CONSENT_DEMO_PASSWORD="${CONSENT_DEMO_PASSWORD:-load-test-password-1}" CONSENT_DATA_DIR="${LOAD_DATA_DIR:-$WORK/data}"
 # Seeding verifies thousands of patients from one address: the per-address date-of-birth limit is
 # raised for this run. The per-link limit on patient requests (the path measured) stays as shipped.
 # The service runs as the runtime role; pgbench below runs as the superuser (privileges cost nothing there).
 service_start "$WORK/service.log" "$PORT" "$BENCH_CONNECTION${CONNECTION_EXTRA:-}" \
-  RateLimits__PatientVerifyPerMinute=1000000 RateLimits__LoginPerMinute=1000
+  RateLimits__PatientVerifyPerMinute=1000000 RateLimits__LoginPerMinute=1000 \
+  ${LOAD_DATABASE:+Audit__IntervalMinutes=0}  # a pre-filled database: the periodic full audit would run through the measurement
 if ! wait_ready "$PORT" 120; then
   log "The service did not become ready; its log:"
   tail -20 "$WORK/service.log" >&2
@@ -79,7 +87,7 @@ STEPS="$(wc -l < "$WORK/steps.tsv")"
 run_pgbench() {
   rm -f "$WORK"/pgbench_log*
   pgbench -h "$PG_HOST" -p "$PG_PORT" -U consent -n -M "$3" -c "$1" -j $THREADS -T "$DURATION" \
-    -D sessions="$sessions" -f "$2" -l --log-prefix="$WORK/pgbench_log" consent_load >"$WORK/pgbench.out" 2>&1 ||
+    -D sessions="$sessions" -f "$2" -l --log-prefix="$WORK/pgbench_log" "$DATABASE" >"$WORK/pgbench.out" 2>&1 ||
     { cat "$WORK/pgbench.out" >&2; exit 1; }
   local tps failed p50 p99
   tps="$(awk '/^tps = / { printf "%.1f", $3; exit }' "$WORK/pgbench.out")"
@@ -101,10 +109,10 @@ for round in $(seq 1 "$REPEATS"); do
     need=$(awk -v r="${RATE[$c]}" -v d="$DURATION" -v s="$STEPS" -v c="$c" \
       'BEGIN { n = int(r * d * 1.5 / s) + 1; m = 16 * c; print (n > m ? n : m) }')
     seed "$need" "$WORK/sessions-$round-$c.tsv"
-    "${PSQL[@]}" -d consent_load -c "DROP TABLE IF EXISTS bench_ids" \
+    "${PSQL[@]}" -d "$DATABASE" -c "DROP TABLE IF EXISTS bench_ids" \
       -c "CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id) AS n, id, link_token_hash FROM consent_sessions" \
       -c "ALTER TABLE bench_ids ADD PRIMARY KEY (n)" -c "VACUUM ANALYZE" >/dev/null
-    sessions="$("${PSQL[@]}" -d consent_load -c "SELECT count(*) FROM bench_ids")"
+    sessions="$("${PSQL[@]}" -d "$DATABASE" -c "SELECT count(*) FROM bench_ids")"
     load="$(cut -d' ' -f1 /proc/loadavg)"
 
     line="$(LOAD_RUN="r$round-c$c" LOAD_SESSIONS="$WORK/sessions-$round-$c.tsv" LOAD_STEPS="$WORK/steps.tsv" LOAD_THREADS=$THREADS \

@@ -15,6 +15,14 @@ public sealed record AuditReport(
     SystemEvents.SystemChainCheck? SystemChain = null,
     Checkpoints.CheckpointChainCheck? Checkpoints = null)
 {
+    /// <summary>Full, or incremental (then <see cref="SessionsUnchanged"/> sessions were not read: unchanged since their verified point).</summary>
+    public AuditMode Mode { get; init; } = AuditMode.Full;
+
+    public int SessionsUnchanged { get; init; }
+
+    /// <summary>The sweep slice an incremental run also read in full (<see cref="AuditService.InSweep"/>).</summary>
+    public int SweepSlice { get; init; }
+
     public bool Clean => Findings.Count == 0 && SystemChain?.Verified != false && Checkpoints?.Verified != false;
 
     /// <summary>How many problems: the findings, the system chain when it does not verify, and each checkpoint problem.</summary>

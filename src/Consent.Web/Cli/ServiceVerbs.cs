@@ -7,8 +7,8 @@ using Consent.Web.SignedRecords;
 namespace Consent.Web.Cli;
 
 /// <summary>
-/// Command-line verbs that need the database: <c>audit</c> checks every event chain and stored record
-/// and prints a report, and records the run on the system audit trail (<c>operations.audit.run</c>); it exits 1
+/// Command-line verbs that need the database: <c>audit [--full]</c> checks the event chains and stored records changed
+/// since the audit last verified them (with <c>--full</c>, every one) and prints a report, and records the run on the system audit trail (<c>operations.audit.run</c>); it exits 1
 /// when anything fails to verify or the run could not be recorded. <c>migrate</c> applies pending
 /// migrations as the owner role (<c>ConnectionStrings:ConsentOwner</c>) and grants the runtime role
 /// its privileges; it exits 1 when it could not. <c>reset-two-factor EMAIL</c> turns the account's
@@ -41,7 +41,7 @@ public static class ServiceVerbs
 
         return args[0] switch
         {
-            "audit" => await AuditAsync(app),
+            "audit" => await AuditAsync(app, args),
             "migrate" => await MigrateAsync(app),
             "reset-two-factor" => await ResetTwoFactorAsync(app, args),
             "seal-event-log" => await SealEventLogAsync(app),
@@ -53,8 +53,16 @@ public static class ServiceVerbs
         };
     }
 
-    private static async Task<int> AuditAsync(WebApplication app)
+    private static async Task<int> AuditAsync(WebApplication app, string[] args)
     {
+        // Incremental unless --full: only the sessions changed since the audit last verified them (Audit/AuditService.cs).
+        if (args.Skip(1).FirstOrDefault(a => a != "--full") is { } unknown)
+        {
+            Console.Error.WriteLine($"audit takes only --full (every session, not only those changed since they were last verified); not {unknown}.");
+            return 2;
+        }
+
+        var mode = args.Contains("--full") ? AuditMode.Full : AuditMode.Incremental;
         // The event seals are checked with a key derived from the key-encryption certificate.
         if (app.Services.GetService<KeyEncryptionProblem>() is { } problem)
         {
@@ -63,8 +71,11 @@ public static class ServiceVerbs
         }
 
         using var scope = app.Services.CreateScope();
-        var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(CancellationToken.None);
-        Console.WriteLine($"Audit at {report.CheckedAt:O}: {report.SessionsChecked} sessions, {report.EventsChecked} events, {report.RecordsChecked} records checked.");
+        var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(mode, CancellationToken.None);
+        Console.WriteLine($"Audit at {report.CheckedAt:O}: {report.SessionsChecked} sessions, {report.EventsChecked} events, {report.RecordsChecked} records checked"
+            + (report.Mode == AuditMode.Incremental
+                ? $" (incremental: {report.SessionsUnchanged} sessions unchanged since the audit verified them were not read; audit --full reads every one)."
+                : " (full)."));
         foreach (var finding in report.Findings)
         {
             Console.WriteLine($"  PROBLEM  session {finding.SessionId}{(finding.BrokenAtSeq is { } seq ? $" at event {seq}" : "")}"

@@ -17,11 +17,12 @@ public static class AppendOnlyTables
     /// actions and reads (SystemEvents/; 21 CFR 11.10(e), 45 CFR 164.312(b)), and the scanned paper consent forms
     /// (UseCases/Clinician/PaperConsents.cs; each named on its session's chain by its SHA-256), and the versions of the
     /// records' long-term evidence (SignedRecords/RecordEvidenceJob.cs; each appends to the last, named on the system trail),
-    /// and the anchored checkpoints of the chains with their leaves (Checkpoints/; docs/checkpoints.md).
+    /// and the anchored checkpoints of the chains with their leaves (Checkpoints/; docs/checkpoints.md), and the session
+    /// heads the audit found verified (Audit/AuditService.cs; the incremental audit starts from them).
     /// </summary>
     public static readonly IReadOnlyList<string> Names =
         ["consent_events", "consent_records", "workflow_reviews", "staff_account_seals", "patient_changes", "system_events", "paper_scans",
-            "record_evidence", "chain_checkpoints", "chain_checkpoint_leaves"];
+            "record_evidence", "chain_checkpoints", "chain_checkpoint_leaves", "audit_points"];
 
     /// <summary>
     /// Tables whose rows the service changes in a few columns only and never deletes: the runtime role

@@ -51,6 +51,9 @@ public sealed class ConsentDbContext(DbContextOptions<ConsentDbContext> options)
     /// <summary>The session heads each checkpoint anchors.</summary>
     public DbSet<ChainCheckpointLeaf> ChainCheckpointLeaves => Set<ChainCheckpointLeaf>();
 
+    /// <summary>The session heads an audit found verified, sealed (Audit/AuditService.cs: the incremental audit).</summary>
+    public DbSet<AuditPoint> AuditPoints => Set<AuditPoint>();
+
     /// <summary>Staff sign-ins and their first signature (Identity/StaffSignatures.cs).</summary>
     public DbSet<StaffSignInEntry> StaffSignIns => Set<StaffSignInEntry>();
 

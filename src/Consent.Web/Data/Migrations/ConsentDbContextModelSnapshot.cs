@@ -23,6 +23,60 @@ namespace Consent.Web.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Consent.Web.Data.Entities.AuditPoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("LastHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("last_hash")
+                        .IsFixedLength();
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seq");
+
+                    b.Property<string>("Seal")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("seal")
+                        .IsFixedLength();
+
+                    b.Property<string>("SealKey")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("seal_key");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<bool>("Verified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("verified");
+
+                    b.Property<DateTimeOffset>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_points");
+
+                    b.HasIndex("SessionId", "Id")
+                        .HasDatabaseName("ix_audit_points_session_id_id");
+
+                    b.ToTable("audit_points", (string)null);
+                });
+
             modelBuilder.Entity("Consent.Web.Data.Entities.ChainCheckpoint", b =>
                 {
                     b.Property<long>("Id")
@@ -236,6 +290,10 @@ namespace Consent.Web.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_consent_events");
 
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_consent_events_record_issued")
+                        .HasFilter("type = 'RecordIssued'");
+
                     b.HasIndex("SessionId", "Seq")
                         .IsUnique()
                         .HasDatabaseName("ix_consent_events_session_id_seq");
@@ -432,6 +490,9 @@ namespace Consent.Web.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_consent_sessions");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_consent_sessions_created_at");
 
                     b.HasIndex("LinkTokenHash")
                         .IsUnique()
