@@ -72,10 +72,11 @@ public static class ServiceVerbs
 
         using var scope = app.Services.CreateScope();
         var report = await scope.ServiceProvider.GetRequiredService<AuditService>().RunAsync(mode, CancellationToken.None);
-        Console.WriteLine($"Audit at {report.CheckedAt:O}: {report.SessionsChecked} sessions, {report.EventsChecked} events, {report.RecordsChecked} records checked"
+        Console.WriteLine($"Audit at {report.CheckedAt:O}: {report.SessionsChecked} sessions, {report.EventsChecked} events, {report.RecordsChecked} records checked."
+            // The first sentence keeps the form it always had (scripts and operators read it); the mode follows it.
             + (report.Mode == AuditMode.Incremental
-                ? $" (incremental: {report.SessionsUnchanged} sessions unchanged since the audit verified them were not read; audit --full reads every one)."
-                : " (full)."));
+                ? $" Incremental: {report.SessionsUnchanged} sessions unchanged since the audit verified them were not read (audit --full reads every one)."
+                : " Full: every session read."));
         foreach (var finding in report.Findings)
         {
             Console.WriteLine($"  PROBLEM  session {finding.SessionId}{(finding.BrokenAtSeq is { } seq ? $" at event {seq}" : "")}"
