@@ -44,7 +44,7 @@ public static class ReadSources
 /// <c>Host=standby:5432,primary:5432;Target Session Attributes=prefer-standby</c>, so that reads go to a hot standby
 /// while there is one and to the primary otherwise (https://www.npgsql.org/doc/failover-and-load-balancing.html).
 /// </summary>
-public sealed class ReadReplica : IAsyncDisposable
+public sealed class ReadReplica : IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource? dataSource;
     private readonly DbContextOptions<ConsentDbContext>? options;
@@ -74,6 +74,9 @@ public sealed class ReadReplica : IAsyncDisposable
             await dataSource.DisposeAsync();
         }
     }
+
+    /// <summary>For a container disposed synchronously (a <c>using</c> scope): it refuses a service that is only IAsyncDisposable.</summary>
+    public void Dispose() => dataSource?.Dispose();
 }
 
 /// <summary>Where a read was served from and at most how many seconds of commits it may lack.</summary>
@@ -109,7 +112,7 @@ public sealed record ReadFreshness(string Source, double LagSeconds, string Reas
 /// </remarks>
 public sealed class AuditReads(
     ConsentDbContext primary, ReadReplica replica, IOptions<DatabaseOptions> options, IHttpContextAccessor http, ILogger<AuditReads> logger)
-    : IAsyncDisposable
+    : IAsyncDisposable, IDisposable
 {
     private ConsentDbContext? standby;
 
@@ -184,6 +187,12 @@ public sealed class AuditReads(
             await standby.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// For a scope disposed synchronously (<c>using var scope = services.CreateScope()</c>, as the audit command, the
+    /// background monitors and tests do): the container throws for a scoped service that is only IAsyncDisposable.
+    /// </summary>
+    public void Dispose() => standby?.Dispose();
 
     /// <summary>The primary's current WAL write position and clock: everything committed before now is at or before that position.</summary>
     private async Task<(string Lsn, DateTimeOffset Now)> PrimaryPositionAsync(CancellationToken ct)
