@@ -34,6 +34,8 @@ public static class ServiceVerbs
 
     public static async Task<int?> TryRunWithServicesAsync(WebApplication app, string[] args)
     {
+        // The host's own switches (--contentRoot DIR, which the scripts pass to every verb) are not the verb's arguments.
+        args = HostSwitches.Strip(args);
         if (args.Length == 0)
         {
             return null;

@@ -36,6 +36,25 @@ public sealed class AuditTests(ConsentWebFactory factory) : IClassFixture<Consen
         Assert.Contains($"session {victim.Id} at event 4", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AuditCommand_TakesTheHostSwitchesTheScriptsPass_AndRefusesAnUnknownSwitch()
+    {
+        // scripts/fault-tests.sh and scripts/restore.sh run "audit --contentRoot DIR", as they start the service.
+        var contentRoot = Path.Combine(RepositoryRoot.Path, "src", "Consent.Web");
+        var (separate, separateOutput) = await RunAuditCommandAsync(factory, "--contentRoot", contentRoot);
+        Assert.Contains("Audit at ", separateOutput, StringComparison.Ordinal);
+        Assert.NotEqual(2, separate);
+
+        var (joined, joinedOutput) = await RunAuditCommandAsync(factory, "--full", $"--contentRoot={contentRoot}");
+        Assert.Contains("Full: every session read.", joinedOutput, StringComparison.Ordinal);
+        Assert.NotEqual(2, joined);
+
+        var (unknown, unknownOutput) = await RunAuditCommandAsync(factory, "--everything", "--contentRoot", contentRoot);
+        Assert.Equal(2, unknown);
+        Assert.Contains("not --everything", unknownOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Audit at ", unknownOutput, StringComparison.Ordinal);
+    }
+
     private async Task<AuditReport> RunAuditAsync()
     {
         using var scope = factory.Services.CreateScope();
@@ -58,9 +77,9 @@ public sealed class AuditTests(ConsentWebFactory factory) : IClassFixture<Consen
     }
 
     /// <summary>Runs the <c>audit</c> command as an operator would, a process of its own on the factory's database.</summary>
-    internal static async Task<(int ExitCode, string Output)> RunAuditCommandAsync(ConsentWebFactory factory)
+    internal static async Task<(int ExitCode, string Output)> RunAuditCommandAsync(ConsentWebFactory factory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Consent.Web.dll"), "audit"])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Consent.Web.dll"), "audit", .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
