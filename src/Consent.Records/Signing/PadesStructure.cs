@@ -172,19 +172,44 @@ sealed class PadesStructure
             ((int)range[1], (int)range[2]), revision, zero);
     }
 
+    /// <summary>
+    /// The DSS's certificates or CRLs, each object once, within <see cref="MaxValidationEntries"/> entries and
+    /// <see cref="MaxValidationBytes"/> decoded bytes: the DSS is read before any signature is checked, from files anyone
+    /// can upload, so a short file listing one compressed stream thousands of times must not decode it thousands of times.
+    /// </summary>
     static List<(int, byte[])> Streams(PdfFile file, List<int>? numbers)
     {
         var streams = new List<(int, byte[])>();
-        foreach (var number in numbers ?? [])
+        if (numbers?.Count > MaxValidationEntries)
+        {
+            throw new FormatException($"The validation data lists {numbers.Count} entries; a record holds at most {MaxValidationEntries}.");
+        }
+
+        var distinct = (numbers ?? []).Distinct().ToList();
+
+        long total = 0;
+        foreach (var number in distinct)
         {
             if (StreamData(file, number) is { } data)
             {
+                total += data.Length;
+                if (total > MaxValidationBytes)
+                {
+                    throw new FormatException($"The validation data decodes to more than {MaxValidationBytes / (1024 * 1024)} MiB; a record holds less.");
+                }
+
                 streams.Add((number, data));
             }
         }
 
         return streams;
     }
+
+    /// <summary>Certificates or CRLs in one DSS array: a record's chains and CRLs, renewed for decades, stay far below it.</summary>
+    const int MaxValidationEntries = 1000;
+
+    /// <summary>Decoded bytes of one DSS array (each stream at most <see cref="MaxStreamBytes"/>).</summary>
+    const long MaxValidationBytes = 32L * 1024 * 1024;
 
     /// <summary>A stream object's data, decoded when it is Flate-compressed; null when unreadable.</summary>
     public static byte[]? StreamData(PdfFile file, int number, int? revision = null)

@@ -112,6 +112,7 @@ sealed class PdfFile
 
         var offsets = new Dictionary<int, int>();
         var freed = new HashSet<int>();
+        var listed = new HashSet<long>();
         var i = xref + 4;
         while (true)
         {
@@ -140,6 +141,14 @@ sealed class PdfFile
                 if (!long.TryParse(entry[..10], NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || entry[17] is not ((byte)'n' or (byte)'f'))
                 {
                     throw new FormatException("A cross-reference entry cannot be read.");
+                }
+
+                // An object listed twice in one table is a shadow: readers disagree on which entry counts (qpdf and Poppler
+                // take the first), so a checker that took the other would vouch for what no reader shows. ISO 32000-1
+                // 7.5.4 gives each object one entry per section; such a file is refused.
+                if (!listed.Add(f + n))
+                {
+                    throw new FormatException($"A cross-reference table lists object {f + n} more than once: readers would not agree which definition counts.");
                 }
 
                 if (entry[17] == 'n')

@@ -85,9 +85,11 @@ public static class RecordVerifier
         {
             structure = PadesStructure.Read(pdf);
         }
-        catch (FormatException)
+        catch (FormatException e)
         {
             structure = null;
+            // Said, so a refused structure (an object listed twice, more validation data than a record holds) is not silent.
+            problems.Add($"The file's structure cannot be read as a record's: {e.Message}");
         }
 
         var limit = structure?.Revisions0End() ?? pdf.Length;

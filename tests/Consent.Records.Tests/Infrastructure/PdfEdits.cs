@@ -30,6 +30,31 @@ static partial class PdfEdits
         return [.. pdf, .. Encoding.ASCII.GetBytes(update.ToString())];
     }
 
+    /// <summary>
+    /// Appends an update whose cross-reference table lists object <paramref name="number"/> twice: first the definition
+    /// <paramref name="shown"/> (the one qpdf and Poppler use), then <paramref name="decoy"/>, a checker that keeps the last
+    /// entry would compare (a shadow attack found by an outside review).
+    /// </summary>
+    public static byte[] AppendShadowedObject(byte[] pdf, int number, string shown, string decoy)
+    {
+        var text = Encoding.Latin1.GetString(pdf);
+        var trailer = text[text.LastIndexOf("trailer", StringComparison.Ordinal)..];
+        var root = Root().Match(trailer);
+        var size = int.Parse(Size().Match(trailer).Groups[1].Value, CultureInfo.InvariantCulture);
+        var previous = StartXref().Match(text[text.LastIndexOf("startxref", StringComparison.Ordinal)..]).Groups[1].Value;
+
+        var update = new StringBuilder("\n");
+        var shownAt = pdf.Length + update.Length;
+        update.Append(CultureInfo.InvariantCulture, $"{number} 0 obj\n{shown}\nendobj\n");
+        var decoyAt = pdf.Length + update.Length;
+        update.Append(CultureInfo.InvariantCulture, $"{number} 0 obj\n{decoy}\nendobj\n");
+        var xrefAt = pdf.Length + update.Length;
+        update.Append(CultureInfo.InvariantCulture, $"xref\n{number} 1\n{shownAt:D10} 00000 n \n{number} 1\n{decoyAt:D10} 00000 n \n");
+        update.Append(CultureInfo.InvariantCulture, $"trailer\n<</Size {size}/Root {root.Groups[1].Value} {root.Groups[2].Value} R/Prev {previous}>>\n");
+        update.Append(CultureInfo.InvariantCulture, $"startxref\n{xrefAt}\n%%EOF\n");
+        return [.. pdf, .. Encoding.ASCII.GetBytes(update.ToString())];
+    }
+
     /// <summary>Where the signature value (the /Contents hex string) lies: from '&lt;' to just after '&gt;', the gap the byte range leaves.</summary>
     public static (int Start, int End) SignatureValue(byte[] pdf)
     {

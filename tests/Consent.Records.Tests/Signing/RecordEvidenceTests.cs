@@ -157,6 +157,58 @@ public sealed class RecordEvidenceTests(EvidenceFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task AnUpdateListingAPageTwice_AShadowOnlyReadersShow_IsNotVouchedFor()
+    {
+        var lta = await fixture.LtaAsync();
+        var structure = PadesStructure.Read(lta);
+        var page = structure.LastPage();
+        var original = structure.File.Dictionary(page)!;
+        // The first entry (what qpdf and Poppler display) turns the page; the second is an exact copy of the signed one.
+        var shadowed = PdfEdits.AppendShadowedObject(lta, page, original.With("/Rotate", "180").Write(), original.Write());
+        Assert.Contains("/Rotate 180", ExternalTool.Run("qpdf", "--show-object=" + page, ExternalTool.TempFile(shadowed)).Output, StringComparison.Ordinal);
+
+        var verification = fixture.Verify(shadowed);
+
+        Assert.False(verification.IsValid);
+        Assert.False(verification.IsIntact);
+        Assert.Contains(verification.Problems, p => p.Contains($"lists object {page} more than once", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1, 2000)] // one small stream listed 2,000 times
+    [InlineData(40, 1)] // 40 streams of 1 MiB each, 1 KiB compressed
+    public async Task ValidationDataThatDecodesToTooMuch_IsRefusedBeforeItIsHeld(int streams, int listedEach)
+    {
+        var lta = await fixture.LtaAsync();
+        var structure = PadesStructure.Read(lta);
+        var update = new IncrementalUpdate(structure.File);
+        using var packed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(packed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            zlib.Write(new byte[1024 * 1024]);
+        }
+
+        var numbers = new List<int>();
+        for (var n = 0; n < streams; n++)
+        {
+            var number = update.Allocate();
+            update.SetStream(number, new RawDictionary().With("/Filter", "/FlateDecode"), packed.ToArray());
+            numbers.AddRange(Enumerable.Repeat(number, listedEach));
+        }
+
+        var dss = update.Allocate();
+        update.Set(dss, $"<</Type /DSS /Certs [{string.Join(' ', numbers.Select(n => $"{n} 0 R"))}]>>");
+        update.Set(structure.CatalogNumber, structure.Catalog.With("/DSS", $"{dss} 0 R").Write());
+        var bomb = update.Apply();
+        Assert.True(bomb.Length < lta.Length + 64 * 1024);
+
+        Assert.Throws<FormatException>(() => PadesStructure.Read(bomb));
+        var verification = fixture.Verify(bomb);
+        Assert.False(verification.IsValid);
+        Assert.Contains(verification.Problems, p => p.Contains("The validation data", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ABytesChangedUnderTheArchiveTimestamp_FailsIt()
     {
         var lta = await fixture.LtaAsync();
