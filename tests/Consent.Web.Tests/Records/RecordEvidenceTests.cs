@@ -172,6 +172,23 @@ public sealed class RecordEvidenceTests(EvidenceWebFactory factory) : IClassFixt
         Assert.True(check["valid"]!.GetValue<bool>(), check.ToJsonString());
         Assert.Equal(1, check["evidence"]!["storedVersion"]!.GetValue<int>());
 
+        // The public check page (no sign-in) says both are genuine: the upgrade is the record the service issued.
+        using (var scope = factory.Services.CreateScope())
+        {
+            var publicCheck = scope.ServiceProvider.GetRequiredService<PublicRecordCheck>();
+            foreach (var file in new[] { issued, upgraded })
+            {
+                Assert.True(await publicCheck.IsIssuedAsync(RecordSessions.Sha256(file), CancellationToken.None));
+                var result = await publicCheck.CheckFileAsync(file, CancellationToken.None);
+                Assert.True(result.Genuine, string.Join("; ", result.Report.Problems));
+            }
+
+            // Its time-stamps are checked against the TSA roots the service trusts.
+            var stamps = (await publicCheck.CheckFileAsync(upgraded, CancellationToken.None)).Report.Lines.Where(l => l.Value.Contains("TSA", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(stamps);
+            Assert.All(stamps, l => Assert.Contains("TSA trusted", l.Value, StringComparison.Ordinal));
+        }
+
         // The versions are history: changed by the database owner, the audit names the record, and the issued file is served.
         await using (var owner = await factory.OpenOwnerDatabaseAsync())
         {
@@ -220,6 +237,7 @@ public sealed class RecordEvidenceTests(EvidenceWebFactory factory) : IClassFixt
         Assert.False(check["valid"]!.GetValue<bool>());
         Assert.False(check["storedRecord"]!["matches"]!.GetValue<bool>());
         using var scope = factory.Services.CreateScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<PublicRecordCheck>().IsIssuedAsync(RecordSessions.Sha256(forged), CancellationToken.None));
         var audit = await scope.ServiceProvider.GetRequiredService<Consent.Web.Audit.AuditService>().RunAsync(CancellationToken.None);
         Assert.Contains(audit.Findings, f => f.SessionId == session.Id && f.What.Contains("not sealed by this service", StringComparison.Ordinal));
     }
