@@ -15,7 +15,10 @@ public static class AnchorFileStatus
     /// <summary>No <c>Anchors:Directory</c> is configured.</summary>
     public const string NotConfigured = "not-configured";
 
-    /// <summary>The folder has no file for the checkpoint (it may have been moved off-site; nothing is reported).</summary>
+    /// <summary>
+    /// The folder has no file for the checkpoint: a problem from the first checkpoint the folder has a file for on (files are
+    /// never removed; <see cref="CheckpointVerifier.VerifyAllAsync"/>), not before (made before the folder was configured).
+    /// </summary>
     public const string Absent = "absent";
 
     /// <summary>The file holds the same checkpoint and its signature verifies.</summary>

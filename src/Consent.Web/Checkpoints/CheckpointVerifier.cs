@@ -91,6 +91,31 @@ public sealed class CheckpointVerifier(ConsentDbContext db, RecordTimestamping t
             problems.Add(new CheckpointProblem(id, null, $"the anchor file {AnchorFiles.FileName(id)} names checkpoint {id}, which the database does not have"));
         }
 
+        // Anchor files are written once and never removed (the folder is copied off-site, not moved: docs/checkpoints.md). A
+        // checkpoint whose file is gone, from the first one the folder has a file for on, is a problem, and so is an empty
+        // folder while the database has checkpoints: an outside attack re-made a checkpoint over a rewritten chain, with a
+        // fresh genuine token, and took its file away, and the audit was clean. Checkpoints made before the folder was
+        // configured have no file and are not expected to.
+        if (Directory is not null && results.Count > 0)
+        {
+            var files = AnchorFiles.Ids(Directory);
+            if (files.Count == 0)
+            {
+                var newest = results[results.Keys.Max()];
+                problems.Add(new CheckpointProblem(newest.Id, newest.AnchoredAt,
+                    $"the anchor folder holds no checkpoint file, though the database has {results.Count} checkpoint(s) and files are never removed"));
+            }
+            else
+            {
+                var first = files[0];
+                foreach (var missing in results.Values.Where(r => r.Id >= first && r.AnchorFile == AnchorFileStatus.Absent).OrderBy(r => r.Id))
+                {
+                    problems.Add(new CheckpointProblem(missing.Id, missing.AnchoredAt,
+                        $"its anchor file {AnchorFiles.FileName(missing.Id)} is missing from the anchor folder, which holds the files from checkpoint {first} on"));
+                }
+            }
+        }
+
         // A session a checkpoint anchored must still exist: deleting a session outright (events, records, row) leaves its leaves.
         var vanished = await db.ChainCheckpointLeaves.AsNoTracking()
             .Where(l => !db.Sessions.Any(s => s.Id == l.SessionId))

@@ -136,6 +136,50 @@ public sealed class CheckpointTests(CheckpointWebFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task AnAnchorFileTakenAway_OrTheFolderEmptied_IsReportedByTheAudit()
+    {
+        var driver = await PatientDriver.CreateAsync(factory);
+        await RecordSessions.CompleteAsync(driver);
+        var checkpoint = await MakeCheckpointAsync();
+        var aside = Path.Combine(Path.GetTempPath(), "consent-web-tests", "anchors-aside-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(aside);
+        var moved = new List<string>();
+        try
+        {
+            // What an attacker who re-made the checkpoint does with its file (an outside attack): the newest file goes.
+            foreach (var file in Directory.EnumerateFiles(factory.AnchorDirectory, AnchorFiles.FileName(checkpoint.Id) + "*"))
+            {
+                File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
+                moved.Add(Path.GetFileName(file));
+            }
+
+            Assert.NotEmpty(moved);
+            var audit = await AuditAsync();
+            Assert.Contains(audit.Checkpoints!.Problems, p => p.CheckpointId == checkpoint.Id && p.What.Contains("is missing from the anchor folder", StringComparison.Ordinal));
+
+            // Every file gone.
+            foreach (var file in Directory.EnumerateFiles(factory.AnchorDirectory))
+            {
+                File.Move(file, Path.Combine(aside, Path.GetFileName(file)));
+                moved.Add(Path.GetFileName(file));
+            }
+
+            audit = await AuditAsync();
+            Assert.Contains(audit.Checkpoints!.Problems, p => p.What.Contains("holds no checkpoint file", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var name in moved)
+            {
+                File.Move(Path.Combine(aside, name), Path.Combine(factory.AnchorDirectory, name));
+            }
+        }
+
+        var restored = await AuditAsync();
+        Assert.DoesNotContain(restored.Checkpoints!.Problems, p => p.What.Contains("missing from the anchor folder", StringComparison.Ordinal) || p.What.Contains("holds no checkpoint file", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AnHonestSessionChangedAfterACheckpoint_StillVerifies_ItsLaterEventsNotYetAnchored()
     {
         var driver = await PatientDriver.CreateAsync(factory);
