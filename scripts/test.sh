@@ -8,7 +8,7 @@ ROOT="$(pwd)"
 
 ensure_postgres_installed
 # Tools the record checks (pdfsig, qpdf, certutil, pdftotext) and the browser tests use.
-apt_ensure pdfsig poppler-utils qpdf qpdf certutil libnss3-tools /usr/bin/chromium chromium
+apt_ensure pdfsig poppler-utils qpdf qpdf certutil libnss3-tools /usr/bin/chromium chromium unzip unzip
 
 # A port another run still holds is skipped rather than fought over (free_port, scripts/lib/common.sh).
 PG_PORT="$(free_port "${CONSENT_TEST_PG_PORT:-25432}")"

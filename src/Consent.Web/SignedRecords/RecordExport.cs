@@ -1,6 +1,5 @@
 using System.Data;
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using Consent.Web.Data;
@@ -63,51 +62,53 @@ public sealed class RecordExport(Hosting.AuditReads reads, RecordSigning signing
         await using var sink = new ZipResponseBuffer(output);
         var count = 0;
         using var manifestHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using (var zip = new ZipArchive(sink, ZipArchiveMode.Create, leaveOpen: true))
+        // A streaming writer: of each entry it keeps only its central directory record (StreamingZipWriter), so an
+        // export of millions of records does not hold an object graph per record as ZipArchive does.
+        var zip = new StreamingZipWriter(sink);
+        var now = clock.GetUtcNow();
+        using (var manifest = new StreamWriter(zip.OpenEntry("manifest.csv", now, deflate: true), new UTF8Encoding(false)))
         {
-            using (var manifest = new StreamWriter(zip.CreateEntry("manifest.csv", CompressionLevel.Optimal).Open(), new UTF8Encoding(false)))
+            // Every line is hashed as the bytes the entry holds (UTF-8, no byte order mark).
+            void Line(string line)
             {
-                // Every line is hashed as the bytes the entry holds (UTF-8, no byte order mark).
-                void Line(string line)
-                {
-                    manifest.Write(line);
-                    manifestHash.AppendData(Encoding.UTF8.GetBytes(line));
-                }
-
-                Line(ManifestHeader + "\n");
-                await using var rows = await Command(connection, ManifestColumns, filter).ExecuteReaderAsync(ct);
-                while (await rows.ReadAsync(ct))
-                {
-                    var sessionId = rows.GetGuid(0);
-                    var kind = rows.GetString(4);
-                    Line(string.Join(',',
-                        sessionId.ToString("D"), Csv(rows.GetString(1)), rows.GetInt32(2).ToString(CultureInfo.InvariantCulture), Csv(rows.GetString(3)),
-                        Csv(kind), Time(rows.IsDBNull(5) ? null : rows.GetFieldValue<DateTimeOffset>(5)), Time(rows.GetFieldValue<DateTimeOffset>(6)),
-                        rows.GetString(7), Csv(FilePath(sessionId, kind)), rows.IsDBNull(8) ? "" : rows.GetString(8)) + "\n");
-                    count++;
-                    await sink.DrainAsync(all: false, ct);
-                }
+                manifest.Write(line);
+                manifestHash.AppendData(Encoding.UTF8.GetBytes(line));
             }
 
-            await using (var files = await Command(connection, FileColumns, filter).ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct))
+            Line(ManifestHeader + "\n");
+            await using var rows = await Command(connection, ManifestColumns, filter).ExecuteReaderAsync(ct);
+            while (await rows.ReadAsync(ct))
             {
-                while (await files.ReadAsync(ct))
-                {
-                    var entry = zip.CreateEntry(FilePath(files.GetGuid(0), files.GetString(1)), CompressionLevel.NoCompression); // PDFs are compressed already
-                    entry.LastWriteTime = files.GetFieldValue<DateTimeOffset>(2);
-                    using (var stream = entry.Open())
-                    {
-                        await using var pdf = files.GetStream(3);
-                        await pdf.CopyToAsync(stream, ct);
-                    }
-
-                    await sink.DrainAsync(all: true, ct);
-                }
+                var sessionId = rows.GetGuid(0);
+                var kind = rows.GetString(4);
+                Line(string.Join(',',
+                    sessionId.ToString("D"), Csv(rows.GetString(1)), rows.GetInt32(2).ToString(CultureInfo.InvariantCulture), Csv(rows.GetString(3)),
+                    Csv(kind), Time(rows.IsDBNull(5) ? null : rows.GetFieldValue<DateTimeOffset>(5)), Time(rows.GetFieldValue<DateTimeOffset>(6)),
+                    rows.GetString(7), Csv(FilePath(sessionId, kind)), rows.IsDBNull(8) ? "" : rows.GetString(8)) + "\n");
+                count++;
+                await sink.DrainAsync(all: false, ct);
             }
-
-            WriteText(zip, "certificate.pem", signing.PublicPem + signing.PreviousPem);
-            WriteText(zip, "README.txt", Readme(filter, count, unnamed));
         }
+
+        await using (var files = await Command(connection, FileColumns, filter).ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct))
+        {
+            while (await files.ReadAsync(ct))
+            {
+                var name = FilePath(files.GetGuid(0), files.GetString(1));
+                // PDFs are compressed already: stored.
+                using (var stream = zip.OpenEntry(name, files.GetFieldValue<DateTimeOffset>(2), deflate: false))
+                {
+                    await using var pdf = files.GetStream(3);
+                    await pdf.CopyToAsync(stream, ct);
+                }
+
+                await sink.DrainAsync(all: true, ct);
+            }
+        }
+
+        WriteText(zip, "certificate.pem", signing.PublicPem + signing.PreviousPem, now);
+        WriteText(zip, "README.txt", Readme(filter, count, unnamed), now);
+        zip.Finish();
 
         await sink.DrainAsync(all: true, ct);
         await transaction.CommitAsync(ct);
@@ -221,9 +222,9 @@ public sealed class RecordExport(Hosting.AuditReads reads, RecordSigning signing
 
     private static string FilePath(Guid sessionId, string kind) => "records/" + RecordFiles.FileName(sessionId, kind);
 
-    private static void WriteText(ZipArchive zip, string name, string text)
+    private static void WriteText(StreamingZipWriter zip, string name, string text, DateTimeOffset at)
     {
-        using var stream = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+        using var stream = zip.OpenEntry(name, at, deflate: true);
         stream.Write(Encoding.UTF8.GetBytes(text));
     }
 

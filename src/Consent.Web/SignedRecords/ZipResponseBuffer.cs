@@ -1,12 +1,12 @@
 namespace Consent.Web.SignedRecords;
 
 /// <summary>
-/// Collects what <see cref="System.IO.Compression.ZipArchive"/> writes and passes it on to the response
+/// Collects what <see cref="StreamingZipWriter"/> writes and passes it on to the response
 /// asynchronously, one entry (or 64 KiB) at a time.
 /// </summary>
 /// <remarks>
-/// ZipArchive finishes entries with synchronous writes (its entry streams have no asynchronous
-/// dispose in .NET 10), and ASP.NET Core rightly refuses synchronous I/O on a response. Buffering
+/// The writer finishes entries with synchronous writes (a deflated entry's last block is written as its stream
+/// is disposed), and ASP.NET Core rightly refuses synchronous I/O on a response. Buffering
 /// between drains keeps memory to about one record however large the export.
 /// </remarks>
 internal sealed class ZipResponseBuffer(Stream destination) : Stream
