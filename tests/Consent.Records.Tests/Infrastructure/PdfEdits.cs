@@ -13,11 +13,7 @@ static partial class PdfEdits
     /// </summary>
     public static byte[] AppendInfoUpdate(byte[] pdf, string entries)
     {
-        var text = Encoding.Latin1.GetString(pdf);
-        var trailer = text[text.LastIndexOf("trailer", StringComparison.Ordinal)..];
-        var root = Root().Match(trailer);
-        var size = int.Parse(Size().Match(trailer).Groups[1].Value, CultureInfo.InvariantCulture);
-        var previous = StartXref().Match(text[text.LastIndexOf("startxref", StringComparison.Ordinal)..]).Groups[1].Value;
+        var (root, size, previous) = LastTrailer(pdf);
 
         var update = new StringBuilder("\n");
         var objectAt = pdf.Length + update.Length;
@@ -25,7 +21,7 @@ static partial class PdfEdits
         var xrefAt = pdf.Length + update.Length;
         // Each cross-reference entry is exactly 20 bytes: offset, generation, 'n', space, newline.
         update.Append(CultureInfo.InvariantCulture, $"xref\n{size} 1\n{objectAt:D10} 00000 n \n");
-        update.Append(CultureInfo.InvariantCulture, $"trailer\n<</Size {size + 1}/Root {root.Groups[1].Value} {root.Groups[2].Value} R/Info {size} 0 R/Prev {previous}>>\n");
+        update.Append(CultureInfo.InvariantCulture, $"trailer\n<</Size {size + 1}/Root {root} R/Info {size} 0 R/Prev {previous}>>\n");
         update.Append(CultureInfo.InvariantCulture, $"startxref\n{xrefAt}\n%%EOF\n");
         return [.. pdf, .. Encoding.ASCII.GetBytes(update.ToString())];
     }
@@ -37,11 +33,7 @@ static partial class PdfEdits
     /// </summary>
     public static byte[] AppendShadowedObject(byte[] pdf, int number, string shown, string decoy)
     {
-        var text = Encoding.Latin1.GetString(pdf);
-        var trailer = text[text.LastIndexOf("trailer", StringComparison.Ordinal)..];
-        var root = Root().Match(trailer);
-        var size = int.Parse(Size().Match(trailer).Groups[1].Value, CultureInfo.InvariantCulture);
-        var previous = StartXref().Match(text[text.LastIndexOf("startxref", StringComparison.Ordinal)..]).Groups[1].Value;
+        var (root, size, previous) = LastTrailer(pdf);
 
         var update = new StringBuilder("\n");
         var shownAt = pdf.Length + update.Length;
@@ -50,9 +42,20 @@ static partial class PdfEdits
         update.Append(CultureInfo.InvariantCulture, $"{number} 0 obj\n{decoy}\nendobj\n");
         var xrefAt = pdf.Length + update.Length;
         update.Append(CultureInfo.InvariantCulture, $"xref\n{number} 1\n{shownAt:D10} 00000 n \n{number} 1\n{decoyAt:D10} 00000 n \n");
-        update.Append(CultureInfo.InvariantCulture, $"trailer\n<</Size {size}/Root {root.Groups[1].Value} {root.Groups[2].Value} R/Prev {previous}>>\n");
+        update.Append(CultureInfo.InvariantCulture, $"trailer\n<</Size {size}/Root {root} R/Prev {previous}>>\n");
         update.Append(CultureInfo.InvariantCulture, $"startxref\n{xrefAt}\n%%EOF\n");
         return [.. pdf, .. Encoding.ASCII.GetBytes(update.ToString())];
+    }
+
+    /// <summary>The last trailer's root reference ("N G"), its /Size, and where its cross-reference section starts.</summary>
+    private static (string Root, int Size, string Previous) LastTrailer(byte[] pdf)
+    {
+        var text = Encoding.Latin1.GetString(pdf);
+        var trailer = text[text.LastIndexOf("trailer", StringComparison.Ordinal)..];
+        var root = Root().Match(trailer);
+        var size = int.Parse(Size().Match(trailer).Groups[1].Value, CultureInfo.InvariantCulture);
+        var previous = StartXref().Match(text[text.LastIndexOf("startxref", StringComparison.Ordinal)..]).Groups[1].Value;
+        return ($"{root.Groups[1].Value} {root.Groups[2].Value}", size, previous);
     }
 
     /// <summary>Where the signature value (the /Contents hex string) lies: from '&lt;' to just after '&gt;', the gap the byte range leaves.</summary>
