@@ -51,7 +51,12 @@ public sealed record RecordFileReport(IReadOnlyList<(string Label, string Value)
                 "B-T" => " (a time-stamp proves when it was signed)",
                 "B-LT" => " (time-stamped, with the certificates and revocation lists to validate it)",
                 _ => " (time-stamped, with validation data, under an archive time-stamp)",
-            }));
+            }
+            // A level reached with stamps nobody here vouches for is what the file claims, not what was checked (an outside
+            // attack put a look-alike TSA's archive stamp in a record and the level read B-LTA all the same).
+            + (level != "B-B" && v.Timestamps.Any(t => t.Valid && !t.Trusted)
+                ? "; reached with time-stamps whose TSA is not trusted here: give its root (--tsa-ca, Signing:TimestampRootsPath) to rely on them"
+                : "")));
             foreach (var stamp in v.Timestamps)
             {
                 lines.Add(("Time-stamp", $"{(stamp.Kind == "signature" ? "signature time-stamp" : "archive time-stamp")} {Time(stamp.Time)} by {stamp.Tsa ?? "an unknown TSA"}, "

@@ -92,6 +92,11 @@ public sealed class RecordEvidenceTests(EvidenceWebFactory factory) : IClassFixt
         Assert.Contains("PAdES B-LTA", offline.Output, StringComparison.Ordinal);
         Assert.Contains("archive time-stamp", offline.Output, StringComparison.Ordinal);
         Assert.Contains("hash, one after the other, to the chain head", offline.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("whose TSA is not trusted here", offline.Output, StringComparison.Ordinal);
+        // Without the TSA's root the level is labelled as claimed, not checked.
+        var unrooted = await ServiceProcess.RunAsync(null, "verify-record", path, "--ca", factory.Tsa.CaPemPath);
+        Assert.Contains("PAdES B-LTA", unrooted.Output, StringComparison.Ordinal);
+        Assert.Contains("reached with time-stamps whose TSA is not trusted here", unrooted.Output, StringComparison.Ordinal);
 
         // The verify endpoint says the same.
         var check = await Check(pdf);
