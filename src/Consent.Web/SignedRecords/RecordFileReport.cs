@@ -54,7 +54,8 @@ public sealed record RecordFileReport(IReadOnlyList<(string Label, string Value)
             }
             // A level reached with stamps nobody here vouches for is what the file claims, not what was checked (an outside
             // attack put a look-alike TSA's archive stamp in a record and the level read B-LTA all the same).
-            + (level != "B-B" && v.Timestamps.Any(t => t.Valid && !t.Trusted)
+            // With TSA roots given, the level counts only trusted stamps; without them (every valid stamp untrusted), it is claimed.
+            + (level != "B-B" && v.Timestamps.Any(t => t.Valid) && v.Timestamps.Where(t => t.Valid).All(t => !t.Trusted)
                 ? "; reached with time-stamps whose TSA is not trusted here: give its root (--tsa-ca, Signing:TimestampRootsPath) to rely on them"
                 : "")));
             foreach (var stamp in v.Timestamps)
