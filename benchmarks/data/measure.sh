@@ -70,15 +70,17 @@ kinds = {
     "session timeline (events, verified)": lambda i: f"/api/v1/sessions/{sessions[i % len(sessions)]}/events",
 }
 times = {k: [] for k in kinds}
+rows = {k: [] for k in kinds}  # how many sessions or events each answer held: page sizes differ between small and large databases
 for k, f in kinds.items():  # warm-up, not counted
     for i in range(10): call("GET", f(i), token=token)
 for i in range(n):
     for k, f in kinds.items():
         path = f(i)
-        t = time.perf_counter(); call("GET", path, token=token); times[k].append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter(); data = call("GET", path, token=token); times[k].append((time.perf_counter() - t) * 1000)
+        body = json.loads(data); rows[k].append(len(body) if isinstance(body, list) else len(body.get("events", [])))
 def pct(v, p): v = sorted(v); return v[min(len(v) - 1, int(len(v) * p))]
 for k, v in times.items():
-    print(f"{k:45s} p50 {pct(v, .5):7.1f} ms  p95 {pct(v, .95):7.1f} ms  p99 {pct(v, .99):7.1f} ms  ({len(v)} requests)")
+    print(f"{k:45s} p50 {pct(v, .5):7.1f} ms  p95 {pct(v, .95):7.1f} ms  p99 {pct(v, .99):7.1f} ms  ({len(v)} requests, {sum(rows[k]) / len(rows[k]):.0f} rows per answer)")
 PY
 
 from="$("${PSQL[@]}" -c "SELECT to_char(issued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM consent_records ORDER BY issued_at DESC OFFSET $((EXPORT_RECORDS - 1)) LIMIT 1")"
