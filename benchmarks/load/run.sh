@@ -77,6 +77,11 @@ BASE="http://127.0.0.1:$PORT"
 # seed N FILE: N more sessions waiting at their first disclosure; steps.tsv lists the disclosures.
 seed() { "$TOOL" seed "$BASE" "$1" "$2" "$WORK/steps.tsv" >&2; }
 
+# pgbench writes to the sessions this run seeds, as the service does: on a pre-filled database (LOAD_DATABASE) a
+# random pick among all 390,000 sessions of a ten-million-event history would write all over the tables' and
+# indexes' pages, which no clinic's traffic does (submissions go to sessions under way); at ten million events that
+# made pgbench four times slower than the service's own writes to new sessions (docs/PERFORMANCE.md, section 12).
+SINCE="$("${PSQL[@]}" -d "$DATABASE" -c "SELECT now()")"
 # Warm-up, not reported: tiered JIT and dynamic PGO keep compiling for the first ~20 s of load.
 seed 400 "$WORK/warm.tsv"
 LOAD_RUN=warm LOAD_SESSIONS="$WORK/warm.tsv" LOAD_STEPS="$WORK/steps.tsv" LOAD_THREADS=$THREADS \
@@ -110,7 +115,7 @@ for round in $(seq 1 "$REPEATS"); do
       'BEGIN { n = int(r * d * 1.5 / s) + 1; m = 16 * c; print (n > m ? n : m) }')
     seed "$need" "$WORK/sessions-$round-$c.tsv"
     "${PSQL[@]}" -d "$DATABASE" -c "DROP TABLE IF EXISTS bench_ids" \
-      -c "CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id) AS n, id, link_token_hash FROM consent_sessions" \
+      -c "CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id) AS n, id, link_token_hash FROM consent_sessions WHERE created_at >= '$SINCE'" \
       -c "ALTER TABLE bench_ids ADD PRIMARY KEY (n)" -c "VACUUM ANALYZE" >/dev/null
     sessions="$("${PSQL[@]}" -d "$DATABASE" -c "SELECT count(*) FROM bench_ids")"
     load="$(cut -d' ' -f1 /proc/loadavg)"
